@@ -1,0 +1,214 @@
+"""One load = one file, one transaction: stage, check, write the valid rows, refresh the marts, check the
+constraints, record the batch — or change nothing at all.
+
+Outcomes and exit codes (``semaforo load``):
+    0  loaded (or already loaded: the same file, by SHA-256, adds nothing)
+    1  loaded the valid rows; the rows listed were rejected and kept in etl_quarantine
+    3  refused: nothing loaded (unreadable, empty or wrongly structured file, every row wrong, or --strict
+       with any problem); the attempt is recorded in etl_batch / etl_quarantine
+    4  the warehouse or the catalogue cannot be used (locked, invalid catalogue, constraint failure)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from warehouse.catalogue import Catalogue, CatalogueError, load_catalogue
+from warehouse.constraints import violations
+from warehouse.db import WarehouseError, open_writer
+from warehouse.sync import sync_reference
+
+from .checks import add_problems, collected, run_checks
+from .loaders import LOADERS
+from .loaders.base import LoadContext
+from .problems import LoadError, Problem
+
+EXIT_OK, EXIT_PARTIAL, EXIT_REFUSED, EXIT_ERROR = 0, 1, 3, 4
+
+
+def program_version() -> str:
+    try:
+        return version("semaforo-ppr")
+    except PackageNotFoundError:
+        return "dev"
+
+
+@dataclass
+class LoadReport:
+    source: str
+    file: str
+    status: str  # loaded | partial | skipped | refused | error
+    batch_id: int | None = None
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    scope: str = ""
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    message: str = ""
+
+    @property
+    def exit_code(self) -> int:
+        return {"loaded": EXIT_OK, "skipped": EXIT_OK, "partial": EXIT_PARTIAL, "refused": EXIT_REFUSED}.get(
+            self.status, EXIT_ERROR
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source, "file": self.file, "status": self.status, "batch_id": self.batch_id,
+            "rows_read": self.rows_read, "rows_loaded": self.rows_loaded, "rows_rejected": self.rows_rejected,
+            "scope": self.scope, "seconds": round(self.seconds, 3), "message": self.message,
+            "warnings": self.warnings, "problems": [str(p) for p in self.problems],
+        }
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+class _Refused(Exception):
+    pass
+
+
+def load_file(
+    db: str | os.PathLike,
+    source: str,
+    path: str | os.PathLike,
+    *,
+    strict: bool = False,
+    force: bool = False,
+    options: dict[str, Any] | None = None,
+    catalogue: Catalogue | None = None,
+    echo: Callable[[str], None] = lambda _msg: None,
+) -> LoadReport:
+    path = Path(path)
+    started = time.perf_counter()
+    report = LoadReport(source, path.name, "error")
+    if source not in LOADERS:
+        report.message = f"fuente desconocida {source!r}; use una de: {', '.join(sorted(LOADERS))}"
+        return report
+    if not path.is_file():
+        report.status = "refused"
+        report.problems = [Problem(path.name, f"no existe el archivo {path}")]
+        return report
+    try:
+        cat = catalogue or load_catalogue()
+    except CatalogueError as e:
+        report.message = str(e)
+        return report
+    sha = file_sha256(path)
+    try:
+        with open_writer(db) as con:
+            _load(con, LOADERS[source](), path, sha, cat, report, strict, force, options or {}, echo)
+    except WarehouseError as e:
+        report.message = str(e)
+    except duckdb.IOException as e:
+        report.message = f"no se puede escribir el almacén {db}: {e}"
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _load(con, loader, path, sha, cat, report, strict, force, options, echo) -> None:
+    label = path.name
+    if not force:
+        done = con.execute(
+            "select batch_id, rows_loaded from etl_batch where source = ? and file_sha256 = ? "
+            "and status in ('loaded', 'partial') order by batch_id desc limit 1",
+            [loader.source, sha],
+        ).fetchone()
+        if done:
+            report.status, report.batch_id, report.rows_loaded = "skipped", done[0], 0
+            report.message = f"{label} ya está cargado (lote {done[0]}, mismo SHA-256): no se añade nada"
+            return
+    started_at = dt.datetime.now()
+    ctx = LoadContext(con, path, cat, options)
+    con.execute("begin")
+    try:
+        sync_reference(con, cat)
+        echo(f"Leyendo {label} …")
+        staged = loader.stage(ctx)
+        ctx.warnings += staged.warnings
+        report.rows_read = staged.rows + len(staged.problems)
+        loader.prepare(ctx, staged)
+        echo(f"Validando {staged.rows:,} filas …")
+        run_checks(con, staged, loader.checks(ctx, staged))
+        add_problems(con, staged.problems)
+        report.problems = collected(con, label, staged.sheet)
+        report.warnings = ctx.warnings
+        con.execute(f"create or replace temp view valid as select * from {staged.table} "
+                    "where _row not in (select _row from problems where _row is not null)")
+        valid = con.execute("select count(*) from valid").fetchone()[0]
+        report.rows_rejected = report.rows_read - valid
+        if report.problems and (strict or valid == 0 or any(p.row is None for p in report.problems)):
+            raise _Refused("--strict: el archivo tiene problemas" if strict and valid else
+                           "ninguna fila válida" if valid == 0 else "problemas de estructura")
+        batch_id = con.execute("select nextval('etl_batch_seq')").fetchone()[0]
+        echo(f"Escribiendo {valid:,} filas válidas (lote {batch_id}) …")
+        report.scope = loader.write(ctx, staged, batch_id)
+        failed = violations(con, batch_id)
+        if failed:
+            raise WarehouseError("restricciones del almacén incumplidas: " + "; ".join(
+                f"{name}: {rows}" for name, rows in failed.items()))
+        if loader.raw_table:
+            con.execute(
+                f"update etl_batch set status = 'superseded' where source = ? and status in ('loaded', 'partial') "
+                f"and batch_id not in (select distinct batch_id from {loader.raw_table})",
+                [loader.source],
+            )
+        report.status = "partial" if report.problems else "loaded"
+        report.batch_id, report.rows_loaded = batch_id, valid
+        _record(con, batch_id, loader.source, path, sha, started_at, report, staged.format, cat)
+        con.execute("commit")
+    except (LoadError, _Refused) as e:
+        con.execute("rollback")
+        if isinstance(e, LoadError):
+            report.problems = e.problems
+            report.warnings = ctx.warnings
+        report.status, report.rows_loaded = "refused", 0
+        report.message = f"{label}: no se cargó nada ({e if isinstance(e, _Refused) else 'archivo no válido'})"
+        _record_attempt(con, loader.source, path, sha, started_at, report, cat)
+    except Exception:
+        con.execute("rollback")
+        raise
+
+
+def _record(con, batch_id, source, path, sha, started_at, report, fmt, cat) -> None:
+    con.execute(
+        "insert into etl_batch values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            batch_id, source, path.name, sha, path.stat().st_size, started_at, dt.datetime.now(), report.status,
+            report.rows_read, report.rows_loaded, report.rows_rejected, report.scope,
+            json.dumps(fmt, ensure_ascii=False, default=str), program_version(), cat.version,
+            "\n".join(report.warnings) or None,
+        ],
+    )
+    if report.problems:
+        con.executemany(
+            "insert into etl_quarantine values (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(batch_id, source, p.file, p.sheet, p.row, p.column, p.value, p.reason) for p in report.problems],
+        )
+
+
+def _record_attempt(con, source, path, sha, started_at, report, cat) -> None:
+    """A refused file changes no data, but the attempt and its problems are kept for the record."""
+    con.execute("begin")
+    batch_id = con.execute("select nextval('etl_batch_seq')").fetchone()[0]
+    report.batch_id = batch_id
+    _record(con, batch_id, source, path, sha, started_at, report, {}, cat)
+    con.execute("commit")

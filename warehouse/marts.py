@@ -1,0 +1,119 @@
+"""Rebuilding the marts for what a load touched: the periods, years or (indicator, year) pairs of its scope.
+
+Each refresh deletes the mart rows of the scope and re-inserts them with the SQL in ``warehouse/marts/``; it runs
+inside the load's transaction, so the marts never disagree with the raw tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+import duckdb
+
+from .db import MARTS, sql_file
+
+
+def _run(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    for statement in sql_file(MARTS / f"{name}.sql"):
+        con.execute(statement)
+
+
+def _scope(con: duckdb.DuckDBPyConnection, table: str, columns: str, rows: Iterable[tuple]) -> int:
+    con.execute(f"create or replace temp table {table} ({columns})")
+    rows = list(rows)
+    if rows:
+        con.executemany(f"insert into {table} values ({', '.join('?' * len(rows[0]))})", rows)
+    return len(rows)
+
+
+def _periods_with_followers(con, table: str, periods: Iterable[dt.date]) -> list[tuple[dt.date]]:
+    """The periods loaded and the later ones whose 'expected to report' set depends on them."""
+    periods = sorted(set(periods))
+    if not periods:
+        return []
+    lookback = con.execute("select num_value from core_setting where key = 'expected_lookback_months'").fetchone()[0]
+    later = con.execute(
+        f"select distinct period from {table} where period > ? and period <= ? + to_months(?)",
+        [periods[0], periods[-1], int(lookback)],
+    ).fetchall()
+    return [(p,) for p in sorted(set(periods) | {r[0] for r in later})]
+
+
+def _units(con: duckdb.DuckDBPyConnection, feed: str, facts: str, history: str, periods) -> None:
+    scope = _periods_with_followers(con, "raw_" + feed, periods)
+    if not _scope(con, "scope_period", "period date", scope):
+        return
+    first = scope[0][0]
+    con.execute(
+        "delete from mart_indicator_agg where period in (select period from scope_period) "
+        "and indicator_code in (select indicator_code from core_indicator where feed = ?)",
+        [feed],
+    )
+    con.execute(f"create or replace temp view unit_facts as {facts}")
+    # Only the look-back window before the first period can matter; the literal lets DuckDB skip the rest.
+    con.execute(f"create or replace temp view unit_history as {history} where period >= date '{first}' - interval 2 year")
+    _run(con, "units")
+
+
+def refresh_admin(con: duckdb.DuckDBPyConnection, periods: Iterable[dt.date]) -> None:
+    _units(
+        con, "admin",
+        "select period, indicator_code, coalesce(cod_ipress, ubigeo) as unit, ubigeo, sum(numerator) as numerator, "
+        "sum(denominator) as denominator, max(batch_id) as batch_id from raw_admin "
+        "where period in (select period from scope_period) group by all",
+        "select period, indicator_code, coalesce(cod_ipress, ubigeo) as unit, ubigeo from raw_admin",
+        periods,
+    )
+
+
+def refresh_stock(con: duckdb.DuckDBPyConnection, periods: Iterable[dt.date]) -> None:
+    _units(
+        con, "stock",
+        "select period, indicator_code, cod_ipress as unit, ubigeo, "
+        "(stock_class(stock, cpm) = 'normostock')::integer as numerator, 1 as denominator, batch_id "
+        "from raw_stock where period in (select period from scope_period)",
+        "select period, indicator_code, cod_ipress as unit, ubigeo from raw_stock",
+        periods,
+    )
+    con.execute("delete from mart_stock_summary where period in (select period from scope_period)")
+    _run(con, "stock_summary")
+
+
+def refresh_budget(con: duckdb.DuckDBPyConnection, years: Iterable[int]) -> None:
+    if not _scope(con, "scope_year", "year integer", [(y,) for y in sorted(set(years))]):
+        return
+    con.execute(
+        "delete from mart_indicator_agg where year(period) in (select year from scope_year) "
+        "and indicator_code in (select indicator_code from core_indicator where feed = 'budget')"
+    )
+    _run(con, "budget")
+
+
+def refresh_survey(con: duckdb.DuckDBPyConnection, pairs: Iterable[tuple[str, int]]) -> None:
+    if not _scope(con, "scope_survey", "indicator_code varchar, year integer", sorted(set(pairs))):
+        return
+    con.execute(
+        "delete from mart_indicator_agg as m using scope_survey as s "
+        "where m.indicator_code = s.indicator_code and m.period = make_date(s.year, 1, 1)"
+    )
+    _run(con, "survey")
+
+
+def refresh_population(con: duckdb.DuckDBPyConnection, years: Iterable[int]) -> None:
+    if not _scope(con, "scope_year", "year integer", [(y,) for y in sorted(set(years))]):
+        return
+    con.execute("delete from mart_population where year in (select year from scope_year)")
+    _run(con, "population")
+
+
+def refresh_all(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild every mart from the raw tables (after a territory or catalogue change)."""
+    con.execute("delete from mart_indicator_agg")
+    con.execute("delete from mart_stock_summary")
+    con.execute("delete from mart_population")
+    refresh_admin(con, [r[0] for r in con.execute("select distinct period from raw_admin").fetchall()])
+    refresh_stock(con, [r[0] for r in con.execute("select distinct period from raw_stock").fetchall()])
+    refresh_budget(con, [r[0] for r in con.execute("select distinct year from raw_budget").fetchall()])
+    refresh_survey(con, con.execute("select distinct indicator_code, year from raw_survey").fetchall())
+    refresh_population(con, [r[0] for r in con.execute("select distinct year from raw_population").fetchall()])

@@ -1,0 +1,111 @@
+"""Copy the catalogue and the shipped territory tables into the warehouse, inside the caller's transaction.
+
+Every load runs this first, so the status view always applies the rules of the catalogue the load was made with,
+and the dashboard (which parses ``core_catalogue_file``) labels values with that same catalogue.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+
+import duckdb
+
+from .catalogue import STOCK_CLASSES, Catalogue, CatalogueFile, parse_catalogue
+
+TERRITORY = Path(__file__).parent / "territory"
+
+
+def _replace(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
+    con.execute(f"delete from {table}")
+    if rows:
+        marks = ", ".join("?" * len(rows[0]))
+        con.executemany(f"insert into {table} values ({marks})", rows)
+
+
+def _finite(x: float) -> float:
+    # DuckDB stores ±infinity in DOUBLE columns; the first and last band are open-ended.
+    return x if math.isfinite(x) else (float("inf") if x > 0 else float("-inf"))
+
+
+def sync_catalogue(con: duckdb.DuckDBPyConnection, cat: Catalogue) -> None:
+    _replace(con, "core_catalogue_file", [(f.name, f.text, f.sha256) for f in cat.files])
+    _replace(con, "core_program", [(p.code, p.short, p.name.es, p.name.en, p.mef_name) for p in cat.programs.values()])
+    _replace(
+        con,
+        "core_element",
+        [
+            (e.code, e.program, e.level, e.objective.es, e.objective.en, e.contributes_to, list(e.mef_products))
+            for e in cat.elements.values()
+        ],
+    )
+    _replace(
+        con,
+        "core_indicator",
+        [
+            (
+                i.code, i.program, i.element, i.level, i.name.es, i.name.en, i.unit, i.multiplier, i.direction,
+                i.periodicity, i.source.code, i.feed, i.rule.kind, i.rule.tolerance, i.default_target,
+                None if i.budget_products is None else list(i.budget_products), i.contributes_to,
+            )
+            for i in cat.indicators.values()
+        ],
+    )
+    bands = []
+    for i in cat.indicators.values():
+        band_set = i.rule.band_set if i.rule.kind == "bands" else cat.stock.availability if i.rule.kind == "stock" else None
+        for b in band_set.bands if band_set else ():
+            bands.append((i.code, _finite(b.lower), _finite(b.upper), b.status, b.label.es, b.label.en))
+    _replace(con, "core_rule_band", bands)
+    _replace(
+        con,
+        "core_stock_class",
+        [(c, cat.stock.classes[c].status, cat.stock.classes[c].label.es, cat.stock.classes[c].label.en, k)
+         for k, c in enumerate(STOCK_CLASSES)],
+    )
+    _replace(
+        con,
+        "core_setting",
+        [
+            ("referential_cv", cat.referential_cv),
+            ("expected_lookback_months", float(cat.expected_lookback_months)),
+            ("sub_stock_below_months", cat.stock.sub_stock_below_months),
+            ("over_stock_above_months", cat.stock.over_stock_above_months),
+            ("budget_at_risk_gap", cat.budget_pace.at_risk_gap),
+            ("budget_critical_gap", cat.budget_pace.critical_gap),
+        ],
+    )
+    _replace(con, "core_budget_pace", [(m + 1, pct) for m, pct in enumerate(cat.budget_pace.expected_cumulative_pct)])
+
+
+def _csv_rows(name: str) -> list[dict[str, str]]:
+    with open(TERRITORY / name, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def sync_territory(con: duckdb.DuckDBPyConnection) -> None:
+    """Departments, provinces and the 26 regions ship with the project; districts come from the official file."""
+    _replace(con, "core_department", [(r["department_code"], r["name"]) for r in _csv_rows("departments.csv")])
+    _replace(con, "core_province",
+             [(r["province_code"], r["department_code"], r["name"]) for r in _csv_rows("provinces.csv")])
+    _replace(
+        con,
+        "core_region",
+        [
+            (r["region_code"], r["name"], r["abbrev"], r["department_code"], r["province_code"] or None,
+             r["endes_labels"], int(r["tile_row"]), int(r["tile_col"]), int(r["sort_order"]))
+            for r in _csv_rows("regions.csv")
+        ],
+    )
+
+
+def sync_reference(con: duckdb.DuckDBPyConnection, cat: Catalogue) -> None:
+    sync_catalogue(con, cat)
+    sync_territory(con)
+
+
+def stored_catalogue(con: duckdb.DuckDBPyConnection) -> Catalogue:
+    """The catalogue a warehouse was built with."""
+    files = con.execute("select name, text from core_catalogue_file order by name").fetchall()
+    return parse_catalogue(CatalogueFile(n, t) for n, t in files)
