@@ -1,0 +1,90 @@
+"""Shared fixtures: real DuckDB warehouse files built with the real loaders from small real-format files."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+from etl.load import LoadReport, load_file
+from warehouse.catalogue import Catalogue, load_catalogue
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = ROOT.parent / "shared" / "data"
+PROVINCES = ROOT / "warehouse" / "territory" / "provinces.csv"
+
+
+def shared(*parts: str) -> Path:
+    """A file of ../shared/data; the test is skipped, saying so, when the folder is absent."""
+    path = SHARED_DATA.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} no está presente (../shared/data es opcional fuera de este entorno)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def catalogue() -> Catalogue:
+    return load_catalogue()
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "w.duckdb"
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def load(db: Path, source: str, path: Path, **kw) -> LoadReport:
+    return load_file(db, source, path, **kw)
+
+
+def small_ubigeo(path: Path) -> Path:
+    """Two districts (NN01, NN02) in every shipped province, in the official table's layout."""
+    with open(PROVINCES, encoding="utf-8") as f:
+        provinces = list(csv.DictReader(f))
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["inei", "reniec", "departamento", "provincia", "distrito", "altitude", "latitude", "longitude"])
+        for p in provinces:
+            for k in (1, 2):
+                w.writerow([f"{p['province_code']}0{k}", f"{p['province_code']}0{k}", "DEP", p["name"],
+                            p["name"] if k == 1 else f"DISTRITO {k}", 1000 + k, -10.5, -75.2])
+    return path
+
+
+def small_facilities(path: Path) -> Path:
+    """One facility per district of :func:`small_ubigeo` (code = '00' + ubigeo), RENIPRESS layout."""
+    with open(PROVINCES, encoding="utf-8") as f:
+        provinces = list(csv.DictReader(f))
+    lines = ["INSTITUCION;COD_IPRESS;NOMBRE;CLASIFICACION;TIPO_ESTABLECIMIENTO;DEPARTAMENTO;PROVINCIA;DISTRITO;"
+             "UBIGEO;DIRECCION;CATEGORIA;ESTADO;NORTE;ESTE"]
+    for p in provinces:
+        for k in (1, 2):
+            ub = f"{p['province_code']}0{k}"
+            lines.append(f"GOBIERNO REGIONAL;00{ub};P.S. {p['name']} {k};PUESTOS DE SALUD;ESTABLECIMIENTO DE SALUD "
+                         f"SIN INTERNAMIENTO;DEP;{p['name']};D{k};{ub};JR. LIMA 1;I-2;ACTIVO;-9.1;-75.0")
+    return write(path, "\n".join(lines) + "\n", "utf-8-sig")
+
+
+@pytest.fixture(scope="session")
+def territory_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Built once per session with the real loaders; tests get a copy."""
+    d = tmp_path_factory.mktemp("territory")
+    db = d / "template.duckdb"
+    r = load(db, "territory", small_ubigeo(d / "ubigeo.csv"))
+    assert r.status == "loaded", r.problems
+    r = load(db, "facilities", small_facilities(d / "renipress.csv"))
+    assert r.status == "loaded", r.problems
+    return db
+
+
+@pytest.fixture
+def territory_db(territory_template: Path, db: Path) -> Path:
+    """A warehouse with the small district table (2 per province) and one facility per district loaded."""
+    shutil.copy(territory_template, db)
+    return db
