@@ -156,8 +156,9 @@ class Indicator:
     method: Text | None
     endes: EndesMatch | None
     budget_products: tuple[str, ...] | None  # () means every product of the program
-    headline: int | None
-    contributes_to: str  # the element this indicator's level feeds into
+    headline: int | None  # order among the KPI cards of the national summary
+    key: bool             # shown in the scorecard when no chain level is chosen
+    contributes_to: str   # the element this indicator's level feeds into
 
     @property
     def feed(self) -> str:
@@ -447,7 +448,7 @@ def parse_catalogue(files: Iterable[CatalogueFile]) -> Catalogue:
             rule=Rule(str(kind), band_set, float(tolerance) if tolerance is not None else None),
             default_target=float(i["default_target"]) if i.get("default_target") is not None else None,
             method=_text(i.get("method"), where, p, required=False), endes=endes, budget_products=budget_products,
-            headline=i.get("headline"), contributes_to=contributes,
+            headline=i.get("headline"), key=bool(i.get("key") or i.get("headline")), contributes_to=contributes,
         )
 
     cv = s.get("referential_cv")

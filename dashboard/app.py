@@ -1,0 +1,220 @@
+"""The app shell: navbar, filter bar, page container, one ``dcc.Location``; pages live in ``dashboard.pages``.
+
+Language is chosen per page load (``?lang=en``); every other filter lives in the query string and changes without
+reloading. Bootstrap and its icons are served from the installed ``bootstrap-flask`` package (never a CDN, never
+a copy in the repository), so the app works on a machine with no internet.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import dash
+import dash_bootstrap_components as dbc
+import flask
+import flask_bootstrap
+from dash import Input, Output, State, callback, ctx, dcc, html, no_update
+
+from . import context, export, pages, theme
+from .components.filter_bar import NATIONAL, filter_bar, period_options
+from .components.region_map import load_shapes
+from .components.traffic_light import lights_css
+from .data import Warehouse
+from .i18n import t
+from .state import Filters, href, parse, serialise
+
+ROOT = Path(__file__).resolve().parents[1]
+VENDOR = Path(flask_bootstrap.__file__).parent / "static" / "bootstrap5"
+STYLESHEETS = ["/vendor/css/bootstrap.min.css", "/vendor/css/font/bootstrap-icons.min.css", "/theme/lights.css"]
+
+
+def _vendor_routes(server: flask.Flask) -> None:
+    @server.route("/vendor/<path:path>")
+    def vendor(path: str):  # Bootstrap 5 and Bootstrap Icons from the installed package
+        return flask.send_from_directory(VENDOR, path, max_age=86400)
+
+    @server.route("/theme/lights.css")
+    def lights():
+        return flask.Response(lights_css(), mimetype="text/css", headers={"Cache-Control": "max-age=3600"})
+
+
+def navbar(f: Filters, pathname: str) -> dbc.Navbar:
+    lang = f.lang
+    links = [
+        dbc.NavItem(dbc.NavLink(t(p.title_key, lang), href=href(p.path, f), id=f"nav-{p.key}",
+                                active="exact" if p.path == "/" else "partial"))
+        for p in pages.PAGES if p.in_nav
+    ]
+    other = "en" if lang == "es" else "es"
+    switch = html.A(t("language", lang), href=href(pathname, f, lang=other), className="btn btn-sm btn-outline-light",
+                    id="lang-switch", lang=other)
+    return dbc.Navbar(
+        dbc.Container(
+            [
+                html.A([html.Span("●", className="brand-dot", **{"aria-hidden": "true"}),
+                        html.Span(t("app_title", lang), className="brand-name"),
+                        html.Span(t("app_subtitle", lang), className="brand-sub d-none d-md-inline")],
+                       href=href("/", f), className="navbar-brand"),
+                dbc.NavbarToggler(id="nav-toggle"),
+                dbc.Collapse(dbc.Nav(links, navbar=True, className="me-auto"), id="nav-collapse", navbar=True),
+                switch,
+            ],
+            fluid=True,
+        ),
+        color="dark",
+        dark=True,
+        className="mb-2",
+    )
+
+
+def shell(wh: Warehouse, pathname: str, search: str) -> html.Div:
+    f = parse(search)
+    page, arg = pages.match(pathname)
+    region = arg if page.key == "region" else None
+    return html.Div(
+        [
+            dcc.Location(id="url", refresh="callback-nav"),
+            dcc.Store(id="page-key", data=pages.key_of(pathname)),
+            navbar(f, pathname),
+            dbc.Container(
+                [
+                    filter_bar(wh, f, region),
+                    html.Main(page.layout(wh, f, arg), id="page", className="page"),
+                    html.Footer(footer(wh, f.lang), className="footer"),
+                ],
+                fluid=True,
+            ),
+        ],
+        lang=f.lang,
+    )
+
+
+def footer(wh: Warehouse, lang: str) -> list:
+    loaded = wh.snapshot.loaded
+    when = loaded.loaded_at.max() if len(loaded) else None
+    text = ("Semáforo PpR · datos cargados el " if lang == "es" else "Semáforo PpR · data loaded on ")
+    return [html.Small(text + (when.strftime("%d/%m/%Y %H:%M") if when is not None else "–")),
+            html.Small(" · " + ("Fuentes: INEI–ENDES, MINSA–HIS/SISMED/SIGA, MEF–SIAF" if lang == "es" else
+                                "Sources: INEI–ENDES, MINSA–HIS/SISMED/SIGA, MEF–SIAF"))]
+
+
+def page_url() -> tuple[str, str]:
+    """Path and query of the page being opened. Dash asks for the layout from /_dash-layout, so the page's own
+    URL is the request's Referer (same origin); without one, the router callback renders the page instead."""
+    req = flask.request
+    ref = urlsplit(req.referrer or "")
+    if ref.netloc and ref.netloc != req.host:
+        return "/", ""
+    return (ref.path or "/"), ("?" + ref.query if ref.query else "")
+
+
+def create_app(db: str | os.PathLike, geojson: str | os.PathLike | None = None,
+               allowed: frozenset[str] | None = None) -> dash.Dash:
+    """A Dash app serving warehouse ``db`` read-only; ``allowed`` restricts the regions its users may see."""
+    wh = Warehouse(db, allowed)
+    wh.snapshot  # noqa: B018 — open the file and fail now, not on the first request, if it is unusable
+    if geojson:
+        wh.shapes = load_shapes(Path(geojson), wh.snapshot.regions)
+    context.set_warehouse(wh)
+    theme.register()
+    app = dash.Dash(
+        __name__,
+        assets_folder=str(ROOT / "assets"),
+        external_stylesheets=STYLESHEETS,
+        suppress_callback_exceptions=True,
+        title="Semáforo PpR",
+        update_title=None,
+        serve_locally=True,
+    )
+    _vendor_routes(app.server)
+    export.register(app.server)
+
+    def layout():
+        path, search = page_url()
+        return shell(wh, path, search)
+
+    app.layout = layout
+    return app
+
+
+# --- shell callbacks ------------------------------------------------------------------------------------------
+
+
+@callback(
+    Output("page", "children"),
+    Output("page-key", "data"),
+    Input("url", "pathname"),
+    State("url", "search"),
+    State("page-key", "data"),
+)
+def route(pathname: str, search: str, current: str):
+    """A new page skeleton (with its content) when the path changes; filters alone are left to the page."""
+    key = pages.key_of(pathname)
+    if key == current:
+        return no_update, no_update
+    page, arg = pages.match(pathname)
+    return page.layout(context.warehouse(), parse(search), arg), key
+
+
+@callback(
+    Output("url", "search"),
+    Output("url", "pathname"),
+    Output("f-program", "value"),
+    Output("f-period", "value"),
+    Output("f-period", "options"),
+    Output("f-level", "value"),
+    Output("f-region", "value"),
+    Input("url", "search"),
+    Input("url", "pathname"),
+    Input("f-program", "value"),
+    Input("f-period", "value"),
+    Input("f-level", "value"),
+    Input("f-region", "value"),
+    prevent_initial_call=True,
+)
+def sync_filters(search, pathname, program, period, level, region):
+    """Keep the filter bar and the URL in step, both ways (one callback, so the cycle is allowed)."""
+    wh = context.warehouse()
+    f = parse(search)
+    trigger = ctx.triggered_id
+    if trigger in ("url",):
+        page, arg = pages.match(pathname)
+        shown_region = arg if page.key == "region" else NATIONAL
+        return (no_update, no_update, f.program, f.period or wh.resolve_period(f.program, None).strftime("%Y-%m"),
+                period_options(wh, f.program, f.lang), f.level or "all", shown_region or NATIONAL)
+    new = f.with_(program=program, period=period, level=None if level == "all" else level)
+    if trigger == "f-program" and program != f.program:
+        new = new.with_(period=None, indicator=None)
+    new_path = no_update
+    if trigger == "f-region":
+        page, arg = pages.match(pathname)
+        if region == NATIONAL and page.key == "region":
+            new_path = "/"
+        elif region != NATIONAL and (page.key != "region" or arg != region):
+            new_path = f"/region/{region}"
+            new = new.with_(province=None, district=None)
+    new_search = serialise(new)
+    return (new_search if new_search != (search or "") else no_update, new_path, no_update, no_update,
+            period_options(wh, new.program, new.lang) if trigger == "f-program" else no_update, no_update, no_update)
+
+
+@callback(
+    [Output(f"nav-{p.key}", "href") for p in pages.PAGES if p.in_nav],
+    Output("lang-switch", "href"),
+    Input("url", "search"),
+    Input("url", "pathname"),
+    prevent_initial_call=True,
+)
+def nav_links(search, pathname):
+    """Links keep the current filters; the language switch reloads the same view in the other language."""
+    f = parse(search)
+    return [href(p.path, f) for p in pages.PAGES if p.in_nav] + [
+        href(pathname, f, lang="en" if f.lang == "es" else "es")]
+
+
+@callback(Output("nav-collapse", "is_open"), Input("nav-toggle", "n_clicks"), State("nav-collapse", "is_open"),
+          prevent_initial_call=True)
+def toggle_nav(n, is_open):
+    return not is_open

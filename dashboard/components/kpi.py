@@ -1,0 +1,44 @@
+"""KPI cards of the headline indicators: value, traffic light, trend, and where and when the figure comes from."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import dcc, html
+
+from warehouse.catalogue import Indicator
+
+from .. import format as fmt
+from ..i18n import t
+from .traffic_light import arrow, light
+
+
+def kpi_card(ind: Indicator, row: pd.Series | None, lang: str, link: str) -> dbc.Card:
+    if row is None:
+        body = [light("sin_datos", lang)]
+        when = "–"
+    else:
+        text = fmt.value(row["value"], ind.unit)
+        if row["status"] == "referencial":
+            text = f"({text})"
+        a, cls = arrow(row["value"], row["prev_value"], ind.direction)
+        prev = "" if fmt.missing(row["prev_value"]) else f"{t('previous', lang)}: {fmt.value(row['prev_value'], ind.unit)}"
+        body = [
+            html.Div([html.Span(text, className="kpi-value"), html.Span(a, className=f"kpi-trend {cls}",
+                                                                       title=prev)], className="kpi-figure"),
+            light(row["status"], lang, small=True),
+        ]
+        if not fmt.missing(row.get("target")):
+            body.append(html.Div(f"{t('target', lang)}: {fmt.value(row['target'], ind.unit)}", className="kpi-target"))
+        when = fmt.period(pd.Timestamp(row["period"]).date(), row["period_grain"], lang)
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                html.Div(dcc.Link(ind.short.get(lang), href=link), className="kpi-name", title=ind.name.get(lang)),
+                *body,
+                html.Div(f"{t('data_as_of', lang)} {when} · {t('source', lang)}: {ind.source.publisher} "
+                         f"{ind.source.code}", className="kpi-source"),
+            ]
+        ),
+        className="kpi-card h-100",
+    )

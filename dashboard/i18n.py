@@ -1,0 +1,125 @@
+"""Interface words in Spanish (first) and English. Indicator, rule and status words come from the catalogue
+and warehouse.rules; only the app's own chrome is here."""
+
+from __future__ import annotations
+
+LANGS = ("es", "en")
+
+WORDS: dict[str, tuple[str, str]] = {
+    "app_title": ("Semáforo PpR", "PpR Traffic Lights"),
+    "app_subtitle": ("Presupuesto por Resultados", "Results-based budgeting"),
+    "page_resumen": ("Resumen nacional", "National summary"),
+    "page_region": ("Región", "Region"),
+    "page_indicador": ("Indicador", "Indicator"),
+    "page_marco": ("Marco lógico", "Logical framework"),
+    "program": ("Programa", "Program"),
+    "period": ("Periodo", "Period"),
+    "level": ("Nivel de la cadena", "Chain level"),
+    "all_levels": ("Todos los niveles", "All levels"),
+    "region": ("Región", "Region"),
+    "province": ("Provincia", "Province"),
+    "district": ("Distrito", "District"),
+    "all_regions": ("Todas las regiones", "All regions"),
+    "indicator": ("Indicador", "Indicator"),
+    "national": ("Perú (nacional)", "Peru (national)"),
+    "level_budget": ("Presupuesto", "Budget"),
+    "level_critical_input": ("Insumos críticos", "Critical inputs"),
+    "level_product": ("Productos", "Products"),
+    "level_intermediate_result": ("Resultados intermedios", "Intermediate results"),
+    "level_final_result": ("Resultado final", "Final result"),
+    "map_title": ("Mapa de regiones", "Regions map"),
+    "map_hint": ("Haga clic en una región para ver su cadena causal.", "Click a region to open its causal chain."),
+    "scorecard_title": ("Tablero de indicadores por región", "Indicator scorecard by region"),
+    "scorecard_hint": ("Ordene por cualquier columna; la fila nacional queda arriba. ▲▼ = cambio frente al periodo "
+                       "anterior.", "Sort by any column; the national row stays on top. ▲▼ = change against the "
+                       "previous period."),
+    "kpi_title": ("Indicadores principales (nacional)", "Headline indicators (national)"),
+    "data_as_of": ("datos al", "data as of"),
+    "source": ("Fuente", "Source"),
+    "target": ("Meta", "Target"),
+    "value": ("Valor", "Value"),
+    "status": ("Estado", "Status"),
+    "trend": ("Tendencia", "Trend"),
+    "previous": ("anterior", "previous"),
+    "legend_title": ("Cómo leer el semáforo", "How to read the traffic lights"),
+    "rules_title": ("Reglas de cada indicador", "Rule of each indicator"),
+    "export_csv": ("Descargar CSV", "Download CSV"),
+    "export_xlsx": ("Descargar Excel", "Download Excel"),
+    "chain_title": ("Cadena causal", "Causal chain"),
+    "chain_hint": ("De izquierda a derecha: el presupuesto financia insumos, que hacen posibles los productos, que "
+                   "mejoran los resultados.", "Left to right: budget pays for inputs, which make products possible, "
+                   "which improve results."),
+    "trends_title": ("Tendencias mensuales", "Monthly trends"),
+    "survey_title": ("Estimaciones ENDES con intervalo de confianza al 95 %", "ENDES estimates with 95% confidence "
+                     "interval"),
+    "drill_title": ("Detalle por provincia, distrito y establecimiento", "Detail by province, district and facility"),
+    "drill_survey_note": ("Las estimaciones de la ENDES representan a la región: no se desagregan por provincia ni "
+                          "distrito.", "ENDES estimates represent the region: they are not broken down by province "
+                          "or district."),
+    "drill_budget_note": ("El presupuesto se asigna por departamento de la meta: no se desagrega por provincia.",
+                          "Budget is recorded by the department of the target: it is not broken down by province."),
+    "ranking_title": ("Ranking de regiones", "Regions ranking"),
+    "multiples_title": ("Evolución por región", "Trend by region"),
+    "table_title": ("Tabla", "Table"),
+    "definition_title": ("Definición", "Definition"),
+    "numerator": ("Numerador", "Numerator"),
+    "denominator": ("Denominador", "Denominator"),
+    "rule": ("Regla del semáforo", "Traffic-light rule"),
+    "unit": ("Unidad", "Unit"),
+    "direction": ("Sentido favorable", "Good direction"),
+    "direction_up": ("mayor es mejor", "higher is better"),
+    "direction_down": ("menor es mejor", "lower is better"),
+    "periodicity": ("Periodicidad", "Periodicity"),
+    "monthly": ("mensual", "monthly"),
+    "annual": ("anual", "annual"),
+    "method": ("Método", "Method"),
+    "contributes_to": ("Contribuye a", "Contributes to"),
+    "objective": ("Objetivo", "Objective"),
+    "indicators": ("Indicadores", "Indicators"),
+    "verification": ("Medios de verificación", "Means of verification"),
+    "assumptions": ("Supuestos", "Assumptions"),
+    "national_status": ("Situación nacional", "National status"),
+    "activities_inputs": ("Actividades e insumos", "Activities and inputs"),
+    "specific_results": ("Resultados específicos", "Specific results"),
+    "products": ("Productos", "Products"),
+    "final_result": ("Resultado final", "Final result"),
+    "not_found": ("Página no encontrada", "Page not found"),
+    "back_home": ("Volver al resumen nacional", "Back to the national summary"),
+    "no_data_period": ("No hay datos para este periodo.", "No data for this period."),
+    "reporting": ("reportan", "reporting"),
+    "facilities": ("establecimientos", "facilities"),
+    "months_supply": ("meses de stock (mediana)", "months of supply (median)"),
+    "normal_stock": ("con normostock", "in normal stock"),
+    "executed": ("ejecutado", "executed"),
+    "expected_pace": ("avance esperado", "expected pace"),
+    "budget_vs_results": ("Presupuesto por niño y resultado final", "Budget per child and final result"),
+    "pim_per_child": ("PIM por niño menor de 5 años (S/)", "Modified budget per child under 5 (S/)"),
+    "ci95": ("IC 95 %", "95% CI"),
+    "referential_note": ("Marcador vacío y entre paréntesis: estimación referencial (CV > {cv} %).",
+                         "Hollow marker in parentheses: referential estimate (CV > {cv}%)."),
+    "open_region": ("Ver la cadena causal de la región", "Open the region's causal chain"),
+    "open_indicator": ("Ver el indicador en todas las regiones", "Open the indicator across regions"),
+    "language": ("English", "Español"),
+    "drill_indicator": ("Indicador a desagregar", "Indicator to break down"),
+    "level_eess": ("Establecimiento", "Facility"),
+    "level_distrito": ("Distrito", "District"),
+    "level_provincia": ("Provincia", "Province"),
+    "level_region": ("Región", "Region"),
+    "level_pais": ("País", "Country"),
+    "stock_class": ("Clase de stock", "Stock class"),
+    "code": ("Código", "Code"),
+    "name": ("Nombre", "Name"),
+    "change": ("Cambio", "Change"),
+    "why_red": ("¿Por qué está en rojo? Siga la cadena hacia la izquierda: productos, insumos y presupuesto.",
+                "Why is it red? Follow the chain to the left: products, inputs and budget."),
+}
+
+
+def t(key: str, lang: str = "es", **kw: object) -> str:
+    es, en = WORDS[key]
+    text = en if lang == "en" else es
+    return text.format(**kw) if kw else text
+
+
+def level_name(level: str, lang: str = "es") -> str:
+    return t(f"level_{level}", lang)

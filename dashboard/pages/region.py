@@ -1,0 +1,311 @@
+"""Región: the region's causal chain, its monthly trends against targets, its ENDES estimates with confidence
+intervals, and the drill-down of administrative indicators to provinces, districts and facilities."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, State, callback, dcc, html, no_update
+
+from warehouse import query
+from warehouse.catalogue import Indicator
+
+from .. import context, figures
+from .. import format as fmt
+from ..components.chain import causal_chain
+from ..components.scorecard import GRID_THEME
+from ..data import Warehouse
+from ..i18n import level_name, t
+from ..state import Filters, href, parse, serialise
+
+SPARK_MONTHS = 12
+TREND_MONTHS = 24
+DRILL_FEEDS = ("admin", "stock")
+
+
+def _months_back(d: dt.date, n: int) -> dt.date:
+    y, m = divmod(d.year * 12 + d.month - 1 - n, 12)
+    return dt.date(y, m + 1, 1)
+
+
+def region_ok(wh: Warehouse, code: str | None) -> bool:
+    return bool(code) and code in set(wh.snapshot.regions.region_code) and (
+        wh.allowed is None or code in wh.allowed)
+
+
+def chain_data(wh: Warehouse, f: Filters, region: str):
+    """The one set of queries behind the chain, trends and survey panels of a region."""
+    cat = wh.snapshot.catalogue
+    period = wh.resolve_period(f.program, f.period)
+    cur = wh.cursor
+    snap = query.snapshot(cur, f.program, [region], period, allowed=wh.allowed)
+    inds = cat.indicators_for(program=f.program)
+    monthly = [i.code for i in inds if i.periodicity == "monthly"]
+    annual = [i.code for i in inds if i.periodicity == "annual"]
+    recent = query.series(cur, monthly, [region, "PE"], _months_back(period, TREND_MONTHS - 1), period,
+                          allowed=wh.allowed)
+    surveys = query.series(cur, annual, [region, "PE"], dt.date(2000, 1, 1), period, allowed=wh.allowed)
+    stock = query.stock(cur, [i.code for i in inds if i.feed == "stock"], [region], period, allowed=wh.allowed)
+    return period, snap, recent, surveys, stock
+
+
+def _sparks(recent: pd.DataFrame, surveys: pd.DataFrame, region: str, period: dt.date) -> dict[str, list]:
+    since = _months_back(period, SPARK_MONTHS - 1)
+    out: dict[str, list] = {}
+    mine = recent[(recent.territory_code == region) & (pd.to_datetime(recent.period).dt.date >= since)]
+    for code, d in mine.groupby("indicator_code"):
+        out[code] = d.sort_values("period").value.tolist()
+    for code, d in surveys[surveys.territory_code == region].groupby("indicator_code"):
+        out[code] = d.sort_values("period").value.tolist()[-8:]
+    return out
+
+
+def main_content(wh: Warehouse, f: Filters, region: str) -> list:
+    cat = wh.snapshot.catalogue
+    lang = f.lang
+    name = wh.snapshot.names.get(region, region)
+    period, snap, recent, surveys, stock = chain_data(wh, f, region)
+    program = cat.programs.get(f.program)
+    inds = cat.indicators_for(program=f.program)
+    monthly = [i for i in inds if i.periodicity == "monthly" and i.feed in ("admin", "budget")]
+    stock_inds = [i for i in inds if i.feed == "stock"]
+    annual = [i for i in inds if i.periodicity == "annual"]
+    finals = snap[snap.indicator_code.isin([i.code for i in inds if i.level == "final_result"])]
+    summary = []
+    for r in finals.itertuples():
+        ind = cat.indicators[r.indicator_code]
+        summary.append(html.Span([f"{ind.short.get(lang)}: ",
+                                  html.Strong(fmt.value(r.value, ind.unit)),
+                                  f" ({fmt.period(pd.Timestamp(r.period).date(), r.period_grain, lang)})"],
+                                 className="me-3"))
+    return [
+        html.H1(f"{name}", className="page-title"),
+        html.P([f"{program.name.get(lang) if program else f.program} · {fmt.month(period, lang)} · ", *summary],
+               className="page-subtitle"),
+        html.Section(
+            [
+                html.H2(t("chain_title", lang), className="section-title"),
+                html.P(t("chain_hint", lang) + " " + t("why_red", lang), className="hint"),
+                causal_chain(cat, f.program, snap, _sparks(recent, surveys, region, period), stock, lang,
+                             lambda code: href(f"/indicador/{code}", f, indicator=None)),
+            ],
+            className="panel",
+        ),
+        html.Section(
+            [
+                html.H2(t("trends_title", lang), className="section-title"),
+                dcc.Graph(id="region-trends", figure=figures.trends(recent, monthly + stock_inds, region, name, lang),
+                          config={"displayModeBar": False, "responsive": True}),
+            ],
+            className="panel",
+        ),
+        html.Section(
+            [
+                html.H2(t("survey_title", lang), className="section-title"),
+                html.P(t("referential_note", lang, cv=fmt.number(cat.referential_cv, 0)), className="hint"),
+                dcc.Graph(id="region-survey",
+                          figure=figures.survey(surveys, annual, region, name, lang, cat.referential_cv),
+                          config={"displayModeBar": False, "responsive": True}),
+            ],
+            className="panel",
+        ),
+    ]
+
+
+# --- drill-down ---------------------------------------------------------------------------------------------
+
+
+def drill_indicators(wh: Warehouse, f: Filters) -> list[Indicator]:
+    return [i for i in wh.snapshot.catalogue.indicators_for(program=f.program) if i.feed in DRILL_FEEDS]
+
+
+def drill_indicator(wh: Warehouse, f: Filters) -> Indicator | None:
+    inds = drill_indicators(wh, f)
+    chosen = next((i for i in inds if i.code == f.indicator), None)
+    return chosen or next((i for i in inds if i.key and i.level == "product"), inds[0] if inds else None)
+
+
+def drill_target(wh: Warehouse, f: Filters, region: str) -> tuple[str, str]:
+    """(parent code, parent level) of the table: the district, else the province, else the region."""
+    parents = wh.snapshot.parents
+    if f.district and parents.get(f.district) == f.province and parents.get(f.province) == region:
+        return f.district, "distrito"
+    if f.province and parents.get(f.province) == region:
+        return f.province, "provincia"
+    return region, "region"
+
+
+def drill_table(wh: Warehouse, f: Filters, region: str) -> pd.DataFrame:
+    """The rows of the drill-down (and of its export)."""
+    ind = drill_indicator(wh, f)
+    if ind is None:
+        return pd.DataFrame()
+    parent, level = drill_target(wh, f, region)
+    period = wh.resolve_period(f.program, f.period)
+    return query.children(wh.cursor, ind.code, parent, level, period, allowed=wh.allowed)
+
+
+def _drill_rows(df: pd.DataFrame, ind: Indicator, lang: str) -> list[dict]:
+    from warehouse.rules import status as status_of
+
+    out = []
+    for r in df.itertuples():
+        s = status_of(r.status)
+        stock = r.territory_level == "eess" and ind.feed == "stock"
+        out.append({
+            "code": r.territory_code, "name": r.name or r.territory_code,
+            "value": None if fmt.missing(r.value) else round(float(r.value), 2),
+            "value_text": fmt.number(r.value, 1) + (" m" if stock else "") if not fmt.missing(r.value) else "–",
+            "status": s.code, "status_label": s.label.get(lang), "status_icon": s.icon, "status_rank": s.rank,
+            "detail": (r.rule_label_es if lang == "es" else r.rule_label_en) if isinstance(r.rule_label_es, str)
+            else "",
+            "numerator": None if fmt.missing(r.numerator) else round(float(r.numerator), 1),
+            "denominator": None if fmt.missing(r.denominator) else round(float(r.denominator), 1),
+            "reporting": "" if fmt.missing(r.units_expected) else f"{int(r.units_reporting)}/{int(r.units_expected)}",
+        })
+    return out
+
+
+def drill_grid(df: pd.DataFrame, ind: Indicator, child_level: str, lang: str) -> dag.AgGrid:
+    stock = child_level == "eess" and ind.feed == "stock"
+    cols = [
+        {"headerName": level_name(child_level, lang), "field": "name", "pinned": "left", "minWidth": 180,
+         "filter": True},
+        {"headerName": t("code", lang), "field": "code", "width": 110},
+        {"headerName": t("status", lang), "field": "status_rank", "cellRenderer": "LightCell", "minWidth": 190,
+         "sort": "asc"},
+        {"headerName": ("Meses de stock" if lang == "es" else "Months of supply") if stock else t("value", lang),
+         "field": "value", "type": "numericColumn", "width": 120},
+        {"headerName": ("Stock" if stock else t("numerator", lang)), "field": "numerator", "type": "numericColumn",
+         "width": 120},
+        {"headerName": ("CPM" if stock else t("denominator", lang)), "field": "denominator",
+         "type": "numericColumn", "width": 120},
+    ]
+    cols.append({"headerName": t("stock_class", lang), "field": "detail", "minWidth": 180} if stock else
+                {"headerName": t("reporting", lang), "field": "reporting", "width": 110})
+    return dag.AgGrid(
+        id="drill-grid", columnDefs=cols, rowData=_drill_rows(df, ind, lang),
+        defaultColDef={"resizable": True, "sortable": True, "suppressHeaderMenuButton": True},
+        dashGridOptions={"theme": GRID_THEME, "loadThemeGoogleFonts": False, "domLayout": "autoHeight",
+                         "pagination": len(df) > 25, "paginationPageSize": 25, "suppressCellFocus": True,
+                         "enableCellTextSelection": True},
+        style={"width": "100%"},
+    )
+
+
+def drill_content(wh: Warehouse, f: Filters, region: str) -> list:
+    lang = f.lang
+    snap = wh.snapshot
+    ind = drill_indicator(wh, f)
+    if ind is None:
+        return [html.P(t("no_data_period", lang))]
+    parent, level = drill_target(wh, f, region)
+    child_level = query.CHILD_LEVEL[level]
+    df = drill_table(wh, f, region)
+    provinces = snap.children_of(region)
+    province = f.province if level in ("provincia", "distrito") else None
+    districts = snap.children_of(province) if province else provinces.iloc[0:0]
+    crumbs = [dcc.Link(snap.names.get(region, region), href=href(f"/region/{region}", f, province=None, district=None))]
+    if province:
+        crumbs += [" › ", dcc.Link(snap.names.get(province, province), href=href(f"/region/{region}", f,
+                                                                                 district=None))]
+    if level == "distrito":
+        crumbs += [" › ", html.Span(snap.names.get(parent, parent))]
+    return [
+        dbc.Row(
+            [
+                dbc.Col([dbc.Label(t("drill_indicator", lang), html_for="drill-indicator"),
+                         dcc.Dropdown(id="drill-indicator", clearable=False, value=ind.code,
+                                      options=[{"label": i.short.get(lang), "value": i.code}
+                                               for i in drill_indicators(wh, f)])], md=4),
+                dbc.Col([dbc.Label(t("province", lang), html_for="drill-province"),
+                         dcc.Dropdown(id="drill-province", value=province,
+                                      placeholder=t("province", lang),
+                                      options=[{"label": r.name, "value": r.territory_code}
+                                               for r in provinces.itertuples()])], md=4),
+                dbc.Col([dbc.Label(t("district", lang), html_for="drill-district"),
+                         dcc.Dropdown(id="drill-district", value=f.district if level == "distrito" else None,
+                                      placeholder=t("district", lang), disabled=province is None,
+                                      options=[{"label": r.name, "value": r.territory_code}
+                                               for r in districts.itertuples()])], md=4),
+            ],
+            className="g-2 mb-2",
+        ),
+        html.Div(crumbs, className="crumbs"),
+        drill_grid(df, ind, child_level, lang) if len(df) else html.P(t("no_data_period", lang), className="hint"),
+        html.P([html.I(className="bi bi-info-circle me-1"), t("drill_survey_note", lang), " ",
+                t("drill_budget_note", lang)], className="hint mt-2"),
+    ]
+
+
+# --- page ---------------------------------------------------------------------------------------------------
+
+
+def chooser(wh: Warehouse, f: Filters) -> html.Div:
+    return html.Div(
+        [html.H1(t("page_region", f.lang), className="page-title"),
+         html.Ul([html.Li(dcc.Link(r.name, href=href(f"/region/{r.region_code}", f)))
+                  for r in wh.snapshot.regions.itertuples() if region_ok(wh, r.region_code)],
+                 className="region-list")]
+    )
+
+
+def main_key(f: Filters, region: str) -> str:
+    return f"{region}|{f.program}|{f.period}|{f.lang}"
+
+
+def layout(wh: Warehouse, f: Filters, arg: str | None = None):
+    if not region_ok(wh, arg):
+        return chooser(wh, f)
+    return html.Div(
+        [
+            dcc.Store(id="region-key", data=main_key(f, arg)),
+            html.Div(main_content(wh, f, arg), id="region-main"),
+            html.Section([html.H2(t("drill_title", f.lang), className="section-title"),
+                          html.Div(drill_content(wh, f, arg), id="region-drill")], className="panel"),
+        ]
+    )
+
+
+def _region_of(pathname: str | None) -> str | None:
+    parts = [p for p in (pathname or "").split("/") if p]
+    return parts[1] if len(parts) == 2 and parts[0] == "region" else None
+
+
+@callback(
+    Output("region-main", "children"),
+    Output("region-key", "data"),
+    Output("region-drill", "children"),
+    Input("url", "search"),
+    State("url", "pathname"),
+    State("region-key", "data"),
+    prevent_initial_call=True,
+)
+def update(search: str, pathname: str, shown: str):
+    """New filters: the chain and charts only when program, period or language changed; the drill-down always."""
+    wh = context.warehouse()
+    region = _region_of(pathname)
+    if not region_ok(wh, region):
+        return no_update, no_update, no_update
+    f = parse(search)
+    key = main_key(f, region)
+    main = main_content(wh, f, region) if key != shown else no_update
+    return main, key, drill_content(wh, f, region)
+
+
+@callback(
+    Output("url", "search", allow_duplicate=True),
+    Input("drill-indicator", "value"),
+    Input("drill-province", "value"),
+    Input("drill-district", "value"),
+    State("url", "search"),
+    prevent_initial_call=True,
+)
+def choose_drill(indicator: str, province: str | None, district: str | None, search: str):
+    f = parse(search)
+    new = f.with_(indicator=indicator, province=province, district=district if province == f.province else None)
+    s = serialise(new)
+    return no_update if s == (search or "") else (s or "?")

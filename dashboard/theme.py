@@ -1,0 +1,31 @@
+"""One Plotly template for every chart, in the app's style (registered as 'semaforo' and made the default)."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+INK = "#1f2d3d"
+GRID = "#e6e9ee"
+ACCENT = "#1f5f8b"
+SERIES = ["#1f5f8b", "#b5651d", "#5b8c5a", "#7d5ba6", "#c44e52", "#4c9f9f", "#8c8c8c"]
+
+
+def register() -> None:
+    template = go.layout.Template(
+        layout=go.Layout(
+            font=dict(family=FONT, size=13, color=INK),
+            paper_bgcolor="white",
+            plot_bgcolor="white",
+            colorway=SERIES,
+            margin=dict(l=48, r=16, t=40, b=40),
+            xaxis=dict(gridcolor=GRID, linecolor="#c8ced6", zeroline=False, ticks="outside", tickcolor="#c8ced6"),
+            yaxis=dict(gridcolor=GRID, linecolor="#c8ced6", zeroline=False),
+            hoverlabel=dict(font=dict(family=FONT)),
+            legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
+            title=dict(font=dict(size=15), x=0, xanchor="left"),
+        )
+    )
+    pio.templates["semaforo"] = template
+    pio.templates.default = "semaforo"

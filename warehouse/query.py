@@ -1,0 +1,108 @@
+"""Named, parameterised reads of the warehouse: one function per view, each a thin wrapper over a .sql file in
+``warehouse/queries/``. Pages, exports and the JSON endpoint all call these, so they can never disagree.
+
+Every function takes ``allowed``: the region codes the caller may see (``None`` = all). The restriction is
+applied in the SQL, here, and nowhere else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+QUERIES = Path(__file__).parent / "queries"
+
+Allowed = frozenset[str] | None
+
+
+@cache
+def _sql(name: str) -> str:
+    return (QUERIES / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def _run(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pd.DataFrame:
+    sql = _sql(name)
+    used = {k: v for k, v in params.items() if f"${k}" in sql}
+    return con.execute(sql, used).df()
+
+
+def _allowed(allowed: Allowed) -> list[str] | None:
+    return None if allowed is None else sorted(allowed)
+
+
+def snapshot(
+    con: duckdb.DuckDBPyConnection,
+    program: str,
+    territories: Iterable[str],
+    period: dt.date,
+    level: str | None = None,
+    allowed: Allowed = None,
+) -> pd.DataFrame:
+    """Value, status and previous value of every indicator of ``program`` (optionally one chain level) for the
+    territories at ``period``; annual indicators at their latest year up to it."""
+    return _run(con, "snapshot", program=program, level=level, territories=list(territories), period=period,
+                allowed=_allowed(allowed))
+
+
+def series(
+    con: duckdb.DuckDBPyConnection,
+    indicators: Iterable[str],
+    territories: Iterable[str],
+    start: dt.date,
+    end: dt.date,
+    allowed: Allowed = None,
+) -> pd.DataFrame:
+    return _run(con, "series", indicators=list(indicators), territories=list(territories), start=start, end=end,
+                allowed=_allowed(allowed))
+
+
+CHILD_LEVEL = {"pais": "region", "region": "provincia", "provincia": "distrito", "distrito": "eess"}
+
+
+def children(
+    con: duckdb.DuckDBPyConnection, indicator: str, parent: str, parent_level: str, period: dt.date,
+    allowed: Allowed = None,
+) -> pd.DataFrame:
+    """Drill-down one level below ``parent`` for one indicator (region → provinces → districts → facilities)."""
+    return _run(con, "children", indicator=indicator, parent=parent, child_level=CHILD_LEVEL[parent_level],
+                period=period, allowed=_allowed(allowed))
+
+
+def stock(
+    con: duckdb.DuckDBPyConnection, indicators: Iterable[str], territories: Iterable[str], period: dt.date,
+    allowed: Allowed = None,
+) -> pd.DataFrame:
+    return _run(con, "stock", indicators=list(indicators), territories=list(territories), period=period,
+                allowed=_allowed(allowed))
+
+
+def budget_results(
+    con: duckdb.DuckDBPyConnection, program: str, year: int, age_group: str = "<5", allowed: Allowed = None
+) -> pd.DataFrame:
+    return _run(con, "budget_results", program=program, year=year, age_group=age_group, allowed=_allowed(allowed))
+
+
+def periods(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return _run(con, "periods")
+
+
+def territories(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every named territory (country, regions, provinces, districts) with level, parent and region."""
+    return con.execute("select * from core_territory order by territory_level, sort_order, territory_code").df()
+
+
+def regions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute("select * from core_region order by sort_order").df()
+
+
+def batches_summary(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Latest load per source: the 'datos al' provenance shown next to each figure."""
+    return con.execute(
+        "select source, max(finished_at) as loaded_at, count(*) as batches from etl_batch "
+        "where status in ('loaded', 'partial') group by source"
+    ).df()
