@@ -6,12 +6,12 @@ dagcomponentfuncs.StatusCell = function (props) {
   var e = React.createElement;
   if (!cell) {
     return e("span", { className: "light light-sin_datos light-sm" },
-      e("span", { className: "light-icon", "aria-hidden": "true" }, "–"),
+      e("i", { className: "bi bi-dash-circle light-icon", "aria-hidden": "true" }),
       e("span", { className: "light-label" }, props.context && props.context.noData || "Sin datos"));
   }
   return e("span", { className: "light light-sm light-" + cell.s, title: cell.h },
-    e("span", { className: "light-icon", "aria-hidden": "true" }, cell.i),
-    e("span", { className: "light-value" }, cell.t),
+    e("i", { className: "bi bi-" + cell.i + " light-icon", "aria-hidden": "true" }),
+    cell.t && cell.t !== "–" ? e("span", { className: "light-value" }, cell.t) : null,
     cell.a ? e("span", { className: "light-trend" }, cell.a) : null,
     e("span", { className: "light-label" }, cell.l));
 };
@@ -29,7 +29,7 @@ dagcomponentfuncs.LightCell = function (props) {
   var d = props.data || {};
   var e = React.createElement;
   return e("span", { className: "light light-sm light-" + (d.status || "sin_datos") },
-    e("span", { className: "light-icon", "aria-hidden": "true" }, d.status_icon || "–"),
-    d.value_text ? e("span", { className: "light-value" }, d.value_text) : null,
+    e("i", { className: "bi bi-" + (d.status_icon || "dash-circle") + " light-icon", "aria-hidden": "true" }),
+    d.value_text && d.value_text !== "–" ? e("span", { className: "light-value" }, d.value_text) : null,
     e("span", { className: "light-label" }, d.status_label || ""));
 };

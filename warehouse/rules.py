@@ -18,19 +18,20 @@ class Status:
     label: Text
     colour: str       # fill
     text_colour: str  # readable on the fill
-    icon: str         # a glyph that differs per status (no colour needed to tell them apart)
+    icon: str         # Bootstrap Icons name: a shape that differs per status (no colour needed to tell them apart)
+    glyph: str        # the same idea as a plain character, for charts and text exports
     rank: int         # worst first when sorting by status
 
 
 STATUSES: dict[str, Status] = {
     s.code: s
     for s in (
-        Status("critico", Text("Crítico", "Off track"), "#D55E00", "#ffffff", "✖", 0),
-        Status("en_riesgo", Text("En riesgo", "At risk"), "#E69F00", "#1f1f1f", "▲", 1),
-        Status("adecuado", Text("Adecuado", "On track"), "#009E73", "#ffffff", "✔", 2),
-        Status("referencial", Text("Referencial", "Referential"), "#56B4E9", "#1f1f1f", "≈", 3),
-        Status("no_reportado", Text("No reportado", "Not reported"), "#6E6E6E", "#ffffff", "⏱", 4),
-        Status("sin_datos", Text("Sin datos", "No data"), "#D9D9D9", "#1f1f1f", "–", 5),
+        Status("critico", Text("Crítico", "Off track"), "#D55E00", "#ffffff", "x-octagon-fill", "✖", 0),
+        Status("en_riesgo", Text("En riesgo", "At risk"), "#E69F00", "#1f1f1f", "exclamation-triangle-fill", "▲", 1),
+        Status("adecuado", Text("Adecuado", "On track"), "#009E73", "#ffffff", "check-circle-fill", "✔", 2),
+        Status("referencial", Text("Referencial", "Referential"), "#56B4E9", "#1f1f1f", "question-circle", "≈", 3),
+        Status("no_reportado", Text("No reportado", "Not reported"), "#6E6E6E", "#ffffff", "clock-history", "…", 4),
+        Status("sin_datos", Text("Sin datos", "No data"), "#D9D9D9", "#1f1f1f", "dash-circle", "–", 5),
     )
 }
 

@@ -58,7 +58,8 @@ def _grid(cs: list[MapCell], lang: str):
     for c in cs:
         s = status(c.status)
         z[c.row][c.col] = (s.rank + 0.5) / _N
-        text[c.row][c.col] = f"<b>{c.abbrev}</b><br>{s.icon} {c.value_text}"
+        shown = s.glyph if c.value_text == "–" else f"{s.glyph} {c.value_text}"
+        text[c.row][c.col] = f"<b>{c.abbrev}</b><br>{shown}"
         hover[c.row][c.col] = f"{c.name}: {c.value_text} — {s.label.get(lang)}"
         custom[c.row][c.col] = c.region_code
     return z, text, hover, custom

@@ -13,8 +13,8 @@ def light(code: str | None, lang: str = "es", text: str | None = None, title: st
           small: bool = False) -> html.Span:
     """A pill: icon, optional value text, status word."""
     s = status(code)
-    parts = [html.Span(s.icon, className="light-icon", **{"aria-hidden": "true"})]
-    if text:
+    parts = [html.I(className=f"bi bi-{s.icon} light-icon", **{"aria-hidden": "true"})]
+    if text and text != "–":
         parts.append(html.Span(text, className="light-value"))
     parts.append(html.Span(s.label.get(lang), className="light-label"))
     return html.Span(parts, className=f"light light-{s.code}" + (" light-sm" if small else ""), title=title)
