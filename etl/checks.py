@@ -87,25 +87,38 @@ def decimal_comma(con: duckdb.DuckDBPyConnection, table: str, col: str) -> bool:
 
 
 def run_checks(con: duckdb.DuckDBPyConnection, staged: Staged, checks: list[Check]) -> None:
-    """Collect every failing (row, column, value, reason) into the temp table ``problems``."""
+    """Collect every failing (row, column, value, reason) into the temp table ``problems``.
+
+    Most stages hold one row per file row, ``_row`` being its number. A stage that unpivots a wide table (one
+    row per cell, from several sheets) keeps ``_row`` as a unique key and locates each row itself with
+    ``_sheet``, ``_line`` (the row as the publisher numbers it) and ``_header_<column>`` (the header a column
+    was read under, row by row).
+    """
     con.execute(
-        "create or replace temp table problems (_row bigint, column_name varchar, value varchar, reason varchar)"
+        "create or replace temp table problems "
+        "(_row bigint, column_name varchar, value varchar, reason varchar, sheet varchar, line bigint)"
     )
     if not checks:
         return
+    located = {d[0] for d in con.execute(f"select * from {staged.table} limit 0").description}
+    sheet, line = (c if c in located else "null" for c in ("_sheet", "_line"))
+
+    def header(c: Check) -> str:
+        written = lit(staged.mapping.get(c.column, c.column))
+        return f"coalesce(_header_{c.column}, {written})" if f"_header_{c.column}" in located else written
+
     windowed = [c for c in checks if " over (" in c.bad]
     plain = [c for c in checks if c not in windowed]
     parts = []
     for c in plain:
-        header = staged.mapping.get(c.column, c.column)
         parts.append(
-            f"select _row, {lit(header)}, {c.value or c.column}, {c.reason} from {staged.table} where {c.bad}"
+            f"select _row, {header(c)}, {c.value or c.column}, {c.reason}, {sheet}, {line} "
+            f"from {staged.table} where {c.bad}"
         )
     for c in windowed:
-        header = staged.mapping.get(c.column, c.column)
         parts.append(
-            f"select _row, {lit(header)}, v, r from (select _row, {c.value or c.column} as v, {c.reason} as r, "
-            f"{c.bad} as bad from {staged.table}) where bad"
+            f"select _row, h, v, r, s, l from (select _row, {header(c)} as h, {c.value or c.column} as v, "
+            f"{c.reason} as r, {sheet} as s, {line} as l, {c.bad} as bad from {staged.table}) where bad"
         )
     con.execute("insert into problems " + " union all ".join(parts))
 
@@ -114,12 +127,15 @@ def add_problems(con: duckdb.DuckDBPyConnection, problems: list[Problem]) -> Non
     """Problems found outside SQL (e.g. lines the CSV reader could not split) join the same table."""
     if problems:
         con.executemany(
-            "insert into problems values (?, ?, ?, ?)", [(p.row, p.column, p.value, p.reason) for p in problems]
+            "insert into problems values (?, ?, ?, ?, ?, null)",
+            [(p.row, p.column, p.value, p.reason, p.sheet) for p in problems],
         )
 
 
 def collected(con: duckdb.DuckDBPyConnection, file: str, sheet: str | None) -> list[Problem]:
+    # distinct: the cells of one unpivoted row share a wrong label and report it once.
     rows = con.execute(
-        "select _row, column_name, value, reason from problems order by _row nulls first, column_name, reason"
+        "select distinct coalesce(line, _row) as line_no, column_name, value, reason, sheet from problems "
+        "order by sheet nulls first, line_no nulls first, column_name, reason"
     ).fetchall()
-    return [Problem(file, reason, row=r, column=c, value=v, sheet=sheet) for r, c, v, reason in rows]
+    return [Problem(file, reason, row=r, column=c, value=v, sheet=s or sheet) for r, c, v, reason, s in rows]

@@ -7,6 +7,7 @@ from .base import Loader
 from .facilities import FacilitiesLoader
 from .population import PopulationLoader
 from .stock import StockLoader
+from .survey import SurveyLoader
 from .targets import TargetsLoader
 from .territory import TerritoryLoader
 
@@ -19,5 +20,6 @@ LOADERS: dict[str, type[Loader]] = {
         TargetsLoader,
         AdminLoader,
         StockLoader,
+        SurveyLoader,
     )
 }
