@@ -88,3 +88,17 @@ def territory_db(territory_template: Path, db: Path) -> Path:
     """A warehouse with the small district table (2 per province) and one facility per district loaded."""
     shutil.copy(territory_template, db)
     return db
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo warehouse (`semaforo demo`, seed 2026), built once per session by the generator and the real
+    loaders; its source files are in ``demo_db.parent / "sources"``. Costs about a minute and a half: open it
+    read-only (``duckdb.connect(str(demo_db), read_only=True)``) and never write to it."""
+    from etl.demo.build import build_demo
+
+    folder = tmp_path_factory.mktemp("demo")
+    db = folder / "demo.duckdb"
+    failures = build_demo(db, folder / "sources", seed=2026, echo=lambda _msg: None)
+    assert not failures, failures
+    return db

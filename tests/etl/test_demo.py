@@ -1,0 +1,127 @@
+"""The demo generator: same seed → same bytes, fixed periods, and the shape of what it writes."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from etl.demo.generate import LOAD_ORDER, generate
+from etl.demo.scale import DEMO, NATIONAL, Scale
+
+# A few months and a few hundred facilities: every format, in seconds.
+SMALL = Scale(
+    name="test",
+    districts=220,
+    facilities=300,
+    first_month="2026-04",
+    budget_lines=150,
+    other_rows=200,
+    regional_files=1,
+)
+
+
+def digests(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("small")
+    return generate(folder / "a", seed=7, scale=SMALL)
+
+
+def test_same_seed_gives_the_same_bytes(small, tmp_path):
+    again = generate(tmp_path / "b", seed=7, scale=SMALL)
+    a, b = digests(small.folder), digests(again.folder)
+    assert a == b
+    assert {Path(name).suffix for name in a} >= {".csv", ".xlsx"}
+
+
+def test_another_seed_gives_other_data(small, tmp_path):
+    other = generate(tmp_path / "c", seed=8, scale=SMALL, only=("facilities", "admin", "survey"))
+    a, b = digests(small.folder), digests(other.folder)
+    assert [name for name in b if a.get(name) == b[name]] == []
+
+
+def test_workbooks_have_fixed_timestamps(small):
+    books = [f.path for f in small.files if f.path.suffix == ".xlsx"]
+    assert books
+    for book in books:
+        with zipfile.ZipFile(book) as z:
+            assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+            core = z.read("docProps/core.xml").decode()
+        assert "2026-05-29T10:00:00Z" in core
+
+
+def test_files_come_in_load_order_for_every_loader(small):
+    sources = [f.source for f in small.files]
+    assert sources == sorted(sources, key=LOAD_ORDER.index)
+    assert set(LOAD_ORDER) - {"budget"} <= set(sources)
+
+
+def test_periods_are_fixed_dates():
+    assert DEMO.months[0] == (2023, 1) and DEMO.months[-1] == (2026, 9)
+    assert len(DEMO.months) == 45
+    assert len(NATIONAL.months) >= 60 and NATIONAL.months[-1] == (2026, 9)
+    assert DEMO.last_budget_month == {2023: 12, 2024: 12, 2025: 12, 2026: 9}
+
+
+def read(path: Path, delimiter: str = ",", encoding: str = "utf-8") -> list[dict[str, str]]:
+    with open(path, encoding=encoding, newline="") as f:
+        return list(csv.DictReader(f, delimiter=delimiter))
+
+
+def test_ubigeo_table_uses_the_real_provinces(small):
+    rows = read(small.of("territory")[0])
+    assert list(rows[0]) == [
+        "inei",
+        "reniec",
+        "departamento",
+        "provincia",
+        "distrito",
+        "altitude",
+        "latitude",
+        "longitude",
+    ]
+    provinces = {r["province_code"]: r["name"] for r in read(Path("warehouse/territory/provinces.csv"))}
+    assert {r["inei"][:4] for r in rows} == set(provinces)
+    capitals = [r for r in rows if r["inei"].endswith("01")]
+    assert all(r["distrito"] == provinces[r["inei"][:4]] for r in capitals)
+    assert len({r["inei"] for r in rows}) == len(rows)
+    callao = next(r for r in rows if r["inei"].startswith("07"))
+    assert callao["reniec"].startswith("24")  # RENIEC numbers Callao 24
+
+
+def test_renipress_layout_and_codes(small):
+    path = small.of("facilities")[0]
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    rows = read(path, ";", "utf-8-sig")
+    assert list(rows[0])[:3] == ["INSTITUCION", "COD_IPRESS", "NOMBRE"]
+    codes = [r["COD_IPRESS"] for r in rows]
+    assert all(len(c) == 8 and c.isdigit() for c in codes) and len(set(codes)) == len(codes)
+
+
+def test_regional_admin_file_is_latin1_with_semicolons_and_decimal_commas(small):
+    regional = [p for p in small.of("admin") if "_diresa_" in p.name]
+    assert len(regional) == SMALL.regional_files
+    text = regional[0].read_bytes()
+    with pytest.raises(UnicodeDecodeError):
+        text.decode("utf-8")
+    rows = read(regional[0], ";", "latin-1")
+    assert any("," in r["DENOMINADOR"] for r in rows)
+
+
+def test_last_month_misses_the_late_regions(small):
+    from etl.demo.calibration import LATE_REGIONS
+
+    first, last = (read(small.folder / f"his_2026_{m:02d}.csv") for m in (4, 9))
+    late = {r["ubigeo"][:2] for r in first} & set(LATE_REGIONS)
+    assert late and not late & {r["ubigeo"][:2] for r in last}
