@@ -27,7 +27,11 @@ from .state import Filters, href, parse, serialise
 
 ROOT = Path(__file__).resolve().parents[1]
 VENDOR = Path(flask_bootstrap.__file__).parent / "static" / "bootstrap5"
-STYLESHEETS = ["/vendor/css/bootstrap.min.css", "/vendor/css/font/bootstrap-icons.min.css", "/theme/lights.css"]
+STYLESHEETS = [
+    "/vendor/css/bootstrap.min.css",
+    "/vendor/css/font/bootstrap-icons.min.css",
+    "/theme/lights.css",
+]
 
 
 def _vendor_routes(server: flask.Flask) -> None:
@@ -43,22 +47,41 @@ def _vendor_routes(server: flask.Flask) -> None:
 def navbar(f: Filters, pathname: str) -> dbc.Navbar:
     lang = f.lang
     links = [
-        dbc.NavItem(dbc.NavLink(t(p.title_key, lang), href=href(p.path, f), id=f"nav-{p.key}",
-                                active="exact" if p.path == "/" else "partial"))
-        for p in pages.PAGES if p.in_nav
+        dbc.NavItem(
+            dbc.NavLink(
+                t(p.title_key, lang),
+                href=href(p.path, f),
+                id=f"nav-{p.key}",
+                active="exact" if p.path == "/" else "partial",
+            )
+        )
+        for p in pages.PAGES
+        if p.in_nav
     ]
     other = "en" if lang == "es" else "es"
-    switch = html.A(t("language", lang), href=href(pathname, f, lang=other), className="btn btn-sm btn-outline-light",
-                    id="lang-switch", lang=other)
+    switch = html.A(
+        t("language", lang),
+        href=href(pathname, f, lang=other),
+        className="btn btn-sm btn-outline-light",
+        id="lang-switch",
+        lang=other,
+    )
     return dbc.Navbar(
         dbc.Container(
             [
-                html.A([html.Span("●", className="brand-dot", **{"aria-hidden": "true"}),
+                html.A(
+                    [
+                        html.Span("●", className="brand-dot", **{"aria-hidden": "true"}),
                         html.Span(t("app_title", lang), className="brand-name"),
-                        html.Span(t("app_subtitle", lang), className="brand-sub d-none d-md-inline")],
-                       href=href("/", f), className="navbar-brand"),
+                        html.Span(t("app_subtitle", lang), className="brand-sub d-none d-md-inline"),
+                    ],
+                    href=href("/", f),
+                    className="navbar-brand",
+                ),
                 dbc.NavbarToggler(id="nav-toggle"),
-                dbc.Collapse(dbc.Nav(links, navbar=True, className="me-auto"), id="nav-collapse", navbar=True),
+                dbc.Collapse(
+                    dbc.Nav(links, navbar=True, className="me-auto"), id="nav-collapse", navbar=True
+                ),
                 switch,
             ],
             fluid=True,
@@ -94,10 +117,18 @@ def shell(wh: Warehouse, pathname: str, search: str) -> html.Div:
 def footer(wh: Warehouse, lang: str) -> list:
     loaded = wh.snapshot.loaded
     when = loaded.loaded_at.max() if len(loaded) else None
-    text = ("Semáforo PpR · datos cargados el " if lang == "es" else "Semáforo PpR · data loaded on ")
-    return [html.Small(text + (when.strftime("%d/%m/%Y %H:%M") if when is not None else "–")),
-            html.Small(" · " + ("Fuentes: INEI–ENDES, MINSA–HIS/SISMED/SIGA, MEF–SIAF" if lang == "es" else
-                                "Sources: INEI–ENDES, MINSA–HIS/SISMED/SIGA, MEF–SIAF"))]
+    text = "Semáforo PpR · datos cargados el " if lang == "es" else "Semáforo PpR · data loaded on "
+    return [
+        html.Small(text + (when.strftime("%d/%m/%Y %H:%M") if when is not None else "–")),
+        html.Small(
+            " · "
+            + (
+                "Fuentes: INEI–ENDES, MINSA–HIS/SISMED/SIGA, MEF–SIAF"
+                if lang == "es"
+                else "Sources: INEI–ENDES, MINSA–HIS/SISMED/SIGA, MEF–SIAF"
+            )
+        ),
+    ]
 
 
 def page_url() -> tuple[str, str]:
@@ -110,8 +141,9 @@ def page_url() -> tuple[str, str]:
     return (ref.path or "/"), ("?" + ref.query if ref.query else "")
 
 
-def create_app(db: str | os.PathLike, geojson: str | os.PathLike | None = None,
-               allowed: frozenset[str] | None = None) -> dash.Dash:
+def create_app(
+    db: str | os.PathLike, geojson: str | os.PathLike | None = None, allowed: frozenset[str] | None = None
+) -> dash.Dash:
     """A Dash app serving warehouse ``db`` read-only; ``allowed`` restricts the regions its users may see."""
     wh = Warehouse(db, allowed)
     wh.snapshot  # noqa: B018 — open the file and fail now, not on the first request, if it is unusable
@@ -182,8 +214,15 @@ def sync_filters(search, pathname, program, period, level, region):
     if trigger in ("url",):
         page, arg = pages.match(pathname)
         shown_region = arg if page.key == "region" else NATIONAL
-        return (no_update, no_update, f.program, f.period or wh.resolve_period(f.program, None).strftime("%Y-%m"),
-                period_options(wh, f.program, f.lang), f.level or "all", shown_region or NATIONAL)
+        return (
+            no_update,
+            no_update,
+            f.program,
+            f.period or wh.resolve_period(f.program, None).strftime("%Y-%m"),
+            period_options(wh, f.program, f.lang),
+            f.level or "all",
+            shown_region or NATIONAL,
+        )
     new = f.with_(program=program, period=period, level=None if level == "all" else level)
     if trigger == "f-program" and program != f.program:
         new = new.with_(period=None, indicator=None)
@@ -196,8 +235,15 @@ def sync_filters(search, pathname, program, period, level, region):
             new_path = f"/region/{region}"
             new = new.with_(province=None, district=None)
     new_search = serialise(new)
-    return (new_search if new_search != (search or "") else no_update, new_path, no_update, no_update,
-            period_options(wh, new.program, new.lang) if trigger == "f-program" else no_update, no_update, no_update)
+    return (
+        new_search if new_search != (search or "") else no_update,
+        new_path,
+        no_update,
+        no_update,
+        period_options(wh, new.program, new.lang) if trigger == "f-program" else no_update,
+        no_update,
+        no_update,
+    )
 
 
 @callback(
@@ -211,10 +257,15 @@ def nav_links(search, pathname):
     """Links keep the current filters; the language switch reloads the same view in the other language."""
     f = parse(search)
     return [href(p.path, f) for p in pages.PAGES if p.in_nav] + [
-        href(pathname, f, lang="en" if f.lang == "es" else "es")]
+        href(pathname, f, lang="en" if f.lang == "es" else "es")
+    ]
 
 
-@callback(Output("nav-collapse", "is_open"), Input("nav-toggle", "n_clicks"), State("nav-collapse", "is_open"),
-          prevent_initial_call=True)
+@callback(
+    Output("nav-collapse", "is_open"),
+    Input("nav-toggle", "n_clicks"),
+    State("nav-collapse", "is_open"),
+    prevent_initial_call=True,
+)
 def toggle_nav(n, is_open):
     return not is_open

@@ -28,7 +28,7 @@ class Snapshot:
     territories: pd.DataFrame
     regions: pd.DataFrame
     months: dict[str, list[dt.date]]  # program → months with data
-    years: dict[str, list[int]]       # program → survey years
+    years: dict[str, list[int]]  # program → survey years
     loaded: pd.DataFrame
 
     @cached_property
@@ -94,7 +94,9 @@ class Warehouse:
             periods = query.periods(cur)
             months: dict[str, list[dt.date]] = {}
             years: dict[str, list[int]] = {}
-            for program, grain, period in periods[["program_code", "period_grain", "period"]].itertuples(index=False):
+            for program, grain, period in periods[["program_code", "period_grain", "period"]].itertuples(
+                index=False
+            ):
                 d = pd.Timestamp(period).date()
                 if grain == "M":
                     months.setdefault(program, []).append(d)

@@ -16,12 +16,48 @@ from . import context
 from .state import parse
 
 COLUMNS = {
-    "es": ["territorio_codigo", "territorio", "indicador_codigo", "indicador", "nivel", "periodo", "valor", "unidad",
-           "numerador", "denominador", "ic_inferior", "ic_superior", "cv", "meta", "estado", "referencial",
-           "valor_anterior", "periodo_anterior", "fuente"],
-    "en": ["territory_code", "territory", "indicator_code", "indicator", "level", "period", "value", "unit",
-           "numerator", "denominator", "ci_low", "ci_high", "cv", "target", "status", "referential",
-           "previous_value", "previous_period", "source"],
+    "es": [
+        "territorio_codigo",
+        "territorio",
+        "indicador_codigo",
+        "indicador",
+        "nivel",
+        "periodo",
+        "valor",
+        "unidad",
+        "numerador",
+        "denominador",
+        "ic_inferior",
+        "ic_superior",
+        "cv",
+        "meta",
+        "estado",
+        "referencial",
+        "valor_anterior",
+        "periodo_anterior",
+        "fuente",
+    ],
+    "en": [
+        "territory_code",
+        "territory",
+        "indicator_code",
+        "indicator",
+        "level",
+        "period",
+        "value",
+        "unit",
+        "numerator",
+        "denominator",
+        "ci_low",
+        "ci_high",
+        "cv",
+        "target",
+        "status",
+        "referential",
+        "previous_value",
+        "previous_period",
+        "source",
+    ],
 }
 
 
@@ -39,14 +75,30 @@ def frame(snap: pd.DataFrame, lang: str = "es") -> pd.DataFrame:
     rows = []
     for r in snap.sort_values(["territory_code", "indicator_code"]).itertuples():
         ind = cat.indicators[r.indicator_code]
-        rnd = (lambda x, d=3: None if x is None or pd.isna(x) else round(float(x), d))  # noqa: E731
-        rows.append([
-            r.territory_code, names.get(r.territory_code, r.territory_code), ind.code, ind.name.get(lang),
-            ind.level, _period(r.period, r.period_grain), rnd(r.value), ind.unit, rnd(r.numerator, 2),
-            rnd(r.denominator, 2), rnd(r.ci_low), rnd(r.ci_high), rnd(r.cv), rnd(r.target),
-            status(r.status).label.get(lang), bool(r.is_referential), rnd(r.prev_value),
-            _period(r.prev_period, r.period_grain), ind.source.code,
-        ])
+        rnd = lambda x, d=3: None if x is None or pd.isna(x) else round(float(x), d)  # noqa: E731
+        rows.append(
+            [
+                r.territory_code,
+                names.get(r.territory_code, r.territory_code),
+                ind.code,
+                ind.name.get(lang),
+                ind.level,
+                _period(r.period, r.period_grain),
+                rnd(r.value),
+                ind.unit,
+                rnd(r.numerator, 2),
+                rnd(r.denominator, 2),
+                rnd(r.ci_low),
+                rnd(r.ci_high),
+                rnd(r.cv),
+                rnd(r.target),
+                status(r.status).label.get(lang),
+                bool(r.is_referential),
+                rnd(r.prev_value),
+                _period(r.prev_period, r.period_grain),
+                ind.source.code,
+            ]
+        )
     return pd.DataFrame(rows, columns=COLUMNS["en" if lang == "en" else "es"])
 
 
@@ -71,12 +123,17 @@ def to_xlsx(df: pd.DataFrame, sheet: str) -> bytes:
 
 def _send(df: pd.DataFrame, name: str, fmt: str) -> flask.Response:
     if fmt == "csv":
-        return flask.Response(to_csv(df), mimetype="text/csv; charset=utf-8",
-                              headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+        return flask.Response(
+            to_csv(df),
+            mimetype="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        )
     if fmt == "xlsx":
-        return flask.Response(to_xlsx(df, name), headers={"Content-Disposition":
-                              f'attachment; filename="{name}.xlsx"'},
-                              mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        return flask.Response(
+            to_xlsx(df, name),
+            headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
+            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
     return flask.Response(df.to_json(orient="records", force_ascii=False), mimetype="application/json")
 
 

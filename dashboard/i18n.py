@@ -28,11 +28,16 @@ WORDS: dict[str, tuple[str, str]] = {
     "level_intermediate_result": ("Resultados intermedios", "Intermediate results"),
     "level_final_result": ("Resultado final", "Final result"),
     "map_title": ("Mapa de regiones", "Regions map"),
-    "map_hint": ("Haga clic en una región para ver su cadena causal.", "Click a region to open its causal chain."),
+    "map_hint": (
+        "Haga clic en una región para ver su cadena causal.",
+        "Click a region to open its causal chain.",
+    ),
     "scorecard_title": ("Tablero de indicadores por región", "Indicator scorecard by region"),
-    "scorecard_hint": ("Ordene por cualquier columna; la fila nacional queda arriba. ▲▼ = cambio frente al periodo "
-                       "anterior.", "Sort by any column; the national row stays on top. ▲▼ = change against the "
-                       "previous period."),
+    "scorecard_hint": (
+        "Ordene por cualquier columna; la fila nacional queda arriba. ▲▼ = cambio frente al periodo "
+        "anterior.",
+        "Sort by any column; the national row stays on top. ▲▼ = change against the previous period.",
+    ),
     "kpi_title": ("Indicadores principales (nacional)", "Headline indicators (national)"),
     "data_as_of": ("datos al", "data as of"),
     "source": ("Fuente", "Source"),
@@ -46,18 +51,28 @@ WORDS: dict[str, tuple[str, str]] = {
     "export_csv": ("Descargar CSV", "Download CSV"),
     "export_xlsx": ("Descargar Excel", "Download Excel"),
     "chain_title": ("Cadena causal", "Causal chain"),
-    "chain_hint": ("De izquierda a derecha: el presupuesto financia insumos, que hacen posibles los productos, que "
-                   "mejoran los resultados.", "Left to right: budget pays for inputs, which make products possible, "
-                   "which improve results."),
+    "chain_hint": (
+        "De izquierda a derecha: el presupuesto financia insumos, que hacen posibles los productos, que "
+        "mejoran los resultados.",
+        "Left to right: budget pays for inputs, which make products possible, which improve results.",
+    ),
     "trends_title": ("Tendencias mensuales", "Monthly trends"),
-    "survey_title": ("Estimaciones ENDES con intervalo de confianza al 95 %", "ENDES estimates with 95% confidence "
-                     "interval"),
-    "drill_title": ("Detalle por provincia, distrito y establecimiento", "Detail by province, district and facility"),
-    "drill_survey_note": ("Las estimaciones de la ENDES representan a la región: no se desagregan por provincia ni "
-                          "distrito.", "ENDES estimates represent the region: they are not broken down by province "
-                          "or district."),
-    "drill_budget_note": ("El presupuesto se asigna por departamento de la meta: no se desagrega por provincia.",
-                          "Budget is recorded by the department of the target: it is not broken down by province."),
+    "survey_title": (
+        "Estimaciones ENDES con intervalo de confianza al 95 %",
+        "ENDES estimates with 95% confidence interval",
+    ),
+    "drill_title": (
+        "Detalle por provincia, distrito y establecimiento",
+        "Detail by province, district and facility",
+    ),
+    "drill_survey_note": (
+        "Las estimaciones de la ENDES representan a la región: no se desagregan por provincia ni distrito.",
+        "ENDES estimates represent the region: they are not broken down by province or district.",
+    ),
+    "drill_budget_note": (
+        "El presupuesto se asigna por departamento de la meta: no se desagrega por provincia.",
+        "Budget is recorded by the department of the target: it is not broken down by province.",
+    ),
     "ranking_title": ("Ranking de regiones", "Regions ranking"),
     "multiples_title": ("Evolución por región", "Trend by region"),
     "table_title": ("Tabla", "Table"),
@@ -95,8 +110,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "budget_vs_results": ("Presupuesto por niño y resultado final", "Budget per child and final result"),
     "pim_per_child": ("PIM por niño menor de 5 años (S/)", "Modified budget per child under 5 (S/)"),
     "ci95": ("IC 95 %", "95% CI"),
-    "referential_note": ("Marcador vacío y entre paréntesis: estimación referencial (CV > {cv} %).",
-                         "Hollow marker in parentheses: referential estimate (CV > {cv}%)."),
+    "referential_note": (
+        "Marcador vacío y entre paréntesis: estimación referencial (CV > {cv} %).",
+        "Hollow marker in parentheses: referential estimate (CV > {cv}%).",
+    ),
     "open_region": ("Ver la cadena causal de la región", "Open the region's causal chain"),
     "open_indicator": ("Ver el indicador en todas las regiones", "Open the indicator across regions"),
     "language": ("English", "Español"),
@@ -110,8 +127,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "code": ("Código", "Code"),
     "name": ("Nombre", "Name"),
     "change": ("Cambio", "Change"),
-    "why_red": ("¿Por qué está en rojo? Siga la cadena hacia la izquierda: productos, insumos y presupuesto.",
-                "Why is it red? Follow the chain to the left: products, inputs and budget."),
+    "why_red": (
+        "¿Por qué está en rojo? Siga la cadena hacia la izquierda: productos, insumos y presupuesto.",
+        "Why is it red? Follow the chain to the left: products, inputs and budget.",
+    ),
 }
 
 

@@ -20,7 +20,9 @@ def register() -> None:
             plot_bgcolor="white",
             colorway=SERIES,
             margin=dict(l=48, r=16, t=40, b=40),
-            xaxis=dict(gridcolor=GRID, linecolor="#c8ced6", zeroline=False, ticks="outside", tickcolor="#c8ced6"),
+            xaxis=dict(
+                gridcolor=GRID, linecolor="#c8ced6", zeroline=False, ticks="outside", tickcolor="#c8ced6"
+            ),
             yaxis=dict(gridcolor=GRID, linecolor="#c8ced6", zeroline=False),
             hoverlabel=dict(font=dict(family=FONT)),
             legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),

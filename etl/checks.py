@@ -21,9 +21,9 @@ def lit(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Check:
-    column: str      # canonical column, reported under the header the file uses
-    bad: str         # SQL predicate: true for a wrong row
-    reason: str      # SQL expression giving the reason (use lit() for a fixed text)
+    column: str  # canonical column, reported under the header the file uses
+    bad: str  # SQL predicate: true for a wrong row
+    reason: str  # SQL expression giving the reason (use lit() for a fixed text)
     value: str = ""  # SQL expression for the value shown; default the column itself
 
 
@@ -34,7 +34,11 @@ def required(col: str) -> Check:
 def period(col: str) -> list[Check]:
     filled = f"nullif(trim({col}), '') is not null"
     return [
-        Check(col, f"{filled} and parse_period({col}) is null", lit("periodo mal formado (use AAAA-MM, mes 01–12)")),
+        Check(
+            col,
+            f"{filled} and parse_period({col}) is null",
+            lit("periodo mal formado (use AAAA-MM, mes 01–12)"),
+        ),
         Check(col, f"parse_period({col}) > date_trunc('month', current_date)", lit("periodo futuro")),
     ]
 
@@ -42,14 +46,21 @@ def period(col: str) -> list[Check]:
 def year(col: str) -> list[Check]:
     filled = f"nullif(trim({col}), '') is not null"
     return [
-        Check(col, f"{filled} and not regexp_full_match(trim({col}), '(19|20)\\d\\d')", lit("año mal formado (use AAAA)")),
+        Check(
+            col,
+            f"{filled} and not regexp_full_match(trim({col}), '(19|20)\\d\\d')",
+            lit("año mal formado (use AAAA)"),
+        ),
         Check(col, f"try_cast(trim({col}) as integer) > year(current_date)", lit("año futuro")),
     ]
 
 
 def number(col: str, dc: bool) -> Check:
-    return Check(col, f"nullif(trim({col}), '') is not null and parse_num({col}, {dc}) is null",
-                 lit("no es un número" + (" (la columna usa coma decimal)" if dc else "")))
+    return Check(
+        col,
+        f"nullif(trim({col}), '') is not null and parse_num({col}, {dc}) is null",
+        lit("no es un número" + (" (la columna usa coma decimal)" if dc else "")),
+    )
 
 
 def non_negative(col: str, dc: bool) -> Check:
@@ -57,7 +68,9 @@ def non_negative(col: str, dc: bool) -> Check:
 
 
 def percentage(col: str, dc: bool) -> Check:
-    return Check(col, f"parse_num({col}, {dc}) not between 0 and 100", lit("porcentaje fuera del rango 0–100"))
+    return Check(
+        col, f"parse_num({col}, {dc}) not between 0 and 100", lit("porcentaje fuera del rango 0–100")
+    )
 
 
 def known(col: str, table: str, key: str, what: str) -> Check:
@@ -81,9 +94,11 @@ def duplicates(cols: list[str], shown: str) -> Check:
 
 def decimal_comma(con: duckdb.DuckDBPyConnection, table: str, col: str) -> bool:
     """Whether a numeric column of the stage is written with decimal commas (decided on the whole column)."""
-    return bool(con.execute(
-        f"select coalesce(bool_or(looks_decimal_comma({col})), false) from {table} where contains({col}, ',')"
-    ).fetchone()[0])
+    return bool(
+        con.execute(
+            f"select coalesce(bool_or(looks_decimal_comma({col})), false) from {table} where contains({col}, ',')"
+        ).fetchone()[0]
+    )
 
 
 def run_checks(con: duckdb.DuckDBPyConnection, staged: Staged, checks: list[Check]) -> None:

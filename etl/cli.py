@@ -18,8 +18,13 @@ from .load import EXIT_ERROR, LoadReport, load_file
 from .loaders import LOADERS
 from .status import warehouse_status
 
-DB = click.option("--db", envvar="SEMAFORO_DB", required=True, type=click.Path(dir_okay=False, path_type=Path),
-                  help="Archivo DuckDB del almacén (o variable SEMAFORO_DB).")
+DB = click.option(
+    "--db",
+    envvar="SEMAFORO_DB",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Archivo DuckDB del almacén (o variable SEMAFORO_DB).",
+)
 
 
 def _err(msg: str) -> None:
@@ -36,10 +41,14 @@ def print_report(r: LoadReport, limit: int = 200) -> None:
         if len(r.problems) > limit:
             _err(f"  … y {len(r.problems) - limit} más (todos en la tabla etl_quarantine, lote {r.batch_id})")
     if r.status == "loaded":
-        click.echo(f"{r.file}: {r.rows_loaded:,} filas cargadas en el lote {r.batch_id} ({r.scope}) en {r.seconds:.1f} s")
+        click.echo(
+            f"{r.file}: {r.rows_loaded:,} filas cargadas en el lote {r.batch_id} ({r.scope}) en {r.seconds:.1f} s"
+        )
     elif r.status == "partial":
-        click.echo(f"{r.file}: {r.rows_loaded:,} filas válidas cargadas en el lote {r.batch_id} ({r.scope}); "
-                   f"{r.rows_rejected:,} filas rechazadas")
+        click.echo(
+            f"{r.file}: {r.rows_loaded:,} filas válidas cargadas en el lote {r.batch_id} ({r.scope}); "
+            f"{r.rows_rejected:,} filas rechazadas"
+        )
     elif r.message:
         (click.echo if r.status == "skipped" else _err)(r.message)
 
@@ -52,20 +61,40 @@ def main() -> None:
 
 @main.command()
 @DB
-@click.argument("source", type=click.Choice(sorted(LOADERS) + ["budget", "survey"]))
+@click.argument("source", type=click.Choice(sorted({*LOADERS, "budget", "survey"})))
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Rechazar el archivo entero si alguna fila tiene problemas.")
 @click.option("--force", is_flag=True, help="Cargar aunque el mismo archivo (SHA-256) ya esté cargado.")
-@click.option("--hoja", "sheet", help="Hoja del libro Excel (por defecto la primera).")
-@click.option("--indicador", "indicator", help="Código del indicador de una tabla INEI (si el título no basta).")
-@click.option("--programa", "program", help="Programa presupuestal de una tabla de Consulta Amigable sin esa columna.")
-@click.option("--mes-corte", "cutoff_month", type=click.IntRange(1, 12),
-              help="Mes al que corresponden montos anuales (Consulta Amigable, columnas por año).")
+@click.option(
+    "--hoja",
+    "sheet",
+    help="Hoja del libro Excel (por defecto la primera; para tablas INEI, todas las que tengan un cuadro).",
+)
+@click.option(
+    "--indicador", "indicator", help="Código del indicador de una tabla INEI (si el título no basta)."
+)
+@click.option(
+    "--programa", "program", help="Programa presupuestal de una tabla de Consulta Amigable sin esa columna."
+)
+@click.option(
+    "--mes-corte",
+    "cutoff_month",
+    type=click.IntRange(1, 12),
+    help="Mes al que corresponden montos anuales (Consulta Amigable, columnas por año).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Informe en JSON.")
 def load(db, source, files, strict, force, sheet, indicator, program, cutoff_month, as_json) -> None:
     """Cargar archivos de una fuente: admin, stock, budget, survey, territory, facilities, population, targets."""
-    options = {k: v for k, v in {"sheet": sheet, "indicator": indicator, "program": program,
-                                 "cutoff_month": cutoff_month}.items() if v is not None}
+    options = {
+        k: v
+        for k, v in {
+            "sheet": sheet,
+            "indicator": indicator,
+            "program": program,
+            "cutoff_month": cutoff_month,
+        }.items()
+        if v is not None
+    }
     if source not in LOADERS:
         _err(f"la fuente {source!r} aún no tiene cargador")
         sys.exit(EXIT_ERROR)
@@ -77,8 +106,16 @@ def load(db, source, files, strict, force, sheet, indicator, program, cutoff_mon
     worst = 0
     reports = []
     for f in files:
-        r = load_file(db, source, f, strict=strict, force=force, options=options, catalogue=cat,
-                      echo=lambda m: _err(m) if not as_json else None)
+        r = load_file(
+            db,
+            source,
+            f,
+            strict=strict,
+            force=force,
+            options=options,
+            catalogue=cat,
+            echo=lambda m: _err(m) if not as_json else None,
+        )
         reports.append(r)
         if not as_json:
             print_report(r)
@@ -103,14 +140,18 @@ def status(db, as_json) -> None:
     click.echo(f"Almacén {db} — esquema v{s['schema_version']}, catálogo {s['catalogue_version']}")
     click.echo("\nFilas por fuente:")
     for src, info in s["sources"].items():
-        click.echo(f"  {src:<11} {info['rows']:>12,} filas  {info['batches']:>4} lotes  "
-                   f"periodos {info['first_period'] or '–'} … {info['last_period'] or '–'}")
+        click.echo(
+            f"  {src:<11} {info['rows']:>12,} filas  {info['batches']:>4} lotes  "
+            f"periodos {info['first_period'] or '–'} … {info['last_period'] or '–'}"
+        )
     click.echo(f"\nMart de indicadores: {s['mart']['rows']:,} filas, {s['mart']['indicators']} indicadores")
     click.echo(f"Filas en cuarentena: {s['quarantine_rows']:,}")
     click.echo("\nÚltimos lotes:")
     for b in s["batches"][-15:]:
-        click.echo(f"  {b['batch_id']:>5} {b['source']:<11} {b['status']:<10} {b['rows_loaded'] or 0:>10,} filas  "
-                   f"{b['rows_rejected'] or 0:>6,} rech.  {b['file_name']}")
+        click.echo(
+            f"  {b['batch_id']:>5} {b['source']:<11} {b['status']:<10} {b['rows_loaded'] or 0:>10,} filas  "
+            f"{b['rows_rejected'] or 0:>6,} rech.  {b['file_name']}"
+        )
 
 
 @main.command()
@@ -131,8 +172,11 @@ def migrate(db) -> None:
 
 @main.command()
 @DB
-@click.option("--sources", type=click.Path(file_okay=False, path_type=Path),
-              help="Carpeta donde guardar los archivos fuente generados (por defecto, una temporal).")
+@click.option(
+    "--sources",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Carpeta donde guardar los archivos fuente generados (por defecto, una temporal).",
+)
 @click.option("--seed", type=int, default=2026, show_default=True, help="Semilla del generador.")
 def demo(db, sources, seed) -> None:
     """Construir el almacén de demostración: generador → cargadores reales → almacén."""
@@ -146,8 +190,11 @@ def demo(db, sources, seed) -> None:
 @DB
 @click.option("--port", type=int, default=8050, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--geojson", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Límites departamentales (GeoJSON) para un mapa coroplético en lugar del mapa de mosaicos.")
+@click.option(
+    "--geojson",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Límites departamentales (GeoJSON) para un mapa coroplético en lugar del mapa de mosaicos.",
+)
 @click.option("--debug", is_flag=True)
 def serve(db, port, host, geojson, debug) -> None:
     """Servir el tablero sobre un almacén."""

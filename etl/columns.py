@@ -20,8 +20,8 @@ def normalize(header: object) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Column:
-    name: str                       # canonical name used by the loader
-    aliases: tuple[str, ...] = ()   # other accepted headers, any case/accents
+    name: str  # canonical name used by the loader
+    aliases: tuple[str, ...] = ()  # other accepted headers, any case/accents
     required: bool = True
 
     def matches(self, header: str) -> bool:
@@ -34,7 +34,9 @@ class Layout:
     columns: tuple[Column, ...]
     one_of: tuple[tuple[str, ...], ...] = ()  # groups where at least one column must be present
 
-    def match(self, headers: Sequence[str], file: str, sheet: str | None = None) -> tuple[dict[str, str], list[str]]:
+    def match(
+        self, headers: Sequence[str], file: str, sheet: str | None = None
+    ) -> tuple[dict[str, str], list[str]]:
         """Map canonical name → header as written in the file. Returns (mapping, warnings); raises nothing but
         returns problems through :meth:`missing` so the caller can report every structural problem at once."""
         mapping: dict[str, str] = {}
@@ -55,13 +57,24 @@ class Layout:
 
     def missing(self, mapping: dict[str, str], file: str, sheet: str | None = None) -> list[Problem]:
         problems = [
-            Problem(file, f"falta la columna obligatoria {c.name!r}"
-                    + (f" (también se acepta: {', '.join(c.aliases)})" if c.aliases else ""), row=1, sheet=sheet)
+            Problem(
+                file,
+                f"falta la columna obligatoria {c.name!r}"
+                + (f" (también se acepta: {', '.join(c.aliases)})" if c.aliases else ""),
+                row=1,
+                sheet=sheet,
+            )
             for c in self.columns
             if c.required and c.name not in mapping
         ]
         for group in self.one_of:
             if not any(g in mapping for g in group):
-                problems.append(Problem(file, f"se necesita al menos una de las columnas {', '.join(group)}",
-                                        row=1, sheet=sheet))
+                problems.append(
+                    Problem(
+                        file,
+                        f"se necesita al menos una de las columnas {', '.join(group)}",
+                        row=1,
+                        sheet=sheet,
+                    )
+                )
         return problems

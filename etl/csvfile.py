@@ -39,7 +39,7 @@ class Staged:
 
     table: str
     rows: int
-    mapping: dict[str, str]              # canonical column → header as written
+    mapping: dict[str, str]  # canonical column → header as written
     format: dict[str, object]
     problems: list[Problem] = field(default_factory=list)  # rows the reader could not split
     warnings: list[str] = field(default_factory=list)
@@ -95,7 +95,9 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, layout: Layout, table:
     missing = layout.missing(mapping, label)
     if missing:
         raise LoadError(missing)
-    rows, problems, encoding = _read(con, path, layout, mapping, headers, encoding, delimiter, table, warnings)
+    rows, problems, encoding = _read(
+        con, path, layout, mapping, headers, encoding, delimiter, table, warnings
+    )
     if rows == 0 and not problems:
         raise LoadError([Problem(label, "el archivo no tiene filas de datos, solo encabezado")])
     fmt = {"format": "csv", "encoding": encoding, "delimiter": delimiter, "columns": mapping}
@@ -129,8 +131,13 @@ def _read(con, path, layout, mapping, headers, encoding, delimiter, table, warni
         warnings.append(f"{path.name}: no es UTF-8 válido; se leyó como Latin-1")
     _add_row_numbers(con, table, [r[0] for r in rejects])
     problems = [
-        Problem(path.name, _REJECT_REASONS.get(kind, kind.lower()), row=int(line), column=_header(column, headers),
-                value=(text or "").strip("\r\n"))
+        Problem(
+            path.name,
+            _REJECT_REASONS.get(kind, kind.lower()),
+            row=int(line),
+            column=_header(column, headers),
+            value=(text or "").strip("\r\n"),
+        )
         for line, column, kind, text in rejects
     ]
     rows = con.execute(f"select count(*) from {table}").fetchone()[0]

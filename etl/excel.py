@@ -41,7 +41,9 @@ def open_sheet(path: Path, sheet: str | None = None) -> tuple[str, list[list[obj
     try:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as e:  # calamine raises its own error types for zip/xml damage
-        raise LoadError([Problem(label, f"no es un libro Excel legible (¿archivo truncado o dañado?): {e}")]) from e
+        raise LoadError(
+            [Problem(label, f"no es un libro Excel legible (¿archivo truncado o dañado?): {e}")]
+        ) from e
     names = book.sheet_names
     if not names:
         raise LoadError([Problem(label, "el libro no tiene hojas")])
@@ -94,7 +96,9 @@ def stage_excel(
         for c in layout.columns:
             pos = positions.get(c.name)
             data[c.name].append(cell_text(row[pos]) if pos is not None and pos < len(row) else None)
-    arrow = pa.table({c: pa.array(v, type=pa.int64() if c == "_row" else pa.string()) for c, v in data.items()})
+    arrow = pa.table(
+        {c: pa.array(v, type=pa.int64() if c == "_row" else pa.string()) for c, v in data.items()}
+    )
     con.register("_excel_rows", arrow)
     con.execute(f"create or replace temp table {table} as select * from _excel_rows")
     con.unregister("_excel_rows")

@@ -67,10 +67,18 @@ class LoadReport:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "source": self.source, "file": self.file, "status": self.status, "batch_id": self.batch_id,
-            "rows_read": self.rows_read, "rows_loaded": self.rows_loaded, "rows_rejected": self.rows_rejected,
-            "scope": self.scope, "seconds": round(self.seconds, 3), "message": self.message,
-            "warnings": self.warnings, "problems": [str(p) for p in self.problems],
+            "source": self.source,
+            "file": self.file,
+            "status": self.status,
+            "batch_id": self.batch_id,
+            "rows_read": self.rows_read,
+            "rows_loaded": self.rows_loaded,
+            "rows_rejected": self.rows_rejected,
+            "scope": self.scope,
+            "seconds": round(self.seconds, 3),
+            "message": self.message,
+            "warnings": self.warnings,
+            "problems": [str(p) for p in self.problems],
         }
 
 
@@ -151,20 +159,29 @@ def _load(con, loader, path, sha, cat, report, strict, force, options, echo) -> 
         add_problems(con, staged.problems)
         report.problems = collected(con, label, staged.sheet)
         report.warnings = ctx.warnings
-        con.execute(f"create or replace temp view valid as select * from {staged.table} "
-                    "where _row not in (select _row from problems where _row is not null)")
+        con.execute(
+            f"create or replace temp view valid as select * from {staged.table} "
+            "where _row not in (select _row from problems where _row is not null)"
+        )
         valid = con.execute("select count(*) from valid").fetchone()[0]
         report.rows_rejected = report.rows_read - valid
         if report.problems and (strict or valid == 0 or any(p.row is None for p in report.problems)):
-            raise _Refused("--strict: el archivo tiene problemas" if strict and valid else
-                           "ninguna fila válida" if valid == 0 else "problemas de estructura")
+            raise _Refused(
+                "--strict: el archivo tiene problemas"
+                if strict and valid
+                else "ninguna fila válida"
+                if valid == 0
+                else "problemas de estructura"
+            )
         batch_id = con.execute("select nextval('etl_batch_seq')").fetchone()[0]
         echo(f"Escribiendo {valid:,} filas válidas (lote {batch_id}) …")
         report.scope = loader.write(ctx, staged, batch_id)
         failed = violations(con, batch_id)
         if failed:
-            raise WarehouseError("restricciones del almacén incumplidas: " + "; ".join(
-                f"{name}: {rows}" for name, rows in failed.items()))
+            raise WarehouseError(
+                "restricciones del almacén incumplidas: "
+                + "; ".join(f"{name}: {rows}" for name, rows in failed.items())
+            )
         if loader.raw_table:
             con.execute(
                 f"update etl_batch set status = 'superseded' where source = ? and status in ('loaded', 'partial') "
@@ -181,7 +198,9 @@ def _load(con, loader, path, sha, cat, report, strict, force, options, echo) -> 
             report.problems = e.problems
             report.warnings = ctx.warnings
         report.status, report.rows_loaded = "refused", 0
-        report.message = f"{label}: no se cargó nada ({e if isinstance(e, _Refused) else 'archivo no válido'})"
+        report.message = (
+            f"{label}: no se cargó nada ({e if isinstance(e, _Refused) else 'archivo no válido'})"
+        )
         _record_attempt(con, loader.source, path, sha, started_at, report, cat)
     except Exception:
         con.execute("rollback")
@@ -192,16 +211,31 @@ def _record(con, batch_id, source, path, sha, started_at, report, fmt, cat) -> N
     con.execute(
         "insert into etl_batch values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            batch_id, source, path.name, sha, path.stat().st_size, started_at, dt.datetime.now(), report.status,
-            report.rows_read, report.rows_loaded, report.rows_rejected, report.scope,
-            json.dumps(fmt, ensure_ascii=False, default=str), program_version(), cat.version,
+            batch_id,
+            source,
+            path.name,
+            sha,
+            path.stat().st_size,
+            started_at,
+            dt.datetime.now(),
+            report.status,
+            report.rows_read,
+            report.rows_loaded,
+            report.rows_rejected,
+            report.scope,
+            json.dumps(fmt, ensure_ascii=False, default=str),
+            program_version(),
+            cat.version,
             "\n".join(report.warnings) or None,
         ],
     )
     if report.problems:
         con.executemany(
             "insert into etl_quarantine values (?, ?, ?, ?, ?, ?, ?, ?)",
-            [(batch_id, source, p.file, p.sheet, p.row, p.column, p.value, p.reason) for p in report.problems],
+            [
+                (batch_id, source, p.file, p.sheet, p.row, p.column, p.value, p.reason)
+                for p in report.problems
+            ],
         )
 
 

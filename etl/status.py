@@ -9,8 +9,11 @@ from warehouse.db import connect_readonly, schema_version
 SOURCES = {
     "admin": ("raw_admin", "strftime(min(period), '%Y-%m')", "strftime(max(period), '%Y-%m')"),
     "stock": ("raw_stock", "strftime(min(period), '%Y-%m')", "strftime(max(period), '%Y-%m')"),
-    "budget": ("raw_budget", "min(year) || '-' || lpad(min(month)::varchar, 2, '0')",
-               "max(year) || '-' || lpad(max(month)::varchar, 2, '0')"),
+    "budget": (
+        "raw_budget",
+        "min(year) || '-' || lpad(min(month)::varchar, 2, '0')",
+        "max(year) || '-' || lpad(max(month)::varchar, 2, '0')",
+    ),
     "survey": ("raw_survey", "min(year)::varchar", "max(year)::varchar"),
     "population": ("raw_population", "min(year)::varchar", "max(year)::varchar"),
     "territory": ("core_district", "null", "null"),
@@ -24,8 +27,23 @@ def warehouse_status(db: str | os.PathLike) -> dict:
     try:
         version, _ = schema_version(con)
         batches = [
-            dict(zip(("batch_id", "source", "file_name", "status", "rows_read", "rows_loaded", "rows_rejected",
-                      "scope", "finished_at"), row, strict=True))
+            dict(
+                zip(
+                    (
+                        "batch_id",
+                        "source",
+                        "file_name",
+                        "status",
+                        "rows_read",
+                        "rows_loaded",
+                        "rows_rejected",
+                        "scope",
+                        "finished_at",
+                    ),
+                    row,
+                    strict=True,
+                )
+            )
             for row in con.execute(
                 "select batch_id, source, file_name, status, rows_read, rows_loaded, rows_rejected, scope, "
                 "finished_at from etl_batch order by batch_id"
@@ -35,15 +53,23 @@ def warehouse_status(db: str | os.PathLike) -> dict:
         for src, (table, first, last) in SOURCES.items():
             rows, lo, hi = con.execute(f"select count(*), {first}, {last} from {table}").fetchone()
             sources[src] = {
-                "rows": rows, "first_period": lo, "last_period": hi,
-                "batches": sum(1 for b in batches if b["source"] == src and b["status"] in ("loaded", "partial")),
+                "rows": rows,
+                "first_period": lo,
+                "last_period": hi,
+                "batches": sum(
+                    1 for b in batches if b["source"] == src and b["status"] in ("loaded", "partial")
+                ),
             }
         periods = {}
-        for src, table, expr in (("admin", "raw_admin", "strftime(period, '%Y-%m')"),
-                                 ("stock", "raw_stock", "strftime(period, '%Y-%m')"),
-                                 ("budget", "raw_budget", "year || '-' || lpad(month::varchar, 2, '0')"),
-                                 ("survey", "raw_survey", "year::varchar")):
-            periods[src] = dict(con.execute(f"select {expr} as p, count(*) from {table} group by p order by p").fetchall())
+        for src, table, expr in (
+            ("admin", "raw_admin", "strftime(period, '%Y-%m')"),
+            ("stock", "raw_stock", "strftime(period, '%Y-%m')"),
+            ("budget", "raw_budget", "year || '-' || lpad(month::varchar, 2, '0')"),
+            ("survey", "raw_survey", "year::varchar"),
+        ):
+            periods[src] = dict(
+                con.execute(f"select {expr} as p, count(*) from {table} group by p order by p").fetchall()
+            )
         mart_rows, mart_ind = con.execute(
             "select count(*), count(distinct indicator_code) from mart_indicator_agg"
         ).fetchone()

@@ -49,11 +49,23 @@ def small_ubigeo(path: Path) -> Path:
         provinces = list(csv.DictReader(f))
     with open(path, "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["inei", "reniec", "departamento", "provincia", "distrito", "altitude", "latitude", "longitude"])
+        w.writerow(
+            ["inei", "reniec", "departamento", "provincia", "distrito", "altitude", "latitude", "longitude"]
+        )
         for p in provinces:
             for k in (1, 2):
-                w.writerow([f"{p['province_code']}0{k}", f"{p['province_code']}0{k}", "DEP", p["name"],
-                            p["name"] if k == 1 else f"DISTRITO {k}", 1000 + k, -10.5, -75.2])
+                w.writerow(
+                    [
+                        f"{p['province_code']}0{k}",
+                        f"{p['province_code']}0{k}",
+                        "DEP",
+                        p["name"],
+                        p["name"] if k == 1 else f"DISTRITO {k}",
+                        1000 + k,
+                        -10.5,
+                        -75.2,
+                    ]
+                )
     return path
 
 
@@ -61,13 +73,17 @@ def small_facilities(path: Path) -> Path:
     """One facility per district of :func:`small_ubigeo` (code = '00' + ubigeo), RENIPRESS layout."""
     with open(PROVINCES, encoding="utf-8") as f:
         provinces = list(csv.DictReader(f))
-    lines = ["INSTITUCION;COD_IPRESS;NOMBRE;CLASIFICACION;TIPO_ESTABLECIMIENTO;DEPARTAMENTO;PROVINCIA;DISTRITO;"
-             "UBIGEO;DIRECCION;CATEGORIA;ESTADO;NORTE;ESTE"]
+    lines = [
+        "INSTITUCION;COD_IPRESS;NOMBRE;CLASIFICACION;TIPO_ESTABLECIMIENTO;DEPARTAMENTO;PROVINCIA;DISTRITO;"
+        "UBIGEO;DIRECCION;CATEGORIA;ESTADO;NORTE;ESTE"
+    ]
     for p in provinces:
         for k in (1, 2):
             ub = f"{p['province_code']}0{k}"
-            lines.append(f"GOBIERNO REGIONAL;00{ub};P.S. {p['name']} {k};PUESTOS DE SALUD;ESTABLECIMIENTO DE SALUD "
-                         f"SIN INTERNAMIENTO;DEP;{p['name']};D{k};{ub};JR. LIMA 1;I-2;ACTIVO;-9.1;-75.0")
+            lines.append(
+                f"GOBIERNO REGIONAL;00{ub};P.S. {p['name']} {k};PUESTOS DE SALUD;ESTABLECIMIENTO DE SALUD "
+                f"SIN INTERNAMIENTO;DEP;{p['name']};D{k};{ub};JR. LIMA 1;I-2;ACTIVO;-9.1;-75.0"
+            )
     return write(path, "\n".join(lines) + "\n", "utf-8-sig")
 
 

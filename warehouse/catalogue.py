@@ -9,6 +9,7 @@ was built with (``core_catalogue_file``) so that the dashboard reads the same ca
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
 import os
 from collections.abc import Iterable, Mapping
@@ -157,8 +158,8 @@ class Indicator:
     endes: EndesMatch | None
     budget_products: tuple[str, ...] | None  # () means every product of the program
     headline: int | None  # order among the KPI cards of the national summary
-    key: bool             # shown in the scorecard when no chain level is chosen
-    contributes_to: str   # the element this indicator's level feeds into
+    key: bool  # shown in the scorecard when no chain level is chosen
+    contributes_to: str  # the element this indicator's level feeds into
 
     @property
     def feed(self) -> str:
@@ -299,7 +300,10 @@ def parse_catalogue(files: Iterable[CatalogueFile]) -> Catalogue:
     s = docs["settings.yaml"]
     w = "settings.yaml"
 
-    band_sets = {code: _band_set(code, raw, f"{w}, band_sets.{code}", p) for code, raw in (s.get("band_sets") or {}).items()}
+    band_sets = {
+        code: _band_set(code, raw, f"{w}, band_sets.{code}", p)
+        for code, raw in (s.get("band_sets") or {}).items()
+    }
 
     st = s.get("stock") or {}
     classes = {}
@@ -310,10 +314,15 @@ def parse_catalogue(files: Iterable[CatalogueFile]) -> Catalogue:
             continue
         if raw.get("status") not in LIGHTS:
             p.add(f"{w}, stock.classes.{code}", f"estado desconocido {raw.get('status')!r}")
-        classes[code] = StockClass(code, str(raw.get("status")), _text(raw.get("label"), f"{w}, stock.{code}", p))
+        classes[code] = StockClass(
+            code, str(raw.get("status")), _text(raw.get("label"), f"{w}, stock.{code}", p)
+        )
     sub, over = float(st.get("sub_stock_below_months", 2)), float(st.get("over_stock_above_months", 6))
     if not 0 < sub < over:
-        p.add(f"{w}, stock", f"se requiere 0 < sub_stock_below_months ({sub}) < over_stock_above_months ({over})")
+        p.add(
+            f"{w}, stock",
+            f"se requiere 0 < sub_stock_below_months ({sub}) < over_stock_above_months ({over})",
+        )
     avail_code = st.get("availability_bands")
     if avail_code not in band_sets:
         p.add(f"{w}, stock.availability_bands", f"conjunto de bandas desconocido {avail_code!r}")
@@ -321,7 +330,11 @@ def parse_catalogue(files: Iterable[CatalogueFile]) -> Catalogue:
 
     bp = s.get("budget_pace") or {}
     pace = tuple(float(x) for x in bp.get("expected_cumulative_pct") or [])
-    if len(pace) != 12 or any(b < a for a, b in zip(pace, pace[1:], strict=False)) or (pace and pace[-1] > 100):
+    if (
+        len(pace) != 12
+        or any(b < a for a, b in itertools.pairwise(pace))
+        or (pace and pace[-1] > 100)
+    ):
         p.add(f"{w}, budget_pace", "expected_cumulative_pct necesita 12 valores crecientes entre 0 y 100")
     budget_pace = BudgetPace(pace, float(bp.get("at_risk_gap", 5)), float(bp.get("critical_gap", 15)))
     if budget_pace.critical_gap <= budget_pace.at_risk_gap:
@@ -330,10 +343,16 @@ def parse_catalogue(files: Iterable[CatalogueFile]) -> Catalogue:
     sources = {}
     for code, raw in (s.get("sources") or {}).items():
         if raw.get("feed") not in FEEDS:
-            p.add(f"{w}, sources.{code}", f"feed desconocido {raw.get('feed')!r} (use uno de {', '.join(FEEDS)})")
+            p.add(
+                f"{w}, sources.{code}",
+                f"feed desconocido {raw.get('feed')!r} (use uno de {', '.join(FEEDS)})",
+            )
         sources[code] = Source(
-            code, str(raw.get("feed")), str(raw.get("territory_level", "region")),
-            _text(raw.get("name"), f"{w}, sources.{code}", p), str(raw.get("publisher", "")),
+            code,
+            str(raw.get("feed")),
+            str(raw.get("territory_level", "region")),
+            _text(raw.get("name"), f"{w}, sources.{code}", p),
+            str(raw.get("publisher", "")),
         )
 
     programs: dict[str, Program] = {}
@@ -349,8 +368,12 @@ def parse_catalogue(files: Iterable[CatalogueFile]) -> Catalogue:
             continue
         if code in programs:
             p.add(name, f"el programa {code} ya está declarado en otro archivo")
-        programs[code] = Program(code, str(prog.get("short", code)), _text(prog.get("name"), name, p),
-                                 str(prog.get("mef_name", "")))
+        programs[code] = Program(
+            code,
+            str(prog.get("short", code)),
+            _text(prog.get("name"), name, p),
+            str(prog.get("mef_name", "")),
+        )
         for e in doc.get("elements") or []:
             where = f"{name}, elemento {e.get('code')}"
             if e.get("code") in elements:
@@ -358,8 +381,12 @@ def parse_catalogue(files: Iterable[CatalogueFile]) -> Catalogue:
             if e.get("level") not in ELEMENT_LEVELS:
                 p.add(where, f"nivel desconocido {e.get('level')!r} (use uno de {', '.join(ELEMENT_LEVELS)})")
             elements[e.get("code")] = Element(
-                str(e.get("code")), code, str(e.get("level")), _text(e.get("objective"), where, p),
-                _text(e.get("assumptions"), where, p), e.get("contributes_to"),
+                str(e.get("code")),
+                code,
+                str(e.get("level")),
+                _text(e.get("objective"), where, p),
+                _text(e.get("assumptions"), where, p),
+                e.get("contributes_to"),
                 tuple(str(x) for x in e.get("mef_products") or []),
             )
         raw_indicators += [(name, code, i) for i in doc.get("indicators") or []]
@@ -382,8 +409,12 @@ def parse_catalogue(files: Iterable[CatalogueFile]) -> Catalogue:
             continue
         if code in indicators:
             p.add(where, "código de indicador duplicado")
-        for key, allowed in (("level", LEVELS), ("unit", tuple(UNITS)), ("direction", DIRECTIONS),
-                             ("periodicity", PERIODICITIES)):
+        for key, allowed in (
+            ("level", LEVELS),
+            ("unit", tuple(UNITS)),
+            ("direction", DIRECTIONS),
+            ("periodicity", PERIODICITIES),
+        ):
             if i.get(key) not in allowed:
                 p.add(where, f"{key} desconocido {i.get(key)!r} (use uno de {', '.join(allowed)})")
         src = sources.get(i.get("source"))
@@ -428,7 +459,9 @@ def parse_catalogue(files: Iterable[CatalogueFile]) -> Catalogue:
             e = i.get("endes") or {}
             endes = EndesMatch(
                 str(e["cuadro"]) if e.get("cuadro") else None,
-                tuple(e.get("title_all") or ()), tuple(e.get("title_any") or ()), tuple(e.get("title_none") or ()),
+                tuple(e.get("title_all") or ()),
+                tuple(e.get("title_any") or ()),
+                tuple(e.get("title_none") or ()),
             )
         budget_products = None
         if src.feed == "budget":
@@ -441,14 +474,26 @@ def parse_catalogue(files: Iterable[CatalogueFile]) -> Catalogue:
                 p.add(where, "budget.products debe ser 'all' o una lista de códigos de producto MEF")
         name_t = _text(i.get("name"), where, p)
         indicators[code] = Indicator(
-            code=code, program=prog_code, element=str(i.get("element")), level=level, name=name_t,
+            code=code,
+            program=prog_code,
+            element=str(i.get("element")),
+            level=level,
+            name=name_t,
             short=_text(i.get("short"), where, p) if i.get("short") else name_t,
-            unit=str(i.get("unit")), direction=str(i.get("direction")), periodicity=str(i.get("periodicity")),
-            source=src, numerator=_text(i.get("numerator"), where, p), denominator=_text(i.get("denominator"), where, p),
+            unit=str(i.get("unit")),
+            direction=str(i.get("direction")),
+            periodicity=str(i.get("periodicity")),
+            source=src,
+            numerator=_text(i.get("numerator"), where, p),
+            denominator=_text(i.get("denominator"), where, p),
             rule=Rule(str(kind), band_set, float(tolerance) if tolerance is not None else None),
             default_target=float(i["default_target"]) if i.get("default_target") is not None else None,
-            method=_text(i.get("method"), where, p, required=False), endes=endes, budget_products=budget_products,
-            headline=i.get("headline"), key=bool(i.get("key") or i.get("headline")), contributes_to=contributes,
+            method=_text(i.get("method"), where, p, required=False),
+            endes=endes,
+            budget_products=budget_products,
+            headline=i.get("headline"),
+            key=bool(i.get("key") or i.get("headline")),
+            contributes_to=contributes,
         )
 
     cv = s.get("referential_cv")
@@ -457,7 +502,15 @@ def parse_catalogue(files: Iterable[CatalogueFile]) -> Catalogue:
     if p.items:
         raise CatalogueError(p.items)
     return Catalogue(
-        files=files, referential_cv=float(cv), expected_lookback_months=int(s.get("expected_lookback_months", 6)),
-        band_sets=band_sets, stock=stock, budget_pace=budget_pace, mef=dict(s.get("mef") or {}), sources=sources,
-        programs=dict(sorted(programs.items())), elements=elements, indicators=indicators,
+        files=files,
+        referential_cv=float(cv),
+        expected_lookback_months=int(s.get("expected_lookback_months", 6)),
+        band_sets=band_sets,
+        stock=stock,
+        budget_pace=budget_pace,
+        mef=dict(s.get("mef") or {}),
+        sources=sources,
+        programs=dict(sorted(programs.items())),
+        elements=elements,
+        indicators=indicators,
     )

@@ -105,7 +105,9 @@ def connect_readonly(path: str | os.PathLike) -> duckdb.DuckDBPyConnection:
     """A read-only connection; refuses a missing warehouse or one that needs migrating."""
     path = Path(path)
     if not path.exists():
-        raise WarehouseError(f"No existe el almacén {path}. Créelo con 'semaforo demo --db {path}' o 'semaforo load'.")
+        raise WarehouseError(
+            f"No existe el almacén {path}. Créelo con 'semaforo demo --db {path}' o 'semaforo load'."
+        )
     con = duckdb.connect(str(path), read_only=True)
     todo = pending(con)
     if todo:

@@ -32,7 +32,9 @@ def _periods_with_followers(con, table: str, periods: Iterable[dt.date]) -> list
     periods = sorted(set(periods))
     if not periods:
         return []
-    lookback = con.execute("select num_value from core_setting where key = 'expected_lookback_months'").fetchone()[0]
+    lookback = con.execute(
+        "select num_value from core_setting where key = 'expected_lookback_months'"
+    ).fetchone()[0]
     later = con.execute(
         f"select distinct period from {table} where period > ? and period <= ? + to_months(?)",
         [periods[0], periods[-1], int(lookback)],
@@ -52,13 +54,16 @@ def _units(con: duckdb.DuckDBPyConnection, feed: str, facts: str, history: str, 
     )
     con.execute(f"create or replace temp view unit_facts as {facts}")
     # Only the look-back window before the first period can matter; the literal lets DuckDB skip the rest.
-    con.execute(f"create or replace temp view unit_history as {history} where period >= date '{first}' - interval 2 year")
+    con.execute(
+        f"create or replace temp view unit_history as {history} where period >= date '{first}' - interval 2 year"
+    )
     _run(con, "units")
 
 
 def refresh_admin(con: duckdb.DuckDBPyConnection, periods: Iterable[dt.date]) -> None:
     _units(
-        con, "admin",
+        con,
+        "admin",
         "select period, indicator_code, coalesce(cod_ipress, ubigeo) as unit, ubigeo, sum(numerator) as numerator, "
         "sum(denominator) as denominator, max(batch_id) as batch_id from raw_admin "
         "where period in (select period from scope_period) group by all",
@@ -69,7 +74,8 @@ def refresh_admin(con: duckdb.DuckDBPyConnection, periods: Iterable[dt.date]) ->
 
 def refresh_stock(con: duckdb.DuckDBPyConnection, periods: Iterable[dt.date]) -> None:
     _units(
-        con, "stock",
+        con,
+        "stock",
         "select period, indicator_code, cod_ipress as unit, ubigeo, "
         "(stock_class(stock, cpm) = 'normostock')::integer as numerator, 1 as denominator, batch_id "
         "from raw_stock where period in (select period from scope_period)",
@@ -116,4 +122,6 @@ def refresh_all(con: duckdb.DuckDBPyConnection) -> None:
     refresh_stock(con, [r[0] for r in con.execute("select distinct period from raw_stock").fetchall()])
     refresh_budget(con, [r[0] for r in con.execute("select distinct year from raw_budget").fetchall()])
     refresh_survey(con, con.execute("select distinct indicator_code, year from raw_survey").fetchall())
-    refresh_population(con, [r[0] for r in con.execute("select distinct year from raw_population").fetchall()])
+    refresh_population(
+        con, [r[0] for r in con.execute("select distinct year from raw_population").fetchall()]
+    )

@@ -45,8 +45,15 @@ def snapshot(
 ) -> pd.DataFrame:
     """Value, status and previous value of every indicator of ``program`` (optionally one chain level) for the
     territories at ``period``; annual indicators at their latest year up to it."""
-    return _run(con, "snapshot", program=program, level=level, territories=list(territories), period=period,
-                allowed=_allowed(allowed))
+    return _run(
+        con,
+        "snapshot",
+        program=program,
+        level=level,
+        territories=list(territories),
+        period=period,
+        allowed=_allowed(allowed),
+    )
 
 
 def series(
@@ -57,34 +64,63 @@ def series(
     end: dt.date,
     allowed: Allowed = None,
 ) -> pd.DataFrame:
-    return _run(con, "series", indicators=list(indicators), territories=list(territories), start=start, end=end,
-                allowed=_allowed(allowed))
+    return _run(
+        con,
+        "series",
+        indicators=list(indicators),
+        territories=list(territories),
+        start=start,
+        end=end,
+        allowed=_allowed(allowed),
+    )
 
 
 CHILD_LEVEL = {"pais": "region", "region": "provincia", "provincia": "distrito", "distrito": "eess"}
 
 
 def children(
-    con: duckdb.DuckDBPyConnection, indicator: str, parent: str, parent_level: str, period: dt.date,
+    con: duckdb.DuckDBPyConnection,
+    indicator: str,
+    parent: str,
+    parent_level: str,
+    period: dt.date,
     allowed: Allowed = None,
 ) -> pd.DataFrame:
     """Drill-down one level below ``parent`` for one indicator (region → provinces → districts → facilities)."""
-    return _run(con, "children", indicator=indicator, parent=parent, child_level=CHILD_LEVEL[parent_level],
-                period=period, allowed=_allowed(allowed))
+    return _run(
+        con,
+        "children",
+        indicator=indicator,
+        parent=parent,
+        child_level=CHILD_LEVEL[parent_level],
+        period=period,
+        allowed=_allowed(allowed),
+    )
 
 
 def stock(
-    con: duckdb.DuckDBPyConnection, indicators: Iterable[str], territories: Iterable[str], period: dt.date,
+    con: duckdb.DuckDBPyConnection,
+    indicators: Iterable[str],
+    territories: Iterable[str],
+    period: dt.date,
     allowed: Allowed = None,
 ) -> pd.DataFrame:
-    return _run(con, "stock", indicators=list(indicators), territories=list(territories), period=period,
-                allowed=_allowed(allowed))
+    return _run(
+        con,
+        "stock",
+        indicators=list(indicators),
+        territories=list(territories),
+        period=period,
+        allowed=_allowed(allowed),
+    )
 
 
 def budget_results(
     con: duckdb.DuckDBPyConnection, program: str, year: int, age_group: str = "<5", allowed: Allowed = None
 ) -> pd.DataFrame:
-    return _run(con, "budget_results", program=program, year=year, age_group=age_group, allowed=_allowed(allowed))
+    return _run(
+        con, "budget_results", program=program, year=year, age_group=age_group, allowed=_allowed(allowed)
+    )
 
 
 def periods(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -93,7 +129,9 @@ def periods(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def territories(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every named territory (country, regions, provinces, districts) with level, parent and region."""
-    return con.execute("select * from core_territory order by territory_level, sort_order, territory_code").df()
+    return con.execute(
+        "select * from core_territory order by territory_level, sort_order, territory_code"
+    ).df()
 
 
 def regions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -31,12 +31,24 @@ def _finite(x: float) -> float:
 
 def sync_catalogue(con: duckdb.DuckDBPyConnection, cat: Catalogue) -> None:
     _replace(con, "core_catalogue_file", [(f.name, f.text, f.sha256) for f in cat.files])
-    _replace(con, "core_program", [(p.code, p.short, p.name.es, p.name.en, p.mef_name) for p in cat.programs.values()])
+    _replace(
+        con,
+        "core_program",
+        [(p.code, p.short, p.name.es, p.name.en, p.mef_name) for p in cat.programs.values()],
+    )
     _replace(
         con,
         "core_element",
         [
-            (e.code, e.program, e.level, e.objective.es, e.objective.en, e.contributes_to, list(e.mef_products))
+            (
+                e.code,
+                e.program,
+                e.level,
+                e.objective.es,
+                e.objective.en,
+                e.contributes_to,
+                list(e.mef_products),
+            )
             for e in cat.elements.values()
         ],
     )
@@ -45,24 +57,46 @@ def sync_catalogue(con: duckdb.DuckDBPyConnection, cat: Catalogue) -> None:
         "core_indicator",
         [
             (
-                i.code, i.program, i.element, i.level, i.name.es, i.name.en, i.unit, i.multiplier, i.direction,
-                i.periodicity, i.source.code, i.feed, i.rule.kind, i.rule.tolerance, i.default_target,
-                None if i.budget_products is None else list(i.budget_products), i.contributes_to,
+                i.code,
+                i.program,
+                i.element,
+                i.level,
+                i.name.es,
+                i.name.en,
+                i.unit,
+                i.multiplier,
+                i.direction,
+                i.periodicity,
+                i.source.code,
+                i.feed,
+                i.rule.kind,
+                i.rule.tolerance,
+                i.default_target,
+                None if i.budget_products is None else list(i.budget_products),
+                i.contributes_to,
             )
             for i in cat.indicators.values()
         ],
     )
     bands = []
     for i in cat.indicators.values():
-        band_set = i.rule.band_set if i.rule.kind == "bands" else cat.stock.availability if i.rule.kind == "stock" else None
+        band_set = (
+            i.rule.band_set
+            if i.rule.kind == "bands"
+            else cat.stock.availability
+            if i.rule.kind == "stock"
+            else None
+        )
         for b in band_set.bands if band_set else ():
             bands.append((i.code, _finite(b.lower), _finite(b.upper), b.status, b.label.es, b.label.en))
     _replace(con, "core_rule_band", bands)
     _replace(
         con,
         "core_stock_class",
-        [(c, cat.stock.classes[c].status, cat.stock.classes[c].label.es, cat.stock.classes[c].label.en, k)
-         for k, c in enumerate(STOCK_CLASSES)],
+        [
+            (c, cat.stock.classes[c].status, cat.stock.classes[c].label.es, cat.stock.classes[c].label.en, k)
+            for k, c in enumerate(STOCK_CLASSES)
+        ],
     )
     _replace(
         con,
@@ -76,7 +110,11 @@ def sync_catalogue(con: duckdb.DuckDBPyConnection, cat: Catalogue) -> None:
             ("budget_critical_gap", cat.budget_pace.critical_gap),
         ],
     )
-    _replace(con, "core_budget_pace", [(m + 1, pct) for m, pct in enumerate(cat.budget_pace.expected_cumulative_pct)])
+    _replace(
+        con,
+        "core_budget_pace",
+        [(m + 1, pct) for m, pct in enumerate(cat.budget_pace.expected_cumulative_pct)],
+    )
 
 
 def _csv_rows(name: str) -> list[dict[str, str]]:
@@ -86,15 +124,29 @@ def _csv_rows(name: str) -> list[dict[str, str]]:
 
 def sync_territory(con: duckdb.DuckDBPyConnection) -> None:
     """Departments, provinces and the 26 regions ship with the project; districts come from the official file."""
-    _replace(con, "core_department", [(r["department_code"], r["name"]) for r in _csv_rows("departments.csv")])
-    _replace(con, "core_province",
-             [(r["province_code"], r["department_code"], r["name"]) for r in _csv_rows("provinces.csv")])
+    _replace(
+        con, "core_department", [(r["department_code"], r["name"]) for r in _csv_rows("departments.csv")]
+    )
+    _replace(
+        con,
+        "core_province",
+        [(r["province_code"], r["department_code"], r["name"]) for r in _csv_rows("provinces.csv")],
+    )
     _replace(
         con,
         "core_region",
         [
-            (r["region_code"], r["name"], r["abbrev"], r["department_code"], r["province_code"] or None,
-             r["endes_labels"], int(r["tile_row"]), int(r["tile_col"]), int(r["sort_order"]))
+            (
+                r["region_code"],
+                r["name"],
+                r["abbrev"],
+                r["department_code"],
+                r["province_code"] or None,
+                r["endes_labels"],
+                int(r["tile_row"]),
+                int(r["tile_col"]),
+                int(r["sort_order"]),
+            )
             for r in _csv_rows("regions.csv")
         ],
     )

@@ -16,8 +16,9 @@ from .sparkline import sparkline
 from .traffic_light import arrow, light
 
 
-def _box(ind: Indicator, row: pd.Series | None, spark: list[float | None], extra: list, lang: str,
-         link: str) -> html.Div:
+def _box(
+    ind: Indicator, row: pd.Series | None, spark: list[float | None], extra: list, lang: str, link: str
+) -> html.Div:
     if row is None:
         status, value_text, target, trend, cls, when = "sin_datos", "–", None, "", "", ""
     else:
@@ -33,12 +34,23 @@ def _box(ind: Indicator, row: pd.Series | None, spark: list[float | None], extra
     return html.Div(
         [
             dcc.Link(ind.short.get(lang), href=link, className="box-name", title=ind.name.get(lang)),
-            html.Div([light(status, lang, text=value_text, small=True),
-                      html.Span(trend, className=f"box-trend {cls}") if trend else None], className="box-light"),
             html.Div(
-                [html.Span(f"{target_label}: {fmt.value(target, ind.unit)}" if target is not None
-                           and not fmt.missing(target) else "", className="box-target"),
-                 html.Span(when, className="box-when")],
+                [
+                    light(status, lang, text=value_text, small=True),
+                    html.Span(trend, className=f"box-trend {cls}") if trend else None,
+                ],
+                className="box-light",
+            ),
+            html.Div(
+                [
+                    html.Span(
+                        f"{target_label}: {fmt.value(target, ind.unit)}"
+                        if target is not None and not fmt.missing(target)
+                        else "",
+                        className="box-target",
+                    ),
+                    html.Span(when, className="box-when"),
+                ],
                 className="box-meta",
             ),
             html.Img(src=img, alt="", className="box-spark") if img else None,
@@ -52,20 +64,35 @@ def _box(ind: Indicator, row: pd.Series | None, spark: list[float | None], extra
 def _budget_extra(row: pd.Series | None, lang: str) -> list:
     if row is None or fmt.missing(row.get("denominator")):
         return []
-    return [html.Div(f"PIM {fmt.soles(row['denominator'])} · {t('executed', lang)} {fmt.soles(row['numerator'])}",
-                     className="box-detail")]
+    return [
+        html.Div(
+            f"PIM {fmt.soles(row['denominator'])} · {t('executed', lang)} {fmt.soles(row['numerator'])}",
+            className="box-detail",
+        )
+    ]
 
 
 def _stock_extra(stock: pd.Series | None, lang: str) -> list:
     if stock is None:
         return []
-    return [html.Div(
-        f"{int(stock['normostock'])}/{int(stock['facilities'])} {t('facilities', lang)} {t('normal_stock', lang)} · "
-        f"{fmt.number(stock['months_median'])} {t('months_supply', lang)}", className="box-detail")]
+    return [
+        html.Div(
+            f"{int(stock['normostock'])}/{int(stock['facilities'])} {t('facilities', lang)} {t('normal_stock', lang)} · "
+            f"{fmt.number(stock['months_median'])} {t('months_supply', lang)}",
+            className="box-detail",
+        )
+    ]
 
 
-def causal_chain(cat: Catalogue, program: str, snap: pd.DataFrame, sparks: dict[str, list], stock: pd.DataFrame,
-                 lang: str, link) -> html.Div:
+def causal_chain(
+    cat: Catalogue,
+    program: str,
+    snap: pd.DataFrame,
+    sparks: dict[str, list],
+    stock: pd.DataFrame,
+    lang: str,
+    link,
+) -> html.Div:
     """``snap``: one row per indicator (this region); ``sparks``: indicator → recent values; ``link(code)`` → href."""
     by_code = snap.set_index("indicator_code") if len(snap) else pd.DataFrame()
     stock_by = stock.set_index("indicator_code") if len(stock) else pd.DataFrame()
@@ -89,28 +116,49 @@ def causal_chain(cat: Catalogue, program: str, snap: pd.DataFrame, sparks: dict[
         for level in ("budget", "critical_input", "product"):
             inds = [i for i in cat.element_indicators(p.code) if i.level == level]
             cols.append(html.Div([box(i) for i in inds], className=f"lane-cell level-{level}"))
-        lanes.append(html.Div([html.Div(p.objective.get(lang), className="lane-title"), html.Div(cols,
-                                                                                                 className="lane-cells")],
-                              className="lane"))
-    program_budget = [i for i in cat.indicators_for(program=program, level="budget")
-                      if cat.elements[i.element].level != "product"]
+        lanes.append(
+            html.Div(
+                [
+                    html.Div(p.objective.get(lang), className="lane-title"),
+                    html.Div(cols, className="lane-cells"),
+                ],
+                className="lane",
+            )
+        )
+    program_budget = [
+        i
+        for i in cat.indicators_for(program=program, level="budget")
+        if cat.elements[i.element].level != "product"
+    ]
 
     def result_column(level: str) -> html.Div:
         boxes = []
         for e in (e for e in elements if e.level == level):
             feeders = [x.objective.get(lang) for x in products if x.contributes_to == e.code]
-            boxes.append(html.Div(
-                [html.Div(e.objective.get(lang), className="result-title"),
-                 *[box(i) for i in cat.element_indicators(e.code) if i.level == level],
-                 html.Div(("← " + "; ".join(feeders)) if feeders else "", className="result-feeders")],
-                className="result-group"))
+            boxes.append(
+                html.Div(
+                    [
+                        html.Div(e.objective.get(lang), className="result-title"),
+                        *[box(i) for i in cat.element_indicators(e.code) if i.level == level],
+                        html.Div(("← " + "; ".join(feeders)) if feeders else "", className="result-feeders"),
+                    ],
+                    className="result-group",
+                )
+            )
         if level == "final_result":
             boxes += [box(i) for i in program_budget]
-        return html.Div([html.H3(level_name(level, lang), className="chain-head"), *boxes],
-                        className=f"chain-col level-{level}")
+        return html.Div(
+            [html.H3(level_name(level, lang), className="chain-head"), *boxes],
+            className=f"chain-col level-{level}",
+        )
 
-    heads = html.Div([html.H3(level_name(lv, lang), className="chain-head") for lv in
-                      ("budget", "critical_input", "product")], className="lane-heads")
+    heads = html.Div(
+        [
+            html.H3(level_name(lv, lang), className="chain-head")
+            for lv in ("budget", "critical_input", "product")
+        ],
+        className="lane-heads",
+    )
     return html.Div(
         [
             html.Div([heads, *lanes], className="chain-lanes"),

@@ -27,33 +27,48 @@ def period_options(wh: Warehouse, program: str, lang: str) -> list[dict]:
 
 
 def _field(label: str, control, width: int) -> dbc.Col:
-    return dbc.Col(html.Div([dbc.Label(label, html_for=control.id, className="filter-label"), control]),
-                   xs=12, sm=6, lg=width)
+    return dbc.Col(
+        html.Div([dbc.Label(label, html_for=control.id, className="filter-label"), control]),
+        xs=12,
+        sm=6,
+        lg=width,
+    )
 
 
 def filter_bar(wh: Warehouse, f: Filters, region: str | None) -> html.Div:
     lang = f.lang
     cat = wh.snapshot.catalogue
     program = dcc.Dropdown(
-        id="f-program", clearable=False, value=f.program,
+        id="f-program",
+        clearable=False,
+        value=f.program,
         options=[{"label": f"{p.code} · {p.name.get(lang)}", "value": p.code} for p in cat.programs.values()],
     )
     period = dcc.Dropdown(
-        id="f-period", clearable=False, value=f.period or wh.resolve_period(f.program, None).strftime("%Y-%m"),
+        id="f-period",
+        clearable=False,
+        value=f.period or wh.resolve_period(f.program, None).strftime("%Y-%m"),
         options=period_options(wh, f.program, lang),
     )
     level = dcc.Dropdown(
-        id="f-level", clearable=False, value=f.level or "all",
+        id="f-level",
+        clearable=False,
+        value=f.level or "all",
         options=[{"label": t("all_levels", lang), "value": "all"}]
         + [{"label": level_name(lv, lang), "value": lv} for lv in LEVELS],
     )
     regions = wh.snapshot.regions
     allowed = wh.allowed
     region_dd = dcc.Dropdown(
-        id="f-region", clearable=False, value=region or NATIONAL,
+        id="f-region",
+        clearable=False,
+        value=region or NATIONAL,
         options=[{"label": t("national", lang), "value": NATIONAL}]
-        + [{"label": r.name, "value": r.region_code} for r in regions.itertuples()
-           if allowed is None or r.region_code in allowed],
+        + [
+            {"label": r.name, "value": r.region_code}
+            for r in regions.itertuples()
+            if allowed is None or r.region_code in allowed
+        ],
     )
     return html.Div(
         dbc.Row(

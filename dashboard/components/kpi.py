@@ -22,22 +22,38 @@ def kpi_card(ind: Indicator, row: pd.Series | None, lang: str, link: str) -> dbc
         if row["status"] == "referencial":
             text = f"({text})"
         a, cls = arrow(row["value"], row["prev_value"], ind.direction)
-        prev = "" if fmt.missing(row["prev_value"]) else f"{t('previous', lang)}: {fmt.value(row['prev_value'], ind.unit)}"
+        prev = (
+            ""
+            if fmt.missing(row["prev_value"])
+            else f"{t('previous', lang)}: {fmt.value(row['prev_value'], ind.unit)}"
+        )
         body = [
-            html.Div([html.Span(text, className="kpi-value"), html.Span(a, className=f"kpi-trend {cls}",
-                                                                       title=prev)], className="kpi-figure"),
+            html.Div(
+                [
+                    html.Span(text, className="kpi-value"),
+                    html.Span(a, className=f"kpi-trend {cls}", title=prev),
+                ],
+                className="kpi-figure",
+            ),
             light(row["status"], lang, small=True),
         ]
         if not fmt.missing(row.get("target")):
-            body.append(html.Div(f"{t('target', lang)}: {fmt.value(row['target'], ind.unit)}", className="kpi-target"))
+            body.append(
+                html.Div(f"{t('target', lang)}: {fmt.value(row['target'], ind.unit)}", className="kpi-target")
+            )
         when = fmt.period(pd.Timestamp(row["period"]).date(), row["period_grain"], lang)
     return dbc.Card(
         dbc.CardBody(
             [
-                html.Div(dcc.Link(ind.short.get(lang), href=link), className="kpi-name", title=ind.name.get(lang)),
+                html.Div(
+                    dcc.Link(ind.short.get(lang), href=link), className="kpi-name", title=ind.name.get(lang)
+                ),
                 *body,
-                html.Div(f"{t('data_as_of', lang)} {when} · {t('source', lang)}: {ind.source.publisher} "
-                         f"{ind.source.code}", className="kpi-source"),
+                html.Div(
+                    f"{t('data_as_of', lang)} {when} · {t('source', lang)}: {ind.source.publisher} "
+                    f"{ind.source.code}",
+                    className="kpi-source",
+                ),
             ]
         ),
         className="kpi-card h-100",

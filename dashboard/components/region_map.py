@@ -42,9 +42,17 @@ def cells(regions: pd.DataFrame, values: pd.DataFrame) -> list[MapCell]:
     out = []
     for r in regions.itertuples(index=False):
         row = by_code.loc[r.region_code] if r.region_code in by_code.index else None
-        out.append(MapCell(r.region_code, r.name, r.abbrev, int(r.tile_row), int(r.tile_col),
-                           row["status"] if row is not None else "sin_datos",
-                           row["value_text"] if row is not None else "–"))
+        out.append(
+            MapCell(
+                r.region_code,
+                r.name,
+                r.abbrev,
+                int(r.tile_row),
+                int(r.tile_col),
+                row["status"] if row is not None else "sin_datos",
+                row["value_text"] if row is not None else "–",
+            )
+        )
     return out
 
 
@@ -69,15 +77,28 @@ def tile_map(cs: list[MapCell], lang: str = "es", title: str = "") -> go.Figure:
     z, text, hover, custom = _grid(cs, lang)
     fig = go.Figure(
         go.Heatmap(
-            z=z, text=text, hovertext=hover, customdata=custom, texttemplate="%{text}",
-            textfont=dict(size=12), hoverinfo="text", colorscale=COLORSCALE, zmin=0, zmax=1, showscale=False,
-            xgap=4, ygap=4, hoverongaps=False,
+            z=z,
+            text=text,
+            hovertext=hover,
+            customdata=custom,
+            texttemplate="%{text}",
+            textfont=dict(size=12),
+            hoverinfo="text",
+            colorscale=COLORSCALE,
+            zmin=0,
+            zmax=1,
+            showscale=False,
+            xgap=4,
+            ygap=4,
+            hoverongaps=False,
         )
     )
     fig.update_layout(
-        title=title, height=460, margin=dict(l=4, r=4, t=36 if title else 4, b=4),
-        xaxis=dict(visible=False, fixedrange=True), yaxis=dict(visible=False, autorange="reversed", fixedrange=True,
-                                                               scaleanchor="x"),
+        title=title,
+        height=460,
+        margin=dict(l=4, r=4, t=36 if title else 4, b=4),
+        xaxis=dict(visible=False, fixedrange=True),
+        yaxis=dict(visible=False, autorange="reversed", fixedrange=True, scaleanchor="x"),
         dragmode=False,
     )
     return fig
@@ -118,9 +139,12 @@ def load_shapes(path: Path, regions: pd.DataFrame, decimals: int = 3) -> Shapes:
     (1501 = Lima Metropolitana); a department file cannot, so Lima's polygon is drawn as Lima Región and Lima
     Metropolitana as a marker inside it."""
     data = json.loads(Path(path).read_text(encoding="utf-8"))
-    by_province = {r.province_code: r.region_code for r in regions.itertuples() if isinstance(r.province_code, str)}
-    by_department = {r.department_code: r.region_code for r in regions.itertuples()
-                     if not isinstance(r.province_code, str)}
+    by_province = {
+        r.province_code: r.region_code for r in regions.itertuples() if isinstance(r.province_code, str)
+    }
+    by_department = {
+        r.department_code: r.region_code for r in regions.itertuples() if not isinstance(r.province_code, str)
+    }
     rings: dict[str, tuple[list, list]] = {}
     unit = "department"
     for feature in data.get("features", []):
@@ -153,19 +177,44 @@ def choropleth(shapes: Shapes, cs: list[MapCell], lang: str = "es", title: str =
         hover = f"{c.name}: {c.value_text} — {s.label.get(lang)}"
         if c.region_code in shapes.rings:
             xs, ys = shapes.rings[c.region_code]
-            fig.add_trace(go.Scatter(x=xs, y=ys, fill="toself", fillcolor=s.colour, mode="lines",
-                                     line=dict(color="white", width=0.8), hoverinfo="text", hoveron="fills",
-                                     hovertext=hover, customdata=[c.region_code] * len(xs), name=c.name,
-                                     showlegend=False))
+            fig.add_trace(
+                go.Scatter(
+                    x=xs,
+                    y=ys,
+                    fill="toself",
+                    fillcolor=s.colour,
+                    mode="lines",
+                    line=dict(color="white", width=0.8),
+                    hoverinfo="text",
+                    hoveron="fills",
+                    hovertext=hover,
+                    customdata=[c.region_code] * len(xs),
+                    name=c.name,
+                    showlegend=False,
+                )
+            )
         else:  # e.g. Lima Metropolitana with a department-level file: a marker where it lies
-            fig.add_trace(go.Scatter(x=[-77.03], y=[-12.05], mode="markers+text", text=[c.abbrev],
-                                     textposition="middle left", marker=dict(size=16, color=s.colour, symbol="square",
-                                                                             line=dict(color="white", width=1)),
-                                     hovertext=hover, hoverinfo="text", customdata=[c.region_code],
-                                     name=c.name, showlegend=False))
+            fig.add_trace(
+                go.Scatter(
+                    x=[-77.03],
+                    y=[-12.05],
+                    mode="markers+text",
+                    text=[c.abbrev],
+                    textposition="middle left",
+                    marker=dict(size=16, color=s.colour, symbol="square", line=dict(color="white", width=1)),
+                    hovertext=hover,
+                    hoverinfo="text",
+                    customdata=[c.region_code],
+                    name=c.name,
+                    showlegend=False,
+                )
+            )
     fig.update_layout(
-        title=title, height=560, margin=dict(l=4, r=4, t=36 if title else 4, b=4),
-        xaxis=dict(visible=False, fixedrange=True), yaxis=dict(visible=False, scaleanchor="x", fixedrange=True),
+        title=title,
+        height=560,
+        margin=dict(l=4, r=4, t=36 if title else 4, b=4),
+        xaxis=dict(visible=False, fixedrange=True),
+        yaxis=dict(visible=False, scaleanchor="x", fixedrange=True),
         dragmode=False,
     )
     return fig

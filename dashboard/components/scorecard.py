@@ -13,7 +13,9 @@ from .. import format as fmt
 from ..i18n import level_name, t
 from .traffic_light import arrow
 
-GRID_THEME = {"function": "themeQuartz.withParams({fontFamily: 'inherit', headerFontWeight: 600, spacing: 5})"}
+GRID_THEME = {
+    "function": "themeQuartz.withParams({fontFamily: 'inherit', headerFontWeight: 600, spacing: 5})"
+}
 
 
 def cell(row: pd.Series, unit: str, direction: str, lang: str) -> dict:
@@ -27,14 +29,30 @@ def cell(row: pd.Series, unit: str, direction: str, lang: str) -> dict:
     tip = f"{s.label.get(lang)} · {text} · {when}"
     if not fmt.missing(row.get("target")):
         tip += f" · {t('target', lang)} {fmt.value(row['target'], unit)}"
-    return {"v": None if fmt.missing(row["value"]) else round(float(row["value"]), 3), "t": text,
-            "s": s.code, "l": s.label.get(lang), "i": s.icon, "a": a, "h": tip}
+    return {
+        "v": None if fmt.missing(row["value"]) else round(float(row["value"]), 3),
+        "t": text,
+        "s": s.code,
+        "l": s.label.get(lang),
+        "i": s.icon,
+        "a": a,
+        "h": tip,
+    }
 
 
-def rows(snap: pd.DataFrame, cat: Catalogue, names: dict[str, str], order: list[str], lang: str,
-         links: dict[str, str]) -> list[dict]:
+def rows(
+    snap: pd.DataFrame,
+    cat: Catalogue,
+    names: dict[str, str],
+    order: list[str],
+    lang: str,
+    links: dict[str, str],
+) -> list[dict]:
     """One dict per territory (in ``order``), one key per indicator code."""
-    out = {code: {"territory_code": code, "name": names.get(code, code), "href": links.get(code)} for code in order}
+    out = {
+        code: {"territory_code": code, "name": names.get(code, code), "href": links.get(code)}
+        for code in order
+    }
     for _, r in snap.iterrows():
         ind = cat.indicators[r["indicator_code"]]
         if r["territory_code"] in out:
@@ -50,7 +68,9 @@ def column_defs(indicator_codes: list[str], cat: Catalogue, lang: str, first_hea
                 "headerName": cat.indicators[c].short.get(lang),
                 "headerTooltip": cat.indicators[c].name.get(lang),
                 "colId": c,
-                "valueGetter": {"function": f"params.data && params.data['{c}'] ? params.data['{c}'].v : null"},
+                "valueGetter": {
+                    "function": f"params.data && params.data['{c}'] ? params.data['{c}'].v : null"
+                },
                 "cellRenderer": "StatusCell",
                 "minWidth": 150,
                 "sortable": True,
@@ -60,29 +80,57 @@ def column_defs(indicator_codes: list[str], cat: Catalogue, lang: str, first_hea
             if cat.indicators[c].level == level
         ]
         if children:
-            groups.append({"headerName": level_name(level, lang), "children": children,
-                           "headerClass": f"level-{level}"})
-    first = {"headerName": first_header, "field": "name", "pinned": "left", "minWidth": 170, "sortable": True,
-             "cellRenderer": "TerritoryLink", "filter": True}
+            groups.append(
+                {"headerName": level_name(level, lang), "children": children, "headerClass": f"level-{level}"}
+            )
+    first = {
+        "headerName": first_header,
+        "field": "name",
+        "pinned": "left",
+        "minWidth": 170,
+        "sortable": True,
+        "cellRenderer": "TerritoryLink",
+        "filter": True,
+    }
     return [first, *groups]
 
 
 def grid_options(pinned: list[dict]) -> dict:
-    return {"pinnedTopRowData": pinned, "theme": GRID_THEME, "loadThemeGoogleFonts": False, "domLayout": "autoHeight",
-            "tooltipShowDelay": 300, "suppressCellFocus": True, "enableCellTextSelection": True,
-            "animateRows": False}
+    return {
+        "pinnedTopRowData": pinned,
+        "theme": GRID_THEME,
+        "loadThemeGoogleFonts": False,
+        "domLayout": "autoHeight",
+        "tooltipShowDelay": 300,
+        "suppressCellFocus": True,
+        "enableCellTextSelection": True,
+        "animateRows": False,
+    }
 
 
-def scorecard(grid_id: str, snap: pd.DataFrame, cat: Catalogue, names: dict[str, str], parent: str,
-              children_order: list[str], indicator_codes: list[str], lang: str, links: dict[str, str],
-              first_header: str) -> dag.AgGrid:
+def scorecard(
+    grid_id: str,
+    snap: pd.DataFrame,
+    cat: Catalogue,
+    names: dict[str, str],
+    parent: str,
+    children_order: list[str],
+    indicator_codes: list[str],
+    lang: str,
+    links: dict[str, str],
+    first_header: str,
+) -> dag.AgGrid:
     data = rows(snap, cat, names, [parent, *children_order], lang, links)
     return dag.AgGrid(
         id=grid_id,
         columnDefs=column_defs(indicator_codes, cat, lang, first_header),
         rowData=data[1:],
-        defaultColDef={"resizable": True, "suppressHeaderMenuButton": True, "wrapHeaderText": True,
-                       "autoHeaderHeight": True},
+        defaultColDef={
+            "resizable": True,
+            "suppressHeaderMenuButton": True,
+            "wrapHeaderText": True,
+            "autoHeaderHeight": True,
+        },
         dashGridOptions=grid_options(data[:1]),
         className="scorecard",
         style={"width": "100%"},

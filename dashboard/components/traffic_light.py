@@ -9,8 +9,9 @@ from warehouse.rules import STATUS_MEANING, STATUSES, status
 from .. import format as fmt
 
 
-def light(code: str | None, lang: str = "es", text: str | None = None, title: str | None = None,
-          small: bool = False) -> html.Span:
+def light(
+    code: str | None, lang: str = "es", text: str | None = None, title: str | None = None, small: bool = False
+) -> html.Span:
     """A pill: icon, optional value text, status word."""
     s = status(code)
     parts = [html.I(className=f"bi bi-{s.icon} light-icon", **{"aria-hidden": "true"})]
@@ -36,8 +37,12 @@ def legend(lang: str = "es", cv: float = 15.0) -> html.Div:
     items = []
     for code in STATUSES:
         meaning = STATUS_MEANING[code].get(lang)
-        items.append(html.Div([light(code, lang, small=True), html.Span(meaning, className="legend-meaning")],
-                              className="legend-item"))
+        items.append(
+            html.Div(
+                [light(code, lang, small=True), html.Span(meaning, className="legend-meaning")],
+                className="legend-item",
+            )
+        )
     return html.Div(items, className="legend", role="list")
 
 

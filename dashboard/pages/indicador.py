@@ -69,17 +69,23 @@ def _table_rows(df: pd.DataFrame, ind: Indicator, names: dict[str, str], lang: s
     out = []
     for r in df.itertuples():
         s = status(r.status)
-        out.append({
-            "name": names.get(r.territory_code, r.territory_code), "code": r.territory_code,
-            "value": None if fmt.missing(r.value) else round(float(r.value), 2),
-            "value_text": ("(%s)" if r.status == "referencial" else "%s") % fmt.value(r.value, ind.unit),
-            "ci": "" if fmt.missing(r.ci_low) else f"{fmt.number(r.ci_low)} – {fmt.number(r.ci_high)}",
-            "cv": None if fmt.missing(r.cv) else round(float(r.cv), 1),
-            "target": None if fmt.missing(r.target) else round(float(r.target), 1),
-            "prev": None if fmt.missing(r.prev_value) else round(float(r.prev_value), 2),
-            "period": fmt.period(pd.Timestamp(r.period).date(), r.period_grain, lang, short=True),
-            "status": s.code, "status_label": s.label.get(lang), "status_icon": s.icon, "status_rank": s.rank,
-        })
+        out.append(
+            {
+                "name": names.get(r.territory_code, r.territory_code),
+                "code": r.territory_code,
+                "value": None if fmt.missing(r.value) else round(float(r.value), 2),
+                "value_text": ("(%s)" if r.status == "referencial" else "%s") % fmt.value(r.value, ind.unit),
+                "ci": "" if fmt.missing(r.ci_low) else f"{fmt.number(r.ci_low)} – {fmt.number(r.ci_high)}",
+                "cv": None if fmt.missing(r.cv) else round(float(r.cv), 1),
+                "target": None if fmt.missing(r.target) else round(float(r.target), 1),
+                "prev": None if fmt.missing(r.prev_value) else round(float(r.prev_value), 2),
+                "period": fmt.period(pd.Timestamp(r.period).date(), r.period_grain, lang, short=True),
+                "status": s.code,
+                "status_label": s.label.get(lang),
+                "status_icon": s.icon,
+                "status_rank": s.rank,
+            }
+        )
     return out
 
 
@@ -88,20 +94,43 @@ def grid(df: pd.DataFrame, ind: Indicator, names: dict[str, str], lang: str) -> 
     national = [r for r in data if r["code"] == "PE"]
     cols = [
         {"headerName": t("region", lang), "field": "name", "pinned": "left", "minWidth": 170, "filter": True},
-        {"headerName": t("status", lang), "field": "status_rank", "cellRenderer": "LightCell", "minWidth": 200},
-        {"headerName": t("value", lang), "field": "value", "type": "numericColumn", "width": 100, "sort": "desc"
-         if ind.direction == "down" else "asc"},
+        {
+            "headerName": t("status", lang),
+            "field": "status_rank",
+            "cellRenderer": "LightCell",
+            "minWidth": 200,
+        },
+        {
+            "headerName": t("value", lang),
+            "field": "value",
+            "type": "numericColumn",
+            "width": 100,
+            "sort": "desc" if ind.direction == "down" else "asc",
+        },
         {"headerName": t("ci95", lang), "field": "ci", "width": 130},
         {"headerName": "CV %", "field": "cv", "type": "numericColumn", "width": 90},
         {"headerName": t("target", lang), "field": "target", "type": "numericColumn", "width": 90},
-        {"headerName": t("previous", lang).capitalize(), "field": "prev", "type": "numericColumn", "width": 100},
+        {
+            "headerName": t("previous", lang).capitalize(),
+            "field": "prev",
+            "type": "numericColumn",
+            "width": 100,
+        },
         {"headerName": t("period", lang), "field": "period", "width": 110},
     ]
     return dag.AgGrid(
-        id="indicator-grid", columnDefs=cols, rowData=[r for r in data if r["code"] != "PE"],
+        id="indicator-grid",
+        columnDefs=cols,
+        rowData=[r for r in data if r["code"] != "PE"],
         defaultColDef={"resizable": True, "sortable": True, "suppressHeaderMenuButton": True},
-        dashGridOptions={"pinnedTopRowData": national, "theme": GRID_THEME, "loadThemeGoogleFonts": False,
-                         "domLayout": "autoHeight", "suppressCellFocus": True, "enableCellTextSelection": True},
+        dashGridOptions={
+            "pinnedTopRowData": national,
+            "theme": GRID_THEME,
+            "loadThemeGoogleFonts": False,
+            "domLayout": "autoHeight",
+            "suppressCellFocus": True,
+            "enableCellTextSelection": True,
+        },
         style={"width": "100%"},
     )
 
@@ -116,34 +145,81 @@ def content(wh: Warehouse, f: Filters, ind: Indicator) -> list:
     head = []
     if len(nat):
         r = nat.iloc[0]
-        head = [light(r.status, lang, text=fmt.value(r.value, ind.unit)), html.Span(
-            f" {t('national', lang)} · {fmt.period(pd.Timestamp(r.period).date(), r.period_grain, lang)}",
-            className="ms-2")]
+        head = [
+            light(r.status, lang, text=fmt.value(r.value, ind.unit)),
+            html.Span(
+                f" {t('national', lang)} · {fmt.period(pd.Timestamp(r.period).date(), r.period_grain, lang)}",
+                className="ms-2",
+            ),
+        ]
     exports = html.Div(
-        [html.A(t("export_csv", lang), href=href(f"/export/indicador/{ind.code}.csv", f),
-                className="btn btn-sm btn-outline-secondary me-2"),
-         html.A(t("export_xlsx", lang), href=href(f"/export/indicador/{ind.code}.xlsx", f),
-                className="btn btn-sm btn-outline-secondary")], className="exports")
+        [
+            html.A(
+                t("export_csv", lang),
+                href=href(f"/export/indicador/{ind.code}.csv", f),
+                className="btn btn-sm btn-outline-secondary me-2",
+            ),
+            html.A(
+                t("export_xlsx", lang),
+                href=href(f"/export/indicador/{ind.code}.xlsx", f),
+                className="btn btn-sm btn-outline-secondary",
+            ),
+        ],
+        className="exports",
+    )
     return [
         html.H1(ind.name.get(lang), className="page-title"),
         html.P(head, className="page-subtitle"),
         dbc.Row(
             [
-                dbc.Col(html.Section([html.H2(t("ranking_title", lang), className="section-title"),
-                                      dcc.Graph(id="indicator-ranking", figure=figures.ranking(df, ind, names, lang),
-                                                config={"displayModeBar": False, "responsive": True})],
-                                     className="panel"), lg=7),
-                dbc.Col(html.Section([html.H2(t("definition_title", lang), className="section-title"),
-                                      definition(wh, ind, lang)], className="panel"), lg=5),
+                dbc.Col(
+                    html.Section(
+                        [
+                            html.H2(t("ranking_title", lang), className="section-title"),
+                            dcc.Graph(
+                                id="indicator-ranking",
+                                figure=figures.ranking(df, ind, names, lang),
+                                config={"displayModeBar": False, "responsive": True},
+                            ),
+                        ],
+                        className="panel",
+                    ),
+                    lg=7,
+                ),
+                dbc.Col(
+                    html.Section(
+                        [
+                            html.H2(t("definition_title", lang), className="section-title"),
+                            definition(wh, ind, lang),
+                        ],
+                        className="panel",
+                    ),
+                    lg=5,
+                ),
             ],
             className="g-3",
         ),
-        html.Section([html.Div([html.H2(t("table_title", lang), className="section-title"), exports],
-                               className="section-head"),
-                      grid(df, ind, names, lang)], className="panel"),
-        html.Section([html.H2(t("multiples_title", lang), className="section-title"),
-                      dcc.Graph(id="indicator-multiples", figure=figures.multiples(hist, ind, region_list, lang),
-                                config={"displayModeBar": False, "responsive": True})], className="panel"),
+        html.Section(
+            [
+                html.Div(
+                    [html.H2(t("table_title", lang), className="section-title"), exports],
+                    className="section-head",
+                ),
+                grid(df, ind, names, lang),
+            ],
+            className="panel",
+        ),
+        html.Section(
+            [
+                html.H2(t("multiples_title", lang), className="section-title"),
+                dcc.Graph(
+                    id="indicator-multiples",
+                    figure=figures.multiples(hist, ind, region_list, lang),
+                    config={"displayModeBar": False, "responsive": True},
+                ),
+            ],
+            className="panel",
+        ),
     ]
 
 
@@ -153,8 +229,19 @@ def chooser(wh: Warehouse, f: Filters) -> list:
     for level in ("final_result", "intermediate_result", "product", "critical_input", "budget"):
         inds = cat.indicators_for(program=f.program, level=level)
         if inds:
-            groups.append(html.Div([html.H3(level_name(level, f.lang)), html.Ul([
-                html.Li(dcc.Link(i.name.get(f.lang), href=href(f"/indicador/{i.code}", f))) for i in inds])]))
+            groups.append(
+                html.Div(
+                    [
+                        html.H3(level_name(level, f.lang)),
+                        html.Ul(
+                            [
+                                html.Li(dcc.Link(i.name.get(f.lang), href=href(f"/indicador/{i.code}", f)))
+                                for i in inds
+                            ]
+                        ),
+                    ]
+                )
+            )
     return [html.H1(t("page_indicador", f.lang), className="page-title"), *groups]
 
 
@@ -163,8 +250,12 @@ def layout(wh: Warehouse, f: Filters, arg: str | None = None):
     return html.Div(content(wh, f, ind) if ind else chooser(wh, f), id="indicator-body")
 
 
-@callback(Output("indicator-body", "children"), Input("url", "search"), State("url", "pathname"),
-          prevent_initial_call=True)
+@callback(
+    Output("indicator-body", "children"),
+    Input("url", "search"),
+    State("url", "pathname"),
+    prevent_initial_call=True,
+)
 def update(search: str, pathname: str):
     parts = [p for p in (pathname or "").split("/") if p]
     if not parts or parts[0] != "indicador":

@@ -17,8 +17,11 @@ from ..data import Warehouse
 from ..i18n import t
 from ..state import Filters, href, parse
 
-SECTIONS = (("final_result", "final_result"), ("intermediate_result", "specific_results"),
-            ("product", "products"))
+SECTIONS = (
+    ("final_result", "final_result"),
+    ("intermediate_result", "specific_results"),
+    ("product", "products"),
+)
 
 
 def table(wh: Warehouse, f: Filters) -> pd.DataFrame:
@@ -31,23 +34,47 @@ def _indicator_cells(cat: Catalogue, codes: list[str], national: pd.DataFrame, f
     for code in codes:
         ind = cat.indicators[code]
         r = national.loc[code] if code in national.index else None
-        when = "" if r is None else fmt.period(pd.Timestamp(r["period"]).date(), r["period_grain"], f.lang, True)
-        inds.append(html.Li([
-            dcc.Link(ind.name.get(f.lang), href=href(f"/indicador/{code}", f)), html.Br(),
-            light(r["status"] if r is not None else None, f.lang,
-                  text=fmt.value(r["value"], ind.unit) if r is not None else None, small=True),
-            html.Small(f" {when}", className="text-muted"),
-        ]))
+        when = (
+            "" if r is None else fmt.period(pd.Timestamp(r["period"]).date(), r["period_grain"], f.lang, True)
+        )
+        inds.append(
+            html.Li(
+                [
+                    dcc.Link(ind.name.get(f.lang), href=href(f"/indicador/{code}", f)),
+                    html.Br(),
+                    light(
+                        r["status"] if r is not None else None,
+                        f.lang,
+                        text=fmt.value(r["value"], ind.unit) if r is not None else None,
+                        small=True,
+                    ),
+                    html.Small(f" {when}", className="text-muted"),
+                ]
+            )
+        )
         sources.append(ind.source.name.get(f.lang))
     return html.Ul(inds, className="lf-indicators"), html.Ul([html.Li(s) for s in dict.fromkeys(sources)])
 
 
-def _row(cat: Catalogue, e: Element | None, objective: str, assumptions: str, codes: list[str],
-         national: pd.DataFrame, f: Filters, cls: str) -> html.Tr:
+def _row(
+    cat: Catalogue,
+    e: Element | None,
+    objective: str,
+    assumptions: str,
+    codes: list[str],
+    national: pd.DataFrame,
+    f: Filters,
+    cls: str,
+) -> html.Tr:
     inds, sources = _indicator_cells(cat, codes, national, f)
-    label = html.Div([html.Div(objective, className="lf-objective"),
-                      html.Small(f"MEF {', '.join(e.mef_products)}", className="text-muted")
-                      if e is not None and e.mef_products else None])
+    label = html.Div(
+        [
+            html.Div(objective, className="lf-objective"),
+            html.Small(f"MEF {', '.join(e.mef_products)}", className="text-muted")
+            if e is not None and e.mef_products
+            else None,
+        ]
+    )
     return html.Tr([html.Td(label), html.Td(inds), html.Td(sources), html.Td(assumptions)], className=cls)
 
 
@@ -63,23 +90,48 @@ def content(wh: Warehouse, f: Filters) -> list:
         body.append(html.Tr(html.Th(t(title, lang), colSpan=4, className="lf-section")))
         for e in (x for x in elements if x.level == level):
             codes = [i.code for i in cat.element_indicators(e.code) if i.level == level]
-            body.append(_row(cat, e, e.objective.get(lang), e.assumptions.get(lang), codes, national, f,
-                             f"lf-{level}"))
+            body.append(
+                _row(
+                    cat, e, e.objective.get(lang), e.assumptions.get(lang), codes, national, f, f"lf-{level}"
+                )
+            )
     body.append(html.Tr(html.Th(t("activities_inputs", lang), colSpan=4, className="lf-section")))
     for e in (x for x in elements if x.level == "product"):
         codes = [i.code for i in cat.element_indicators(e.code) if i.level in ("critical_input", "budget")]
         if codes:
-            body.append(_row(cat, None, f"{t('activities_inputs', lang)}: {e.objective.get(lang)}", "", codes,
-                             national, f, "lf-inputs"))
-    head = html.Tr([html.Th(t("objective", lang)), html.Th(f"{t('indicators', lang)} · {t('national_status', lang)}"),
-                    html.Th(t("verification", lang)), html.Th(t("assumptions", lang))])
+            body.append(
+                _row(
+                    cat,
+                    None,
+                    f"{t('activities_inputs', lang)}: {e.objective.get(lang)}",
+                    "",
+                    codes,
+                    national,
+                    f,
+                    "lf-inputs",
+                )
+            )
+    head = html.Tr(
+        [
+            html.Th(t("objective", lang)),
+            html.Th(f"{t('indicators', lang)} · {t('national_status', lang)}"),
+            html.Th(t("verification", lang)),
+            html.Th(t("assumptions", lang)),
+        ]
+    )
     period = wh.resolve_period(f.program, f.period)
     return [
         html.H1(t("page_marco", lang), className="page-title"),
-        html.P(f"{program.code} · {program.name.get(lang)} · {fmt.month(period, lang)}" if program else f.program,
-               className="page-subtitle"),
-        html.Div(html.Table([html.Thead(head), html.Tbody(body)], className="table logframe"),
-                 className="table-responsive panel"),
+        html.P(
+            f"{program.code} · {program.name.get(lang)} · {fmt.month(period, lang)}"
+            if program
+            else f.program,
+            className="page-subtitle",
+        ),
+        html.Div(
+            html.Table([html.Thead(head), html.Tbody(body)], className="table logframe"),
+            className="table-responsive panel",
+        ),
     ]
 
 
@@ -87,8 +139,12 @@ def layout(wh: Warehouse, f: Filters, arg: str | None = None):
     return html.Div(content(wh, f), id="logframe-body")
 
 
-@callback(Output("logframe-body", "children"), Input("url", "search"), State("url", "pathname"),
-          prevent_initial_call=True)
+@callback(
+    Output("logframe-body", "children"),
+    Input("url", "search"),
+    State("url", "pathname"),
+    prevent_initial_call=True,
+)
 def update(search: str, pathname: str):
     if (pathname or "").rstrip("/") != "/marco-logico":
         return no_update

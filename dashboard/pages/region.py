@@ -32,8 +32,11 @@ def _months_back(d: dt.date, n: int) -> dt.date:
 
 
 def region_ok(wh: Warehouse, code: str | None) -> bool:
-    return bool(code) and code in set(wh.snapshot.regions.region_code) and (
-        wh.allowed is None or code in wh.allowed)
+    return (
+        bool(code)
+        and code in set(wh.snapshot.regions.region_code)
+        and (wh.allowed is None or code in wh.allowed)
+    )
 
 
 def chain_data(wh: Warehouse, f: Filters, region: str):
@@ -45,10 +48,13 @@ def chain_data(wh: Warehouse, f: Filters, region: str):
     inds = cat.indicators_for(program=f.program)
     monthly = [i.code for i in inds if i.periodicity == "monthly"]
     annual = [i.code for i in inds if i.periodicity == "annual"]
-    recent = query.series(cur, monthly, [region, "PE"], _months_back(period, TREND_MONTHS - 1), period,
-                          allowed=wh.allowed)
+    recent = query.series(
+        cur, monthly, [region, "PE"], _months_back(period, TREND_MONTHS - 1), period, allowed=wh.allowed
+    )
     surveys = query.series(cur, annual, [region, "PE"], dt.date(2000, 1, 1), period, allowed=wh.allowed)
-    stock = query.stock(cur, [i.code for i in inds if i.feed == "stock"], [region], period, allowed=wh.allowed)
+    stock = query.stock(
+        cur, [i.code for i in inds if i.feed == "stock"], [region], period, allowed=wh.allowed
+    )
     return period, snap, recent, surveys, stock
 
 
@@ -77,28 +83,46 @@ def main_content(wh: Warehouse, f: Filters, region: str) -> list:
     summary = []
     for r in finals.itertuples():
         ind = cat.indicators[r.indicator_code]
-        summary.append(html.Span([f"{ind.short.get(lang)}: ",
-                                  html.Strong(fmt.value(r.value, ind.unit)),
-                                  f" ({fmt.period(pd.Timestamp(r.period).date(), r.period_grain, lang)})"],
-                                 className="me-3"))
+        summary.append(
+            html.Span(
+                [
+                    f"{ind.short.get(lang)}: ",
+                    html.Strong(fmt.value(r.value, ind.unit)),
+                    f" ({fmt.period(pd.Timestamp(r.period).date(), r.period_grain, lang)})",
+                ],
+                className="me-3",
+            )
+        )
     return [
         html.H1(f"{name}", className="page-title"),
-        html.P([f"{program.name.get(lang) if program else f.program} · {fmt.month(period, lang)} · ", *summary],
-               className="page-subtitle"),
+        html.P(
+            [f"{program.name.get(lang) if program else f.program} · {fmt.month(period, lang)} · ", *summary],
+            className="page-subtitle",
+        ),
         html.Section(
             [
                 html.H2(t("chain_title", lang), className="section-title"),
                 html.P(t("chain_hint", lang) + " " + t("why_red", lang), className="hint"),
-                causal_chain(cat, f.program, snap, _sparks(recent, surveys, region, period), stock, lang,
-                             lambda code: href(f"/indicador/{code}", f, indicator=None)),
+                causal_chain(
+                    cat,
+                    f.program,
+                    snap,
+                    _sparks(recent, surveys, region, period),
+                    stock,
+                    lang,
+                    lambda code: href(f"/indicador/{code}", f, indicator=None),
+                ),
             ],
             className="panel",
         ),
         html.Section(
             [
                 html.H2(t("trends_title", lang), className="section-title"),
-                dcc.Graph(id="region-trends", figure=figures.trends(recent, monthly + stock_inds, region, name, lang),
-                          config={"displayModeBar": False, "responsive": True}),
+                dcc.Graph(
+                    id="region-trends",
+                    figure=figures.trends(recent, monthly + stock_inds, region, name, lang),
+                    config={"displayModeBar": False, "responsive": True},
+                ),
             ],
             className="panel",
         ),
@@ -106,9 +130,11 @@ def main_content(wh: Warehouse, f: Filters, region: str) -> list:
             [
                 html.H2(t("survey_title", lang), className="section-title"),
                 html.P(t("referential_note", lang, cv=fmt.number(cat.referential_cv, 0)), className="hint"),
-                dcc.Graph(id="region-survey",
-                          figure=figures.survey(surveys, annual, region, name, lang, cat.referential_cv),
-                          config={"displayModeBar": False, "responsive": True}),
+                dcc.Graph(
+                    id="region-survey",
+                    figure=figures.survey(surveys, annual, region, name, lang, cat.referential_cv),
+                    config={"displayModeBar": False, "responsive": True},
+                ),
             ],
             className="panel",
         ),
@@ -155,43 +181,89 @@ def _drill_rows(df: pd.DataFrame, ind: Indicator, lang: str) -> list[dict]:
     for r in df.itertuples():
         s = status_of(r.status)
         stock = r.territory_level == "eess" and ind.feed == "stock"
-        out.append({
-            "code": r.territory_code, "name": r.name or r.territory_code,
-            "value": None if fmt.missing(r.value) else round(float(r.value), 2),
-            "value_text": fmt.number(r.value, 1) + (" m" if stock else "") if not fmt.missing(r.value) else "–",
-            "status": s.code, "status_label": s.label.get(lang), "status_icon": s.icon, "status_rank": s.rank,
-            "detail": (r.rule_label_es if lang == "es" else r.rule_label_en) if isinstance(r.rule_label_es, str)
-            else "",
-            "numerator": None if fmt.missing(r.numerator) else round(float(r.numerator), 1),
-            "denominator": None if fmt.missing(r.denominator) else round(float(r.denominator), 1),
-            "reporting": "" if fmt.missing(r.units_expected) else f"{int(r.units_reporting)}/{int(r.units_expected)}",
-        })
+        out.append(
+            {
+                "code": r.territory_code,
+                "name": r.name or r.territory_code,
+                "value": None if fmt.missing(r.value) else round(float(r.value), 2),
+                "value_text": fmt.number(r.value, 1) + (" m" if stock else "")
+                if not fmt.missing(r.value)
+                else "–",
+                "status": s.code,
+                "status_label": s.label.get(lang),
+                "status_icon": s.icon,
+                "status_rank": s.rank,
+                "detail": (r.rule_label_es if lang == "es" else r.rule_label_en)
+                if isinstance(r.rule_label_es, str)
+                else "",
+                "numerator": None if fmt.missing(r.numerator) else round(float(r.numerator), 1),
+                "denominator": None if fmt.missing(r.denominator) else round(float(r.denominator), 1),
+                "reporting": ""
+                if fmt.missing(r.units_expected)
+                else f"{int(r.units_reporting)}/{int(r.units_expected)}",
+            }
+        )
     return out
 
 
 def drill_grid(df: pd.DataFrame, ind: Indicator, child_level: str, lang: str) -> dag.AgGrid:
     stock = child_level == "eess" and ind.feed == "stock"
     cols = [
-        {"headerName": level_name(child_level, lang), "field": "name", "pinned": "left", "minWidth": 180,
-         "filter": True},
+        {
+            "headerName": level_name(child_level, lang),
+            "field": "name",
+            "pinned": "left",
+            "minWidth": 180,
+            "filter": True,
+        },
         {"headerName": t("code", lang), "field": "code", "width": 110},
-        {"headerName": t("status", lang), "field": "status_rank", "cellRenderer": "LightCell", "minWidth": 190,
-         "sort": "asc"},
-        {"headerName": ("Meses de stock" if lang == "es" else "Months of supply") if stock else t("value", lang),
-         "field": "value", "type": "numericColumn", "width": 120},
-        {"headerName": ("Stock" if stock else t("numerator", lang)), "field": "numerator", "type": "numericColumn",
-         "width": 120},
-        {"headerName": ("CPM" if stock else t("denominator", lang)), "field": "denominator",
-         "type": "numericColumn", "width": 120},
+        {
+            "headerName": t("status", lang),
+            "field": "status_rank",
+            "cellRenderer": "LightCell",
+            "minWidth": 190,
+            "sort": "asc",
+        },
+        {
+            "headerName": ("Meses de stock" if lang == "es" else "Months of supply")
+            if stock
+            else t("value", lang),
+            "field": "value",
+            "type": "numericColumn",
+            "width": 120,
+        },
+        {
+            "headerName": ("Stock" if stock else t("numerator", lang)),
+            "field": "numerator",
+            "type": "numericColumn",
+            "width": 120,
+        },
+        {
+            "headerName": ("CPM" if stock else t("denominator", lang)),
+            "field": "denominator",
+            "type": "numericColumn",
+            "width": 120,
+        },
     ]
-    cols.append({"headerName": t("stock_class", lang), "field": "detail", "minWidth": 180} if stock else
-                {"headerName": t("reporting", lang), "field": "reporting", "width": 110})
+    cols.append(
+        {"headerName": t("stock_class", lang), "field": "detail", "minWidth": 180}
+        if stock
+        else {"headerName": t("reporting", lang), "field": "reporting", "width": 110}
+    )
     return dag.AgGrid(
-        id="drill-grid", columnDefs=cols, rowData=_drill_rows(df, ind, lang),
+        id="drill-grid",
+        columnDefs=cols,
+        rowData=_drill_rows(df, ind, lang),
         defaultColDef={"resizable": True, "sortable": True, "suppressHeaderMenuButton": True},
-        dashGridOptions={"theme": GRID_THEME, "loadThemeGoogleFonts": False, "domLayout": "autoHeight",
-                         "pagination": len(df) > 25, "paginationPageSize": 25, "suppressCellFocus": True,
-                         "enableCellTextSelection": True},
+        dashGridOptions={
+            "theme": GRID_THEME,
+            "loadThemeGoogleFonts": False,
+            "domLayout": "autoHeight",
+            "pagination": len(df) > 25,
+            "paginationPageSize": 25,
+            "suppressCellFocus": True,
+            "enableCellTextSelection": True,
+        },
         style={"width": "100%"},
     )
 
@@ -208,36 +280,80 @@ def drill_content(wh: Warehouse, f: Filters, region: str) -> list:
     provinces = snap.children_of(region)
     province = f.province if level in ("provincia", "distrito") else None
     districts = snap.children_of(province) if province else provinces.iloc[0:0]
-    crumbs = [dcc.Link(snap.names.get(region, region), href=href(f"/region/{region}", f, province=None, district=None))]
+    crumbs = [
+        dcc.Link(
+            snap.names.get(region, region), href=href(f"/region/{region}", f, province=None, district=None)
+        )
+    ]
     if province:
-        crumbs += [" › ", dcc.Link(snap.names.get(province, province), href=href(f"/region/{region}", f,
-                                                                                 district=None))]
+        crumbs += [
+            " › ",
+            dcc.Link(snap.names.get(province, province), href=href(f"/region/{region}", f, district=None)),
+        ]
     if level == "distrito":
         crumbs += [" › ", html.Span(snap.names.get(parent, parent))]
     return [
         dbc.Row(
             [
-                dbc.Col([dbc.Label(t("drill_indicator", lang), html_for="drill-indicator"),
-                         dcc.Dropdown(id="drill-indicator", clearable=False, value=ind.code,
-                                      options=[{"label": i.short.get(lang), "value": i.code}
-                                               for i in drill_indicators(wh, f)])], md=4),
-                dbc.Col([dbc.Label(t("province", lang), html_for="drill-province"),
-                         dcc.Dropdown(id="drill-province", value=province,
-                                      placeholder=t("province", lang),
-                                      options=[{"label": r.name, "value": r.territory_code}
-                                               for r in provinces.itertuples()])], md=4),
-                dbc.Col([dbc.Label(t("district", lang), html_for="drill-district"),
-                         dcc.Dropdown(id="drill-district", value=f.district if level == "distrito" else None,
-                                      placeholder=t("district", lang), disabled=province is None,
-                                      options=[{"label": r.name, "value": r.territory_code}
-                                               for r in districts.itertuples()])], md=4),
+                dbc.Col(
+                    [
+                        dbc.Label(t("drill_indicator", lang), html_for="drill-indicator"),
+                        dcc.Dropdown(
+                            id="drill-indicator",
+                            clearable=False,
+                            value=ind.code,
+                            options=[
+                                {"label": i.short.get(lang), "value": i.code} for i in drill_indicators(wh, f)
+                            ],
+                        ),
+                    ],
+                    md=4,
+                ),
+                dbc.Col(
+                    [
+                        dbc.Label(t("province", lang), html_for="drill-province"),
+                        dcc.Dropdown(
+                            id="drill-province",
+                            value=province,
+                            placeholder=t("province", lang),
+                            options=[
+                                {"label": r.name, "value": r.territory_code} for r in provinces.itertuples()
+                            ],
+                        ),
+                    ],
+                    md=4,
+                ),
+                dbc.Col(
+                    [
+                        dbc.Label(t("district", lang), html_for="drill-district"),
+                        dcc.Dropdown(
+                            id="drill-district",
+                            value=f.district if level == "distrito" else None,
+                            placeholder=t("district", lang),
+                            disabled=province is None,
+                            options=[
+                                {"label": r.name, "value": r.territory_code} for r in districts.itertuples()
+                            ],
+                        ),
+                    ],
+                    md=4,
+                ),
             ],
             className="g-2 mb-2",
         ),
         html.Div(crumbs, className="crumbs"),
-        drill_grid(df, ind, child_level, lang) if len(df) else html.P(t("no_data_period", lang), className="hint"),
-        html.P([html.I(className="bi bi-info-circle me-1"), t("drill_survey_note", lang), " ",
-                t("drill_budget_note", lang)], className="hint mt-2"),
+        drill_grid(df, ind, child_level, lang)
+        if len(df)
+        else html.P(t("no_data_period", lang), className="hint"),
+        html.P(
+            [
+                html.I(className="bi bi-info-circle me-1"),
+                t("drill_survey_note", lang),
+                " ",
+                t("drill_budget_note", lang),
+            ],
+            className="hint mt-2",
+        ),
     ]
 
 
@@ -246,10 +362,17 @@ def drill_content(wh: Warehouse, f: Filters, region: str) -> list:
 
 def chooser(wh: Warehouse, f: Filters) -> html.Div:
     return html.Div(
-        [html.H1(t("page_region", f.lang), className="page-title"),
-         html.Ul([html.Li(dcc.Link(r.name, href=href(f"/region/{r.region_code}", f)))
-                  for r in wh.snapshot.regions.itertuples() if region_ok(wh, r.region_code)],
-                 className="region-list")]
+        [
+            html.H1(t("page_region", f.lang), className="page-title"),
+            html.Ul(
+                [
+                    html.Li(dcc.Link(r.name, href=href(f"/region/{r.region_code}", f)))
+                    for r in wh.snapshot.regions.itertuples()
+                    if region_ok(wh, r.region_code)
+                ],
+                className="region-list",
+            ),
+        ]
     )
 
 
@@ -264,8 +387,13 @@ def layout(wh: Warehouse, f: Filters, arg: str | None = None):
         [
             dcc.Store(id="region-key", data=main_key(f, arg)),
             html.Div(main_content(wh, f, arg), id="region-main"),
-            html.Section([html.H2(t("drill_title", f.lang), className="section-title"),
-                          html.Div(drill_content(wh, f, arg), id="region-drill")], className="panel"),
+            html.Section(
+                [
+                    html.H2(t("drill_title", f.lang), className="section-title"),
+                    html.Div(drill_content(wh, f, arg), id="region-drill"),
+                ],
+                className="panel",
+            ),
         ]
     )
 
@@ -306,6 +434,8 @@ def update(search: str, pathname: str, shown: str):
 )
 def choose_drill(indicator: str, province: str | None, district: str | None, search: str):
     f = parse(search)
-    new = f.with_(indicator=indicator, province=province, district=district if province == f.province else None)
+    new = f.with_(
+        indicator=indicator, province=province, district=district if province == f.province else None
+    )
     s = serialise(new)
     return no_update if s == (search or "") else (s or "?")

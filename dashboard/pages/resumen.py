@@ -12,7 +12,14 @@ from warehouse import query
 from .. import context
 from .. import format as fmt
 from ..components.kpi import kpi_card
-from ..components.region_map import cells, choropleth, choropleth_patch, clicked_region, tile_map, tile_map_patch
+from ..components.region_map import (
+    cells,
+    choropleth,
+    choropleth_patch,
+    clicked_region,
+    tile_map,
+    tile_map_patch,
+)
 from ..components.scorecard import column_defs, grid_options, rows
 from ..components.scorecard import scorecard as scorecard_grid
 from ..components.traffic_light import legend
@@ -51,8 +58,10 @@ def table(wh: Warehouse, f: Filters) -> pd.DataFrame:
 
 def _map_values(snap: pd.DataFrame, code: str, unit: str) -> pd.DataFrame:
     m = snap[(snap.indicator_code == code) & (snap.territory_level == "region")].copy()
-    m["value_text"] = [("(%s)" if s == "referencial" else "%s") % fmt.value(v, unit)
-                       for v, s in zip(m.value, m.status, strict=True)]
+    m["value_text"] = [
+        ("(%s)" if s == "referencial" else "%s") % fmt.value(v, unit)
+        for v, s in zip(m.value, m.status, strict=True)
+    ]
     return m
 
 
@@ -77,8 +86,10 @@ def map_figure(wh: Warehouse, f: Filters, snap: pd.DataFrame, patch: bool = Fals
 
 
 def map_options(wh: Warehouse, f: Filters) -> list[dict]:
-    return [{"label": i.short.get(f.lang), "value": i.code}
-            for i in wh.snapshot.catalogue.indicators_for(program=f.program)]
+    return [
+        {"label": i.short.get(f.lang), "value": i.code}
+        for i in wh.snapshot.catalogue.indicators_for(program=f.program)
+    ]
 
 
 def kpis(wh: Warehouse, f: Filters, snap: pd.DataFrame) -> list:
@@ -86,8 +97,19 @@ def kpis(wh: Warehouse, f: Filters, snap: pd.DataFrame) -> list:
     heads = sorted((i for i in cat.indicators_for(program=f.program) if i.headline), key=lambda i: i.headline)
     national = snap[snap.territory_code == "PE"].set_index("indicator_code")
     return [
-        dbc.Col(kpi_card(i, national.loc[i.code] if i.code in national.index else None, f.lang,
-                         href(f"/indicador/{i.code}", f)), xs=12, sm=6, md=4, xl=True, className="mb-2")
+        dbc.Col(
+            kpi_card(
+                i,
+                national.loc[i.code] if i.code in national.index else None,
+                f.lang,
+                href(f"/indicador/{i.code}", f),
+            ),
+            xs=12,
+            sm=6,
+            md=4,
+            xl=True,
+            className="mb-2",
+        )
         for i in heads
     ]
 
@@ -98,8 +120,10 @@ def heading(wh: Warehouse, f: Filters) -> list:
     period = wh.resolve_period(f.program, f.period)
     return [
         html.H1(t("page_resumen", f.lang), className="page-title"),
-        html.P(f"{program.name.get(f.lang) if program else f.program} · {fmt.month(period, f.lang)}",
-               className="page-subtitle"),
+        html.P(
+            f"{program.name.get(f.lang) if program else f.program} · {fmt.month(period, f.lang)}",
+            className="page-subtitle",
+        ),
     ]
 
 
@@ -109,16 +133,28 @@ def scorecard_parts(wh: Warehouse, f: Filters, snap: pd.DataFrame) -> tuple[list
     codes = scorecard_indicators(wh, f)
     regions = region_codes(wh)
     links = {r: href(f"/region/{r}", f, indicator=None) for r in regions}
-    data = rows(snap[snap.indicator_code.isin(codes)], cat, wh.snapshot.names, ["PE", *regions], f.lang, links)
+    data = rows(
+        snap[snap.indicator_code.isin(codes)], cat, wh.snapshot.names, ["PE", *regions], f.lang, links
+    )
     return column_defs(codes, cat, f.lang, t("region", f.lang)), data[1:], data[:1]
 
 
 def export_links(f: Filters) -> html.Div:
     return html.Div(
-        [html.A([html.I(className="bi bi-download me-1"), t("export_csv", f.lang)], href=href("/export/resumen.csv", f),
-                className="btn btn-sm btn-outline-secondary me-2", id="export-csv"),
-         html.A([html.I(className="bi bi-file-earmark-spreadsheet me-1"), t("export_xlsx", f.lang)],
-                href=href("/export/resumen.xlsx", f), className="btn btn-sm btn-outline-secondary", id="export-xlsx")],
+        [
+            html.A(
+                [html.I(className="bi bi-download me-1"), t("export_csv", f.lang)],
+                href=href("/export/resumen.csv", f),
+                className="btn btn-sm btn-outline-secondary me-2",
+                id="export-csv",
+            ),
+            html.A(
+                [html.I(className="bi bi-file-earmark-spreadsheet me-1"), t("export_xlsx", f.lang)],
+                href=href("/export/resumen.xlsx", f),
+                className="btn btn-sm btn-outline-secondary",
+                id="export-xlsx",
+            ),
+        ],
         className="exports",
     )
 
@@ -139,10 +175,18 @@ def layout(wh: Warehouse, f: Filters, arg: str | None = None):
                         html.Section(
                             [
                                 html.H2(t("map_title", f.lang), className="section-title"),
-                                dcc.Dropdown(id="map-indicator", options=map_options(wh, f), value=map_indicator(wh, f),
-                                             clearable=False, className="mb-1"),
-                                dcc.Graph(id="region-map", figure=map_figure(wh, f, snap),
-                                          config={"displayModeBar": False, "responsive": True}),
+                                dcc.Dropdown(
+                                    id="map-indicator",
+                                    options=map_options(wh, f),
+                                    value=map_indicator(wh, f),
+                                    clearable=False,
+                                    className="mb-1",
+                                ),
+                                dcc.Graph(
+                                    id="region-map",
+                                    figure=map_figure(wh, f, snap),
+                                    config={"displayModeBar": False, "responsive": True},
+                                ),
                                 html.P(t("map_hint", f.lang), className="hint"),
                             ],
                             className="panel",
@@ -152,12 +196,27 @@ def layout(wh: Warehouse, f: Filters, arg: str | None = None):
                     dbc.Col(
                         html.Section(
                             [
-                                html.Div([html.H2(t("scorecard_title", f.lang), className="section-title"),
-                                          export_links(f)], className="section-head", id="resumen-exports"),
+                                html.Div(
+                                    [
+                                        html.H2(t("scorecard_title", f.lang), className="section-title"),
+                                        export_links(f),
+                                    ],
+                                    className="section-head",
+                                    id="resumen-exports",
+                                ),
                                 html.P(t("scorecard_hint", f.lang), className="hint"),
-                                scorecard_grid("scorecard", snap[snap.indicator_code.isin(codes)], cat,
-                                               wh.snapshot.names, "PE", regions, codes, f.lang, links,
-                                               t("region", f.lang)),
+                                scorecard_grid(
+                                    "scorecard",
+                                    snap[snap.indicator_code.isin(codes)],
+                                    cat,
+                                    wh.snapshot.names,
+                                    "PE",
+                                    regions,
+                                    codes,
+                                    f.lang,
+                                    links,
+                                    t("region", f.lang),
+                                ),
                             ],
                             className="panel",
                         ),
@@ -166,8 +225,13 @@ def layout(wh: Warehouse, f: Filters, arg: str | None = None):
                 ],
                 className="g-3",
             ),
-            html.Section([html.H2(t("legend_title", f.lang), className="section-title"),
-                          legend(f.lang, cat.referential_cv)], className="panel"),
+            html.Section(
+                [
+                    html.H2(t("legend_title", f.lang), className="section-title"),
+                    legend(f.lang, cat.referential_cv),
+                ],
+                className="panel",
+            ),
         ]
     )
 
@@ -197,19 +261,35 @@ def update(search: str, pathname: str):
     figure = map_figure(wh, f, snap, patch=True)  # same traces whatever the filters: only values change
     cols, data, pinned = scorecard_parts(wh, f, snap)
     options = map_options(wh, f)
-    return (heading(wh, f), kpis(wh, f, snap), figure, code, options, cols, data, grid_options(pinned), [
-        html.H2(t("scorecard_title", f.lang), className="section-title"), export_links(f)])
+    return (
+        heading(wh, f),
+        kpis(wh, f, snap),
+        figure,
+        code,
+        options,
+        cols,
+        data,
+        grid_options(pinned),
+        [html.H2(t("scorecard_title", f.lang), className="section-title"), export_links(f)],
+    )
 
 
-@callback(Output("url", "pathname", allow_duplicate=True), Input("region-map", "clickData"),
-          prevent_initial_call=True)
+@callback(
+    Output("url", "pathname", allow_duplicate=True),
+    Input("region-map", "clickData"),
+    prevent_initial_call=True,
+)
 def open_region(click):
     code = clicked_region(click)
     return f"/region/{code}" if code else no_update
 
 
-@callback(Output("url", "search", allow_duplicate=True), Input("map-indicator", "value"), State("url", "search"),
-          prevent_initial_call=True)
+@callback(
+    Output("url", "search", allow_duplicate=True),
+    Input("map-indicator", "value"),
+    State("url", "search"),
+    prevent_initial_call=True,
+)
 def choose_map_indicator(code, search):
     f = parse(search)
     if code == map_indicator(context.warehouse(), f):

@@ -18,8 +18,20 @@ LAYOUT = Layout(
     (
         Column("periodo", ("period", "mes", "periodo_mes", "anio_mes")),
         Column("ubigeo", ("cod_ubigeo", "ubigeo_inei", "ubigeo_distrito", "district"), required=False),
-        Column("cod_ipress", ("codigo_ipress", "renipress", "cod_renipress", "cod_eess", "codigo_unico",
-                              "facility", "facility_code", "ipress"), required=False),
+        Column(
+            "cod_ipress",
+            (
+                "codigo_ipress",
+                "renipress",
+                "cod_renipress",
+                "cod_eess",
+                "codigo_unico",
+                "facility",
+                "facility_code",
+                "ipress",
+            ),
+            required=False,
+        ),
         Column("indicador", ("indicator", "cod_indicador", "indicator_code", "codigo_indicador")),
         Column("numerador", ("numerator", "num")),
         Column("denominador", ("denominator", "den"), required=False),
@@ -42,37 +54,55 @@ class AdminLoader(Loader):
         self.dc_den = ck.decimal_comma(ctx.con, staged.table, "denominador")
 
     def checks(self, ctx: LoadContext, staged: Staged) -> list[ck.Check]:
-        num, den = "parse_num(numerador, %s)" % self.dc_num, "parse_num(denominador, %s)" % self.dc_den
+        num, den = f"parse_num(numerador, {self.dc_num})", f"parse_num(denominador, {self.dc_den})"
         return [
             ck.required("periodo"),
             *ck.period("periodo"),
             ck.required("indicador"),
-            ck.Check("indicador",
-                     "nullif(indicador, '') is not null and indicador not in "
-                     "(select indicator_code from core_indicator where feed = 'admin')",
-                     ck.lit("indicador desconocido: no está en el catálogo como indicador de registro administrativo")),
-            ck.Check("ubigeo", "nullif(trim(ubigeo), '') is null and nullif(trim(cod_ipress), '') is null",
-                     ck.lit("falta el ubigeo o el código IPRESS")),
+            ck.Check(
+                "indicador",
+                "nullif(indicador, '') is not null and indicador not in "
+                "(select indicator_code from core_indicator where feed = 'admin')",
+                ck.lit(
+                    "indicador desconocido: no está en el catálogo como indicador de registro administrativo"
+                ),
+            ),
+            ck.Check(
+                "ubigeo",
+                "nullif(trim(ubigeo), '') is null and nullif(trim(cod_ipress), '') is null",
+                ck.lit("falta el ubigeo o el código IPRESS"),
+            ),
             ck.known("ubigeo", "core_district", "ubigeo", "ubigeo"),
-            ck.known("cod_ipress", "core_facility", "cod_ipress", "código IPRESS (no está en el registro RENIPRESS cargado)"),
-            ck.Check("cod_ipress",
-                     "ubigeo is not null and cod_ipress in (select cod_ipress from core_facility) and ubigeo <> "
-                     "(select f.ubigeo from core_facility as f where f.cod_ipress = stage.cod_ipress)",
-                     "'el establecimiento está en el ubigeo ' || (select f.ubigeo from core_facility as f "
-                     "where f.cod_ipress = stage.cod_ipress) || ' según RENIPRESS, no en ' || ubigeo"),
+            ck.known(
+                "cod_ipress",
+                "core_facility",
+                "cod_ipress",
+                "código IPRESS (no está en el registro RENIPRESS cargado)",
+            ),
+            ck.Check(
+                "cod_ipress",
+                "ubigeo is not null and cod_ipress in (select cod_ipress from core_facility) and ubigeo <> "
+                "(select f.ubigeo from core_facility as f where f.cod_ipress = stage.cod_ipress)",
+                "'el establecimiento está en el ubigeo ' || (select f.ubigeo from core_facility as f "
+                "where f.cod_ipress = stage.cod_ipress) || ' según RENIPRESS, no en ' || ubigeo",
+            ),
             ck.required("numerador"),
             ck.number("numerador", self.dc_num),
             ck.non_negative("numerador", self.dc_num),
             ck.number("denominador", self.dc_den),
             ck.non_negative("denominador", self.dc_den),
-            ck.Check("denominador",
-                     "nullif(trim(denominador), '') is null and indicador in "
-                     "(select indicator_code from core_indicator where unit <> 'count')",
-                     ck.lit("falta el denominador de un indicador de cobertura")),
-            ck.Check("numerador",
-                     f"{num} > {den} and indicador in (select indicator_code from core_indicator where unit = 'pct')",
-                     ck.lit("el numerador es mayor que el denominador"),
-                     value="numerador || ' > ' || denominador"),
+            ck.Check(
+                "denominador",
+                "nullif(trim(denominador), '') is null and indicador in "
+                "(select indicator_code from core_indicator where unit <> 'count')",
+                ck.lit("falta el denominador de un indicador de cobertura"),
+            ),
+            ck.Check(
+                "numerador",
+                f"{num} > {den} and indicador in (select indicator_code from core_indicator where unit = 'pct')",
+                ck.lit("el numerador es mayor que el denominador"),
+                value="numerador || ' > ' || denominador",
+            ),
             ck.duplicates(["periodo", "indicador", "coalesce(cod_ipress, ubigeo)"], "indicador"),
         ]
 

@@ -43,8 +43,11 @@ class FacilitiesLoader(Loader):
     def checks(self, ctx: LoadContext, staged: Staged) -> list[ck.Check]:
         return [
             ck.required("cod_ipress"),
-            ck.Check("cod_ipress", "nullif(cod_ipress, '') is not null and not regexp_full_match(cod_ipress, '\\d{8}')",
-                     ck.lit("el código IPRESS debe tener 8 dígitos")),
+            ck.Check(
+                "cod_ipress",
+                "nullif(cod_ipress, '') is not null and not regexp_full_match(cod_ipress, '\\d{8}')",
+                ck.lit("el código IPRESS debe tener 8 dígitos"),
+            ),
             ck.required("nombre"),
             ck.required("ubigeo"),
             ck.known("ubigeo", "core_district", "ubigeo", "ubigeo (cargue antes la tabla de ubigeos)"),

@@ -41,11 +41,17 @@ class PopulationLoader(Loader):
             ck.required("ubigeo"),
             ck.known("ubigeo", "core_district", "ubigeo", "ubigeo"),
             ck.required("grupo_edad"),
-            ck.Check("grupo_edad", f"nullif(grupo_edad, '') is not null and grupo_edad not in ({groups})",
-                     ck.lit(f"grupo de edad desconocido (use {', '.join(AGE_GROUPS)})")),
+            ck.Check(
+                "grupo_edad",
+                f"nullif(grupo_edad, '') is not null and grupo_edad not in ({groups})",
+                ck.lit(f"grupo de edad desconocido (use {', '.join(AGE_GROUPS)})"),
+            ),
             ck.required("ninos"),
-            ck.Check("ninos", "nullif(trim(ninos), '') is not null and not regexp_full_match(trim(ninos), '\\d+')",
-                     ck.lit("el número de niños debe ser un entero no negativo")),
+            ck.Check(
+                "ninos",
+                "nullif(trim(ninos), '') is not null and not regexp_full_match(trim(ninos), '\\d+')",
+                ck.lit("el número de niños debe ser un entero no negativo"),
+            ),
             ck.duplicates(["anio", "ubigeo", "grupo_edad"], "grupo_edad"),
         ]
 

@@ -17,7 +17,10 @@ from .base import LoadContext, Loader, pad_codes
 LAYOUT = Layout(
     (
         Column("periodo", ("period", "mes", "periodo_mes")),
-        Column("cod_ipress", ("codigo_ipress", "renipress", "cod_renipress", "cod_eess", "facility", "facility_code")),
+        Column(
+            "cod_ipress",
+            ("codigo_ipress", "renipress", "cod_renipress", "cod_eess", "facility", "facility_code"),
+        ),
         Column("ubigeo", ("cod_ubigeo", "ubigeo_inei", "district"), required=False),
         Column("insumo", ("input", "cod_insumo", "medicamento", "input_code", "critical_input")),
         Column("stock", ("stock_disponible", "saldo", "available", "quantity")),
@@ -44,18 +47,27 @@ class StockLoader(Loader):
             ck.required("periodo"),
             *ck.period("periodo"),
             ck.required("cod_ipress"),
-            ck.known("cod_ipress", "core_facility", "cod_ipress", "código IPRESS (no está en el registro RENIPRESS cargado)"),
+            ck.known(
+                "cod_ipress",
+                "core_facility",
+                "cod_ipress",
+                "código IPRESS (no está en el registro RENIPRESS cargado)",
+            ),
             ck.known("ubigeo", "core_district", "ubigeo", "ubigeo"),
-            ck.Check("cod_ipress",
-                     "ubigeo is not null and cod_ipress in (select cod_ipress from core_facility) and ubigeo <> "
-                     "(select f.ubigeo from core_facility as f where f.cod_ipress = stage.cod_ipress)",
-                     "'el establecimiento está en el ubigeo ' || (select f.ubigeo from core_facility as f "
-                     "where f.cod_ipress = stage.cod_ipress) || ' según RENIPRESS, no en ' || ubigeo"),
+            ck.Check(
+                "cod_ipress",
+                "ubigeo is not null and cod_ipress in (select cod_ipress from core_facility) and ubigeo <> "
+                "(select f.ubigeo from core_facility as f where f.cod_ipress = stage.cod_ipress)",
+                "'el establecimiento está en el ubigeo ' || (select f.ubigeo from core_facility as f "
+                "where f.cod_ipress = stage.cod_ipress) || ' según RENIPRESS, no en ' || ubigeo",
+            ),
             ck.required("insumo"),
-            ck.Check("insumo",
-                     "nullif(insumo, '') is not null and insumo not in "
-                     "(select indicator_code from core_indicator where feed = 'stock')",
-                     ck.lit("insumo desconocido: no está en el catálogo como insumo crítico con stock")),
+            ck.Check(
+                "insumo",
+                "nullif(insumo, '') is not null and insumo not in "
+                "(select indicator_code from core_indicator where feed = 'stock')",
+                ck.lit("insumo desconocido: no está en el catálogo como insumo crítico con stock"),
+            ),
             ck.required("stock"),
             ck.number("stock", self.dc_stock),
             ck.non_negative("stock", self.dc_stock),

@@ -46,21 +46,31 @@ class TargetsLoader(Loader):
         return [
             ck.required("indicador"),
             ck.known("indicador", "core_indicator", "indicator_code", "indicador"),
-            ck.Check("indicador",
-                     "indicador in (select indicator_code from core_indicator where rule_kind <> 'target')",
-                     ck.lit("el indicador no se mide contra metas (su regla no es 'target')")),
+            ck.Check(
+                "indicador",
+                "indicador in (select indicator_code from core_indicator where rule_kind <> 'target')",
+                ck.lit("el indicador no se mide contra metas (su regla no es 'target')"),
+            ),
             ck.required("region"),
-            ck.Check("region", "nullif(trim(region), '') is not null and region_code is null",
-                     ck.lit("región desconocida (use el código o el nombre de una de las 26 regiones, o PE)")),
+            ck.Check(
+                "region",
+                "nullif(trim(region), '') is not null and region_code is null",
+                ck.lit("región desconocida (use el código o el nombre de una de las 26 regiones, o PE)"),
+            ),
             ck.required("anio"),
-            ck.Check("anio", "nullif(trim(anio), '') is not null and not regexp_full_match(trim(anio), '(19|20)\\d\\d')",
-                     ck.lit("año mal formado (use AAAA)")),
+            ck.Check(
+                "anio",
+                "nullif(trim(anio), '') is not null and not regexp_full_match(trim(anio), '(19|20)\\d\\d')",
+                ck.lit("año mal formado (use AAAA)"),
+            ),
             ck.required("meta"),
             ck.number("meta", self.dc),
-            ck.Check("meta",
-                     f"parse_num(meta, {self.dc}) not between 0 and 100 and indicador in "
-                     "(select indicator_code from core_indicator where unit = 'pct')",
-                     ck.lit("meta porcentual fuera del rango 0–100")),
+            ck.Check(
+                "meta",
+                f"parse_num(meta, {self.dc}) not between 0 and 100 and indicador in "
+                "(select indicator_code from core_indicator where unit = 'pct')",
+                ck.lit("meta porcentual fuera del rango 0–100"),
+            ),
             ck.duplicates(["indicador", "region_code", "anio"], "region"),
         ]
 

@@ -35,21 +35,34 @@ class TerritoryLoader(Loader):
         con, t = ctx.con, staged.table
         # The official tables write missing values as NA (R's convention) or a dash.
         for col in ("ubigeo", "reniec", "altitud", "latitud", "longitud"):
-            con.execute(f"update {t} set {col} = null where upper(trim({col})) in ('NA', 'N/A', 'NULL', '-', '')")
+            con.execute(
+                f"update {t} set {col} = null where upper(trim({col})) in ('NA', 'N/A', 'NULL', '-', '')"
+            )
         pad_codes(ctx, staged, "ubigeo", 6, "ubigeos")
-        n = con.execute(f"select count(*) from {t} where regexp_full_match(ubigeo, '\\d{{4}}00')").fetchone()[0]
+        n = con.execute(f"select count(*) from {t} where regexp_full_match(ubigeo, '\\d{{4}}00')").fetchone()[
+            0
+        ]
         if n:
             con.execute(f"delete from {t} where regexp_full_match(ubigeo, '\\d{{4}}00')")
-            ctx.warnings.append(f"{ctx.label}: {n} filas de departamento o provincia (código terminado en 00) omitidas")
+            ctx.warnings.append(
+                f"{ctx.label}: {n} filas de departamento o provincia (código terminado en 00) omitidas"
+            )
 
     def checks(self, ctx: LoadContext, staged: Staged) -> list[ck.Check]:
         return [
-            ck.Check("ubigeo", "ubigeo is null", ck.lit("ubigeo INEI vacío (NA): el distrito no tiene código INEI")),
-            ck.Check("ubigeo", "ubigeo is not null and not regexp_full_match(ubigeo, '\\d{6}')",
-                     ck.lit("el ubigeo debe tener 6 dígitos")),
-            ck.Check("ubigeo",
-                     "regexp_full_match(ubigeo, '\\d{6}') and left(ubigeo, 4) not in (select province_code from core_province)",
-                     ck.lit("provincia desconocida (los 4 primeros dígitos no son una provincia INEI)")),
+            ck.Check(
+                "ubigeo", "ubigeo is null", ck.lit("ubigeo INEI vacío (NA): el distrito no tiene código INEI")
+            ),
+            ck.Check(
+                "ubigeo",
+                "ubigeo is not null and not regexp_full_match(ubigeo, '\\d{6}')",
+                ck.lit("el ubigeo debe tener 6 dígitos"),
+            ),
+            ck.Check(
+                "ubigeo",
+                "regexp_full_match(ubigeo, '\\d{6}') and left(ubigeo, 4) not in (select province_code from core_province)",
+                ck.lit("provincia desconocida (los 4 primeros dígitos no son una provincia INEI)"),
+            ),
             ck.required("distrito"),
             ck.number("altitud", False),
             ck.number("latitud", False),

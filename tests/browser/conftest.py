@@ -21,9 +21,18 @@ def pytest_setup_options():
     options = Options()
     if CHROMIUM:
         options.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-                "--window-size=1366,900", "--lang=es-PE"):
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+        "--window-size=1366,900",
+        "--lang=es-PE",
+    ):
         options.add_argument(arg)
     return options
 

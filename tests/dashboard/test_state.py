@@ -11,11 +11,18 @@ codes = st.from_regex(r"[A-Za-z0-9_]{1,12}", fullmatch=True)
 periods = st.one_of(st.none(), st.from_regex(r"20[0-9]{2}(-(0[1-9]|1[0-2]))?", fullmatch=True))
 
 
-@given(program=codes, period=periods, level=st.one_of(st.none(), st.sampled_from(LEVELS)),
-       province=st.one_of(st.none(), codes), indicator=st.one_of(st.none(), codes),
-       lang=st.sampled_from(["es", "en"]))
+@given(
+    program=codes,
+    period=periods,
+    level=st.one_of(st.none(), st.sampled_from(LEVELS)),
+    province=st.one_of(st.none(), codes),
+    indicator=st.one_of(st.none(), codes),
+    lang=st.sampled_from(["es", "en"]),
+)
 def test_round_trip(program, period, level, province, indicator, lang):
-    f = Filters(program=program, period=period, level=level, province=province, indicator=indicator, lang=lang)
+    f = Filters(
+        program=program, period=period, level=level, province=province, indicator=indicator, lang=lang
+    )
     assert parse(serialise(f)) == f
 
 

@@ -53,8 +53,14 @@ def test_unknown_rule_missing_english_and_overlapping_bands_are_all_reported():
         doc["band_sets"]["who_stunting"]["bands"][2]["below"] = 5  # below the previous band's 10
 
     with pytest.raises(CatalogueError) as e:
-        parse_catalogue(files(**{"program_0001_pan.yaml": edit("program_0001_pan.yaml", break_pan),
-                                 "settings.yaml": edit("settings.yaml", break_bands)}))
+        parse_catalogue(
+            files(
+                **{
+                    "program_0001_pan.yaml": edit("program_0001_pan.yaml", break_pan),
+                    "settings.yaml": edit("settings.yaml", break_bands),
+                }
+            )
+        )
     text = str(e.value)
     assert "regla desconocida 'vibes'" in text
     assert "necesita textos en español e inglés" in text

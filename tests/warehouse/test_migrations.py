@@ -8,7 +8,15 @@ import sys
 import duckdb
 import pytest
 
-from warehouse.db import WarehouseError, connect_readonly, migrate, migrations, open_writer, pending, schema_version
+from warehouse.db import (
+    WarehouseError,
+    connect_readonly,
+    migrate,
+    migrations,
+    open_writer,
+    pending,
+    schema_version,
+)
 
 
 def test_new_warehouse_gets_every_migration_once(db):
@@ -19,7 +27,13 @@ def test_new_warehouse_gets_every_migration_once(db):
         assert migrate(con) == []  # second run: nothing to do
         assert pending(con) == []
         tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
-    assert {"etl_batch", "raw_admin", "mart_indicator_agg", "mart_indicator_status", "core_indicator"} <= tables
+    assert {
+        "etl_batch",
+        "raw_admin",
+        "mart_indicator_agg",
+        "mart_indicator_status",
+        "core_indicator",
+    } <= tables
 
 
 def test_readonly_open_refuses_missing_or_outdated_warehouse(db, tmp_path):
@@ -46,8 +60,9 @@ print(con.execute("select count(*) from core_department").fetchone()[0], flush=T
 def test_writer_beside_a_reader_in_another_process_swaps_the_file_atomically(db):
     with open_writer(db) as con:
         con.execute("insert into core_department values ('99', 'PRUEBA')")
-    reader = subprocess.Popen([sys.executable, "-c", READER, str(db)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(db)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     try:
         assert reader.stdout.readline().strip() == "1"
         with open_writer(db) as con:  # the reader holds the file: the writer works on a copy and swaps it in

@@ -30,19 +30,33 @@ def con(tmp_path_factory):
     c.close()
 
 
-def status_of(con, indicator, value, period=dt.date(2025, 6, 1), grain="M", cv=None, printed=False,
-              units_expected=None, numerator=None, region="08", target=None):
+def status_of(
+    con,
+    indicator,
+    value,
+    period=dt.date(2025, 6, 1),
+    grain="M",
+    cv=None,
+    printed=False,
+    units_expected=None,
+    numerator=None,
+    region="08",
+    target=None,
+):
     con.execute("delete from mart_indicator_agg")
     con.execute("delete from core_target")
     if target is not None:
-        con.execute("insert into core_target values (?, ?, ?, ?, null)", [indicator, region, period.year, target])
+        con.execute(
+            "insert into core_target values (?, ?, ?, ?, null)", [indicator, region, period.year, target]
+        )
     con.execute(
         "insert into mart_indicator_agg values (?, 'region', ?, ?, 'PE', ?, ?, ?, ?, null, null, null, ?, null, ?, "
         "null, ?, 1)",
         [indicator, region, region, period, grain, value, numerator, cv, printed, units_expected],
     )
-    return con.execute("select status, light from mart_indicator_status where indicator_code = ?",
-                       [indicator]).fetchone()
+    return con.execute(
+        "select status, light from mart_indicator_status where indicator_code = ?", [indicator]
+    ).fetchone()
 
 
 def reference_target(v, target, tol, direction):
@@ -55,7 +69,9 @@ def reference_target(v, target, tol, direction):
 @given(v=values, target=values)
 def test_target_rule_up(con, v, target):
     ind = CAT.indicators["PAN_P_CRED"]  # up, tolerance 10
-    assert status_of(con, ind.code, v, target=target)[0] == reference_target(v, target, ind.rule.tolerance, "up")
+    assert status_of(con, ind.code, v, target=target)[0] == reference_target(
+        v, target, ind.rule.tolerance, "up"
+    )
 
 
 @settings(max_examples=60, deadline=None)
@@ -85,7 +101,9 @@ def test_band_rule_matches_the_catalogue_bands(con, v):
 def test_budget_pace_rule(con, v, month):
     pace = CAT.budget_pace
     e = pace.expected_cumulative_pct[month - 1]
-    expected = "adecuado" if v >= e - pace.at_risk_gap else "en_riesgo" if v >= e - pace.critical_gap else "critico"
+    expected = (
+        "adecuado" if v >= e - pace.at_risk_gap else "en_riesgo" if v >= e - pace.critical_gap else "critico"
+    )
     assert status_of(con, "PAN_B_TOTAL", v, period=dt.date(2025, month, 1))[0] == expected
 
 
@@ -103,20 +121,28 @@ def test_stock_availability_bands(con):
     assert status_of(con, "PAN_I_MMN", 49.9)[0] == "critico"
 
 
-@pytest.mark.parametrize(("stock", "cpm", "klass", "light"), [
-    (0, 10, "desabastecido", "critico"),
-    (5, 10, "substock", "en_riesgo"),
-    (20, 10, "normostock", "adecuado"),
-    (60, 10, "normostock", "adecuado"),
-    (61, 10, "sobrestock", "en_riesgo"),
-    (8, 0, "sin_rotacion", "en_riesgo"),
-])
+@pytest.mark.parametrize(
+    ("stock", "cpm", "klass", "light"),
+    [
+        (0, 10, "desabastecido", "critico"),
+        (5, 10, "substock", "en_riesgo"),
+        (20, 10, "normostock", "adecuado"),
+        (60, 10, "normostock", "adecuado"),
+        (61, 10, "sobrestock", "en_riesgo"),
+        (8, 0, "sin_rotacion", "en_riesgo"),
+    ],
+)
 def test_facility_stock_classes(con, stock, cpm, klass, light):
     con.execute("delete from raw_stock")
     con.execute("delete from core_district")
-    con.execute("insert into core_district values ('080101', '0801', '08', 'CUSCO', null, 3400, null, null, 1)")
-    con.execute("insert into raw_stock values (1, 2, '2025-06-01', '00001234', '080101', 'PAN_I_MMN', ?, ?)",
-                [stock, cpm])
-    got = con.execute("select stock_class, status from mart_indicator_status where territory_level = 'eess'"
-                      ).fetchone()
+    con.execute(
+        "insert into core_district values ('080101', '0801', '08', 'CUSCO', null, 3400, null, null, 1)"
+    )
+    con.execute(
+        "insert into raw_stock values (1, 2, '2025-06-01', '00001234', '080101', 'PAN_I_MMN', ?, ?)",
+        [stock, cpm],
+    )
+    got = con.execute(
+        "select stock_class, status from mart_indicator_status where territory_level = 'eess'"
+    ).fetchone()
     assert got == (klass, light)
