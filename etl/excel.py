@@ -96,12 +96,11 @@ def stage_excel(
         for c in layout.columns:
             pos = positions.get(c.name)
             data[c.name].append(cell_text(row[pos]) if pos is not None and pos < len(row) else None)
-    arrow = pa.table(
+    arrow = pa.table(  # noqa: F841 — read by the SQL below
         {c: pa.array(v, type=pa.int64() if c == "_row" else pa.string()) for c, v in data.items()}
     )
-    con.register("_excel_rows", arrow)
-    con.execute(f"create or replace temp table {table} as select * from _excel_rows")
-    con.unregister("_excel_rows")
+    # DuckDB reads the local Arrow table by name (replacement scan); execute() also ends any pending result.
+    con.execute(f"create or replace temp table {table} as select * from arrow")
     if not data["_row"]:
         raise LoadError([Problem(label, "la hoja no tiene filas de datos, solo encabezado", sheet=name)])
     fmt = {"format": "xlsx", "sheet": name, "header_row": k + 1, "columns": mapping}

@@ -255,9 +255,8 @@ def stage_cuadros(
     cuadros = _assign_indicators(label, cuadros, catalogue, indicator, warnings)
     _warn_skipped(label, cuadros, warnings)
     arrow = _cells(cuadros)
-    con.register("_cuadro_cells", arrow)
-    con.execute(f"create or replace temp table {table} as select * from _cuadro_cells")
-    con.unregister("_cuadro_cells")
+    # DuckDB reads the local Arrow table by name (replacement scan); execute() also ends any pending result.
+    con.execute(f"create or replace temp table {table} as select * from arrow")
     fmt = {
         "format": FORMAT,
         "sheets": [

@@ -7,10 +7,12 @@ and the dashboard (which parses ``core_catalogue_file``) labels values with that
 from __future__ import annotations
 
 import csv
+import hashlib
 import math
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from .catalogue import STOCK_CLASSES, Catalogue, CatalogueFile, parse_catalogue
 
@@ -20,8 +22,19 @@ TERRITORY = Path(__file__).parent / "territory"
 def _replace(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
     con.execute(f"delete from {table}")
     if rows:
-        marks = ", ".join("?" * len(rows[0]))
-        con.executemany(f"insert into {table} values ({marks})", rows)
+        # One INSERT … SELECT from a pandas frame: executemany costs a round trip per row.
+        columns = [r[0] for r in con.execute(f"select * from {table} limit 0").description]
+        frame = pd.DataFrame(rows, columns=columns)  # noqa: F841 — read by DuckDB's replacement scan
+        con.execute(f"insert into {table} select * from frame")
+
+
+def _fingerprint(con: duckdb.DuckDBPyConnection, key: str, value: str) -> bool:
+    """Record ``value`` under ``key``; True when it changed (the caller must then copy the data again)."""
+    old = con.execute("select value from core_meta where key = ?", [key]).fetchone()
+    if old and old[0] == value:
+        return False
+    con.execute("insert or replace into core_meta values (?, ?)", [key, value])
+    return True
 
 
 def _finite(x: float) -> float:
@@ -30,6 +43,8 @@ def _finite(x: float) -> float:
 
 
 def sync_catalogue(con: duckdb.DuckDBPyConnection, cat: Catalogue) -> None:
+    if not _fingerprint(con, "catalogue", cat.version):
+        return
     _replace(con, "core_catalogue_file", [(f.name, f.text, f.sha256) for f in cat.files])
     _replace(
         con,
@@ -124,6 +139,11 @@ def _csv_rows(name: str) -> list[dict[str, str]]:
 
 def sync_territory(con: duckdb.DuckDBPyConnection) -> None:
     """Departments, provinces and the 26 regions ship with the project; districts come from the official file."""
+    digest = hashlib.sha256(b"".join(p.read_bytes() for p in sorted(TERRITORY.glob("*.csv")))).hexdigest()[
+        :16
+    ]
+    if not _fingerprint(con, "territory", digest):
+        return
     _replace(
         con, "core_department", [(r["department_code"], r["name"]) for r in _csv_rows("departments.csv")]
     )
