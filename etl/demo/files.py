@@ -27,6 +27,7 @@ def rng_for(seed: int, name: str) -> np.random.Generator:
 def _connection() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute("set preserve_insertion_order = true")
+    con.execute("set enable_progress_bar = false")
     return con
 
 

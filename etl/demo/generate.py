@@ -9,7 +9,7 @@ from pathlib import Path
 
 from warehouse.catalogue import Catalogue, load_catalogue
 
-from . import admin, stock, survey
+from . import admin, budget, stock, survey
 from .extra import write_extra_catalogue
 from .facilities import write_renipress
 from .population import write_padron
@@ -83,6 +83,8 @@ def generate(
         elif source == "targets":
             years = target_years(scale.budget_years[-1])
             add(source, write_targets(catalogue, seed, years, folder / f"metas_{years[0]}_{years[-1]}.csv"))
+        elif source == "budget":
+            add(source, budget.write_budget(world, folder))
         elif source == "survey":
             add(source, survey.write_survey(seed, catalogue, folder))
         elif source == "admin":

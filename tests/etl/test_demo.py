@@ -125,3 +125,33 @@ def test_last_month_misses_the_late_regions(small):
     first, last = (read(small.folder / f"his_2026_{m:02d}.csv") for m in (4, 9))
     late = {r["ubigeo"][:2] for r in first} & set(LATE_REGIONS)
     assert late and not late & {r["ubigeo"][:2] for r in last}
+
+
+def test_national_scale_generator_at_a_small_size(tmp_path):
+    """The benchmark's generator: extra series declared in a catalogue written next to the data, a MEF file
+    filled with other programs up to a row count, and files the real loaders take with that catalogue."""
+    from etl.demo.generate import generate_national
+    from etl.load import load_file
+    from warehouse.catalogue import load_catalogue
+
+    scale = NATIONAL.replace(
+        districts=250,
+        facilities=320,
+        first_month="2026-08",
+        budget_lines=200,
+        other_rows=100,
+        big_budget_year=2026,
+        big_budget_rows=30_000,
+        extra_series=6,
+    )
+    g = generate_national(tmp_path / "nat", seed=3, scale=scale)
+    cat = load_catalogue(g.catalogue_dir)
+    extra = [c for c in cat.indicators if c.startswith("SINT_")]
+    assert len(extra) == 6 and {cat.indicators[c].feed for c in extra} == {"admin", "stock"}
+    assert g.of("budget")[0].read_bytes().count(b"\n") == 30_001
+    his = read(g.of("admin")[0])
+    assert {r["indicador"] for r in his} >= {c for c in extra if cat.indicators[c].feed == "admin"}
+    db = tmp_path / "nat.duckdb"
+    for source in ("territory", "facilities", "admin", "stock"):
+        r = load_file(db, source, g.of(source)[0], catalogue=cat)
+        assert r.status == "loaded", (source, r.message, r.problems[:3])

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from etl.demo.calibration import REGION_CODES, child_weights
+from etl.demo.mef import AMOUNTS, COLUMNS
 from etl.demo.scale import DEMO
 from etl.demo.survey import survey_estimates
 from etl.demo.world import World
@@ -123,3 +124,95 @@ def test_facilities_and_altitudes(world):
     alt = world.districts.groupby("region").altitude.mean()
     assert alt[["21", "09", "03"]].min() > 2_800 and alt[["16", "25", "LM", "07"]].max() < 400
     assert np.isin(REGION_CODES, world.facilities.region.unique()).all()
+
+
+@pytest.fixture(scope="module")
+def mef(tmp_path_factory):
+    """The demo's MEF files, read back with DuckDB (amounts as numbers, codes as text)."""
+    import duckdb
+
+    from etl.demo.generate import generate
+
+    g = generate(tmp_path_factory.mktemp("mef"), seed=2026, scale=DEMO, only=("budget",))
+    con = duckdb.connect()
+    files = [str(p) for p in g.of("budget")]
+    con.execute(
+        "create table gasto as select * replace (cast(ANO_EJE as integer) as ANO_EJE, "
+        "cast(MES_EJE as integer) as MES_EJE, "
+        + ", ".join(f"cast({c} as double) as {c}" for c in AMOUNTS)
+        + ") from read_csv(?, all_varchar = true, header = true)",
+        [files],
+    )
+    yield con, g
+    con.close()
+
+
+def test_mef_files_have_the_62_published_columns(mef):
+    _, g = mef
+    for path in g.of("budget"):
+        head = path.read_bytes()[:2000]
+        assert not head.startswith(b"\xef\xbb\xbf")
+        assert head.decode().splitlines()[0].split(",") == list(COLUMNS)
+    assert [p.name for p in g.of("budget")] == [
+        "gasto_2023.csv",
+        "gasto_2024.csv",
+        "gasto_2025.csv",
+        "gasto_2026.csv",
+    ]
+
+
+def test_pan_budget_magnitudes_and_pace(mef):
+    con, _ = mef
+    yearly = con.execute(
+        "select ANO_EJE, sum(MONTO_PIM), sum(MONTO_DEVENGADO), max(MES_EJE) from gasto "
+        "where PROGRAMA_PPTO = '0001' group by all order by 1"
+    ).fetchall()
+    assert [y for y, *_ in yearly] == [2023, 2024, 2025, 2026]
+    for year, pim, dev, last in yearly:
+        assert 2.8e9 <= pim <= 3.3e9, year
+        if last == 12:
+            assert 0.85 <= dev / pim <= 0.95, year
+    assert yearly[-1][3] == 9 and 0.5 <= yearly[-1][2] / yearly[-1][1] <= 0.72  # September 2026
+    pace = dict(
+        con.execute(
+            "select MES_EJE, sum(sum(MONTO_DEVENGADO)) over (order by MES_EJE) / sum(sum(MONTO_PIM)) "
+            "over (order by MES_EJE) from gasto where PROGRAMA_PPTO = '0001' and ANO_EJE = 2025 group by 1"
+        ).fetchall()
+    )
+    assert pace[1] < 0.05 and pace[6] < 0.45
+    monthly = [pace[m] - pace.get(m - 1, 0) for m in range(1, 13)]
+    assert max(monthly) == monthly[11]  # December peak
+
+
+def test_budget_by_region_product_and_executing_unit(mef):
+    con, _ = mef
+    # Every PAN product of the catalogue in every department of the meta.
+    pairs = con.execute(
+        "select count(distinct DEPARTAMENTO_META), count(distinct PRODUCTO_PROYECTO) from gasto "
+        "where PROGRAMA_PPTO = '0001' and ANO_EJE = 2025"
+    ).fetchone()
+    assert pairs[0] == 25 and pairs[1] >= 8
+    # Lima: the ministry's units in Lima Metropolitana (province 01) and the regional government's elsewhere.
+    lima = dict(
+        con.execute(
+            "select PROVINCIA_EJECUTORA = '01', sum(MONTO_PIM) from gasto where PROGRAMA_PPTO = '0001' "
+            "and DEPARTAMENTO_META = '15' and ANO_EJE = 2025 group by 1"
+        ).fetchall()
+    )
+    assert lima[True] > 3 * lima[False] > 0
+    # Ucayali executes far behind the rest.
+    execution = dict(
+        con.execute(
+            "select DEPARTAMENTO_META, sum(MONTO_DEVENGADO) / sum(MONTO_PIM) from gasto "
+            "where PROGRAMA_PPTO = '0001' and ANO_EJE = 2026 group by 1"
+        ).fetchall()
+    )
+    others = [v for k, v in execution.items() if k != "25"]
+    assert execution["25"] < min(others) - 0.05
+    # Rows of other programs for the loader to skip, and no negative amount anywhere.
+    assert (
+        con.execute("select count(*) from gasto where PROGRAMA_PPTO not in ('0001', '0002')").fetchone()[0]
+        > 0
+    )
+    negative = " or ".join(f"{c} < 0" for c in AMOUNTS)
+    assert con.execute(f"select count(*) from gasto where {negative}").fetchone()[0] == 0
