@@ -407,14 +407,15 @@ def build_year(world: World, year: int, last_month: int, n_other: int, total_row
     return pa.table({c: out[c] for c in COLUMNS})
 
 
-def write_budget(world: World, folder: Path) -> list[Path]:
-    """``gasto_YYYY.csv`` for every fiscal year of the scale (the last one up to its last month)."""
+def write_year(world: World, year: int, folder: Path) -> Path:
+    """``gasto_YYYY.csv``: the fiscal year up to its last month of data (the benchmark's year fuller)."""
     scale = world.scale
-    paths = []
-    for year, last_month in scale.last_budget_month.items():
-        total = scale.big_budget_rows if year == scale.big_budget_year else 0
-        table = build_year(world, year, last_month, scale.other_rows, total)
-        path = folder / f"gasto_{year}.csv"
-        copy_csv(table, path)
-        paths.append(path)
-    return paths
+    total = scale.big_budget_rows if year == scale.big_budget_year else 0
+    path = folder / f"gasto_{year}.csv"
+    copy_csv(build_year(world, year, scale.last_budget_month[year], scale.other_rows, total), path)
+    return path
+
+
+def write_budget(world: World, folder: Path) -> list[Path]:
+    """One file per fiscal year of the scale."""
+    return [write_year(world, year, folder) for year in world.scale.budget_years]

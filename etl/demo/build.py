@@ -1,20 +1,25 @@
 """``semaforo demo``: generate the demo source files, load every one through the real loaders into a new
-warehouse beside the target, and switch it in atomically (readers of the old file are never disturbed)."""
+warehouse beside the target, and switch it in atomically (readers of the old file are never disturbed).
+
+Generation runs in a thread ahead of the loads: each file is loaded as soon as it is written.
+"""
 
 from __future__ import annotations
 
 import os
+import queue
 import shutil
 import tempfile
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from warehouse.catalogue import load_catalogue
 
 from ..load import load_file
 from ..loaders import LOADERS
-from .generate import LOAD_ORDER, Generated, generate
+from .generate import LOAD_ORDER, Generated, SourceFile, extra_catalogue, generate
 from .scale import DEMO, Scale
 
 
@@ -31,19 +36,17 @@ def build_demo(
     """
     db = Path(db)
     started = time.perf_counter()
-    tmp_sources = None
-    if sources is None:
-        tmp_sources = tempfile.mkdtemp(prefix="semaforo-demo-")
-        sources = tmp_sources
+    tmp_sources = tempfile.mkdtemp(prefix="semaforo-demo-") if sources is None else None
+    folder = Path(sources or tmp_sources)
     try:
-        missing = [s for s in LOAD_ORDER if s not in LOADERS]
-        for s in missing:
-            echo(f"aviso: la fuente {s!r} aún no tiene cargador: sus archivos no se generan ni se cargan")
-        echo(f"Generando los archivos fuente (semilla {seed}) en {sources} …")
-        generated = generate(
-            sources, seed, scale, only=tuple(s for s in LOAD_ORDER if s in LOADERS), echo=echo
+        for s in LOAD_ORDER:
+            if s not in LOADERS:
+                echo(f"aviso: la fuente {s!r} aún no tiene cargador: sus archivos no se generan ni se cargan")
+        echo(f"Generando los archivos fuente (semilla {seed}) en {folder} y cargándolos …")
+        only = tuple(s for s in LOAD_ORDER if s in LOADERS)
+        failures = load_all(
+            _generated(folder, seed, scale, only, echo), db, extra_catalogue(folder, scale), echo
         )
-        failures = load_all(generated, db, echo)
     finally:
         if tmp_sources:
             shutil.rmtree(tmp_sources, ignore_errors=True)
@@ -57,25 +60,51 @@ def build_demo(
     return failures
 
 
-def load_all(generated: Generated, db: Path, echo: Callable[[str], None]) -> list[str]:
-    """Load the generated files in order into a new file beside ``db``; rename it over ``db`` if all load."""
-    catalogue = load_catalogue(generated.catalogue_dir)
+def _generated(folder: Path, seed: int, scale: Scale, only: tuple[str, ...], echo) -> Iterator[SourceFile]:
+    """The files of :func:`generate`, yielded as they are written by a generator thread."""
+    done = object()
+    q: queue.Queue = queue.Queue()
+
+    def produce() -> None:
+        try:
+            generate(folder, seed, scale, only=only, echo=echo, on_file=q.put)
+            q.put(done)
+        except BaseException as e:  # re-raised in the loading thread
+            q.put(e)
+
+    thread = threading.Thread(target=produce, name="demo-generator", daemon=True)
+    thread.start()
+    while (item := q.get()) is not done:
+        if isinstance(item, BaseException):
+            raise item
+        yield item
+    thread.join()
+
+
+def load_all(
+    files: Generated | Iterator[SourceFile], db: Path, catalogue_dir: Path | None, echo: Callable[[str], None]
+) -> list[str]:
+    """Load the files in order into a new file beside ``db``; rename it over ``db`` if every one loaded."""
+    catalogue = load_catalogue(catalogue_dir)
     db.parent.mkdir(parents=True, exist_ok=True)
     tmp = db.with_name(f"{db.name}.tmp-demo-{os.getpid()}")
     for p in (tmp, Path(f"{tmp}.wal")):
         p.unlink(missing_ok=True)
     failures: list[str] = []
-    current = None
+    current, count, since = None, 0, time.perf_counter()
     try:
-        for f in generated.files:
+        for f in files.files if isinstance(files, Generated) else files:
             if f.source != current:
-                current = f.source
-                n = len(generated.of(current))
-                echo(f"Cargando {current} ({n} archivo{'s' if n > 1 else ''}) …")
+                if current:
+                    echo(f"Cargado {current}: {count} archivo(s) en {time.perf_counter() - since:.1f} s")
+                current, count, since = f.source, 0, time.perf_counter()
             r = load_file(tmp, f.source, f.path, catalogue=catalogue)
+            count += 1
             if r.status != "loaded":
                 detail = r.message or "; ".join(str(p) for p in r.problems[:5])
                 failures.append(f"{f.path.name}: {r.status} — {detail}")
+        if current:
+            echo(f"Cargado {current}: {count} archivo(s) en {time.perf_counter() - since:.1f} s")
         if not failures:
             Path(f"{db}.wal").unlink(
                 missing_ok=True

@@ -38,6 +38,13 @@ class Generated:
         return [f.path for f in self.files if f.source == source]
 
 
+def extra_catalogue(folder: str | Path, scale: Scale) -> Path | None:
+    """The catalogue directory with the scale's extra series (written once), or None for the shipped one."""
+    if not scale.extra_series:
+        return None
+    return write_extra_catalogue(Path(folder) / "catalogo", scale.extra_series)
+
+
 def generate(
     folder: str | Path,
     seed: int = 2026,
@@ -45,13 +52,13 @@ def generate(
     *,
     only: tuple[str, ...] = LOAD_ORDER,
     echo: Callable[[str], None] = lambda _m: None,
+    on_file: Callable[[SourceFile], None] = lambda _f: None,
 ) -> Generated:
-    """Write the source files of the loaders in ``only`` into ``folder``; the same seed, the same bytes."""
+    """Write the source files of the loaders in ``only`` into ``folder``, in load order; the same seed gives
+    the same bytes. ``on_file`` is called as each file is complete (the demo loads while it generates)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    catalogue_dir = (
-        write_extra_catalogue(folder / "catalogo", scale.extra_series) if scale.extra_series else None
-    )
+    catalogue_dir = extra_catalogue(folder, scale)
     catalogue: Catalogue = load_catalogue(catalogue_dir)
     started = time.perf_counter()
     world = World.build(seed, scale, catalogue)
@@ -61,44 +68,38 @@ def generate(
     )
     files: list[SourceFile] = []
 
-    def add(source: str, paths) -> None:
-        files.extend(SourceFile(source, p) for p in (paths if isinstance(paths, list) else [paths]))
+    def add(source: str, *paths: Path) -> None:
+        for p in paths:
+            files.append(SourceFile(source, p))
+            on_file(files[-1])
 
-    for source in LOAD_ORDER:
-        if source not in only:
-            continue
+    last = scale.months[-1]
+    for source in (s for s in LOAD_ORDER if s in only):
         started = time.perf_counter()
         if source == "territory":
             add(source, write_ubigeo(world.districts, folder / "ubigeo_distritos.csv"))
         elif source == "facilities":
             add(source, write_renipress(world.facilities, seed, folder / "renipress.csv"))
         elif source == "population":
-            add(
-                source,
-                [
-                    write_padron(world.population, y, folder / f"padron_{y}.csv")
-                    for y in scale.population_years
-                ],
-            )
+            for y in scale.population_years:
+                add(source, write_padron(world.population, y, folder / f"padron_{y}.csv"))
         elif source == "targets":
             years = target_years(scale.budget_years[-1])
             add(source, write_targets(catalogue, seed, years, folder / f"metas_{years[0]}_{years[-1]}.csv"))
         elif source == "budget":
-            add(source, budget.write_budget(world, folder))
+            for y in scale.budget_years:
+                add(source, budget.write_year(world, y, folder))
         elif source == "survey":
-            add(source, survey.write_survey(seed, catalogue, folder))
+            add(source, *survey.write_survey(seed, catalogue, folder))
         elif source == "admin":
             model = admin.AdminModel.build(world)
             regional = admin.regional_months(world)
-            last = scale.months[-1]
             for y, m in scale.months:
-                add(source, admin.write_month(model, y, m, folder, (y, m) == last, regional.get((y, m))))
+                add(source, *admin.write_month(model, y, m, folder, (y, m) == last, regional.get((y, m))))
         elif source == "stock":
             model = stock.StockModel.build(world)
-            last = scale.months[-1]
-            add(source, [stock.write_month(model, y, m, folder, (y, m) == last) for y, m in scale.months])
-        else:
-            continue
+            for y, m in scale.months:
+                add(source, stock.write_month(model, y, m, folder, (y, m) == last))
         n = sum(1 for f in files if f.source == source)
         echo(f"  {source:<11} {n:>3} archivo(s) en {time.perf_counter() - started:.1f} s")
     return Generated(folder, tuple(files), catalogue_dir)

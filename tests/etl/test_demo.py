@@ -64,7 +64,7 @@ def test_workbooks_have_fixed_timestamps(small):
 def test_files_come_in_load_order_for_every_loader(small):
     sources = [f.source for f in small.files]
     assert sources == sorted(sources, key=LOAD_ORDER.index)
-    assert set(LOAD_ORDER) - {"budget"} <= set(sources)
+    assert set(sources) == set(LOAD_ORDER)
 
 
 def test_periods_are_fixed_dates():
