@@ -1,0 +1,167 @@
+"""The pages' callbacks, called directly as plain functions, against the demo warehouse: values, labels and
+status text checked against the warehouse itself."""
+
+from __future__ import annotations
+
+import json
+
+from dash import Patch
+from plotly.utils import PlotlyJSONEncoder
+
+from dashboard import app as shell
+from dashboard.pages import indicador, marco_logico, region, resumen
+
+PERIOD = "2026-09"
+
+
+def texts(component) -> str:
+    """All the text a component tree would render."""
+    return json.dumps(
+        component.to_plotly_json() if hasattr(component, "to_plotly_json") else component,
+        cls=PlotlyJSONEncoder,
+        ensure_ascii=False,
+    )
+
+
+def test_resumen_update_shows_the_warehouse_values_and_statuses(app, sql):
+    heading, kpis, figure, code, _options, _cols, rows, grid, _exports = resumen.update(
+        f"?periodo={PERIOD}", "/"
+    )
+    assert "setiembre 2026" in texts(heading)
+    assert code == "PAN_DCI"
+    ((value, status),) = sql(
+        "select value, status from mart_indicator_status where indicator_code = 'PAN_DCI' "
+        "and territory_code = 'PE' order by period desc limit 1"
+    )
+    kpi_text = texts(kpis)
+    assert f"{value:.1f} %" in kpi_text
+    assert {"en_riesgo": "En riesgo", "critico": "Crítico", "adecuado": "Adecuado"}[status] in kpi_text
+    assert len(rows) == 26 and grid["pinnedTopRowData"][0]["territory_code"] == "PE"
+    expected = dict(
+        sql(
+            "select territory_code, status from mart_indicator_status where indicator_code = 'PAN_DCI' "
+            "and territory_level = 'region' and period = (select max(period) from mart_indicator_agg "
+            "where indicator_code = 'PAN_DCI')"
+        )
+    )
+    shown = {r["territory_code"]: r["PAN_DCI"]["s"] for r in rows}
+    assert shown == expected
+    assert isinstance(figure, Patch)  # new filters only recolour the map
+
+
+def test_iron_supplementation_red_regions_match_the_warehouse(app, sql):
+    *_, rows, _grid, _exports = resumen.update(f"?periodo={PERIOD}", "/")
+    red = {r["territory_code"] for r in rows if r.get("PAN_P_HIERRO", {}).get("s") == "critico"}
+    assert red == {
+        c
+        for (c,) in sql(
+            "select territory_code from mart_indicator_status where indicator_code = "
+            "'PAN_P_HIERRO' and territory_level = 'region' and period = date '2026-09-01' "
+            "and status = 'critico'"
+        )
+    }
+    assert red, "the demo should have regions red on iron supplementation this month"
+
+
+def test_level_filter_and_english(app):
+    _h, _k, _f, _c, _o, cols, rows, _g, _e = resumen.update(
+        f"?periodo={PERIOD}&nivel=critical_input&lang=en", "/"
+    )
+    headers = [c["headerName"] for c in cols]
+    assert headers == ["Region", "Critical inputs"]
+    assert all(c["colId"].startswith("PAN_I_") for c in cols[1]["children"])
+    assert rows[0]["PAN_I_HIERRO_GOTAS"]["l"] in {
+        "On track",
+        "At risk",
+        "Off track",
+        "Not reported",
+        "No data",
+    }
+
+
+def test_late_region_shows_no_reportado_in_its_chain(app, sql):
+    late = sql(
+        "select territory_code from mart_indicator_status where indicator_code = 'PAN_P_CRED' and "
+        "territory_level = 'region' and period = date '2026-09-01' and status = 'no_reportado' limit 1"
+    )
+    code = late[0][0]
+    main, key, _drill = region.update(f"?periodo={PERIOD}", f"/region/{code}", None)
+    page = texts(main)
+    assert "No reportado" in page and "Cadena causal" in page
+    assert key == region.main_key(region.parse(f"?periodo={PERIOD}"), code)
+
+
+def test_region_drill_down_to_districts_and_facilities(app, sql):
+    ((province,),) = sql(
+        "select province_code from core_province where department_code = '08' order by 1 limit 1"
+    )
+    _main, _key, drill = region.update(
+        f"?periodo=2026-08&indicador=PAN_P_HIERRO&provincia={province}", "/region/08", "x"
+    )
+    grid = next(c for c in _walk(drill) if getattr(c, "id", None) == "drill-grid")
+    n = sql(
+        "select count(*) from mart_indicator_agg where indicator_code = 'PAN_P_HIERRO' and territory_level = "
+        "'distrito' and parent_code = ? and period = date '2026-08-01'",
+        province,
+    )[0][0]
+    assert len(grid.rowData) == n > 0
+    district = grid.rowData[0]["code"]
+    _m, _k, drill = region.update(
+        f"?periodo=2026-08&indicador=PAN_I_HIERRO_GOTAS&provincia={province}&distrito={district}",
+        "/region/08",
+        "x",
+    )
+    grid = next(c for c in _walk(drill) if getattr(c, "id", None) == "drill-grid")
+    facilities = sql(
+        "select count(*) from raw_stock where indicator_code = 'PAN_I_HIERRO_GOTAS' and ubigeo = ? "
+        "and period = date '2026-08-01'",
+        district,
+    )[0][0]
+    assert len(grid.rowData) == facilities
+    assert all(r["detail"] for r in grid.rowData)  # each facility shows its stock class
+
+
+def test_indicator_page_ranks_every_region_with_confidence_intervals(app):
+    body = indicador.update(f"?periodo={PERIOD}", "/indicador/PAN_DCI")
+    ranking = next(c for c in _walk(body) if getattr(c, "id", None) == "indicator-ranking").figure
+    trace = ranking.data[0]
+    assert len(trace.y) == 26
+    assert trace.error_x.array is not None and all(v is not None and v >= 0 for v in trace.error_x.array)
+    assert "(de Onis et al., 2019)" in texts(body)  # the rule, from the catalogue
+
+
+def test_logframe_lists_every_element_with_national_status(app, sql):
+    body = marco_logico.update(f"?periodo={PERIOD}", "/marco-logico")
+    text = texts(body)
+    for (objective,) in sql("select objective_es from core_element where program_code = '0001'"):
+        assert objective in text
+    assert "Resultado final" in text and "Actividades e insumos" in text
+
+
+def test_filter_bar_and_url_stay_in_step(app):
+    # A new program resets the period; choosing a region opens its page.
+    search, path, *_ = _sync("?programa=0001&periodo=2026-05", "/", program="0002", trigger="f-program")
+    assert search == "?programa=0002" and path is shell.no_update
+    search, path, *_ = _sync("?periodo=2026-05", "/", region="09", trigger="f-region")
+    assert path == "/region/09" and search is shell.no_update
+
+
+def _sync(search, pathname, program="0001", period="2026-05", level="all", region="PE", trigger="url"):
+    from dash._callback_context import context_value
+    from dash._utils import AttributeDict
+
+    context_value.set(AttributeDict(triggered_inputs=[{"prop_id": f"{trigger}.value", "value": None}]))
+    return shell.sync_filters(search, pathname, program, period, level, region)
+
+
+def _walk(component):
+    stack = [component]
+    while stack:
+        c = stack.pop()
+        if isinstance(c, list | tuple):
+            stack.extend(c)
+            continue
+        yield c
+        children = getattr(c, "children", None)
+        if children is not None:
+            stack.append(children)
