@@ -39,7 +39,7 @@ class StockModel:
         rng = rng_for(world.seed, "stock-facility-effects")
         n, k = len(world.facilities), len(codes)
         level, _ = region_effects(world.seed, "stock-region-effects", codes)
-        supply = world.facilities.quality.to_numpy()[:, None] * 0.5 + rng.normal(0, 0.3, (n, k))
+        supply = world.facilities.quality.to_numpy()[:, None] * 0.4 + rng.normal(0, 0.22, (n, k))
         supply += np.where(rng.random((n, k)) < 0.04, 1.3, 0.0)  # chronic over-stock: orders never adjusted
         return cls(
             world,
@@ -69,7 +69,7 @@ class StockModel:
             cpm = np.rint(pop * prof.per_child * self.cpm_factor[:, k] * rng.lognormal(0, 0.08, n))
             cpm = np.where(self.idle[:, k], 0, np.maximum(cpm, 1))
             log_months = np.log(prof.months_median) + self.region_level[reg, k] + self.supply_effect[:, k]
-            months = np.exp(log_months + rng.normal(0, 0.45, n))
+            months = np.exp(log_months + rng.normal(0, 0.36, n))
             p_out = prof.stockout * np.where(_LAGGING[reg], 2.0, 1.0) * np.where(self.fragile[:, k], 4.0, 1.0)
             p_out = p_out + sum(extra for a, b, extra in prof.episodes if a <= period <= b)
             out = rng.random(n) < np.clip(p_out, 0, 0.9)
