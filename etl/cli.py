@@ -199,6 +199,11 @@ def demo(db, sources, seed) -> None:
 def serve(db, port, host, geojson, debug) -> None:
     """Servir el tablero sobre un almacén."""
     from dashboard.app import create_app
+    from warehouse.db import WarehouseError
 
-    app = create_app(db, geojson=geojson)
+    try:
+        app = create_app(db, geojson=geojson)
+    except WarehouseError as e:
+        _err(str(e))
+        sys.exit(EXIT_ERROR)
     app.run(host=host, port=port, debug=debug)

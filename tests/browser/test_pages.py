@@ -1,0 +1,100 @@
+"""One browser test per page: the real app on the demo warehouse in headless Chromium. Each opens a URL with
+filters, checks what a person reads, checks the console is clean, and saves a screenshot (tests/browser/
+screenshots/, looked at by the developers)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from selenium.webdriver.common.by import By
+
+from dashboard.app import create_app
+
+from .conftest import console_errors, save
+
+STATUS_WORDS = re.compile(r"Adecuado|En riesgo|Crítico|Sin datos|No reportado|Referencial")
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def duo(dash_duo, demo_db):
+    dash_duo.start_server(create_app(demo_db))
+    return dash_duo
+
+
+def open_page(duo, path: str, ready: str):
+    duo.wait_for_page(url=duo.server_url + path, timeout=30)
+    duo.wait_for_element(ready, timeout=30)
+    return duo.find_element("body").text
+
+
+def test_resumen_nacional(duo):
+    text = open_page(duo, "/?periodo=2026-09", "#scorecard .ag-row")
+    for region in ("Huancavelica", "Lima Metropolitana", "Callao", "Loreto", "Tumbes"):
+        assert region in text
+    assert "Desnutrición crónica" in text and "setiembre 2026" in text
+    assert len(STATUS_WORDS.findall(text)) >= 20
+    assert "datos al" in text
+    # The map draws 26 tiles, each with its abbreviation.
+    tiles = duo.driver.find_elements(By.CSS_SELECTOR, "#region-map text")
+    assert {"HUV", "LMM", "CAL", "TUM"} <= {t.text[:3] for t in tiles}
+    assert console_errors(duo) == []
+    save(duo, "resumen")
+
+
+def test_period_change_lives_in_the_url_and_back_restores_it(duo):
+    open_page(duo, "/?periodo=2026-09", "#scorecard .ag-row")
+    duo.select_dcc_dropdown("#f-period", "agosto 2026")
+    duo.wait_for_contains_text("#resumen-heading", "agosto 2026", timeout=40)
+    assert "periodo=2026-08" in duo.driver.current_url
+    duo.driver.back()
+    duo.wait_for_contains_text("#resumen-heading", "setiembre 2026", timeout=40)
+    assert "periodo=2026-09" in duo.driver.current_url
+    assert console_errors(duo) == []
+
+
+def test_region_page_follows_the_chain_and_drills_down(duo):
+    text = open_page(duo, "/region/09?periodo=2026-09&provincia=0901", "#box-PAN_DCI")
+    assert "Huancavelica" in text and "Cadena causal" in text
+    for level in (
+        "PRESUPUESTO",
+        "INSUMOS CRÍTICOS",
+        "PRODUCTOS",
+        "RESULTADOS INTERMEDIOS",
+        "RESULTADO FINAL",
+    ):
+        assert level in text.upper()
+    assert "Suplemento de hierro" in text and "establecimientos" in text  # product and its stock detail
+    duo.wait_for_element("#drill-grid .ag-row", timeout=20)
+    assert "no se desagregan por provincia" in duo.find_element("#region-drill").text
+    assert console_errors(duo) == []
+    save(duo, "region")
+
+
+def test_indicator_page(duo):
+    text = open_page(duo, "/indicador/PAN_DCI?periodo=2026-09", "#indicator-grid .ag-row")
+    assert "Ranking de regiones" in text and "Definición" in text
+    assert "Niñas y niños menores de 5 años con talla para la edad" in text  # numerator, from the catalogue
+    assert "Referencial" in text
+    assert console_errors(duo) == []
+    save(duo, "indicador")
+
+
+def test_marco_logico_in_english(duo):
+    text = open_page(duo, "/marco-logico?lang=en&periodo=2026-09", ".logframe")
+    assert "Logical framework" in text and "Means of verification" in text and "Assumptions" in text
+    assert "Reduce chronic malnutrition (stunting) in children under 5" in text
+    assert re.search(r"On track|At risk|Off track", text)
+    assert console_errors(duo) == []
+    save(duo, "marco_logico_en")
+
+
+def test_phone_width(duo):
+    duo.driver.set_window_size(390, 844)
+    text = open_page(duo, "/region/21?periodo=2026-09", "#box-PAN_DCI")
+    assert "Puno" in text
+    width = duo.driver.execute_script("return document.documentElement.scrollWidth")
+    assert width <= 400  # no sideways scrolling of the page itself
+    save(duo, "region_phone")
