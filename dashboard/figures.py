@@ -1,7 +1,8 @@
-"""Figures as pure functions DataFrame → go.Figure, under the app's one template (dashboard.theme).
+"""Figures as pure functions DataFrame → figure, under the app's one template (dashboard.theme).
 
-Plain ``graph_objects`` (no Plotly Express: it costs tens of milliseconds per figure), few traces, values
-rounded before they go on the wire.
+No Plotly Express (it costs tens of milliseconds per figure); one-panel charts are ``go.Figure``; many-panel
+charts are plain figure dicts (validation of twenty panels costs more than the query). Values are rounded
+before they go on the wire.
 """
 
 from __future__ import annotations
@@ -10,12 +11,12 @@ import math
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from warehouse.catalogue import Indicator
 from warehouse.rules import status
 
 from . import format as fmt
+from . import theme
 from .i18n import t
 
 REGION_COLOUR = "#1f5f8b"
@@ -30,76 +31,120 @@ def _grid(n: int, cols: int) -> tuple[int, int]:
     return max(1, math.ceil(n / cols)), min(cols, max(n, 1))
 
 
+def _panels(n: int, cols: int, titles: list[str], vgap: float, hgap: float) -> tuple[dict, list[str]]:
+    """Layout axes for ``n`` small panels on a grid, and each panel's axis suffix ('', '2', …).
+
+    Built by hand rather than with ``make_subplots``: validating a figure of twenty panels trace by trace costs
+    more than half a second, a dict costs nothing."""
+    rows, cols = _grid(n, cols)
+    w, h = (1 - hgap * (cols - 1)) / cols, (1 - vgap * (rows - 1)) / rows
+    layout: dict = {"annotations": []}
+    suffixes = []
+    for k in range(n):
+        r, c = divmod(k, cols)
+        x0, y1 = c * (w + hgap), 1 - r * (h + vgap)
+        sx = "" if k == 0 else str(k + 1)
+        suffixes.append(sx)
+        layout[f"xaxis{sx}"] = {"domain": [round(x0, 4), round(x0 + w, 4)], "anchor": f"y{sx}"}
+        layout[f"yaxis{sx}"] = {"domain": [round(y1 - h, 4), round(y1, 4)], "anchor": f"x{sx}"}
+        layout["annotations"].append(
+            {
+                "text": titles[k],
+                "x": round(x0 + w / 2, 4),
+                "y": round(y1, 4),
+                "xref": "paper",
+                "yref": "paper",
+                "xanchor": "center",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 12},
+            }
+        )
+    return layout, suffixes
+
+
+def _figure(traces: list[dict], layout: dict) -> dict:
+    """A figure as plain JSON, with the app's template."""
+    layout["template"] = theme.template_json()
+    return {"data": traces, "layout": layout}
+
+
+def _by(frame: pd.DataFrame, *keys: str) -> dict:
+    """Frame split by key values in one pass (boolean masks per panel cost more than the whole query)."""
+    if frame.empty:
+        return {}
+    return {k if len(keys) > 1 else k[0]: g for k, g in frame.groupby(list(keys), sort=False)}
+
+
+def _dates(values) -> list[str]:
+    return [pd.Timestamp(v).strftime("%Y-%m-%d") for v in values]
+
+
 def trends(
     series: pd.DataFrame, indicators: list[Indicator], region: str, region_name: str, lang: str, cols: int = 3
-) -> go.Figure:
+) -> dict:
     """Monthly series of the region (solid) and the country (grey), with the target (dashed), one panel each."""
-    rows, cols = _grid(len(indicators), cols)
-    fig = make_subplots(
-        rows=rows,
-        cols=cols,
-        subplot_titles=[i.short.get(lang) for i in indicators],
-        vertical_spacing=0.12 if rows > 1 else 0.1,
-        horizontal_spacing=0.06,
+    rows, _ = _grid(len(indicators), cols)
+    layout, axes = _panels(
+        len(indicators), cols, [i.short.get(lang) for i in indicators], 0.45 / rows if rows > 1 else 0.1, 0.06
     )
+    traces = []
+    parts = _by(series, "indicator_code", "territory_code")
+    empty = series.iloc[0:0]
     for k, ind in enumerate(indicators):
-        r, c = k // cols + 1, k % cols + 1
-        s = series[series.indicator_code == ind.code]
-        mine = s[s.territory_code == region]
-        nat = s[s.territory_code == "PE"]
-        show = k == 0
-        fig.add_trace(
-            go.Scatter(
-                x=mine.period,
-                y=_r(mine.value),
-                name=region_name,
-                mode="lines+markers",
-                marker=dict(size=4),
-                line=dict(color=REGION_COLOUR, width=2),
-                legendgroup="r",
-                showlegend=show,
-                hovertemplate="%{x|%m/%Y}: %{y:.1f}<extra>" + region_name + "</extra>",
-            ),
-            row=r,
-            col=c,
+        sx = axes[k]
+        mine, nat = parts.get((ind.code, region), empty), parts.get((ind.code, "PE"), empty)
+        first = k == 0
+        common = {"type": "scatter", "xaxis": f"x{sx}", "yaxis": f"y{sx}"}
+        traces.append(
+            {
+                **common,
+                "x": _dates(mine.period),
+                "y": _r(mine.value),
+                "name": region_name,
+                "mode": "lines+markers",
+                "marker": {"size": 4},
+                "line": {"color": REGION_COLOUR, "width": 2},
+                "legendgroup": "r",
+                "showlegend": first,
+                "hovertemplate": "%{x|%m/%Y}: %{y:.1f}<extra>" + region_name + "</extra>",
+            }
         )
-        fig.add_trace(
-            go.Scatter(
-                x=nat.period,
-                y=_r(nat.value),
-                name=t("national", lang),
-                mode="lines",
-                line=dict(color=NATIONAL_COLOUR, width=1.5),
-                legendgroup="n",
-                showlegend=show,
-                hovertemplate="%{x|%m/%Y}: %{y:.1f}<extra>PE</extra>",
-            ),
-            row=r,
-            col=c,
+        traces.append(
+            {
+                **common,
+                "x": _dates(nat.period),
+                "y": _r(nat.value),
+                "name": t("national", lang),
+                "mode": "lines",
+                "line": {"color": NATIONAL_COLOUR, "width": 1.5},
+                "legendgroup": "n",
+                "showlegend": first,
+                "hovertemplate": "%{x|%m/%Y}: %{y:.1f}<extra>PE</extra>",
+            }
         )
-        goal = mine.expected_pct if ind.rule.kind == "budget_pace" else mine.target
+        pace = ind.rule.kind == "budget_pace"
+        goal = mine.expected_pct if pace else mine.target
         if goal.notna().any():
-            fig.add_trace(
-                go.Scatter(
-                    x=mine.period,
-                    y=_r(goal),
-                    name=t("expected_pace", lang) if ind.rule.kind == "budget_pace" else t("target", lang),
-                    mode="lines",
-                    line=dict(color="#333", width=1, dash="dash"),
-                    legendgroup="t",
-                    showlegend=show,
-                    hoverinfo="skip",
-                ),
-                row=r,
-                col=c,
+            traces.append(
+                {
+                    **common,
+                    "x": _dates(mine.period),
+                    "y": _r(goal),
+                    "mode": "lines",
+                    "name": t("expected_pace", lang) if pace else t("target", lang),
+                    "line": {"color": "#333", "width": 1, "dash": "dash"},
+                    "legendgroup": "t",
+                    "showlegend": first,
+                    "hoverinfo": "skip",
+                }
             )
-    fig.update_layout(
+    layout.update(
         height=max(260, 210 * rows),
-        margin=dict(t=60, l=40, r=10, b=30),
-        legend=dict(orientation="h", y=1.06, x=0, yanchor="bottom"),
+        margin={"t": 60, "l": 40, "r": 10, "b": 30},
+        legend={"orientation": "h", "y": 1.0 + 60 / max(260, 210 * rows), "x": 0, "yanchor": "bottom"},
     )
-    fig.update_annotations(font_size=12)
-    return fig
+    return _figure(traces, layout)
 
 
 def survey(
@@ -110,75 +155,65 @@ def survey(
     lang: str,
     referential_cv: float,
     cols: int = 3,
-) -> go.Figure:
+) -> dict:
     """ENDES estimates by year with 95% confidence intervals as error bars; referential estimates hollow."""
-    rows, cols = _grid(len(indicators), cols)
-    fig = make_subplots(
-        rows=rows,
-        cols=cols,
-        subplot_titles=[i.short.get(lang) for i in indicators],
-        vertical_spacing=0.14 if rows > 1 else 0.1,
-        horizontal_spacing=0.06,
+    rows, _ = _grid(len(indicators), cols)
+    layout, axes = _panels(
+        len(indicators), cols, [i.short.get(lang) for i in indicators], 0.5 / rows if rows > 1 else 0.1, 0.06
     )
+    traces = []
+    parts = _by(series, "indicator_code", "territory_code")
     for k, ind in enumerate(indicators):
-        r, c = k // cols + 1, k % cols + 1
-        s = series[series.indicator_code == ind.code]
+        sx = axes[k]
         for code, name, colour, group in (
             (region, region_name, REGION_COLOUR, "r"),
             ("PE", t("national", lang), NATIONAL_COLOUR, "n"),
         ):
-            d = s[s.territory_code == code]
-            if d.empty:
+            d = parts.get((ind.code, code))
+            if d is None:
                 continue
-            years = [p.year for p in pd.to_datetime(d.period)]
             ref = d.is_referential.fillna(False).tolist()
-            hi = [
-                None if fmt.missing(h) or fmt.missing(v) else round(h - v, 2)
-                for h, v in zip(d.ci_high, d.value, strict=True)
-            ]
-            lo = [
-                None if fmt.missing(lo_) or fmt.missing(v) else round(v - lo_, 2)
-                for lo_, v in zip(d.ci_low, d.value, strict=True)
-            ]
-            labels = [("(%s)" if rf else "%s") % fmt.number(v) for v, rf in zip(d.value, ref, strict=True)]
-            fig.add_trace(
-                go.Scatter(
-                    x=years,
-                    y=_r(d.value),
-                    name=name,
-                    mode="lines+markers",
-                    legendgroup=group,
-                    showlegend=k == 0,
-                    line=dict(color=colour, width=1.5 if code == "PE" else 2),
-                    marker=dict(
-                        size=8,
-                        color=["white" if rf else colour for rf in ref],
-                        line=dict(color=colour, width=2),
-                        symbol="circle",
-                    ),
-                    error_y=dict(
-                        type="data",
-                        array=hi,
-                        arrayminus=lo,
-                        visible=True,
-                        thickness=1.2,
-                        width=3,
-                        color=colour,
-                    ),
-                    text=labels,
-                    hovertemplate="%{x}: %{text}<extra>" + name + "</extra>",
-                ),
-                row=r,
-                col=c,
+            hi = _r(d.ci_high - d.value)
+            lo = _r(d.value - d.ci_low)
+            traces.append(
+                {
+                    "type": "scatter",
+                    "xaxis": f"x{sx}",
+                    "yaxis": f"y{sx}",
+                    "x": [pd.Timestamp(p).year for p in d.period],
+                    "y": _r(d.value),
+                    "name": name,
+                    "mode": "lines+markers",
+                    "legendgroup": group,
+                    "showlegend": k == 0,
+                    "line": {"color": colour, "width": 1.5 if code == "PE" else 2},
+                    "marker": {
+                        "size": 8,
+                        "color": ["white" if rf else colour for rf in ref],
+                        "line": {"color": colour, "width": 2},
+                    },
+                    "error_y": {
+                        "type": "data",
+                        "array": hi,
+                        "arrayminus": lo,
+                        "visible": True,
+                        "thickness": 1.2,
+                        "width": 3,
+                        "color": colour,
+                    },
+                    "text": [
+                        ("(%s)" if rf else "%s") % fmt.number(v) for v, rf in zip(d.value, ref, strict=True)
+                    ],
+                    "hovertemplate": "%{x}: %{text}<extra>" + name + "</extra>",
+                }
             )
-    fig.update_layout(
+        layout[f"xaxis{sx}"]["dtick"] = 2
+    layout.update(
         height=max(280, 230 * rows),
-        margin=dict(t=60, l=40, r=10, b=30),
-        legend=dict(orientation="h", y=1.06, x=0, yanchor="bottom"),
+        margin={"t": 60, "l": 40, "r": 10, "b": 30},
+        legend={"orientation": "h", "y": 1.0 + 60 / max(280, 230 * rows), "x": 0, "yanchor": "bottom"},
     )
-    fig.update_xaxes(dtick=2)
-    fig.update_annotations(font_size=12)
-    return fig
+    return _figure(traces, layout)
 
 
 def ranking(
@@ -211,10 +246,7 @@ def ranking(
         go.Scatter(
             x=_r(regions.value),
             y=labels,
-            mode="markers+text",
-            text=texts,
-            textposition="middle right",
-            textfont=dict(size=11),
+            mode="markers",
             marker=dict(
                 size=11,
                 color=colours,
@@ -223,11 +255,17 @@ def ranking(
                     width=[3 if c == highlight else 1 for c in regions.territory_code], color="#1f2d3d"
                 ),
             ),
-            hovertemplate="%{y}: %{x:.1f}<extra></extra>",
+            customdata=texts,
+            hovertemplate="%{y}: %{customdata}<extra></extra>",
             showlegend=False,
             **err,
         )
     )
+    # Value and status as a column of text at the right edge, clear of the confidence intervals.
+    for y, text in zip(labels, texts, strict=True):
+        fig.add_annotation(
+            x=1.0, xref="paper", xanchor="left", y=y, text=text, showarrow=False, font=dict(size=11)
+        )
     if len(nat) and not fmt.missing(nat.value.iloc[0]):
         v = float(nat.value.iloc[0])
         fig.add_vline(
@@ -247,50 +285,46 @@ def ranking(
 
 def multiples(
     series: pd.DataFrame, ind: Indicator, regions: list[tuple[str, str]], lang: str, cols: int = 6
-) -> go.Figure:
-    """One small panel per region with the national series in grey behind, shared axes."""
-    rows, cols = _grid(len(regions), cols)
-    fig = make_subplots(
-        rows=rows,
-        cols=cols,
-        subplot_titles=[n for _, n in regions],
-        shared_xaxes=True,
-        shared_yaxes=True,
-        vertical_spacing=0.05,
-        horizontal_spacing=0.02,
+) -> dict:
+    """One small panel per region with the national series in grey behind, same scales everywhere."""
+    rows, _ = _grid(len(regions), cols)
+    layout, axes = _panels(
+        len(regions), cols, [n for _, n in regions], 0.25 / rows if rows > 1 else 0.1, 0.02
     )
     nat = series[series.territory_code == "PE"]
+    nat_x, nat_y = _dates(nat.period), _r(nat.value)
+    values = series.value.dropna()
+    y_range = [0, round(float(values.max()) * 1.1, 1)] if len(values) else None
+    traces = []
+    parts = _by(series, "territory_code")
     for k, (code, _name) in enumerate(regions):
-        r, c = k // cols + 1, k % cols + 1
-        d = series[series.territory_code == code]
-        fig.add_trace(
-            go.Scatter(
-                x=nat.period,
-                y=_r(nat.value),
-                mode="lines",
-                line=dict(color="#c8ced6", width=1),
-                hoverinfo="skip",
-                showlegend=False,
-            ),
-            row=r,
-            col=c,
+        sx = axes[k]
+        d = parts.get(code, series.iloc[0:0])
+        common = {
+            "type": "scatter",
+            "mode": "lines",
+            "xaxis": f"x{sx}",
+            "yaxis": f"y{sx}",
+            "showlegend": False,
+        }
+        traces.append(
+            {**common, "x": nat_x, "y": nat_y, "line": {"color": "#c8ced6", "width": 1}, "hoverinfo": "skip"}
         )
-        fig.add_trace(
-            go.Scatter(
-                x=d.period,
-                y=_r(d.value),
-                mode="lines",
-                line=dict(color=REGION_COLOUR, width=1.6),
-                hovertemplate="%{x|%Y-%m}: %{y:.1f}<extra>" + code + "</extra>",
-                showlegend=False,
-            ),
-            row=r,
-            col=c,
+        traces.append(
+            {
+                **common,
+                "x": _dates(d.period),
+                "y": _r(d.value),
+                "line": {"color": REGION_COLOUR, "width": 1.6},
+                "hovertemplate": "%{x|%Y-%m}: %{y:.1f}<extra>" + code + "</extra>",
+            }
         )
-    fig.update_layout(height=110 * rows + 40, margin=dict(t=30, l=30, r=10, b=20))
-    fig.update_annotations(font_size=11)
-    fig.update_xaxes(showticklabels=False)
-    return fig
+        layout[f"xaxis{sx}"]["showticklabels"] = False
+        layout[f"yaxis{sx}"].update(range=y_range, showticklabels=k % cols == 0)
+    layout.update(height=110 * rows + 40, margin={"t": 30, "l": 30, "r": 10, "b": 20})
+    for a in layout["annotations"]:
+        a["font"] = {"size": 11}
+    return _figure(traces, layout)
 
 
 def budget_results(df: pd.DataFrame, names: dict[str, str], result: Indicator | None, lang: str) -> go.Figure:

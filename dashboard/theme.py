@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -10,6 +12,12 @@ INK = "#1f2d3d"
 GRID = "#e6e9ee"
 ACCENT = "#1f5f8b"
 SERIES = ["#1f5f8b", "#b5651d", "#5b8c5a", "#7d5ba6", "#c44e52", "#4c9f9f", "#8c8c8c"]
+
+
+@cache
+def template_json() -> dict:
+    """The template as plain JSON, for figures built as dicts (they don't get the default template)."""
+    return pio.templates["semaforo"].to_plotly_json()
 
 
 def register() -> None:

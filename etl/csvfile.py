@@ -46,6 +46,15 @@ class Staged:
     sheet: str | None = None
 
 
+def read_rejects(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str | None, str, str | None]]:
+    """The lines the last ``store_rejects`` scan could not read: (line, column, error type, text), one per line
+    (a short line is rejected once per missing column; the first says it)."""
+    return con.execute(
+        "select line, column_name, error_type::varchar, csv_line from reject_errors "
+        "qualify row_number() over (partition by line order by column_idx) = 1 order by line"
+    ).fetchall()
+
+
 def sniff_encoding(head: bytes) -> str:
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8"
@@ -122,9 +131,7 @@ def _read(con, path, layout, mapping, headers, encoding, delimiter, table, warni
             f"null_padding = false, auto_detect = false, columns = {columns})",
             [str(path), delimiter, attempt],
         )
-        rejects = con.execute(
-            "select line, column_name, error_type::varchar, csv_line from reject_errors order by line"
-        ).fetchall()
+        rejects = read_rejects(con)
         if attempt == "latin-1" or not any(r[2] == "INVALID ENCODING" for r in rejects):
             encoding = attempt
             break

@@ -156,6 +156,7 @@ def _load(con, loader, path, sha, cat, report, strict, force, options, echo) -> 
         loader.prepare(ctx, staged)
         echo(f"Validando {staged.rows:,} filas …")
         run_checks(con, staged, loader.checks(ctx, staged))
+        loader.locate(ctx, staged)
         add_problems(con, staged.problems)
         report.problems = collected(con, label, staged.sheet)
         report.warnings = ctx.warnings

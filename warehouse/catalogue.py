@@ -332,11 +332,7 @@ def parse_catalogue(files: Iterable[CatalogueFile]) -> Catalogue:
 
     bp = s.get("budget_pace") or {}
     pace = tuple(float(x) for x in bp.get("expected_cumulative_pct") or [])
-    if (
-        len(pace) != 12
-        or any(b < a for a, b in itertools.pairwise(pace))
-        or (pace and pace[-1] > 100)
-    ):
+    if len(pace) != 12 or any(b < a for a, b in itertools.pairwise(pace)) or (pace and pace[-1] > 100):
         p.add(f"{w}, budget_pace", "expected_cumulative_pct necesita 12 valores crecientes entre 0 y 100")
     budget_pace = BudgetPace(pace, float(bp.get("at_risk_gap", 5)), float(bp.get("critical_gap", 15)))
     if budget_pace.critical_gap <= budget_pace.at_risk_gap:

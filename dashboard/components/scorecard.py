@@ -62,7 +62,7 @@ def rows(
 
 def column_defs(indicator_codes: list[str], cat: Catalogue, lang: str, first_header: str) -> list:
     groups = []
-    for level in LEVELS:
+    for level in reversed(LEVELS):  # results first: what a manager scans for, then what explains it
         children = [
             {
                 "headerName": cat.indicators[c].short.get(lang),

@@ -46,6 +46,25 @@ def legend(lang: str = "es", cv: float = 15.0) -> html.Div:
     return html.Div(items, className="legend", role="list")
 
 
+def rules_table(indicators: list, cat, lang: str = "es") -> html.Details:
+    """The rule of every indicator shown, in words, from the catalogue (collapsed by default)."""
+    from warehouse.rules import describe_rule
+
+    from ..i18n import t
+
+    rows = [
+        html.Tr([html.Td(i.short.get(lang), className="rule-name"), html.Td(describe_rule(i, cat, lang))])
+        for i in indicators
+    ]
+    return html.Details(
+        [
+            html.Summary(t("rules_title", lang)),
+            html.Table(html.Tbody(rows), className="table table-sm rules"),
+        ],
+        className="rules-details",
+    )
+
+
 def lights_css() -> str:
     """CSS of the status colours, generated from warehouse.rules (the one place they are defined)."""
     rules = []

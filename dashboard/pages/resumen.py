@@ -22,7 +22,7 @@ from ..components.region_map import (
 )
 from ..components.scorecard import column_defs, grid_options, rows
 from ..components.scorecard import scorecard as scorecard_grid
-from ..components.traffic_light import legend
+from ..components.traffic_light import legend, rules_table
 from ..data import Warehouse
 from ..i18n import t
 from ..state import Filters, href, parse, serialise
@@ -139,6 +139,15 @@ def scorecard_parts(wh: Warehouse, f: Filters, snap: pd.DataFrame) -> tuple[list
     return column_defs(codes, cat, f.lang, t("region", f.lang)), data[1:], data[:1]
 
 
+def legend_section(wh: Warehouse, f: Filters) -> list:
+    cat = wh.snapshot.catalogue
+    return [
+        html.H2(t("legend_title", f.lang), className="section-title"),
+        legend(f.lang, cat.referential_cv),
+        rules_table(cat.indicators_for(program=f.program), cat, f.lang),
+    ]
+
+
 def export_links(f: Filters) -> html.Div:
     return html.Div(
         [
@@ -225,13 +234,7 @@ def layout(wh: Warehouse, f: Filters, arg: str | None = None):
                 ],
                 className="g-3",
             ),
-            html.Section(
-                [
-                    html.H2(t("legend_title", f.lang), className="section-title"),
-                    legend(f.lang, cat.referential_cv),
-                ],
-                className="panel",
-            ),
+            html.Section(legend_section(wh, f), className="panel", id="resumen-legend"),
         ]
     )
 
@@ -246,6 +249,7 @@ def layout(wh: Warehouse, f: Filters, arg: str | None = None):
     Output("scorecard", "rowData"),
     Output("scorecard", "dashGridOptions"),
     Output("resumen-exports", "children"),
+    Output("resumen-legend", "children"),
     Input("url", "search"),
     State("url", "pathname"),
     prevent_initial_call=True,
@@ -253,7 +257,7 @@ def layout(wh: Warehouse, f: Filters, arg: str | None = None):
 def update(search: str, pathname: str):
     """New filters: the map only changes colours and labels (a Patch), the rest is rebuilt."""
     if pathname not in ("/", ""):
-        return (no_update,) * 9
+        return (no_update,) * 10
     wh = context.warehouse()
     f = parse(search)
     snap = table(wh, f)
@@ -271,6 +275,7 @@ def update(search: str, pathname: str):
         data,
         grid_options(pinned),
         [html.H2(t("scorecard_title", f.lang), className="section-title"), export_links(f)],
+        legend_section(wh, f),
     )
 
 

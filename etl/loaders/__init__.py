@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .admin import AdminLoader
 from .base import Loader
+from .budget import BudgetLoader
 from .facilities import FacilitiesLoader
 from .population import PopulationLoader
 from .stock import StockLoader
@@ -18,6 +19,7 @@ LOADERS: dict[str, type[Loader]] = {
         FacilitiesLoader,
         PopulationLoader,
         TargetsLoader,
+        BudgetLoader,
         AdminLoader,
         StockLoader,
         SurveyLoader,

@@ -54,6 +54,10 @@ class Loader:
     def checks(self, ctx: LoadContext, staged: Staged) -> list[Check]:
         raise NotImplementedError
 
+    def locate(self, ctx: LoadContext, staged: Staged) -> None:
+        """After the checks: give the rows named in ``problems`` their line in the file, when the stage keyed
+        them provisionally (a reader that numbers rows as it stages needs nothing here)."""
+
     def write(self, ctx: LoadContext, staged: Staged, batch_id: int) -> str:
         raise NotImplementedError
 

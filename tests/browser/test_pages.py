@@ -30,6 +30,17 @@ def open_page(duo, path: str, ready: str):
     return duo.find_element("body").text
 
 
+def choose(duo, dropdown: str, label: str) -> None:
+    """Open a dropdown and click the option a person reads, waiting for each step (Dash's own helper does
+    not wait for the menu to render, which fails on a loaded machine)."""
+    duo.wait_for_element(dropdown, timeout=30).click()
+    duo.wait_for_element(".dash-dropdown-options", timeout=30)
+    option = duo.driver.find_element(
+        By.XPATH, f"//*[contains(@class, 'dash-dropdown-option')][normalize-space()='{label}']"
+    )
+    option.click()
+
+
 def test_resumen_nacional(duo):
     text = open_page(duo, "/?periodo=2026-09", "#scorecard .ag-row")
     for region in ("Huancavelica", "Lima Metropolitana", "Callao", "Loreto", "Tumbes"):
@@ -46,8 +57,8 @@ def test_resumen_nacional(duo):
 
 def test_period_change_lives_in_the_url_and_back_restores_it(duo):
     open_page(duo, "/?periodo=2026-09", "#scorecard .ag-row")
-    duo.select_dcc_dropdown("#f-period", "agosto 2026")
-    duo.wait_for_contains_text("#resumen-heading", "agosto 2026", timeout=40)
+    choose(duo, "#f-period", "agosto 2026")
+    duo.wait_for_contains_text("#resumen-heading", "agosto 2026", timeout=60)
     assert "periodo=2026-08" in duo.driver.current_url
     duo.driver.back()
     duo.wait_for_contains_text("#resumen-heading", "setiembre 2026", timeout=40)

@@ -24,7 +24,7 @@ def texts(component) -> str:
 
 
 def test_resumen_update_shows_the_warehouse_values_and_statuses(app, sql):
-    heading, kpis, figure, code, _options, _cols, rows, grid, _exports = resumen.update(
+    heading, kpis, figure, code, _options, _cols, rows, grid, _exports, legend = resumen.update(
         f"?periodo={PERIOD}", "/"
     )
     assert "setiembre 2026" in texts(heading)
@@ -47,10 +47,11 @@ def test_resumen_update_shows_the_warehouse_values_and_statuses(app, sql):
     shown = {r["territory_code"]: r["PAN_DCI"]["s"] for r in rows}
     assert shown == expected
     assert isinstance(figure, Patch)  # new filters only recolour the map
+    assert "de Onis et al., 2019" in texts(legend)  # the stunting rule, in words, from the catalogue
 
 
 def test_iron_supplementation_red_regions_match_the_warehouse(app, sql):
-    *_, rows, _grid, _exports = resumen.update(f"?periodo={PERIOD}", "/")
+    *_, rows, _grid, _exports, _legend = resumen.update(f"?periodo={PERIOD}", "/")
     red = {r["territory_code"] for r in rows if r.get("PAN_P_HIERRO", {}).get("s") == "critico"}
     assert red == {
         c
@@ -64,11 +65,12 @@ def test_iron_supplementation_red_regions_match_the_warehouse(app, sql):
 
 
 def test_level_filter_and_english(app):
-    _h, _k, _f, _c, _o, cols, rows, _g, _e = resumen.update(
+    _h, _k, _f, _c, _o, cols, rows, _g, _e, legend = resumen.update(
         f"?periodo={PERIOD}&nivel=critical_input&lang=en", "/"
     )
     headers = [c["headerName"] for c in cols]
     assert headers == ["Region", "Critical inputs"]
+    assert "Per facility, by months of supply" in texts(legend)  # each rule, in words, from the catalogue
     assert all(c["colId"].startswith("PAN_I_") for c in cols[1]["children"])
     assert rows[0]["PAN_I_HIERRO_GOTAS"]["l"] in {
         "On track",
