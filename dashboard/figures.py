@@ -327,40 +327,79 @@ def multiples(
     return _figure(traces, layout)
 
 
-def budget_results(df: pd.DataFrame, names: dict[str, str], result: Indicator | None, lang: str) -> go.Figure:
-    """PIM per child (x) against the final result (y) by region: where money and results do not go together."""
-    d = df[(df.territory_level == "region") & df.pim_per_child.notna() & df.result_value.notna()]
-    fig = go.Figure()
+def budget_results(
+    df: pd.DataFrame, names: dict[str, str], abbrevs: dict[str, str], result: Indicator | None, lang: str
+) -> dict:
+    """Devengado per child under 5 (x) against the final result (y), one point per region with the survey's
+    95% interval; dashed lines at the national values split the chart into four readings (spends more or less
+    than the country, has more or less stunting)."""
+    d = df[(df.territory_level == "region") & df.spent_per_child.notna() & df.result_value.notna()]
+    nat = df[df.territory_level == "pais"]
+    traces: list[dict] = []
     if len(d):
-        fig.add_trace(
-            go.Scatter(
-                x=_r(d.pim_per_child, 0),
-                y=_r(d.result_value),
-                mode="markers+text",
-                text=[names.get(c, c) for c in d.territory_code],
-                textposition="top center",
-                textfont=dict(size=10),
-                marker=dict(
-                    size=10,
-                    color=[status(s).colour for s in d.result_status],
-                    line=dict(color="#1f2d3d", width=1),
-                ),
-                error_y=dict(
-                    type="data",
-                    array=_r(d.result_ci_high - d.result_value),
-                    arrayminus=_r(d.result_value - d.result_ci_low),
-                    thickness=1,
-                    width=2,
-                    color="#888",
-                ),
-                hovertemplate="%{text}: S/ %{x:,.0f} · %{y:.1f}<extra></extra>",
-                showlegend=False,
-            )
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "markers+text",
+                "x": _r(d.spent_per_child, 0),
+                "y": _r(d.result_value, 1),
+                "text": [abbrevs.get(c, c) for c in d.territory_code],
+                "customdata": [
+                    [names.get(c, c), fmt.value(v, "pct"), fmt.soles(p)]
+                    for c, v, p in zip(d.territory_code, d.result_value, d.pim, strict=True)
+                ],
+                "textposition": "top center",
+                "textfont": {"size": 9, "color": "#3d4a57"},
+                "marker": {
+                    "size": 10,
+                    "color": [status(s).colour for s in d.result_status],
+                    "line": {"color": "#1f2d3d", "width": 1},
+                    "symbol": ["circle-open" if r else "circle" for r in d.result_referential.fillna(False)],
+                },
+                "error_y": {
+                    "type": "data",
+                    "array": _r(d.result_ci_high - d.result_value),
+                    "arrayminus": _r(d.result_value - d.result_ci_low),
+                    "thickness": 1,
+                    "width": 0,
+                    "color": "#9aa5b1",
+                },
+                "hovertemplate": "<b>%{customdata[0]}</b><br>S/ %{x:,.0f} "
+                + t("per_child", lang)
+                + "<br>%{customdata[1]} · PIM %{customdata[2]}<extra></extra>",
+                "showlegend": False,
+            }
         )
-    fig.update_layout(
-        height=420,
-        xaxis=dict(title=t("pim_per_child", lang)),
-        yaxis=dict(title=result.short.get(lang) if result else ""),
-        margin=dict(l=60, r=20, t=30, b=50),
-    )
-    return fig
+    shapes, annotations = [], []
+    if len(nat):
+        n = nat.iloc[0]
+        for axis, v in (("x", n.spent_per_child), ("y", n.result_value)):
+            if fmt.missing(v):
+                continue
+            line = {"type": "line", "line": {"color": NATIONAL_COLOUR, "width": 1, "dash": "dash"}}
+            if axis == "x":
+                shapes.append({**line, "xref": "x", "yref": "paper", "x0": v, "x1": v, "y0": 0, "y1": 1})
+            else:
+                shapes.append({**line, "xref": "paper", "yref": "y", "x0": 0, "x1": 1, "y0": v, "y1": v})
+        annotations.append(
+            {
+                "text": t("national_lines", lang),
+                "xref": "paper",
+                "yref": "paper",
+                "x": 1,
+                "y": 1.02,
+                "xanchor": "right",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 10, "color": NATIONAL_COLOUR},
+            }
+        )
+    layout = {
+        "height": 380,
+        "xaxis": {"title": {"text": t("spent_per_child", lang)}, "tickformat": ",.0f", "zeroline": False},
+        "yaxis": {"title": {"text": (result.short.get(lang) + " (%)") if result else ""}, "zeroline": False},
+        "margin": {"l": 55, "r": 15, "t": 25, "b": 45},
+        "shapes": shapes,
+        "annotations": annotations,
+    }
+    return _figure(traces, layout)

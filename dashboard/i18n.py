@@ -107,7 +107,28 @@ WORDS: dict[str, tuple[str, str]] = {
     "normal_stock": ("con normostock", "in normal stock"),
     "executed": ("ejecutado", "executed"),
     "expected_pace": ("avance esperado", "expected pace"),
-    "budget_vs_results": ("Presupuesto por niño y resultado final", "Budget per child and final result"),
+    "budget_vs_results": ("Presupuesto y resultados", "Budget and results"),
+    "budget_vs_results_sub": (
+        "{year}: gasto devengado del programa por niña o niño menor de 5 años (Padrón Nominal) frente a {result} "
+        "(ENDES), por región.",
+        "{year}: program spending (accrued) per child under 5 (nominal register) against {result} (ENDES), "
+        "by region.",
+    ),
+    "budget_vs_results_hint": (
+        "Cada punto es una región, con su color del semáforo; la barra vertical es el intervalo de confianza al "
+        "95 %. Las regiones de arriba a la derecha gastan más por niño que el país y aun así tienen más "
+        "desnutrición: siga su cadena causal.",
+        "Each dot is a region, in its traffic-light colour; the vertical bar is the 95% confidence interval. "
+        "Regions top right spend more per child than the country and still have more stunting: follow their "
+        "causal chain.",
+    ),
+    "budget_vs_results_none": (
+        "Aún no hay un año con presupuesto, población y resultado final a la vez.",
+        "No year has budget, population and final result together yet.",
+    ),
+    "spent_per_child": ("Devengado por niño menor de 5 años (S/)", "Spent per child under 5 (S/)"),
+    "per_child": ("por niño", "per child"),
+    "national_lines": ("- - - valores nacionales", "- - - national values"),
     "pim_per_child": ("PIM por niño menor de 5 años (S/)", "Modified budget per child under 5 (S/)"),
     "ci95": ("IC 95 %", "95% CI"),
     "referential_note": (

@@ -7,6 +7,8 @@ from functools import cache
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from . import format as fmt
+
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 INK = "#1f2d3d"
 GRID = "#e6e9ee"
@@ -39,3 +41,26 @@ def register() -> None:
     )
     pio.templates["semaforo"] = template
     pio.templates.default = "semaforo"
+
+
+def graph_config(lang: str) -> dict:
+    """``dcc.Graph`` config: no mode bar, and Plotly's date axes and numbers in the page's language. The
+    Spanish locale is given inline (Plotly ships none offline): months as Peru writes them, 'set.' included."""
+    config: dict = {"displayModeBar": False, "responsive": True}
+    if lang == "es":
+        config["locale"] = "es-PE"
+        config["locales"] = {
+            "es-PE": {
+                "dictionary": {},
+                "format": {
+                    "days": ["domingo", "lunes", "martes", "miércoles", "jueves", "viernes", "sábado"],
+                    "shortDays": ["dom", "lun", "mar", "mié", "jue", "vie", "sáb"],
+                    "months": fmt.MONTHS["es"],
+                    "shortMonths": fmt.MONTHS_SHORT["es"],
+                    "date": "%d/%m/%Y",
+                    "decimal": ".",
+                    "thousands": ",",
+                },
+            }
+        }
+    return config

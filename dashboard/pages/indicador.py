@@ -14,7 +14,7 @@ from warehouse import query
 from warehouse.catalogue import Indicator
 from warehouse.rules import describe_rule, status
 
-from .. import context, figures
+from .. import context, figures, theme
 from .. import format as fmt
 from ..components.scorecard import GRID_THEME
 from ..components.traffic_light import light
@@ -179,7 +179,7 @@ def content(wh: Warehouse, f: Filters, ind: Indicator) -> list:
                             dcc.Graph(
                                 id="indicator-ranking",
                                 figure=figures.ranking(df, ind, names, lang),
-                                config={"displayModeBar": False, "responsive": True},
+                                config=theme.graph_config(f.lang),
                             ),
                         ],
                         className="panel",
@@ -215,7 +215,7 @@ def content(wh: Warehouse, f: Filters, ind: Indicator) -> list:
                 dcc.Graph(
                     id="indicator-multiples",
                     figure=figures.multiples(hist, ind, region_list, lang),
-                    config={"displayModeBar": False, "responsive": True},
+                    config=theme.graph_config(f.lang),
                 ),
             ],
             className="panel",

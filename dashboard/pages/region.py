@@ -13,7 +13,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 from warehouse import query
 from warehouse.catalogue import Indicator
 
-from .. import context, figures
+from .. import context, figures, theme
 from .. import format as fmt
 from ..components.chain import causal_chain
 from ..components.scorecard import GRID_THEME
@@ -76,7 +76,13 @@ def main_content(wh: Warehouse, f: Filters, region: str) -> list:
     period, snap, recent, surveys, stock = chain_data(wh, f, region)
     program = cat.programs.get(f.program)
     inds = cat.indicators_for(program=f.program)
-    monthly = [i for i in inds if i.periodicity == "monthly" and i.feed in ("admin", "budget")]
+    # Budget per product is in each chain box; the trends keep the program's total, not six look-alike saws.
+    monthly = [
+        i
+        for i in inds
+        if i.periodicity == "monthly"
+        and (i.feed == "admin" or (i.feed == "budget" and i.budget_products == ()))
+    ]
     stock_inds = [i for i in inds if i.feed == "stock"]
     annual = [i for i in inds if i.periodicity == "annual"]
     finals = snap[snap.indicator_code.isin([i.code for i in inds if i.level == "final_result"])]
@@ -121,7 +127,7 @@ def main_content(wh: Warehouse, f: Filters, region: str) -> list:
                 dcc.Graph(
                     id="region-trends",
                     figure=figures.trends(recent, monthly + stock_inds, region, name, lang),
-                    config={"displayModeBar": False, "responsive": True},
+                    config=theme.graph_config(f.lang),
                 ),
             ],
             className="panel",
@@ -133,7 +139,7 @@ def main_content(wh: Warehouse, f: Filters, region: str) -> list:
                 dcc.Graph(
                     id="region-survey",
                     figure=figures.survey(surveys, annual, region, name, lang, cat.referential_cv),
-                    config={"displayModeBar": False, "responsive": True},
+                    config=theme.graph_config(f.lang),
                 ),
             ],
             className="panel",

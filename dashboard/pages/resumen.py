@@ -9,7 +9,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from warehouse import query
 
-from .. import context
+from .. import context, figures, theme
 from .. import format as fmt
 from ..components.kpi import kpi_card
 from ..components.region_map import (
@@ -139,6 +139,49 @@ def scorecard_parts(wh: Warehouse, f: Filters, snap: pd.DataFrame) -> tuple[list
     return column_defs(codes, cat, f.lang, t("region", f.lang)), data[1:], data[:1]
 
 
+def budget_year(wh: Warehouse, f: Filters) -> tuple[int, pd.DataFrame] | None:
+    """The latest year up to the period's with budget, population and the final result for some region (the
+    survey's year usually closes before the budget's)."""
+    period = wh.resolve_period(f.program, f.period)
+    for year in range(period.year, period.year - 4, -1):
+        df = query.budget_results(wh.cursor, f.program, year, allowed=wh.allowed)
+        regional = df[df.territory_level == "region"]
+        if regional.spent_per_child.notna().any() and regional.result_value.notna().any():
+            return year, df
+    return None
+
+
+def budget_section(wh: Warehouse, f: Filters) -> list:
+    title = html.H2(t("budget_vs_results", f.lang), className="section-title")
+    found = budget_year(wh, f)
+    if found is None:
+        return [title, html.P(t("budget_vs_results_none", f.lang), className="hint")]
+    year, df = found
+    cat = wh.snapshot.catalogue
+    codes = df.result_indicator.dropna()
+    result = cat.indicators.get(codes.iloc[0]) if len(codes) else None
+    regions = wh.snapshot.regions
+    abbrevs = dict(zip(regions.region_code, regions.abbrev, strict=True))
+    return [
+        title,
+        html.P(
+            t(
+                "budget_vs_results_sub",
+                f.lang,
+                year=year,
+                result=result.short.get(f.lang) if result else "",
+            ),
+            className="hint",
+        ),
+        dcc.Graph(
+            id="budget-results",
+            figure=figures.budget_results(df, wh.snapshot.names, abbrevs, result, f.lang),
+            config=theme.graph_config(f.lang),
+        ),
+        html.P(t("budget_vs_results_hint", f.lang), className="hint"),
+    ]
+
+
 def legend_section(wh: Warehouse, f: Filters) -> list:
     cat = wh.snapshot.catalogue
     return [
@@ -181,25 +224,28 @@ def layout(wh: Warehouse, f: Filters, arg: str | None = None):
             dbc.Row(
                 [
                     dbc.Col(
-                        html.Section(
-                            [
-                                html.H2(t("map_title", f.lang), className="section-title"),
-                                dcc.Dropdown(
-                                    id="map-indicator",
-                                    options=map_options(wh, f),
-                                    value=map_indicator(wh, f),
-                                    clearable=False,
-                                    className="mb-1",
-                                ),
-                                dcc.Graph(
-                                    id="region-map",
-                                    figure=map_figure(wh, f, snap),
-                                    config={"displayModeBar": False, "responsive": True},
-                                ),
-                                html.P(t("map_hint", f.lang), className="hint"),
-                            ],
-                            className="panel",
-                        ),
+                        [
+                            html.Section(
+                                [
+                                    html.H2(t("map_title", f.lang), className="section-title"),
+                                    dcc.Dropdown(
+                                        id="map-indicator",
+                                        options=map_options(wh, f),
+                                        value=map_indicator(wh, f),
+                                        clearable=False,
+                                        className="mb-1",
+                                    ),
+                                    dcc.Graph(
+                                        id="region-map",
+                                        figure=map_figure(wh, f, snap),
+                                        config=theme.graph_config(f.lang),
+                                    ),
+                                    html.P(t("map_hint", f.lang), className="hint"),
+                                ],
+                                className="panel",
+                            ),
+                            html.Section(budget_section(wh, f), className="panel", id="resumen-budget"),
+                        ],
                         lg=5,
                     ),
                     dbc.Col(
@@ -250,6 +296,7 @@ def layout(wh: Warehouse, f: Filters, arg: str | None = None):
     Output("scorecard", "dashGridOptions"),
     Output("resumen-exports", "children"),
     Output("resumen-legend", "children"),
+    Output("resumen-budget", "children"),
     Input("url", "search"),
     State("url", "pathname"),
     prevent_initial_call=True,
@@ -257,7 +304,7 @@ def layout(wh: Warehouse, f: Filters, arg: str | None = None):
 def update(search: str, pathname: str):
     """New filters: the map only changes colours and labels (a Patch), the rest is rebuilt."""
     if pathname not in ("/", ""):
-        return (no_update,) * 10
+        return (no_update,) * 11
     wh = context.warehouse()
     f = parse(search)
     snap = table(wh, f)
@@ -276,6 +323,7 @@ def update(search: str, pathname: str):
         grid_options(pinned),
         [html.H2(t("scorecard_title", f.lang), className="section-title"), export_links(f)],
         legend_section(wh, f),
+        budget_section(wh, f),
     )
 
 

@@ -24,7 +24,7 @@ def texts(component) -> str:
 
 
 def test_resumen_update_shows_the_warehouse_values_and_statuses(app, sql):
-    heading, kpis, figure, code, _options, _cols, rows, grid, _exports, legend = resumen.update(
+    heading, kpis, figure, code, _options, _cols, rows, grid, _exports, legend, _budget = resumen.update(
         f"?periodo={PERIOD}", "/"
     )
     assert "setiembre 2026" in texts(heading)
@@ -51,7 +51,7 @@ def test_resumen_update_shows_the_warehouse_values_and_statuses(app, sql):
 
 
 def test_iron_supplementation_red_regions_match_the_warehouse(app, sql):
-    *_, rows, _grid, _exports, _legend = resumen.update(f"?periodo={PERIOD}", "/")
+    *_, rows, _grid, _exports, _legend, _budget = resumen.update(f"?periodo={PERIOD}", "/")
     red = {r["territory_code"] for r in rows if r.get("PAN_P_HIERRO", {}).get("s") == "critico"}
     assert red == {
         c
@@ -64,8 +64,31 @@ def test_iron_supplementation_red_regions_match_the_warehouse(app, sql):
     assert red, "the demo should have regions red on iron supplementation this month"
 
 
+def test_budget_against_results_plots_spending_per_child_and_stunting(app, sql):
+    *_, budget = resumen.update(f"?periodo={PERIOD}", "/")
+    # The survey's last year (2025) closes before the budget's: the section compares that year.
+    assert "2025" in texts(budget[1])
+    figure = next(c for c in budget if getattr(c, "id", None) == "budget-results").figure
+    (trace,) = figure["data"]
+    points = dict(zip(trace["text"], zip(trace["x"], trace["y"], strict=True), strict=True))
+    expected = sql(
+        "select r.abbrev, b.numerator / p.children, s.value from mart_indicator_agg as b "
+        "join core_region as r on r.region_code = b.territory_code "
+        "join mart_population as p on p.territory_code = b.territory_code and p.year = 2025 "
+        "and p.age_group = '<5' "
+        "join mart_indicator_agg as s on s.territory_code = b.territory_code and s.indicator_code = 'PAN_DCI' "
+        "and s.period = date '2025-01-01' "
+        "where b.indicator_code = 'PAN_B_TOTAL' and b.period = date '2025-12-01'"
+    )
+    assert len(expected) == 26 and len(points) == 26
+    for abbrev, spent, dci in expected:
+        assert points[abbrev] == (round(spent), round(dci, 1))
+    # National values are the dashed reference lines.
+    assert len(figure["layout"]["shapes"]) == 2
+
+
 def test_level_filter_and_english(app):
-    _h, _k, _f, _c, _o, cols, rows, _g, _e, legend = resumen.update(
+    _h, _k, _f, _c, _o, cols, rows, _g, _e, legend, _b = resumen.update(
         f"?periodo={PERIOD}&nivel=critical_input&lang=en", "/"
     )
     headers = [c["headerName"] for c in cols]

@@ -1,5 +1,5 @@
 -- Budget against results per region for a year: PIM and devengado of the program at its last month of data,
--- the PIM per child of the target population, and the program's final-result indicator in that year.
+-- the PIM and devengado per child of the target population, and the program's final-result indicator in that year.
 -- Parameters: $program, $year, $age_group, $allowed.
 with
 
@@ -47,6 +47,7 @@ final as (
         b.period as budget_period,
         p.children,
         b.pim / nullif(p.children, 0) as pim_per_child,
+        b.devengado / nullif(p.children, 0) as spent_per_child,
         r.indicator_code as result_indicator,
         r.value as result_value,
         r.ci_low as result_ci_low,
