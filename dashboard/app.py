@@ -147,6 +147,12 @@ def create_app(
     """A Dash app serving warehouse ``db`` read-only; ``allowed`` restricts the regions its users may see."""
     wh = Warehouse(db, allowed)
     wh.snapshot  # noqa: B018 — open the file and fail now, not on the first request, if it is unusable
+    known = set(wh.snapshot.regions.region_code)
+    if allowed is not None and (not allowed or allowed - known):
+        raise ValueError(
+            f"regiones desconocidas: {', '.join(sorted(allowed - known)) or '(ninguna)'}; "
+            f"códigos válidos: {', '.join(sorted(known))}"
+        )
     if geojson:
         wh.shapes = load_shapes(Path(geojson), wh.snapshot.regions)
     context.set_warehouse(wh)

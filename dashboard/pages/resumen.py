@@ -104,7 +104,7 @@ def kpis(wh: Warehouse, f: Filters, snap: pd.DataFrame) -> list:
                 f.lang,
                 href(f"/indicador/{i.code}", f),
             ),
-            xs=12,
+            xs=6,
             sm=6,
             md=4,
             xl=True,

@@ -1,0 +1,101 @@
+"""What the app's server answers besides pages: exports (CSV, Excel, JSON agree with each other and with the
+warehouse), unknown pages, and a server restricted to one region (a regional manager's)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from dashboard import context
+from dashboard.app import create_app, route
+from etl.cli import main
+from tests.dashboard.test_callbacks import PERIOD, texts
+
+
+@pytest.fixture
+def client(app):
+    return app.server.test_client()
+
+
+def test_csv_export_is_what_the_warehouse_holds(client, sql):
+    r = client.get(f"/export/resumen.csv?periodo={PERIOD}")
+    assert r.status_code == 200
+    assert r.headers["Content-Disposition"] == f'attachment; filename="semaforo_0001_{PERIOD}.csv"'
+    body = r.data
+    assert body.startswith(b"\xef\xbb\xbf")  # BOM: Excel in Spanish opens the accents right
+    table = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+    assert list(table[0])[:4] == ["territorio_codigo", "territorio", "indicador_codigo", "indicador"]
+    row = next(t for t in table if t["territorio_codigo"] == "09" and t["indicador_codigo"] == "PAN_DCI")
+    ((value, status, year),) = sql(
+        "select value, status, year(period) from mart_indicator_status where indicator_code = 'PAN_DCI' "
+        "and territory_code = '09' order by period desc limit 1"
+    )
+    assert float(row["valor"]) == round(value, 3)
+    assert row["periodo"] == str(year)
+    assert row["estado"] == {"critico": "Crítico", "en_riesgo": "En riesgo", "adecuado": "Adecuado"}[status]
+    assert row["territorio"] == "Huancavelica" and row["fuente"] == "ENDES"
+    territories = {t["territorio_codigo"] for t in table}
+    assert len(territories) == 27  # the country and the 26 regions
+
+
+def test_excel_and_json_exports_hold_the_same_rows_as_the_csv(client):
+    text = client.get(f"/export/resumen.csv?periodo={PERIOD}&lang=en").data.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get(f"/export/resumen.xlsx?periodo={PERIOD}&lang=en").data)
+    )
+    sheet = [["" if v is None else str(v) for v in r] for r in book.active.iter_rows(values_only=True)]
+    assert sheet[0] == rows[0] and "territory_code" in rows[0]
+    assert len(sheet) == len(rows)
+    # Same cells: numbers compared as numbers (Excel keeps 12.0 as a number, the CSV writes "12.0").
+    for a, b in zip(sheet[1:], rows[1:], strict=True):
+        for x, y in zip(a, b, strict=True):
+            assert (
+                x == y or (x and y and float(x) == float(y)) or {x, y} <= {"True", "true", "False", "false"}
+            )
+    records = json.loads(client.get(f"/api/resumen.json?periodo={PERIOD}").data)
+    assert len(records) == len(rows) - 1
+
+
+def test_indicator_export_and_unknown_indicator(client):
+    r = client.get(f"/export/indicador/PAN_DCI.csv?periodo={PERIOD}")
+    assert r.status_code == 200 and b"PAN_DCI" in r.data
+    assert client.get("/export/indicador/NO_EXISTE.csv").status_code == 404
+
+
+def test_unknown_page_says_so_and_links_home(app):
+    children, key = route("/no-existe", "?periodo=2026-09", None)
+    shown = texts(children)
+    assert "Página no encontrada" in shown and "Volver al resumen nacional" in shown
+    assert key == "404:"
+
+
+@pytest.fixture
+def huancavelica_only(app, demo_db):
+    """An app restricted to one region; the session's app gets its warehouse back afterwards."""
+    previous = context.warehouse()
+    restricted = create_app(demo_db, allowed=frozenset({"09"}))
+    yield restricted
+    context.set_warehouse(previous)
+
+
+def test_a_regional_server_shows_only_its_region(huancavelica_only):
+    records = json.loads(
+        huancavelica_only.server.test_client().get(f"/api/resumen.json?periodo={PERIOD}").data
+    )
+    assert {r["territorio_codigo"] for r in records} == {"PE", "09"}
+    other, _key = route("/region/05", f"?periodo={PERIOD}", None)
+    assert "Ayacucho" not in texts(other)
+    own, _key = route("/region/09", f"?periodo={PERIOD}", None)
+    assert "Cadena causal" in texts(own)
+
+
+def test_serve_refuses_unknown_regions_without_a_traceback(demo_db):
+    r = CliRunner().invoke(main, ["serve", "--db", str(demo_db), "--regiones", "09,XX"])
+    assert r.exit_code == 4
+    assert "regiones desconocidas: XX" in r.output and "Traceback" not in r.output
