@@ -8,3 +8,12 @@ dagfuncs.nullsLast = function (a, b, nodeA, nodeB, isDescending) {
   if (nb) return isDescending ? 1 : -1;
   return a - b;
 };
+
+// Numbers as the app writes them elsewhere (es-PE: 1,234.5), with a fixed number of decimals; '–' when empty.
+dagfuncs.fixed = function (value, decimals) {
+  if (value === null || value === undefined || isNaN(value)) return "–";
+  return Number(value).toLocaleString("en-US", {
+    minimumFractionDigits: decimals,
+    maximumFractionDigits: decimals,
+  });
+};

@@ -15,9 +15,10 @@ import dash
 import dash_bootstrap_components as dbc
 import flask
 import flask_bootstrap
-from dash import Input, Output, State, callback, ctx, dcc, html, no_update
+from dash import Input, Output, State, ctx, dcc, html, no_update
 
-from . import context, export, pages, theme
+from . import callbacks, context, export, pages, theme
+from .callbacks import callback
 from .components.filter_bar import NATIONAL, filter_bar, period_options
 from .components.region_map import load_shapes
 from .components.traffic_light import lights_css
@@ -168,6 +169,7 @@ def create_app(
     )
     _vendor_routes(app.server)
     export.register(app.server)
+    callbacks.register(app)
 
     def layout():
         path, search = page_url()

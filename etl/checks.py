@@ -56,9 +56,10 @@ def year(col: str) -> list[Check]:
 
 
 def number(col: str, dc: bool) -> Check:
+    # DuckDB's cast reads 'inf', 'NaN' and '1e400' (∞) as doubles: they are not amounts.
     return Check(
         col,
-        f"nullif(trim({col}), '') is not null and parse_num({col}, {dc}) is null",
+        f"nullif(trim({col}), '') is not null and not coalesce(isfinite(parse_num({col}, {dc})), false)",
         lit("no es un número" + (" (la columna usa coma decimal)" if dc else "")),
     )
 

@@ -11,10 +11,12 @@ import sys
 from pathlib import Path
 
 import click
+import duckdb
 
 from warehouse.catalogue import CatalogueError, load_catalogue
+from warehouse.db import WarehouseError
 
-from .load import EXIT_ERROR, LoadReport, load_file
+from .load import EXIT_ERROR, LoadReport, load_file, writer_lock
 from .loaders import LOADERS
 from .status import warehouse_status
 
@@ -133,7 +135,11 @@ def status(db, as_json) -> None:
     if not db.exists():
         _err(f"No existe el almacén {db}")
         sys.exit(EXIT_ERROR)
-    s = warehouse_status(db)
+    try:
+        s = warehouse_status(db)
+    except (WarehouseError, duckdb.Error) as e:
+        _err(f"No se puede leer el almacén {db}: {e}")
+        sys.exit(EXIT_ERROR)
     if as_json:
         click.echo(json.dumps(s, ensure_ascii=False, indent=2, default=str))
         return
@@ -162,11 +168,15 @@ def migrate(db) -> None:
     from warehouse.marts import refresh_all
     from warehouse.sync import sync_reference
 
-    with open_writer(db) as con:
-        con.execute("begin")
-        sync_reference(con, load_catalogue())
-        refresh_all(con)
-        con.execute("commit")
+    try:
+        with writer_lock(db, _err), open_writer(db) as con:
+            con.execute("begin")
+            sync_reference(con, load_catalogue())
+            refresh_all(con)
+            con.execute("commit")
+    except (WarehouseError, CatalogueError, duckdb.Error) as e:
+        _err(f"No se puede migrar el almacén {db}: {e}")
+        sys.exit(EXIT_ERROR)
     click.echo(f"{db}: al día")
 
 
@@ -195,15 +205,21 @@ def demo(db, sources, seed) -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Límites departamentales (GeoJSON) para un mapa coroplético en lugar del mapa de mosaicos.",
 )
+@click.option(
+    "--regiones",
+    "regions",
+    help="Regiones que este servidor muestra, p. ej. '09' o '15,LM' (gerencia regional); por defecto todas.",
+)
 @click.option("--debug", is_flag=True)
-def serve(db, port, host, geojson, debug) -> None:
+def serve(db, port, host, geojson, regions, debug) -> None:
     """Servir el tablero sobre un almacén."""
     from dashboard.app import create_app
     from warehouse.db import WarehouseError
 
+    allowed = frozenset(c.strip().upper() for c in regions.split(",") if c.strip()) if regions else None
     try:
-        app = create_app(db, geojson=geojson)
-    except WarehouseError as e:
+        app = create_app(db, geojson=geojson, allowed=allowed)
+    except (WarehouseError, ValueError) as e:
         _err(str(e))
         sys.exit(EXIT_ERROR)
     app.run(host=host, port=port, debug=debug)

@@ -11,18 +11,24 @@ Outcomes and exit codes (``semaforo load``):
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 import duckdb
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover — not POSIX: no writer lock
+    fcntl = None
 
 from warehouse.catalogue import Catalogue, CatalogueError, load_catalogue
 from warehouse.constraints import violations
@@ -79,6 +85,17 @@ class LoadReport:
             "message": self.message,
             "warnings": self.warnings,
             "problems": [str(p) for p in self.problems],
+            "problem_details": [
+                {
+                    "file": p.file,
+                    "sheet": p.sheet,
+                    "row": p.row,
+                    "column": p.column,
+                    "value": p.value,
+                    "reason": p.reason,
+                }
+                for p in self.problems
+            ],
         }
 
 
@@ -92,6 +109,50 @@ def file_sha256(path: Path) -> str:
 
 class _Refused(Exception):
     pass
+
+
+def lock_wait_seconds() -> float:
+    return float(os.environ.get("SEMAFORO_LOCK_WAIT", "600"))
+
+
+@contextlib.contextmanager
+def writer_lock(
+    db: str | os.PathLike, echo: Callable[[str], None] = lambda _msg: None, wait: float | None = None
+) -> Iterator[None]:
+    """One writer at a time. DuckDB's own file lock cannot tell a reading dashboard (which the writer works
+    around by writing the next version beside the file and swapping it in) from another writer, whose committed
+    load that swap would silently discard. So every writer also takes an exclusive lock on ``<db>.lock`` and
+    waits its turn (up to ``SEMAFORO_LOCK_WAIT`` seconds, then WarehouseError). The kernel releases the lock
+    when a process dies, even by SIGKILL; the lock file itself stays."""
+    if fcntl is None:
+        yield
+        return
+    wait = lock_wait_seconds() if wait is None else wait
+    path = Path(f"{os.fspath(db)}.lock")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        f = open(path, "a+b")  # noqa: SIM115 — closed by the with below
+    except OSError as e:
+        raise WarehouseError(f"no se puede crear el cerrojo de escritura {path}: {e.strerror}") from e
+    with f:
+        deadline, told = time.monotonic() + wait, False
+        while True:
+            try:
+                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise WarehouseError(
+                        f"otro proceso sigue escribiendo en el almacén {db} después de {wait:.0f} s de espera"
+                    ) from None
+                if not told:
+                    echo(f"Otro proceso está escribiendo en el almacén {db}; esperando su turno …")
+                    told = True
+                time.sleep(0.1)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
 
 
 def load_file(
@@ -113,7 +174,8 @@ def load_file(
         return report
     if not path.is_file():
         report.status = "refused"
-        report.problems = [Problem(path.name, f"no existe el archivo {path}")]
+        what = "es una carpeta, no un archivo" if path.is_dir() else "no existe el archivo"
+        report.problems = [Problem(path.name, f"{what}: {path}")]
         return report
     try:
         cat = catalogue or load_catalogue()
@@ -122,7 +184,7 @@ def load_file(
         return report
     sha = file_sha256(path)
     try:
-        with open_writer(db) as con:
+        with writer_lock(db, echo), open_writer(db) as con:
             _load(con, LOADERS[source](), path, sha, cat, report, strict, force, options or {}, echo)
     except WarehouseError as e:
         report.message = str(e)

@@ -6,6 +6,7 @@ import csv
 import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from etl.load import LoadReport, load_file
@@ -41,6 +42,32 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
 
 def load(db: Path, source: str, path: Path, **kw) -> LoadReport:
     return load_file(db, source, path, **kw)
+
+
+def rows(db: Path, sql: str, params: tuple | list = ()) -> list[tuple]:
+    """Read a warehouse file directly (read-only), as a person checking the loaders would."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, params).fetchall()
+    finally:
+        con.close()
+
+
+def tables(db: Path, skip: tuple[str, ...] = ()) -> dict[str, list[tuple]]:
+    """Every row of every table of the warehouse but ``skip``, sorted: to compare before and after a load."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        names = [
+            t
+            for (t,) in con.execute(
+                "select table_name from information_schema.tables where table_type = 'BASE TABLE' "
+                "order by table_name"
+            ).fetchall()
+            if t not in skip
+        ]
+        return {t: con.execute(f'select * from "{t}" order by all').fetchall() for t in names}
+    finally:
+        con.close()
 
 
 def small_ubigeo(path: Path) -> Path:

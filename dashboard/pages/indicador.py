@@ -8,7 +8,7 @@ import datetime as dt
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import Input, Output, State, dcc, html, no_update
 
 from warehouse import query
 from warehouse.catalogue import Indicator
@@ -16,6 +16,7 @@ from warehouse.rules import describe_rule, status
 
 from .. import context, figures, theme
 from .. import format as fmt
+from ..callbacks import callback
 from ..components.scorecard import GRID_THEME
 from ..components.traffic_light import light
 from ..data import Warehouse
@@ -89,6 +90,9 @@ def _table_rows(df: pd.DataFrame, ind: Indicator, names: dict[str, str], lang: s
     return out
 
 
+ONE_DECIMAL = {"function": "fixed(params.value, 1)"}  # assets/dashAgGridFunctions.js
+
+
 def grid(df: pd.DataFrame, ind: Indicator, names: dict[str, str], lang: str) -> dag.AgGrid:
     data = _table_rows(df, ind, names, lang)
     national = [r for r in data if r["code"] == "PE"]
@@ -106,15 +110,29 @@ def grid(df: pd.DataFrame, ind: Indicator, names: dict[str, str], lang: str) -> 
             "type": "numericColumn",
             "width": 100,
             "sort": "desc" if ind.direction == "down" else "asc",
+            "valueFormatter": ONE_DECIMAL,
         },
         {"headerName": t("ci95", lang), "field": "ci", "width": 130},
-        {"headerName": "CV %", "field": "cv", "type": "numericColumn", "width": 90},
-        {"headerName": t("target", lang), "field": "target", "type": "numericColumn", "width": 90},
+        {
+            "headerName": "CV %",
+            "field": "cv",
+            "type": "numericColumn",
+            "width": 90,
+            "valueFormatter": ONE_DECIMAL,
+        },
+        {
+            "headerName": t("target", lang),
+            "field": "target",
+            "type": "numericColumn",
+            "width": 90,
+            "valueFormatter": ONE_DECIMAL,
+        },
         {
             "headerName": t("previous", lang).capitalize(),
             "field": "prev",
             "type": "numericColumn",
             "width": 100,
+            "valueFormatter": ONE_DECIMAL,
         },
         {"headerName": t("period", lang), "field": "period", "width": 110},
     ]

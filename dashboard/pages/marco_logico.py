@@ -5,13 +5,14 @@ national status."""
 from __future__ import annotations
 
 import pandas as pd
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import Input, Output, State, dcc, html, no_update
 
 from warehouse import query
 from warehouse.catalogue import Catalogue, Element
 
 from .. import context
 from .. import format as fmt
+from ..callbacks import callback
 from ..components.traffic_light import light
 from ..data import Warehouse
 from ..i18n import t

@@ -8,13 +8,14 @@ import datetime as dt
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import Input, Output, State, dcc, html, no_update
 
 from warehouse import query
 from warehouse.catalogue import Indicator
 
 from .. import context, figures, theme
 from .. import format as fmt
+from ..callbacks import callback
 from ..components.chain import causal_chain
 from ..components.scorecard import GRID_THEME
 from ..data import Warehouse

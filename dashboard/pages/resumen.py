@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import Input, Output, State, dcc, html, no_update
 
 from warehouse import query
 
 from .. import context, figures, theme
 from .. import format as fmt
+from ..callbacks import callback
 from ..components.kpi import kpi_card
 from ..components.region_map import (
     cells,
@@ -72,7 +73,8 @@ def _map_title(wh: Warehouse, snap: pd.DataFrame, code: str, lang: str) -> str:
     if len(rows_):
         r = rows_.iloc[0]
         when = " · " + fmt.period(pd.Timestamp(r.period).date(), r.period_grain, lang)
-    return f"{ind.name.get(lang)}{when}"
+    # The short name: the map panel is narrow and Plotly does not wrap titles (the dropdown names it in full).
+    return f"{ind.short.get(lang)}{when}"
 
 
 def map_figure(wh: Warehouse, f: Filters, snap: pd.DataFrame, patch: bool = False):

@@ -111,6 +111,6 @@ def load_all(
             )  # a stale log of an old file must not replay on the new one
             os.replace(tmp, db)
     finally:
-        for p in (tmp, Path(f"{tmp}.wal")):
+        for p in (tmp, Path(f"{tmp}.wal"), Path(f"{tmp}.lock")):
             p.unlink(missing_ok=True)
     return failures

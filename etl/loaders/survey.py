@@ -132,7 +132,7 @@ class SurveyLoader(Loader):
             ),
             ck.Check(
                 "valor",
-                f"estimate is not null and {value} is null",
+                f"estimate is not null and not coalesce(isfinite({value}), false)",
                 ck.lit("no es un número (ni «-» para «sin estimación»)"),
             ),
             ck.Check("valor", f"{value} < 0 and not {PCT}", ck.lit("valor negativo")),

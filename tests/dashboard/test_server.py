@@ -99,3 +99,16 @@ def test_serve_refuses_unknown_regions_without_a_traceback(demo_db):
     r = CliRunner().invoke(main, ["serve", "--db", str(demo_db), "--regiones", "09,XX"])
     assert r.exit_code == 4
     assert "regiones desconocidas: XX" in r.output and "Traceback" not in r.output
+
+
+def test_every_app_in_a_process_gets_every_callback(app, demo_db):
+    """dash.callback gives its callbacks to the first app only; ours are registered on each app."""
+    previous = context.warehouse()
+    try:
+        second = create_app(demo_db)
+        for a in (app, second):
+            a.server.test_client().get("/")
+        first_ids, second_ids = set(app.callback_map), set(second.callback_map)
+        assert first_ids == second_ids and any("resumen-heading.children" in k for k in second_ids)
+    finally:
+        context.set_warehouse(previous)

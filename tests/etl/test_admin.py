@@ -2,17 +2,7 @@
 
 from __future__ import annotations
 
-import duckdb
-
-from tests.conftest import load, write
-
-
-def rows(db, sql):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
+from tests.conftest import load, rows, write
 
 
 def test_loads_facility_rows_and_aggregates_to_every_level(territory_db, tmp_path):

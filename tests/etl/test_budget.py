@@ -6,22 +6,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 
-import duckdb
 import pytest
 
 from etl.demo.mef import COLUMNS
-from tests.conftest import load, shared, write
+from tests.conftest import load, rows, shared, write
 
 THIS_YEAR = dt.date.today().year
 LAST_YEAR = THIS_YEAR - 1
-
-
-def rows(db, sql, params=()):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params).fetchall()
-    finally:
-        con.close()
 
 
 def line(year=LAST_YEAR, month=1, program="0001", product="3033255", dept="09", dep_ejec="09", prov_ejec="01",

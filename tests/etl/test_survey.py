@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pytest
 import xlsxwriter
 from click.testing import CliRunner
@@ -12,7 +11,7 @@ from click.testing import CliRunner
 from etl.cli import main
 from etl.cuadros import NotRecognised, cuadro_number, survey_indicator
 from etl.regions import normalize_label
-from tests.conftest import load, write
+from tests.conftest import load, rows, write
 
 DCI_TITLE = (
     "PERÚ: DESNUTRICIÓN CRÓNICA EN NIÑAS Y NIÑOS MENORES DE CINCO AÑOS (PATRÓN OMS), SEGÚN ÁMBITO "
@@ -49,14 +48,6 @@ DCI_BODY = [
     ["Departamento de Lima 2/", 9.6, 8.5, 8.4, 8.0, 8.8],
     ["Puno", 11.0, 10.9, "(12,3)", 11.6, 12.8],  # a text cell typed with a decimal comma
 ]
-
-
-def rows(db: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def add_cuadro(
