@@ -24,7 +24,8 @@ from .components.region_map import load_shapes
 from .components.traffic_light import lights_css
 from .data import Warehouse
 from .i18n import t
-from .state import Filters, href, parse, serialise
+from .pages.region import region_ok
+from .state import Filters, href, serialise
 
 ROOT = Path(__file__).resolve().parents[1]
 VENDOR = Path(flask_bootstrap.__file__).parent / "static" / "bootstrap5"
@@ -93,10 +94,16 @@ def navbar(f: Filters, pathname: str) -> dbc.Navbar:
     )
 
 
-def shell(wh: Warehouse, pathname: str, search: str) -> html.Div:
-    f = parse(search)
+def shown_region_of(wh: Warehouse, pathname: str | None) -> str:
+    """The region the filter bar shows for a path: the region page's own, if it is one the user may see."""
     page, arg = pages.match(pathname)
-    region = arg if page.key == "region" else None
+    return arg if page.key == "region" and region_ok(wh, arg) else NATIONAL
+
+
+def shell(wh: Warehouse, pathname: str, search: str) -> html.Div:
+    f = context.filters(search)
+    page, arg = pages.match(pathname)
+    region = shown_region_of(wh, pathname)
     return html.Div(
         [
             dcc.Location(id="url", refresh="callback-nav"),
@@ -195,7 +202,7 @@ def route(pathname: str, search: str, current: str):
     if key == current:
         return no_update, no_update
     page, arg = pages.match(pathname)
-    return page.layout(context.warehouse(), parse(search), arg), key
+    return page.layout(context.warehouse(), context.filters(search), arg), key
 
 
 @callback(
@@ -217,11 +224,10 @@ def route(pathname: str, search: str, current: str):
 def sync_filters(search, pathname, program, period, level, region):
     """Keep the filter bar and the URL in step, both ways (one callback, so the cycle is allowed)."""
     wh = context.warehouse()
-    f = parse(search)
+    f = context.filters(search)
     trigger = ctx.triggered_id
     if trigger in ("url",):
-        page, arg = pages.match(pathname)
-        shown_region = arg if page.key == "region" else NATIONAL
+        shown_region = shown_region_of(wh, pathname)
         return (
             no_update,
             no_update,
@@ -236,6 +242,7 @@ def sync_filters(search, pathname, program, period, level, region):
         new = new.with_(period=None, indicator=None)
     new_path = no_update
     if trigger == "f-region":
+        region = region or NATIONAL  # a cleared dropdown means the country
         page, arg = pages.match(pathname)
         if region == NATIONAL and page.key == "region":
             new_path = "/"
@@ -263,7 +270,7 @@ def sync_filters(search, pathname, program, period, level, region):
 )
 def nav_links(search, pathname):
     """Links keep the current filters; the language switch reloads the same view in the other language."""
-    f = parse(search)
+    f = context.filters(search)
     return [href(p.path, f) for p in pages.PAGES if p.in_nav] + [
         href(pathname, f, lang="en" if f.lang == "es" else "es")
     ]

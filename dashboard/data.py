@@ -19,6 +19,8 @@ from warehouse.catalogue import Catalogue
 from warehouse.db import connect_readonly
 from warehouse.sync import stored_catalogue
 
+from .state import Filters
+
 
 @dataclass(frozen=True)
 class Snapshot:
@@ -111,6 +113,19 @@ class Warehouse:
                 loaded=query.batches_summary(cur),
             )
         return self._snapshot
+
+    def checked(self, f: Filters) -> Filters:
+        """Filters this warehouse can answer: a program the catalogue does not hold (a mistyped or stale link)
+        opens the first program, which the filter bar then shows, instead of an error page."""
+        programs = self.snapshot.catalogue.programs
+        return f if f.program in programs else f.with_(program=next(iter(programs)))
+
+    def has_period(self, program: str, period: str | None) -> bool:
+        """Whether a period filter names a month (or a year) with data of the program."""
+        if period is None:
+            return True
+        months = self.snapshot.months.get(program) or []
+        return any(m.strftime("%Y-%m") == period or str(m.year) == period for m in months)
 
     def resolve_period(self, program: str, period: str | None) -> dt.date:
         """The month a filter means: a 'YYYY-MM' month, the last month with data of a 'YYYY' year, or the latest."""

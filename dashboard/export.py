@@ -125,7 +125,7 @@ def _send(df: pd.DataFrame, name: str, fmt: str) -> flask.Response:
     if fmt == "csv":
         return flask.Response(
             to_csv(df),
-            mimetype="text/csv; charset=utf-8",
+            mimetype="text/csv",  # Flask adds "; charset=utf-8"
             headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
         )
     if fmt == "xlsx":
@@ -137,20 +137,29 @@ def _send(df: pd.DataFrame, name: str, fmt: str) -> flask.Response:
     return flask.Response(df.to_json(orient="records", force_ascii=False), mimetype="application/json")
 
 
+def _checked_filters():
+    """The request's filters; an export of a program or period with no data is an error, not an empty file."""
+    wh = context.warehouse()
+    f = parse("?" + flask.request.query_string.decode())
+    if f.program not in wh.snapshot.catalogue.programs:
+        flask.abort(404, f"programa desconocido: {f.program}")
+    if not wh.has_period(f.program, f.period):
+        flask.abort(404, f"sin datos del programa {f.program} para el periodo {f.period}")
+    return f, wh
+
+
 def register(server: flask.Flask) -> None:
     from .pages import indicador, resumen
 
     @server.route("/export/resumen.<fmt>")
     def export_resumen(fmt: str):
-        f = parse("?" + flask.request.query_string.decode())
-        wh = context.warehouse()
+        f, wh = _checked_filters()
         period = wh.resolve_period(f.program, f.period).strftime("%Y-%m")
         return _send(frame(resumen.table(wh, f), f.lang), f"semaforo_{f.program}_{period}", fmt)
 
     @server.route("/export/indicador/<code>.<fmt>")
     def export_indicador(code: str, fmt: str):
-        f = parse("?" + flask.request.query_string.decode())
-        wh = context.warehouse()
+        f, wh = _checked_filters()
         ind = indicador.indicator_of(wh, code)
         if ind is None:
             flask.abort(404)

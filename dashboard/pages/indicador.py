@@ -21,7 +21,7 @@ from ..components.scorecard import GRID_THEME
 from ..components.traffic_light import light
 from ..data import Warehouse
 from ..i18n import level_name, t
-from ..state import Filters, href, parse
+from ..state import Filters, href
 
 
 def indicator_of(wh: Warehouse, code: str | None) -> Indicator | None:
@@ -279,6 +279,6 @@ def update(search: str, pathname: str):
     if not parts or parts[0] != "indicador":
         return no_update
     wh = context.warehouse()
-    f = parse(search)
+    f = context.filters(search)
     ind = indicator_of(wh, parts[1] if len(parts) == 2 else None)
     return content(wh, f, ind) if ind else chooser(wh, f)

@@ -16,7 +16,7 @@ from ..callbacks import callback
 from ..components.traffic_light import light
 from ..data import Warehouse
 from ..i18n import t
-from ..state import Filters, href, parse
+from ..state import Filters, href
 
 SECTIONS = (
     ("final_result", "final_result"),
@@ -149,4 +149,4 @@ def layout(wh: Warehouse, f: Filters, arg: str | None = None):
 def update(search: str, pathname: str):
     if (pathname or "").rstrip("/") != "/marco-logico":
         return no_update
-    return content(context.warehouse(), parse(search))
+    return content(context.warehouse(), context.filters(search))

@@ -20,7 +20,7 @@ from ..components.chain import causal_chain
 from ..components.scorecard import GRID_THEME
 from ..data import Warehouse
 from ..i18n import level_name, t
-from ..state import Filters, href, parse, serialise
+from ..state import Filters, href, serialise
 
 SPARK_MONTHS = 12
 TREND_MONTHS = 24
@@ -425,7 +425,7 @@ def update(search: str, pathname: str, shown: str):
     region = _region_of(pathname)
     if not region_ok(wh, region):
         return no_update, no_update, no_update
-    f = parse(search)
+    f = context.filters(search)
     key = main_key(f, region)
     main = main_content(wh, f, region) if key != shown else no_update
     return main, key, drill_content(wh, f, region)
@@ -440,7 +440,9 @@ def update(search: str, pathname: str, shown: str):
     prevent_initial_call=True,
 )
 def choose_drill(indicator: str, province: str | None, district: str | None, search: str):
-    f = parse(search)
+    f = context.filters(search)
+    if f.indicator is None and indicator == drill_indicator(context.warehouse(), f).code:
+        indicator = None  # the page's default: writing it would add a history entry the back button stops at
     new = f.with_(
         indicator=indicator, province=province, district=district if province == f.province else None
     )

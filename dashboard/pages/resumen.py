@@ -26,7 +26,7 @@ from ..components.scorecard import scorecard as scorecard_grid
 from ..components.traffic_light import legend, rules_table
 from ..data import Warehouse
 from ..i18n import t
-from ..state import Filters, href, parse, serialise
+from ..state import Filters, href, serialise
 
 
 def map_indicator(wh: Warehouse, f: Filters) -> str:
@@ -308,7 +308,7 @@ def update(search: str, pathname: str):
     if pathname not in ("/", ""):
         return (no_update,) * 11
     wh = context.warehouse()
-    f = parse(search)
+    f = context.filters(search)
     snap = table(wh, f)
     code = map_indicator(wh, f)
     figure = map_figure(wh, f, snap, patch=True)  # same traces whatever the filters: only values change
@@ -346,7 +346,7 @@ def open_region(click):
     prevent_initial_call=True,
 )
 def choose_map_indicator(code, search):
-    f = parse(search)
+    f = context.filters(search)
     if code == map_indicator(context.warehouse(), f):
         return no_update
     return serialise(f.with_(indicator=code)) or "?"

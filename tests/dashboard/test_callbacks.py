@@ -10,6 +10,7 @@ from plotly.utils import PlotlyJSONEncoder
 
 from dashboard import app as shell
 from dashboard.pages import indicador, marco_logico, region, resumen
+from dashboard.state import parse
 
 PERIOD = "2026-09"
 
@@ -113,7 +114,7 @@ def test_late_region_shows_no_reportado_in_its_chain(app, sql):
     main, key, _drill = region.update(f"?periodo={PERIOD}", f"/region/{code}", None)
     page = texts(main)
     assert "No reportado" in page and "Cadena causal" in page
-    assert key == region.main_key(region.parse(f"?periodo={PERIOD}"), code)
+    assert key == region.main_key(parse(f"?periodo={PERIOD}"), code)
 
 
 def test_region_drill_down_to_districts_and_facilities(app, sql):

@@ -10,11 +10,13 @@ import json
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from dash import no_update
 
+from dashboard import app as shell
 from dashboard import context
 from dashboard.app import create_app, route
 from etl.cli import main
-from tests.dashboard.test_callbacks import PERIOD, texts
+from tests.dashboard.test_callbacks import PERIOD, _sync, texts
 
 
 @pytest.fixture
@@ -112,3 +114,29 @@ def test_every_app_in_a_process_gets_every_callback(app, demo_db):
         assert first_ids == second_ids and any("resumen-heading.children" in k for k in second_ids)
     finally:
         context.set_warehouse(previous)
+
+
+def test_stale_links_open_something_sensible(app, client):
+    # An unknown program opens the first one (its name shows) instead of an error page; its export is a 404.
+    page, _key = route("/", "?programa=9999", None)
+    assert "Programa Articulado Nutricional" in texts(page)
+    assert client.get("/export/resumen.csv?programa=9999").status_code == 404
+    assert client.get("/export/resumen.csv?periodo=1999-01").status_code == 404
+    assert (
+        client.get(f"/export/resumen.csv?periodo={PERIOD}").headers["Content-Type"]
+        == "text/csv; charset=utf-8"
+    )
+    # An unknown region leaves the filter bar on the country, never on a region called "None".
+    assert _sync(f"?periodo={PERIOD}", "/region/99", region=None)[-1] == shell.NATIONAL
+    _search, path, *_ = _sync(f"?periodo={PERIOD}", "/region/09", region=None, trigger="f-region")
+    assert path == "/"  # a cleared region dropdown means the country
+
+
+def test_opening_a_region_does_not_push_its_default_drill_indicator_into_history(app):
+    from dashboard.pages import region
+
+    f = context.filters(f"?periodo={PERIOD}")
+    default = region.drill_indicator(context.warehouse(), f).code
+    assert region.choose_drill(default, None, None, f"?periodo={PERIOD}") is no_update
+    other = "PAN_P_CRED" if default != "PAN_P_CRED" else "PAN_P_VACUNA"
+    assert f"indicador={other}" in region.choose_drill(other, None, None, f"?periodo={PERIOD}")

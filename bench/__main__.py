@@ -1,0 +1,139 @@
+"""``python -m bench [--small]``: generate the national data set, build the warehouse with the real loaders,
+measure, print one table and write it as JSON (``bench/results.json``; ``--small`` writes results-small.json).
+
+The built data set is kept in ``bench/data/<scale>/`` and reused while nothing that shapes it changed (the
+generator, the loaders, the warehouse's SQL, the scale): a fingerprint of those files says so. ``--rebuild``
+builds it anew whatever the fingerprint.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from . import etl, web
+from .report import Figure, machine, table, write_json
+from .scales import FULL, SMALL, Scale
+from .worker import ROOT, run_task
+
+HERE = Path(__file__).resolve().parent
+SEED = 2026
+SHAPING = (
+    "etl/**/*.py",
+    "warehouse/**/*.py",
+    "warehouse/**/*.sql",
+    "warehouse/**/*.yaml",
+    "warehouse/**/*.csv",
+)
+
+
+def fingerprint(scale: Scale, seed: int) -> str:
+    """What the built data set depends on: the scale, the seed and the code that generates and loads it."""
+    h = hashlib.sha256(repr((scale, seed)).encode())
+    for pattern in SHAPING:
+        for p in sorted(ROOT.glob(pattern)):
+            h.update(p.relative_to(ROOT).as_posix().encode())
+            h.update(p.read_bytes())
+    h.update((HERE / "worker.py").read_bytes())
+    return h.hexdigest()[:20]
+
+
+def dataset(folder: Path, scale: Scale, rebuild: bool, echo) -> tuple[dict[str, Any], Path, str]:
+    """(build record, warehouse, note): the data set built now, or the one kept from an earlier run."""
+    db, manifest = folder / "warehouse.duckdb", folder / "manifest.json"
+    fp = fingerprint(scale, SEED)
+    if not rebuild and manifest.exists() and db.exists():
+        kept = json.loads(manifest.read_text(encoding="utf-8"))
+        if kept.get("fingerprint") == fp:
+            echo(f"Reusing the data set built {kept['built']} in {folder} (same fingerprint {fp})")
+            return kept["build"], db, f" (kept from {kept['built'][:16]})"
+    echo(f"Generating the {scale.name} data set and loading it with the real loaders into {db} …")
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    build = run_task(
+        "build", {"folder": str(folder / "sources"), "db": str(db), "scale": scale.name, "seed": SEED}, folder
+    )
+    manifest.write_text(
+        json.dumps(
+            {"fingerprint": fp, "built": time.strftime("%Y-%m-%d %H:%M:%S"), "build": build}, indent=1
+        ),
+        encoding="utf-8",
+    )
+    return build, db, ""
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--small", action="store_true", help="the demo-sized data set (about a minute; CI)")
+    ap.add_argument("--data", type=Path, help="where the data set is kept (default bench/data/<scale>)")
+    ap.add_argument(
+        "--out", type=Path, help="the JSON file (default bench/results.json or results-small.json)"
+    )
+    ap.add_argument("--rebuild", action="store_true", help="build the data set anew even if it is unchanged")
+    ap.add_argument("--repeats", type=int, help="passes over the scripted session (default 3, small 2)")
+    args = ap.parse_args(argv)
+    scale = SMALL if args.small else FULL
+    folder = args.data or HERE / "data" / scale.name
+    out = args.out or HERE / ("results-small.json" if args.small else "results.json")
+    repeats = args.repeats or (2 if args.small else 3)
+
+    def echo(msg: str) -> None:
+        print(f"[{time.perf_counter() - started:6.1f} s] {msg}", flush=True)
+
+    started = time.perf_counter()
+    build, db, note = dataset(folder, scale, args.rebuild, echo)
+    catalogue_dir = build["catalogue_dir"]
+    env = {"SEMAFORO_CATALOGUE": catalogue_dir} if catalogue_dir else {}
+    os.environ.update(env)
+    scratch = folder / "scratch"
+    figures: list[Figure] = []
+    echo("ETL: each loader on its representative file, then read_csv / calamine on the same files …")
+    files = etl.representative(Path(folder / "sources"), scale.months, scale.big_budget_year)
+    figures += etl.measure(files, db, catalogue_dir, scratch)
+    figures += etl.build_figures(build, note)
+    echo(f"Dashboard: scripted session ({repeats} passes) through /_dash-update-component …")
+    figures += web.session(db, repeats, scratch, env)
+    echo("Cold start of semaforo serve …")
+    figures += web.cold_start(db, env)
+    shutil.rmtree(scratch, ignore_errors=True)
+    order = ["etl", "callbacks", "payload", "memory", "start", "build"]
+    figures.sort(key=lambda f: order.index(f.group))
+    total = time.perf_counter() - started
+    meta = {
+        "scale": scale.name,
+        "seed": SEED,
+        "machine": machine(),
+        "bench_seconds": round(total, 1),
+        "data_set": {
+            "facilities": scale.facilities,
+            "months": len(scale.months),
+            "first_month": scale.first_month,
+            "last_month": scale.last_month,
+            "big_budget_rows": scale.big_budget_rows,
+            "extra_series": scale.extra_series,
+            "built": "kept from an earlier run" if note else "built in this run",
+        },
+    }
+    m = meta["machine"]
+    print()
+    print(
+        f"Semáforo PpR bench — {scale.name} scale — {m['cpus']} CPU ({m['cpu_model']}), {m['ram_gb']} GB RAM, "
+        f"Python {m['python']}, DuckDB {m['duckdb']}, {m['date']}"
+    )
+    print(table(figures))
+    missed = [f for f in figures if f.met is False]
+    print(f"\n{len(figures)} figures, {len(missed)} targets missed; bench took {total:.0f} s → {out}")
+    write_json(out, figures, meta)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,49 @@
+"""`make bench-small` end to end: every figure present with a positive number (no timing asserts: CI machines
+differ; the national figures and their targets are `make bench`'s job)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+GROUPS = {"etl", "callbacks", "payload", "memory", "start", "build"}
+SOURCES = {"territory", "facilities", "population", "targets", "budget", "survey", "admin", "stock"}
+
+
+def test_small_bench_writes_every_figure(tmp_path: Path) -> None:
+    out = tmp_path / "results.json"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench",
+            "--small",
+            "--repeats",
+            "1",
+            "--data",
+            str(tmp_path / "data"),
+            "--out",
+            str(out),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["machine"]["cpus"] > 0 and data["machine"]["duckdb"]
+    figures = data["figures"]
+    assert {f["group"] for f in figures} == GROUPS
+    for f in figures:
+        assert isinstance(f["value"], int | float) and f["value"] > 0, f
+        if f["baseline"] is not None:
+            assert f["baseline"] > 0 and f["ratio"] > 0, f
+    names = " ".join(f["name"] for f in figures)
+    assert all(f"{s} loader" in names for s in SOURCES)
+    assert ".xlsx" in names and "first map" in names and "map update" in names
+    assert "district → facilities" in names and "serving worker" in names and "first page served" in names
+    assert "targets missed" in proc.stdout  # the table was printed, with its closing line
