@@ -25,7 +25,7 @@ from .components.traffic_light import lights_css
 from .data import Warehouse
 from .i18n import t
 from .pages.region import region_ok
-from .state import Filters, href, serialise
+from .state import Filters, href, parse, serialise
 
 ROOT = Path(__file__).resolve().parents[1]
 VENDOR = Path(flask_bootstrap.__file__).parent / "static" / "bootstrap5"
@@ -177,6 +177,14 @@ def create_app(
     _vendor_routes(app.server)
     export.register(app.server)
     callbacks.register(app)
+    base_index = app.interpolate_index
+
+    def interpolate_index(**parts: str) -> str:
+        # <html lang> of the page's language: screen readers and the browser's translate offer depend on it.
+        lang = parse("?" + flask.request.query_string.decode()).lang
+        return base_index(**parts).replace("<html>", f'<html lang="{lang}">', 1)
+
+    app.interpolate_index = interpolate_index
 
     def layout():
         path, search = page_url()

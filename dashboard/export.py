@@ -13,6 +13,7 @@ import xlsxwriter
 from warehouse.rules import status
 
 from . import context
+from .i18n import level_name
 from .state import parse
 
 COLUMNS = {
@@ -82,7 +83,7 @@ def frame(snap: pd.DataFrame, lang: str = "es") -> pd.DataFrame:
                 names.get(r.territory_code, r.territory_code),
                 ind.code,
                 ind.name.get(lang),
-                ind.level,
+                level_name(ind.level, lang),
                 _period(r.period, r.period_grain),
                 rnd(r.value),
                 ind.unit,

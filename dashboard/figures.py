@@ -328,9 +328,14 @@ def multiples(
 
 
 def budget_results(
-    df: pd.DataFrame, names: dict[str, str], abbrevs: dict[str, str], result: Indicator | None, lang: str
+    df: pd.DataFrame,
+    names: dict[str, str],
+    abbrevs: dict[str, str],
+    result: Indicator | None,
+    who: str,
+    lang: str,
 ) -> dict:
-    """Devengado per child under 5 (x) against the final result (y), one point per region with the survey's
+    """Devengado per beneficiary (x) against the final result (y), one point per region with the survey's
     95% interval; dashed lines at the national values split the chart into four readings (spends more or less
     than the country, has more or less stunting)."""
     d = df[(df.territory_level == "region") & df.spent_per_child.notna() & df.result_value.notna()]
@@ -345,7 +350,7 @@ def budget_results(
                 "y": _r(d.result_value, 1),
                 "text": [abbrevs.get(c, c) for c in d.territory_code],
                 "customdata": [
-                    [names.get(c, c), fmt.value(v, "pct"), fmt.soles(p)]
+                    [names.get(c, c), fmt.value(v, result.unit if result else "pct"), fmt.soles(p)]
                     for c, v, p in zip(d.territory_code, d.result_value, d.pim, strict=True)
                 ],
                 "textposition": "top center",
@@ -365,7 +370,7 @@ def budget_results(
                     "color": "#9aa5b1",
                 },
                 "hovertemplate": "<b>%{customdata[0]}</b><br>S/ %{x:,.0f} "
-                + t("per_child", lang)
+                + t("per_who", lang, who=who)
                 + "<br>%{customdata[1]} · PIM %{customdata[2]}<extra></extra>",
                 "showlegend": False,
             }
@@ -396,8 +401,10 @@ def budget_results(
         )
     layout = {
         "height": 380,
-        "xaxis": {"title": {"text": t("spent_per_child", lang)}, "tickformat": ",.0f", "zeroline": False},
-        "yaxis": {"title": {"text": (result.short.get(lang) + " (%)") if result else ""}, "zeroline": False},
+        "xaxis": {"title": {"text": t("spent_per", lang, who=who)}, "tickformat": ",.0f", "zeroline": False},
+        "yaxis": {
+            "title": {"text": f"{result.short.get(lang)} ({fmt.UNIT_SUFFIX[result.unit]})" if result else ""}
+        },
         "margin": {"l": 55, "r": 15, "t": 25, "b": 45},
         "shapes": shapes,
         "annotations": annotations,

@@ -39,7 +39,8 @@ WORDS: dict[str, tuple[str, str]] = {
         "Sort by any column; the national row stays on top. ▲▼ = change against the previous period.",
     ),
     "kpi_title": ("Indicadores principales (nacional)", "Headline indicators (national)"),
-    "data_as_of": ("datos al", "data as of"),
+    "data_of_month": ("datos a {month} de {year}", "data as of {month} {year}"),
+    "data_of_year": ("datos de {year}", "data of {year}"),
     "source": ("Fuente", "Source"),
     "target": ("Meta", "Target"),
     "value": ("Valor", "Value"),
@@ -109,27 +110,32 @@ WORDS: dict[str, tuple[str, str]] = {
     "expected_pace": ("avance esperado", "expected pace"),
     "budget_vs_results": ("Presupuesto y resultados", "Budget and results"),
     "budget_vs_results_sub": (
-        "{year}: gasto devengado del programa por niña o niño menor de 5 años (Padrón Nominal) frente a {result} "
-        "(ENDES), por región.",
-        "{year}: program spending (accrued) per child under 5 (nominal register) against {result} (ENDES), "
-        "by region.",
+        "{year}: gasto devengado del programa por {who} (Padrón Nominal) frente a {result} (ENDES), por región.",
+        "{year}: program spending (accrued) per {who} (nominal register) against {result} (ENDES), by region.",
     ),
     "budget_vs_results_hint": (
         "Cada punto es una región, con su color del semáforo; la barra vertical es el intervalo de confianza al "
-        "95 %. Las regiones de arriba a la derecha gastan más por niño que el país y aun así tienen más "
-        "desnutrición: siga su cadena causal.",
+        "95 %. Las regiones {corner} gastan más por {who} que el país y aun así tienen peor resultado: siga su "
+        "cadena causal.",
         "Each dot is a region, in its traffic-light colour; the vertical bar is the 95% confidence interval. "
-        "Regions top right spend more per child than the country and still have more stunting: follow their "
+        "Regions {corner} spend more per {who} than the country and still have worse results: follow their "
         "causal chain.",
     ),
+    "corner_top_right": ("arriba a la derecha", "top right"),
+    "corner_bottom_right": ("abajo a la derecha", "bottom right"),
     "budget_vs_results_none": (
         "Aún no hay un año con presupuesto, población y resultado final a la vez.",
         "No year has budget, population and final result together yet.",
     ),
-    "spent_per_child": ("Devengado por niño menor de 5 años (S/)", "Spent per child under 5 (S/)"),
-    "per_child": ("por niño", "per child"),
+    "budget_vs_results_no_population": (
+        "El catálogo no declara la población objetivo de este programa en el Padrón Nominal: no se calcula el "
+        "gasto por beneficiario.",
+        "The catalogue declares no nominal-register target population for this program: spending per "
+        "beneficiary is not computed.",
+    ),
+    "spent_per": ("Devengado por {who} (S/)", "Spent per {who} (S/)"),
+    "per_who": ("por {who}", "per {who}"),
     "national_lines": ("- - - valores nacionales", "- - - national values"),
-    "pim_per_child": ("PIM por niño menor de 5 años (S/)", "Modified budget per child under 5 (S/)"),
     "ci95": ("IC 95 %", "95% CI"),
     "referential_note": (
         "Marcador vacío y entre paréntesis: estimación referencial (CV > {cv} %).",

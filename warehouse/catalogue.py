@@ -115,6 +115,9 @@ class Program:
     short: str
     name: Text
     mef_name: str
+    # Whom the budget is for, as a Padrón Nominal age group and its name ("niña o niño menor de 5 años"):
+    # the denominator of spending per beneficiary. None when the population is not in the warehouse.
+    beneficiaries: tuple[str, Text] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -366,11 +369,13 @@ def parse_catalogue(files: Iterable[CatalogueFile]) -> Catalogue:
             continue
         if code in programs:
             p.add(name, f"el programa {code} ya está declarado en otro archivo")
+        ben = prog.get("beneficiaries")
         programs[code] = Program(
             code,
             str(prog.get("short", code)),
             _text(prog.get("name"), name, p),
             str(prog.get("mef_name", "")),
+            (str(ben.get("age_group")), _text(ben.get("name"), f"{name}, beneficiaries", p)) if ben else None,
         )
         for e in doc.get("elements") or []:
             where = f"{name}, elemento {e.get('code')}"

@@ -41,7 +41,13 @@ def kpi_card(ind: Indicator, row: pd.Series | None, lang: str, link: str) -> dbc
             body.append(
                 html.Div(f"{t('target', lang)}: {fmt.value(row['target'], ind.unit)}", className="kpi-target")
             )
-        when = fmt.period(pd.Timestamp(row["period"]).date(), row["period_grain"], lang)
+        d = pd.Timestamp(row["period"]).date()
+        # "datos a setiembre de 2026" for a month, "datos de 2025" for a survey year
+        when = (
+            t("data_of_year", lang, year=d.year)
+            if row["period_grain"] == "A"
+            else t("data_of_month", lang, month=fmt.MONTHS[lang][d.month - 1], year=d.year)
+        )
     return dbc.Card(
         dbc.CardBody(
             [
@@ -50,8 +56,7 @@ def kpi_card(ind: Indicator, row: pd.Series | None, lang: str, link: str) -> dbc
                 ),
                 *body,
                 html.Div(
-                    f"{t('data_as_of', lang)} {when} · {t('source', lang)}: {ind.source.publisher} "
-                    f"{ind.source.code}",
+                    f"{when} · {t('source', lang)}: {ind.source.publisher} {ind.source.code}",
                     className="kpi-source",
                 ),
             ]

@@ -74,12 +74,13 @@ def _table_rows(df: pd.DataFrame, ind: Indicator, names: dict[str, str], lang: s
             {
                 "name": names.get(r.territory_code, r.territory_code),
                 "code": r.territory_code,
-                "value": None if fmt.missing(r.value) else round(float(r.value), 2),
+                # Rounded once, as the status badge shows it (47.249 → 47.2, not 47.25 → 47.3 in the grid).
+                "value": None if fmt.missing(r.value) else round(float(r.value), 1),
                 "value_text": ("(%s)" if r.status == "referencial" else "%s") % fmt.value(r.value, ind.unit),
                 "ci": "" if fmt.missing(r.ci_low) else f"{fmt.number(r.ci_low)} – {fmt.number(r.ci_high)}",
                 "cv": None if fmt.missing(r.cv) else round(float(r.cv), 1),
                 "target": None if fmt.missing(r.target) else round(float(r.target), 1),
-                "prev": None if fmt.missing(r.prev_value) else round(float(r.prev_value), 2),
+                "prev": None if fmt.missing(r.prev_value) else round(float(r.prev_value), 1),
                 "period": fmt.period(pd.Timestamp(r.period).date(), r.period_grain, lang, short=True),
                 "status": s.code,
                 "status_label": s.label.get(lang),
@@ -196,6 +197,7 @@ def content(wh: Warehouse, f: Filters, ind: Indicator) -> list:
                             html.H2(t("ranking_title", lang), className="section-title"),
                             dcc.Graph(
                                 id="indicator-ranking",
+                                className="wide-graph",
                                 figure=figures.ranking(df, ind, names, lang),
                                 config=theme.graph_config(f.lang),
                             ),
@@ -232,6 +234,7 @@ def content(wh: Warehouse, f: Filters, ind: Indicator) -> list:
                 html.H2(t("multiples_title", lang), className="section-title"),
                 dcc.Graph(
                     id="indicator-multiples",
+                    className="wide-graph",
                     figure=figures.multiples(hist, ind, region_list, lang),
                     config=theme.graph_config(f.lang),
                 ),

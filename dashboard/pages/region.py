@@ -127,6 +127,7 @@ def main_content(wh: Warehouse, f: Filters, region: str) -> list:
                 html.H2(t("trends_title", lang), className="section-title"),
                 dcc.Graph(
                     id="region-trends",
+                    className="wide-graph",
                     figure=figures.trends(recent, monthly + stock_inds, region, name, lang),
                     config=theme.graph_config(f.lang),
                 ),
@@ -139,6 +140,7 @@ def main_content(wh: Warehouse, f: Filters, region: str) -> list:
                 html.P(t("referential_note", lang, cv=fmt.number(cat.referential_cv, 0)), className="hint"),
                 dcc.Graph(
                     id="region-survey",
+                    className="wide-graph",
                     figure=figures.survey(surveys, annual, region, name, lang, cat.referential_cv),
                     config=theme.graph_config(f.lang),
                 ),

@@ -47,7 +47,7 @@ def test_resumen_nacional(duo):
         assert region in text
     assert "Desnutrición crónica" in text and "setiembre 2026" in text
     assert len(STATUS_WORDS.findall(text)) >= 20
-    assert "datos al" in text
+    assert "datos a setiembre de 2026" in text and "datos de 2025" in text
     # The map draws 26 tiles, each with its abbreviation.
     tiles = duo.driver.find_elements(By.CSS_SELECTOR, "#region-map text")
     assert {"HUV", "LMM", "CAL", "TUM"} <= {t.text[:3] for t in tiles}
