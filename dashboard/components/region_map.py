@@ -34,6 +34,7 @@ class MapCell:
     col: int
     status: str
     value_text: str
+    detail: str = ""  # e.g. the region's own target, which explains why equal values differ in colour
 
 
 def cells(regions: pd.DataFrame, values: pd.DataFrame) -> list[MapCell]:
@@ -51,6 +52,7 @@ def cells(regions: pd.DataFrame, values: pd.DataFrame) -> list[MapCell]:
                 int(r.tile_col),
                 row["status"] if row is not None else "sin_datos",
                 row["value_text"] if row is not None else "–",
+                row.get("detail", "") if row is not None else "",
             )
         )
     return out
@@ -67,10 +69,15 @@ def _grid(cs: list[MapCell], lang: str):
         s = status(c.status)
         z[c.row][c.col] = (s.rank + 0.5) / _N
         shown = s.glyph if c.value_text == "–" else f"{s.glyph} {c.value_text}"
-        text[c.row][c.col] = f"<b>{c.abbrev}</b><br>{shown}"
-        hover[c.row][c.col] = f"{c.name}: {c.value_text} — {s.label.get(lang)}"
+        # The value smaller than the abbreviation: "(12.0 ‰)" must fit a tile on a phone.
+        text[c.row][c.col] = f"<b>{c.abbrev}</b><br><span style='font-size:10px'>{shown}</span>"
+        hover[c.row][c.col] = _hover(c, s.label.get(lang))
         custom[c.row][c.col] = c.region_code
     return z, text, hover, custom
+
+
+def _hover(c: MapCell, label: str) -> str:
+    return f"{c.name}: {c.value_text} — {label}" + (f" · {c.detail}" if c.detail else "")
 
 
 def tile_map(cs: list[MapCell], lang: str = "es", title: str = "") -> go.Figure:
@@ -174,7 +181,7 @@ def choropleth(shapes: Shapes, cs: list[MapCell], lang: str = "es", title: str =
     fig = go.Figure()
     for c in cs:
         s = status(c.status)
-        hover = f"{c.name}: {c.value_text} — {s.label.get(lang)}"
+        hover = _hover(c, s.label.get(lang))
         if c.region_code in shapes.rings:
             xs, ys = shapes.rings[c.region_code]
             fig.add_trace(
@@ -224,7 +231,7 @@ def choropleth_patch(cs: list[MapCell], lang: str = "es", title: str = "") -> Pa
     p = Patch()
     for k, c in enumerate(cs):
         s = status(c.status)
-        hover = f"{c.name}: {c.value_text} — {s.label.get(lang)}"
+        hover = _hover(c, s.label.get(lang))
         p["data"][k]["fillcolor"] = s.colour
         p["data"][k]["marker"]["color"] = s.colour
         p["data"][k]["hovertext"] = hover

@@ -57,12 +57,13 @@ def table(wh: Warehouse, f: Filters) -> pd.DataFrame:
     return query.snapshot(wh.cursor, f.program, ["PE", *region_codes(wh)], period, allowed=wh.allowed)
 
 
-def _map_values(snap: pd.DataFrame, code: str, unit: str) -> pd.DataFrame:
+def _map_values(snap: pd.DataFrame, code: str, unit: str, lang: str) -> pd.DataFrame:
     m = snap[(snap.indicator_code == code) & (snap.territory_level == "region")].copy()
     m["value_text"] = [
         ("(%s)" if s == "referencial" else "%s") % fmt.value(v, unit)
         for v, s in zip(m.value, m.status, strict=True)
     ]
+    m["detail"] = ["" if fmt.missing(x) else f"{t('target', lang)}: {fmt.value(x, unit)}" for x in m.target]
     return m
 
 
@@ -80,7 +81,7 @@ def _map_title(wh: Warehouse, snap: pd.DataFrame, code: str, lang: str) -> str:
 def map_figure(wh: Warehouse, f: Filters, snap: pd.DataFrame, patch: bool = False):
     code = map_indicator(wh, f)
     ind = wh.snapshot.catalogue.indicators[code]
-    cs = cells(wh.snapshot.regions, _map_values(snap, code, ind.unit))
+    cs = cells(wh.snapshot.regions, _map_values(snap, code, ind.unit, f.lang))
     title = _map_title(wh, snap, code, f.lang)
     if wh.shapes is not None:
         return choropleth_patch(cs, f.lang, title) if patch else choropleth(wh.shapes, cs, f.lang, title)
