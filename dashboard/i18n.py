@@ -105,6 +105,13 @@ WORDS: dict[str, tuple[str, str]] = {
     "reporting": ("reportan", "reporting"),
     "facilities": ("establecimientos", "facilities"),
     "months_supply": ("meses de stock (mediana)", "months of supply (median)"),
+    "months_of_supply": ("Meses de stock", "Months of supply"),
+    "months_word": ("meses", "months"),
+    "cpm": ("Consumo mensual (CPM)", "Monthly use (CPM)"),
+    "cpm_help": (
+        "Consumo promedio mensual: unidades usadas por mes en promedio; meses de stock = stock / CPM.",
+        "Average monthly consumption: units used per month on average; months of supply = stock / CPM.",
+    ),
     "normal_stock": ("con normostock", "in normal stock"),
     "executed": ("ejecutado", "executed"),
     "expected_pace": ("avance esperado", "expected pace"),

@@ -27,49 +27,76 @@ def _scope(con: duckdb.DuckDBPyConnection, table: str, columns: str, rows: Itera
     return len(rows)
 
 
-def _periods_with_followers(con, table: str, periods: Iterable[dt.date]) -> list[tuple[dt.date]]:
+def _lookback(con: duckdb.DuckDBPyConnection) -> int:
+    return int(
+        con.execute("select num_value from core_setting where key = 'expected_lookback_months'").fetchone()[0]
+    )
+
+
+def _periods_with_followers(
+    con, table: str, periods: Iterable[dt.date], lookback: int
+) -> list[tuple[dt.date]]:
     """The periods loaded and the later ones whose 'expected to report' set depends on them."""
     periods = sorted(set(periods))
     if not periods:
         return []
-    lookback = con.execute(
-        "select num_value from core_setting where key = 'expected_lookback_months'"
-    ).fetchone()[0]
     later = con.execute(
         f"select distinct period from {table} where period > ? and period <= ? + to_months(?)",
-        [periods[0], periods[-1], int(lookback)],
+        [periods[0], periods[-1], lookback],
     ).fetchall()
     return [(p,) for p in sorted(set(periods) | {r[0] for r in later})]
 
 
+def _refresh_top(con: duckdb.DuckDBPyConnection, scope: str) -> None:
+    """Copy the country and region rows of mart_indicator_agg that match ``scope`` (a condition on its columns,
+    the one the refresh just rebuilt) into mart_indicator_top, ordered so that its zone maps narrow the reads."""
+    con.execute(f"delete from mart_indicator_top where {scope}")
+    con.execute(
+        "insert into mart_indicator_top select * from mart_indicator_agg "
+        f"where territory_level in ('pais', 'region') and ({scope}) "
+        "order by territory_code, indicator_code, period"
+    )
+
+
 def _units(con: duckdb.DuckDBPyConnection, feed: str, facts: str, history: str, periods) -> None:
-    scope = _periods_with_followers(con, "raw_" + feed, periods)
+    lookback = _lookback(con)
+    scope = _periods_with_followers(con, "raw_" + feed, periods, lookback)
     if not _scope(con, "scope_period", "period date", scope):
         return
-    first = scope[0][0]
+    first, last = scope[0][0], scope[-1][0]
     con.execute(
         "delete from mart_indicator_agg where period in (select period from scope_period) "
         "and indicator_code in (select indicator_code from core_indicator where feed = ?)",
         [feed],
     )
     con.execute(f"create or replace temp view unit_facts as {facts}")
-    # Only the look-back window before the first period can matter; the literal lets DuckDB skip the rest.
+    # Only the look-back window before the scope can matter; the literals let DuckDB skip the other row groups.
     con.execute(
-        f"create or replace temp view unit_history as {history} where period >= date '{first}' - interval 2 year"
+        f"create or replace temp view unit_history as {history} "
+        f"where period >= date '{first}' - interval {lookback} month and period < date '{last}'"
     )
     _run(con, "units")
 
 
+# The rows an admin or stock refresh rebuilt: its feed's indicators in the periods of scope_period.
+_FEED_PERIODS = (
+    "period in (select period from scope_period) "
+    "and indicator_code in (select indicator_code from core_indicator where feed = '{feed}')"
+)
+
+
 def refresh_admin(con: duckdb.DuckDBPyConnection, periods: Iterable[dt.date]) -> None:
+    # One raw row per period, indicator and unit (constraint raw_admin_unique, checked in the same transaction),
+    # so the rows are the facts as they are: grouping them would change nothing and cost a hash aggregate.
     _units(
         con,
         "admin",
-        "select period, indicator_code, coalesce(cod_ipress, ubigeo) as unit, ubigeo, sum(numerator) as numerator, "
-        "sum(denominator) as denominator, max(batch_id) as batch_id from raw_admin "
-        "where period in (select period from scope_period) group by all",
+        "select period, indicator_code, coalesce(cod_ipress, ubigeo) as unit, ubigeo, numerator, denominator, "
+        "batch_id from raw_admin where period in (select period from scope_period)",
         "select period, indicator_code, coalesce(cod_ipress, ubigeo) as unit, ubigeo from raw_admin",
         periods,
     )
+    _refresh_top(con, _FEED_PERIODS.format(feed="admin"))
 
 
 def refresh_stock(con: duckdb.DuckDBPyConnection, periods: Iterable[dt.date]) -> None:
@@ -84,6 +111,7 @@ def refresh_stock(con: duckdb.DuckDBPyConnection, periods: Iterable[dt.date]) ->
     )
     con.execute("delete from mart_stock_summary where period in (select period from scope_period)")
     _run(con, "stock_summary")
+    _refresh_top(con, _FEED_PERIODS.format(feed="stock"))
 
 
 def refresh_budget(con: duckdb.DuckDBPyConnection, years: Iterable[int]) -> None:
@@ -94,6 +122,11 @@ def refresh_budget(con: duckdb.DuckDBPyConnection, years: Iterable[int]) -> None
         "and indicator_code in (select indicator_code from core_indicator where feed = 'budget')"
     )
     _run(con, "budget")
+    _refresh_top(
+        con,
+        "year(period) in (select year from scope_year) "
+        "and indicator_code in (select indicator_code from core_indicator where feed = 'budget')",
+    )
 
 
 def refresh_survey(con: duckdb.DuckDBPyConnection, pairs: Iterable[tuple[str, int]]) -> None:
@@ -104,6 +137,10 @@ def refresh_survey(con: duckdb.DuckDBPyConnection, pairs: Iterable[tuple[str, in
         "where m.indicator_code = s.indicator_code and m.period = make_date(s.year, 1, 1)"
     )
     _run(con, "survey")
+    _refresh_top(
+        con,
+        "(indicator_code, period) in (select (indicator_code, make_date(year, 1, 1)) from scope_survey)",
+    )
 
 
 def refresh_population(con: duckdb.DuckDBPyConnection, years: Iterable[int]) -> None:
@@ -116,6 +153,7 @@ def refresh_population(con: duckdb.DuckDBPyConnection, years: Iterable[int]) -> 
 def refresh_all(con: duckdb.DuckDBPyConnection) -> None:
     """Rebuild every mart from the raw tables (after a territory or catalogue change)."""
     con.execute("delete from mart_indicator_agg")
+    con.execute("delete from mart_indicator_top")
     con.execute("delete from mart_stock_summary")
     con.execute("delete from mart_population")
     refresh_admin(con, [r[0] for r in con.execute("select distinct period from raw_admin").fetchall()])

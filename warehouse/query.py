@@ -35,6 +35,22 @@ def _allowed(allowed: Allowed) -> list[str] | None:
     return None if allowed is None else sorted(allowed)
 
 
+LEVELS = ("pais", "region", "provincia", "distrito")
+
+
+def _levels(con: duckdb.DuckDBPyConnection, territories: list[str]) -> list[str]:
+    """The territory levels of these codes, passed to the queries as a constant so that DuckDB skips the value
+    branches of the other levels (the district rows, above all). A code names one territory at one level
+    (core_territory, from which the marts take their codes); every level when a code is unknown."""
+    known = con.execute(
+        "select territory_code, territory_level from core_territory where list_contains(?, territory_code)",
+        [territories],
+    ).fetchall()
+    if {code for code, _ in known} != set(territories):
+        return list(LEVELS)
+    return sorted({level for _, level in known})
+
+
 def snapshot(
     con: duckdb.DuckDBPyConnection,
     program: str,
@@ -45,12 +61,22 @@ def snapshot(
 ) -> pd.DataFrame:
     """Value, status and previous value of every indicator of ``program`` (optionally one chain level) for the
     territories at ``period``; annual indicators at their latest year up to it."""
+    territories = list(territories)
+    monthly, annual = con.execute(
+        "select coalesce(list(indicator_code) filter (where periodicity = 'monthly'), []), "
+        "coalesce(list(indicator_code) filter (where periodicity = 'annual'), []) "
+        "from core_indicator where program_code = ?",
+        [program],
+    ).fetchone()
     return _run(
         con,
         "snapshot",
         program=program,
         level=level,
-        territories=list(territories),
+        territories=territories,
+        levels=_levels(con, territories),
+        monthly=monthly,
+        annual=annual,
         period=period,
         allowed=_allowed(allowed),
     )
@@ -64,11 +90,13 @@ def series(
     end: dt.date,
     allowed: Allowed = None,
 ) -> pd.DataFrame:
+    territories = list(territories)
     return _run(
         con,
         "series",
         indicators=list(indicators),
-        territories=list(territories),
+        territories=territories,
+        levels=_levels(con, territories),
         start=start,
         end=end,
         allowed=_allowed(allowed),

@@ -17,7 +17,7 @@ from warehouse.rules import describe_rule, status
 from .. import context, figures, theme
 from .. import format as fmt
 from ..callbacks import callback
-from ..components.scorecard import GRID_THEME
+from ..components.scorecard import GRID_THEME, ONE_DECIMAL
 from ..components.traffic_light import light
 from ..data import Warehouse
 from ..i18n import level_name, t
@@ -89,9 +89,6 @@ def _table_rows(df: pd.DataFrame, ind: Indicator, names: dict[str, str], lang: s
             }
         )
     return out
-
-
-ONE_DECIMAL = {"function": "fixed(params.value, 1)"}  # assets/dashAgGridFunctions.js
 
 
 def grid(df: pd.DataFrame, ind: Indicator, names: dict[str, str], lang: str) -> dag.AgGrid:

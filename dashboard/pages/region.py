@@ -17,7 +17,7 @@ from .. import context, figures, theme
 from .. import format as fmt
 from ..callbacks import callback
 from ..components.chain import causal_chain
-from ..components.scorecard import GRID_THEME
+from ..components.scorecard import GRID_THEME, NO_DECIMALS, ONE_DECIMAL
 from ..data import Warehouse
 from ..i18n import level_name, t
 from ..state import Filters, href, serialise
@@ -195,7 +195,7 @@ def _drill_rows(df: pd.DataFrame, ind: Indicator, lang: str) -> list[dict]:
                 "code": r.territory_code,
                 "name": r.name or r.territory_code,
                 "value": None if fmt.missing(r.value) else round(float(r.value), 2),
-                "value_text": fmt.number(r.value, 1) + (" m" if stock else "")
+                "value_text": fmt.number(r.value, 1) + (f" {t('months_word', lang)}" if stock else "")
                 if not fmt.missing(r.value)
                 else "–",
                 "status": s.code,
@@ -222,10 +222,13 @@ def drill_grid(df: pd.DataFrame, ind: Indicator, child_level: str, lang: str) ->
             "headerName": level_name(child_level, lang),
             "field": "name",
             "pinned": "left",
-            "minWidth": 180,
+            "minWidth": 260,
+            "flex": 2,
             "filter": True,
+            "wrapText": True,  # facility names are long ("CENTRO DE SALUD …"): wrap rather than cut
+            "autoHeight": True,
         },
-        {"headerName": t("code", lang), "field": "code", "width": 110},
+        {"headerName": t("code", lang), "field": "code", "width": 100},
         {
             "headerName": t("status", lang),
             "field": "status_rank",
@@ -234,30 +237,41 @@ def drill_grid(df: pd.DataFrame, ind: Indicator, child_level: str, lang: str) ->
             "sort": "asc",
         },
         {
-            "headerName": ("Meses de stock" if lang == "es" else "Months of supply")
-            if stock
-            else t("value", lang),
+            "headerName": t("months_of_supply" if stock else "value", lang),
             "field": "value",
             "type": "numericColumn",
-            "width": 120,
+            "minWidth": 120,
+            "flex": 1,
+            "valueFormatter": ONE_DECIMAL,
         },
         {
             "headerName": ("Stock" if stock else t("numerator", lang)),
             "field": "numerator",
             "type": "numericColumn",
-            "width": 120,
+            "minWidth": 120,
+            "flex": 1,
+            "valueFormatter": NO_DECIMALS,
         },
         {
-            "headerName": ("CPM" if stock else t("denominator", lang)),
+            "headerName": t("cpm" if stock else "denominator", lang),
+            "headerTooltip": t("cpm_help", lang) if stock else None,
             "field": "denominator",
             "type": "numericColumn",
-            "width": 120,
+            "minWidth": 120,
+            "flex": 1,
+            "valueFormatter": NO_DECIMALS,
         },
     ]
     cols.append(
-        {"headerName": t("stock_class", lang), "field": "detail", "minWidth": 180}
+        {
+            "headerName": t("stock_class", lang),
+            "field": "detail",
+            "minWidth": 220,
+            "wrapText": True,
+            "autoHeight": True,
+        }
         if stock
-        else {"headerName": t("reporting", lang), "field": "reporting", "width": 110}
+        else {"headerName": t("reporting", lang).capitalize(), "field": "reporting", "width": 110}
     )
     return dag.AgGrid(
         id="drill-grid",

@@ -12,7 +12,7 @@ from warehouse.marts import refresh_admin
 from .. import checks as ck
 from ..columns import Column, Layout
 from ..csvfile import Staged
-from .base import LoadContext, Loader, pad_codes
+from .base import LoadContext, Loader
 
 LAYOUT = Layout(
     (
@@ -40,6 +40,9 @@ LAYOUT = Layout(
 )
 
 
+DUPLICATE_KEY = ["periodo", "indicador", "coalesce(cod_ipress, ubigeo)"]
+
+
 class AdminLoader(Loader):
     source = "admin"
     description = "indicadores de producto mensuales (registros administrativos)"
@@ -47,79 +50,117 @@ class AdminLoader(Loader):
     raw_table = "raw_admin"
 
     def prepare(self, ctx: LoadContext, staged: Staged) -> None:
-        pad_codes(ctx, staged, "ubigeo", 6, "ubigeos")
-        pad_codes(ctx, staged, "cod_ipress", 8, "códigos IPRESS")
-        ctx.con.execute(f"update {staged.table} set indicador = upper(trim(indicador))")
-        self.dc_num = ck.decimal_comma(ctx.con, staged.table, "numerador")
-        self.dc_den = ck.decimal_comma(ctx.con, staged.table, "denominador")
+        # What pad_codes, upper(trim()) and the checks' subqueries did statement by statement, in one rewrite of
+        # the stage: codes normalised, period and numbers parsed, codes looked up once (for the checks and write()
+        # alike); then one aggregate for the pad warnings and whether any key repeats.
+        con, t = ctx.con, staged.table
+        # Two filtered scans: cheaper than one aggregate over both columns.
+        self.dc_num = ck.decimal_comma(con, t, "numerador")
+        self.dc_den = ck.decimal_comma(con, t, "denominador")
+        con.execute(
+            f"create or replace temp table {t} as "
+            f"with p as ({ck.parsed_once(t, 'periodo', 'parse_period(periodo)', '_period')}), "
+            f"a as ({ck.parsed_once(t, 'numerador', f'parse_num(numerador, {self.dc_num})', '_num')}), "
+            f"b as ({ck.parsed_once(t, 'denominador', f'parse_num(denominador, {self.dc_den})', '_den')}) "
+            "select s.*, p._period, a._num, b._den, f.cod_ipress is not null as _facility_known, "
+            "f.ubigeo as _facility_ubigeo, d.ubigeo is not null as _district_known, "
+            "i.feed as _indicator_feed, i.unit as _indicator_unit, "
+            "null::bigint as _dup_first "
+            "from (select * replace ("
+            "case when _short_ubigeo then lpad(trim(ubigeo), 6, '0') else trim(ubigeo) end as ubigeo, "
+            "case when _short_ipress then lpad(trim(cod_ipress), 8, '0') else trim(cod_ipress) end as cod_ipress, "
+            f"upper(trim(indicador)) as indicador) from (select *, {ck.short_code('ubigeo', 6)} as _short_ubigeo, "
+            f"{ck.short_code('cod_ipress', 8)} as _short_ipress from {t})) as s "
+            "left join p on p.periodo = s.periodo "
+            "left join a on a.numerador = s.numerador "
+            "left join b on b.denominador = s.denominador "
+            "left join core_facility as f on f.cod_ipress = s.cod_ipress "
+            "left join core_district as d on d.ubigeo = s.ubigeo "
+            "left join core_indicator as i on i.indicator_code = s.indicador"
+        )
+        # Codes are trimmed now: the duplicate key needs trim() on the period only.
+        key = ["trim(periodo)", "indicador", "coalesce(cod_ipress, ubigeo)"]
+        n_ubigeo, n_ipress, unique = con.execute(
+            "select count(*) filter (where _short_ubigeo), count(*) filter (where _short_ipress), "
+            f"{ck.keys_all_distinct(key)} from {t}"
+        ).fetchone()
+        for col, n, width, what in (
+            ("ubigeo", n_ubigeo, 6, "ubigeos"),
+            ("cod_ipress", n_ipress, 8, "códigos IPRESS"),
+        ):
+            if col in staged.mapping and n:
+                ctx.warnings.append(ck.pad_warning(ctx.label, n, width, what))
+        if not unique:
+            con.execute(
+                f"update {t} set _dup_first = d._first from ({ck.duplicate_first_rows(t, key)}) as d "
+                f"where d._row = {t}._row"
+            )
 
     def checks(self, ctx: LoadContext, staged: Staged) -> list[ck.Check]:
-        num, den = f"parse_num(numerador, {self.dc_num})", f"parse_num(denominador, {self.dc_den})"
+        # The lookups were made once in prepare(): _facility_*, _district_known, _indicator_* (codes are trimmed).
         return [
             ck.required("periodo"),
-            *ck.period("periodo"),
+            *ck.period("periodo", parsed="_period"),
             ck.required("indicador"),
             ck.Check(
                 "indicador",
-                "nullif(indicador, '') is not null and indicador not in "
-                "(select indicator_code from core_indicator where feed = 'admin')",
+                "_indicator_feed is distinct from 'admin' and nullif(indicador, '') is not null",
                 ck.lit(
                     "indicador desconocido: no está en el catálogo como indicador de registro administrativo"
                 ),
             ),
             ck.Check(
                 "ubigeo",
-                "nullif(trim(ubigeo), '') is null and nullif(trim(cod_ipress), '') is null",
+                f"{ck.blank('ubigeo')} and {ck.blank('cod_ipress')}",
                 ck.lit("falta el ubigeo o el código IPRESS"),
             ),
-            ck.known("ubigeo", "core_district", "ubigeo", "ubigeo"),
+            ck.known("ubigeo", "core_district", "ubigeo", "ubigeo", found="_district_known"),
             ck.known(
                 "cod_ipress",
                 "core_facility",
                 "cod_ipress",
                 "código IPRESS (no está en el registro RENIPRESS cargado)",
+                found="_facility_known",
             ),
             ck.Check(
                 "cod_ipress",
-                "ubigeo is not null and cod_ipress in (select cod_ipress from core_facility) and ubigeo <> "
-                "(select f.ubigeo from core_facility as f where f.cod_ipress = stage.cod_ipress)",
-                "'el establecimiento está en el ubigeo ' || (select f.ubigeo from core_facility as f "
-                "where f.cod_ipress = stage.cod_ipress) || ' según RENIPRESS, no en ' || ubigeo",
+                "ubigeo is not null and _facility_known and ubigeo <> _facility_ubigeo",
+                "'el establecimiento está en el ubigeo ' || _facility_ubigeo || ' según RENIPRESS, no en ' || ubigeo",
             ),
             ck.required("numerador"),
-            ck.number("numerador", self.dc_num),
-            ck.non_negative("numerador", self.dc_num),
-            ck.number("denominador", self.dc_den),
-            ck.non_negative("denominador", self.dc_den),
+            ck.number("numerador", self.dc_num, parsed="_num"),
+            ck.non_negative("numerador", self.dc_num, parsed="_num"),
+            ck.number("denominador", self.dc_den, parsed="_den"),
+            ck.non_negative("denominador", self.dc_den, parsed="_den"),
             ck.Check(
                 "denominador",
-                "nullif(trim(denominador), '') is null and indicador in "
-                "(select indicator_code from core_indicator where unit <> 'count')",
+                f"_indicator_unit <> 'count' and {ck.blank('denominador')}",
                 ck.lit("falta el denominador de un indicador de cobertura"),
             ),
             ck.Check(
                 "numerador",
-                f"{num} > {den} and indicador in (select indicator_code from core_indicator where unit = 'pct')",
+                "_num > _den and _indicator_unit = 'pct'",
                 ck.lit("el numerador es mayor que el denominador"),
                 value="numerador || ' > ' || denominador",
             ),
-            ck.duplicates(["periodo", "indicador", "coalesce(cod_ipress, ubigeo)"], "indicador"),
+            ck.duplicates(DUPLICATE_KEY, "indicador", first="_dup_first"),
         ]
 
     def write(self, ctx: LoadContext, staged: Staged, batch_id: int) -> str:
         con = ctx.con
+        # The stage already holds every value parsed (prepare): the valid rows go straight into raw_admin.
         con.execute(
-            "create or replace temp table admin_rows as "
-            "select parse_period(v.periodo) as period, coalesce(v.ubigeo, f.ubigeo) as ubigeo, v.cod_ipress, "
-            f"v.indicador as indicator_code, parse_num(v.numerador, {self.dc_num}) as numerator, "
-            f"parse_num(v.denominador, {self.dc_den}) as denominator, v._row "
-            "from valid as v left join core_facility as f using (cod_ipress)"
+            "create or replace temp view admin_rows as "
+            "select _period as period, coalesce(ubigeo, _facility_ubigeo) as ubigeo, cod_ipress, "
+            "indicador as indicator_code, _num as numerator, _den as denominator, _row from valid"
         )
-        scope = con.execute(
-            "select distinct period, left(ubigeo, 2) as department from admin_rows order by all"
-        ).fetchall()
         con.execute(
-            "delete from raw_admin as a using (select distinct period, left(ubigeo, 2) as department from admin_rows) s "
+            "create or replace temp table admin_scope as "
+            "select distinct period, left(ubigeo, 2) as department from admin_rows"
+        )
+        scope = con.execute("select * from admin_scope order by all").fetchall()
+        con.execute(
+            "delete from raw_admin as a using admin_scope as s "
             "where a.period = s.period and left(a.ubigeo, 2) = s.department"
         )
         con.execute(

@@ -10,13 +10,19 @@ lookback as (
     select cast(num_value as integer) as months from core_setting where key = 'expected_lookback_months'
 ),
 
-expected as (
-    select distinct s.period, h.indicator_code, h.unit, h.ubigeo
+-- The months each period looks back on. Periods are first days of months, so "before the period and within the
+-- look-back" is exactly these months: an equality join, far cheaper than the range join it replaces.
+lookback_month as (
+    select s.period, cast(s.period - to_months(k.months_back) as date) as history_period
     from scope_period as s
     cross join lookback as lb
-    join unit_history as h
-        on h.period < s.period
-        and h.period >= s.period - to_months(lb.months)
+    cross join lateral (select unnest(generate_series(1, lb.months)) as months_back) as k
+),
+
+expected as (
+    select distinct m.period, h.indicator_code, h.unit, h.ubigeo
+    from lookback_month as m
+    join unit_history as h on h.period = m.history_period
 ),
 
 units as (

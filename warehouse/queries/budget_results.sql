@@ -11,7 +11,7 @@ budget as (
         a.value as execution_pct,
         a.period,
         row_number() over (partition by a.territory_code order by a.period desc) as recency
-    from mart_indicator_agg as a
+    from mart_indicator_top as a
     join core_indicator as i using (indicator_code)
     where i.program_code = $program
       and i.feed = 'budget'
@@ -28,7 +28,7 @@ population as (
 
 result as (
     select s.territory_code, s.indicator_code, s.value, s.ci_low, s.ci_high, s.status, s.is_referential
-    from mart_indicator_status as s
+    from indicator_status('mart_indicator_value_fast') as s
     join core_indicator as i using (indicator_code)
     where i.program_code = $program
       and i.chain_level = 'final_result'

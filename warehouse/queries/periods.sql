@@ -4,7 +4,7 @@ select
     a.period_grain,
     a.period,
     count(*) as rows
-from mart_indicator_agg as a
+from mart_indicator_top as a
 join core_indicator as i using (indicator_code)
 where a.territory_level = 'pais'
 group by all

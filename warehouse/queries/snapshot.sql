@@ -1,7 +1,9 @@
 -- Indicator values and statuses of a program for a list of territories at a period: monthly indicators at the
 -- month, annual ones (surveys) at the latest year not after it; with the previous value for the trend arrow.
--- Parameters: $program, $level (chain level or NULL for all), $territories (list of codes), $period (date),
--- $allowed (list of region codes the caller may see, or NULL for all).
+-- Parameters: $program, $level (chain level or NULL for all), $territories (list of codes), $levels (their
+-- territory levels), $monthly and $annual (the codes of its monthly and annual indicators), $period (date),
+-- $allowed (list of region codes the caller may see, or NULL for all). $levels, $monthly and $annual only repeat
+-- what the joins say, as constants: they let the scan skip the rows that cannot match before the rules run.
 with
 
 indicators as (
@@ -15,14 +17,21 @@ candidates as (
         s.*,
         i.periodicity,
         row_number() over (partition by s.indicator_code, s.territory_code order by s.period desc) as recency
-    from mart_indicator_status as s
+    from indicator_status('mart_indicator_value_fast') as s
     join indicators as i using (indicator_code)
     where s.territory_level in ('pais', 'region', 'provincia', 'distrito')
+      and list_contains($levels, s.territory_level)
       and list_contains($territories, s.territory_code)
       and ($allowed is null or s.region_code = 'PE' or list_contains($allowed, s.region_code))
       and (
           (i.periodicity = 'monthly' and s.period in ($period::date, $period::date - interval 1 month))
           or (i.periodicity = 'annual' and s.period <= $period::date)
+      )
+      -- the same condition on the value columns alone, so that it is applied before the rules
+      and (
+          (list_contains($monthly, s.indicator_code)
+           and s.period in ($period::date, ($period::date - interval 1 month)::date))
+          or (list_contains($annual, s.indicator_code) and s.period <= $period::date)
       )
 ),
 

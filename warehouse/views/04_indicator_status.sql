@@ -1,4 +1,4 @@
--- ONE status view: every traffic-light rule of the catalogue, applied in one place.
+-- ONE status definition: every traffic-light rule of the catalogue, applied in one place.
 --   target       direction-aware comparison with the target of the region (else national, else the catalogue's
 --                default) and a tolerance band in points
 --   bands        fixed bands (e.g. WHO prevalence thresholds), from core_rule_band
@@ -7,14 +7,20 @@
 --   budget_pace  execution (devengado / PIM) against the expected cumulative pace of the month
 -- Then the states that are not a light: no report from a unit that was expected to report, no data, and
 -- survey estimates that INEI marks as referential (printed in parentheses, or CV above the threshold).
-create or replace view mart_indicator_status as
+--
+-- A table macro over the name of a view of values: the view mart_indicator_status below is the macro over
+-- mart_indicator_value; the dashboard's queries (warehouse/queries) read the same rules over
+-- mart_indicator_value_fast, whose layout lets their filters skip the rows they do not need.
+create or replace macro indicator_status(source) as table
 with
 
 settings as (
     select
         max(num_value) filter (where key = 'referential_cv') as referential_cv,
         max(num_value) filter (where key = 'budget_at_risk_gap') as at_risk_gap,
-        max(num_value) filter (where key = 'budget_critical_gap') as critical_gap
+        max(num_value) filter (where key = 'budget_critical_gap') as critical_gap,
+        max(num_value) filter (where key = 'sub_stock_below_months') as sub_stock_below,
+        max(num_value) filter (where key = 'over_stock_above_months') as over_stock_above
     from core_setting
 ),
 
@@ -29,8 +35,10 @@ joined as (
         coalesce(t_region.target, t_country.target, i.default_target) as target,
         pace.expected_pct,
         case when i.rule_kind = 'stock' and v.territory_level = 'eess'
-             then stock_class(v.numerator, v.denominator) end as stock_class
-    from mart_indicator_value as v
+             then stock_class_at(v.numerator, v.denominator, s.sub_stock_below, s.over_stock_above) end
+            as stock_class
+    from query_table(source) as v
+    cross join settings as s
     join core_indicator as i using (indicator_code)
     left join core_target as t_region
         on t_region.indicator_code = v.indicator_code
@@ -91,3 +99,6 @@ final as (
 )
 
 select * from final;
+
+create or replace view mart_indicator_status as
+select * from indicator_status('mart_indicator_value');
