@@ -33,6 +33,7 @@ except ImportError:  # pragma: no cover — not POSIX: no writer lock
 from warehouse.catalogue import Catalogue, CatalogueError, load_catalogue
 from warehouse.constraints import violations
 from warehouse.db import WarehouseError, open_writer
+from warehouse.marts import ensure_status
 from warehouse.sync import sync_reference
 
 from .checks import add_problems, collected, run_checks
@@ -239,6 +240,7 @@ def _load(con, loader, path, sha, cat, report, strict, force, options, echo) -> 
         batch_id = con.execute("select nextval('etl_batch_seq')").fetchone()[0]
         echo(f"Escribiendo {valid:,} filas válidas (lote {batch_id}) …")
         report.scope = loader.write(ctx, staged, batch_id)
+        ensure_status(con)  # a targets load or a catalogue edit changes the stored statuses
         failed = violations(con, batch_id)
         if failed:
             raise WarehouseError(

@@ -65,6 +65,11 @@ def pending(con: duckdb.DuckDBPyConnection) -> list[str]:
     todo = [p.name for n, p in migrations() if n > version]
     if views != views_fingerprint():
         todo.append("views")
+    if not todo:
+        from .marts import status_current  # marts builds on this module
+
+        if not status_current(con):
+            todo.append("statuses")
     return todo
 
 
@@ -98,6 +103,12 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
         con.execute("insert into schema_views values (?, ?)", [views_fingerprint(), datetime.now()])
         con.execute("commit")
         applied.append("views")
+    from .marts import ensure_status  # marts builds on this module
+
+    con.execute("begin")
+    if ensure_status(con):
+        applied.append("statuses")
+    con.execute("commit")
     return applied
 
 

@@ -7,11 +7,12 @@ inside the load's transaction, so the marts never disagree with the raw tables.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable
 
 import duckdb
 
-from .db import MARTS, sql_file
+from .db import MARTS, sql_file, views_fingerprint
 
 
 def _run(con: duckdb.DuckDBPyConnection, name: str) -> None:
@@ -49,13 +50,60 @@ def _periods_with_followers(
 
 def _refresh_top(con: duckdb.DuckDBPyConnection, scope: str) -> None:
     """Copy the country and region rows of mart_indicator_agg that match ``scope`` (a condition on its columns,
-    the one the refresh just rebuilt) into mart_indicator_top, ordered so that its zone maps narrow the reads."""
+    the one the refresh just rebuilt) into mart_indicator_top, ordered so that its zone maps narrow the reads;
+    then store their statuses (mart_status_top)."""
+    order = "order by territory_code, indicator_code, period"
     con.execute(f"delete from mart_indicator_top where {scope}")
     con.execute(
         "insert into mart_indicator_top select * from mart_indicator_agg "
-        f"where territory_level in ('pais', 'region') and ({scope}) "
-        "order by territory_code, indicator_code, period"
+        f"where territory_level in ('pais', 'region') and ({scope}) {order}"
     )
+    con.execute(f"delete from mart_status_top where {scope}")
+    con.execute(
+        f"insert into mart_status_top by name select * from indicator_status('mart_indicator_top') "
+        f"where {scope} {order}"
+    )
+
+
+# Everything the status rules read besides the values: a change to any of these may change every stored status.
+RULE_INPUTS = (
+    "core_indicator",
+    "core_target",
+    "core_setting",
+    "core_rule_band",
+    "core_budget_pace",
+    "core_stock_class",
+)
+STATUS_STAMP = "status_top_rules"  # the core_meta key of the stamp mart_status_top was computed with
+
+
+def rule_stamp(con: duckdb.DuckDBPyConnection) -> str:
+    """A fingerprint of the rules' SQL and of the tables they read (order-independent)."""
+    h = hashlib.sha256(views_fingerprint().encode())
+    for table in RULE_INPUTS:
+        h.update(repr(con.execute(f"select count(*), sum(hash(t)) from {table} as t").fetchone()).encode())
+    return h.hexdigest()[:16]
+
+
+def status_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether mart_status_top was computed with the rules and inputs the warehouse holds now."""
+    stored = con.execute("select value from core_meta where key = ?", [STATUS_STAMP]).fetchone()
+    return stored is not None and stored[0] == rule_stamp(con)
+
+
+def refresh_status(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild mart_status_top whole and record the stamp it was computed with."""
+    _run(con, "status_top")
+    con.execute("insert or replace into core_meta values (?, ?)", [STATUS_STAMP, rule_stamp(con)])
+
+
+def ensure_status(con: duckdb.DuckDBPyConnection) -> bool:
+    """Rebuild mart_status_top if a rule input changed since it was computed (a targets load, a catalogue
+    edit, new rules' SQL); True when it did. Every writer calls this before it commits."""
+    if status_current(con):
+        return False
+    refresh_status(con)
+    return True
 
 
 def _units(con: duckdb.DuckDBPyConnection, feed: str, facts: str, history: str, periods) -> None:
@@ -163,3 +211,4 @@ def refresh_all(con: duckdb.DuckDBPyConnection) -> None:
     refresh_population(
         con, [r[0] for r in con.execute("select distinct year from raw_population").fetchall()]
     )
+    refresh_status(con)

@@ -51,6 +51,15 @@ def _levels(con: duckdb.DuckDBPyConnection, territories: list[str]) -> list[str]
     return sorted({level for _, level in known})
 
 
+TOP_LEVELS = frozenset({"pais", "region"})
+
+
+def statuses(levels: Iterable[str]) -> str:
+    """The view of statuses to read for these territory levels: the stored ones when only the country and regions
+    are asked for (mart_status_top, kept by the marts refresh), else the rules applied at read time."""
+    return "mart_status_top" if set(levels) <= TOP_LEVELS else "mart_indicator_status_fast"
+
+
 def snapshot(
     con: duckdb.DuckDBPyConnection,
     program: str,
@@ -62,6 +71,7 @@ def snapshot(
     """Value, status and previous value of every indicator of ``program`` (optionally one chain level) for the
     territories at ``period``; annual indicators at their latest year up to it."""
     territories = list(territories)
+    levels = _levels(con, territories)
     monthly, annual = con.execute(
         "select coalesce(list(indicator_code) filter (where periodicity = 'monthly'), []), "
         "coalesce(list(indicator_code) filter (where periodicity = 'annual'), []) "
@@ -74,7 +84,8 @@ def snapshot(
         program=program,
         level=level,
         territories=territories,
-        levels=_levels(con, territories),
+        levels=levels,
+        statuses=statuses(levels),
         monthly=monthly,
         annual=annual,
         period=period,
@@ -91,12 +102,14 @@ def series(
     allowed: Allowed = None,
 ) -> pd.DataFrame:
     territories = list(territories)
+    levels = _levels(con, territories)
     return _run(
         con,
         "series",
         indicators=list(indicators),
         territories=territories,
-        levels=_levels(con, territories),
+        levels=levels,
+        statuses=statuses(levels),
         start=start,
         end=end,
         allowed=_allowed(allowed),
@@ -121,6 +134,7 @@ def children(
         indicator=indicator,
         parent=parent,
         child_level=CHILD_LEVEL[parent_level],
+        statuses=statuses([CHILD_LEVEL[parent_level]]),
         period=period,
         allowed=_allowed(allowed),
     )

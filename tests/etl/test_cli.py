@@ -368,7 +368,7 @@ def test_the_real_command_reports_several_bad_files_without_a_traceback(territor
         assert f"problema(s) en {f.name}:" in proc.stderr
     assert_listed(proc.stderr, bad.name, BAD["admin"].problems)
     changed = {t for t, v in data(territory_db).items() if v != before[t]}
-    assert changed <= {"raw_admin", "mart_indicator_agg", "mart_indicator_top"}
+    assert changed <= {"raw_admin", "mart_indicator_agg", "mart_indicator_top", "mart_status_top"}
     assert rows(territory_db, BAD["admin"].loaded) == BAD["admin"].expected
 
 

@@ -28,7 +28,7 @@ population as (
 
 result as (
     select s.territory_code, s.indicator_code, s.value, s.ci_low, s.ci_high, s.status, s.is_referential
-    from indicator_status('mart_indicator_value_fast') as s
+    from mart_status_top as s
     join core_indicator as i using (indicator_code)
     where i.program_code = $program
       and i.chain_level = 'final_result'

@@ -1,6 +1,7 @@
 -- Drill-down: the values of one indicator for the territories one level below a parent at a period
 -- (region → provinces → districts → facilities). Facility rows come from the raw facts through the view.
--- Parameters: $indicator, $parent (territory code), $child_level, $period (date), $allowed.
+-- Parameters: $indicator, $parent (territory code), $child_level, $period (date), $allowed, $statuses (the view
+-- of statuses to read, chosen by warehouse.query.statuses for the child level).
 with
 
 children as (
@@ -8,7 +9,7 @@ children as (
         s.indicator_code, s.territory_level, s.territory_code, s.region_code, s.parent_code, s.period, s.value,
         s.numerator, s.denominator, s.units_reporting, s.units_expected, s.target, s.status, s.light,
         s.stock_class, s.rule_label_es, s.rule_label_en
-    from indicator_status('mart_indicator_value_fast') as s
+    from query_table($statuses) as s
     where s.indicator_code = $indicator
       and s.territory_level = $child_level
       and s.parent_code = $parent

@@ -2,7 +2,8 @@
 -- month, annual ones (surveys) at the latest year not after it; with the previous value for the trend arrow.
 -- Parameters: $program, $level (chain level or NULL for all), $territories (list of codes), $levels (their
 -- territory levels), $monthly and $annual (the codes of its monthly and annual indicators), $period (date),
--- $allowed (list of region codes the caller may see, or NULL for all). $levels, $monthly and $annual only repeat
+-- $allowed (list of region codes the caller may see, or NULL for all), $statuses (the view of statuses to read,
+-- chosen by warehouse.query.statuses for $levels). $levels, $monthly and $annual only repeat
 -- what the joins say, as constants: they let the scan skip the rows that cannot match before the rules run.
 with
 
@@ -17,7 +18,7 @@ candidates as (
         s.*,
         i.periodicity,
         row_number() over (partition by s.indicator_code, s.territory_code order by s.period desc) as recency
-    from indicator_status('mart_indicator_value_fast') as s
+    from query_table($statuses) as s
     join indicators as i using (indicator_code)
     where s.territory_level in ('pais', 'region', 'provincia', 'distrito')
       and list_contains($levels, s.territory_level)
