@@ -17,7 +17,7 @@ from .traffic_light import arrow, light
 
 
 def _box(
-    ind: Indicator, row: pd.Series | None, spark: list[float | None], extra: list, lang: str, link: str
+    ind: Indicator, row: dict | None, spark: list[float | None], extra: list, lang: str, link: str
 ) -> html.Div:
     if row is None:
         status, value_text, target, trend, cls, when = "sin_datos", "–", None, "", "", ""
@@ -61,7 +61,7 @@ def _box(
     )
 
 
-def _budget_extra(row: pd.Series | None, lang: str) -> list:
+def _budget_extra(row: dict | None, lang: str) -> list:
     if row is None or fmt.missing(row.get("denominator")):
         return []
     return [
@@ -72,7 +72,7 @@ def _budget_extra(row: pd.Series | None, lang: str) -> list:
     ]
 
 
-def _stock_extra(stock: pd.Series | None, lang: str) -> list:
+def _stock_extra(stock: dict | None, lang: str) -> list:
     if stock is None:
         return []
     return [
@@ -94,19 +94,17 @@ def causal_chain(
     link,
 ) -> html.Div:
     """``snap``: one row per indicator (this region); ``sparks``: indicator → recent values; ``link(code)`` → href."""
-    by_code = snap.set_index("indicator_code") if len(snap) else pd.DataFrame()
-    stock_by = stock.set_index("indicator_code") if len(stock) else pd.DataFrame()
-
-    def row(code: str):
-        return by_code.loc[code] if code in by_code.index else None
+    # Plain dicts: a pandas row per box costs more than the box itself.
+    by_code = {r["indicator_code"]: r for r in snap.to_dict("records")}
+    stock_by = {r["indicator_code"]: r for r in stock.to_dict("records")}
 
     def box(ind: Indicator) -> html.Div:
         extra = []
         if ind.feed == "budget":
-            extra = _budget_extra(row(ind.code), lang)
+            extra = _budget_extra(by_code.get(ind.code), lang)
         elif ind.feed == "stock":
-            extra = _stock_extra(stock_by.loc[ind.code] if ind.code in stock_by.index else None, lang)
-        return _box(ind, row(ind.code), sparks.get(ind.code, []), extra, lang, link(ind.code))
+            extra = _stock_extra(stock_by.get(ind.code), lang)
+        return _box(ind, by_code.get(ind.code), sparks.get(ind.code, []), extra, lang, link(ind.code))
 
     elements = [e for e in cat.elements.values() if e.program == program]
     products = [e for e in elements if e.level == "product"]

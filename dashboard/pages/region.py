@@ -60,14 +60,19 @@ def chain_data(wh: Warehouse, f: Filters, region: str):
 
 
 def _sparks(recent: pd.DataFrame, surveys: pd.DataFrame, region: str, period: dt.date) -> dict[str, list]:
-    since = _months_back(period, SPARK_MONTHS - 1)
+    since = pd.Timestamp(_months_back(period, SPARK_MONTHS - 1))
     out: dict[str, list] = {}
-    mine = recent[(recent.territory_code == region) & (pd.to_datetime(recent.period).dt.date >= since)]
-    for code, d in mine.groupby("indicator_code"):
-        out[code] = d.sort_values("period").value.tolist()
-    for code, d in surveys[surveys.territory_code == region].groupby("indicator_code"):
-        out[code] = d.sort_values("period").value.tolist()[-8:]
-    return out
+    # Both frames come ordered by indicator, territory and period (series.sql): one pass each, no grouping.
+    for code, where, when, value in zip(
+        recent.indicator_code, recent.territory_code, recent.period, recent.value, strict=True
+    ):
+        if where == region and when >= since:
+            out.setdefault(code, []).append(value)
+    annual: dict[str, list] = {}
+    for code, where, value in zip(surveys.indicator_code, surveys.territory_code, surveys.value, strict=True):
+        if where == region:
+            annual.setdefault(code, []).append(value)
+    return out | {code: values[-8:] for code, values in annual.items()}
 
 
 def main_content(wh: Warehouse, f: Filters, region: str) -> list:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import plotly.graph_objects as go
 from dash import Patch
 from plotly.utils import PlotlyJSONEncoder
 
@@ -150,7 +151,7 @@ def test_region_drill_down_to_districts_and_facilities(app, sql):
 def test_indicator_page_ranks_every_region_with_confidence_intervals(app):
     body = indicador.update(f"?periodo={PERIOD}", "/indicador/PAN_DCI")
     ranking = next(c for c in _walk(body) if getattr(c, "id", None) == "indicator-ranking").figure
-    trace = ranking.data[0]
+    trace = go.Figure(ranking).data[0]  # a plain dict on the wire: Plotly must accept it as it is
     assert len(trace.y) == 26
     assert trace.error_x.array is not None and all(v is not None and v >= 0 for v in trace.error_x.array)
     assert "(de Onis et al., 2019)" in texts(body)  # the rule, from the catalogue
