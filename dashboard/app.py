@@ -257,9 +257,8 @@ def sync_filters(search, pathname, program, period, level, region):
         elif region != NATIONAL and (page.key != "region" or arg != region):
             new_path = f"/region/{region}"
             new = new.with_(province=None, district=None)
-    new_search = serialise(new)
     return (
-        new_search if new_search != (search or "") else no_update,
+        (serialise(new) or "?") if new != f else no_update,  # as filters, not text: see region.choose_drill
         new_path,
         no_update,
         no_update,

@@ -116,9 +116,12 @@ class Warehouse:
 
     def checked(self, f: Filters) -> Filters:
         """Filters this warehouse can answer: a program the catalogue does not hold (a mistyped or stale link)
-        opens the first program, which the filter bar then shows, instead of an error page."""
+        opens the first program, and a period without data the latest one, which the filter bar then shows,
+        instead of an error page or a page of empty lights. (Exports of such links are 404: dashboard.export.)"""
         programs = self.snapshot.catalogue.programs
-        return f if f.program in programs else f.with_(program=next(iter(programs)))
+        if f.program not in programs:
+            f = f.with_(program=next(iter(programs)))
+        return f if self.has_period(f.program, f.period) else f.with_(period=None)
 
     def has_period(self, program: str, period: str | None) -> bool:
         """Whether a period filter names a month (or a year) with data of the program."""

@@ -19,7 +19,7 @@ class Status:
     colour: str  # fill
     text_colour: str  # readable on the fill
     icon: str  # Bootstrap Icons name: a shape that differs per status (no colour needed to tell them apart)
-    glyph: str  # the same idea as a plain character, for charts and text exports
+    glyph: str  # the same idea in one or two plain characters, for the map tiles
     rank: int  # worst first when sorting by status
 
 
@@ -33,7 +33,7 @@ STATUSES: dict[str, Status] = {
             "#E69F00",
             "#1f1f1f",
             "exclamation-triangle-fill",
-            "▲",
+            "!",
             1,
         ),
         Status("adecuado", Text("Adecuado", "On track"), "#009E73", "#ffffff", "check-circle-fill", "✔", 2),
@@ -46,7 +46,7 @@ STATUSES: dict[str, Status] = {
             "#6E6E6E",
             "#ffffff",
             "clock-history",
-            "…",
+            "NR",  # the same letters in Spanish and English; "…" read as still loading
             4,
         ),
         Status("sin_datos", Text("Sin datos", "No data"), "#D9D9D9", "#1f1f1f", "dash-circle", "–", 5),

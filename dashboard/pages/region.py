@@ -195,14 +195,17 @@ def _drill_rows(df: pd.DataFrame, ind: Indicator, lang: str) -> list[dict]:
     for r in df.itertuples():
         s = status_of(r.status)
         stock = r.territory_level == "eess" and ind.feed == "stock"
+        value = (
+            None if fmt.missing(r.value) else round(float(r.value), 1)
+        )  # rounded once: badge and column agree
         out.append(
             {
                 "code": r.territory_code,
                 "name": r.name or r.territory_code,
-                "value": None if fmt.missing(r.value) else round(float(r.value), 2),
-                "value_text": fmt.number(r.value, 1) + (f" {t('months_word', lang)}" if stock else "")
-                if not fmt.missing(r.value)
-                else "–",
+                "value": value,
+                "value_text": "–"
+                if value is None
+                else fmt.number(value, 1) + (f" {t('months_word', lang)}" if stock else ""),
                 "status": s.code,
                 "status_label": s.label.get(lang),
                 "status_icon": s.icon,
@@ -467,5 +470,6 @@ def choose_drill(indicator: str, province: str | None, district: str | None, sea
     new = f.with_(
         indicator=indicator, province=province, district=district if province == f.province else None
     )
-    s = serialise(new)
-    return no_update if s == (search or "") else (s or "?")
+    # Compared as filters, not as text: rewriting an equivalent URL (?lang=es → ?) would push a history entry
+    # that the back button returns from straight into the same rewrite.
+    return no_update if new == f else (serialise(new) or "?")

@@ -140,3 +140,24 @@ def test_opening_a_region_does_not_push_its_default_drill_indicator_into_history
     assert region.choose_drill(default, None, None, f"?periodo={PERIOD}") is no_update
     other = "PAN_P_CRED" if default != "PAN_P_CRED" else "PAN_P_VACUNA"
     assert f"indicador={other}" in region.choose_drill(other, None, None, f"?periodo={PERIOD}")
+
+
+def test_equivalent_links_are_never_rewritten_so_back_always_leaves_a_page(app):
+    """?lang=es says what ? says: rewriting one into the other pushed a history entry, and Back returned to the
+    first, which was rewritten again (a tester was trapped on /region/10 after clicking the map from /?lang=es)."""
+    from dashboard.pages import region
+
+    f = context.filters("?lang=es")
+    default = region.drill_indicator(context.warehouse(), f).code
+    assert region.choose_drill(default, None, None, "?lang=es") is no_update
+    search, path, *_ = _sync("?lang=es", "/region/10", period=None, region="10", trigger="f-level")
+    assert search is no_update and path is no_update
+    # A real change is still written, in the canonical form.
+    search, *_ = _sync("?lang=es", "/region/10", period=None, level="product", region="10", trigger="f-level")
+    assert search == "?nivel=product"
+
+
+def test_a_period_without_data_opens_the_latest_and_the_filter_bar_says_so(app):
+    page, _key = route("/", "?periodo=2030-01", None)
+    assert "setiembre 2026" in texts(page) and "enero 2030" not in texts(page)
+    assert _sync("?periodo=2030-01", "/", trigger="url")[3] == PERIOD  # the period dropdown shows it
