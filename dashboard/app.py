@@ -268,6 +268,13 @@ def sync_filters(search, pathname, program, period, level, region):
     )
 
 
+@callback(Output("f-level", "disabled"), Input("url", "pathname"))
+def level_filter_disabled(pathname: str | None) -> bool:
+    """The chain-level filter is greyed out on pages it does not change, rather than silently doing nothing."""
+    page, _arg = pages.match(pathname)
+    return not page.uses_level
+
+
 @callback(
     [Output(f"nav-{p.key}", "href") for p in pages.PAGES if p.in_nav],
     Output("lang-switch", "href"),

@@ -17,13 +17,14 @@ class Page:
     title_key: str
     module: ModuleType
     in_nav: bool = True
+    uses_level: bool = False  # whether the chain-level filter changes what the page shows
 
     def layout(self, wh, f, arg):
         return self.module.layout(wh, f, arg)
 
 
 PAGES = [
-    Page("resumen", "/", "page_resumen", resumen),
+    Page("resumen", "/", "page_resumen", resumen, uses_level=True),
     Page("region", "/region", "page_region", region),
     Page("indicador", "/indicador", "page_indicador", indicador),
     Page("marco", "/marco-logico", "page_marco", marco_logico),
