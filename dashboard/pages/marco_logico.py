@@ -76,7 +76,21 @@ def _row(
             else None,
         ]
     )
-    return html.Tr([html.Td(label), html.Td(inds), html.Td(sources), html.Td(assumptions)], className=cls)
+    cells = (label, inds, sources, assumptions if assumptions else None)
+    # data-label: the column heading, shown above each cell when a phone stacks the row (semaforo.css)
+    return html.Tr(
+        [html.Td(c, **{"data-label": h}) for c, h in zip(cells, _headings(f.lang), strict=True)],
+        className=cls,
+    )
+
+
+def _headings(lang: str) -> list[str]:
+    return [
+        t("objective", lang),
+        f"{t('indicators', lang)} · {t('national_status', lang)}",
+        t("verification", lang),
+        t("assumptions", lang),
+    ]
 
 
 def content(wh: Warehouse, f: Filters) -> list:
@@ -112,14 +126,7 @@ def content(wh: Warehouse, f: Filters) -> list:
                     "lf-inputs",
                 )
             )
-    head = html.Tr(
-        [
-            html.Th(t("objective", lang)),
-            html.Th(f"{t('indicators', lang)} · {t('national_status', lang)}"),
-            html.Th(t("verification", lang)),
-            html.Th(t("assumptions", lang)),
-        ]
-    )
+    head = html.Tr([html.Th(h) for h in _headings(lang)])
     period = wh.resolve_period(f.program, f.period)
     return [
         html.H1(t("page_marco", lang), className="page-title"),
