@@ -26,6 +26,21 @@ def _r(values, digits: int = 2) -> list:
     return [None if fmt.missing(v) else round(float(v), digits) for v in values]
 
 
+def _ci_bars(
+    value: pd.Series, low: pd.Series, high: pd.Series, colour: str, thickness: float, width: int
+) -> dict:
+    """A 95 % confidence interval as Plotly error bars: the distances above and below the estimate."""
+    return {
+        "type": "data",
+        "array": _r(high - value),
+        "arrayminus": _r(value - low),
+        "visible": True,
+        "thickness": thickness,
+        "width": width,
+        "color": colour,
+    }
+
+
 def _grid(n: int, cols: int) -> tuple[int, int]:
     return max(1, math.ceil(n / cols)), min(cols, max(n, 1))
 
@@ -172,8 +187,6 @@ def survey(
             if d is None:
                 continue
             ref = d.is_referential.fillna(False).tolist()
-            hi = _r(d.ci_high - d.value)
-            lo = _r(d.value - d.ci_low)
             traces.append(
                 {
                     "type": "scatter",
@@ -191,15 +204,7 @@ def survey(
                         "color": ["white" if rf else colour for rf in ref],
                         "line": {"color": colour, "width": 2},
                     },
-                    "error_y": {
-                        "type": "data",
-                        "array": hi,
-                        "arrayminus": lo,
-                        "visible": True,
-                        "thickness": 1.2,
-                        "width": 3,
-                        "color": colour,
-                    },
+                    "error_y": _ci_bars(d.value, d.ci_low, d.ci_high, colour, 1.2, 3),
                     "text": [
                         ("(%s)" if rf else "%s") % fmt.number(v) for v, rf in zip(d.value, ref, strict=True)
                     ],
@@ -245,14 +250,7 @@ def ranking(
         "showlegend": False,
     }
     if regions.ci_low.notna().any():
-        trace["error_x"] = {
-            "type": "data",
-            "array": _r(regions.ci_high - regions.value),
-            "arrayminus": _r(regions.value - regions.ci_low),
-            "thickness": 1.2,
-            "width": 3,
-            "color": "#555",
-        }
+        trace["error_x"] = _ci_bars(regions.value, regions.ci_low, regions.ci_high, "#555", 1.2, 3)
     # Value and status as a column of text at the right edge, clear of the confidence intervals.
     annotations = [
         {"x": 1.0, "xref": "paper", "xanchor": "left", "y": y, "yref": "y", "text": text, "showarrow": False,
@@ -359,14 +357,7 @@ def budget_results(
                     "line": {"color": "#1f2d3d", "width": 1},
                     "symbol": ["circle-open" if r else "circle" for r in d.result_referential.fillna(False)],
                 },
-                "error_y": {
-                    "type": "data",
-                    "array": _r(d.result_ci_high - d.result_value),
-                    "arrayminus": _r(d.result_value - d.result_ci_low),
-                    "thickness": 1,
-                    "width": 0,
-                    "color": "#9aa5b1",
-                },
+                "error_y": _ci_bars(d.result_value, d.result_ci_low, d.result_ci_high, "#9aa5b1", 1, 0),
                 "hovertemplate": "<b>%{customdata[0]}</b><br>S/ %{x:,.0f} "
                 + t("per_who", lang, who=who)
                 + "<br>%{customdata[1]} · PIM %{customdata[2]}<extra></extra>",
