@@ -85,24 +85,28 @@ def rule_stamp(con: duckdb.DuckDBPyConnection) -> str:
     return h.hexdigest()[:16]
 
 
+def _stored_stamp(con: duckdb.DuckDBPyConnection) -> str | None:
+    row = con.execute("select value from core_meta where key = ?", [STATUS_STAMP]).fetchone()
+    return None if row is None else row[0]
+
+
+def _record_stamp(con: duckdb.DuckDBPyConnection, stamp: str) -> None:
+    con.execute("insert or replace into core_meta values (?, ?)", [STATUS_STAMP, stamp])
+
+
 def status_current(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether mart_status_top was computed with the rules and inputs the warehouse holds now."""
-    stored = con.execute("select value from core_meta where key = ?", [STATUS_STAMP]).fetchone()
-    return stored is not None and stored[0] == rule_stamp(con)
-
-
-def refresh_status(con: duckdb.DuckDBPyConnection) -> None:
-    """Rebuild mart_status_top whole and record the stamp it was computed with."""
-    _run(con, "status_top")
-    con.execute("insert or replace into core_meta values (?, ?)", [STATUS_STAMP, rule_stamp(con)])
+    return _stored_stamp(con) == rule_stamp(con)
 
 
 def ensure_status(con: duckdb.DuckDBPyConnection) -> bool:
-    """Rebuild mart_status_top if a rule input changed since it was computed (a targets load, a catalogue
+    """Rebuild mart_status_top whole if a rule input changed since it was computed (a targets load, a catalogue
     edit, new rules' SQL); True when it did. Every writer calls this before it commits."""
-    if status_current(con):
+    stamp = rule_stamp(con)
+    if _stored_stamp(con) == stamp:
         return False
-    refresh_status(con)
+    _run(con, "status_top")
+    _record_stamp(con, stamp)
     return True
 
 
@@ -202,6 +206,7 @@ def refresh_all(con: duckdb.DuckDBPyConnection) -> None:
     """Rebuild every mart from the raw tables (after a territory or catalogue change)."""
     con.execute("delete from mart_indicator_agg")
     con.execute("delete from mart_indicator_top")
+    con.execute("delete from mart_status_top")
     con.execute("delete from mart_stock_summary")
     con.execute("delete from mart_population")
     refresh_admin(con, [r[0] for r in con.execute("select distinct period from raw_admin").fetchall()])
@@ -211,4 +216,5 @@ def refresh_all(con: duckdb.DuckDBPyConnection) -> None:
     refresh_population(
         con, [r[0] for r in con.execute("select distinct year from raw_population").fetchall()]
     )
-    refresh_status(con)
+    # Every top row was just stored with the rules as they are now (_refresh_top): only the stamp is left.
+    _record_stamp(con, rule_stamp(con))
