@@ -9,8 +9,8 @@ Layouts are told apart by their headers (case and accents aside), never by posit
 - ``anual``: a year and amounts with no month (Consulta Amigable: ``Año, Departamento, … PIM, Devengado``).
 
 Every layout is staged as text, one row per file row, with the columns ``ano``, ``mes``, ``programa``,
-``producto``, ``producto_nombre``, ``departamento`` (of the meta), ``provincia`` (of the executing unit, 4 digits)
-and one column per amount (``pim``, ``devengado_m03``, ``pia_2024``…). Consulta Amigable's ``code: NAME`` cells
+``producto``, ``producto_nombre``, ``departamento`` (of the meta), ``provincia`` (of the executing unit, 4 digits),
+``ejecutora`` (SEC_EJEC) and ``ejecutora_nombre``, and one column per amount (``pim``, ``devengado_m03``, ``pia_2024``…). Consulta Amigable's ``code: NAME`` cells
 (``01: AMAZONAS``, ``0001: PROGRAMA ARTICULADO NUTRICIONAL``) are split into code and name on the way in.
 
 Reading a national CSV. The open-data file holds every budget program of a year (several GB); the warehouse wants
@@ -74,12 +74,16 @@ _DIMENSIONS = {
     "departamento_ejecutora": ("departamento_ejecutora",),
     "provincia_ejecutora": ("provincia_ejecutora",),
     "provincia": ("provincia",),
+    # The executing unit: SEC_EJEC in the open data; Consulta Amigable's '010101-300001: MUNICIPALIDAD …' cells
+    # (ubigeo-SEC_EJEC: NAME). The open data's EJECUTORA is a number within the pliego, not a unit code.
+    "ejecutora": ("sec_ejec", "unidad_ejecutora", "municipalidad"),
+    "ejecutora_nombre": ("ejecutora_nombre",),
 }
 # Columns of the open-data file and of Consulta Amigable that the warehouse does not use: ignored without a word.
 # fmt: off
 _UNUSED = (
-    "NIVEL_GOBIERNO", "NIVEL_GOBIERNO_NOMBRE", "SECTOR", "SECTOR_NOMBRE", "PLIEGO", "PLIEGO_NOMBRE", "SEC_EJEC",
-    "EJECUTORA", "EJECUTORA_NOMBRE", "DEPARTAMENTO_EJECUTORA_NOMBRE", "PROVINCIA_EJECUTORA_NOMBRE",
+    "NIVEL_GOBIERNO", "NIVEL_GOBIERNO_NOMBRE", "SECTOR", "SECTOR_NOMBRE", "PLIEGO", "PLIEGO_NOMBRE",
+    "EJECUTORA", "DEPARTAMENTO_EJECUTORA_NOMBRE", "PROVINCIA_EJECUTORA_NOMBRE",
     "DISTRITO_EJECUTORA", "DISTRITO_EJECUTORA_NOMBRE", "SEC_FUNC", "PROGRAMA_PPTO_NOMBRE", "TIPO_ACT_PROY",
     "TIPO_ACT_PROY_NOMBRE", "ACTIVIDAD_ACCION_OBRA", "ACTIVIDAD_ACCION_OBRA_NOMBRE", "FUNCION", "FUNCION_NOMBRE",
     "DIVISION_FUNCIONAL", "DIVISION_FUNCIONAL_NOMBRE", "GRUPO_FUNCIONAL", "GRUPO_FUNCIONAL_NOMBRE", "META",
@@ -87,8 +91,7 @@ _UNUSED = (
     "RUBRO", "RUBRO_NOMBRE", "TIPO_RECURSO", "TIPO_RECURSO_NOMBRE", "CATEGORIA_GASTO", "CATEGORIA_GASTO_NOMBRE",
     "TIPO_TRANSACCION", "GENERICA", "GENERICA_NOMBRE", "SUBGENERICA", "SUBGENERICA_NOMBRE", "SUBGENERICA_DET",
     "SUBGENERICA_DET_NOMBRE", "ESPECIFICA", "ESPECIFICA_NOMBRE", "ESPECIFICA_DET", "ESPECIFICA_DET_NOMBRE",
-    "Municipalidad", "Distrito", "Avance %", "Nivel de Gobierno", "Sector", "Pliego", "Unidad Ejecutora",
-    "Ejecutora", "Categoría Presupuestal", "Función", "Genérica", "Fuente de Financiamiento",
+    "Distrito", "Avance %", "Nivel de Gobierno", "Sector", "Pliego", "Ejecutora", "Categoría Presupuestal", "Función", "Genérica", "Fuente de Financiamiento",
 )
 # fmt: on
 _KNOWN = {normalize(h) for h in _UNUSED}
@@ -160,8 +163,11 @@ class MefLayout:
     def _expressions(self, program: str | None) -> dict[str, str]:
         e = {
             name: "null::varchar"
-            for name in ("ano", "mes", "programa", "producto", "producto_nombre", "departamento", "provincia")
-        }
+            for name in (
+                "ano", "mes", "programa", "producto", "producto_nombre", "departamento", "provincia", "ejecutora",
+                "ejecutora_nombre",
+            )
+        }  # fmt: skip
         for name in ("ano", "mes"):
             if self.has(name):
                 e[name] = f"trim({self._col(name)})"
@@ -192,6 +198,16 @@ class MefLayout:
             e["provincia"] = (
                 f"case when regexp_full_match({d}, '\\d{{1,2}}') and regexp_full_match({p}, '\\d{{1,2}}') "
                 f"then lpad({d}, 2, '0') || lpad({p}, 2, '0') end"
+            )
+        if self.has("ejecutora"):
+            code = f"trim(split_part({self._code('ejecutora')}, '-', -1))"
+            e["ejecutora"] = f"nullif(ltrim({code}, '0'), '')"
+            e["ejecutora_nombre"] = (
+                f"trim({self._col('ejecutora_nombre')})"
+                if self.has("ejecutora_nombre")
+                else self._name("ejecutora")
+                if self.coded
+                else "null::varchar"
             )
         for a in self.amounts:
             e[a.column] = self._col(a.column)

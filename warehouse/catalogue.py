@@ -131,6 +131,9 @@ class Element:
     assumptions: Text
     contributes_to: str | None
     mef_products: tuple[str, ...]
+    # A product's coverage indicator: what its budget buys; its denominator is the product's target population,
+    # the divisor of budget per beneficiary on the Presupuesto page.
+    coverage: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -391,6 +394,7 @@ def parse_catalogue(files: Iterable[CatalogueFile]) -> Catalogue:
                 _text(e.get("assumptions"), where, p),
                 e.get("contributes_to"),
                 tuple(str(x) for x in e.get("mef_products") or []),
+                e.get("coverage"),
             )
         raw_indicators += [(name, code, i) for i in doc.get("indicators") or []]
 
@@ -498,6 +502,14 @@ def parse_catalogue(files: Iterable[CatalogueFile]) -> Catalogue:
             key=bool(i.get("key") or i.get("headline")),
             contributes_to=contributes,
         )
+
+    for e in elements.values():
+        cov = indicators.get(e.coverage) if e.coverage else None
+        if e.coverage and (cov is None or cov.element != e.code or cov.level != "product" or cov.unit != "pct"):
+            p.add(
+                f"elemento {e.code}",
+                f"coverage {e.coverage!r} debe ser un indicador de cobertura (pct, nivel producto) de este elemento",
+            )
 
     cv = s.get("referential_cv")
     if not isinstance(cv, int | float) or cv <= 0:

@@ -63,6 +63,7 @@ def sync_catalogue(con: duckdb.DuckDBPyConnection, cat: Catalogue) -> None:
                 e.objective.en,
                 e.contributes_to,
                 list(e.mef_products),
+                e.coverage,
             )
             for e in cat.elements.values()
         ],

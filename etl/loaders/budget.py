@@ -1,7 +1,7 @@
 """MEF budget execution: the open-data CSV "Presupuesto y ejecución de gasto" (any of its layouts, streamed by
 DuckDB) or a Consulta Amigable XLSX. Reading and layouts live in :mod:`etl.mef`; this module checks the staged
 rows and writes them, summed, at the grain the warehouse keeps (year, month, program, product, department of
-the meta, province of the executing unit).
+the meta, province of the executing unit, executing unit).
 
 A file replaces the (year, program) pairs it holds: MEF republishes each year whole, so the newest file of a
 year is the year. Annual amounts (Consulta Amigable, ``PIM_2024`` columns) are year-to-date figures: they are
@@ -157,12 +157,12 @@ class BudgetLoader(Loader):
             """
             create or replace temp table budget_rows as
             select year, month, program_code, product_code, max(product_name) as product_name,
-                   nullif(department_code, ?) as department_code, ejecutora_province,
-                   sum(pia) as pia, sum(pim) as pim, sum(certificado) as certificado,
+                   nullif(department_code, ?) as department_code, ejecutora_province, sec_ejec,
+                   max(ejecutora_name) as ejecutora_name, sum(pia) as pia, sum(pim) as pim, sum(certificado) as certificado,
                    sum(comprometido_anual) as comprometido_anual, sum(comprometido) as comprometido,
                    sum(devengado) as devengado, sum(girado) as girado, count(distinct _row) as source_rows
             from budget_lines
-            group by year, month, program_code, product_code, department_code, ejecutora_province
+            group by year, month, program_code, product_code, department_code, ejecutora_province, sec_ejec
             """,
             [EXTERIOR],
         )
@@ -176,7 +176,7 @@ class BudgetLoader(Loader):
         con.execute(
             "insert into raw_budget select ?, year, month, program_code, product_code, product_name, "
             "department_code, ejecutora_province, pia, pim, certificado, comprometido_anual, comprometido, "
-            "devengado, girado, source_rows from budget_rows order by all",
+            "devengado, girado, source_rows, sec_ejec, ejecutora_name from budget_rows order by all",
             [batch_id],
         )
         years = sorted({y for y, _, _ in scope})
@@ -201,7 +201,8 @@ class BudgetLoader(Loader):
         layout: MefLayout = self.layout
         keys = (
             "programa as program_code, producto as product_code, producto_nombre as product_name, "
-            "departamento as department_code, provincia as ejecutora_province, _row"
+            "departamento as department_code, provincia as ejecutora_province, ejecutora as sec_ejec, "
+            "ejecutora_nombre as ejecutora_name, _row"
         )
 
         def amounts(columns: dict[str, str]) -> str:
