@@ -32,6 +32,8 @@ class Snapshot:
     months: dict[str, list[dt.date]]  # program → months with data
     years: dict[str, list[int]]  # program → survey years
     loaded: pd.DataFrame
+    budget_cutoffs: dict[str, dict[int, int]]  # program → fiscal year → last month with budget data
+    result_years: dict[str, list[int]]  # program → years with a final-result estimate for some region
 
     @cached_property
     def names(self) -> dict[str, str]:
@@ -111,6 +113,8 @@ class Warehouse:
                 months={k: sorted(set(v)) for k, v in months.items()},
                 years={k: sorted(set(v)) for k, v in years.items()},
                 loaded=query.batches_summary(cur),
+                budget_cutoffs=query.budget_cutoffs(cur),
+                result_years=query.result_years(cur),
             )
         return self._snapshot
 

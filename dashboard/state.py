@@ -17,10 +17,13 @@ KEYS = {  # attribute → query-string key, as Peruvian users would read it
     "province": "provincia",
     "district": "distrito",
     "indicator": "indicador",
+    "product": "producto",  # a product of the logical framework (Presupuesto page)
+    "since": "desde",  # the base year of a comparison across years (Presupuesto page)
     "lang": "lang",
 }
 _PERIOD = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
 _CODE = re.compile(r"^[A-Za-z0-9_]{1,40}$")
+_YEAR = re.compile(r"^\d{4}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +34,8 @@ class Filters:
     province: str | None = None
     district: str | None = None
     indicator: str | None = None
+    product: str | None = None
+    since: str | None = None
     lang: str = "es"
 
     def with_(self, **changes: object) -> Filters:
@@ -51,9 +56,11 @@ def parse(search: str | None) -> Filters:
         values["period"] = get["period"]
     if get.get("level") in LEVELS:
         values["level"] = get["level"]
-    for attr in ("province", "district", "indicator"):
+    for attr in ("province", "district", "indicator", "product"):
         if _CODE.match(get.get(attr, "")):
             values[attr] = get[attr]
+    if _YEAR.match(get.get("since", "")):
+        values["since"] = get["since"]
     if get.get("lang") in LANGS:
         values["lang"] = get["lang"]
     return Filters(**values)

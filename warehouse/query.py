@@ -165,6 +165,124 @@ def budget_results(
     )
 
 
+def budget_products(
+    con: duckdb.DuckDBPyConnection, program: str, year: int, month: int, territory: str, allowed: Allowed = None
+) -> pd.DataFrame:
+    """Amounts, execution, pace light, coverage bought and money per beneficiary of each MEF product."""
+    return _run(
+        con,
+        "budget_products",
+        program=program,
+        year=year,
+        month=month,
+        territory=territory,
+        allowed=_allowed(allowed),
+    )
+
+
+def budget_months(
+    con: duckdb.DuckDBPyConnection,
+    program: str,
+    year: int,
+    territory: str,
+    element: str | None = None,
+    allowed: Allowed = None,
+) -> pd.DataFrame:
+    return _run(
+        con,
+        "budget_months",
+        program=program,
+        year=year,
+        territory=territory,
+        element=element,
+        allowed=_allowed(allowed),
+    )
+
+
+def budget_units(
+    con: duckdb.DuckDBPyConnection,
+    program: str,
+    year: int,
+    month: int,
+    territory: str,
+    element: str | None = None,
+    allowed: Allowed = None,
+) -> pd.DataFrame:
+    return _run(
+        con,
+        "budget_units",
+        program=program,
+        year=year,
+        month=month,
+        territory=territory,
+        element=element,
+        allowed=_allowed(allowed),
+    )
+
+
+def budget_regions(
+    con: duckdb.DuckDBPyConnection,
+    program: str,
+    year: int,
+    month: int,
+    element: str | None = None,
+    age_group: str = "<5",
+    allowed: Allowed = None,
+) -> pd.DataFrame:
+    return _run(
+        con,
+        "budget_regions",
+        program=program,
+        year=year,
+        month=month,
+        element=element,
+        age_group=age_group,
+        allowed=_allowed(allowed),
+    )
+
+
+def budget_change(
+    con: duckdb.DuckDBPyConnection,
+    program: str,
+    year_from: int,
+    year_to: int,
+    element: str | None = None,
+    age_group: str = "<5",
+    allowed: Allowed = None,
+) -> pd.DataFrame:
+    return _run(
+        con,
+        "budget_change",
+        program=program,
+        year_from=year_from,
+        year_to=year_to,
+        element=element,
+        age_group=age_group,
+        allowed=_allowed(allowed),
+    )
+
+
+def budget_cutoffs(con: duckdb.DuckDBPyConnection) -> dict[str, dict[int, int]]:
+    """Program → fiscal year → last month with budget data."""
+    out: dict[str, dict[int, int]] = {}
+    for program, year, month in con.execute(
+        "select program_code, year, max(month) from raw_budget group by all order by all"
+    ).fetchall():
+        out.setdefault(program, {})[year] = month
+    return out
+
+
+def result_years(con: duckdb.DuckDBPyConnection) -> dict[str, list[int]]:
+    """Program → the years with a value of its final result for some region (survey years)."""
+    rows = con.execute(
+        "select i.program_code, list(distinct year(s.period) order by year(s.period)) "
+        "from mart_status_top as s join core_indicator as i using (indicator_code) "
+        "where i.chain_level = 'final_result' and s.territory_level = 'region' and s.value is not null "
+        "group by all"
+    ).fetchall()
+    return {program: list(years) for program, years in rows}
+
+
 def periods(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return _run(con, "periods")
 

@@ -1,25 +1,13 @@
 -- Budget execution per budget indicator, region and month of the years in scope_year: devengado and PIM
 -- cumulated from January (each row of raw_budget is one month's movement), execution = devengado / PIM.
--- Lima department (15) is split by the province of the executing unit: 1501 → Lima Metropolitana.
+-- Regions as core_budget_line assigns them (Lima split by the province of the executing unit).
 insert into mart_indicator_agg
 with
 
 lines as (
-    select
-        b.year,
-        b.month,
-        b.program_code,
-        b.product_code,
-        coalesce(rp.region_code, rd.region_code) as region_code,
-        b.pim,
-        b.devengado,
-        b.batch_id
-    from raw_budget as b
-    left join core_region as rp
-        on rp.province_code = b.ejecutora_province and rp.department_code = b.department_code
-    left join core_region as rd
-        on rd.department_code = b.department_code and rd.province_code is null
-    where b.year in (select year from scope_year)
+    select year, month, program_code, product_code, region_code, pim, devengado, batch_id
+    from core_budget_line
+    where year in (select year from scope_year)
 ),
 
 per_indicator as (

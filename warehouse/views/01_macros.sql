@@ -23,3 +23,14 @@ create or replace macro stock_class(stock, cpm) as
 -- Months of supply; 0 when there is no stock, NULL when nothing is consumed (no turnover).
 create or replace macro months_of_supply(stock, cpm) as
     case when stock <= 0 then 0.0 when cpm > 0 then stock / cpm end;
+
+-- The budget-pace rule, defined once: execution (devengado / PIM, %) against the expected cumulative execution of
+-- the month (core_budget_pace), within the at-risk and critical gaps in points (settings.yaml, budget_pace). Used
+-- by the status rules (indicator_status) and by the budget queries, per product and per executing unit.
+create or replace macro pace_light(execution_pct, expected_pct, at_risk_gap, critical_gap) as
+    case
+        when execution_pct is null or expected_pct is null then null
+        when execution_pct >= expected_pct - at_risk_gap then 'adecuado'
+        when execution_pct >= expected_pct - critical_gap then 'en_riesgo'
+        else 'critico'
+    end;

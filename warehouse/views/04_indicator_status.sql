@@ -69,10 +69,7 @@ lit as (
                 case when j.value <= j.target then 'adecuado'
                      when j.value <= j.target + j.tolerance then 'en_riesgo'
                      else 'critico' end
-            when j.rule_kind = 'budget_pace' then
-                case when j.value >= j.expected_pct - s.at_risk_gap then 'adecuado'
-                     when j.value >= j.expected_pct - s.critical_gap then 'en_riesgo'
-                     else 'critico' end
+            when j.rule_kind = 'budget_pace' then pace_light(j.value, j.expected_pct, s.at_risk_gap, s.critical_gap)
         end as light,
         coalesce(sc.label_es, band.label_es) as rule_label_es,
         coalesce(sc.label_en, band.label_en) as rule_label_en

@@ -1,0 +1,344 @@
+"""The tables the app shows and exports, each declared once: what query fills it, which columns it has and how each
+reads. A page's grid and the CSV, Excel and JSON downloads of it (and ``semaforo export``) all build their rows with
+:func:`frame`, so a downloaded table always has exactly the rows on screen, in the same order."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import pandas as pd
+
+from warehouse import query
+from warehouse.catalogue import Text
+from warehouse.rules import status
+
+from .data import Warehouse
+from .state import Filters
+
+KINDS = ("text", "code", "soles", "pct", "number", "count", "status", "month", "year", "bool", "batch")
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str  # column of the query's rows
+    label: Text  # heading, es/en
+    kind: str = "text"  # how it reads: KINDS
+    screen: bool = True  # shown in the page's grid (every column is exported)
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    key: str  # its name in URLs: /export/<key>.csv
+    title: Text
+    columns: tuple[Column, ...]
+    rows: Callable[[Warehouse, Filters, str | None], pd.DataFrame]  # the one query behind it
+    sources: tuple[str, ...]  # the feeds its figures come from (provenance in the export's context sheet)
+    names: Callable[[pd.DataFrame, Filters], pd.DataFrame] | None = None  # labels the query leaves to the app
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+
+# --- the budget page's period and territory --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetScope:
+    """What the Presupuesto page's filters mean for the budget: a fiscal year up to a month, and a territory."""
+
+    program: str
+    year: int
+    month: int  # last month of the year with budget data, not after the period chosen
+    territory: str  # 'PE' or a region code
+    element: str | None  # a product of the logical framework, or None for the whole program
+
+    @property
+    def period(self) -> dt.date:
+        return dt.date(self.year, self.month, 1)
+
+
+def budget_scope(wh: Warehouse, f: Filters, region: str | None) -> BudgetScope | None:
+    """The budget year and cut-off month for the filters: the period's year, up to the period's month (or the last
+    month loaded); None when the program has no budget for that year."""
+    cutoffs = wh.snapshot.budget_cutoffs.get(f.program) or {}
+    if not cutoffs:
+        return None
+    if f.period:
+        year = int(f.period[:4])
+        limit = int(f.period[5:]) if len(f.period) == 7 else 12
+    else:
+        resolved = wh.resolve_period(f.program, None)
+        year, limit = resolved.year, resolved.month
+        if year not in cutoffs:
+            year, limit = max(cutoffs), 12
+    if year not in cutoffs:
+        return None
+    cat = wh.snapshot.catalogue
+    element = f.product if f.product in cat.elements and cat.elements[f.product].program == f.program else None
+    return BudgetScope(f.program, year, min(limit, cutoffs[year]), region or "PE", element)
+
+
+def change_years(wh: Warehouse, f: Filters, scope: BudgetScope) -> tuple[int, int] | None:
+    """(base year, last year) of the comparison across years: the last has budget and a survey result (the survey
+    closes later than the budget), the base is the URL's 'desde' when it can be compared, else the first such year."""
+    budget_years = set(wh.snapshot.budget_cutoffs.get(f.program) or {})
+    finals = [i.code for i in wh.snapshot.catalogue.indicators_for(program=f.program, level="final_result")]
+    result_years = set(wh.snapshot.result_years.get(f.program, [])) if finals else set()
+    both = sorted(y for y in budget_years & result_years if y <= scope.year)
+    if len(both) < 2:
+        return None
+    since = int(f.since) if f.since and int(f.since) in both[:-1] else both[0]
+    return since, both[-1]
+
+
+def _scope_or_empty(fn):
+    def rows(wh: Warehouse, f: Filters, region: str | None) -> pd.DataFrame:
+        scope = budget_scope(wh, f, region)
+        return pd.DataFrame() if scope is None else fn(wh, f, scope)
+
+    return rows
+
+
+@_scope_or_empty
+def _products(wh: Warehouse, f: Filters, s: BudgetScope) -> pd.DataFrame:
+    return query.budget_products(wh.cursor, s.program, s.year, s.month, s.territory, allowed=wh.allowed)
+
+
+@_scope_or_empty
+def _months(wh: Warehouse, f: Filters, s: BudgetScope) -> pd.DataFrame:
+    return query.budget_months(wh.cursor, s.program, s.year, s.territory, s.element, allowed=wh.allowed)
+
+
+@_scope_or_empty
+def _units(wh: Warehouse, f: Filters, s: BudgetScope) -> pd.DataFrame:
+    return query.budget_units(wh.cursor, s.program, s.year, s.month, s.territory, s.element, allowed=wh.allowed)
+
+
+def _age_group(wh: Warehouse, program: str) -> str:
+    prog = wh.snapshot.catalogue.programs.get(program)
+    return prog.beneficiaries[0] if prog and prog.beneficiaries else "<5"
+
+
+@_scope_or_empty
+def _regions(wh: Warehouse, f: Filters, s: BudgetScope) -> pd.DataFrame:
+    return query.budget_regions(
+        wh.cursor, s.program, s.year, s.month, s.element, _age_group(wh, s.program), allowed=wh.allowed
+    )
+
+
+@_scope_or_empty
+def _change(wh: Warehouse, f: Filters, s: BudgetScope) -> pd.DataFrame:
+    years = change_years(wh, f, s)
+    if years is None:
+        return pd.DataFrame()
+    return query.budget_change(
+        wh.cursor, s.program, *years, s.element, _age_group(wh, s.program), allowed=wh.allowed
+    )
+
+
+def _product_names(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
+    """The program total's row is named; the logical-framework product is in the page's language."""
+    df = df.copy()
+    total = df.product_code.isna()
+    df.loc[total, "product_name"] = "Total del programa" if f.lang != "en" else "Program total"
+    df["element"] = df.objective_en if f.lang == "en" else df.objective_es
+    return df
+
+
+def _unit_names(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
+    df = df.copy()
+    none = "(sin unidad ejecutora en el archivo)" if f.lang != "en" else "(no executing unit in the file)"
+    df["ejecutora_name"] = df.ejecutora_name.fillna(none)
+    return df
+
+
+T = Text
+PIA = Column("pia", T("PIA (S/)", "PIA (S/)"), "soles")
+PIM = Column("pim", T("PIM (S/)", "PIM (S/)"), "soles")
+CERT = Column("certificado", T("Certificado (S/)", "Certified (S/)"), "soles")
+COMP = Column("comprometido_anual", T("Compromiso anual (S/)", "Annual commitment (S/)"), "soles")
+DEV = Column("devengado", T("Devengado (S/)", "Accrued (S/)"), "soles")
+GIR = Column("girado", T("Girado (S/)", "Paid (S/)"), "soles")
+EXEC = Column("execution_pct", T("Avance (%)", "Execution (%)"), "pct")
+EXPECTED = Column("expected_pct", T("Avance esperado (%)", "Expected (%)"), "pct")
+PACE = Column("pace_status", T("Ritmo de ejecución", "Execution pace"), "status")
+BATCH = Column("budget_batch_id", T("Lote MEF", "MEF batch"), "batch", screen=False)
+
+BUDGET_PRODUCTS = Table(
+    "presupuesto-productos",
+    T("Ejecución por producto", "Execution by product"),
+    (
+        Column("product_code", T("Código MEF", "MEF code"), "code"),
+        Column("product_name", T("Producto presupuestal", "Budget product"), "text"),
+        Column("element", T("Producto del marco lógico", "Logical-framework product"), "text", screen=False),
+        PIA,
+        PIM,
+        CERT,
+        COMP,
+        Column("comprometido", T("Atención de compromiso mensual (S/)", "Monthly commitment (S/)"), "soles", False),
+        DEV,
+        GIR,
+        EXEC,
+        EXPECTED,
+        PACE,
+        Column("coverage_indicator", T("Indicador de cobertura", "Coverage indicator"), "code", screen=False),
+        Column("coverage_period", T("Mes de la cobertura", "Coverage month"), "month", screen=False),
+        Column("coverage_value", T("Cobertura (%)", "Coverage (%)"), "pct"),
+        Column("coverage_target", T("Meta de cobertura (%)", "Coverage target (%)"), "pct", screen=False),
+        Column("coverage_status", T("Estado de la cobertura", "Coverage status"), "status"),
+        Column("beneficiaries", T("Población objetivo", "Target population"), "count"),
+        Column("pim_per_beneficiary", T("PIM por beneficiario (S/)", "PIM per beneficiary (S/)"), "number"),
+        Column(
+            "devengado_per_beneficiary",
+            T("Devengado por beneficiario (S/)", "Accrued per beneficiary (S/)"),
+            "number",
+        ),
+        Column("bottleneck", T("Cuello de botella", "Bottleneck"), "bool"),
+        BATCH,
+        Column("coverage_batch_id", T("Lote de cobertura", "Coverage batch"), "batch", screen=False),
+    ),
+    _products,
+    ("budget", "admin"),
+    _product_names,
+)
+
+BUDGET_MONTHS = Table(
+    "presupuesto-meses",
+    T("Ejecución mes a mes (acumulada)", "Month by month (cumulative)"),
+    (
+        Column("period", T("Mes", "Month"), "month"),
+        Column("devengado_month", T("Devengado del mes (S/)", "Accrued in the month (S/)"), "soles"),
+        PIA,
+        PIM,
+        CERT,
+        COMP,
+        DEV,
+        GIR,
+        EXEC,
+        EXPECTED,
+        PACE,
+        BATCH,
+    ),
+    _months,
+    ("budget",),
+)
+
+BUDGET_UNITS = Table(
+    "presupuesto-unidades",
+    T("Ejecución por unidad ejecutora", "Execution by executing unit"),
+    (
+        Column("sec_ejec", T("Sec. ejec.", "Exec. unit code"), "code"),
+        Column("ejecutora_name", T("Unidad ejecutora", "Executing unit"), "text"),
+        Column("region_name", T("Región", "Region"), "text"),
+        PIM,
+        CERT,
+        DEV,
+        GIR,
+        EXEC,
+        Column("pim_share_pct", T("Parte del PIM (%)", "Share of PIM (%)"), "pct"),
+        PACE,
+        replace(PIA, screen=False),
+        replace(COMP, screen=False),
+        replace(EXPECTED, screen=False),
+        BATCH,
+    ),
+    _units,
+    ("budget",),
+    _unit_names,
+)
+
+BUDGET_REGIONS = Table(
+    "presupuesto-regiones",
+    T("Presupuesto, cobertura y resultado por región", "Budget, coverage and result by region"),
+    (
+        Column("territory_code", T("Código", "Code"), "code", screen=False),
+        Column("name", T("Región", "Region"), "text"),
+        PIM,
+        DEV,
+        EXEC,
+        PACE,
+        Column("children", T("Niñas y niños (padrón)", "Children (register)"), "count"),
+        Column("pim_per_child", T("PIM por niño (S/)", "PIM per child (S/)"), "number"),
+        Column("devengado_per_child", T("Devengado por niño (S/)", "Accrued per child (S/)"), "number"),
+        Column("coverage_value", T("Cobertura del producto (%)", "Product coverage (%)"), "pct"),
+        Column("coverage_status", T("Estado de la cobertura", "Coverage status"), "status"),
+        Column("beneficiaries", T("Población objetivo", "Target population"), "count", screen=False),
+        Column("pim_per_beneficiary", T("PIM por beneficiario (S/)", "PIM per beneficiary (S/)"), "number"),
+        Column("result_indicator", T("Resultado final", "Final result"), "code", screen=False),
+        Column("result_year", T("Año del resultado", "Result year"), "year"),
+        Column("result_value", T("Resultado final (%)", "Final result (%)"), "pct"),
+        Column("result_status", T("Estado del resultado", "Result status"), "status"),
+        Column("expected_pct", EXPECTED.label, "pct", screen=False),
+        BATCH,
+    ),
+    _regions,
+    ("budget", "population", "admin", "survey"),
+)
+
+BUDGET_CHANGE = Table(
+    "presupuesto-cambio",
+    T("Dinero y resultados entre años", "Money and results across years"),
+    (
+        Column("territory_code", T("Código", "Code"), "code", screen=False),
+        Column("name", T("Región", "Region"), "text"),
+        Column("year_from", T("Año base", "Base year"), "year", screen=False),
+        Column("year_to", T("Año final", "Final year"), "year", screen=False),
+        Column("pim_per_child_from", T("PIM por niño, año base (S/)", "PIM per child, base year (S/)"), "number"),
+        Column("pim_per_child_to", T("PIM por niño, año final (S/)", "PIM per child, final year (S/)"), "number"),
+        Column("pim_per_child_change", T("Cambio del PIM por niño (S/)", "Change in PIM per child (S/)"), "number"),
+        Column("pim_per_child_change_pct", T("Cambio del PIM por niño (%)", "Change in PIM per child (%)"), "pct"),
+        Column("coverage_from", T("Cobertura, año base (%)", "Coverage, base year (%)"), "pct"),
+        Column("coverage_to", T("Cobertura, año final (%)", "Coverage, final year (%)"), "pct"),
+        Column("coverage_change", T("Cambio de cobertura (puntos)", "Change in coverage (points)"), "number"),
+        Column("result_indicator", T("Resultado final", "Final result"), "code", screen=False),
+        Column("result_from", T("Resultado, año base (%)", "Result, base year (%)"), "pct"),
+        Column("result_to", T("Resultado, año final (%)", "Result, final year (%)"), "pct"),
+        Column("result_change", T("Cambio del resultado (puntos)", "Change in result (points)"), "number"),
+        Column("result_referential", T("Alguna estimación referencial", "Some estimate referential"), "bool"),
+    ),
+    _change,
+    ("budget", "population", "admin", "survey"),
+)
+
+TABLES: dict[str, Table] = {
+    t.key: t for t in (BUDGET_PRODUCTS, BUDGET_MONTHS, BUDGET_UNITS, BUDGET_REGIONS, BUDGET_CHANGE)
+}
+
+
+def frame(table: Table, wh: Warehouse, f: Filters, arg: str | None) -> pd.DataFrame:
+    """The table's rows with its columns (by key), labelled by the app where the query leaves it: what the grid
+    shows and every download writes."""
+    df = table.rows(wh, f, arg)
+    if df.empty:
+        return pd.DataFrame(columns=[c.key for c in table.columns])
+    if table.names is not None:
+        df = table.names(df, f)
+    return df[[c.key for c in table.columns]].reset_index(drop=True)
+
+
+def cell(value: object, kind: str, lang: str) -> object:
+    """One value as exported: statuses as their words, months as 'YYYY-MM', money to the cent, missing as None."""
+    if value is None or (not isinstance(value, str | bool) and pd.isna(value)):
+        return None
+    if kind == "status":
+        return status(str(value)).label.get(lang)
+    if kind == "month":
+        return pd.Timestamp(value).strftime("%Y-%m")
+    if kind in ("year", "count", "batch"):
+        return int(value)
+    if kind == "bool":
+        return bool(value)
+    if kind == "soles":
+        return round(float(value), 2)
+    if kind in ("pct", "number"):
+        return round(float(value), 3)
+    return str(value)
+
+
+def labelled(table: Table, df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The download of a frame: headings in the language, every cell as :func:`cell` writes it."""
+    return pd.DataFrame(
+        {c.label.get(lang): [cell(v, c.kind, lang) for v in df[c.key]] for c in table.columns}, dtype=object
+    )

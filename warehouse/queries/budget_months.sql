@@ -1,0 +1,82 @@
+-- Month by month execution of a program, or of one logical-framework product's MEF products, for the country or a
+-- region in a fiscal year: each month's devengado and the amounts cumulated from January, execution and its pace
+-- light. Months run to the last month loaded for the year.
+-- Parameters: $program, $year, $territory ('PE' or a region code), $element (NULL = the whole program), $allowed.
+with
+
+element_products as (
+    select unnest(mef_products) as product_code
+    from core_element
+    where element_code = $element
+),
+
+lines as (
+    select *
+    from core_budget_line
+    where program_code = $program
+      and year = $year
+      and ($territory = 'PE' or region_code = $territory)
+      and ($allowed is null or $territory = 'PE' or list_contains($allowed, $territory))
+      and ($element is null or product_code in (select product_code from element_products))
+),
+
+calendar as (
+    select m.month
+    from range(1, 13) as m(month)
+    where m.month <= (select max(month) from core_budget_line where program_code = $program and year = $year)
+),
+
+monthly as (
+    select
+        month,
+        sum(pia) as pia,
+        sum(pim) as pim,
+        sum(certificado) as certificado,
+        sum(comprometido_anual) as comprometido_anual,
+        sum(devengado) as devengado,
+        sum(girado) as girado,
+        max(batch_id) as batch_id
+    from lines
+    group by month
+),
+
+cumulative as (
+    select
+        c.month,
+        coalesce(m.devengado, 0) as devengado_month,
+        sum(coalesce(m.pia, 0)) over w as pia,
+        sum(coalesce(m.pim, 0)) over w as pim,
+        sum(coalesce(m.certificado, 0)) over w as certificado,
+        sum(coalesce(m.comprometido_anual, 0)) over w as comprometido_anual,
+        sum(coalesce(m.devengado, 0)) over w as devengado,
+        sum(coalesce(m.girado, 0)) over w as girado,
+        max(m.batch_id) over w as budget_batch_id
+    from calendar as c
+    left join monthly as m using (month)
+    window w as (order by c.month)
+),
+
+settings as (
+    select
+        max(num_value) filter (where key = 'budget_at_risk_gap') as at_risk_gap,
+        max(num_value) filter (where key = 'budget_critical_gap') as critical_gap
+    from core_setting
+),
+
+final as (
+    select
+        make_date($year, c.month, 1) as period,
+        c.* exclude (month, budget_batch_id),
+        100 * c.devengado / nullif(c.pim, 0) as execution_pct,
+        pace.expected_pct,
+        pace_light(100 * c.devengado / nullif(c.pim, 0), pace.expected_pct, s.at_risk_gap, s.critical_gap)
+            as pace_status,
+        c.budget_batch_id
+    from cumulative as c
+    cross join settings as s
+    left join core_budget_pace as pace on pace.month = c.month
+    where exists (select 1 from lines)
+)
+
+select * from final
+order by period

@@ -1,0 +1,73 @@
+-- Execution per executing unit (MEF's SEC_EJEC: a regional health directorate, a network, a municipality…) of a
+-- program, or of one logical-framework product's MEF products, for the country or a region in a fiscal year,
+-- cumulative to $month, with the pace light. A unit's lines may reach several regions: within a region only the
+-- lines that count there; nationally each unit once, with the region where most of its PIM is.
+-- Parameters: $program, $year, $month, $territory ('PE' or a region code), $element (NULL = whole program), $allowed.
+with
+
+element_products as (
+    select unnest(mef_products) as product_code
+    from core_element
+    where element_code = $element
+),
+
+lines as (
+    select *
+    from core_budget_line
+    where program_code = $program
+      and year = $year
+      and month <= $month
+      and ($territory = 'PE' or region_code = $territory)
+      and ($allowed is null or $territory = 'PE' or list_contains($allowed, $territory))
+      and ($element is null or product_code in (select product_code from element_products))
+),
+
+units as (
+    select
+        sec_ejec,
+        max(ejecutora_name) as ejecutora_name,
+        arg_max(region_code, pim) as region_code,
+        sum(pia) as pia,
+        sum(pim) as pim,
+        sum(certificado) as certificado,
+        sum(comprometido_anual) as comprometido_anual,
+        sum(devengado) as devengado,
+        sum(girado) as girado,
+        max(batch_id) as budget_batch_id
+    from lines
+    group by sec_ejec
+),
+
+pace as (
+    select
+        (select expected_pct from core_budget_pace where month = $month) as expected_pct,
+        max(num_value) filter (where key = 'budget_at_risk_gap') as at_risk_gap,
+        max(num_value) filter (where key = 'budget_critical_gap') as critical_gap
+    from core_setting
+),
+
+final as (
+    select
+        u.sec_ejec,
+        u.ejecutora_name,
+        u.region_code,
+        r.name as region_name,
+        u.pia,
+        u.pim,
+        u.certificado,
+        u.comprometido_anual,
+        u.devengado,
+        u.girado,
+        100 * u.devengado / nullif(u.pim, 0) as execution_pct,
+        100 * u.pim / nullif(sum(u.pim) over (), 0) as pim_share_pct,
+        pace.expected_pct,
+        pace_light(100 * u.devengado / nullif(u.pim, 0), pace.expected_pct, pace.at_risk_gap, pace.critical_gap)
+            as pace_status,
+        u.budget_batch_id
+    from units as u
+    cross join pace
+    left join core_region as r on r.region_code = u.region_code
+)
+
+select * from final
+order by pim desc nulls last, sec_ejec
