@@ -33,3 +33,13 @@ dagcomponentfuncs.LightCell = function (props) {
     d.value_text && d.value_text !== "–" ? e("span", { className: "light-value" }, d.value_text) : null,
     e("span", { className: "light-label" }, d.status_label || ""));
 };
+
+dagcomponentfuncs.StatusKey = function (props) {
+  // A status code in the cell; its word and icon from cellRendererParams.statuses (the app's language).
+  var e = React.createElement;
+  var code = props.value || "sin_datos";
+  var s = (props.statuses || {})[code] || { l: code, i: "dash-circle" };
+  return e("span", { className: "light light-sm light-" + code },
+    e("i", { className: "bi bi-" + s.i + " light-icon", "aria-hidden": "true" }),
+    e("span", { className: "light-label" }, s.l));
+};

@@ -46,13 +46,21 @@ def _vendor_routes(server: flask.Flask) -> None:
         return flask.Response(lights_css(), mimetype="text/css", headers={"Cache-Control": "max-age=3600"})
 
 
+def nav_href(target: pages.Page, f: Filters, pathname: str | None) -> str:
+    """A navigation link keeps the filters, and the region when going from one regional page to another."""
+    page, arg = pages.match(pathname)
+    if target.regional and page.regional and arg:
+        return href(f"{target.path}/{arg}", f)
+    return href(target.path, f)
+
+
 def navbar(f: Filters, pathname: str) -> dbc.Navbar:
     lang = f.lang
     links = [
         dbc.NavItem(
             dbc.NavLink(
                 t(p.title_key, lang),
-                href=href(p.path, f),
+                href=nav_href(p, f, pathname),
                 id=f"nav-{p.key}",
                 active="exact" if p.path == "/" else "partial",
             )
@@ -95,9 +103,9 @@ def navbar(f: Filters, pathname: str) -> dbc.Navbar:
 
 
 def shown_region_of(wh: Warehouse, pathname: str | None) -> str:
-    """The region the filter bar shows for a path: the region page's own, if it is one the user may see."""
+    """The region the filter bar shows for a path: a regional page's own, if it is one the user may see."""
     page, arg = pages.match(pathname)
-    return arg if page.key == "region" and region_ok(wh, arg) else NATIONAL
+    return arg if page.regional and region_ok(wh, arg) else NATIONAL
 
 
 def shell(wh: Warehouse, pathname: str, search: str) -> html.Div:
@@ -252,10 +260,10 @@ def sync_filters(search, pathname, program, period, level, region):
     if trigger == "f-region":
         region = region or NATIONAL  # a cleared dropdown means the country
         page, arg = pages.match(pathname)
-        if region == NATIONAL and page.key == "region":
-            new_path = "/"
-        elif region != NATIONAL and (page.key != "region" or arg != region):
-            new_path = f"/region/{region}"
+        if region == NATIONAL and page.regional and arg:
+            new_path = page.national_path
+        elif region != NATIONAL and arg != region:
+            new_path = f"{page.path}/{region}" if page.regional else f"/region/{region}"
             new = new.with_(province=None, district=None)
     return (
         (serialise(new) or "?") if new != f else no_update,  # as filters, not text: see region.choose_drill
@@ -285,7 +293,7 @@ def level_filter_disabled(pathname: str | None) -> bool:
 def nav_links(search, pathname):
     """Links keep the current filters; the language switch reloads the same view in the other language."""
     f = context.filters(search)
-    return [href(p.path, f) for p in pages.PAGES if p.in_nav] + [
+    return [nav_href(p, f, pathname) for p in pages.PAGES if p.in_nav] + [
         href(pathname, f, lang="en" if f.lang == "es" else "es")
     ]
 

@@ -1,65 +1,79 @@
-"""Exports of what a page shows — CSV, Excel and JSON — from the same query function as the page, so a
-downloaded snapshot can never disagree with the screen. The filters are the page's own query string."""
+"""Downloads of what a page shows — CSV, Excel and JSON — built from the same query function as the page, so a
+snapshot can never disagree with the screen. The filters are the page's own query string; the same snapshot comes
+from the command line (``semaforo export``).
+
+An Excel download explains itself: the table (traffic lights in their colours, statuses as words), then sheets
+with its context (filters, the link that reopens the view, data date and load batch of every source, generation
+time and program version), the definitions and rules of the indicators it involves, the meaning of each status,
+and the load batches its figures come from. Text cells that a spreadsheet would run as a formula (``=``, ``+``,
+``-``, ``@``…) are written as text: in Excel as string cells, in CSV behind an apostrophe (OWASP's advice).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import json
+from dataclasses import dataclass, field
 
 import flask
 import pandas as pd
 import xlsxwriter
 
-from warehouse.rules import status
+from etl.load import program_version
+from warehouse.rules import STATUS_MEANING, STATUSES, describe_rule, status
 
 from . import context
+from . import format as fmt
+from .data import Warehouse
 from .i18n import level_name
-from .state import parse
+from .state import Filters, href, parse
+from .tables import TABLES, Table, budget_scope, labelled
+from .tables import frame as table_frame
 
-COLUMNS = {
-    "es": [
-        "territorio_codigo",
-        "territorio",
-        "indicador_codigo",
-        "indicador",
-        "nivel",
-        "periodo",
-        "valor",
-        "unidad",
-        "numerador",
-        "denominador",
-        "ic_inferior",
-        "ic_superior",
-        "cv",
-        "meta",
-        "estado",
-        "referencial",
-        "valor_anterior",
-        "periodo_anterior",
-        "fuente",
-    ],
-    "en": [
-        "territory_code",
-        "territory",
-        "indicator_code",
-        "indicator",
-        "level",
-        "period",
-        "value",
-        "unit",
-        "numerator",
-        "denominator",
-        "ci_low",
-        "ci_high",
-        "cv",
-        "target",
-        "status",
-        "referential",
-        "previous_value",
-        "previous_period",
-        "source",
-    ],
+PERU = dt.timezone(dt.timedelta(hours=-5), "PET")  # Peru keeps UTC−5 all year
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+SNAPSHOT_COLUMNS = {  # key → (es heading, en heading, kind): the indicator snapshot's columns
+    "territory_code": ("territorio_codigo", "territory_code", "code"),
+    "territory": ("territorio", "territory", "text"),
+    "indicator_code": ("indicador_codigo", "indicator_code", "code"),
+    "indicator": ("indicador", "indicator", "text"),
+    "level": ("nivel", "level", "text"),
+    "period": ("periodo", "period", "code"),
+    "value": ("valor", "value", "number"),
+    "unit": ("unidad", "unit", "code"),
+    "numerator": ("numerador", "numerator", "number"),
+    "denominator": ("denominador", "denominator", "number"),
+    "ci_low": ("ic_inferior", "ci_low", "number"),
+    "ci_high": ("ic_superior", "ci_high", "number"),
+    "cv": ("cv", "cv", "number"),
+    "target": ("meta", "target", "number"),
+    "status": ("estado", "status", "status"),
+    "referential": ("referencial", "referential", "bool"),
+    "prev_value": ("valor_anterior", "previous_value", "number"),
+    "prev_period": ("periodo_anterior", "previous_period", "code"),
+    "source": ("fuente", "source", "code"),
+    "batch": ("lote", "batch", "batch"),
 }
+COLUMNS = {  # headings per language, in order (tests and the JSON API read these)
+    lang: [v[k] for v in SNAPSHOT_COLUMNS.values()] for k, lang in enumerate(("es", "en"))
+}
+
+
+@dataclass
+class Snapshot:
+    """One download: its rows, how each column reads, and what it needs to explain itself."""
+
+    name: str  # file name, without extension
+    title: str
+    data: pd.DataFrame  # headings in the language, cells as exported
+    kinds: dict[str, str]  # heading → tables.KINDS
+    indicators: list[str] = field(default_factory=list)  # catalogue codes its figures involve
+    sources: tuple[str, ...] = ()
+    territory: str = "PE"
+    period_text: str = ""
+    link: str = ""
 
 
 def _period(value, grain: str) -> str:
@@ -70,13 +84,14 @@ def _period(value, grain: str) -> str:
 
 
 def frame(snap: pd.DataFrame, lang: str = "es") -> pd.DataFrame:
-    """The exported rows: one per territory × indicator, labelled with the catalogue, values rounded as shown."""
+    """The indicator snapshot's rows: one per territory × indicator, labelled with the catalogue, values rounded
+    as shown."""
     wh = context.warehouse()
     cat, names = wh.snapshot.catalogue, wh.snapshot.names
+    rnd = lambda x, d=3: None if x is None or pd.isna(x) else round(float(x), d)  # noqa: E731
     rows = []
     for r in snap.sort_values(["territory_code", "indicator_code"]).itertuples():
         ind = cat.indicators[r.indicator_code]
-        rnd = lambda x, d=3: None if x is None or pd.isna(x) else round(float(x), d)  # noqa: E731
         rows.append(
             [
                 r.territory_code,
@@ -98,47 +113,425 @@ def frame(snap: pd.DataFrame, lang: str = "es") -> pd.DataFrame:
                 rnd(r.prev_value),
                 _period(r.prev_period, r.period_grain),
                 ind.source.code,
+                None if pd.isna(r.batch_id) else int(r.batch_id),
             ]
         )
-    return pd.DataFrame(rows, columns=COLUMNS["en" if lang == "en" else "es"])
+    df = pd.DataFrame(rows, columns=COLUMNS["en" if lang == "en" else "es"], dtype=object)
+    return df.where(df.notna(), None)
+
+
+def indicator_snapshot(
+    wh: Warehouse, f: Filters, snap: pd.DataFrame, name: str, title: str, link: str
+) -> Snapshot:
+    lang = "en" if f.lang == "en" else "es"
+    data = frame(snap, lang)
+    period = wh.resolve_period(f.program, f.period)
+    return Snapshot(
+        name=name,
+        title=title,
+        data=data,
+        kinds={COLUMNS[lang][k]: v[2] for k, v in enumerate(SNAPSHOT_COLUMNS.values())},
+        indicators=sorted(set(snap.indicator_code)),
+        sources=tuple(sorted({wh.snapshot.catalogue.indicators[c].feed for c in set(snap.indicator_code)})),
+        period_text=fmt.month(period, lang),
+        link=link,
+    )
+
+
+def table_snapshot(table: Table, wh: Warehouse, f: Filters, region: str | None) -> Snapshot:
+    """A declared table (dashboard.tables) as a download: exactly the rows of the page's grid."""
+    lang = "en" if f.lang == "en" else "es"
+    df = table_frame(table, wh, f, region)
+    scope = budget_scope(wh, f, region)
+    cat = wh.snapshot.catalogue
+    indicators = [i.code for i in cat.indicators_for(program=f.program, level="budget")]
+    indicators += [i.code for i in cat.indicators_for(program=f.program, level="final_result")]
+    if scope and scope.element and cat.elements[scope.element].coverage:
+        indicators.append(cat.elements[scope.element].coverage)
+    if "coverage_indicator" in df:
+        indicators += [c for c in df.coverage_indicator.dropna().unique()]
+    when = (
+        f"{fmt.MONTHS[lang][0]}–{fmt.MONTHS[lang][scope.month - 1]} {scope.year}"
+        if scope
+        else (f.period or "")
+    )
+    territory = region or "PE"
+    path = "/presupuesto" + (f"/{region}" if region else "")
+    return Snapshot(
+        name=f"semaforo_{table.key}_{f.program}_{territory}_{scope.period:%Y-%m}" if scope else table.key,
+        title=table.title.get(lang),
+        data=labelled(table, df, lang),
+        kinds={c.label.get(lang): c.kind for c in table.columns},
+        indicators=list(dict.fromkeys(indicators)),
+        sources=table.sources,
+        territory=territory,
+        period_text=when,
+        link=href(path, f),
+    )
+
+
+# --- writers ----------------------------------------------------------------------------------------------------
+
+
+def safe_text(value: object) -> object:
+    """A text cell that a spreadsheet would run as a formula, made inert with a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
 
 
 def to_csv(df: pd.DataFrame) -> bytes:
     # UTF-8 with BOM so that Excel in Spanish opens accents correctly; comma-separated, dot decimals (es-PE).
-    return df.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+    safe = df.apply(lambda col: col.map(safe_text)) if len(df) else df
+    return safe.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
 
 
-def to_xlsx(df: pd.DataFrame, sheet: str) -> bytes:
+def _json_value(v: object) -> object:
+    if v is None or (isinstance(v, float) and pd.isna(v)):
+        return None
+    if hasattr(v, "item"):  # numpy scalars
+        return v.item()
+    return v
+
+
+def records(df: pd.DataFrame) -> list[dict]:
+    return [{k: _json_value(v) for k, v in row.items()} for row in df.to_dict(orient="records")]
+
+
+def to_json(s: Snapshot, context_rows: list[tuple[str, str]]) -> bytes:
+    doc = {"context": dict(context_rows), "columns": list(s.data.columns), "rows": records(s.data)}
+    return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+WORDS = {
+    "es": {
+        "context": "Contexto",
+        "definitions": "Definiciones",
+        "statuses": "Estados",
+        "batches": "Lotes",
+        "field": "Campo",
+        "value": "Valor",
+        "view": "Vista",
+        "program": "Programa",
+        "territory": "Territorio",
+        "period": "Periodo",
+        "filters": "Filtros",
+        "link": "Enlace que reproduce la vista",
+        "generated": "Generado",
+        "version": "Versión de Semáforo PpR",
+        "catalogue": "Versión del catálogo",
+        "data": "Datos de {source}",
+        "data_text": "hasta {period} · cargado el {loaded} · lote {batch} · {file}",
+        "no_data": "sin datos cargados",
+        "rows": "Filas",
+        "def_cols": [
+            "Código",
+            "Indicador",
+            "Nivel",
+            "Unidad",
+            "Numerador",
+            "Denominador",
+            "Fuente",
+            "Regla del semáforo",
+        ],
+        "status_cols": ["Código", "Estado", "Significado", "Color"],
+        "batch_cols": [
+            "Lote",
+            "Fuente",
+            "Archivo",
+            "SHA-256",
+            "Cargado",
+            "Estado",
+            "Filas leídas",
+            "Filas cargadas",
+            "Filas rechazadas",
+            "Alcance",
+        ],
+        "sources": {
+            "budget": "presupuesto (MEF–SIAF)",
+            "admin": "registros administrativos (HIS/SIGA)",
+            "stock": "stock de insumos (SISMED)",
+            "survey": "encuesta ENDES (INEI)",
+            "population": "población (Padrón Nominal)",
+            "targets": "metas",
+        },
+    },
+    "en": {
+        "context": "Context",
+        "definitions": "Definitions",
+        "statuses": "Statuses",
+        "batches": "Batches",
+        "field": "Field",
+        "value": "Value",
+        "view": "View",
+        "program": "Program",
+        "territory": "Territory",
+        "period": "Period",
+        "filters": "Filters",
+        "link": "Link that reopens the view",
+        "generated": "Generated",
+        "version": "Semáforo PpR version",
+        "catalogue": "Catalogue version",
+        "data": "Data of {source}",
+        "data_text": "up to {period} · loaded {loaded} · batch {batch} · {file}",
+        "no_data": "no data loaded",
+        "rows": "Rows",
+        "def_cols": [
+            "Code",
+            "Indicator",
+            "Level",
+            "Unit",
+            "Numerator",
+            "Denominator",
+            "Source",
+            "Traffic-light rule",
+        ],
+        "status_cols": ["Code", "Status", "Meaning", "Colour"],
+        "batch_cols": [
+            "Batch",
+            "Source",
+            "File",
+            "SHA-256",
+            "Loaded",
+            "Status",
+            "Rows read",
+            "Rows loaded",
+            "Rows rejected",
+            "Scope",
+        ],
+        "sources": {
+            "budget": "budget (MEF–SIAF)",
+            "admin": "administrative records (HIS/SIGA)",
+            "stock": "input stock (SISMED)",
+            "survey": "ENDES survey (INEI)",
+            "population": "population (nominal register)",
+            "targets": "targets",
+        },
+    },
+}
+
+
+def context_rows(wh: Warehouse, f: Filters, s: Snapshot, generated: dt.datetime, base_url: str = "") -> list:
+    lang = "en" if f.lang == "en" else "es"
+    w = WORDS[lang]
+    cat = wh.snapshot.catalogue
+    prog = cat.programs.get(f.program)
+    names = wh.snapshot.names
+    filters = href("", f).lstrip("?").replace("&", "; ") or (
+        "(por defecto)" if lang == "es" else "(defaults)"
+    )
+    rows = [
+        (w["view"], s.title),
+        (w["program"], f"{f.program} – {prog.name.get(lang) if prog else ''}"),
+        (w["territory"], f"{names.get(s.territory, s.territory)} ({s.territory})"),
+        (w["period"], s.period_text),
+        (w["filters"], filters),
+        (w["link"], base_url + s.link),
+        (w["rows"], str(len(s.data))),
+        (w["generated"], generated.strftime("%Y-%m-%d %H:%M:%S %z")),
+        (w["version"], program_version()),
+        (w["catalogue"], cat.version),
+    ]
+    dates = data_dates(wh)
+    for source in s.sources:
+        d = dates.get(source)
+        label = w["data"].format(source=w["sources"].get(source, source))
+        rows.append(
+            (
+                label,
+                w["data_text"].format(
+                    period=d["period"], loaded=d["loaded"], batch=d["batch"], file=d["file"]
+                )
+                if d
+                else w["no_data"],
+            )
+        )
+    return rows
+
+
+def data_dates(wh: Warehouse) -> dict[str, dict]:
+    """Per source: the latest period with data, and the latest batch that loaded it."""
+    cur = wh.cursor
+    periods = dict(
+        cur.execute(
+            """
+            select 'budget', strftime(max(make_date(year, month, 1)), '%Y-%m') from raw_budget
+            union all select 'admin', strftime(max(period), '%Y-%m') from raw_admin
+            union all select 'stock', strftime(max(period), '%Y-%m') from raw_stock
+            union all select 'survey', max(year)::varchar from raw_survey
+            union all select 'population', max(year)::varchar from raw_population
+            union all select 'targets', max(year)::varchar from core_target
+            """
+        ).fetchall()
+    )
+    out = {}
+    for source, batch, file, loaded in cur.execute(
+        "select source, arg_max(batch_id, finished_at), arg_max(file_name, finished_at), max(finished_at) "
+        "from etl_batch where status in ('loaded', 'partial') group by source"
+    ).fetchall():
+        out[source] = {
+            "period": periods.get(source) or "–",
+            "batch": batch,
+            "file": file,
+            "loaded": loaded.strftime("%Y-%m-%d %H:%M") if loaded else "–",
+        }
+    return out
+
+
+def _batch_ids(s: Snapshot) -> list[int]:
+    ids: set[int] = set()
+    for heading, kind in s.kinds.items():
+        if kind == "batch" and heading in s.data:
+            ids |= {int(v) for v in s.data[heading] if v is not None and not pd.isna(v)}
+    return sorted(ids)
+
+
+def to_xlsx(wh: Warehouse, f: Filters, s: Snapshot, context: list[tuple[str, str]]) -> bytes:
+    lang = "en" if f.lang == "en" else "es"
+    w = WORDS[lang]
+    cat = wh.snapshot.catalogue
     buf = io.BytesIO()
-    book = xlsxwriter.Workbook(buf, {"in_memory": True, "nan_inf_to_errors": True})
-    book.set_properties({"title": "Semáforo PpR", "created": dt.datetime(2000, 1, 1)})
-    ws = book.add_worksheet(sheet[:31])
-    bold = book.add_format({"bold": True})
-    ws.write_row(0, 0, list(df.columns), bold)
-    for k, row in enumerate(df.itertuples(index=False), start=1):
-        ws.write_row(k, 0, ["" if v is None or (isinstance(v, float) and pd.isna(v)) else v for v in row])
+    book = xlsxwriter.Workbook(
+        buf,
+        {
+            "in_memory": True,
+            "nan_inf_to_errors": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+        },
+    )
+    book.set_properties({"title": f"Semáforo PpR — {s.title}", "created": dt.datetime(2000, 1, 1)})
+    bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#E8EDF2"})
+    formats = {
+        "soles": book.add_format({"num_format": "#,##0.00"}),
+        "pct": book.add_format({"num_format": "0.0"}),
+        "number": book.add_format({"num_format": "#,##0.0##"}),
+        "count": book.add_format({"num_format": "#,##0"}),
+    }
+    fills = {
+        st.label.get(lang): book.add_format({"bg_color": st.colour, "font_color": st.text_colour})
+        for st in STATUSES.values()
+    }
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+
+    ws = book.add_worksheet(_sheet_name(s.title))
+    headings = list(s.data.columns)
+    ws.write_row(0, 0, headings, bold)
+    for k, row in enumerate(s.data.itertuples(index=False), start=1):
+        for j, v in enumerate(row):
+            kind = s.kinds.get(headings[j], "text")
+            if v is None or (isinstance(v, float) and pd.isna(v)):
+                ws.write_blank(k, j, None)
+            elif kind == "status":
+                ws.write_string(k, j, str(v), fills.get(v))
+            elif isinstance(v, bool):
+                ws.write_boolean(k, j, v)
+            elif isinstance(v, int | float):
+                ws.write_number(k, j, v, formats.get(kind))
+            else:
+                ws.write_string(k, j, str(v))
+    for j, h in enumerate(headings):
+        width = max([len(str(h))] + [len(str(v)) for v in s.data[h].head(200) if v is not None])
+        ws.set_column(j, j, min(max(width + 2, 10), 60))
     ws.freeze_panes(1, 0)
+    if len(s.data):
+        ws.autofilter(0, 0, len(s.data), len(headings) - 1)
+
+    cs = book.add_worksheet(w["context"])
+    cs.write_row(0, 0, [w["field"], w["value"]], bold)
+    for k, (a, b) in enumerate(context, start=1):
+        cs.write_string(k, 0, a)
+        cs.write_string(k, 1, b, wrap)
+    cs.set_column(0, 0, 34)
+    cs.set_column(1, 1, 100)
+
+    ds = book.add_worksheet(w["definitions"])
+    ds.write_row(0, 0, w["def_cols"], bold)
+    for k, code in enumerate(c for c in s.indicators if c in cat.indicators):
+        ind = cat.indicators[code]
+        ds.write_row(
+            k + 1,
+            0,
+            [
+                ind.code,
+                ind.name.get(lang),
+                level_name(ind.level, lang),
+                ind.unit,
+                ind.numerator.get(lang),
+                ind.denominator.get(lang),
+                f"{ind.source.publisher} {ind.source.code}",
+                describe_rule(ind, cat, lang),
+            ],
+            wrap,
+        )
+    for j, width in enumerate((18, 45, 18, 8, 45, 45, 18, 80)):
+        ds.set_column(j, j, width)
+
+    ss = book.add_worksheet(w["statuses"])
+    ss.write_row(0, 0, w["status_cols"], bold)
+    for k, st in enumerate(STATUSES.values(), start=1):
+        ss.write_string(k, 0, st.code)
+        ss.write_string(k, 1, st.label.get(lang), fills[st.label.get(lang)])
+        ss.write_string(k, 2, STATUS_MEANING[st.code].get(lang), wrap)
+        ss.write_string(k, 3, st.colour)
+    ss.set_column(0, 1, 16)
+    ss.set_column(2, 2, 90)
+
+    bs = book.add_worksheet(w["batches"])
+    bs.write_row(0, 0, w["batch_cols"], bold)
+    ids = _batch_ids(s)
+    batches = wh.cursor.execute(
+        "select batch_id, source, file_name, file_sha256, strftime(finished_at, '%Y-%m-%d %H:%M:%S'), status, "
+        "rows_read, rows_loaded, rows_rejected, scope from etl_batch "
+        "where list_contains(?, batch_id) or (list_contains(?, source) and status in ('loaded', 'partial')) "
+        "order by batch_id",
+        [ids, list(s.sources)],
+    ).fetchall()
+    for k, b in enumerate(batches, start=1):
+        bs.write_row(k, 0, ["" if v is None else v for v in b])
+    bs.set_column(2, 3, 40)
+    bs.set_column(9, 9, 60)
     book.close()
     return buf.getvalue()
 
 
-def _send(df: pd.DataFrame, name: str, fmt: str) -> flask.Response:
-    if fmt == "csv":
-        return flask.Response(
-            to_csv(df),
-            mimetype="text/csv",  # Flask adds "; charset=utf-8"
-            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
-        )
-    if fmt == "xlsx":
-        return flask.Response(
-            to_xlsx(df, name),
-            headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
-            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    return flask.Response(df.to_json(orient="records", force_ascii=False), mimetype="application/json")
+def _sheet_name(title: str) -> str:
+    bad = set("[]:*?/\\")
+    return "".join(c for c in title if c not in bad)[:31] or "Datos"
 
 
-def _checked_filters():
+def render(
+    wh: Warehouse, f: Filters, s: Snapshot, fmt_: str, generated: dt.datetime, base_url: str = ""
+) -> bytes:
+    """The snapshot's bytes in one format; ``generated`` is the only thing that differs between two runs."""
+    if fmt_ == "csv":
+        return to_csv(s.data)
+    rows = context_rows(wh, f, s, generated, base_url)
+    if fmt_ == "xlsx":
+        return to_xlsx(wh, f, s, rows)
+    return to_json(s, rows)
+
+
+MIMETYPES = {
+    "csv": "text/csv",  # Flask adds "; charset=utf-8"
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+}
+
+
+def _send(wh: Warehouse, f: Filters, s: Snapshot, fmt_: str) -> flask.Response:
+    if fmt_ not in MIMETYPES:
+        flask.abort(404)
+    body = render(wh, f, s, fmt_, dt.datetime.now(PERU), flask.request.host_url.rstrip("/"))
+    disposition = "attachment" if fmt_ != "json" else "inline"
+    return flask.Response(
+        body,
+        mimetype=MIMETYPES[fmt_],
+        headers={"Content-Disposition": f'{disposition}; filename="{s.name}.{fmt_}"'},
+    )
+
+
+def _checked_filters() -> tuple[Filters, Warehouse]:
     """The request's filters; an export of a program or period with no data is an error, not an empty file."""
     wh = context.warehouse()
     f = parse("?" + flask.request.query_string.decode())
@@ -149,24 +542,73 @@ def _checked_filters():
     return f, wh
 
 
+def resumen_snapshot(wh: Warehouse, f: Filters) -> Snapshot:
+    from .pages import resumen
+
+    period = wh.resolve_period(f.program, f.period).strftime("%Y-%m")
+    title = "Indicadores por región" if f.lang != "en" else "Indicators by region"
+    return indicator_snapshot(
+        wh, f, resumen.table(wh, f), f"semaforo_{f.program}_{period}", title, href("/", f)
+    )
+
+
+def region_snapshot(wh: Warehouse, f: Filters, region: str) -> Snapshot:
+    from .pages import region as region_page
+
+    snap = region_page.chain_data(wh, f, region)[1]
+    period = wh.resolve_period(f.program, f.period).strftime("%Y-%m")
+    name = wh.snapshot.names.get(region, region)
+    s = indicator_snapshot(
+        wh, f, snap, f"semaforo_{f.program}_{region}_{period}", name, href(f"/region/{region}", f)
+    )
+    s.territory = region
+    return s
+
+
 def register(server: flask.Flask) -> None:
-    from .pages import indicador, resumen
+    from .pages import indicador
+    from .pages.region import region_ok
 
-    @server.route("/export/resumen.<fmt>")
-    def export_resumen(fmt: str):
+    @server.route("/export/resumen.<fmt_>")
+    def export_resumen(fmt_: str):
         f, wh = _checked_filters()
-        period = wh.resolve_period(f.program, f.period).strftime("%Y-%m")
-        return _send(frame(resumen.table(wh, f), f.lang), f"semaforo_{f.program}_{period}", fmt)
+        return _send(wh, f, resumen_snapshot(wh, f), fmt_)
 
-    @server.route("/export/indicador/<code>.<fmt>")
-    def export_indicador(code: str, fmt: str):
+    @server.route("/export/region/<code>.<fmt_>")
+    def export_region(code: str, fmt_: str):
+        f, wh = _checked_filters()
+        if not region_ok(wh, code):
+            flask.abort(404)
+        return _send(wh, f, region_snapshot(wh, f, code), fmt_)
+
+    @server.route("/export/indicador/<code>.<fmt_>")
+    def export_indicador(code: str, fmt_: str):
         f, wh = _checked_filters()
         ind = indicador.indicator_of(wh, code)
         if ind is None:
             flask.abort(404)
         period = wh.resolve_period(ind.program, f.period).strftime("%Y-%m")
-        return _send(frame(indicador.table(wh, f, ind), f.lang), f"semaforo_{code}_{period}", fmt)
+        s = indicator_snapshot(
+            wh,
+            f,
+            indicador.table(wh, f, ind),
+            f"semaforo_{code}_{period}",
+            ind.short.get(f.lang),
+            href(f"/indicador/{code}", f),
+        )
+        return _send(wh, f, s, fmt_)
+
+    @server.route("/export/<key>.<fmt_>")
+    @server.route("/export/<key>/<region>.<fmt_>")
+    def export_table(key: str, fmt_: str, region: str | None = None):
+        f, wh = _checked_filters()
+        table = TABLES.get(key)
+        if table is None or (region is not None and not region_ok(wh, region)):
+            flask.abort(404)
+        return _send(wh, f, table_snapshot(table, wh, f, region), fmt_)
 
     @server.route("/api/resumen.json")
     def api_resumen():
-        return export_resumen("json")
+        f, wh = _checked_filters()
+        body = json.dumps(records(resumen_snapshot(wh, f).data), ensure_ascii=False)
+        return flask.Response(body, mimetype="application/json")

@@ -399,3 +399,102 @@ def budget_results(
         "annotations": annotations,
     }
     return _figure(traces, layout)
+
+
+def budget_months(df: pd.DataFrame, lang: str) -> dict:
+    """Cumulative PIM, devengado and the devengado the pace curve expects, month by month (millions of soles);
+    each month's devengado point coloured by its pace light."""
+    x = _dates(df.period)
+    mill = lambda s: _r(s / 1e6, 2)  # noqa: E731
+    expected = df.pim * df.expected_pct / 100
+    traces = [
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": "PIM",
+            "x": x,
+            "y": mill(df.pim),
+            "line": {"color": NATIONAL_COLOUR, "width": 2},
+            "hovertemplate": "PIM S/ %{y:,.1f} mill.<extra></extra>",
+        },
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": t("expected_pace", lang),
+            "x": x,
+            "y": mill(expected),
+            "line": {"color": "#1f1f1f", "width": 1, "dash": "dash"},
+            "hovertemplate": t("expected_pace", lang) + " S/ %{y:,.1f} mill.<extra></extra>",
+        },
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": t("accrued", lang),
+            "x": x,
+            "y": mill(df.devengado),
+            "customdata": [[round(float(v), 1) if not fmt.missing(v) else None] for v in df.execution_pct],
+            "line": {"color": REGION_COLOUR, "width": 3},
+            "marker": {
+                "size": 10,
+                "color": [status(s).colour for s in df.pace_status],
+                "line": {"color": "#1f2d3d", "width": 1},
+            },
+            "hovertemplate": t("accrued", lang) + " S/ %{y:,.1f} mill. (%{customdata[0]} %)<extra></extra>",
+        },
+    ]
+    layout = {
+        "height": 320,
+        "margin": {"l": 60, "r": 15, "t": 10, "b": 40},
+        "yaxis": {"title": {"text": t("millions_soles", lang)}, "rangemode": "tozero", "tickformat": ",.0f"},
+        "xaxis": {"tickformat": "%b %Y", "dtick": "M1"},
+        "legend": {"orientation": "h", "y": -0.18},
+    }
+    return _figure(traces, layout)
+
+
+def budget_change(
+    df: pd.DataFrame,
+    abbrevs: dict[str, str],
+    y: str,
+    y_title: str,
+    lang: str,
+    lower_is_better: bool,
+    highlight: str | None = None,
+) -> dict:
+    """Change in PIM per child (x) against the change in ``y`` (coverage or the final result, in points), one
+    labelled point per region (``highlight``, the page's region, drawn larger); the zero lines split regions that
+    spent more or less and improved or not."""
+    d = df[df.pim_per_child_change.notna() & df[y].notna()]
+    good = (d[y] < 0) if lower_is_better else (d[y] > 0)
+    traces = []
+    if len(d):
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "markers+text",
+                "x": _r(d.pim_per_child_change, 1),
+                "y": _r(d[y], 1),
+                "text": [abbrevs.get(c, c) for c in d.territory_code],
+                "customdata": [[n] for n in d.name],
+                "textposition": "top center",
+                "textfont": {"size": 9, "color": "#3d4a57"},
+                "cliponaxis": False,
+                "marker": {
+                    "size": [16 if c == highlight else 10 for c in d.territory_code],
+                    "color": ["#009E73" if g else "#D55E00" for g in good],
+                    "line": {
+                        "color": "#1f2d3d",
+                        "width": [3 if c == highlight else 1 for c in d.territory_code],
+                    },
+                },
+                "hovertemplate": "<b>%{customdata[0]}</b><br>Δ PIM S/ %{x:,.0f}<br>Δ %{y:.1f}<extra></extra>",
+                "showlegend": False,
+            }
+        )
+    layout = {
+        "height": 360,
+        "margin": {"l": 60, "r": 15, "t": 10, "b": 50},
+        "xaxis": {"title": {"text": t("change_pim_per_child", lang)}, "zeroline": True, "tickformat": ",.0f"},
+        "yaxis": {"title": {"text": y_title}, "zeroline": True, "zerolinecolor": "#8c8c8c"},
+    }
+    return _figure(traces, layout)

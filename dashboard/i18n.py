@@ -161,6 +161,85 @@ WORDS: dict[str, tuple[str, str]] = {
     "code": ("Código", "Code"),
     "name": ("Nombre", "Name"),
     "change": ("Cambio", "Change"),
+    "page_presupuesto": ("Presupuesto", "Budget"),
+    "budget_sub": (
+        "{program} · {territory} · enero a {month} de {year} (acumulado)",
+        "{program} · {territory} · January to {month} {year} (year to date)",
+    ),
+    "budget_none": (
+        "No hay ejecución presupuestal cargada del programa para {year}. Cargue el archivo del MEF con "
+        "'semaforo load … budget'.",
+        "No budget execution of the program is loaded for {year}. Load MEF's file with 'semaforo load … budget'.",
+    ),
+    "execution": ("Avance de ejecución", "Execution"),
+    "expected_of_month": ("esperado a {month}: {pct}", "expected by {month}: {pct}"),
+    "bottlenecks_title": ("Cuellos de botella", "Bottlenecks"),
+    "bottlenecks_hint": (
+        "Productos cuyo presupuesto se ejecuta lento mientras su cobertura está rezagada: ejecución (devengado / "
+        "PIM) por debajo del ritmo esperado del mes y cobertura por debajo de la meta.",
+        "Products whose budget executes slowly while their coverage lags: execution (accrued / PIM) below the "
+        "month's expected pace and coverage below target.",
+    ),
+    "bottlenecks_none": (
+        "Ningún producto tiene a la vez ejecución lenta y cobertura rezagada.",
+        "No product has both slow execution and lagging coverage.",
+    ),
+    "bottleneck_line": (
+        "avance {execution} (esperado {expected}) · cobertura {coverage} (meta {target})",
+        "execution {execution} (expected {expected}) · coverage {coverage} (target {target})",
+    ),
+    "by_product_hint": (
+        "Montos acumulados de enero al mes del corte. Por beneficiario: PIM y devengado divididos entre la "
+        "población objetivo del producto (el denominador de su indicador de cobertura).",
+        "Amounts from January to the cut-off month. Per beneficiary: PIM and accrued divided by the product's "
+        "target population (the denominator of its coverage indicator).",
+    ),
+    "by_product": ("Ejecución por producto", "Execution by product"),
+    "product_filter": ("Producto", "Product"),
+    "whole_program": ("Todo el programa", "Whole program"),
+    "months_title": ("Ejecución mes a mes", "Month by month"),
+    "units_title": ("Por unidad ejecutora", "By executing unit"),
+    "regions_title": ("Por región", "By region"),
+    "regions_hint": (
+        "PIM y devengado por niño: entre las niñas y niños de la población del programa en el Padrón Nominal; "
+        "por beneficiario: entre la población objetivo del producto elegido.",
+        "PIM and accrued per child: divided by the program's children in the nominal register; per "
+        "beneficiary: by the chosen product's target population.",
+    ),
+    "change_title": ("Dinero y resultados entre años", "Money and results across years"),
+    "change_sub": (
+        "De {base} a {last}, por región: cambio del PIM por niño ({budget}) frente al cambio de la cobertura de "
+        "{product} y de {result}. Verde: mejoró; rojo: empeoró.",
+        "From {base} to {last}, by region: change in PIM per child ({budget}) against the change in coverage of "
+        "{product} and in {result}. Green: improved; red: worsened.",
+    ),
+    "change_hint": (
+        "Si las regiones que más aumentaron su presupuesto por niño no son las que más mejoraron, el dinero solo "
+        "no explica el resultado: mire la gestión (ejecución, insumos, cobertura). Es una comparación, no una "
+        "prueba de causalidad.",
+        "If the regions that raised budget per child most are not those that improved most, money alone does not "
+        "explain the result: look at management (execution, inputs, coverage). A comparison, not proof of "
+        "causation.",
+    ),
+    "change_none": (
+        "Hacen falta dos años con presupuesto y resultado de la encuesta para comparar.",
+        "Two years with budget and a survey result are needed to compare.",
+    ),
+    "base_year": ("Año base", "Base year"),
+    "change_pim_per_child": ("Cambio del PIM por niño (S/)", "Change in PIM per child (S/)"),
+    "change_coverage": ("Cambio de cobertura (puntos)", "Change in coverage (points)"),
+    "change_result": ("Cambio de {result} (puntos)", "Change in {result} (points)"),
+    "accrued": ("Devengado", "Accrued"),
+    "millions_soles": ("Millones de soles", "Millions of soles"),
+    "choose_product_for_coverage": (
+        "Elija un producto para ver su cobertura.",
+        "Choose a product to see its coverage.",
+    ),
+    "yes": ("Sí", "Yes"),
+    "download": ("Descargar", "Download"),
+    "copy_link": ("Copiar enlace a esta vista", "Copy link to this view"),
+    "print_view": ("Versión para imprimir", "Print view"),
+    "data_dates": ("Datos: {items}", "Data: {items}"),
     "why_red": (
         "¿Por qué está en rojo? Siga la cadena hacia la izquierda: productos, insumos y presupuesto.",
         "Why is it red? Follow the chain to the left: products, inputs and budget.",

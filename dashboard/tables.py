@@ -76,7 +76,9 @@ def budget_scope(wh: Warehouse, f: Filters, region: str | None) -> BudgetScope |
     if year not in cutoffs:
         return None
     cat = wh.snapshot.catalogue
-    element = f.product if f.product in cat.elements and cat.elements[f.product].program == f.program else None
+    element = (
+        f.product if f.product in cat.elements and cat.elements[f.product].program == f.program else None
+    )
     return BudgetScope(f.program, year, min(limit, cutoffs[year]), region or "PE", element)
 
 
@@ -113,7 +115,9 @@ def _months(wh: Warehouse, f: Filters, s: BudgetScope) -> pd.DataFrame:
 
 @_scope_or_empty
 def _units(wh: Warehouse, f: Filters, s: BudgetScope) -> pd.DataFrame:
-    return query.budget_units(wh.cursor, s.program, s.year, s.month, s.territory, s.element, allowed=wh.allowed)
+    return query.budget_units(
+        wh.cursor, s.program, s.year, s.month, s.territory, s.element, allowed=wh.allowed
+    )
 
 
 def _age_group(wh: Warehouse, program: str) -> str:
@@ -177,7 +181,12 @@ BUDGET_PRODUCTS = Table(
         PIM,
         CERT,
         COMP,
-        Column("comprometido", T("Atención de compromiso mensual (S/)", "Monthly commitment (S/)"), "soles", False),
+        Column(
+            "comprometido",
+            T("Atención de compromiso mensual (S/)", "Monthly commitment (S/)"),
+            "soles",
+            False,
+        ),
         DEV,
         GIR,
         EXEC,
@@ -210,12 +219,12 @@ BUDGET_MONTHS = Table(
     (
         Column("period", T("Mes", "Month"), "month"),
         Column("devengado_month", T("Devengado del mes (S/)", "Accrued in the month (S/)"), "soles"),
-        PIA,
+        replace(PIA, screen=False),
         PIM,
-        CERT,
-        COMP,
+        replace(CERT, screen=False),
+        replace(COMP, screen=False),
         DEV,
-        GIR,
+        replace(GIR, screen=False),
         EXEC,
         EXPECTED,
         PACE,
@@ -285,10 +294,20 @@ BUDGET_CHANGE = Table(
         Column("name", T("Región", "Region"), "text"),
         Column("year_from", T("Año base", "Base year"), "year", screen=False),
         Column("year_to", T("Año final", "Final year"), "year", screen=False),
-        Column("pim_per_child_from", T("PIM por niño, año base (S/)", "PIM per child, base year (S/)"), "number"),
-        Column("pim_per_child_to", T("PIM por niño, año final (S/)", "PIM per child, final year (S/)"), "number"),
-        Column("pim_per_child_change", T("Cambio del PIM por niño (S/)", "Change in PIM per child (S/)"), "number"),
-        Column("pim_per_child_change_pct", T("Cambio del PIM por niño (%)", "Change in PIM per child (%)"), "pct"),
+        Column(
+            "pim_per_child_from", T("PIM por niño, año base (S/)", "PIM per child, base year (S/)"), "number"
+        ),
+        Column(
+            "pim_per_child_to", T("PIM por niño, año final (S/)", "PIM per child, final year (S/)"), "number"
+        ),
+        Column(
+            "pim_per_child_change",
+            T("Cambio del PIM por niño (S/)", "Change in PIM per child (S/)"),
+            "number",
+        ),
+        Column(
+            "pim_per_child_change_pct", T("Cambio del PIM por niño (%)", "Change in PIM per child (%)"), "pct"
+        ),
         Column("coverage_from", T("Cobertura, año base (%)", "Coverage, base year (%)"), "pct"),
         Column("coverage_to", T("Cobertura, año final (%)", "Coverage, final year (%)"), "pct"),
         Column("coverage_change", T("Cambio de cobertura (puntos)", "Change in coverage (points)"), "number"),

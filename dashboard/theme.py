@@ -43,10 +43,18 @@ def register() -> None:
     pio.templates.default = "semaforo"
 
 
-def graph_config(lang: str) -> dict:
-    """``dcc.Graph`` config: no mode bar, and Plotly's date axes and numbers in the page's language. The
+def graph_config(lang: str, png: str | None = None) -> dict:
+    """``dcc.Graph`` config: Plotly's date axes and numbers in the page's language, and a mode bar with one
+    button, the PNG download (named ``png``), when the chart is one a report may need; none otherwise. The
     Spanish locale is given inline (Plotly ships none offline): months as Peru writes them, 'set.' included."""
     config: dict = {"displayModeBar": False, "responsive": True}
+    if png:
+        config |= {
+            "displayModeBar": True,
+            "modeBarButtons": [["toImage"]],
+            "displaylogo": False,
+            "toImageButtonOptions": {"format": "png", "filename": png, "scale": 2},
+        }
     if lang == "es":
         config["locale"] = "es-PE"
         config["locales"] = {

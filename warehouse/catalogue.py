@@ -505,7 +505,9 @@ def parse_catalogue(files: Iterable[CatalogueFile]) -> Catalogue:
 
     for e in elements.values():
         cov = indicators.get(e.coverage) if e.coverage else None
-        if e.coverage and (cov is None or cov.element != e.code or cov.level != "product" or cov.unit != "pct"):
+        if e.coverage and (
+            cov is None or cov.element != e.code or cov.level != "product" or cov.unit != "pct"
+        ):
             p.add(
                 f"elemento {e.code}",
                 f"coverage {e.coverage!r} debe ser un indicador de cobertura (pct, nivel producto) de este elemento",

@@ -166,7 +166,12 @@ def budget_results(
 
 
 def budget_products(
-    con: duckdb.DuckDBPyConnection, program: str, year: int, month: int, territory: str, allowed: Allowed = None
+    con: duckdb.DuckDBPyConnection,
+    program: str,
+    year: int,
+    month: int,
+    territory: str,
+    allowed: Allowed = None,
 ) -> pd.DataFrame:
     """Amounts, execution, pace light, coverage bought and money per beneficiary of each MEF product."""
     return _run(

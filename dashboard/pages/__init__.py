@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from types import ModuleType
 
-from . import indicador, marco_logico, not_found, region, resumen
+from . import indicador, marco_logico, not_found, presupuesto, region, resumen
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,8 @@ class Page:
     module: ModuleType
     in_nav: bool = True
     uses_level: bool = False  # whether the chain-level filter changes what the page shows
+    regional: bool = False  # the path may end in a region code, which the filter bar's region chooses
+    national_path: str = "/"  # where choosing the whole country leads from this page
 
     def layout(self, wh, f, arg):
         return self.module.layout(wh, f, arg)
@@ -25,8 +27,16 @@ class Page:
 
 PAGES = [
     Page("resumen", "/", "page_resumen", resumen, uses_level=True),
-    Page("region", "/region", "page_region", region),
+    Page("region", "/region", "page_region", region, regional=True),
     Page("indicador", "/indicador", "page_indicador", indicador),
+    Page(
+        "presupuesto",
+        "/presupuesto",
+        "page_presupuesto",
+        presupuesto,
+        regional=True,
+        national_path="/presupuesto",
+    ),
     Page("marco", "/marco-logico", "page_marco", marco_logico),
 ]
 NOT_FOUND = Page("404", "", "not_found", not_found, in_nav=False)

@@ -54,7 +54,7 @@ final as (
         c.indicator_code, c.territory_level, c.territory_code, c.region_code, c.period, c.period_grain, c.value,
         c.numerator, c.denominator, c.ci_low, c.ci_high, c.cv, c.n, c.units_reporting, c.units_expected,
         c.target, c.expected_pct, c.status, c.light, c.is_referential, c.rule_label_es, c.rule_label_en,
-        p.prev_value, p.prev_period, p.prev_status
+        p.prev_value, p.prev_period, p.prev_status, c.batch_id
     from current as c
     left join previous as p using (indicator_code, territory_code)
 )

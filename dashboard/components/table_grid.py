@@ -1,0 +1,118 @@
+"""A declared table (dashboard.tables) as a grid: the same rows its downloads write, formatted as the app writes
+numbers, statuses as lights, with its download buttons."""
+
+from __future__ import annotations
+
+import dash_ag_grid as dag
+import pandas as pd
+from dash import html
+
+from warehouse.rules import STATUSES
+
+from ..i18n import t
+from ..state import Filters, href
+from ..tables import Table
+from .scorecard import GRID_THEME, NO_DECIMALS, ONE_DECIMAL
+
+_FORMAT = {
+    "soles": NO_DECIMALS,
+    "pct": ONE_DECIMAL,
+    "number": NO_DECIMALS,
+    "count": NO_DECIMALS,
+}
+NUMERIC = frozenset(_FORMAT)
+
+
+def _json(value: object, kind: str) -> object:
+    if value is None or (not isinstance(value, str | bool) and pd.isna(value)):
+        return None
+    if kind == "month":
+        return pd.Timestamp(value).strftime("%Y-%m")
+    if kind in NUMERIC:
+        return round(float(value), 3)
+    if kind in ("year", "batch"):
+        return int(value)
+    if kind == "bool":
+        return bool(value)
+    return str(value)
+
+
+def records(table: Table, df: pd.DataFrame) -> list[dict]:
+    cols = [c for c in table.columns if c.screen]
+    return [
+        {c.key: _json(v, c.kind) for c, v in zip(cols, row, strict=True)}
+        for row in df[[c.key for c in cols]].itertuples(index=False)
+    ]
+
+
+def column_defs(table: Table, lang: str) -> list[dict]:
+    statuses = {s.code: {"l": s.label.get(lang), "i": s.icon} for s in STATUSES.values()}
+    defs = []
+    for k, c in enumerate(c for c in table.columns if c.screen):
+        d: dict = {"field": c.key, "headerName": c.label.get(lang), "headerTooltip": c.label.get(lang)}
+        if c.kind in NUMERIC:
+            d |= {
+                "valueFormatter": _FORMAT[c.kind],
+                "type": "rightAligned",
+                "comparator": {"function": "nullsLast"},
+            }
+        elif c.kind == "status":
+            d |= {"cellRenderer": "StatusKey", "cellRendererParams": {"statuses": statuses}, "minWidth": 130}
+        elif c.kind == "bool":
+            d |= {"valueFormatter": {"function": f"params.value ? '{t('yes', lang)}' : ''"}}
+        elif c.kind == "text":
+            d |= {"minWidth": 260, "wrapText": True, "autoHeight": True, "filter": True}
+        if k == 0 or (k == 1 and table.columns[0].kind == "code"):
+            d["pinned"] = "left"
+        defs.append(d)
+    return defs
+
+
+def table_grid(grid_id: str, table: Table, df: pd.DataFrame, lang: str) -> dag.AgGrid | html.P:
+    if df.empty:
+        return html.P(t("no_data_period", lang), className="hint")
+    return dag.AgGrid(
+        id=grid_id,
+        columnDefs=column_defs(table, lang),
+        rowData=records(table, df),
+        defaultColDef={
+            "resizable": True,
+            "sortable": True,
+            "suppressHeaderMenuButton": True,
+            "wrapHeaderText": True,
+            "autoHeaderHeight": True,
+            "minWidth": 100,
+        },
+        dashGridOptions={
+            "theme": GRID_THEME,
+            "loadThemeGoogleFonts": False,
+            "domLayout": "autoHeight",
+            "pagination": len(df) > 30,
+            "paginationPageSize": 50,
+            "suppressCellFocus": True,
+            "enableCellTextSelection": True,
+            "animateRows": False,
+        },
+        className="table-grid",
+        style={"width": "100%"},
+    )
+
+
+def export_buttons(table: Table, f: Filters, arg: str | None, lang: str) -> html.Div:
+    """CSV, Excel and JSON of exactly this table with these filters (dashboard.export)."""
+    base = f"/export/{table.key}" + (f"/{arg}" if arg else "")
+    icons = {"csv": "filetype-csv", "xlsx": "file-earmark-spreadsheet", "json": "filetype-json"}
+    return html.Div(
+        [
+            html.A(
+                [html.I(className=f"bi bi-{icons[ext]} me-1"), ext.upper() if ext != "xlsx" else "Excel"],
+                href=href(f"{base}.{ext}", f),
+                className="btn btn-sm btn-outline-secondary me-1",
+                id={"type": "export", "table": table.key, "format": ext},
+                download="",
+                title=f"{t('download', lang)} {table.title.get(lang)} ({ext.upper()})",
+            )
+            for ext in ("csv", "xlsx", "json")
+        ],
+        className="exports",
+    )
