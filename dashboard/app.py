@@ -17,7 +17,7 @@ import flask
 import flask_bootstrap
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
-from . import callbacks, context, export, pages, theme
+from . import callbacks, context, export, pages, printview, theme
 from .callbacks import callback
 from .components.filter_bar import NATIONAL, filter_bar, period_options
 from .components.region_map import load_shapes
@@ -184,6 +184,7 @@ def create_app(
     )
     _vendor_routes(app.server)
     export.register(app.server)
+    printview.register(app.server)
     callbacks.register(app)
     base_index = app.interpolate_index
 

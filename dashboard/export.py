@@ -74,6 +74,7 @@ class Snapshot:
     territory: str = "PE"
     period_text: str = ""
     link: str = ""
+    notes: str = ""  # how to read it, for a reader who never saw the dashboard
 
 
 def _period(value, grain: str) -> str:
@@ -167,6 +168,7 @@ def table_snapshot(table: Table, wh: Warehouse, f: Filters, region: str | None) 
         territory=territory,
         period_text=when,
         link=href(path, f),
+        notes=table.notes.get(lang) if table.notes else "",
     )
 
 
@@ -224,6 +226,7 @@ WORDS = {
         "data_text": "hasta {period} · cargado el {loaded} · lote {batch} · {file}",
         "no_data": "sin datos cargados",
         "rows": "Filas",
+        "notes": "Cómo leerla",
         "def_cols": [
             "Código",
             "Indicador",
@@ -276,6 +279,7 @@ WORDS = {
         "data_text": "up to {period} · loaded {loaded} · batch {batch} · {file}",
         "no_data": "no data loaded",
         "rows": "Rows",
+        "notes": "How to read it",
         "def_cols": [
             "Code",
             "Indicator",
@@ -328,6 +332,7 @@ def context_rows(wh: Warehouse, f: Filters, s: Snapshot, generated: dt.datetime,
         (w["filters"], filters),
         (w["link"], base_url + s.link),
         (w["rows"], str(len(s.data))),
+        *([(w["notes"], s.notes)] if s.notes else []),
         (w["generated"], generated.strftime("%Y-%m-%d %H:%M:%S %z")),
         (w["version"], program_version()),
         (w["catalogue"], cat.version),
@@ -483,7 +488,8 @@ def to_xlsx(wh: Warehouse, f: Filters, s: Snapshot, context: list[tuple[str, str
     batches = wh.cursor.execute(
         "select batch_id, source, file_name, file_sha256, strftime(finished_at, '%Y-%m-%d %H:%M:%S'), status, "
         "rows_read, rows_loaded, rows_rejected, scope from etl_batch "
-        "where list_contains(?, batch_id) or (list_contains(?, source) and status in ('loaded', 'partial')) "
+        "where list_contains(?, batch_id) or batch_id in (select max(batch_id) from etl_batch "
+        "where list_contains(?, source) and status in ('loaded', 'partial') group by source) "
         "order by batch_id",
         [ids, list(s.sources)],
     ).fetchall()

@@ -36,6 +36,7 @@ class Table:
     rows: Callable[[Warehouse, Filters, str | None], pd.DataFrame]  # the one query behind it
     sources: tuple[str, ...]  # the feeds its figures come from (provenance in the export's context sheet)
     names: Callable[[pd.DataFrame, Filters], pd.DataFrame] | None = None  # labels the query leaves to the app
+    notes: Text | None = None  # how to read it (the page's hint; the export's context sheet)
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
@@ -211,6 +212,18 @@ BUDGET_PRODUCTS = Table(
     _products,
     ("budget", "admin"),
     _product_names,
+    T(
+        "Montos del MEF acumulados de enero al mes del corte. Avance = devengado / PIM, contra el avance esperado "
+        "del mes. Cobertura: el indicador de cobertura del producto del marco lógico, en el último mes del año "
+        "con datos. Por beneficiario: PIM y devengado entre la población objetivo del producto (el denominador "
+        "de ese indicador). Cuello de botella: ejecución por debajo del ritmo y cobertura por debajo de la meta. "
+        "La última fila es el total del programa.",
+        "MEF amounts from January to the cut-off month. Execution = accrued / PIM, against the month's expected "
+        "pace. Coverage: the coverage indicator of the logical-framework product, at the year's latest month "
+        "with data. Per beneficiary: PIM and accrued divided by the product's target population (that "
+        "indicator's denominator). Bottleneck: execution behind pace and coverage below target. The last row is "
+        "the program total.",
+    ),
 )
 
 BUDGET_MONTHS = Table(
@@ -284,6 +297,14 @@ BUDGET_REGIONS = Table(
     ),
     _regions,
     ("budget", "population", "admin", "survey"),
+    notes=T(
+        "PIM y devengado acumulados al mes del corte. Por niño: entre las niñas y niños de la población del "
+        "programa en el Padrón Nominal del año; por beneficiario: entre la población objetivo del producto "
+        "elegido. Resultado final: la última estimación de la ENDES hasta el año.",
+        "PIM and accrued to the cut-off month. Per child: divided by the program's children in the year's nominal "
+        "register; per beneficiary: by the chosen product's target population. Final result: the latest ENDES "
+        "estimate up to the year.",
+    ),
 )
 
 BUDGET_CHANGE = Table(
@@ -319,6 +340,15 @@ BUDGET_CHANGE = Table(
     ),
     _change,
     ("budget", "population", "admin", "survey"),
+    notes=T(
+        "PIM por niño: PIM del año (del producto elegido, o del programa) entre las niñas y niños de la "
+        "población del programa en el Padrón Nominal. Cobertura: último mes de cada año. Resultado: estimación "
+        "de la ENDES de cada año; 'referencial' si alguna de las dos lo es. Una comparación, no una prueba de "
+        "causalidad.",
+        "PIM per child: the year's PIM (of the chosen product, or of the program) divided by the program's "
+        "children in the nominal register. Coverage: each year's latest month. Result: each year's ENDES "
+        "estimate; 'referential' when either is. A comparison, not proof of causation.",
+    ),
 )
 
 TABLES: dict[str, Table] = {

@@ -223,3 +223,66 @@ def serve(db, port, host, geojson, regions, debug) -> None:
         _err(str(e))
         sys.exit(EXIT_ERROR)
     app.run(host=host, port=port, debug=debug)
+
+
+@main.command()
+@DB
+@click.option(
+    "--program", "--programa", "program", default="0001", show_default=True, help="Programa presupuestal."
+)
+@click.option("--region", help="Código de región (p. ej. 09 o LM); por defecto el país.")
+@click.option(
+    "--period", "--periodo", "period", help="Mes 'AAAA-MM' o año 'AAAA'; por defecto el último con datos."
+)
+@click.option(
+    "--view",
+    "--vista",
+    "view",
+    default="indicadores",
+    show_default=True,
+    help="'indicadores' (el tablero de indicadores) o una tabla del presupuesto: presupuesto-productos, "
+    "presupuesto-meses, presupuesto-unidades, presupuesto-regiones, presupuesto-cambio.",
+)
+@click.option(
+    "--producto",
+    "product",
+    help="Producto del marco lógico (p. ej. PAN_P_CRED) para las tablas del presupuesto.",
+)
+@click.option("--desde", "since", help="Año base de la comparación entre años (presupuesto-cambio).")
+@click.option("--lang", type=click.Choice(["es", "en"]), default="es", show_default=True)
+@click.option("--format", "fmt_", type=click.Choice(["xlsx", "csv", "json"]), required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def export(db, program, region, period, view, product, since, lang, fmt_, output) -> None:
+    """Exportar una vista con sus filtros, igual que la descarga del tablero (Excel con hojas de contexto)."""
+    import datetime as dt
+
+    from dashboard import context
+    from dashboard import export as exports
+    from dashboard.data import Warehouse
+    from dashboard.pages.region import region_ok
+    from dashboard.state import Filters
+    from dashboard.tables import TABLES
+
+    try:
+        wh = Warehouse(db)
+        wh.snapshot  # noqa: B018 — fail here on an unusable warehouse
+    except (WarehouseError, duckdb.Error, OSError) as e:
+        _err(f"No se puede abrir el almacén {db}: {e}")
+        sys.exit(EXIT_ERROR)
+    context.set_warehouse(wh)
+    f = Filters(program=program, period=period, product=product, since=since, lang=lang)
+    if program not in wh.snapshot.catalogue.programs:
+        raise click.BadParameter(f"programa desconocido: {program}", param_hint="--program")
+    if not wh.has_period(program, period):
+        raise click.BadParameter(f"sin datos del programa {program} para {period}", param_hint="--period")
+    if region is not None and not region_ok(wh, region.upper()):
+        raise click.BadParameter(f"región desconocida: {region}", param_hint="--region")
+    region = region.upper() if region else None
+    if view == "indicadores":
+        snapshot = exports.region_snapshot(wh, f, region) if region else exports.resumen_snapshot(wh, f)
+    elif view in TABLES:
+        snapshot = exports.table_snapshot(TABLES[view], wh, f, region)
+    else:
+        raise click.BadParameter(f"vista desconocida: {view}", param_hint="--view")
+    output.write_bytes(exports.render(wh, f, snapshot, fmt_, dt.datetime.now(exports.PERU)))
+    click.echo(f"{output}: {len(snapshot.data)} filas ({snapshot.title})")

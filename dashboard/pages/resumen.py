@@ -213,8 +213,15 @@ def export_links(f: Filters) -> html.Div:
             html.A(
                 [html.I(className="bi bi-file-earmark-spreadsheet me-1"), t("export_xlsx", f.lang)],
                 href=href("/export/resumen.xlsx", f),
-                className="btn btn-sm btn-outline-secondary",
+                className="btn btn-sm btn-outline-secondary me-2",
                 id="export-xlsx",
+            ),
+            html.A(
+                [html.I(className="bi bi-printer me-1"), t("print_view", f.lang)],
+                href=href("/imprimir", f),
+                className="btn btn-sm btn-outline-secondary",
+                id="print-scorecard",
+                target="_blank",
             ),
         ],
         className="exports",
