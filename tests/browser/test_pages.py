@@ -4,14 +4,20 @@ screenshots/, looked at by the developers)."""
 
 from __future__ import annotations
 
+import base64
+import csv
+import os
 import re
+import time
+from pathlib import Path
 
+import openpyxl
 import pytest
 from selenium.webdriver.common.by import By
 
 from dashboard.app import create_app
 
-from .conftest import console_errors, save
+from .conftest import SCREENSHOTS, console_errors, save
 
 STATUS_WORDS = re.compile(r"Adecuado|En riesgo|Crítico|Sin datos|No reportado|Referencial")
 
@@ -109,3 +115,48 @@ def test_phone_width(duo):
     width = duo.driver.execute_script("return document.documentElement.scrollWidth")
     assert width <= 400  # no sideways scrolling of the page itself
     save(duo, "region_phone")
+
+
+def _downloaded(folder: str, name: str, timeout: float = 30) -> Path:
+    """The file the browser saved, once it is complete (Chromium writes '.crdownload' until then)."""
+    path = Path(folder) / name
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if path.exists() and path.stat().st_size > 0 and not path.with_name(name + ".crdownload").exists():
+            return path
+        time.sleep(0.2)
+    raise AssertionError(f"{name} was not downloaded into {folder}: {sorted(os.listdir(folder))}")
+
+
+def test_presupuesto_region_and_its_downloads(duo):
+    text = open_page(duo, "/presupuesto/09?periodo=2026-09", "#budget-products .ag-row")
+    for words in ("Presupuesto · Huancavelica", "Cuellos de botella", "Ejecución por producto", "Total del programa",
+                  "Por unidad ejecutora", "Dinero y resultados entre años", "PIM", "Devengado"):  # fmt: skip
+        assert words in text, words
+    shown = duo.driver.execute_script(
+        "return Array.from(document.querySelectorAll('#budget-products .ag-pinned-left-cols-container .ag-row'))"
+        ".sort((a, b) => a.getAttribute('row-index') - b.getAttribute('row-index'))"
+        ".map(r => r.querySelector('[col-id=product_code]').innerText)"
+    )
+    save(duo, "presupuesto")
+    name = "semaforo_presupuesto-productos_0001_09_2026-09"
+    duo.driver.find_element(By.CSS_SELECTOR, 'a[href^="/export/presupuesto-productos/09.csv"]').click()
+    with open(_downloaded(duo.download_path, f"{name}.csv"), encoding="utf-8-sig") as f:
+        rows = list(csv.reader(f))
+    assert rows[0][:2] == ["Código MEF", "Producto presupuestal"]
+    assert [r[0] for r in rows[1:]] == shown  # the same products, in the same order as on screen
+    duo.driver.find_element(By.CSS_SELECTOR, 'a[href^="/export/presupuesto-productos/09.xlsx"]').click()
+    book = openpyxl.load_workbook(_downloaded(duo.download_path, f"{name}.xlsx"))
+    assert book.sheetnames[1:] == ["Contexto", "Definiciones", "Estados", "Lotes"]
+    assert next([str(c or "") for c in r] for r in book.worksheets[0].iter_rows(values_only=True)) == rows[0]
+    assert book.worksheets[0].max_row == len(rows)
+    assert console_errors(duo) == []
+
+
+def test_print_view_prints_on_one_a4_landscape_page(duo):
+    duo.wait_for_page(url=duo.server_url + "/imprimir?periodo=2026-09", timeout=30)
+    assert "Tablero de indicadores por región" in duo.find_element("body").text
+    pdf = duo.driver.execute_cdp_cmd("Page.printToPDF", {"preferCSSPageSize": True, "printBackground": True})
+    data = base64.b64decode(pdf["data"])
+    assert len(re.findall(rb"/Type\s*/Page[^s]", data)) == 1
+    (SCREENSHOTS / "imprimir.pdf").write_bytes(data)

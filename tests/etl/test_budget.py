@@ -210,6 +210,38 @@ def test_consulta_amigable_municipalities_with_thousands_commas(territory_db):
     assert got == [(2024, 1891, 196), (2025, 1891, 196)]
     # Amounts were text with thousands commas ('62,334,134'): all parsed, none zero-filled.
     assert rows(territory_db, "select count(*) from raw_budget where pim is null or pim <= 0") == [(0,)]
+    # Each municipality is an executing unit: '010101-300001: MUNICIPALIDAD …' → SEC_EJEC 300001 and its name.
+    assert rows(
+        territory_db,
+        "select distinct sec_ejec, ejecutora_name from raw_budget where ejecutora_province = '0101' "
+        "and sec_ejec = '300001'",
+    ) == [("300001", "MUNICIPALIDAD PROVINCIAL DE CHACHAPOYAS")]
+    assert rows(territory_db, "select count(*) from raw_budget where sec_ejec is null") == [(0,)]
+
+
+def test_executing_units_are_kept_by_their_sec_ejec(territory_db, tmp_path):
+    f = mef_csv(
+        tmp_path / "gasto.csv",
+        [
+            line(month=1, pim=100, dev=10, SEC_EJEC="001234", EJECUTORA_NOMBRE="REGION HUANCAVELICA - SALUD"),
+            line(month=2, pim=0, dev=20, SEC_EJEC="1234", EJECUTORA_NOMBRE="REGION HUANCAVELICA - SALUD"),
+            line(
+                month=1,
+                pim=50,
+                dev=5,
+                SEC_EJEC="300712",
+                EJECUTORA_NOMBRE="MUNICIPALIDAD PROVINCIAL DE HUANCAVELICA",
+            ),
+        ],
+    )
+    assert load(territory_db, "budget", f).status == "loaded"
+    assert rows(
+        territory_db,
+        "select sec_ejec, ejecutora_name, sum(pim), sum(devengado) from raw_budget group by all order by 1",
+    ) == [
+        ("1234", "REGION HUANCAVELICA - SALUD", 100.0, 30.0),
+        ("300712", "MUNICIPALIDAD PROVINCIAL DE HUANCAVELICA", 50.0, 5.0),
+    ]
 
 
 @pytest.mark.parametrize("program", ["9999", "abc"])

@@ -79,6 +79,19 @@ def test_links_must_point_upwards_to_known_elements():
     assert "elemento desconocido 'OTRO'" in str(e.value)
 
 
+def test_a_product_names_a_coverage_indicator_of_its_own():
+    cat = load_catalogue()
+    assert cat.elements["PAN_P_CRED"].coverage == "PAN_P_CRED"
+
+    def wrong_coverage(doc):
+        for e in doc["elements"]:
+            if e["code"] == "PAN_P_CRED":
+                e["coverage"] = "PAN_DCI"  # a result, not this product's coverage
+
+    with pytest.raises(CatalogueError, match=r"elemento PAN_P_CRED.*coverage 'PAN_DCI'"):
+        parse_catalogue(files(**{"program_0001_pan.yaml": edit("program_0001_pan.yaml", wrong_coverage)}))
+
+
 def test_target_rule_needs_a_default_target():
     def drop_target(doc):
         for i in doc["indicators"]:

@@ -101,10 +101,11 @@ ranked as (
         *,
         coalesce(pace_status in ('critico', 'en_riesgo') and coverage_status in ('critico', 'en_riesgo'), false)
             as bottleneck,
-        (pace_status = 'critico')::int + (coverage_status = 'critico')::int as severity
+        coalesce(pace_status = 'critico', false)::int + coalesce(coverage_status = 'critico', false)::int
+            as severity
     from final
 )
 
 select * exclude (severity)
 from ranked
-order by product_code is null, bottleneck desc, severity desc nulls last, pim desc nulls last, product_code
+order by product_code is null, bottleneck desc, severity desc, pim desc nulls last, product_code
