@@ -154,8 +154,8 @@ def test_presupuesto_region_and_its_downloads(duo):
 
 
 def test_print_view_prints_on_one_a4_landscape_page(duo):
-    duo.wait_for_page(url=duo.server_url + "/imprimir?periodo=2026-09", timeout=30)
-    assert "Tablero de indicadores por región" in duo.find_element("body").text
+    duo.driver.get(duo.server_url + "/imprimir?periodo=2026-09")  # plain HTML: no Dash app to wait for
+    assert "Tablero de indicadores por región" in duo.wait_for_element("h1", timeout=30).text
     pdf = duo.driver.execute_cdp_cmd("Page.printToPDF", {"preferCSSPageSize": True, "printBackground": True})
     data = base64.b64decode(pdf["data"])
     assert len(re.findall(rb"/Type\s*/Page[^s]", data)) == 1
