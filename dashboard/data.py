@@ -128,11 +128,14 @@ class Warehouse:
         return f if self.has_period(f.program, f.period) else f.with_(period=None)
 
     def has_period(self, program: str, period: str | None) -> bool:
-        """Whether a period filter names a month (or a year) with data of the program."""
+        """Whether a period filter names a month, or a year, with data of the program (a survey year counts:
+        the period chooser offers it)."""
         if period is None:
             return True
         months = self.snapshot.months.get(program) or []
-        return any(m.strftime("%Y-%m") == period or str(m.year) == period for m in months)
+        if any(m.strftime("%Y-%m") == period or str(m.year) == period for m in months):
+            return True
+        return len(period) == 4 and int(period) in self.snapshot.years.get(program, [])  # a survey year
 
     def resolve_period(self, program: str, period: str | None) -> dt.date:
         """The month a filter means: a 'YYYY-MM' month, the last month with data of a 'YYYY' year, or the latest."""

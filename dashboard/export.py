@@ -11,6 +11,7 @@ and the load batches its figures come from. Text cells that a spreadsheet would 
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import json
@@ -28,7 +29,7 @@ from . import format as fmt
 from .data import Warehouse
 from .i18n import level_name
 from .state import Filters, href, parse
-from .tables import TABLES, Table, budget_scope, labelled
+from .tables import TABLES, Table, budget_scope, effective, labelled
 from .tables import frame as table_frame
 
 PERU = dt.timezone(dt.timedelta(hours=-5), "PET")  # Peru keeps UTC−5 all year
@@ -75,6 +76,8 @@ class Snapshot:
     period_text: str = ""
     link: str = ""
     notes: str = ""  # how to read it, for a reader who never saw the dashboard
+    help: dict[str, str] = field(default_factory=dict)  # heading → what the column means
+    filters: Filters | None = None  # as applied (an unknown product, say, dropped)
 
 
 def _period(value, grain: str) -> str:
@@ -142,6 +145,7 @@ def indicator_snapshot(
 def table_snapshot(table: Table, wh: Warehouse, f: Filters, region: str | None) -> Snapshot:
     """A declared table (dashboard.tables) as a download: exactly the rows of the page's grid."""
     lang = "en" if f.lang == "en" else "es"
+    f = effective(wh, f, region)
     df = table_frame(table, wh, f, region)
     scope = budget_scope(wh, f, region)
     cat = wh.snapshot.catalogue
@@ -169,6 +173,8 @@ def table_snapshot(table: Table, wh: Warehouse, f: Filters, region: str | None) 
         period_text=when,
         link=href(path, f),
         notes=table.notes.get(lang) if table.notes else "",
+        help={c.label.get(lang): c.help.get(lang) for c in table.columns if c.help},
+        filters=f,
     )
 
 
@@ -183,9 +189,14 @@ def safe_text(value: object) -> object:
 
 
 def to_csv(df: pd.DataFrame) -> bytes:
-    # UTF-8 with BOM so that Excel in Spanish opens accents correctly; comma-separated, dot decimals (es-PE).
-    safe = df.apply(lambda col: col.map(safe_text)) if len(df) else df
-    return safe.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+    """UTF-8 with BOM so that Excel in Spanish opens accents correctly; comma-separated, dot decimals (es-PE).
+    Written cell by cell (pandas would turn a column of whole numbers with a gap into 1.0, 2.0…)."""
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(df.columns)
+    for row in df.itertuples(index=False):
+        w.writerow(["" if v is None or (isinstance(v, float) and pd.isna(v)) else safe_text(v) for v in row])
+    return out.getvalue().encode("utf-8-sig")
 
 
 def _json_value(v: object) -> object:
@@ -223,7 +234,16 @@ WORDS = {
         "version": "Versión de Semáforo PpR",
         "catalogue": "Versión del catálogo",
         "data": "Datos de {source}",
-        "data_text": "hasta {period} · cargado el {loaded} · lote {batch} · {file}",
+        "data_text": "hasta {period} · cargado el {loaded} (hora de Lima) · lote {batch} · {file}",
+        "columns": "Columnas",
+        "column_cols": ["Columna", "Qué es"],
+        "batch_status": {
+            "loaded": "cargado",
+            "partial": "cargado en parte",
+            "superseded": "reemplazado",
+            "rejected": "rechazado",
+            "failed": "fallido",
+        },
         "no_data": "sin datos cargados",
         "rows": "Filas",
         "notes": "Cómo leerla",
@@ -275,8 +295,17 @@ WORDS = {
         "generated": "Generated",
         "version": "Semáforo PpR version",
         "catalogue": "Catalogue version",
-        "data": "Data of {source}",
-        "data_text": "up to {period} · loaded {loaded} · batch {batch} · {file}",
+        "data": "Data: {source}",
+        "data_text": "up to {period} · loaded {loaded} (Lima time) · batch {batch} · {file}",
+        "columns": "Columns",
+        "column_cols": ["Column", "What it is"],
+        "batch_status": {
+            "loaded": "loaded",
+            "partial": "partly loaded",
+            "superseded": "superseded",
+            "rejected": "rejected",
+            "failed": "failed",
+        },
         "no_data": "no data loaded",
         "rows": "Rows",
         "notes": "How to read it",
@@ -316,6 +345,7 @@ WORDS = {
 
 
 def context_rows(wh: Warehouse, f: Filters, s: Snapshot, generated: dt.datetime, base_url: str = "") -> list:
+    f = s.filters or f
     lang = "en" if f.lang == "en" else "es"
     w = WORDS[lang]
     cat = wh.snapshot.catalogue
@@ -378,7 +408,8 @@ def data_dates(wh: Warehouse) -> dict[str, dict]:
             "period": periods.get(source) or "–",
             "batch": batch,
             "file": file,
-            "loaded": loaded.strftime("%Y-%m-%d %H:%M") if loaded else "–",
+            # etl_batch keeps the loading machine's local time, without a zone: shown in Lima's
+            "loaded": loaded.astimezone(PERU).strftime("%Y-%m-%d %H:%M") if loaded else "–",
         }
     return out
 
@@ -494,9 +525,21 @@ def to_xlsx(wh: Warehouse, f: Filters, s: Snapshot, context: list[tuple[str, str
         [ids, list(s.sources)],
     ).fetchall()
     for k, b in enumerate(batches, start=1):
+        b = list(b)
+        b[1] = w["sources"].get(b[1], b[1])
+        b[5] = w["batch_status"].get(b[5], b[5])
         bs.write_row(k, 0, ["" if v is None else v for v in b])
-    bs.set_column(2, 3, 40)
+    bs.set_column(1, 3, 36)
     bs.set_column(9, 9, 60)
+
+    if s.help:
+        hs = book.add_worksheet(w["columns"])
+        hs.write_row(0, 0, w["column_cols"], bold)
+        for k, (heading, meaning) in enumerate(s.help.items(), start=1):
+            hs.write_string(k, 0, heading)
+            hs.write_string(k, 1, meaning, wrap)
+        hs.set_column(0, 0, 36)
+        hs.set_column(1, 1, 100)
     book.close()
     return buf.getvalue()
 
@@ -527,7 +570,7 @@ MIMETYPES = {
 
 def _send(wh: Warehouse, f: Filters, s: Snapshot, fmt_: str) -> flask.Response:
     if fmt_ not in MIMETYPES:
-        flask.abort(404)
+        refuse(f"Formato desconocido: {fmt_} (csv, xlsx o json)")
     body = render(wh, f, s, fmt_, dt.datetime.now(PERU), flask.request.host_url.rstrip("/"))
     disposition = "attachment" if fmt_ != "json" else "inline"
     return flask.Response(
@@ -537,14 +580,19 @@ def _send(wh: Warehouse, f: Filters, s: Snapshot, fmt_: str) -> flask.Response:
     )
 
 
+def refuse(reason: str) -> None:
+    """A 404 that says why, in words a person reads (not Flask's bare English page)."""
+    flask.abort(flask.Response(reason + "\n", status=404, mimetype="text/plain"))
+
+
 def _checked_filters() -> tuple[Filters, Warehouse]:
     """The request's filters; an export of a program or period with no data is an error, not an empty file."""
     wh = context.warehouse()
     f = parse("?" + flask.request.query_string.decode())
     if f.program not in wh.snapshot.catalogue.programs:
-        flask.abort(404, f"programa desconocido: {f.program}")
+        refuse(f"Programa desconocido: {f.program}")
     if not wh.has_period(f.program, f.period):
-        flask.abort(404, f"sin datos del programa {f.program} para el periodo {f.period}")
+        refuse(f"Sin datos del programa {f.program} para el periodo {f.period}")
     return f, wh
 
 
@@ -609,8 +657,14 @@ def register(server: flask.Flask) -> None:
     def export_table(key: str, fmt_: str, region: str | None = None):
         f, wh = _checked_filters()
         table = TABLES.get(key)
-        if table is None or (region is not None and not region_ok(wh, region)):
-            flask.abort(404)
+        if table is None:
+            refuse(f"No hay una tabla «{key}»: {', '.join(TABLES)}")
+        if region is not None and not region_ok(wh, region):
+            refuse(f"No hay una región «{region}» entre las que puede ver")
+        if budget_scope(wh, f, region) is None:
+            refuse(
+                f"Sin ejecución presupuestal cargada del programa {f.program} para {f.period or 'el último año'}"
+            )
         return _send(wh, f, table_snapshot(table, wh, f, region), fmt_)
 
     @server.route("/api/resumen.json")

@@ -401,9 +401,9 @@ def budget_results(
     return _figure(traces, layout)
 
 
-def budget_months(df: pd.DataFrame, lang: str) -> dict:
+def budget_months(df: pd.DataFrame, lang: str, title: str = "") -> dict:
     """Cumulative PIM, devengado and the devengado the pace curve expects, month by month (millions of soles);
-    each month's devengado point coloured by its pace light."""
+    each month's devengado point coloured by its pace light. ``title`` says what it is when downloaded as PNG."""
     x = _dates(df.period)
     mill = lambda s: _r(s / 1e6, 2)  # noqa: E731
     expected = df.pim * df.expected_pct / 100
@@ -443,11 +443,12 @@ def budget_months(df: pd.DataFrame, lang: str) -> dict:
         },
     ]
     layout = {
-        "height": 320,
-        "margin": {"l": 60, "r": 15, "t": 10, "b": 40},
+        "height": 340,
+        "title": {"text": title, "font": {"size": 12}, "x": 0, "xanchor": "left", "y": 0.98},
+        "margin": {"l": 60, "r": 15, "t": 62, "b": 36},
         "yaxis": {"title": {"text": t("millions_soles", lang)}, "rangemode": "tozero", "tickformat": ",.0f"},
-        "xaxis": {"tickformat": "%b %Y", "dtick": "M1"},
-        "legend": {"orientation": "h", "y": -0.18},
+        "xaxis": {"tickformat": "%b", "dtick": "M1", "tickangle": 0},
+        "legend": {"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
     }
     return _figure(traces, layout)
 

@@ -163,8 +163,21 @@ WORDS: dict[str, tuple[str, str]] = {
     "change": ("Cambio", "Change"),
     "page_presupuesto": ("Presupuesto", "Budget"),
     "budget_sub": (
-        "{program} · {territory} · enero a {month} de {year} (acumulado)",
-        "{program} · {territory} · January to {month} {year} (year to date)",
+        "{program} · {territory} · {months} de {year} (acumulado)",
+        "{program} · {territory} · {months} {year} (year to date)",
+    ),
+    "months_range": ("{first} a {last}", "{first} to {last}"),
+    "pace_word": ("Ejecución", "Execution"),
+    "coverage_word": ("Cobertura", "Coverage"),
+    "unknown_region": (
+        "No hay una región con el código «{code}» entre las que puede ver: se muestra el país.",
+        "There is no region with code '{code}' among those you may see: the country is shown.",
+    ),
+    "change_sub_program": (
+        "De {base} a {last}, por región: cambio del PIM por niño del programa frente al cambio de {result}. "
+        "Elija un producto para comparar también su cobertura. Verde: mejoró; rojo: empeoró.",
+        "From {base} to {last}, by region: change in the program's PIM per child against the change in {result}. "
+        "Choose a product to compare its coverage too. Green: improved; red: worsened.",
     ),
     "budget_none": (
         "No hay ejecución presupuestal cargada del programa para {year}. Cargue el archivo del MEF con "
@@ -189,10 +202,12 @@ WORDS: dict[str, tuple[str, str]] = {
         "execution {execution} (expected {expected}) · coverage {coverage} (target {target})",
     ),
     "by_product_hint": (
-        "Montos acumulados de enero al mes del corte. Por beneficiario: PIM y devengado divididos entre la "
-        "población objetivo del producto (el denominador de su indicador de cobertura).",
-        "Amounts from January to the cut-off month. Per beneficiary: PIM and accrued divided by the product's "
-        "target population (the denominator of its coverage indicator).",
+        "Montos acumulados de enero al mes del corte. Por beneficiario: PIM y devengado divididos entre las niñas "
+        "y niños de la población objetivo del producto en el Padrón Nominal (sin dato para gestantes, que el "
+        "padrón no registra).",
+        "Amounts from January to the cut-off month. Per beneficiary: PIM and accrued divided by the children of "
+        "the product's target population in the nominal register (none for pregnant women, whom the register "
+        "does not hold).",
     ),
     "by_product": ("Ejecución por producto", "Execution by product"),
     "product_filter": ("Producto", "Product"),

@@ -26,6 +26,7 @@ class Column:
     label: Text  # heading, es/en
     kind: str = "text"  # how it reads: KINDS
     screen: bool = True  # shown in the page's grid (every column is exported)
+    help: Text | None = None  # what it means, for the export's list of columns
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +97,17 @@ def change_years(wh: Warehouse, f: Filters, scope: BudgetScope) -> tuple[int, in
     return since, both[-1]
 
 
+def effective(wh: Warehouse, f: Filters, region: str | None) -> Filters:
+    """The filters as the budget tables apply them: an unknown product or a base year that cannot be compared is
+    dropped, so the export's context and link never repeat a filter that did nothing."""
+    scope = budget_scope(wh, f, region)
+    if scope is None:
+        return f.with_(product=None, since=None)
+    years = change_years(wh, f, scope)
+    since = f.since if years and f.since == str(years[0]) else None
+    return f.with_(product=scope.element, since=since)
+
+
 def _scope_or_empty(fn):
     def rows(wh: Warehouse, f: Filters, region: str | None) -> pd.DataFrame:
         scope = budget_scope(wh, f, region)
@@ -111,7 +123,9 @@ def _products(wh: Warehouse, f: Filters, s: BudgetScope) -> pd.DataFrame:
 
 @_scope_or_empty
 def _months(wh: Warehouse, f: Filters, s: BudgetScope) -> pd.DataFrame:
-    return query.budget_months(wh.cursor, s.program, s.year, s.territory, s.element, allowed=wh.allowed)
+    return query.budget_months(
+        wh.cursor, s.program, s.year, s.month, s.territory, s.element, allowed=wh.allowed
+    )
 
 
 @_scope_or_empty
@@ -160,16 +174,81 @@ def _unit_names(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
 
 
 T = Text
-PIA = Column("pia", T("PIA (S/)", "PIA (S/)"), "soles")
-PIM = Column("pim", T("PIM (S/)", "PIM (S/)"), "soles")
-CERT = Column("certificado", T("Certificado (S/)", "Certified (S/)"), "soles")
-COMP = Column("comprometido_anual", T("Compromiso anual (S/)", "Annual commitment (S/)"), "soles")
-DEV = Column("devengado", T("Devengado (S/)", "Accrued (S/)"), "soles")
-GIR = Column("girado", T("Girado (S/)", "Paid (S/)"), "soles")
-EXEC = Column("execution_pct", T("Avance (%)", "Execution (%)"), "pct")
-EXPECTED = Column("expected_pct", T("Avance esperado (%)", "Expected (%)"), "pct")
-PACE = Column("pace_status", T("Ritmo de ejecución", "Execution pace"), "status")
-BATCH = Column("budget_batch_id", T("Lote MEF", "MEF batch"), "batch", screen=False)
+PIA = Column(
+    "pia",
+    T("PIA (S/)", "PIA (S/)"),
+    "soles",
+    help=T(
+        "Presupuesto Institucional de Apertura: el aprobado al inicio del año.", "Initial approved budget."
+    ),
+)
+PIM = Column(
+    "pim",
+    T("PIM (S/)", "PIM (S/)"),
+    "soles",
+    help=T(
+        "Presupuesto Institucional Modificado: el vigente, con las modificaciones del año hasta el mes del corte.",
+        "Modified budget: the one in force, with the year's changes up to the cut-off month.",
+    ),
+)
+CERT = Column(
+    "certificado",
+    T("Certificado (S/)", "Certified (S/)"),
+    "soles",
+    help=T("Monto con certificación de crédito presupuestario (reservado).", "Amount certified (reserved)."),
+)
+COMP = Column(
+    "comprometido_anual",
+    T("Compromiso anual (S/)", "Annual commitment (S/)"),
+    "soles",
+    help=T(
+        "Obligaciones comprometidas para el año (contratos, órdenes).", "Obligations committed for the year."
+    ),
+)
+DEV = Column(
+    "devengado",
+    T("Devengado (S/)", "Accrued (S/)"),
+    "soles",
+    help=T(
+        "Gasto reconocido (bien o servicio recibido), acumulado de enero al mes: la cifra de ejecución.",
+        "Spending recognised (good or service received), January to the month: the execution figure.",
+    ),
+)
+GIR = Column("girado", T("Girado (S/)", "Paid (S/)"), "soles", help=T("Monto pagado.", "Amount paid."))
+EXEC = Column(
+    "execution_pct",
+    T("Avance (%)", "Execution (%)"),
+    "pct",
+    help=T("Devengado / PIM × 100.", "Accrued / PIM × 100."),
+)
+EXPECTED = Column(
+    "expected_pct",
+    T("Avance esperado (%)", "Expected (%)"),
+    "pct",
+    help=T(
+        "Avance que la curva de ritmo espera al mes del corte (settings.yaml, budget_pace).",
+        "Execution the pace curve expects by the cut-off month (settings.yaml, budget_pace).",
+    ),
+)
+PACE = Column(
+    "pace_status",
+    T("Ritmo de ejecución", "Execution pace"),
+    "status",
+    help=T(
+        "Semáforo del avance contra el esperado (ver la hoja Definiciones).",
+        "Traffic light of execution against the expected pace (see the Definitions sheet).",
+    ),
+)
+BATCH = Column(
+    "budget_batch_id",
+    T("Lote MEF", "MEF batch"),
+    "batch",
+    screen=False,
+    help=T(
+        "Carga del archivo del MEF de donde vienen los montos (hoja Lotes).",
+        "Load of the MEF file (Batches sheet).",
+    ),
+)
 
 BUDGET_PRODUCTS = Table(
     "presupuesto-productos",
@@ -198,7 +277,13 @@ BUDGET_PRODUCTS = Table(
         Column("coverage_value", T("Cobertura (%)", "Coverage (%)"), "pct"),
         Column("coverage_target", T("Meta de cobertura (%)", "Coverage target (%)"), "pct", screen=False),
         Column("coverage_status", T("Estado de la cobertura", "Coverage status"), "status"),
-        Column("beneficiaries", T("Población objetivo", "Target population"), "count"),
+        Column(
+            "population_age_group",
+            T("Edad de la población objetivo", "Target population's age"),
+            "code",
+            False,
+        ),
+        Column("beneficiaries", T("Población objetivo (padrón)", "Target population (register)"), "count"),
         Column("pim_per_beneficiary", T("PIM por beneficiario (S/)", "PIM per beneficiary (S/)"), "number"),
         Column(
             "devengado_per_beneficiary",
@@ -215,13 +300,13 @@ BUDGET_PRODUCTS = Table(
     T(
         "Montos del MEF acumulados de enero al mes del corte. Avance = devengado / PIM, contra el avance esperado "
         "del mes. Cobertura: el indicador de cobertura del producto del marco lógico, en el último mes del año "
-        "con datos. Por beneficiario: PIM y devengado entre la población objetivo del producto (el denominador "
-        "de ese indicador). Cuello de botella: ejecución por debajo del ritmo y cobertura por debajo de la meta. "
+        "con datos. Por beneficiario: PIM y devengado entre las niñas y niños de la población objetivo del "
+        "producto en el Padrón Nominal del año (su grupo de edad, en el catálogo). Cuello de botella: ejecución por debajo del ritmo y cobertura por debajo de la meta. "
         "La última fila es el total del programa.",
         "MEF amounts from January to the cut-off month. Execution = accrued / PIM, against the month's expected "
         "pace. Coverage: the coverage indicator of the logical-framework product, at the year's latest month "
-        "with data. Per beneficiary: PIM and accrued divided by the product's target population (that "
-        "indicator's denominator). Bottleneck: execution behind pace and coverage below target. The last row is "
+        "with data. Per beneficiary: PIM and accrued divided by the children of the product's target population "
+        "in the year's nominal register (its age group, in the catalogue). Bottleneck: execution behind pace and coverage below target. The last row is "
         "the program total.",
     ),
 )

@@ -59,7 +59,10 @@ def graph_config(lang: str, png: str | None = None) -> dict:
         config["locale"] = "es-PE"
         config["locales"] = {
             "es-PE": {
-                "dictionary": {},
+                "dictionary": {
+                    "Download plot as a PNG": "Descargar el gráfico como PNG",
+                    "Download plot": "Descargar el gráfico",
+                },
                 "format": {
                     "days": ["domingo", "lunes", "martes", "miércoles", "jueves", "viernes", "sábado"],
                     "shortDays": ["dom", "lun", "mar", "mié", "jue", "vie", "sáb"],

@@ -252,7 +252,14 @@ def serve(db, port, host, geojson, regions, debug) -> None:
 @click.option("--lang", type=click.Choice(["es", "en"]), default="es", show_default=True)
 @click.option("--format", "fmt_", type=click.Choice(["xlsx", "csv", "json"]), required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
-def export(db, program, region, period, view, product, since, lang, fmt_, output) -> None:
+@click.option(
+    "--url",
+    "base_url",
+    envvar="SEMAFORO_URL",
+    default="",
+    help="Dirección del tablero (p. ej. https://semaforo.example.gob.pe) para que el enlace de la vista sea completo.",
+)
+def export(db, program, region, period, view, product, since, lang, fmt_, output, base_url) -> None:
     """Exportar una vista con sus filtros, igual que la descarga del tablero (Excel con hojas de contexto)."""
     import datetime as dt
 
@@ -281,8 +288,16 @@ def export(db, program, region, period, view, product, since, lang, fmt_, output
     if view == "indicadores":
         snapshot = exports.region_snapshot(wh, f, region) if region else exports.resumen_snapshot(wh, f)
     elif view in TABLES:
+        from dashboard.tables import budget_scope
+
+        if budget_scope(wh, f, region) is None:
+            raise click.BadParameter(
+                f"sin ejecución presupuestal de {program} para {period}", param_hint="--period"
+            )
         snapshot = exports.table_snapshot(TABLES[view], wh, f, region)
     else:
         raise click.BadParameter(f"vista desconocida: {view}", param_hint="--view")
-    output.write_bytes(exports.render(wh, f, snapshot, fmt_, dt.datetime.now(exports.PERU)))
+    output.write_bytes(
+        exports.render(wh, f, snapshot, fmt_, dt.datetime.now(exports.PERU), base_url.rstrip("/"))
+    )
     click.echo(f"{output}: {len(snapshot.data)} filas ({snapshot.title})")

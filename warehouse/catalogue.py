@@ -131,9 +131,10 @@ class Element:
     assumptions: Text
     contributes_to: str | None
     mef_products: tuple[str, ...]
-    # A product's coverage indicator: what its budget buys; its denominator is the product's target population,
-    # the divisor of budget per beneficiary on the Presupuesto page.
+    # A product's coverage indicator (what its budget buys) and the Padrón Nominal age group of its target
+    # population (the divisor of budget per beneficiary on the Presupuesto page; None: not children of the Padrón).
     coverage: str | None = None
+    population: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -395,6 +396,7 @@ def parse_catalogue(files: Iterable[CatalogueFile]) -> Catalogue:
                 e.get("contributes_to"),
                 tuple(str(x) for x in e.get("mef_products") or []),
                 e.get("coverage"),
+                str(e["population"]) if e.get("population") is not None else None,
             )
         raw_indicators += [(name, code, i) for i in doc.get("indicators") or []]
 

@@ -64,6 +64,7 @@ def sync_catalogue(con: duckdb.DuckDBPyConnection, cat: Catalogue) -> None:
                 e.contributes_to,
                 list(e.mef_products),
                 e.coverage,
+                e.population,
             )
             for e in cat.elements.values()
         ],

@@ -48,7 +48,8 @@ def records(table: Table, df: pd.DataFrame) -> list[dict]:
 def column_defs(table: Table, lang: str) -> list[dict]:
     statuses = {s.code: {"l": s.label.get(lang), "i": s.icon} for s in STATUSES.values()}
     defs = []
-    for k, c in enumerate(c for c in table.columns if c.screen):
+    shown = [c for c in table.columns if c.screen]
+    for k, c in enumerate(shown):
         d: dict = {"field": c.key, "headerName": c.label.get(lang), "headerTooltip": c.label.get(lang)}
         if c.kind in NUMERIC:
             d |= {
@@ -62,7 +63,7 @@ def column_defs(table: Table, lang: str) -> list[dict]:
             d |= {"valueFormatter": {"function": f"params.value ? '{t('yes', lang)}' : ''"}}
         elif c.kind == "text":
             d |= {"minWidth": 260, "wrapText": True, "autoHeight": True, "filter": True}
-        if k == 0 or (k == 1 and table.columns[0].kind == "code"):
+        if k == 0 or (k == 1 and shown[0].kind == "code"):  # the name stays in view when scrolling sideways
             d["pinned"] = "left"
         defs.append(d)
     return defs

@@ -52,6 +52,12 @@ def _panel(
     return html.Section([html.Div(head, className="section-head"), *body], className="panel", id=anchor)
 
 
+def months_text(last: int, lang: str) -> str:
+    """'enero a setiembre', or 'enero' alone for a cut-off in January."""
+    names = fmt.MONTHS[lang]
+    return names[0] if last == 1 else t("months_range", lang, first=names[0], last=names[last - 1])
+
+
 def heading(wh: Warehouse, f: Filters, region: str | None, scope: BudgetScope | None) -> list:
     cat = wh.snapshot.catalogue
     program = cat.programs.get(f.program)
@@ -65,7 +71,7 @@ def heading(wh: Warehouse, f: Filters, region: str | None, scope: BudgetScope | 
                     f.lang,
                     program=program.name.get(f.lang) if program else f.program,
                     territory=territory,
-                    month=fmt.MONTHS[f.lang][scope.month - 1],
+                    months=months_text(scope.month, f.lang),
                     year=scope.year,
                 ),
                 className="page-subtitle",
@@ -82,13 +88,6 @@ def heading(wh: Warehouse, f: Filters, region: str | None, scope: BudgetScope | 
                     className="btn btn-sm btn-outline-secondary me-2",
                     id="copy-link",
                     title=link,
-                ),
-                html.A(
-                    [html.I(className="bi bi-printer me-1"), t("print_view", f.lang)],
-                    href=href("/imprimir", f),
-                    className="btn btn-sm btn-outline-secondary",
-                    id="print-link",
-                    target="_blank",
                 ),
             ],
             className="mb-2",
@@ -165,10 +164,12 @@ def bottlenecks(products: pd.DataFrame, lang: str) -> list:
             [
                 html.Div(
                     [
+                        html.Strong(f"{r.product_name}"),
+                        html.Span(f" ({r.product_code}) ", className="text-muted"),
+                        html.Span(t("pace_word", lang) + " ", className="small ms-1"),
                         light(r.pace_status, lang, small=True),
+                        html.Span(" " + t("coverage_word", lang) + " ", className="small ms-1"),
                         light(r.coverage_status, lang, small=True),
-                        html.Strong(f" {r.product_name}", className="ms-1"),
-                        html.Span(f" ({r.product_code})", className="text-muted"),
                     ]
                 ),
                 html.Small(
@@ -189,6 +190,15 @@ def bottlenecks(products: pd.DataFrame, lang: str) -> list:
         for r in b.itertuples()
     ]
     return [html.P(t("bottlenecks_hint", lang), className="hint"), html.Ol(items, className="bottlenecks")]
+
+
+def months_title(wh: Warehouse, f: Filters, region: str | None, scope: BudgetScope) -> str:
+    """What the month chart shows, in its own title, so that its PNG explains itself."""
+    cat = wh.snapshot.catalogue
+    territory = wh.snapshot.names.get(region, region) if region else t("national", f.lang)
+    program = cat.programs.get(f.program)
+    what = cat.elements[scope.element].objective.get(f.lang) if scope.element else t("whole_program", f.lang)
+    return f"{program.short if program else f.program} · {territory} · {scope.year} · {what}"
 
 
 def product_options(wh: Warehouse, f: Filters) -> list[dict]:
@@ -235,7 +245,9 @@ def product_section(
                         [
                             dcc.Graph(
                                 id="budget-months-chart",
-                                figure=figures.budget_months(months, f.lang),
+                                figure=figures.budget_months(
+                                    months, f.lang, months_title(wh, f, region, scope)
+                                ),
                                 config=theme.graph_config(f.lang, png="presupuesto_meses"),
                             )
                             if len(months)
@@ -352,10 +364,12 @@ def change_section(wh: Warehouse, f: Filters, region: str | None, scope: BudgetS
                 f.lang,
                 base=years[0],
                 last=years[1],
-                budget=element.objective.get(f.lang) if element else t("whole_program", f.lang),
-                product=coverage.short.get(f.lang) if coverage else "–",
+                budget=element.objective.get(f.lang),
+                product=coverage.short.get(f.lang),
                 result=result_name,
-            ),
+            )
+            if element and coverage
+            else t("change_sub_program", f.lang, base=years[0], last=years[1], result=result_name),
             className="hint",
         ),
         html.Div(
@@ -411,8 +425,18 @@ def content(wh: Warehouse, f: Filters, region: str | None) -> list:
     ]
 
 
+def page_content(wh: Warehouse, f: Filters, arg: str | None) -> list:
+    region = region_of(wh, arg)
+    notice = (
+        []
+        if region or not arg
+        else [html.P(t("unknown_region", f.lang, code=arg), className="alert alert-warning")]
+    )
+    return notice + content(wh, f, region)
+
+
 def layout(wh: Warehouse, f: Filters, arg: str | None = None):
-    return html.Div(content(wh, f, region_of(wh, arg)), id="budget-page")
+    return html.Div(page_content(wh, f, arg), id="budget-page")
 
 
 def _region_in(pathname: str | None) -> tuple[bool, str | None]:
@@ -432,8 +456,7 @@ def update(search: str, pathname: str):
     ours, arg = _region_in(pathname)
     if not ours:
         return no_update
-    wh = context.warehouse()
-    return content(wh, context.filters(search), region_of(wh, arg))
+    return page_content(context.warehouse(), context.filters(search), arg)
 
 
 @callback(

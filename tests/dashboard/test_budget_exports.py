@@ -73,7 +73,8 @@ HEADER_ES = [
     "Cobertura (%)",
     "Meta de cobertura (%)",
     "Estado de la cobertura",
-    "Población objetivo",
+    "Edad de la población objetivo",
+    "Población objetivo (padrón)",
     "PIM por beneficiario (S/)",
     "Devengado por beneficiario (S/)",
     "Cuello de botella",
@@ -94,7 +95,7 @@ def test_products_csv_is_exactly_the_known_figures(client, budget_db):
     # Vaccines executed 1 % by February (expected 16.7 %: 15.7 points behind, Crítico) come first; then by PIM.
     # No administrative records are loaded: no coverage, so no product is a bottleneck.
     batch = str(batch)
-    assert [row[:13] + row[21:23] for row in table[1:]] == [
+    assert [row[:13] + row[22:24] for row in table[1:]] == [
         ["3033254", "PRODUCTO 3033254", "Niñas y niños con vacuna completa", "1000.0", "1000.0", "1000.0",
          "1000.0", "10.0", "10.0", "10.0", "1.0", "16.7", "Crítico", "False", batch],
         ["3033255", "PRODUCTO 3033255", "Niñas y niños con CRED completo según edad", "1000.0", "1200.0",
@@ -105,6 +106,8 @@ def test_products_csv_is_exactly_the_known_figures(client, budget_db):
          "24.444", "16.7", "Adecuado", "False", batch],
     ]  # fmt: skip
     assert {row[15] for row in table[1:]} == {""}  # coverage empty, never a guessed 0
+    # Per beneficiary: no Padrón loaded in this warehouse, so no divisor: empty, not a guess.
+    assert [row[18] for row in table[1:]] == ["<1", "<1", "6-35m", ""] and {row[20] for row in table[1:]} == {""}
 
 
 def test_units_export_keeps_a_formula_looking_name_as_text(client):
@@ -139,13 +142,15 @@ def test_months_json_and_xlsx_hold_the_same_rows_and_explain_themselves(client):
     assert ctx["Period"] == f"January–February {YEAR}"
     assert ctx["Filters"] == f"periodo={YEAR}-02; lang=en"
     assert ctx["Link that reopens the view"].endswith(f"/presupuesto/09?periodo={YEAR}-02&lang=en")
-    assert ctx["Data of budget (MEF–SIAF)"].startswith(f"up to {YEAR}-02 · loaded ")
-    assert ctx["Data of budget (MEF–SIAF)"].endswith(f"gasto_{YEAR}.csv")
+    assert ctx["Data: budget (MEF–SIAF)"].startswith(f"up to {YEAR}-02 · loaded ")
+    assert ctx["Data: budget (MEF–SIAF)"].endswith(f"gasto_{YEAR}.csv")
 
     book = openpyxl.load_workbook(
         io.BytesIO(client.get(f"/export/presupuesto-meses/09.xlsx?periodo={YEAR}-02&lang=en").data)
     )
-    assert book.sheetnames == ["Month by month (cumulative)", "Context", "Definitions", "Statuses", "Batches"]
+    assert book.sheetnames == [
+        "Month by month (cumulative)", "Context", "Definitions", "Statuses", "Batches", "Columns"
+    ]  # fmt: skip
     sheet = list(book.worksheets[0].iter_rows(values_only=True))
     assert list(sheet[0]) == doc["columns"]
     assert [list(r) for r in sheet[1:]] == [[r[c] for c in doc["columns"]] for r in doc["rows"]]
@@ -166,7 +171,9 @@ def test_months_json_and_xlsx_hold_the_same_rows_and_explain_themselves(client):
     statuses = [r[1] for r in book["Statuses"].iter_rows(min_row=2, values_only=True)]
     assert statuses == ["Off track", "At risk", "On track", "Referential", "Not reported", "No data"]
     batches = list(book["Batches"].iter_rows(min_row=2, values_only=True))
-    assert [(b[1], b[2]) for b in batches] == [("budget", f"gasto_{YEAR}.csv")]
+    assert [(b[1], b[2], b[5]) for b in batches] == [("budget (MEF–SIAF)", f"gasto_{YEAR}.csv", "loaded")]
+    meanings = dict(book["Columns"].iter_rows(min_row=2, values_only=True))
+    assert meanings["PIM (S/)"].startswith("Modified budget") and "Accrued / PIM" in meanings["Execution (%)"]
 
 
 def test_a_region_or_table_that_does_not_exist_is_a_404(client):

@@ -1,7 +1,8 @@
 -- Month by month execution of a program, or of one logical-framework product's MEF products, for the country or a
 -- region in a fiscal year: each month's devengado and the amounts cumulated from January, execution and its pace
--- light. Months run to the last month loaded for the year.
--- Parameters: $program, $year, $territory ('PE' or a region code), $element (NULL = the whole program), $allowed.
+-- light. Months run to $month, or to the last month loaded for the year when earlier.
+-- Parameters: $program, $year, $month, $territory ('PE' or a region code), $element (NULL = the whole program),
+-- $allowed.
 with
 
 element_products as (
@@ -23,7 +24,8 @@ lines as (
 calendar as (
     select m.month
     from range(1, 13) as m(month)
-    where m.month <= (select max(month) from core_budget_line where program_code = $program and year = $year)
+    where m.month <= $month
+      and m.month <= (select max(month) from core_budget_line where program_code = $program and year = $year)
 ),
 
 monthly as (

@@ -1,8 +1,9 @@
 -- Budget of a program by MEF product for the country or one region in a fiscal year, cumulative from January to
 -- $month: the MEF amounts, execution (devengado / PIM) and its pace light, the coverage the product buys (its
 -- logical-framework element's coverage indicator, latest month of the year up to $month) and the money per
--- beneficiary (that indicator's denominator: the product's target population). Bottlenecks — execution behind
--- pace while coverage lags — come first; the program total is the last row (product_code NULL).
+-- beneficiary: per child of the product's target population in the Padrón Nominal of the year (the element's age
+-- group). Bottlenecks — execution behind pace while coverage lags — come first; the program total is the last row
+-- (product_code NULL).
 -- Parameters: $program, $year, $month, $territory ('PE' or a region code), $allowed.
 with
 
@@ -33,7 +34,13 @@ products as (
 ),
 
 elements as (
-    select element_code, objective_es, objective_en, coverage_indicator, unnest(mef_products) as product_code
+    select
+        element_code,
+        objective_es,
+        objective_en,
+        coverage_indicator,
+        population_age_group,
+        unnest(mef_products) as product_code
     from core_element
     where program_code = $program
 ),
@@ -53,13 +60,18 @@ coverage as (
         arg_max(value, period) as coverage_value,
         arg_max(target, period) as coverage_target,
         arg_max(status, period) as coverage_status,
-        arg_max(denominator, period) as beneficiaries,
         arg_max(batch_id, period) as coverage_batch_id
     from mart_status_top
     where territory_code = $territory
       and period_grain = 'M'
       and period between make_date($year, 1, 1) and make_date($year, $month, 1)
     group by indicator_code
+),
+
+population as (
+    select age_group, children
+    from mart_population
+    where year = $year and territory_code = $territory
 ),
 
 final as (
@@ -85,15 +97,17 @@ final as (
         c.coverage_value,
         c.coverage_target,
         c.coverage_status,
-        c.beneficiaries,
-        p.pim / nullif(c.beneficiaries, 0) as pim_per_beneficiary,
-        p.devengado / nullif(c.beneficiaries, 0) as devengado_per_beneficiary,
+        e.population_age_group,
+        pop.children as beneficiaries,
+        p.pim / nullif(pop.children, 0) as pim_per_beneficiary,
+        p.devengado / nullif(pop.children, 0) as devengado_per_beneficiary,
         p.budget_batch_id,
         c.coverage_batch_id
     from products as p
     cross join pace
     left join elements as e on e.product_code = p.product_code
     left join coverage as c on c.indicator_code = e.coverage_indicator
+    left join population as pop on pop.age_group = e.population_age_group
 ),
 
 ranked as (

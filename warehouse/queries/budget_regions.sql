@@ -1,12 +1,13 @@
 -- Budget against coverage and results per region (and the country) in a fiscal year, cumulative to $month: the
 -- program's, or one logical-framework product's, PIM and devengado, execution and its pace light, the money per
--- child of the program's beneficiary population (Padrón Nominal age group) and, for a product, per beneficiary of
--- its coverage indicator with that coverage; and the program's final result in the latest survey year up to $year.
+-- child of the program's beneficiary population (Padrón Nominal age group) and, for a product, its coverage and the
+-- money per child of its own target population (the element's age group); and the program's final result in the
+-- latest survey year up to $year.
 -- Parameters: $program, $year, $month, $element (NULL = whole program), $age_group, $allowed.
 with
 
 element as (
-    select coverage_indicator, mef_products
+    select coverage_indicator, mef_products, population_age_group
     from core_element
     where element_code = $element
 ),
@@ -43,17 +44,20 @@ pace as (
 ),
 
 population as (
-    select territory_code, children
+    select
+        territory_code,
+        max(children) filter (where age_group = $age_group) as children,
+        max(children) filter (where age_group = (select population_age_group from element)) as beneficiaries
     from mart_population
-    where year = $year and age_group = $age_group and territory_level in ('pais', 'region')
+    where year = $year and territory_level in ('pais', 'region')
+    group by territory_code
 ),
 
 coverage as (
     select
         territory_code,
         arg_max(value, period) as coverage_value,
-        arg_max(status, period) as coverage_status,
-        arg_max(denominator, period) as beneficiaries
+        arg_max(status, period) as coverage_status
     from mart_status_top
     where indicator_code = (select coverage_indicator from element)
       and period between make_date($year, 1, 1) and make_date($year, $month, 1)
@@ -94,8 +98,8 @@ final as (
         a.devengado / nullif(p.children, 0) as devengado_per_child,
         c.coverage_value,
         c.coverage_status,
-        c.beneficiaries,
-        a.pim / nullif(c.beneficiaries, 0) as pim_per_beneficiary,
+        p.beneficiaries,
+        a.pim / nullif(p.beneficiaries, 0) as pim_per_beneficiary,
         r.result_indicator,
         r.result_year,
         r.result_value,
