@@ -107,7 +107,9 @@ def test_products_csv_is_exactly_the_known_figures(client, budget_db):
     ]  # fmt: skip
     assert {row[15] for row in table[1:]} == {""}  # coverage empty, never a guessed 0
     # Per beneficiary: no Padrón loaded in this warehouse, so no divisor: empty, not a guess.
-    assert [row[18] for row in table[1:]] == ["<1", "<1", "6-35m", ""] and {row[20] for row in table[1:]} == {""}
+    assert [row[18] for row in table[1:]] == ["<1", "<1", "6-35m", ""] and {row[20] for row in table[1:]} == {
+        ""
+    }
 
 
 def test_units_export_keeps_a_formula_looking_name_as_text(client):
