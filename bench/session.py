@@ -21,7 +21,19 @@ from typing import Any
 from warehouse import query
 
 REFERER = "http://localhost"
-QUERY_FUNCTIONS = ("snapshot", "series", "children", "stock", "budget_results", "periods")
+QUERY_FUNCTIONS = (
+    "snapshot",
+    "series",
+    "children",
+    "stock",
+    "budget_results",
+    "periods",
+    "budget_products",
+    "budget_months",
+    "budget_units",
+    "budget_regions",
+    "budget_change",
+)
 
 
 @dataclass(frozen=True)
@@ -33,7 +45,7 @@ class Step:
 
 @dataclass(frozen=True)
 class Page:
-    key: str  # resumen | region | indicador | marco
+    key: str  # resumen | region | indicador | presupuesto | marco
     path: str
     steps: tuple[Step, ...]
 
@@ -256,6 +268,11 @@ def script(wh) -> list[Page]:
         i.code for i in snap.catalogue.indicators_for(program="0001") if i.level == "product" and i.key
     )
     drill = f"&provincia={province}&distrito={district}"
+    budget_product = next(
+        e.code for e in snap.catalogue.elements.values() if e.program == "0001" and e.level == "product"
+    )
+    budget_years = sorted(snap.budget_cutoffs.get("0001") or {last.year: 12})
+    base = str(budget_years[1] if len(budget_years) > 2 else budget_years[0])
     return [
         Page(
             "resumen",
@@ -295,6 +312,17 @@ def script(wh) -> list[Page]:
                 Step("nacional, último mes", ""),
                 Step("un año", f"?periodo={year}"),
                 Step("un mes", f"?periodo={month}"),
+            ),
+        ),
+        Page(
+            "presupuesto",
+            f"/presupuesto/{region}",
+            (
+                Step("una región, último mes", ""),
+                Step("un mes", f"?periodo={month}"),
+                Step("un año", f"?periodo={year}"),
+                Step("un producto", f"?periodo={month}&producto={budget_product}"),
+                Step("otro año base", f"?periodo={month}&producto={budget_product}&desde={base}"),
             ),
         ),
         Page(

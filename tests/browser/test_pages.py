@@ -147,7 +147,7 @@ def test_presupuesto_region_and_its_downloads(duo):
     assert [r[0] for r in rows[1:]] == shown  # the same products, in the same order as on screen
     duo.driver.find_element(By.CSS_SELECTOR, 'a[href^="/export/presupuesto-productos/09.xlsx"]').click()
     book = openpyxl.load_workbook(_downloaded(duo.download_path, f"{name}.xlsx"))
-    assert book.sheetnames[1:] == ["Contexto", "Definiciones", "Estados", "Lotes"]
+    assert book.sheetnames[1:] == ["Contexto", "Definiciones", "Estados", "Lotes", "Columnas"]
     assert next([str(c or "") for c in r] for r in book.worksheets[0].iter_rows(values_only=True)) == rows[0]
     assert book.worksheets[0].max_row == len(rows)
     assert console_errors(duo) == []
