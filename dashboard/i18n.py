@@ -49,8 +49,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "previous": ("anterior", "previous"),
     "legend_title": ("Cómo leer el semáforo", "How to read the traffic lights"),
     "rules_title": ("Reglas de cada indicador", "Rule of each indicator"),
-    "export_csv": ("Descargar CSV", "Download CSV"),
-    "export_xlsx": ("Descargar Excel", "Download Excel"),
     "chain_title": ("Cadena causal", "Causal chain"),
     "chain_hint": (
         "De izquierda a derecha: el presupuesto financia insumos, que hacen posibles los productos, que "

@@ -99,9 +99,8 @@ def table_grid(grid_id: str, table: Table, df: pd.DataFrame, lang: str) -> dag.A
     )
 
 
-def export_buttons(table: Table, f: Filters, arg: str | None, lang: str) -> html.Div:
-    """CSV, Excel and JSON of exactly this table with these filters (dashboard.export)."""
-    base = f"/export/{table.key}" + (f"/{arg}" if arg else "")
+def download_buttons(base: str, f: Filters, what: str) -> html.Div:
+    """CSV, Excel and JSON of a view (``base``: its export path without extension) with these filters."""
     icons = {"csv": "filetype-csv", "xlsx": "file-earmark-spreadsheet", "json": "filetype-json"}
     return html.Div(
         [
@@ -109,11 +108,16 @@ def export_buttons(table: Table, f: Filters, arg: str | None, lang: str) -> html
                 [html.I(className=f"bi bi-{icons[ext]} me-1"), ext.upper() if ext != "xlsx" else "Excel"],
                 href=href(f"{base}.{ext}", f),
                 className="btn btn-sm btn-outline-secondary me-1",
-                id={"type": "export", "table": table.key, "format": ext},
+                id={"type": "export", "view": base, "format": ext},
                 download="",
-                title=f"{t('download', lang)} {table.title.get(lang)} ({ext.upper()})",
+                title=f"{t('download', f.lang)} {what} ({ext.upper()})",
             )
             for ext in ("csv", "xlsx", "json")
         ],
         className="exports",
     )
+
+
+def export_buttons(table: Table, f: Filters, arg: str | None, lang: str) -> html.Div:
+    """The downloads of exactly this table with these filters (dashboard.export)."""
+    return download_buttons(f"/export/{table.key}" + (f"/{arg}" if arg else ""), f, table.title.get(lang))

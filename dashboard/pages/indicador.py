@@ -18,6 +18,7 @@ from .. import context, figures, theme
 from .. import format as fmt
 from ..callbacks import callback
 from ..components.scorecard import GRID_THEME, ONE_DECIMAL
+from ..components.table_grid import download_buttons
 from ..components.traffic_light import light
 from ..data import Warehouse
 from ..i18n import level_name, t
@@ -168,21 +169,7 @@ def content(wh: Warehouse, f: Filters, ind: Indicator) -> list:
                 className="ms-2",
             ),
         ]
-    exports = html.Div(
-        [
-            html.A(
-                t("export_csv", lang),
-                href=href(f"/export/indicador/{ind.code}.csv", f),
-                className="btn btn-sm btn-outline-secondary me-2",
-            ),
-            html.A(
-                t("export_xlsx", lang),
-                href=href(f"/export/indicador/{ind.code}.xlsx", f),
-                className="btn btn-sm btn-outline-secondary",
-            ),
-        ],
-        className="exports",
-    )
+    exports = download_buttons(f"/export/indicador/{ind.code}", f, ind.short.get(lang))
     return [
         html.H1(ind.name.get(lang), className="page-title"),
         html.P(head, className="page-subtitle"),

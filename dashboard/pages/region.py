@@ -18,6 +18,7 @@ from .. import format as fmt
 from ..callbacks import callback
 from ..components.chain import causal_chain
 from ..components.scorecard import GRID_THEME, NO_DECIMALS, ONE_DECIMAL
+from ..components.table_grid import download_buttons
 from ..data import Warehouse
 from ..i18n import level_name, t
 from ..state import Filters, href, serialise
@@ -113,7 +114,13 @@ def main_content(wh: Warehouse, f: Filters, region: str) -> list:
         ),
         html.Section(
             [
-                html.H2(t("chain_title", lang), className="section-title"),
+                html.Div(
+                    [
+                        html.H2(t("chain_title", lang), className="section-title"),
+                        download_buttons(f"/export/region/{region}", f, name),
+                    ],
+                    className="section-head",
+                ),
                 html.P(t("chain_hint", lang) + " " + t("why_red", lang), className="hint"),
                 causal_chain(
                     cat,

@@ -23,6 +23,7 @@ from ..components.region_map import (
 )
 from ..components.scorecard import column_defs, grid_options, rows
 from ..components.scorecard import scorecard as scorecard_grid
+from ..components.table_grid import download_buttons
 from ..components.traffic_light import legend, rules_table
 from ..data import Warehouse
 from ..i18n import t
@@ -202,30 +203,18 @@ def legend_section(wh: Warehouse, f: Filters) -> list:
 
 
 def export_links(f: Filters) -> html.Div:
-    return html.Div(
-        [
-            html.A(
-                [html.I(className="bi bi-download me-1"), t("export_csv", f.lang)],
-                href=href("/export/resumen.csv", f),
-                className="btn btn-sm btn-outline-secondary me-2",
-                id="export-csv",
-            ),
-            html.A(
-                [html.I(className="bi bi-file-earmark-spreadsheet me-1"), t("export_xlsx", f.lang)],
-                href=href("/export/resumen.xlsx", f),
-                className="btn btn-sm btn-outline-secondary me-2",
-                id="export-xlsx",
-            ),
-            html.A(
-                [html.I(className="bi bi-printer me-1"), t("print_view", f.lang)],
-                href=href("/imprimir", f),
-                className="btn btn-sm btn-outline-secondary",
-                id="print-scorecard",
-                target="_blank",
-            ),
-        ],
-        className="exports",
+    """The scorecard's downloads (every indicator, country and regions) and its print view."""
+    buttons = download_buttons("/export/resumen", f, t("scorecard_title", f.lang))
+    buttons.children.append(
+        html.A(
+            [html.I(className="bi bi-printer me-1"), t("print_view", f.lang)],
+            href=href("/imprimir", f),
+            className="btn btn-sm btn-outline-secondary",
+            id="print-scorecard",
+            target="_blank",
+        )
     )
+    return buttons
 
 
 def layout(wh: Warehouse, f: Filters, arg: str | None = None):
