@@ -49,7 +49,9 @@ def column_defs(table: Table, lang: str) -> list[dict]:
     statuses = {s.code: {"l": s.label.get(lang), "i": s.icon} for s in STATUSES.values()}
     defs = []
     shown = [c for c in table.columns if c.screen]
-    for k, c in enumerate(shown):
+    # One column stays in view when scrolling sideways (on a phone, two would leave no room): the name.
+    pinned = next((c.key for c in shown[:2] if c.kind == "text"), shown[0].key)
+    for c in shown:
         d: dict = {"field": c.key, "headerName": c.label.get(lang), "headerTooltip": c.label.get(lang)}
         if c.kind in NUMERIC:
             d |= {
@@ -63,7 +65,7 @@ def column_defs(table: Table, lang: str) -> list[dict]:
             d |= {"valueFormatter": {"function": f"params.value ? '{t('yes', lang)}' : ''"}}
         elif c.kind == "text":
             d |= {"minWidth": 260, "wrapText": True, "autoHeight": True, "filter": True}
-        if k == 0 or (k == 1 and shown[0].kind == "code"):  # the name stays in view when scrolling sideways
+        if c.key == pinned:
             d["pinned"] = "left"
         defs.append(d)
     return defs

@@ -134,7 +134,7 @@ def test_presupuesto_region_and_its_downloads(duo):
                   "Por unidad ejecutora", "Dinero y resultados entre años", "PIM", "Devengado"):  # fmt: skip
         assert words in text, words
     shown = duo.driver.execute_script(
-        "return Array.from(document.querySelectorAll('#budget-products .ag-pinned-left-cols-container .ag-row'))"
+        "return Array.from(document.querySelectorAll('#budget-products .ag-center-cols-container .ag-row'))"
         ".sort((a, b) => a.getAttribute('row-index') - b.getAttribute('row-index'))"
         ".map(r => r.querySelector('[col-id=product_code]').innerText)"
     )
