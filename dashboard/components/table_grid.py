@@ -63,6 +63,8 @@ def column_defs(table: Table, lang: str) -> list[dict]:
             d |= {"cellRenderer": "StatusKey", "cellRendererParams": {"statuses": statuses}, "minWidth": 130}
         elif c.kind == "bool":
             d |= {"valueFormatter": {"function": f"params.value ? '{t('yes', lang)}' : ''"}}
+        elif c.kind in ("code", "month", "year"):
+            d |= {"width": 120, "minWidth": 90}
         elif c.kind == "text":
             d |= {"minWidth": 260, "wrapText": True, "autoHeight": True, "filter": True}
         if c.key == pinned:
