@@ -187,7 +187,7 @@ def budget_section(wh: Warehouse, f: Filters) -> list:
         dcc.Graph(
             id="budget-results",
             figure=figures.budget_results(df, wh.snapshot.names, abbrevs, result, who, f.lang),
-            config=theme.graph_config(f.lang),
+            config=theme.graph_config(f.lang, png="presupuesto_y_resultados"),
         ),
         html.P(t("budget_vs_results_hint", f.lang, corner=t(corner, f.lang), who=who), className="hint"),
     ]
@@ -244,7 +244,7 @@ def layout(wh: Warehouse, f: Filters, arg: str | None = None):
                                     dcc.Graph(
                                         id="region-map",
                                         figure=map_figure(wh, f, snap),
-                                        config=theme.graph_config(f.lang),
+                                        config=theme.graph_config(f.lang, png="mapa_regiones"),
                                     ),
                                     html.P(t("map_hint", f.lang), className="hint"),
                                 ],
