@@ -19,6 +19,7 @@ from warehouse.catalogue import Catalogue
 from warehouse.db import connect_readonly
 from warehouse.sync import stored_catalogue
 
+from . import format as fmt
 from .state import Filters
 
 
@@ -136,6 +137,15 @@ class Warehouse:
         if any(m.strftime("%Y-%m") == period or str(m.year) == period for m in months):
             return True
         return len(period) == 4 and int(period) in self.snapshot.years.get(program, [])  # a survey year
+
+    def period_label(self, program: str, period: str | None, lang: str) -> str:
+        """How a page names the period it shows: 'setiembre 2026' for a month; for a year, the year and the month
+        its monthly figures are from ('2025 · diciembre 2025'), or the year alone when it has only survey data."""
+        d = self.resolve_period(program, period)
+        if not period or len(period) != 4:
+            return fmt.month(d, lang)
+        has_months = any(m.year == d.year for m in self.snapshot.months.get(program) or [])
+        return f"{period} · {fmt.month(d, lang)}" if has_months else period
 
     def resolve_period(self, program: str, period: str | None) -> dt.date:
         """The month a filter means: a 'YYYY-MM' month, the last month with data of a 'YYYY' year, or the latest."""

@@ -127,11 +127,10 @@ def content(wh: Warehouse, f: Filters) -> list:
                 )
             )
     head = html.Tr([html.Th(h) for h in _headings(lang)])
-    period = wh.resolve_period(f.program, f.period)
     return [
         html.H1(t("page_marco", lang), className="page-title"),
         html.P(
-            f"{program.code} · {program.name.get(lang)} · {fmt.month(period, lang)}"
+            f"{program.code} · {program.name.get(lang)} · {wh.period_label(f.program, f.period, lang)}"
             if program
             else f.program,
             className="page-subtitle",

@@ -109,7 +109,10 @@ def main_content(wh: Warehouse, f: Filters, region: str) -> list:
     return [
         html.H1(f"{name}", className="page-title"),
         html.P(
-            [f"{program.name.get(lang) if program else f.program} · {fmt.month(period, lang)} · ", *summary],
+            [
+                f"{program.name.get(lang) if program else f.program} · {wh.period_label(f.program, f.period, lang)} · ",
+                *summary,
+            ],
             className="page-subtitle",
         ),
         html.Section(

@@ -121,11 +121,10 @@ def kpis(wh: Warehouse, f: Filters, snap: pd.DataFrame) -> list:
 def heading(wh: Warehouse, f: Filters) -> list:
     cat = wh.snapshot.catalogue
     program = cat.programs.get(f.program)
-    period = wh.resolve_period(f.program, f.period)
     return [
         html.H1(t("page_resumen", f.lang), className="page-title"),
         html.P(
-            f"{program.name.get(f.lang) if program else f.program} · {fmt.month(period, f.lang)}",
+            f"{program.name.get(f.lang) if program else f.program} · {wh.period_label(f.program, f.period, f.lang)}",
             className="page-subtitle",
         ),
     ]

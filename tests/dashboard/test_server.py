@@ -167,3 +167,15 @@ def test_the_chain_level_filter_is_greyed_out_where_it_changes_nothing(app):
     assert shell.level_filter_disabled("/") is False  # enabled on the summary (its scorecard and map)
     for path in ("/region/10", "/indicador/PAN_DCI", "/indicador", "/marco-logico"):
         assert shell.level_filter_disabled(path) is True, path
+
+
+def test_a_survey_year_opens_its_survey_figures_and_says_which_year(app, client):
+    # The period chooser offers survey years before the monthly records start: such a year shows its ENDES
+    # estimates (monthly lights 'Sin datos'), its heading says the year, and its export is not a 404.
+    page, _key = route("/", "?periodo=2012", None)
+    shown = texts(page)
+    assert "Programa Articulado Nutricional · 2012" in shown and "diciembre 2012" not in shown
+    assert "datos de 2012" in shown
+    assert client.get("/export/resumen.csv?periodo=2012").status_code == 200
+    later, _key = route("/", "?periodo=2025", None)
+    assert "· 2025 · diciembre 2025" in texts(later)
