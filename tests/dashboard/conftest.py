@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
+from dashboard import context
 from dashboard.app import create_app
 
 
@@ -23,3 +24,12 @@ def sql(demo_db):
 
     yield run
     con.close()
+
+
+@pytest.fixture
+def huancavelica_only(app, demo_db):
+    """An app restricted to one region; the session's app gets its warehouse back afterwards."""
+    previous = context.warehouse()
+    restricted = create_app(demo_db, allowed=frozenset({"09"}))
+    yield restricted
+    context.set_warehouse(previous)

@@ -122,3 +122,13 @@ def test_print_view_holds_the_whole_scorecard_with_legend_and_sources(app):
         assert word in html
     assert re.search(r"presupuesto \(MEF–SIAF\) 2026-09 \(gasto_2026\.csv", html)
     assert "setiembre 2026" in html
+
+
+def test_a_regional_server_names_only_its_own_executing_units(huancavelica_only):
+    client = huancavelica_only.server.test_client()
+    national = client.get(f"/export/presupuesto-unidades.csv?periodo={PERIOD}").data.decode("utf-8-sig")
+    regions = {row["Región"] for row in csv.DictReader(io.StringIO(national))}
+    assert regions == {"Huancavelica"}
+    assert client.get(f"/export/presupuesto-unidades/05.csv?periodo={PERIOD}").status_code == 404
+    change = client.get(f"/export/presupuesto-cambio.csv?periodo={PERIOD}").data.decode("utf-8-sig")
+    assert {row["Región"] for row in csv.DictReader(io.StringIO(change))} == {"Huancavelica"}

@@ -77,15 +77,6 @@ def test_unknown_page_says_so_and_links_home(app):
     assert key == "404:"
 
 
-@pytest.fixture
-def huancavelica_only(app, demo_db):
-    """An app restricted to one region; the session's app gets its warehouse back afterwards."""
-    previous = context.warehouse()
-    restricted = create_app(demo_db, allowed=frozenset({"09"}))
-    yield restricted
-    context.set_warehouse(previous)
-
-
 def test_a_regional_server_shows_only_its_region(huancavelica_only):
     records = json.loads(
         huancavelica_only.server.test_client().get(f"/api/resumen.json?periodo={PERIOD}").data

@@ -18,7 +18,8 @@ lines as (
       and year = $year
       and month <= $month
       and ($territory = 'PE' or region_code = $territory)
-      and ($allowed is null or $territory = 'PE' or list_contains($allowed, $territory))
+      -- a unit is named only to those who may see its region (the country's total is public, its units are not)
+      and ($allowed is null or list_contains($allowed, region_code))
       and ($element is null or product_code in (select product_code from element_products))
 ),
 
