@@ -27,6 +27,14 @@ LEVELS = ("budget", "critical_input", "product", "intermediate_result", "final_r
 ELEMENT_LEVELS = ("product", "intermediate_result", "final_result")
 FEEDS = ("admin", "stock", "survey", "budget")
 UNITS = {"pct": 100.0, "per_1000": 1000.0, "count": 1.0}
+# Data-quality thresholds (settings.yaml, data_quality); the defaults are the conventions described there.
+QUALITY_DEFAULTS = {
+    "outlier_modified_z": 3.5,
+    "history_months": 12.0,
+    "min_history_months": 6.0,
+    "jump_points": 30.0,
+    "denominator_change_pct": 50.0,
+}
 DIRECTIONS = ("up", "down")
 PERIODICITIES = ("monthly", "annual")
 RULE_KINDS = ("target", "bands", "stock", "budget_pace")
@@ -198,6 +206,7 @@ class Catalogue:
     stock: StockRule
     budget_pace: BudgetPace
     mef: Mapping[str, Any]
+    quality: Mapping[str, float]  # data-quality thresholds (QUALITY_DEFAULTS keys)
     sources: Mapping[str, Source]
     programs: Mapping[str, Program]
     elements: Mapping[str, Element]
@@ -344,6 +353,15 @@ def parse_catalogue(files: Iterable[CatalogueFile]) -> Catalogue:
     budget_pace = BudgetPace(pace, float(bp.get("at_risk_gap", 5)), float(bp.get("critical_gap", 15)))
     if budget_pace.critical_gap <= budget_pace.at_risk_gap:
         p.add(f"{w}, budget_pace", "critical_gap debe ser mayor que at_risk_gap")
+
+    quality = dict(QUALITY_DEFAULTS)
+    for key, value in (s.get("data_quality") or {}).items():
+        if key not in QUALITY_DEFAULTS:
+            p.add(f"{w}, data_quality", f"clave desconocida {key!r} (use una de {', '.join(QUALITY_DEFAULTS)})")
+        elif not isinstance(value, int | float) or value <= 0:
+            p.add(f"{w}, data_quality", f"{key} debe ser un número positivo")
+        else:
+            quality[key] = float(value)
 
     sources = {}
     for code, raw in (s.get("sources") or {}).items():
@@ -528,6 +546,7 @@ def parse_catalogue(files: Iterable[CatalogueFile]) -> Catalogue:
         stock=stock,
         budget_pace=budget_pace,
         mef=dict(s.get("mef") or {}),
+        quality=quality,
         sources=sources,
         programs=dict(sorted(programs.items())),
         elements=elements,

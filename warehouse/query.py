@@ -269,6 +269,13 @@ def budget_change(
     )
 
 
+def quality_outliers(
+    con: duckdb.DuckDBPyConnection, period: dt.date, region: str | None = None, allowed: Allowed = None
+) -> pd.DataFrame:
+    """Suspect facility values of a month with their reasons (atipico, salto, denominador)."""
+    return _run(con, "quality_outliers", period=period, region=region, allowed=_allowed(allowed))
+
+
 def budget_cutoffs(con: duckdb.DuckDBPyConnection) -> dict[str, dict[int, int]]:
     """Program → fiscal year → last month with budget data."""
     out: dict[str, dict[int, int]] = {}

@@ -125,6 +125,7 @@ def sync_catalogue(con: duckdb.DuckDBPyConnection, cat: Catalogue) -> None:
             ("over_stock_above_months", cat.stock.over_stock_above_months),
             ("budget_at_risk_gap", cat.budget_pace.at_risk_gap),
             ("budget_critical_gap", cat.budget_pace.critical_gap),
+            *((f"quality_{k}", v) for k, v in cat.quality.items()),
         ],
     )
     _replace(
