@@ -84,8 +84,16 @@ def main() -> None:
     type=click.IntRange(1, 12),
     help="Mes al que corresponden montos anuales (Consulta Amigable, columnas por año).",
 )
+@click.option(
+    "--recibido",
+    "received",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Fecha en que se recibió el archivo (AAAA-MM-DD), para la oportunidad del reporte; por defecto, hoy.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Informe en JSON.")
-def load(db, source, files, strict, force, sheet, indicator, program, cutoff_month, as_json) -> None:
+def load(
+    db, source, files, strict, force, sheet, indicator, program, cutoff_month, received, as_json
+) -> None:
     """Cargar archivos de una fuente: admin, stock, budget, survey, territory, facilities, population, targets."""
     options = {
         k: v
@@ -94,6 +102,7 @@ def load(db, source, files, strict, force, sheet, indicator, program, cutoff_mon
             "indicator": indicator,
             "program": program,
             "cutoff_month": cutoff_month,
+            "received": received.date() if received else None,
         }.items()
         if v is not None
     }

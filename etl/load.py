@@ -208,6 +208,8 @@ def _load(con, loader, path, sha, cat, report, strict, force, options, echo) -> 
             report.message = f"{label} ya está cargado (lote {done[0]}, mismo SHA-256): no se añade nada"
             return
     started_at = dt.datetime.now()
+    options = dict(options)
+    received = options.pop("received", None)  # when the file came in (timeliness), not a loader option
     ctx = LoadContext(con, path, cat, options)
     con.execute("begin")
     try:
@@ -255,7 +257,7 @@ def _load(con, loader, path, sha, cat, report, strict, force, options, echo) -> 
             )
         report.status = "partial" if report.problems else "loaded"
         report.batch_id, report.rows_loaded = batch_id, valid
-        _record(con, batch_id, loader.source, path, sha, started_at, report, staged.format, cat)
+        _record(con, batch_id, loader.source, path, sha, started_at, report, staged.format, cat, received)
         con.execute("commit")
     except (LoadError, _Refused) as e:
         con.execute("rollback")
@@ -272,9 +274,9 @@ def _load(con, loader, path, sha, cat, report, strict, force, options, echo) -> 
         raise
 
 
-def _record(con, batch_id, source, path, sha, started_at, report, fmt, cat) -> None:
+def _record(con, batch_id, source, path, sha, started_at, report, fmt, cat, received=None) -> None:
     con.execute(
-        "insert into etl_batch values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "insert into etl_batch values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             batch_id,
             source,
@@ -292,6 +294,7 @@ def _record(con, batch_id, source, path, sha, started_at, report, fmt, cat) -> N
             program_version(),
             cat.version,
             "\n".join(report.warnings) or None,
+            received or dt.date.today(),
         ],
     )
     if report.problems:

@@ -29,6 +29,9 @@ FEEDS = ("admin", "stock", "survey", "budget")
 UNITS = {"pct": 100.0, "per_1000": 1000.0, "count": 1.0}
 # Data-quality thresholds (settings.yaml, data_quality); the defaults are the conventions described there.
 QUALITY_DEFAULTS = {
+    "completeness_adequate_from": 90.0,
+    "completeness_at_risk_from": 70.0,
+    "reporting_deadline_days": 15.0,
     "outlier_modified_z": 3.5,
     "history_months": 12.0,
     "min_history_months": 6.0,
@@ -362,6 +365,8 @@ def parse_catalogue(files: Iterable[CatalogueFile]) -> Catalogue:
             p.add(f"{w}, data_quality", f"{key} debe ser un número positivo")
         else:
             quality[key] = float(value)
+    if quality["completeness_at_risk_from"] >= quality["completeness_adequate_from"]:
+        p.add(f"{w}, data_quality", "completeness_at_risk_from debe ser menor que completeness_adequate_from")
 
     sources = {}
     for code, raw in (s.get("sources") or {}).items():

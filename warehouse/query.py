@@ -269,6 +269,33 @@ def budget_change(
     )
 
 
+def quality_completeness(
+    con: duckdb.DuckDBPyConnection, parent: str, start: dt.date, end: dt.date, allowed: Allowed = None
+) -> pd.DataFrame:
+    """Reports expected, received and on time per child territory of ``parent`` and month."""
+    return _run(con, "quality_completeness", parent=parent, start=start, end=end, allowed=_allowed(allowed))
+
+
+def quality_missing(
+    con: duckdb.DuckDBPyConnection, period: dt.date, region: str | None = None, allowed: Allowed = None
+) -> pd.DataFrame:
+    """Units expected to report in the month that did not, with the indicators missing."""
+    return _run(con, "quality_missing", period=period, region=region, allowed=_allowed(allowed))
+
+
+def quality_triangulation(con: duckdb.DuckDBPyConnection, program: str, allowed: Allowed = None) -> pd.DataFrame:
+    """Administrative coverage of a year against the survey's estimate and interval, per product and region."""
+    return _run(con, "quality_triangulation", program=program, allowed=_allowed(allowed))
+
+
+def quality_batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return _run(con, "quality_batches")
+
+
+def quality_quarantine(con: duckdb.DuckDBPyConnection, source: str | None = None) -> pd.DataFrame:
+    return _run(con, "quality_quarantine", source=source)
+
+
 def quality_outliers(
     con: duckdb.DuckDBPyConnection, period: dt.date, region: str | None = None, allowed: Allowed = None
 ) -> pd.DataFrame:

@@ -6,12 +6,15 @@ Generation runs in a thread ahead of the loads: each file is loaded as soon as i
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import queue
+import re
 import shutil
 import tempfile
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -21,6 +24,20 @@ from ..load import load_file
 from ..loaders import LOADERS
 from .generate import LOAD_ORDER, Generated, SourceFile, extra_catalogue, generate
 from .scale import DEMO, Scale
+
+_MONTHLY = re.compile(r"^(?:his|stock)_(\d{4})_(\d{2})\.")
+
+
+def received_on(name: str) -> dt.date | None:
+    """When the demo pretends a monthly file came in: most a week or three after the month closed, about a
+    quarter a month or more later (a fixed draw per file name), so that timeliness has something to show."""
+    m = _MONTHLY.match(name)
+    if not m:
+        return None
+    year, month = int(m[1]), int(m[2])
+    closed = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+    r = zlib.crc32(name.encode()) % 100
+    return closed + dt.timedelta(days=5 + r // 4 if r < 75 else 30 + (r - 75))
 
 
 def build_demo(
@@ -98,7 +115,9 @@ def load_all(
                 if current:
                     echo(f"Cargado {current}: {count} archivo(s) en {time.perf_counter() - since:.1f} s")
                 current, count, since = f.source, 0, time.perf_counter()
-            r = load_file(tmp, f.source, f.path, catalogue=catalogue)
+            received = received_on(f.path.name)
+            options = {"received": received} if received else None
+            r = load_file(tmp, f.source, f.path, catalogue=catalogue, options=options)
             count += 1
             if r.status != "loaded":
                 detail = r.message or "; ".join(str(p) for p in r.problems[:5])

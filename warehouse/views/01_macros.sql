@@ -34,3 +34,13 @@ create or replace macro pace_light(execution_pct, expected_pct, at_risk_gap, cri
         when execution_pct >= expected_pct - critical_gap then 'en_riesgo'
         else 'critico'
     end;
+
+-- The reporting-completeness rule, defined once: the share of expected reports received (%), against the bounds
+-- of settings.yaml (data_quality). Used for regions, provinces, districts and months alike.
+create or replace macro completeness_light(pct, adequate_from, at_risk_from) as
+    case
+        when pct is null then null
+        when pct >= adequate_from then 'adecuado'
+        when pct >= at_risk_from then 'en_riesgo'
+        else 'critico'
+    end;
