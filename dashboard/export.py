@@ -145,25 +145,33 @@ def indicator_snapshot(
 def table_snapshot(table: Table, wh: Warehouse, f: Filters, region: str | None) -> Snapshot:
     """A declared table (dashboard.tables) as a download: exactly the rows of the page's grid."""
     lang = "en" if f.lang == "en" else "es"
-    f = effective(wh, f, region)
+    budget = table.page == "/presupuesto"
+    if budget:
+        f = effective(wh, f, region)
     df = table_frame(table, wh, f, region)
-    scope = budget_scope(wh, f, region)
     cat = wh.snapshot.catalogue
-    indicators = [i.code for i in cat.indicators_for(program=f.program, level="budget")]
-    indicators += [i.code for i in cat.indicators_for(program=f.program, level="final_result")]
-    if scope and scope.element and cat.elements[scope.element].coverage:
-        indicators.append(cat.elements[scope.element].coverage)
-    if "coverage_indicator" in df:
-        indicators += [c for c in df.coverage_indicator.dropna().unique()]
-    when = (
-        f"{fmt.MONTHS[lang][0]}–{fmt.MONTHS[lang][scope.month - 1]} {scope.year}"
-        if scope
-        else (f.period or "")
-    )
     territory = region or "PE"
-    path = "/presupuesto" + (f"/{region}" if region else "")
+    if budget:
+        scope = budget_scope(wh, f, region)
+        indicators = [i.code for i in cat.indicators_for(program=f.program, level="budget")]
+        indicators += [i.code for i in cat.indicators_for(program=f.program, level="final_result")]
+        if scope and scope.element and cat.elements[scope.element].coverage:
+            indicators.append(cat.elements[scope.element].coverage)
+        if "coverage_indicator" in df:
+            indicators += [c for c in df.coverage_indicator.dropna().unique()]
+        when = f"{fmt.MONTHS[lang][0]}–{fmt.MONTHS[lang][scope.month - 1]} {scope.year}" if scope else ""
+        stamp = f"{scope.period:%Y-%m}" if scope else ""
+    else:
+        period = wh.resolve_period(f.program, f.period)
+        indicators = [
+            c
+            for k in ("indicator_code", "admin_indicator", "survey_indicator")
+            if k in df
+            for c in df[k].dropna().unique()
+        ]
+        when, stamp = fmt.month(period, lang), f"{period:%Y-%m}"
     return Snapshot(
-        name=f"semaforo_{table.key}_{f.program}_{territory}_{scope.period:%Y-%m}" if scope else table.key,
+        name=f"semaforo_{table.key}_{f.program}_{territory}_{stamp}",
         title=table.title.get(lang),
         data=labelled(table, df, lang),
         kinds={c.label.get(lang): c.kind for c in table.columns},
@@ -171,7 +179,7 @@ def table_snapshot(table: Table, wh: Warehouse, f: Filters, region: str | None) 
         sources=table.sources,
         territory=territory,
         period_text=when,
-        link=href(path, f),
+        link=href(table.page + (f"/{region}" if region else ""), f),
         notes=table.notes.get(lang) if table.notes else "",
         help={c.label.get(lang): c.help.get(lang) for c in table.columns if c.help},
         filters=f,
@@ -661,7 +669,7 @@ def register(server: flask.Flask) -> None:
             refuse(f"No hay una tabla «{key}»: {', '.join(TABLES)}")
         if region is not None and not region_ok(wh, region):
             refuse(f"No hay una región «{region}» entre las que puede ver")
-        if budget_scope(wh, f, region) is None:
+        if table.page == "/presupuesto" and budget_scope(wh, f, region) is None:
             refuse(
                 f"Sin ejecución presupuestal cargada del programa {f.program} para {f.period or 'el último año'}"
             )

@@ -160,6 +160,29 @@ WORDS: dict[str, tuple[str, str]] = {
     "name": ("Nombre", "Name"),
     "change": ("Cambio", "Change"),
     "page_presupuesto": ("Presupuesto", "Budget"),
+    "page_calidad": ("Calidad de datos", "Data quality"),
+    "quality_sub": (
+        "¿Cuánto confiar en los semáforos? Reporte mensual, valores sospechosos, registros frente a la encuesta y "
+        "procedencia · {month}",
+        "How far to trust the lights? Monthly reporting, suspect values, records against the survey and "
+        "provenance · {month}",
+    ),
+    "completeness": ("Completitud del reporte", "Reporting completeness"),
+    "timeliness": ("Oportunidad del reporte", "Reporting timeliness"),
+    "suspect_values": ("Valores sospechosos del mes", "Suspect values this month"),
+    "survey_gaps": ("Registros fuera del IC de la ENDES", "Records outside the ENDES CI"),
+    "completeness_title": (
+        "Reporte mensual: completitud y oportunidad",
+        "Monthly reporting: completeness and timeliness",
+    ),
+    "missing_title": ("No reportaron en {month}", "Did not report in {month}"),
+    "outliers_title": ("Valores sospechosos de {month}", "Suspect values of {month}"),
+    "triangulation_title": ("Registros frente a la encuesta (ENDES)", "Records against the survey (ENDES)"),
+    "batches_title": ("Historial de cargas", "Load history"),
+    "quarantine_title": ("Filas en cuarentena", "Quarantined rows"),
+    "territory": ("Territorio", "Territory"),
+    "reports_received": ("recibidos", "received"),
+    "on_time": ("a tiempo", "on time"),
     "budget_sub": (
         "{program} · {territory} · {months} de {year} (acumulado)",
         "{program} · {territory} · {months} {year} (year to date)",

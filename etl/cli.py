@@ -249,8 +249,10 @@ def serve(db, port, host, geojson, regions, debug) -> None:
     "view",
     default="indicadores",
     show_default=True,
-    help="'indicadores' (el tablero de indicadores) o una tabla del presupuesto: presupuesto-productos, "
-    "presupuesto-meses, presupuesto-unidades, presupuesto-regiones, presupuesto-cambio.",
+    help="'indicadores' (el tablero de indicadores), una tabla del presupuesto (presupuesto-productos, "
+    "presupuesto-meses, presupuesto-unidades, presupuesto-regiones, presupuesto-cambio) o de la calidad de datos "
+    "(calidad-completitud, calidad-sin-reporte, calidad-atipicos, calidad-triangulacion, calidad-cargas, "
+    "calidad-cuarentena).",
 )
 @click.option(
     "--producto",
@@ -299,7 +301,7 @@ def export(db, program, region, period, view, product, since, lang, fmt_, output
     elif view in TABLES:
         from dashboard.tables import budget_scope
 
-        if budget_scope(wh, f, region) is None:
+        if TABLES[view].page == "/presupuesto" and budget_scope(wh, f, region) is None:
             raise click.BadParameter(
                 f"sin ejecución presupuestal de {program} para {period}", param_hint="--period"
             )

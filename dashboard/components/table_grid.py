@@ -28,6 +28,10 @@ def _json(value: object, kind: str) -> object:
         return None
     if kind == "month":
         return pd.Timestamp(value).strftime("%Y-%m")
+    if kind == "date":
+        return pd.Timestamp(value).strftime("%Y-%m-%d")
+    if kind == "datetime":
+        return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")
     if kind in NUMERIC:
         return round(float(value), 3)
     if kind in ("year", "batch"):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from types import ModuleType
 
-from . import indicador, marco_logico, not_found, presupuesto, region, resumen
+from . import calidad, indicador, marco_logico, not_found, presupuesto, region, resumen
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,7 @@ PAGES = [
         regional=True,
         national_path="/presupuesto",
     ),
+    Page("calidad", "/calidad", "page_calidad", calidad, regional=True, national_path="/calidad"),
     Page("marco", "/marco-logico", "page_marco", marco_logico),
 ]
 NOT_FOUND = Page("404", "", "not_found", not_found, in_nav=False)

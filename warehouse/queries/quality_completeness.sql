@@ -89,6 +89,7 @@ final as (
         100.0 * m.reporting / nullif(m.expected, 0) as completeness_pct,
         completeness_light(100.0 * m.reporting / nullif(m.expected, 0), s.adequate_from, s.at_risk_from)
             as completeness_status,
+        o.received,
         o.on_time,
         100.0 * o.on_time / nullif(o.received, 0) as timeliness_pct,
         completeness_light(100.0 * o.on_time / nullif(o.received, 0), s.adequate_from, s.at_risk_from)
