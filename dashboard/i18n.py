@@ -181,6 +181,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "batches_title": ("Historial de cargas", "Load history"),
     "quarantine_title": ("Filas en cuarentena", "Quarantined rows"),
     "territory": ("Territorio", "Territory"),
+    "quality_mark": ("calidad del dato", "data quality"),
+    "batch": ("lote", "batch"),
     "reports_received": ("recibidos", "received"),
     "on_time": ("a tiempo", "on time"),
     "budget_sub": (

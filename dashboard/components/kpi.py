@@ -56,7 +56,12 @@ def kpi_card(ind: Indicator, row: pd.Series | None, lang: str, link: str) -> dbc
                 ),
                 *body,
                 html.Div(
-                    f"{when} · {t('source', lang)}: {ind.source.publisher} {ind.source.code}",
+                    f"{when} · {t('source', lang)}: {ind.source.publisher} {ind.source.code}"
+                    + (
+                        ""
+                        if row is None or fmt.missing(row.get("batch_id"))
+                        else f" · {t('batch', lang)} {int(row['batch_id'])}"
+                    ),
                     className="kpi-source",
                 ),
             ]

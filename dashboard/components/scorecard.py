@@ -32,6 +32,8 @@ def cell(row: pd.Series, unit: str, direction: str, lang: str) -> dict:
     tip = f"{s.label.get(lang)} · {text} · {when}"
     if not fmt.missing(row.get("target")):
         tip += f" · {t('target', lang)} {fmt.value(row['target'], unit)}"
+    if not fmt.missing(row.get("batch_id")):
+        tip += f" · {t('batch', lang)} {int(row['batch_id'])}"  # provenance: Calidad de datos → Historial
     return {
         "v": None if fmt.missing(row["value"]) else round(float(row["value"]), 3),
         "t": text,

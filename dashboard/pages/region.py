@@ -198,11 +198,28 @@ def drill_table(wh: Warehouse, f: Filters, region: str) -> pd.DataFrame:
     return query.children(wh.cursor, ind.code, parent, level, period, allowed=wh.allowed)
 
 
-def _drill_rows(df: pd.DataFrame, ind: Indicator, lang: str) -> list[dict]:
+def quality_flags(wh: Warehouse, f: Filters, region: str, ind: Indicator) -> dict[str, list[str]]:
+    """Facility → the data-quality reasons of its value of ``ind`` this month (the Calidad de datos rules), so
+    that its light carries the mark."""
+    if ind.feed != "admin":
+        return {}
+    period = wh.resolve_period(f.program, f.period)
+    df = query.quality_outliers(wh.cursor, period, region, allowed=wh.allowed)
+    df = df[df.indicator_code == ind.code]
+    return {r.cod_ipress: list(r.reasons) for r in df.itertuples()}
+
+
+def _drill_rows(
+    df: pd.DataFrame, ind: Indicator, lang: str, flags: dict[str, list[str]] | None = None
+) -> list[dict]:
     from warehouse.rules import status as status_of
 
+    from ..tables import REASONS
+
+    flags = flags or {}
     out = []
     for r in df.itertuples():
+        reasons = flags.get(r.territory_code) if r.territory_level == "eess" else None
         s = status_of(r.status)
         stock = r.territory_level == "eess" and ind.feed == "stock"
         value = (
@@ -215,14 +232,25 @@ def _drill_rows(df: pd.DataFrame, ind: Indicator, lang: str) -> list[dict]:
                 "value": value,
                 "value_text": "–"
                 if value is None
-                else fmt.number(value, 1) + (f" {t('months_word', lang)}" if stock else ""),
+                else fmt.number(value, 1)
+                + (f" {t('months_word', lang)}" if stock else "")
+                + (" ⚑" if reasons else ""),
                 "status": s.code,
                 "status_label": s.label.get(lang),
                 "status_icon": s.icon,
                 "status_rank": s.rank,
-                "detail": (r.rule_label_es if lang == "es" else r.rule_label_en)
-                if isinstance(r.rule_label_es, str)
-                else "",
+                "detail": "; ".join(
+                    (
+                        [(r.rule_label_es if lang == "es" else r.rule_label_en)]
+                        if isinstance(r.rule_label_es, str)
+                        else []
+                    )
+                    + (
+                        [f"⚑ {t('quality_mark', lang)}: " + ", ".join(REASONS[x].get(lang) for x in reasons)]
+                        if reasons
+                        else []
+                    )
+                ),
                 "numerator": None if fmt.missing(r.numerator) else round(float(r.numerator), 1),
                 "denominator": None if fmt.missing(r.denominator) else round(float(r.denominator), 1),
                 "reporting": ""
@@ -233,7 +261,9 @@ def _drill_rows(df: pd.DataFrame, ind: Indicator, lang: str) -> list[dict]:
     return out
 
 
-def drill_grid(df: pd.DataFrame, ind: Indicator, child_level: str, lang: str) -> dag.AgGrid:
+def drill_grid(
+    df: pd.DataFrame, ind: Indicator, child_level: str, lang: str, flags: dict[str, list[str]] | None = None
+) -> dag.AgGrid:
     stock = child_level == "eess" and ind.feed == "stock"
     cols = [
         {
@@ -294,7 +324,7 @@ def drill_grid(df: pd.DataFrame, ind: Indicator, child_level: str, lang: str) ->
     return dag.AgGrid(
         id="drill-grid",
         columnDefs=cols,
-        rowData=_drill_rows(df, ind, lang),
+        rowData=_drill_rows(df, ind, lang, flags),
         defaultColDef={"resizable": True, "sortable": True, "suppressHeaderMenuButton": True},
         dashGridOptions={
             "theme": GRID_THEME,
@@ -383,7 +413,9 @@ def drill_content(wh: Warehouse, f: Filters, region: str) -> list:
             className="g-2 mb-2",
         ),
         html.Div(crumbs, className="crumbs"),
-        drill_grid(df, ind, child_level, lang)
+        drill_grid(
+            df, ind, child_level, lang, quality_flags(wh, f, region, ind) if child_level == "eess" else None
+        )
         if len(df)
         else html.P(t("no_data_period", lang), className="hint"),
         html.P(
