@@ -23,6 +23,7 @@ from .components.filter_bar import NATIONAL, filter_bar, period_options
 from .components.region_map import load_shapes
 from .components.traffic_light import lights_css
 from .data import Warehouse
+from .export import PERU
 from .i18n import t
 from .pages.region import region_ok
 from .state import Filters, href, parse, serialise
@@ -135,7 +136,16 @@ def footer(wh: Warehouse, lang: str) -> list:
     when = loaded.loaded_at.max() if len(loaded) else None
     text = "Semáforo PpR · datos cargados el " if lang == "es" else "Semáforo PpR · data loaded on "
     return [
-        html.Small(text + (when.strftime("%d/%m/%Y %H:%M") if when is not None else "–")),
+        # etl_batch keeps the loading machine's local time without a zone: shown in Lima's, as exports do
+        html.Small(
+            text
+            + (
+                when.to_pydatetime().astimezone(PERU).strftime("%d/%m/%Y %H:%M")
+                + (" (hora de Lima)" if lang == "es" else " (Lima time)")
+                if when is not None
+                else "–"
+            )
+        ),
         html.Small(
             " · "
             + (

@@ -57,6 +57,30 @@ SNAPSHOT_COLUMNS = {  # key → (es heading, en heading, kind): the indicator sn
     "source": ("fuente", "source", "code"),
     "batch": ("lote", "batch", "batch"),
 }
+SNAPSHOT_HELP = {  # key → (es, en): what each column of the indicator snapshot means (the Columnas sheet)
+    "territory_code": ("Código del territorio (PE = Perú; región INEI, LM/LR = Lima Metropolitana/Región).",
+                       "Territory code (PE = Peru; INEI region, LM/LR = Lima Metropolitana/Region)."),
+    "indicator_code": ("Código del indicador en el catálogo (hoja Definiciones).",
+                       "Indicator code in the catalogue (Definitions sheet)."),
+    "level": ("Nivel de la cadena causal: presupuesto, insumo, producto, resultado.",
+              "Level of the causal chain: budget, input, product, result."),
+    "period": ("Mes (AAAA-MM) de los registros, o año de la encuesta.", "Month (YYYY-MM) of records, or survey year."),
+    "value": ("Valor del indicador en su unidad.", "Indicator value in its unit."),
+    "numerator": ("Numerador (registros: casos; presupuesto: devengado).", "Numerator (records: cases; budget: accrued)."),
+    "denominator": ("Denominador (registros: población objetivo; presupuesto: PIM).",
+                    "Denominator (records: target population; budget: PIM)."),
+    "ci_low": ("Límite inferior del intervalo de confianza al 95 % (encuesta).", "Lower bound of the 95% CI (survey)."),
+    "ci_high": ("Límite superior del intervalo de confianza al 95 % (encuesta).", "Upper bound of the 95% CI (survey)."),
+    "cv": ("Coeficiente de variación de la estimación (%); alto = referencial.",
+           "Coefficient of variation of the estimate (%); high = referential."),
+    "target": ("Meta de la región y año (o nacional, o la del catálogo).", "Target of the region and year (or national, or the catalogue's)."),
+    "status": ("Semáforo (hoja Estados).", "Traffic light (Statuses sheet)."),
+    "referential": ("La encuesta marca la estimación como referencial.", "The survey marks the estimate as referential."),
+    "prev_value": ("Valor del periodo anterior (mes o año), para la tendencia.", "Value of the previous period, for the trend."),
+    "prev_period": ("Periodo anterior.", "Previous period."),
+    "source": ("Fuente del dato (hoja Definiciones).", "Source of the figure (Definitions sheet)."),
+    "batch": ("Lote de carga del que viene el valor (hoja Lotes).", "Load batch the value comes from (Batches sheet)."),
+}  # fmt: skip
 COLUMNS = {  # headings per language, in order (tests and the JSON API read these)
     lang: [v[k] for v in SNAPSHOT_COLUMNS.values()] for k, lang in enumerate(("es", "en"))
 }
@@ -135,6 +159,10 @@ def indicator_snapshot(
         title=title,
         data=data,
         kinds={COLUMNS[lang][k]: v[2] for k, v in enumerate(SNAPSHOT_COLUMNS.values())},
+        help={
+            SNAPSHOT_COLUMNS[key][0 if lang == "es" else 1]: text[0 if lang == "es" else 1]
+            for key, text in SNAPSHOT_HELP.items()
+        },
         indicators=sorted(set(snap.indicator_code)),
         sources=tuple(sorted({wh.snapshot.catalogue.indicators[c].feed for c in set(snap.indicator_code)})),
         period_text=fmt.month(period, lang),
@@ -159,7 +187,16 @@ def table_snapshot(table: Table, wh: Warehouse, f: Filters, region: str | None) 
             indicators.append(cat.elements[scope.element].coverage)
         if "coverage_indicator" in df:
             indicators += [c for c in df.coverage_indicator.dropna().unique()]
-        when = f"{fmt.MONTHS[lang][0]}–{fmt.MONTHS[lang][scope.month - 1]} {scope.year}" if scope else ""
+        when = (
+            (
+                fmt.MONTHS[lang][0]
+                if scope.month == 1
+                else f"{fmt.MONTHS[lang][0]}–{fmt.MONTHS[lang][scope.month - 1]}"
+            )
+            + f" {scope.year}"
+            if scope
+            else ""
+        )
         stamp = f"{scope.period:%Y-%m}" if scope else ""
     else:
         period = wh.resolve_period(f.program, f.period)
@@ -271,7 +308,7 @@ WORDS = {
             "Fuente",
             "Archivo",
             "SHA-256",
-            "Cargado",
+            "Cargado (hora de Lima)",
             "Estado",
             "Filas leídas",
             "Filas cargadas",
@@ -333,7 +370,7 @@ WORDS = {
             "Source",
             "File",
             "SHA-256",
-            "Loaded",
+            "Loaded (Lima time)",
             "Status",
             "Rows read",
             "Rows loaded",
@@ -525,7 +562,7 @@ def to_xlsx(wh: Warehouse, f: Filters, s: Snapshot, context: list[tuple[str, str
     bs.write_row(0, 0, w["batch_cols"], bold)
     ids = _batch_ids(s)
     batches = wh.cursor.execute(
-        "select batch_id, source, file_name, file_sha256, strftime(finished_at, '%Y-%m-%d %H:%M:%S'), status, "
+        "select batch_id, source, file_name, file_sha256, finished_at, status, "
         "rows_read, rows_loaded, rows_rejected, scope from etl_batch "
         "where list_contains(?, batch_id) or batch_id in (select max(batch_id) from etl_batch "
         "where list_contains(?, source) and status in ('loaded', 'partial') group by source) "
@@ -535,6 +572,9 @@ def to_xlsx(wh: Warehouse, f: Filters, s: Snapshot, context: list[tuple[str, str
     for k, b in enumerate(batches, start=1):
         b = list(b)
         b[1] = w["sources"].get(b[1], b[1])
+        b[4] = (
+            b[4].astimezone(PERU).strftime("%Y-%m-%d %H:%M:%S") if b[4] else None
+        )  # Lima time, as everywhere
         b[5] = w["batch_status"].get(b[5], b[5])
         bs.write_row(k, 0, ["" if v is None else v for v in b])
     bs.set_column(1, 3, 36)
@@ -553,8 +593,11 @@ def to_xlsx(wh: Warehouse, f: Filters, s: Snapshot, context: list[tuple[str, str
 
 
 def _sheet_name(title: str) -> str:
-    bad = set("[]:*?/\\")
-    return "".join(c for c in title if c not in bad)[:31] or "Datos"
+    """Excel's limit is 31 characters: cut at a word, not inside one."""
+    clean = "".join(c for c in title if c not in set("[]:*?/\\"))
+    if len(clean) <= 31:
+        return clean or "Datos"
+    return clean[:31].rsplit(" ", 1)[0].rstrip(",;") or clean[:31]
 
 
 def render(
@@ -669,6 +712,8 @@ def register(server: flask.Flask) -> None:
             refuse(f"No hay una tabla «{key}»: {', '.join(TABLES)}")
         if region is not None and not region_ok(wh, region):
             refuse(f"No hay una región «{region}» entre las que puede ver")
+        if table.national_only and wh.allowed is not None:
+            refuse("Esta tabla nombra archivos y valores de todas las regiones: solo en el servidor nacional")
         if table.page == "/presupuesto" and budget_scope(wh, f, region) is None:
             refuse(
                 f"Sin ejecución presupuestal cargada del programa {f.program} para {f.period or 'el último año'}"

@@ -461,6 +461,7 @@ def budget_change(
     lang: str,
     lower_is_better: bool,
     highlight: str | None = None,
+    title: str = "",
 ) -> dict:
     """Change in PIM per child (x) against the change in ``y`` (coverage or the final result, in points), one
     labelled point per region (``highlight``, the page's region, drawn larger); the zero lines split regions that
@@ -493,8 +494,9 @@ def budget_change(
             }
         )
     layout = {
-        "height": 360,
-        "margin": {"l": 60, "r": 15, "t": 10, "b": 50},
+        "height": 380,
+        "title": {"text": title, "font": {"size": 11}, "x": 0, "xanchor": "left", "y": 0.98},
+        "margin": {"l": 60, "r": 15, "t": 34, "b": 50},
         "xaxis": {"title": {"text": t("change_pim_per_child", lang)}, "zeroline": True, "tickformat": ",.0f"},
         "yaxis": {"title": {"text": y_title}, "zeroline": True, "zerolinecolor": "#8c8c8c"},
     }

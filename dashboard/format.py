@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+import pandas as pd
+
 MONTHS = {
     "es": [
         "enero",
@@ -43,7 +45,7 @@ UNIT_SUFFIX = {"pct": "%", "per_1000": "‰", "count": ""}
 
 
 def missing(x: object) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))
+    return x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x))
 
 
 def number(x: float | None, decimals: int = 1) -> str:

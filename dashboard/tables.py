@@ -40,9 +40,8 @@ class Table:
     sources: tuple[str, ...]  # the feeds its figures come from (provenance in the export's context sheet)
     names: Callable[[pd.DataFrame, Filters], pd.DataFrame] | None = None  # labels the query leaves to the app
     notes: Text | None = None  # how to read it (the page's hint; the export's context sheet)
-    page: str = (
-        "/presupuesto"  # the page that shows it (the export's link back; budget tables need budget data)
-    )
+    page: str = "/presupuesto"  # the page that shows it: the export's link back (budget tables need budget)
+    national_only: bool = False  # names files and values of every region: not served to a regional server
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
@@ -343,7 +342,17 @@ BUDGET_UNITS = Table(
     (
         Column("sec_ejec", T("Sec. ejec.", "Exec. unit code"), "code"),
         Column("ejecutora_name", T("Unidad ejecutora", "Executing unit"), "text"),
-        Column("region_name", T("Región", "Region"), "text"),
+        Column(
+            "region_name",
+            T("Sede de la unidad", "Unit's seat"),
+            "text",
+            help=T(
+                "Región donde está la unidad ejecutora (puede gastar en otras: en la vista nacional se suman todas "
+                "sus líneas; en una región, solo las que cuentan allí).",
+                "Region where the executing unit sits (it may spend in others: nationally all its lines are summed; "
+                "in a region, only those that count there).",
+            ),
+        ),
         PIM,
         CERT,
         DEV,
@@ -431,12 +440,14 @@ BUDGET_CHANGE = Table(
     _change,
     ("budget", "population", "admin", "survey"),
     notes=T(
-        "PIM por niño: PIM del año (del producto elegido, o del programa) entre las niñas y niños de la "
-        "población del programa en el Padrón Nominal. Cobertura: último mes de cada año. Resultado: estimación "
+        "PIM por niño: PIM del año del producto elegido entre las niñas y niños de su población objetivo en el "
+        "Padrón Nominal (sin dato si no tiene, p. ej. gestantes), o del programa entre los de su población. "
+        "Cobertura: último mes de cada año. Resultado: estimación "
         "de la ENDES de cada año; 'referencial' si alguna de las dos lo es. Una comparación, no una prueba de "
         "causalidad.",
-        "PIM per child: the year's PIM (of the chosen product, or of the program) divided by the program's "
-        "children in the nominal register. Coverage: each year's latest month. Result: each year's ENDES "
+        "PIM per child: the year's PIM of the chosen product divided by the children of its target population in "
+        "the nominal register (none when it has none, e.g. pregnant women), or the program's by its population. "
+        "Coverage: each year's latest month. Result: each year's ENDES "
         "estimate; 'referential' when either is. A comparison, not proof of causation.",
     ),
 )
@@ -518,9 +529,7 @@ def _triangulation(wh: Warehouse, f: Filters, region: str | None) -> pd.DataFram
     return df[df.territory_code == region] if region else df
 
 
-def _national_only(fn):
-    """Load history and quarantined rows name files and values of every region: the national server only."""
-
+def _whole(fn):
     def rows(wh: Warehouse, f: Filters, region: str | None) -> pd.DataFrame:
         return pd.DataFrame() if wh.allowed is not None else fn(wh.cursor)
 
@@ -682,9 +691,10 @@ QUALITY_BATCHES = Table(
         Column("catalogue_version", T("Catálogo", "Catalogue"), "code", screen=False),
         Column("message", T("Avisos", "Warnings"), "text", screen=False),
     ),
-    _national_only(query.quality_batches),
+    _whole(query.quality_batches),
     (),
     page="/calidad",
+    national_only=True,
 )
 
 QUALITY_QUARANTINE = Table(
@@ -702,9 +712,10 @@ QUALITY_QUARANTINE = Table(
         Column("loaded_at", T("Cargado", "Loaded"), "datetime", screen=False),
         Column("batch_status", T("Resultado del lote", "Batch result"), "code", screen=False),
     ),
-    _national_only(query.quality_quarantine),
+    _whole(query.quality_quarantine),
     (),
     page="/calidad",
+    national_only=True,
 )
 
 TABLES |= {

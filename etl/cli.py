@@ -296,6 +296,9 @@ def export(db, program, region, period, view, product, since, lang, fmt_, output
     if region is not None and not region_ok(wh, region.upper()):
         raise click.BadParameter(f"región desconocida: {region}", param_hint="--region")
     region = region.upper() if region else None
+    element = wh.snapshot.catalogue.elements.get(product) if product else None
+    if product and (element is None or element.program != program or element.level != "product"):
+        raise click.BadParameter(f"producto desconocido del programa {program}: {product}", param_hint="--producto")
     if view == "indicadores":
         snapshot = exports.region_snapshot(wh, f, region) if region else exports.resumen_snapshot(wh, f)
     elif view in TABLES:

@@ -71,8 +71,8 @@ def column_defs(table: Table, lang: str) -> list[dict]:
             d |= {"width": 120, "minWidth": 90}
         elif c.kind == "text":
             d |= {"minWidth": 260, "wrapText": True, "autoHeight": True, "filter": True}
-        if c.key == pinned:
-            d["pinned"] = "left"
+        if c.key == pinned:  # narrower, so that numbers show beside it on a phone
+            d |= {"pinned": "left", "minWidth": 150, "width": 230}
         defs.append(d)
     return defs
 

@@ -211,7 +211,7 @@ def content(wh: Warehouse, f: Filters, region: str | None) -> list:
             "quality-triangulation-panel",
         ),
     ]
-    if wh.allowed is None:
+    if wh.allowed is None:  # QUALITY_BATCHES and QUALITY_QUARANTINE are national_only
         sections += [
             _panel(
                 t("batches_title", lang),

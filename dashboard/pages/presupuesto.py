@@ -304,6 +304,9 @@ def change_section(wh: Warehouse, f: Filters, region: str | None, scope: BudgetS
     budget_years = sorted(wh.snapshot.budget_cutoffs.get(f.program) or {})
     result_years = set(wh.snapshot.result_years.get(f.program, []))
     bases = [y for y in budget_years if y in result_years and y < years[1]]
+    program = cat.programs.get(f.program)
+    where = wh.snapshot.names.get(region, region) if region else t("national", f.lang)
+    stamp = f"{program.short if program else f.program} · {where} · {years[0]}→{years[1]}"
     charts = [
         dbc.Col(
             [
@@ -318,6 +321,8 @@ def change_section(wh: Warehouse, f: Filters, region: str | None, scope: BudgetS
                             t("change_result", f.lang, result=result_name),
                             f.lang,
                             lower_is_better=result is None or result.direction == "down",
+                            highlight=region,
+                            title=f"{stamp} · {result_name}",
                         ),
                         config=theme.graph_config(f.lang, png="presupuesto_resultado"),
                     )
@@ -339,7 +344,14 @@ def change_section(wh: Warehouse, f: Filters, region: str | None, scope: BudgetS
                         dcc.Graph(
                             id="budget-change-coverage",
                             figure=figures.budget_change(
-                                df, abbrevs, "coverage_change", t("change_coverage", f.lang), f.lang, False
+                                df,
+                                abbrevs,
+                                "coverage_change",
+                                t("change_coverage", f.lang),
+                                f.lang,
+                                False,
+                                highlight=region,
+                                title=f"{stamp} · {coverage.short.get(f.lang)}",
                             ),
                             config=theme.graph_config(f.lang, png="presupuesto_cobertura"),
                         )

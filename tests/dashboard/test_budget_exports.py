@@ -115,7 +115,7 @@ def test_products_csv_is_exactly_the_known_figures(client, budget_db):
 def test_units_export_keeps_a_formula_looking_name_as_text(client):
     text = client.get(f"/export/presupuesto-unidades/09.csv?periodo={YEAR}-02").data.decode("utf-8-sig")
     table = list(csv.reader(io.StringIO(text)))
-    assert table[0][:4] == ["Sec. ejec.", "Unidad ejecutora", "Región", "PIM (S/)"]
+    assert table[0][:4] == ["Sec. ejec.", "Unidad ejecutora", "Sede de la unidad", "PIM (S/)"]
     assert [row[:5] for row in table[1:]] == [
         ["1001", "REGION HUANCAVELICA - SALUD", "Huancavelica", "2200.0", "2200.0"],
         ["1002", "'" + FORMULA, "Huancavelica", "500.0", "500.0"],

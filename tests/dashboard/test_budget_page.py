@@ -126,9 +126,15 @@ def test_print_view_holds_the_whole_scorecard_with_legend_and_sources(app):
 
 def test_a_regional_server_names_only_its_own_executing_units(huancavelica_only):
     client = huancavelica_only.server.test_client()
-    national = client.get(f"/export/presupuesto-unidades.csv?periodo={PERIOD}").data.decode("utf-8-sig")
-    regions = {row["Región"] for row in csv.DictReader(io.StringIO(national))}
-    assert regions == {"Huancavelica"}
+    units = csv.DictReader(
+        io.StringIO(client.get(f"/export/presupuesto-unidades.csv?periodo={PERIOD}").data.decode("utf-8-sig"))
+    )
+    regions = csv.DictReader(
+        io.StringIO(client.get(f"/export/presupuesto-regiones.csv?periodo={PERIOD}").data.decode("utf-8-sig"))
+    )
+    # The units listed, and only their lines in Huancavelica: together exactly the region's PIM.
+    own = next(r for r in regions if r["Código"] == "09")
+    assert round(sum(float(u["PIM (S/)"]) for u in units), 2) == float(own["PIM (S/)"])
     assert client.get(f"/export/presupuesto-unidades/05.csv?periodo={PERIOD}").status_code == 404
     change = client.get(f"/export/presupuesto-cambio.csv?periodo={PERIOD}").data.decode("utf-8-sig")
     assert {row["Región"] for row in csv.DictReader(io.StringIO(change))} == {"Huancavelica"}

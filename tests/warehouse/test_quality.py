@@ -68,3 +68,84 @@ def test_too_short_a_history_is_not_called_an_outlier(territory_db, tmp_path):
     # One month of history (fewer than min_history_months): a jump, but no verdict on its history.
     assert list(row.reasons) == ["salto"]
     assert row.modified_z is None or row.modified_z != row.modified_z  # NULL: no verdict
+
+
+def month_file(tmp_path, month: str, rows: list[str]):
+    return write(
+        tmp_path / f"his_{month}.csv",
+        "periodo,ubigeo,cod_ipress,indicador,numerador,denominador\n"
+        + "".join(f"{month},{r}\n" for r in rows),
+    )
+
+
+def test_completeness_and_timeliness_have_known_answers(territory_db, tmp_path):
+    a = "010101,00010101,PAN_P_CRED,30,40"
+    b = "010102,00010102,PAN_P_CRED,10,40"
+    # June and July: both facilities report; August: only A. July's file came late (the deadline is 15 days after
+    # the month closed: 15 August), August's on time (10 September).
+    for month, rows_, received in (
+        ("2025-06", [a, b], dt.date(2025, 7, 5)),
+        ("2025-07", [a, b], dt.date(2025, 8, 30)),
+        ("2025-08", [a], dt.date(2025, 9, 10)),
+    ):
+        r = load(territory_db, "admin", month_file(tmp_path, month, rows_), options={"received": received})
+        assert r.status == "loaded", r.problems
+    con = duckdb.connect(str(territory_db), read_only=True)
+    df = query.quality_completeness(con, "PE", dt.date(2025, 6, 1), dt.date(2025, 8, 1))
+    amazonas = {
+        str(r.period)[:7]: (
+            r.expected,
+            r.reporting,
+            r.completeness_pct,
+            r.completeness_status,
+            r.on_time,
+            r.timeliness_status,
+        )
+        for r in df[df.territory_code == "01"].itertuples()
+    }
+    assert amazonas == {
+        "2025-06": (2, 2, 100.0, "adecuado", 2, "adecuado"),
+        "2025-07": (2, 2, 100.0, "adecuado", 0, "critico"),
+        "2025-08": (2, 1, 50.0, "critico", 1, "adecuado"),
+    }
+    # Within the region: the two districts of province 0101.
+    provinces = query.quality_completeness(con, "01", dt.date(2025, 8, 1), dt.date(2025, 8, 1))
+    assert list(provinces.territory_code) == ["0101"] and provinces.completeness_pct.iloc[0] == 50.0
+    (missing,) = query.quality_missing(con, dt.date(2025, 8, 1)).itertuples()
+    assert (missing.cod_ipress, missing.indicators, str(missing.last_reported)[:7]) == (
+        "00010102",
+        "PAN_P_CRED",
+        "2025-07",
+    )
+    assert query.quality_missing(con, dt.date(2025, 8, 1), allowed=frozenset({"08"})).empty
+
+
+def test_records_outside_the_survey_interval_are_flagged(territory_db, tmp_path):
+    # Records: Amazonas covered 60 % all year, Cusco 55 %.
+    rows_ = []
+    for m in range(1, 13):
+        rows_ += [
+            f"2025-{m:02d},010101,00010101,PAN_P_CRED,60,100",
+            f"2025-{m:02d},080101,00080101,PAN_P_CRED,55,100",
+        ]
+    f = write(
+        tmp_path / "his_2025.csv",
+        "periodo,ubigeo,cod_ipress,indicador,numerador,denominador\n" + "\n".join(rows_) + "\n",
+    )
+    assert load(territory_db, "admin", f).status == "loaded"
+    # The survey: Amazonas 40 (35–45) excludes 60; Cusco 58 (50–66) includes 55.
+    survey = write(
+        tmp_path / "endes.csv",
+        "anio,region,indicador,valor,ic_inf,ic_sup,cv,n\n"
+        "2025,Amazonas,PAN_P_CRED_ENDES,40,35,45,6,300\n"
+        "2025,Cusco,PAN_P_CRED_ENDES,58,50,66,7,280\n",
+    )
+    assert load(territory_db, "survey", survey).status == "loaded"
+    con = duckdb.connect(str(territory_db), read_only=True)
+    df = query.quality_triangulation(con, "0001")
+    got = {
+        r.territory_code: (round(r.admin_value, 6), r.survey_value, round(r.gap, 6), r.outside_ci)
+        for r in df.itertuples()
+    }
+    assert got == {"01": (60.0, 40.0, 20.0, True), "08": (55.0, 58.0, -3.0, False)}
+    assert list(df.territory_code) == ["01", "08"]  # the gaps that matter first

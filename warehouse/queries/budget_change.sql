@@ -2,14 +2,21 @@
 -- program's beneficiary population, in the coverage of one logical-framework product (its coverage indicator at the
 -- latest month of each year) and in the program's final result (the survey's estimate of each year), so that
 -- "did more budget or better management drive the results?" can be looked at region by region.
--- Budget: the product's MEF products, or the whole program when $element is NULL (then no coverage).
+-- Budget: the product's MEF products per child of the product's own Padrón age group (none when it has none, e.g.
+-- pregnant women), or the whole program per child of the program's beneficiaries when $element is NULL (then no
+-- coverage).
 -- Parameters: $program, $year_from, $year_to, $element, $age_group, $allowed.
 with
 
 element as (
-    select coverage_indicator, mef_products
+    select coverage_indicator, mef_products, population_age_group
     from core_element
     where element_code = $element
+),
+
+age_group as (
+    select case when $element is null then $age_group else (select population_age_group from element) end
+        as age_group
 ),
 
 years as (
@@ -29,7 +36,9 @@ budget as (
 population as (
     select territory_code, year, children
     from mart_population
-    where year in (select year from years) and age_group = $age_group and territory_level = 'region'
+    where year in (select year from years)
+      and age_group = (select age_group from age_group)
+      and territory_level = 'region'
 ),
 
 coverage as (

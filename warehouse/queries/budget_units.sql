@@ -1,7 +1,8 @@
 -- Execution per executing unit (MEF's SEC_EJEC: a regional health directorate, a network, a municipality…) of a
 -- program, or of one logical-framework product's MEF products, for the country or a region in a fiscal year,
--- cumulative to $month, with the pace light. A unit's lines may reach several regions: within a region only the
--- lines that count there; nationally each unit once, with the region where most of its PIM is.
+-- cumulative to $month, with the pace light. A unit's lines may reach several regions (a ministry's central unit
+-- spends in all): within a region only the lines that count there; nationally all its lines. Its region is where
+-- the unit sits (the province of the executing unit), not where it spends.
 -- Parameters: $program, $year, $month, $territory ('PE' or a region code), $element (NULL = whole program), $allowed.
 with
 
@@ -27,7 +28,7 @@ units as (
     select
         sec_ejec,
         max(ejecutora_name) as ejecutora_name,
-        arg_max(region_code, pim) as region_code,
+        any_value(ejecutora_province) as ejecutora_province,
         sum(pia) as pia,
         sum(pim) as pim,
         sum(certificado) as certificado,
@@ -51,7 +52,7 @@ final as (
     select
         u.sec_ejec,
         u.ejecutora_name,
-        u.region_code,
+        pr.region_code,
         r.name as region_name,
         u.pia,
         u.pim,
@@ -67,7 +68,8 @@ final as (
         u.budget_batch_id
     from units as u
     cross join pace
-    left join core_region as r on r.region_code = u.region_code
+    left join core_province_region as pr on pr.province_code = u.ejecutora_province
+    left join core_region as r on r.region_code = pr.region_code
 )
 
 select * from final
