@@ -160,3 +160,15 @@ def test_print_view_prints_on_one_a4_landscape_page(duo):
     data = base64.b64decode(pdf["data"])
     assert len(re.findall(rb"/Type\s*/Page[^s]", data)) == 1
     (SCREENSHOTS / "imprimir.pdf").write_bytes(data)
+
+
+def test_calidad_de_datos(duo):
+    text = open_page(duo, "/calidad/10?periodo=2026-09", "#quality-outliers .ag-row")
+    for words in ("Calidad de datos · Huánuco", "Completitud del reporte", "Oportunidad del reporte",
+                  "No reportaron en setiembre 2026", "Valores sospechosos de setiembre 2026",
+                  "Registros frente a la encuesta", "Historial de cargas", "Filas en cuarentena"):  # fmt: skip
+        assert words in text, words
+    cells = duo.driver.find_elements(By.CSS_SELECTOR, ".heatmap td.heat")
+    assert len(cells) >= 2 * 12 * 10  # two heat-maps, 12 months, Huánuco's 11 provinces
+    assert console_errors(duo) == []
+    save(duo, "calidad")
