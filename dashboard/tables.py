@@ -509,9 +509,18 @@ def quality_months(wh: Warehouse, f: Filters) -> tuple[dt.date, dt.date]:
     return dt.date(y, m + 1, 1), end
 
 
+def quality_parent(wh: Warehouse, f: Filters, region: str | None) -> str:
+    """Whose children the heat-map shows: the country's regions, a region's provinces, or — with a province of
+    that region in the URL — its districts."""
+    if region and f.province and wh.snapshot.parents.get(f.province) == region:
+        return f.province
+    return region or "PE"
+
+
 def _completeness(wh: Warehouse, f: Filters, region: str | None) -> pd.DataFrame:
     start, end = quality_months(wh, f)
-    return query.quality_completeness(wh.cursor, region or "PE", start, end, allowed=wh.allowed)
+    parent = quality_parent(wh, f, region)
+    return query.quality_completeness(wh.cursor, parent, start, end, allowed=wh.allowed)
 
 
 def _missing(wh: Warehouse, f: Filters, region: str | None) -> pd.DataFrame:

@@ -28,6 +28,7 @@ from ..tables import (
     QUALITY_TRIANGULATION,
     Table,
     frame,
+    quality_parent,
 )
 from .region import region_ok
 
@@ -110,7 +111,7 @@ def _card(title: str, body: list) -> dbc.Col:
     )
 
 
-def heatmap(df: pd.DataFrame, value: str, state: str, f: Filters, link_children: bool) -> html.Div:
+def heatmap(df: pd.DataFrame, value: str, state: str, f: Filters, link) -> html.Div:
     """Territories × months, each cell its share and light (colour, glyph and a tooltip with the counts)."""
     if df.empty:
         return html.P(t("no_data_period", f.lang), className="hint")
@@ -125,11 +126,8 @@ def heatmap(df: pd.DataFrame, value: str, state: str, f: Filters, link_children:
     rows = []
     for code in order:
         label = names[code]
-        first = (
-            html.Th(html.A(label, href=href(f"{PATH}/{code}", f)))
-            if link_children
-            else html.Th(label, className="heat-name")
-        )
+        target = link(code)
+        first = html.Th(html.A(label, href=target)) if target else html.Th(label, className="heat-name")
         tds = []
         for m in months:
             r = cells.get((code, m))
@@ -158,6 +156,16 @@ def heatmap(df: pd.DataFrame, value: str, state: str, f: Filters, link_children:
 def content(wh: Warehouse, f: Filters, region: str | None) -> list:
     lang = f.lang
     name = wh.snapshot.names.get(region, region) if region else t("national", lang)
+    parent = quality_parent(wh, f, region)
+    if parent != (region or "PE"):
+        name += f" · {wh.snapshot.names.get(parent, parent)}"
+
+    def link(code: str) -> str | None:
+        """A row opens its territory's breakdown: a region its provinces, a province its districts."""
+        if region is None:
+            return href(f"{PATH}/{code}", f, province=None, district=None)
+        return href(f"{PATH}/{region}", f, province=code) if parent == region else None
+
     period = wh.resolve_period(f.program, f.period)
     completeness = frame(QUALITY_COMPLETENESS, wh, f, region)
     missing = frame(QUALITY_MISSING, wh, f, region)
@@ -178,11 +186,9 @@ def content(wh: Warehouse, f: Filters, region: str | None) -> list:
             region,
             [
                 html.H3(t("completeness", lang), className="chart-title"),
-                heatmap(
-                    completeness, "completeness_pct", "completeness_status", f, link_children=region is None
-                ),
+                heatmap(completeness, "completeness_pct", "completeness_status", f, link),
                 html.H3(t("timeliness", lang), className="chart-title"),
-                heatmap(completeness, "timeliness_pct", "timeliness_status", f, link_children=region is None),
+                heatmap(completeness, "timeliness_pct", "timeliness_status", f, link),
             ],
             "quality-completeness",
         ),

@@ -80,3 +80,18 @@ def test_a_regional_server_keeps_the_load_history_to_itself(huancavelica_only):
     assert client.get(f"/export/calidad-cuarentena.csv?periodo={PERIOD}").status_code == 404
     text = texts(calidad.layout(context.warehouse(), parse(f"?periodo={PERIOD}"), None))
     assert "Historial de cargas" not in text and "Huancavelica" in text and "Ayacucho" not in text
+
+
+def test_a_region_breaks_down_to_provinces_and_a_province_to_districts(app, sql):
+    regional = texts(page(f"?periodo={PERIOD}", "10"))
+    assert f"/calidad/10?periodo={PERIOD}&provincia=1001" in regional  # each province opens its districts
+    content = page(f"?periodo={PERIOD}&provincia=1001", "10")
+    heat = [c for c in _walk(content) if getattr(c, "className", None) == "heatmap"]
+    rows = {r.children[0].children for r in heat[0].children[1].children}
+    ((districts,),) = sql(
+        "select count(distinct territory_code) from mart_indicator_agg where territory_level = 'distrito' "
+        "and parent_code = '1001' and period = ?",
+        f"{PERIOD}-01",
+    )
+    assert len(rows) == districts > 0
+    assert "Calidad de datos · Huánuco · HUANUCO" in texts(content)
