@@ -33,6 +33,12 @@ QUERY_FUNCTIONS = (
     "budget_units",
     "budget_regions",
     "budget_change",
+    "quality_completeness",
+    "quality_missing",
+    "quality_outliers",
+    "quality_triangulation",
+    "quality_batches",
+    "quality_quarantine",
 )
 
 
@@ -45,7 +51,7 @@ class Step:
 
 @dataclass(frozen=True)
 class Page:
-    key: str  # resumen | region | indicador | presupuesto | marco
+    key: str  # resumen | region | indicador | presupuesto | calidad | marco
     path: str
     steps: tuple[Step, ...]
 
@@ -323,6 +329,15 @@ def script(wh) -> list[Page]:
                 Step("un año", f"?periodo={year}"),
                 Step("un producto", f"?periodo={month}&producto={budget_product}"),
                 Step("otro año base", f"?periodo={month}&producto={budget_product}&desde={base}"),
+            ),
+        ),
+        Page(
+            "calidad",
+            f"/calidad/{region}",
+            (
+                Step("una región, último mes", ""),
+                Step("un mes", f"?periodo={month}"),
+                Step("una provincia → distritos", f"?periodo={month}&provincia={province}"),
             ),
         ),
         Page(
