@@ -298,7 +298,9 @@ def export(db, program, region, period, view, product, since, lang, fmt_, output
     region = region.upper() if region else None
     element = wh.snapshot.catalogue.elements.get(product) if product else None
     if product and (element is None or element.program != program or element.level != "product"):
-        raise click.BadParameter(f"producto desconocido del programa {program}: {product}", param_hint="--producto")
+        raise click.BadParameter(
+            f"producto desconocido del programa {program}: {product}", param_hint="--producto"
+        )
     if view == "indicadores":
         snapshot = exports.region_snapshot(wh, f, region) if region else exports.resumen_snapshot(wh, f)
     elif view in TABLES:

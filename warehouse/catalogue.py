@@ -360,7 +360,9 @@ def parse_catalogue(files: Iterable[CatalogueFile]) -> Catalogue:
     quality = dict(QUALITY_DEFAULTS)
     for key, value in (s.get("data_quality") or {}).items():
         if key not in QUALITY_DEFAULTS:
-            p.add(f"{w}, data_quality", f"clave desconocida {key!r} (use una de {', '.join(QUALITY_DEFAULTS)})")
+            p.add(
+                f"{w}, data_quality", f"clave desconocida {key!r} (use una de {', '.join(QUALITY_DEFAULTS)})"
+            )
         elif not isinstance(value, int | float) or value <= 0:
             p.add(f"{w}, data_quality", f"{key} debe ser un número positivo")
         else:

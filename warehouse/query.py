@@ -283,7 +283,9 @@ def quality_missing(
     return _run(con, "quality_missing", period=period, region=region, allowed=_allowed(allowed))
 
 
-def quality_triangulation(con: duckdb.DuckDBPyConnection, program: str, allowed: Allowed = None) -> pd.DataFrame:
+def quality_triangulation(
+    con: duckdb.DuckDBPyConnection, program: str, allowed: Allowed = None
+) -> pd.DataFrame:
     """Administrative coverage of a year against the survey's estimate and interval, per product and region."""
     return _run(con, "quality_triangulation", program=program, allowed=_allowed(allowed))
 

@@ -68,3 +68,14 @@ def kpi_card(ind: Indicator, row: pd.Series | None, lang: str, link: str) -> dbc
         ),
         className="kpi-card h-100",
     )
+
+
+def figure_card(title: str, body: list, md: int = 4) -> dbc.Col:
+    """A KPI card of a figure that is not a catalogue indicator (budget amounts, reporting completeness)."""
+    return dbc.Col(
+        dbc.Card(dbc.CardBody([html.Div(title, className="kpi-name"), *body]), className="kpi-card h-100"),
+        xs=6,
+        md=md,
+        xl=True,
+        className="mb-2",
+    )

@@ -14,6 +14,7 @@ from warehouse.rules import status
 from .. import context
 from .. import format as fmt
 from ..callbacks import callback
+from ..components.kpi import figure_card
 from ..components.table_grid import export_buttons, table_grid
 from ..components.traffic_light import light
 from ..data import Warehouse
@@ -30,7 +31,7 @@ from ..tables import (
     frame,
     quality_parent,
 )
-from .region import region_ok
+from .region import region_ok, regional_arg
 
 PATH = "/calidad"
 
@@ -86,7 +87,7 @@ def kpis(wh: Warehouse, f: Filters, completeness: pd.DataFrame, outliers: int, g
             else "critico"
         )
         cards.append(
-            _card(
+            figure_card(
                 label,
                 [
                     html.Div(fmt.value(pct, "pct"), className="kpi-value"),
@@ -96,19 +97,12 @@ def kpis(wh: Warehouse, f: Filters, completeness: pd.DataFrame, outliers: int, g
             )
         )
     cards.append(
-        _card(t("suspect_values", f.lang), [html.Div(fmt.number(outliers, 0), className="kpi-value")])
+        figure_card(t("suspect_values", f.lang), [html.Div(fmt.number(outliers, 0), className="kpi-value")])
     )
-    cards.append(_card(t("survey_gaps", f.lang), [html.Div(fmt.number(gaps, 0), className="kpi-value")]))
+    cards.append(
+        figure_card(t("survey_gaps", f.lang), [html.Div(fmt.number(gaps, 0), className="kpi-value")])
+    )
     return cards
-
-
-def _card(title: str, body: list) -> dbc.Col:
-    return dbc.Col(
-        dbc.Card(dbc.CardBody([html.Div(title, className="kpi-name"), *body]), className="kpi-card h-100"),
-        xs=6,
-        md=3,
-        className="mb-2",
-    )
 
 
 def heatmap(df: pd.DataFrame, value: str, state: str, f: Filters, link) -> html.Div:
@@ -244,12 +238,7 @@ def content(wh: Warehouse, f: Filters, region: str | None) -> list:
 
 
 def page_content(wh: Warehouse, f: Filters, arg: str | None) -> list:
-    region = region_of(wh, arg)
-    notice = (
-        []
-        if region or not arg
-        else [html.P(t("unknown_region", f.lang, code=arg), className="alert alert-warning")]
-    )
+    region, notice = regional_arg(wh, f, arg)
     return notice + content(wh, f, region)
 
 

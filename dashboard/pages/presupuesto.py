@@ -13,6 +13,7 @@ from dash import Input, Output, State, dcc, html, no_update
 from .. import context, figures, theme
 from .. import format as fmt
 from ..callbacks import callback
+from ..components.kpi import figure_card
 from ..components.table_grid import export_buttons, table_grid
 from ..components.traffic_light import light
 from ..data import Warehouse
@@ -30,7 +31,7 @@ from ..tables import (
     change_years,
     frame,
 )
-from .region import region_ok
+from .region import region_ok, regional_arg
 
 PATH = "/presupuesto"
 
@@ -96,16 +97,6 @@ def heading(wh: Warehouse, f: Filters, region: str | None, scope: BudgetScope | 
     return out
 
 
-def _card(title: str, body: list) -> dbc.Col:
-    return dbc.Col(
-        dbc.Card(dbc.CardBody([html.Div(title, className="kpi-name"), *body]), className="kpi-card h-100"),
-        xs=6,
-        md=4,
-        xl=True,
-        className="mb-2",
-    )
-
-
 def kpis(
     wh: Warehouse, f: Filters, scope: BudgetScope, products: pd.DataFrame, regions: pd.DataFrame
 ) -> list:
@@ -114,7 +105,7 @@ def kpis(
         return []
     r = total.iloc[0]
     cards = [
-        _card(label, [html.Div(fmt.soles(r[key]), className="kpi-value kpi-money")])
+        figure_card(label, [html.Div(fmt.soles(r[key]), className="kpi-value kpi-money")])
         for key, label in (
             ("pia", "PIA"),
             ("pim", "PIM"),
@@ -126,7 +117,7 @@ def kpis(
     ]
     month = fmt.MONTHS[f.lang][scope.month - 1]
     cards.append(
-        _card(
+        figure_card(
             t("execution", f.lang),
             [
                 html.Div(fmt.value(r.execution_pct, "pct"), className="kpi-value"),
@@ -143,7 +134,7 @@ def kpis(
         o = own.iloc[0]
         ind = wh.snapshot.catalogue.indicators.get(o.result_indicator)
         cards.append(
-            _card(
+            figure_card(
                 ind.short.get(f.lang) if ind else t("final_result", f.lang),
                 [
                     html.Div(fmt.value(o.result_value, ind.unit if ind else "pct"), className="kpi-value"),
@@ -438,12 +429,7 @@ def content(wh: Warehouse, f: Filters, region: str | None) -> list:
 
 
 def page_content(wh: Warehouse, f: Filters, arg: str | None) -> list:
-    region = region_of(wh, arg)
-    notice = (
-        []
-        if region or not arg
-        else [html.P(t("unknown_region", f.lang, code=arg), className="alert alert-warning")]
-    )
+    region, notice = regional_arg(wh, f, arg)
     return notice + content(wh, f, region)
 
 

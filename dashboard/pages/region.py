@@ -41,6 +41,15 @@ def region_ok(wh: Warehouse, code: str | None) -> bool:
     )
 
 
+def regional_arg(wh: Warehouse, f: Filters, arg: str | None) -> tuple[str | None, list]:
+    """The region a regional page's path names, if the user may see it, and otherwise a notice that the country is
+    shown instead (for /presupuesto/<code> and /calidad/<code>)."""
+    if region_ok(wh, arg):
+        return arg, []
+    notice = [html.P(t("unknown_region", f.lang, code=arg), className="alert alert-warning")] if arg else []
+    return None, notice
+
+
 def chain_data(wh: Warehouse, f: Filters, region: str):
     """The one set of queries behind the chain, trends and survey panels of a region."""
     cat = wh.snapshot.catalogue
