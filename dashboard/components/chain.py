@@ -19,6 +19,8 @@ from .traffic_light import arrow, light
 def _box(
     ind: Indicator, row: dict | None, spark: list[float | None], extra: list, lang: str, link: str
 ) -> html.Div:
+    source = f"{t('source', lang)}: {ind.source.publisher} {ind.source.code}"
+    provenance = source
     if row is None:
         status, value_text, target, trend, cls, when = "sin_datos", "–", None, "", "", ""
     else:
@@ -29,6 +31,8 @@ def _box(
         target = row.get("expected_pct") if ind.rule.kind == "budget_pace" else row.get("target")
         trend, cls = arrow(row["value"], row["prev_value"], ind.direction)
         when = fmt.period(pd.Timestamp(row["period"]).date(), row["period_grain"], lang, short=True)
+        if not fmt.missing(row.get("batch_id")):
+            provenance = f"{source} · {t('batch', lang)} {int(row['batch_id'])} · {when}"
     img = sparkline(spark, None if target is None or fmt.missing(target) else float(target))
     target_label = t("expected_pace", lang) if ind.rule.kind == "budget_pace" else t("target", lang)
     return html.Div(
@@ -49,7 +53,7 @@ def _box(
                         else "",
                         className="box-target",
                     ),
-                    html.Span(when, className="box-when"),
+                    html.Span(when, className="box-when", title=provenance),  # where the figure comes from
                 ],
                 className="box-meta",
             ),
