@@ -380,9 +380,9 @@ def budget_results(
                 "text": t("national_lines", lang),
                 "xref": "paper",
                 "yref": "paper",
-                "x": 1,
+                "x": 0,
                 "y": 1.02,
-                "xanchor": "right",
+                "xanchor": "left",  # the right corner holds the PNG button
                 "yanchor": "bottom",
                 "showarrow": False,
                 "font": {"size": 10, "color": NATIONAL_COLOUR},

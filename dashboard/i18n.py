@@ -248,8 +248,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "change_sub": (
         "De {base} a {last}, por región: cambio del PIM por niño ({budget}) frente al cambio de la cobertura de "
         "{product} y de {result}. Verde: mejoró; rojo: empeoró.",
-        "From {base} to {last}, by region: change in PIM per child ({budget}) against the change in coverage of "
-        "{product} and in {result}. Green: improved; red: worsened.",
+        "From {base} to {last}, by region: change in PIM per child ({budget}) against the change in the coverage "
+        "'{product}' and in {result}. Green: improved; red: worsened.",
     ),
     "change_hint": (
         "Si las regiones que más aumentaron su presupuesto por niño no son las que más mejoraron, el dinero solo "

@@ -87,7 +87,6 @@ def render() -> str:
                 {"status": s.code, "glyph": s.glyph, "text": text, "label": s.label.get(lang)}
             )
         rows.append(row)
-    period = wh.resolve_period(f.program, f.period)
     sources = [
         f"{WORDS[lang]['sources'].get(k, k)} {d['period']} ({d['file']}, {d['loaded']})"
         for k, d in data_dates(wh).items()
@@ -98,7 +97,7 @@ def render() -> str:
         lang=lang,
         title=t("scorecard_title", lang),
         program=program.name.get(lang) if program else f.program,
-        period=fmt.month(period, lang),
+        period=wh.period_label(f.program, f.period, lang),
         generated=dt.datetime.now(PERU).strftime("%d/%m/%Y %H:%M"),
         groups=groups,
         rows=rows,
