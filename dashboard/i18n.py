@@ -183,6 +183,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "territory": ("Territorio", "Territory"),
     "quality_mark": ("calidad del dato", "data quality"),
     "batch": ("lote", "batch"),
+    "quality_col": ("Calidad del dato (⚑)", "Data quality (⚑)"),
+    "quarantine_none": (
+        "Ninguna fila en cuarentena: todos los archivos se cargaron enteros.",
+        "No quarantined rows: every file loaded whole.",
+    ),
     "reports_received": ("recibidos", "received"),
     "on_time": ("a tiempo", "on time"),
     "budget_sub": (

@@ -520,17 +520,25 @@ def quality_parent(wh: Warehouse, f: Filters, region: str | None) -> str:
 def _completeness(wh: Warehouse, f: Filters, region: str | None) -> pd.DataFrame:
     start, end = quality_months(wh, f)
     parent = quality_parent(wh, f, region)
-    return query.quality_completeness(wh.cursor, parent, start, end, allowed=wh.allowed)
+    return query.quality_completeness(wh.cursor, f.program, parent, start, end, allowed=wh.allowed)
+
+
+def _in_province(df: pd.DataFrame, wh: Warehouse, f: Filters, region: str | None) -> pd.DataFrame:
+    """The rows of the province the page is on (?provincia=), when it is on one."""
+    parent = quality_parent(wh, f, region)
+    return df[df.ubigeo.str.startswith(parent)] if parent != (region or "PE") else df
 
 
 def _missing(wh: Warehouse, f: Filters, region: str | None) -> pd.DataFrame:
     period = wh.resolve_period(f.program, f.period)
-    return query.quality_missing(wh.cursor, period, region, allowed=wh.allowed)
+    df = query.quality_missing(wh.cursor, f.program, period, region, allowed=wh.allowed)
+    return _in_province(df, wh, f, region)
 
 
 def _outliers(wh: Warehouse, f: Filters, region: str | None) -> pd.DataFrame:
     period = wh.resolve_period(f.program, f.period)
-    return query.quality_outliers(wh.cursor, period, region, allowed=wh.allowed)
+    df = query.quality_outliers(wh.cursor, f.program, period, region, allowed=wh.allowed)
+    return _in_province(df, wh, f, region)
 
 
 def _triangulation(wh: Warehouse, f: Filters, region: str | None) -> pd.DataFrame:
@@ -543,6 +551,21 @@ def _whole(fn):
         return pd.DataFrame() if wh.allowed is not None else fn(wh.cursor)
 
     return rows
+
+
+BATCH_STATUS = {
+    "loaded": T("cargado", "loaded"),
+    "partial": T("cargado en parte", "partly loaded"),
+    "superseded": T("reemplazado", "superseded"),
+    "rejected": T("rechazado", "rejected"),
+    "failed": T("fallido", "failed"),
+}
+
+
+def _batch_words(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
+    df = df.copy()
+    df["status"] = [BATCH_STATUS[x].get(f.lang) if x in BATCH_STATUS else x for x in df.status]
+    return df
 
 
 REASONS = {
@@ -561,7 +584,7 @@ def _outlier_names(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
 
 QUALITY_COMPLETENESS = Table(
     "calidad-completitud",
-    T("Completitud y oportunidad del reporte mensual", "Completeness and timeliness of monthly reporting"),
+    T("Completitud y oportunidad", "Completeness and timeliness"),
     (
         Column("territory_code", T("Código", "Code"), "code"),
         Column("name", T("Territorio", "Territory"), "text"),
@@ -602,6 +625,7 @@ QUALITY_MISSING = Table(
         Column("cod_ipress", T("Código IPRESS", "IPRESS code"), "code"),
         Column("facility_name", T("Establecimiento", "Facility"), "text"),
         Column("indicators_missing", T("Indicadores que faltan", "Indicators missing"), "count"),
+        Column("sources", T("De qué fuente", "From which source"), "code"),
         Column("indicators", T("Cuáles", "Which"), "text", screen=False),
         Column("last_reported", T("Último mes reportado", "Last month reported"), "month"),
         Column("ubigeo", T("Ubigeo", "Ubigeo"), "code", screen=False),
@@ -702,6 +726,7 @@ QUALITY_BATCHES = Table(
     ),
     _whole(query.quality_batches),
     (),
+    _batch_words,
     page="/calidad",
     national_only=True,
 )

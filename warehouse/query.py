@@ -270,17 +270,36 @@ def budget_change(
 
 
 def quality_completeness(
-    con: duckdb.DuckDBPyConnection, parent: str, start: dt.date, end: dt.date, allowed: Allowed = None
+    con: duckdb.DuckDBPyConnection,
+    program: str,
+    parent: str,
+    start: dt.date,
+    end: dt.date,
+    allowed: Allowed = None,
 ) -> pd.DataFrame:
-    """Reports expected, received and on time per child territory of ``parent`` and month."""
-    return _run(con, "quality_completeness", parent=parent, start=start, end=end, allowed=_allowed(allowed))
+    """Reports of ``program``'s indicators expected, received and on time per child territory of ``parent``."""
+    return _run(
+        con,
+        "quality_completeness",
+        program=program,
+        parent=parent,
+        start=start,
+        end=end,
+        allowed=_allowed(allowed),
+    )
 
 
 def quality_missing(
-    con: duckdb.DuckDBPyConnection, period: dt.date, region: str | None = None, allowed: Allowed = None
+    con: duckdb.DuckDBPyConnection,
+    program: str,
+    period: dt.date,
+    region: str | None = None,
+    allowed: Allowed = None,
 ) -> pd.DataFrame:
-    """Units expected to report in the month that did not, with the indicators missing."""
-    return _run(con, "quality_missing", period=period, region=region, allowed=_allowed(allowed))
+    """Units expected to report ``program``'s indicators in the month that did not, with what is missing."""
+    return _run(
+        con, "quality_missing", program=program, period=period, region=region, allowed=_allowed(allowed)
+    )
 
 
 def quality_triangulation(
@@ -299,10 +318,17 @@ def quality_quarantine(con: duckdb.DuckDBPyConnection, source: str | None = None
 
 
 def quality_outliers(
-    con: duckdb.DuckDBPyConnection, period: dt.date, region: str | None = None, allowed: Allowed = None
+    con: duckdb.DuckDBPyConnection,
+    program: str,
+    period: dt.date,
+    region: str | None = None,
+    allowed: Allowed = None,
 ) -> pd.DataFrame:
-    """Suspect facility values of a month with their reasons (atipico, salto, denominador)."""
-    return _run(con, "quality_outliers", period=period, region=region, allowed=_allowed(allowed))
+    """Suspect facility values of ``program``'s indicators in a month, with their reasons (atipico, salto,
+    denominador)."""
+    return _run(
+        con, "quality_outliers", program=program, period=period, region=region, allowed=_allowed(allowed)
+    )
 
 
 def budget_cutoffs(con: duckdb.DuckDBPyConnection) -> dict[str, dict[int, int]]:

@@ -77,9 +77,11 @@ def column_defs(table: Table, lang: str) -> list[dict]:
     return defs
 
 
-def table_grid(grid_id: str, table: Table, df: pd.DataFrame, lang: str) -> dag.AgGrid | html.P:
+def table_grid(
+    grid_id: str, table: Table, df: pd.DataFrame, lang: str, empty: str | None = None
+) -> dag.AgGrid | html.P:
     if df.empty:
-        return html.P(t("no_data_period", lang), className="hint")
+        return html.P(empty or t("no_data_period", lang), className="hint")
     return dag.AgGrid(
         id=grid_id,
         columnDefs=column_defs(table, lang),

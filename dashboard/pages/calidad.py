@@ -53,7 +53,9 @@ def _share(part: float, whole: float) -> float | None:
     return None if not whole else 100.0 * part / whole
 
 
-def kpis(wh: Warehouse, f: Filters, completeness: pd.DataFrame, outliers: int, gaps: int) -> list:
+def kpis(
+    wh: Warehouse, f: Filters, completeness: pd.DataFrame, outliers: int, gaps: tuple[int, int | None]
+) -> list:
     """The territory's own completeness and timeliness in the month: its children's reports summed, lit by the
     same rule (completeness_light's bounds, from the catalogue)."""
     period = wh.resolve_period(f.program, f.period)
@@ -99,8 +101,12 @@ def kpis(wh: Warehouse, f: Filters, completeness: pd.DataFrame, outliers: int, g
     cards.append(
         figure_card(t("suspect_values", f.lang), [html.Div(fmt.number(outliers, 0), className="kpi-value")])
     )
+    count, year = gaps
     cards.append(
-        figure_card(t("survey_gaps", f.lang), [html.Div(fmt.number(gaps, 0), className="kpi-value")])
+        figure_card(
+            t("survey_gaps", f.lang) + (f" ({year})" if year else ""),
+            [html.Div(fmt.number(count, 0), className="kpi-value")],
+        )
     )
     return cards
 
@@ -165,7 +171,13 @@ def content(wh: Warehouse, f: Filters, region: str | None) -> list:
     missing = frame(QUALITY_MISSING, wh, f, region)
     outliers = frame(QUALITY_OUTLIERS, wh, f, region)
     triangulation = frame(QUALITY_TRIANGULATION, wh, f, region)
-    gaps = int(triangulation.outside_ci.fillna(False).astype(bool).sum()) if len(triangulation) else 0
+    latest = (
+        triangulation[triangulation.year == triangulation.year.max()] if len(triangulation) else triangulation
+    )
+    gaps = (
+        int(latest.outside_ci.fillna(False).astype(bool).sum()),
+        int(latest.year.max()) if len(latest) else None,
+    )
     sections = [
         html.H1(f"{t('page_calidad', lang)} · {name}", className="page-title"),
         html.P(
@@ -228,7 +240,11 @@ def content(wh: Warehouse, f: Filters, region: str | None) -> list:
                 None,
                 [
                     table_grid(
-                        "quality-quarantine", QUALITY_QUARANTINE, frame(QUALITY_QUARANTINE, wh, f, None), lang
+                        "quality-quarantine",
+                        QUALITY_QUARANTINE,
+                        frame(QUALITY_QUARANTINE, wh, f, None),
+                        lang,
+                        empty=t("quarantine_none", lang),
                     )
                 ],
                 "quality-quarantine-panel",

@@ -213,7 +213,7 @@ def quality_flags(wh: Warehouse, f: Filters, region: str, ind: Indicator) -> dic
     if ind.feed != "admin":
         return {}
     period = wh.resolve_period(f.program, f.period)
-    df = query.quality_outliers(wh.cursor, period, region, allowed=wh.allowed)
+    df = query.quality_outliers(wh.cursor, f.program, period, region, allowed=wh.allowed)
     df = df[df.indicator_code == ind.code]
     return {r.cod_ipress: list(r.reasons) for r in df.itertuples()}
 
@@ -330,6 +330,16 @@ def drill_grid(
         if stock
         else {"headerName": t("reporting", lang).capitalize(), "field": "reporting", "width": 110}
     )
+    if flags and not stock:  # the reason of each ⚑, beside the value it marks
+        cols.append(
+            {
+                "headerName": t("quality_col", lang),
+                "field": "detail",
+                "minWidth": 240,
+                "wrapText": True,
+                "autoHeight": True,
+            }
+        )
     return dag.AgGrid(
         id="drill-grid",
         columnDefs=cols,

@@ -28,7 +28,8 @@ def test_heat_map_and_lights_come_from_the_completeness_rows(app, sql):
     ((reporting, expected),) = sql(
         "select sum(units_reporting), sum(units_expected) from mart_indicator_agg as a "
         "join core_indicator as i using (indicator_code) "
-        "where i.feed in ('admin', 'stock') and a.territory_level = 'region' and a.period = ?",
+        "where i.feed in ('admin', 'stock') and i.program_code = '0001' and a.territory_level = 'region' "
+        "and a.period = ?",
         f"{PERIOD}-01",
     )
     share = f"{100 * reporting / expected:,.1f} %"
@@ -62,7 +63,7 @@ def test_quality_tables_equal_their_downloads(app):
 def test_a_suspect_facility_value_carries_the_mark_in_the_drill_down(app):
     wh = context.warehouse()
     period = wh.resolve_period("0001", PERIOD)
-    flagged = query.quality_outliers(wh.cursor, period, "10")
+    flagged = query.quality_outliers(wh.cursor, "0001", period, "10")
     flagged = flagged[
         flagged.indicator_code.isin([i.code for i in wh.snapshot.catalogue.indicators_for(program="0001")])
     ]
@@ -95,3 +96,19 @@ def test_a_region_breaks_down_to_provinces_and_a_province_to_districts(app, sql)
     )
     assert len(rows) == districts > 0
     assert "Calidad de datos · Huánuco · HUANUCO" in texts(content)
+
+
+def test_a_province_narrows_the_lists_and_only_the_program_counts(app, sql):
+    wh = context.warehouse()
+    whole = grid(page(f"?periodo={PERIOD}", "10"), "quality-outliers").rowData
+    province = grid(page(f"?periodo={PERIOD}&provincia=1003", "10"), "quality-outliers").rowData
+    assert 0 < len(province) < len(whole)
+    codes = {r["cod_ipress"] for r in province}
+    located = sql(
+        "select cod_ipress, ubigeo from core_facility where list_contains(?, cod_ipress)", sorted(codes)
+    )
+    assert {u[:4] for _c, u in located} == {"1003"}
+    # Only the program's indicators: the other program's never appear among PAN's suspect values.
+    pan = {i.code for i in wh.snapshot.catalogue.indicators_for(program="0001")}
+    flagged = query.quality_outliers(wh.cursor, "0001", wh.resolve_period("0001", PERIOD), "10")
+    assert set(flagged.indicator_code) <= pan

@@ -37,7 +37,7 @@ def test_suspect_values_are_listed_with_their_reasons(territory_db, tmp_path):
         (31, "numerador", "el numerador es mayor que el denominador")
     ]
     con = duckdb.connect(str(territory_db), read_only=True)
-    df = query.quality_outliers(con, dt.date(2025, 8, 1))
+    df = query.quality_outliers(con, "0001", dt.date(2025, 8, 1))
     got = {row.cod_ipress: sorted(row.reasons) for row in df.itertuples()}
     assert got == {
         "00010101": ["atipico", "salto"],
@@ -47,8 +47,10 @@ def test_suspect_values_are_listed_with_their_reasons(territory_db, tmp_path):
     assert a.history_months == 7 and a.history_median == 50.0 and a.modified_z > 3.5
     assert a.value == 95.0 and a.prev_value == 49.0
     # One region only, and a caller who may see another region gets nothing from this one.
-    assert set(query.quality_outliers(con, dt.date(2025, 8, 1), region="08").cod_ipress) == {"00080101"}
-    assert query.quality_outliers(con, dt.date(2025, 8, 1), allowed=frozenset({"09"})).empty
+    assert set(query.quality_outliers(con, "0001", dt.date(2025, 8, 1), region="08").cod_ipress) == {
+        "00080101"
+    }
+    assert query.quality_outliers(con, "0001", dt.date(2025, 8, 1), allowed=frozenset({"09"})).empty
     # Flagged values stay in the marts: listed, not dropped.
     assert con.execute(
         "select count(*) from raw_admin where period = '2025-08-01' and cod_ipress = '00010101'"
@@ -64,7 +66,7 @@ def test_too_short_a_history_is_not_called_an_outlier(territory_db, tmp_path):
     )
     load(territory_db, "admin", f)
     con = duckdb.connect(str(territory_db), read_only=True)
-    (row,) = query.quality_outliers(con, dt.date(2025, 8, 1)).itertuples()
+    (row,) = query.quality_outliers(con, "0001", dt.date(2025, 8, 1)).itertuples()
     # One month of history (fewer than min_history_months): a jump, but no verdict on its history.
     assert list(row.reasons) == ["salto"]
     assert row.modified_z is None or row.modified_z != row.modified_z  # NULL: no verdict
@@ -91,7 +93,7 @@ def test_completeness_and_timeliness_have_known_answers(territory_db, tmp_path):
         r = load(territory_db, "admin", month_file(tmp_path, month, rows_), options={"received": received})
         assert r.status == "loaded", r.problems
     con = duckdb.connect(str(territory_db), read_only=True)
-    df = query.quality_completeness(con, "PE", dt.date(2025, 6, 1), dt.date(2025, 8, 1))
+    df = query.quality_completeness(con, "0001", "PE", dt.date(2025, 6, 1), dt.date(2025, 8, 1))
     amazonas = {
         str(r.period)[:7]: (
             r.expected,
@@ -109,15 +111,15 @@ def test_completeness_and_timeliness_have_known_answers(territory_db, tmp_path):
         "2025-08": (2, 1, 50.0, "critico", 1, "adecuado"),
     }
     # Within the region: the two districts of province 0101.
-    provinces = query.quality_completeness(con, "01", dt.date(2025, 8, 1), dt.date(2025, 8, 1))
+    provinces = query.quality_completeness(con, "0001", "01", dt.date(2025, 8, 1), dt.date(2025, 8, 1))
     assert list(provinces.territory_code) == ["0101"] and provinces.completeness_pct.iloc[0] == 50.0
-    (missing,) = query.quality_missing(con, dt.date(2025, 8, 1)).itertuples()
+    (missing,) = query.quality_missing(con, "0001", dt.date(2025, 8, 1)).itertuples()
     assert (missing.cod_ipress, missing.indicators, str(missing.last_reported)[:7]) == (
         "00010102",
         "PAN_P_CRED",
         "2025-07",
     )
-    assert query.quality_missing(con, dt.date(2025, 8, 1), allowed=frozenset({"08"})).empty
+    assert query.quality_missing(con, "0001", dt.date(2025, 8, 1), allowed=frozenset({"08"})).empty
 
 
 def test_records_outside_the_survey_interval_are_flagged(territory_db, tmp_path):

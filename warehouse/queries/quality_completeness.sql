@@ -3,8 +3,8 @@
 -- district — is expected to report an indicator when it did in the look-back window, see marts/units.sql),
 -- reports received, and of those the ones on time: their file received within the deadline after the month
 -- closed (etl_batch.received_on). Lit by the completeness rule (completeness_light).
--- Parameters: $parent ('PE' → its regions; a region → its provinces; a province → its districts), $start, $end
--- (first and last month), $allowed.
+-- Parameters: $program (its indicators only), $parent ('PE' → its regions; a region → its provinces; a province →
+-- its districts), $start, $end (first and last month), $allowed.
 with
 
 settings as (
@@ -27,6 +27,7 @@ reported as (
     from mart_indicator_agg as a
     join core_indicator as i using (indicator_code)
     where i.feed in ('admin', 'stock')
+      and i.program_code = $program
       and a.territory_code in (select territory_code from territories)
       and a.period between $start::date and $end::date
 ),
@@ -35,10 +36,15 @@ reported as (
 reports as (
     select r.period, r.ubigeo, b.received_on
     from (
-        select period, ubigeo, batch_id from raw_admin where period between $start::date and $end::date
+        select period, ubigeo, batch_id, indicator_code
+        from raw_admin
+        where period between $start::date and $end::date
         union all
-        select period, ubigeo, batch_id from raw_stock where period between $start::date and $end::date
+        select period, ubigeo, batch_id, indicator_code
+        from raw_stock
+        where period between $start::date and $end::date
     ) as r
+    join core_indicator as i on i.indicator_code = r.indicator_code and i.program_code = $program
     join etl_batch as b using (batch_id)
 ),
 

@@ -1,7 +1,7 @@
 -- The units (facilities, or districts where the source reports by district) that were expected to report in a month
 -- and did not: for each, the indicators missing and when it last reported them. Expected as in marts/units.sql: it
 -- reported the indicator in the look-back window (settings: expected_lookback_months).
--- Parameters: $period, $region (a region code or NULL for all), $allowed.
+-- Parameters: $program (its indicators only), $period, $region (a region code or NULL for all), $allowed.
 with
 
 lookback as (
@@ -18,9 +18,16 @@ facts as (
     where period between ($period::date - to_months((select months from lookback))) and $period::date
 ),
 
+program_facts as (
+    select f.*, i.source_code
+    from facts as f
+    join core_indicator as i using (indicator_code)
+    where i.program_code = $program
+),
+
 located as (
     select f.*, dr.region_code, dr.province_code
-    from facts as f
+    from program_facts as f
     join core_district_region as dr using (ubigeo)
     where ($region is null or dr.region_code = $region)
       and ($allowed is null or list_contains($allowed, dr.region_code))
@@ -29,7 +36,7 @@ located as (
 expected as (
     select unit, indicator_code, any_value(cod_ipress) as cod_ipress, any_value(ubigeo) as ubigeo,
            any_value(region_code) as region_code, any_value(province_code) as province_code,
-           max(period) as last_period
+           any_value(source_code) as source_code, max(period) as last_period
     from located
     where period < $period::date
     group by unit, indicator_code
@@ -57,6 +64,7 @@ final as (
         f.name as facility_name,
         count(*) as indicators_missing,
         string_agg(m.indicator_code, ', ' order by m.indicator_code) as indicators,
+        string_agg(distinct m.source_code, ', ' order by m.source_code) as sources,
         max(m.last_period) as last_reported
     from missing as m
     left join core_region as r on r.region_code = m.region_code

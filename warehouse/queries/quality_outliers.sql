@@ -8,7 +8,8 @@
 --                 × 1.2533 stands in for it (the same scale for a normal distribution)
 --   salto         the value moved more than `jump_points` from the month before
 --   denominador   the denominator changed by more than `denominator_change_pct` % from the month before
--- Parameters: $period (the month), $region (a region code or NULL for all), $allowed.
+-- Parameters: $program (its indicators only), $period (the month), $region (a region code or NULL for all),
+-- $allowed.
 with
 
 settings as (
@@ -42,6 +43,7 @@ facility_values as (
     join core_district_region as dr using (ubigeo)
     cross join settings as s
     where a.cod_ipress is not null
+      and i.program_code = $program
       and a.period between ($period::date - to_months(s.history_months)) and $period::date
       and ($region is null or dr.region_code = $region)
       and ($allowed is null or list_contains($allowed, dr.region_code))
