@@ -1,8 +1,8 @@
 -- Completeness and timeliness of monthly reporting (administrative records and critical-input stock) per territory
--- and month: reports expected (units × indicators: a unit — facility, or district when the source reports by
--- district — is expected to report an indicator when it did in the look-back window, see marts/units.sql),
--- reports received, and of those the ones on time: their file received within the deadline after the month
--- closed (etl_batch.received_on). Lit by the completeness rule (completeness_light).
+-- and month, from the marts: reports expected (units × indicators: a unit — facility, or district when the source
+-- reports by district — is expected to report an indicator when it did in the look-back window, see
+-- marts/units.sql), reports received, and of those the ones on time: their file received within the deadline after
+-- the month closed (etl_batch.received_on). Lit by the completeness rule (completeness_light).
 -- Parameters: $program (its indicators only), $parent ('PE' → its regions; a region → its provinces; a province →
 -- its districts), $start, $end (first and last month), $allowed.
 with
@@ -22,63 +22,35 @@ territories as (
       and ($allowed is null or list_contains($allowed, region_code))
 ),
 
+-- Timeliness from the marts too: a load replaces a source's rows by month × department, so every report of a
+-- territory, month and indicator came in the same batch — the one the mart row names — and its file's received
+-- date says whether all of them were on time. No scan of the facility rows.
 reported as (
-    select a.indicator_code, a.territory_code, a.period, a.units_reporting, a.units_expected
+    select
+        a.territory_code,
+        a.period,
+        a.units_reporting,
+        a.units_expected,
+        b.received_on,
+        b.received_on <= (a.period + interval 1 month - interval 1 day)::date + s.deadline_days as on_time
     from mart_indicator_agg as a
     join core_indicator as i using (indicator_code)
+    cross join settings as s
+    left join etl_batch as b on b.batch_id = a.batch_id
     where i.feed in ('admin', 'stock')
       and i.program_code = $program
       and a.territory_code in (select territory_code from territories)
       and a.period between $start::date and $end::date
 ),
 
--- Each received report with the date its file came in; located in the territory asked for.
-reports as (
-    select r.period, r.ubigeo, b.received_on
-    from (
-        select period, ubigeo, batch_id, indicator_code
-        from raw_admin
-        where period between $start::date and $end::date
-        union all
-        select period, ubigeo, batch_id, indicator_code
-        from raw_stock
-        where period between $start::date and $end::date
-    ) as r
-    join core_indicator as i on i.indicator_code = r.indicator_code and i.program_code = $program
-    join etl_batch as b using (batch_id)
-),
-
-located as (
-    select
-        case t.territory_level
-            when 'region' then dr.region_code
-            when 'provincia' then dr.province_code
-            else r.ubigeo
-        end as territory_code,
-        r.period,
-        r.received_on
-    from reports as r
-    join core_district_region as dr using (ubigeo)
-    cross join (select distinct territory_level from territories) as t
-),
-
-on_time as (
-    select
-        l.territory_code,
-        l.period,
-        count(*) filter (
-            where l.received_on <= (l.period + interval 1 month - interval 1 day)::date + s.deadline_days
-        ) as on_time,
-        count(*) as received,
-        max(l.received_on) as last_received
-    from located as l
-    cross join settings as s
-    where l.territory_code in (select territory_code from territories)
-    group by all
-),
-
 per_month as (
-    select territory_code, period, sum(units_expected) as expected, sum(units_reporting) as reporting
+    select
+        territory_code,
+        period,
+        sum(units_expected) as expected,
+        sum(units_reporting) as reporting,
+        sum(units_reporting) filter (where on_time) as on_time,
+        max(received_on) filter (where units_reporting > 0) as last_received
     from reported
     group by all
 ),
@@ -95,17 +67,16 @@ final as (
         100.0 * m.reporting / nullif(m.expected, 0) as completeness_pct,
         completeness_light(100.0 * m.reporting / nullif(m.expected, 0), s.adequate_from, s.at_risk_from)
             as completeness_status,
-        o.received,
-        o.on_time,
-        100.0 * o.on_time / nullif(o.received, 0) as timeliness_pct,
-        completeness_light(100.0 * o.on_time / nullif(o.received, 0), s.adequate_from, s.at_risk_from)
+        m.reporting as received,
+        coalesce(m.on_time, 0) as on_time,
+        100.0 * coalesce(m.on_time, 0) / nullif(m.reporting, 0) as timeliness_pct,
+        completeness_light(100.0 * coalesce(m.on_time, 0) / nullif(m.reporting, 0), s.adequate_from, s.at_risk_from)
             as timeliness_status,
-        o.last_received,
+        m.last_received,
         t.sort_order
     from territories as t
     join per_month as m using (territory_code)
     cross join settings as s
-    left join on_time as o on o.territory_code = t.territory_code and o.period = m.period
 )
 
 select * exclude (sort_order) from final
