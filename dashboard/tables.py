@@ -576,9 +576,12 @@ REASONS = {
 
 
 def _outlier_names(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
+    from . import context  # the catalogue of the warehouse served: short names keep the grid light
+
+    indicators = context.warehouse().snapshot.catalogue.indicators
     df = df.copy()
     df["reasons_text"] = ["; ".join(REASONS[r].get(f.lang) for r in rs) for rs in df.reasons]
-    df["indicator"] = df.indicator_en if f.lang == "en" else df.indicator_es
+    df["indicator"] = [indicators[c].short.get(f.lang) if c in indicators else c for c in df.indicator_code]
     return df
 
 
@@ -648,10 +651,13 @@ QUALITY_OUTLIERS = Table(
         Column("prev_value", T("Mes anterior", "Month before"), "number"),
         Column("history_median", T("Mediana de su historia", "Median of its history"), "number"),
         Column("modified_z", T("z modificado", "Modified z"), "number"),
-        Column("numerator", T("Numerador", "Numerator"), "number"),
         Column("denominator", T("Denominador", "Denominator"), "number"),
+        Column("numerator", T("Numerador", "Numerator"), "number", screen=False),
         Column(
-            "prev_denominator", T("Denominador del mes anterior", "Denominator the month before"), "number"
+            "prev_denominator",
+            T("Denominador del mes anterior", "Denominator the month before"),
+            "number",
+            screen=False,
         ),
         Column("region_code", T("Región", "Region"), "code", screen=False),
         Column("ubigeo", T("Ubigeo", "Ubigeo"), "code", screen=False),
