@@ -31,13 +31,9 @@ from ..tables import (
     frame,
     quality_parent,
 )
-from .region import region_ok, regional_arg
+from .region import regional_arg
 
 PATH = "/calidad"
-
-
-def region_of(wh: Warehouse, arg: str | None) -> str | None:
-    return arg if region_ok(wh, arg) else None
 
 
 def _panel(title: str, table: Table, f: Filters, region: str | None, body: list, anchor: str) -> html.Section:
