@@ -5,20 +5,11 @@
 -- $allowed.
 with
 
-element_products as (
-    select unnest(mef_products) as product_code
-    from core_element
-    where element_code = $element
-),
-
 lines as (
     select *
-    from core_budget_line
-    where program_code = $program
-      and year = $year
-      and ($territory = 'PE' or region_code = $territory)
+    from program_budget_lines($program, $year, $element)
+    where ($territory = 'PE' or region_code = $territory)
       and ($allowed is null or $territory = 'PE' or list_contains($allowed, $territory))
-      and ($element is null or product_code in (select product_code from element_products))
 ),
 
 calendar as (
@@ -58,25 +49,17 @@ cumulative as (
     window w as (order by c.month)
 ),
 
-settings as (
-    select
-        max(num_value) filter (where key = 'budget_at_risk_gap') as at_risk_gap,
-        max(num_value) filter (where key = 'budget_critical_gap') as critical_gap
-    from core_setting
-),
-
 final as (
     select
         make_date($year, c.month, 1) as period,
         c.* exclude (month, budget_batch_id),
         100 * c.devengado / nullif(c.pim, 0) as execution_pct,
         pace.expected_pct,
-        pace_light(100 * c.devengado / nullif(c.pim, 0), pace.expected_pct, s.at_risk_gap, s.critical_gap)
+        pace_light(100 * c.devengado / nullif(c.pim, 0), pace.expected_pct, pace.at_risk_gap, pace.critical_gap)
             as pace_status,
         c.budget_batch_id
     from cumulative as c
-    cross join settings as s
-    left join core_budget_pace as pace on pace.month = c.month
+    left join core_budget_pace_rule as pace on pace.month = c.month
     where exists (select 1 from lines)
 )
 

@@ -46,11 +46,7 @@ elements as (
 ),
 
 pace as (
-    select
-        (select expected_pct from core_budget_pace where month = $month) as expected_pct,
-        max(num_value) filter (where key = 'budget_at_risk_gap') as at_risk_gap,
-        max(num_value) filter (where key = 'budget_critical_gap') as critical_gap
-    from core_setting
+    select * from core_budget_pace_rule where month = $month
 ),
 
 coverage as (

@@ -7,18 +7,13 @@
 with
 
 element as (
-    select coverage_indicator, mef_products, population_age_group
+    select coverage_indicator, population_age_group
     from core_element
     where element_code = $element
 ),
 
 lines as (
-    select *
-    from core_budget_line
-    where program_code = $program
-      and year = $year
-      and month <= $month
-      and ($element is null or list_contains((select mef_products from element), product_code))
+    select * from program_budget_lines($program, $year, $element) where month <= $month
 ),
 
 amounts as (
@@ -36,11 +31,7 @@ amounts as (
 ),
 
 pace as (
-    select
-        (select expected_pct from core_budget_pace where month = $month) as expected_pct,
-        max(num_value) filter (where key = 'budget_at_risk_gap') as at_risk_gap,
-        max(num_value) filter (where key = 'budget_critical_gap') as critical_gap
-    from core_setting
+    select * from core_budget_pace_rule where month = $month
 ),
 
 population as (

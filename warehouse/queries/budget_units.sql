@@ -6,22 +6,13 @@
 -- Parameters: $program, $year, $month, $territory ('PE' or a region code), $element (NULL = whole program), $allowed.
 with
 
-element_products as (
-    select unnest(mef_products) as product_code
-    from core_element
-    where element_code = $element
-),
-
 lines as (
     select *
-    from core_budget_line
-    where program_code = $program
-      and year = $year
-      and month <= $month
+    from program_budget_lines($program, $year, $element)
+    where month <= $month
       and ($territory = 'PE' or region_code = $territory)
       -- a unit is named only to those who may see its region (the country's total is public, its units are not)
       and ($allowed is null or list_contains($allowed, region_code))
-      and ($element is null or product_code in (select product_code from element_products))
 ),
 
 units as (
@@ -41,11 +32,7 @@ units as (
 ),
 
 pace as (
-    select
-        (select expected_pct from core_budget_pace where month = $month) as expected_pct,
-        max(num_value) filter (where key = 'budget_at_risk_gap') as at_risk_gap,
-        max(num_value) filter (where key = 'budget_critical_gap') as critical_gap
-    from core_setting
+    select * from core_budget_pace_rule where month = $month
 ),
 
 final as (
