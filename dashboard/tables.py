@@ -468,12 +468,13 @@ def frame(table: Table, wh: Warehouse, f: Filters, arg: str | None) -> pd.DataFr
     return df[[c.key for c in table.columns]].reset_index(drop=True)
 
 
-def cell(value: object, kind: str, lang: str) -> object:
-    """One value as exported: statuses as their words, months as 'YYYY-MM', money to the cent, missing as None."""
+def cell(value: object, kind: str, lang: str, words: bool = True) -> object:
+    """One value as shown and exported: months as 'YYYY-MM', money to the cent, missing as None; statuses as their
+    words, or as their codes for the grid (whose renderer draws the light)."""
     if value is None or (not isinstance(value, str | bool) and pd.isna(value)):
         return None
     if kind == "status":
-        return status(str(value)).label.get(lang)
+        return status(str(value)).label.get(lang) if words else str(value)
     if kind == "month":
         return pd.Timestamp(value).strftime("%Y-%m")
     if kind == "date":

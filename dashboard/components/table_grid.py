@@ -11,7 +11,7 @@ from warehouse.rules import STATUSES
 
 from ..i18n import t
 from ..state import Filters, href
-from ..tables import Table
+from ..tables import Table, cell
 from .scorecard import GRID_THEME, NO_DECIMALS, ONE_DECIMAL
 
 _FORMAT = {
@@ -23,28 +23,11 @@ _FORMAT = {
 NUMERIC = frozenset(_FORMAT)
 
 
-def _json(value: object, kind: str) -> object:
-    if value is None or (not isinstance(value, str | bool) and pd.isna(value)):
-        return None
-    if kind == "month":
-        return pd.Timestamp(value).strftime("%Y-%m")
-    if kind == "date":
-        return pd.Timestamp(value).strftime("%Y-%m-%d")
-    if kind == "datetime":
-        return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")
-    if kind in NUMERIC:
-        return round(float(value), 3)
-    if kind in ("year", "batch"):
-        return int(value)
-    if kind == "bool":
-        return bool(value)
-    return str(value)
-
-
-def records(table: Table, df: pd.DataFrame) -> list[dict]:
+def records(table: Table, df: pd.DataFrame, lang: str) -> list[dict]:
+    """The grid's rows: each value as the downloads write it (tables.cell), statuses as codes for the renderer."""
     cols = [c for c in table.columns if c.screen]
     return [
-        {c.key: _json(v, c.kind) for c, v in zip(cols, row, strict=True)}
+        {c.key: cell(v, c.kind, lang, words=False) for c, v in zip(cols, row, strict=True)}
         for row in df[[c.key for c in cols]].itertuples(index=False)
     ]
 
@@ -85,7 +68,7 @@ def table_grid(
     return dag.AgGrid(
         id=grid_id,
         columnDefs=column_defs(table, lang),
-        rowData=records(table, df),
+        rowData=records(table, df, lang),
         defaultColDef={
             "resizable": True,
             "sortable": True,
