@@ -45,6 +45,21 @@ def _panel(title: str, table: Table, f: Filters, region: str | None, body: list,
     return html.Section([head, *notes, *body], className="panel", id=anchor)
 
 
+def _grid_panel(
+    grid_id: str,
+    title: str,
+    table: Table,
+    df: pd.DataFrame,
+    f: Filters,
+    region: str | None,
+    empty: str | None = None,
+) -> html.Section:
+    """A table's panel: its grid, downloads and notes."""
+    return _panel(
+        title, table, f, region, [table_grid(grid_id, table, df, f.lang, empty)], f"{grid_id}-panel"
+    )
+
+
 def _share(part: float, whole: float) -> float | None:
     return None if not whole else 100.0 * part / whole
 
@@ -174,10 +189,11 @@ def content(wh: Warehouse, f: Filters, region: str | None) -> list:
         int(latest.outside_ci.fillna(False).astype(bool).sum()),
         int(latest.year.max()) if len(latest) else None,
     )
+    month = fmt.month(period, lang)
     sections = [
         html.H1(f"{t('page_calidad', lang)} · {name}", className="page-title"),
         html.P(
-            t("quality_sub", lang, month=fmt.month(period, lang)),
+            t("quality_sub", lang, month=month),
             className="page-subtitle",
         ),
         dbc.Row(kpis(wh, f, completeness, len(outliers), gaps), className="g-2 kpi-row", id="quality-kpis"),
@@ -194,56 +210,39 @@ def content(wh: Warehouse, f: Filters, region: str | None) -> list:
             ],
             "quality-completeness",
         ),
-        _panel(
-            t("missing_title", lang, month=fmt.month(period, lang)),
-            QUALITY_MISSING,
-            f,
-            region,
-            [table_grid("quality-missing", QUALITY_MISSING, missing, lang)],
-            "quality-missing-panel",
+        _grid_panel(
+            "quality-missing", t("missing_title", lang, month=month), QUALITY_MISSING, missing, f, region
         ),
-        _panel(
-            t("outliers_title", lang, month=fmt.month(period, lang)),
-            QUALITY_OUTLIERS,
-            f,
-            region,
-            [table_grid("quality-outliers", QUALITY_OUTLIERS, outliers, lang)],
-            "quality-outliers-panel",
+        _grid_panel(
+            "quality-outliers", t("outliers_title", lang, month=month), QUALITY_OUTLIERS, outliers, f, region
         ),
-        _panel(
+        _grid_panel(
+            "quality-triangulation",
             t("triangulation_title", lang),
             QUALITY_TRIANGULATION,
+            triangulation,
             f,
             region,
-            [table_grid("quality-triangulation", QUALITY_TRIANGULATION, triangulation, lang)],
-            "quality-triangulation-panel",
         ),
     ]
     if wh.allowed is None:  # QUALITY_BATCHES and QUALITY_QUARANTINE are national_only
         sections += [
-            _panel(
+            _grid_panel(
+                "quality-batches",
                 t("batches_title", lang),
                 QUALITY_BATCHES,
+                frame(QUALITY_BATCHES, wh, f, None),
                 f,
                 None,
-                [table_grid("quality-batches", QUALITY_BATCHES, frame(QUALITY_BATCHES, wh, f, None), lang)],
-                "quality-batches-panel",
             ),
-            _panel(
+            _grid_panel(
+                "quality-quarantine",
                 t("quarantine_title", lang),
                 QUALITY_QUARANTINE,
+                frame(QUALITY_QUARANTINE, wh, f, None),
                 f,
                 None,
-                [
-                    table_grid(
-                        "quality-quarantine",
-                        QUALITY_QUARANTINE,
-                        frame(QUALITY_QUARANTINE, wh, f, None),
-                        lang,
-                        empty=t("quarantine_none", lang),
-                    )
-                ],
-                "quality-quarantine-panel",
+                empty=t("quarantine_none", lang),
             ),
         ]
     return sections
