@@ -17,15 +17,18 @@ import flask
 import flask_bootstrap
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
-from . import callbacks, context, export, pages, printview, theme
+from . import callbacks, context, export, pages, printview, security, theme, upload
+from .auth import Users, current_user
 from .callbacks import callback
 from .components.filter_bar import NATIONAL, filter_bar, period_options
 from .components.region_map import load_shapes
 from .components.traffic_light import lights_css
+from .config import ServeConfig, load_config
 from .data import Warehouse
 from .export import PERU
 from .i18n import t
 from .pages.region import region_ok
+from .security import role_name
 from .state import Filters, href, parse, serialise
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -93,6 +96,7 @@ def navbar(f: Filters, pathname: str) -> dbc.Navbar:
                 dbc.Collapse(
                     dbc.Nav(links, navbar=True, className="me-auto"), id="nav-collapse", navbar=True
                 ),
+                *user_menu(lang),
                 switch,
             ],
             fluid=True,
@@ -101,6 +105,55 @@ def navbar(f: Filters, pathname: str) -> dbc.Navbar:
         dark=True,
         className="mb-2",
     )
+
+
+def user_menu(lang: str) -> list:
+    """Who is signed in (and their role), how to leave, and the administrator's upload page; a sign-in link for
+    an anonymous visitor when the server has logins."""
+    user = current_user()
+    if user is None:
+        return []
+    items = []
+    if user.access.admin:
+        items.append(
+            html.A(
+                t("upload", lang),
+                href="/admin/cargar",
+                className="btn btn-sm btn-outline-light me-2",
+                id="nav-upload",
+            )
+        )
+    if user.is_authenticated:
+        items.append(
+            html.Span(
+                [html.I(className="bi bi-person-circle me-1"), user.name, f" · {role_name(user, lang)}"],
+                className="navbar-text text-light small me-2",
+                id="nav-user",
+            )
+        )
+        if user.via == "sesion":
+            items.append(
+                html.A(
+                    t("logout", lang),
+                    href="/salir",
+                    className="btn btn-sm btn-outline-light me-2",
+                    id="nav-logout",
+                )
+            )
+    elif flask.current_app.config.get("SEMAFORO_LOGIN"):
+        if user.role == "publico":
+            items.append(
+                html.Span(t("public_view", lang), className="badge text-bg-warning me-2", id="nav-public")
+            )
+        items.append(
+            html.A(
+                t("login", lang),
+                href="/ingresar" + ("?lang=en" if lang == "en" else ""),
+                className="btn btn-sm btn-outline-light me-2",
+                id="nav-login",
+            )
+        )
+    return items
 
 
 def shown_region_of(wh: Warehouse, pathname: str | None) -> str:
@@ -168,17 +221,26 @@ def page_url() -> tuple[str, str]:
 
 
 def create_app(
-    db: str | os.PathLike, geojson: str | os.PathLike | None = None, allowed: frozenset[str] | None = None
+    db: str | os.PathLike | None = None,
+    geojson: str | os.PathLike | None = None,
+    allowed: frozenset[str] | None = None,
+    config: ServeConfig | None = None,
 ) -> dash.Dash:
-    """A Dash app serving warehouse ``db`` read-only; ``allowed`` restricts the regions its users may see."""
-    wh = Warehouse(db, allowed)
+    """A Dash app serving warehouse ``db`` read-only; ``allowed`` restricts the regions every user may see (a
+    regional server). ``config`` (``dashboard.config``) adds login, roles and the rest of production serving;
+    without it, no login: every visitor sees everything."""
+    cfg = config or load_config(env={}, db=db, geojson=geojson, regions=allowed)
+    wh = Warehouse(cfg.db, cfg.regions, cache_bytes=cfg.cache_mb << 20)
     wh.snapshot  # noqa: B018 — open the file and fail now, not on the first request, if it is unusable
     known = set(wh.snapshot.regions.region_code)
+    allowed = cfg.regions
     if allowed is not None and (not allowed or allowed - known):
         raise ValueError(
             f"regiones desconocidas: {', '.join(sorted(allowed - known)) or '(ninguna)'}; "
             f"códigos válidos: {', '.join(sorted(known))}"
         )
+    users = Users(cfg.users_file, known)
+    geojson = cfg.geojson
     if geojson:
         wh.shapes = load_shapes(Path(geojson), wh.snapshot.regions)
     context.set_warehouse(wh)
@@ -195,7 +257,10 @@ def create_app(
     _vendor_routes(app.server)
     export.register(app.server)
     printview.register(app.server)
+    upload.register(app.server, wh, cfg)
     callbacks.register(app)
+    app.server.config["SEMAFORO_LOGIN"] = bool(cfg.users_file)
+    security.install(app, wh, cfg, users)  # after the callbacks: the CSP lists their inline scripts' hashes
     base_index = app.interpolate_index
 
     def interpolate_index(**parts: str) -> str:
@@ -210,6 +275,10 @@ def create_app(
         return shell(wh, path, search)
 
     app.layout = layout
+    # Dash finishes its setup (the script list that its component-file route checks against) on the first
+    # request, flagging it done before it is: under threads, the next requests would then find no scripts
+    # registered. Make that first request here, before any visitor's.
+    app.server.test_client().get("/healthz")
     return app
 
 

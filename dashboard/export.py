@@ -712,8 +712,10 @@ def register(server: flask.Flask) -> None:
             refuse(f"No hay una tabla «{key}»: {', '.join(TABLES)}")
         if region is not None and not region_ok(wh, region):
             refuse(f"No hay una región «{region}» entre las que puede ver")
-        if table.national_only and wh.allowed is not None:
-            refuse("Esta tabla nombra archivos y valores de todas las regiones: solo en el servidor nacional")
+        if table.admin_only and not wh.admin:
+            refuse(
+                "Esta tabla nombra archivos y valores de todas las regiones: solo para administradores del servidor nacional"
+            )
         if table.page == "/presupuesto" and budget_scope(wh, f, region) is None:
             refuse(
                 f"Sin ejecución presupuestal cargada del programa {f.program} para {f.period or 'el último año'}"

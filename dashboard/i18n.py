@@ -149,6 +149,15 @@ WORDS: dict[str, tuple[str, str]] = {
     "open_region": ("Ver la cadena causal de la región", "Open the region's causal chain"),
     "open_indicator": ("Ver el indicador en todas las regiones", "Open the indicator across regions"),
     "language": ("English", "Español"),
+    "upload": ("Cargar archivo", "Load a file"),
+    "login": ("Ingresar", "Sign in"),
+    "logout": ("Salir", "Sign out"),
+    "public_view": ("Vista pública", "Public view"),
+    "public_only": (
+        "La vista pública muestra las cifras publicadas por región. Ingrese con su usuario para ver provincias, "
+        "distritos y establecimientos.",
+        "The public view shows published figures by region. Sign in to see provinces, districts and facilities.",
+    ),
     "drill_indicator": ("Indicador a desagregar", "Indicator to break down"),
     "level_eess": ("Establecimiento", "Facility"),
     "level_distrito": ("Distrito", "District"),

@@ -41,7 +41,7 @@ class Table:
     names: Callable[[pd.DataFrame, Filters], pd.DataFrame] | None = None  # labels the query leaves to the app
     notes: Text | None = None  # how to read it (the page's hint; the export's context sheet)
     page: str = "/presupuesto"  # the page that shows it: the export's link back (budget tables need budget)
-    national_only: bool = False  # names files and values of every region: not served to a regional server
+    admin_only: bool = False  # names files and values of every region: administrators only
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
@@ -122,21 +122,17 @@ def _scope_or_empty(fn):
 
 @_scope_or_empty
 def _products(wh: Warehouse, f: Filters, s: BudgetScope) -> pd.DataFrame:
-    return query.budget_products(wh.cursor, s.program, s.year, s.month, s.territory, allowed=wh.allowed)
+    return wh.query(query.budget_products, s.program, s.year, s.month, s.territory)
 
 
 @_scope_or_empty
 def _months(wh: Warehouse, f: Filters, s: BudgetScope) -> pd.DataFrame:
-    return query.budget_months(
-        wh.cursor, s.program, s.year, s.month, s.territory, s.element, allowed=wh.allowed
-    )
+    return wh.query(query.budget_months, s.program, s.year, s.month, s.territory, s.element)
 
 
 @_scope_or_empty
 def _units(wh: Warehouse, f: Filters, s: BudgetScope) -> pd.DataFrame:
-    return query.budget_units(
-        wh.cursor, s.program, s.year, s.month, s.territory, s.element, allowed=wh.allowed
-    )
+    return wh.query(query.budget_units, s.program, s.year, s.month, s.territory, s.element)
 
 
 def _age_group(wh: Warehouse, program: str) -> str:
@@ -146,9 +142,7 @@ def _age_group(wh: Warehouse, program: str) -> str:
 
 @_scope_or_empty
 def _regions(wh: Warehouse, f: Filters, s: BudgetScope) -> pd.DataFrame:
-    return query.budget_regions(
-        wh.cursor, s.program, s.year, s.month, s.element, _age_group(wh, s.program), allowed=wh.allowed
-    )
+    return wh.query(query.budget_regions, s.program, s.year, s.month, s.element, _age_group(wh, s.program))
 
 
 @_scope_or_empty
@@ -156,9 +150,7 @@ def _change(wh: Warehouse, f: Filters, s: BudgetScope) -> pd.DataFrame:
     years = change_years(wh, f, s)
     if years is None:
         return pd.DataFrame()
-    return query.budget_change(
-        wh.cursor, s.program, *years, s.element, _age_group(wh, s.program), allowed=wh.allowed
-    )
+    return wh.query(query.budget_change, s.program, *years, s.element, _age_group(wh, s.program))
 
 
 def _product_names(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
@@ -521,7 +513,7 @@ def quality_parent(wh: Warehouse, f: Filters, region: str | None) -> str:
 def _completeness(wh: Warehouse, f: Filters, region: str | None) -> pd.DataFrame:
     start, end = quality_months(wh, f)
     parent = quality_parent(wh, f, region)
-    return query.quality_completeness(wh.cursor, f.program, parent, start, end, allowed=wh.allowed)
+    return wh.query(query.quality_completeness, f.program, parent, start, end)
 
 
 def _in_province(df: pd.DataFrame, wh: Warehouse, f: Filters, region: str | None) -> pd.DataFrame:
@@ -532,24 +524,24 @@ def _in_province(df: pd.DataFrame, wh: Warehouse, f: Filters, region: str | None
 
 def _missing(wh: Warehouse, f: Filters, region: str | None) -> pd.DataFrame:
     period = wh.resolve_period(f.program, f.period)
-    df = query.quality_missing(wh.cursor, f.program, period, region, allowed=wh.allowed)
+    df = wh.query(query.quality_missing, f.program, period, region)
     return _in_province(df, wh, f, region)
 
 
 def _outliers(wh: Warehouse, f: Filters, region: str | None) -> pd.DataFrame:
     period = wh.resolve_period(f.program, f.period)
-    df = query.quality_outliers(wh.cursor, f.program, period, region, allowed=wh.allowed)
+    df = wh.query(query.quality_outliers, f.program, period, region)
     return _in_province(df, wh, f, region)
 
 
 def _triangulation(wh: Warehouse, f: Filters, region: str | None) -> pd.DataFrame:
-    df = query.quality_triangulation(wh.cursor, f.program, allowed=wh.allowed)
+    df = wh.query(query.quality_triangulation, f.program)
     return df[df.territory_code == region] if region else df
 
 
 def _whole(fn):
     def rows(wh: Warehouse, f: Filters, region: str | None) -> pd.DataFrame:
-        return pd.DataFrame() if wh.allowed is not None else fn(wh.cursor)
+        return wh.query(fn) if wh.admin else pd.DataFrame()
 
     return rows
 
@@ -735,7 +727,7 @@ QUALITY_BATCHES = Table(
     (),
     _batch_words,
     page="/calidad",
-    national_only=True,
+    admin_only=True,
 )
 
 QUALITY_QUARANTINE = Table(
@@ -756,7 +748,7 @@ QUALITY_QUARANTINE = Table(
     _whole(query.quality_quarantine),
     (),
     page="/calidad",
-    national_only=True,
+    admin_only=True,
 )
 
 TABLES |= {

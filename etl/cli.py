@@ -16,7 +16,7 @@ import duckdb
 from warehouse.catalogue import CatalogueError, load_catalogue
 from warehouse.db import WarehouseError
 
-from .load import EXIT_ERROR, LoadReport, load_file, writer_lock
+from .load import EXIT_ERROR, LoadReport, load_file, report_lines, writer_lock
 from .loaders import LOADERS
 from .status import warehouse_status
 
@@ -34,25 +34,8 @@ def _err(msg: str) -> None:
 
 
 def print_report(r: LoadReport, limit: int = 200) -> None:
-    for w in r.warnings:
-        _err(f"aviso: {w}")
-    if r.problems:
-        _err(f"{len(r.problems)} problema(s) en {r.file}:")
-        for p in r.problems[:limit]:
-            _err(f"  {p}")
-        if len(r.problems) > limit:
-            _err(f"  … y {len(r.problems) - limit} más (todos en la tabla etl_quarantine, lote {r.batch_id})")
-    if r.status == "loaded":
-        click.echo(
-            f"{r.file}: {r.rows_loaded:,} filas cargadas en el lote {r.batch_id} ({r.scope}) en {r.seconds:.1f} s"
-        )
-    elif r.status == "partial":
-        click.echo(
-            f"{r.file}: {r.rows_loaded:,} filas válidas cargadas en el lote {r.batch_id} ({r.scope}); "
-            f"{r.rows_rejected:,} filas rechazadas"
-        )
-    elif r.message:
-        (click.echo if r.status == "skipped" else _err)(r.message)
+    for level, line in report_lines(r, limit):
+        (click.echo if level == "ok" else _err)(line)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -206,9 +189,21 @@ def demo(db, sources, seed) -> None:
 
 
 @main.command()
-@DB
-@click.option("--port", type=int, default=8050, show_default=True)
-@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Archivo DuckDB del almacén (o SEMAFORO_DB, o 'db' en el archivo de configuración).",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Archivo de configuración TOML, tabla [serve] (o SEMAFORO_CONFIG). Ver README, 'Servir en producción'.",
+)
+@click.option("--port", type=int, help="Puerto (por defecto 8050).")
+@click.option("--host", help="Dirección donde escuchar (por defecto 127.0.0.1).")
+@click.option("--workers", type=int, help="Procesos (por defecto 2).")
+@click.option("--threads", type=int, help="Hilos por proceso (por defecto 4).")
 @click.option(
     "--geojson",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -217,21 +212,100 @@ def demo(db, sources, seed) -> None:
 @click.option(
     "--regiones",
     "regions",
-    help="Regiones que este servidor muestra, p. ej. '09' o '15,LM' (gerencia regional); por defecto todas.",
+    help="Regiones que este servidor muestra a todos, p. ej. '09' o '15,LM' (servidor regional); por defecto todas.",
 )
-@click.option("--debug", is_flag=True)
-def serve(db, port, host, geojson, regions, debug) -> None:
-    """Servir el tablero sobre un almacén."""
-    from dashboard.app import create_app
+@click.option(
+    "--usuarios",
+    "users_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Archivo de usuarios (YAML, claves Argon2): activa el inicio de sesión.",
+)
+@click.option(
+    "--anonimo",
+    "anonymous",
+    type=click.Choice(["ninguno", "publico", "nacional", "admin"]),
+    help="Qué ve quien no inició sesión (por defecto: todo sin archivo de usuarios; nada, con él).",
+)
+@click.option(
+    "--debug", is_flag=True, help="Servidor de desarrollo de Dash (un proceso, recarga, sin gunicorn)."
+)
+def serve(
+    db, config_file, port, host, workers, threads, geojson, regions, users_file, anonymous, debug
+) -> None:
+    """Servir el tablero sobre un almacén (gunicorn, varios procesos)."""
+    from dashboard.auth import UsersFileError
+    from dashboard.config import ConfigError, load_config
+    from dashboard.serving import run
     from warehouse.db import WarehouseError
 
-    allowed = frozenset(c.strip().upper() for c in regions.split(",") if c.strip()) if regions else None
     try:
-        app = create_app(db, geojson=geojson, allowed=allowed)
-    except (WarehouseError, ValueError) as e:
+        cfg = load_config(
+            config_file,
+            db=db,
+            port=port,
+            host=host,
+            workers=workers,
+            threads=threads,
+            geojson=geojson,
+            regions=regions,
+            users_file=users_file,
+            anonymous=anonymous,
+        )
+        if debug:
+            from dashboard.app import create_app
+
+            create_app(config=cfg).run(host=cfg.host, port=cfg.port, debug=True)
+            return
+        run(cfg)
+    except (WarehouseError, ValueError, ConfigError, UsersFileError) as e:
         _err(str(e))
         sys.exit(EXIT_ERROR)
-    app.run(host=host, port=port, debug=debug)
+
+
+@main.group()
+def usuarios() -> None:
+    """Administrar el archivo de usuarios del tablero (claves guardadas como hash Argon2id)."""
+
+
+USERS_FILE = click.argument("archivo", type=click.Path(dir_okay=False, path_type=Path))
+
+
+@usuarios.command("agregar")
+@USERS_FILE
+@click.argument("usuario")
+@click.option("--rol", type=click.Choice(["publico", "regional", "nacional", "admin"]), required=True)
+@click.option("--regiones", help="Para el rol regional: códigos de región, p. ej. '09' o '15,LM'.")
+@click.option("--nombre", help="Nombre que muestra el tablero.")
+@click.option(
+    "--sin-clave", is_flag=True, help="Sin contraseña: solo por el inicio de sesión único (cabecera)."
+)
+@click.option("--clave", envvar="SEMAFORO_CLAVE", help="Contraseña (se pide sin mostrarla si no se da).")
+def usuarios_agregar(archivo, usuario, rol, regiones, nombre, sin_clave, clave) -> None:
+    """Agregar o reemplazar un usuario."""
+    from dashboard.auth import upsert_user
+
+    if not sin_clave and not clave:
+        clave = click.prompt("Contraseña", hide_input=True, confirmation_prompt="Repita la contraseña")
+    regions = [r.strip().upper() for r in (regiones or "").split(",") if r.strip()]
+    try:
+        upsert_user(archivo, usuario, rol, regions, nombre, None if sin_clave else clave)
+    except ValueError as e:
+        _err(str(e))
+        sys.exit(EXIT_ERROR)
+    click.echo(f"{archivo}: usuario {usuario} ({rol}) guardado")
+
+
+@usuarios.command("quitar")
+@USERS_FILE
+@click.argument("usuario")
+def usuarios_quitar(archivo, usuario) -> None:
+    """Quitar un usuario (su sesión termina en su siguiente pedido)."""
+    from dashboard.auth import remove_user
+
+    if not remove_user(archivo, usuario):
+        _err(f"{archivo}: no hay un usuario {usuario}")
+        sys.exit(EXIT_ERROR)
+    click.echo(f"{archivo}: usuario {usuario} quitado")
 
 
 @main.command()

@@ -100,6 +100,40 @@ class LoadReport:
         }
 
 
+def report_lines(r: LoadReport, limit: int = 200) -> list[tuple[str, str]]:
+    """What a load says to the person who asked for it, as (level, line) with level 'ok', 'aviso' or 'error': the
+    CLI prints these lines and the web upload page shows the same ones."""
+    lines = [("aviso", f"aviso: {w}") for w in r.warnings]
+    if r.problems:
+        lines.append(("error", f"{len(r.problems)} problema(s) en {r.file}:"))
+        lines += [("error", f"  {p}") for p in r.problems[:limit]]
+        if len(r.problems) > limit:
+            lines.append(
+                (
+                    "error",
+                    f"  … y {len(r.problems) - limit} más (todos en la tabla etl_quarantine, lote {r.batch_id})",
+                )
+            )
+    if r.status == "loaded":
+        lines.append(
+            (
+                "ok",
+                f"{r.file}: {r.rows_loaded:,} filas cargadas en el lote {r.batch_id} ({r.scope}) en {r.seconds:.1f} s",
+            )
+        )
+    elif r.status == "partial":
+        lines.append(
+            (
+                "ok",
+                f"{r.file}: {r.rows_loaded:,} filas válidas cargadas en el lote {r.batch_id} ({r.scope}); "
+                f"{r.rows_rejected:,} filas rechazadas",
+            )
+        )
+    elif r.message:
+        lines.append(("ok" if r.status == "skipped" else "error", r.message))
+    return lines
+
+
 def file_sha256(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:
@@ -166,7 +200,10 @@ def load_file(
     options: dict[str, Any] | None = None,
     catalogue: Catalogue | None = None,
     echo: Callable[[str], None] = lambda _msg: None,
+    in_place: bool = False,
 ) -> LoadReport:
+    """Load one source file into the warehouse ``db`` in one transaction; the report says what happened.
+    ``in_place`` is for a private file nobody serves (the demo build): see ``warehouse.db.open_writer``."""
     path = Path(path)
     started = time.perf_counter()
     report = LoadReport(source, path.name, "error")
@@ -185,7 +222,7 @@ def load_file(
         return report
     sha = file_sha256(path)
     try:
-        with writer_lock(db, echo), open_writer(db) as con:
+        with writer_lock(db, echo), open_writer(db, in_place) as con:
             _load(con, LOADERS[source](), path, sha, cat, report, strict, force, options or {}, echo)
     except WarehouseError as e:
         report.message = str(e)

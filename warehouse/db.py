@@ -1,8 +1,10 @@
 """Opening the warehouse: numbered migrations and views applied on open, read-only opens for readers.
 
-DuckDB lets one process write a file or many read it, never both. The writer therefore never writes a file that
-readers hold: when the file is locked by a reader, :func:`open_writer` builds the next version beside it and
-swaps it in atomically (readers notice the new file and reopen, see ``dashboard.data``).
+DuckDB lets one process write a file or many read it, never both. The writer therefore never writes the file
+readers use: :func:`open_writer` builds the next version beside it (copy, write, checkpoint, fsync) and renames it
+over the original, atomically. Readers notice the new file and open it beside the old one, which they keep until
+their requests on it end (see ``dashboard.data``). A writer killed mid-way leaves only its copy behind, removed by
+the next writer; the served file is never touched.
 """
 
 from __future__ import annotations
@@ -112,14 +114,28 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     return applied
 
 
+CATALOG = "wh"  # the name a read-only warehouse is attached under
+
+
 def connect_readonly(path: str | os.PathLike) -> duckdb.DuckDBPyConnection:
-    """A read-only connection; refuses a missing warehouse or one that needs migrating."""
+    """A read-only connection; refuses a missing warehouse or one that needs migrating.
+
+    The file is ATTACHed to a fresh in-memory database rather than opened with ``duckdb.connect(path)``: DuckDB
+    caches databases by path within a process, so after a writer renamed a new version over the path, connecting
+    to it again would hand back the old, still open, version. Cursors of this connection must ``use`` the
+    catalogue: :func:`reader_cursor`."""
     path = Path(path)
     if not path.exists():
         raise WarehouseError(
             f"No existe el almacén {path}. Créelo con 'semaforo demo --db {path}' o 'semaforo load'."
         )
-    con = duckdb.connect(str(path), read_only=True)
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach ? as {CATALOG} (read_only)", [str(path)])
+    except duckdb.Error:
+        con.close()
+        raise
+    con.execute(f"use {CATALOG}")
     todo = pending(con)
     if todo:
         con.close()
@@ -129,33 +145,36 @@ def connect_readonly(path: str | os.PathLike) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _is_lock_error(exc: Exception) -> bool:
-    return "lock" in str(exc).lower()
+def reader_cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A cursor of a :func:`connect_readonly` connection, for another thread, reading the warehouse."""
+    cur = con.cursor()
+    cur.execute(f"use {CATALOG}")
+    return cur
 
 
 @contextlib.contextmanager
-def open_writer(path: str | os.PathLike) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The one writer. Writes in place when nobody reads the file; otherwise builds the next version beside it
-    (copy, write, checkpoint) and renames it over the original, so readers never see a half-written file."""
+def open_writer(path: str | os.PathLike, in_place: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The one writer (callers hold ``etl.load.writer_lock``). Builds the next version beside the file — copy,
+    write, checkpoint, fsync — and renames it over the original: readers see the old version or the new one,
+    never a half-written file, and a writer that dies leaves the original intact. ``in_place`` writes the file
+    itself, for a file nobody else can be reading (the demo's private build file)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        con = duckdb.connect(str(path))
-    except duckdb.IOException as e:
-        if not _is_lock_error(e):
+    if in_place:
+        try:
+            con = duckdb.connect(str(path))
+        except duckdb.IOException as e:
             raise WarehouseError(f"No se puede abrir {path}: {e}") from e
-        yield from _write_beside(path)
+        try:
+            migrate(con)
+            yield con
+        finally:
+            con.close()
         return
-    try:
-        migrate(con)
-        yield con
-    finally:
-        con.close()
-
-
-def _write_beside(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    remove_stale_copies(path)
     tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
-    shutil.copy2(path, tmp)
+    if path.exists():
+        shutil.copy2(path, tmp)
     con = duckdb.connect(str(tmp))
     ok = False
     try:
@@ -166,7 +185,42 @@ def _write_beside(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     finally:
         con.close()
         if ok:
+            _fsync(tmp)
             os.replace(tmp, path)
+            _fsync(path.parent)
         else:
             tmp.unlink(missing_ok=True)
-            Path(f"{tmp}.wal").unlink(missing_ok=True)
+        Path(f"{tmp}.wal").unlink(missing_ok=True)
+
+
+def remove_stale_copies(path: Path) -> list[Path]:
+    """Delete the copies left beside ``path`` by writers that died mid-load (SIGKILL, power cut). Only called
+    under the writer lock, so no live writer owns one."""
+    removed = []
+    for p in path.parent.glob(f"{path.name}.tmp-[0-9]*"):
+        pid = p.name.rsplit("-", 1)[-1].split(".", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            p.unlink(missing_ok=True)
+            removed.append(p)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # this writer's own leftover from an earlier failure
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _fsync(path: Path) -> None:
+    """Make a rename durable: the new file's blocks, then the directory entry."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

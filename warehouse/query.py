@@ -2,13 +2,15 @@
 ``warehouse/queries/``. Pages, exports and the JSON endpoint all call these, so they can never disagree.
 
 Every function takes ``allowed``: the region codes the caller may see (``None`` = all). The restriction is
-applied in the SQL, here, and nowhere else.
+applied in the SQL, here, and nowhere else. :func:`below_region` says, from a call's arguments, whether it would
+return figures below the region level, which the public may not see.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import inspect
+from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
 
@@ -373,3 +375,41 @@ def batches_summary(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         "select source, max(finished_at) as loaded_at, count(*) as batches from etl_batch "
         "where status in ('loaded', 'partial') group by source"
     ).df()
+
+
+# --- what lies below the region level ------------------------------------------------------------------------
+
+
+def _subregional(codes: str | Iterable[str] | None) -> bool:
+    """Country and region codes have two characters (PE, 01…25, LM, LR); provinces, districts and facilities more."""
+    if codes is None:
+        return False
+    return any(len(c) > 2 for c in ([codes] if isinstance(codes, str) else codes))
+
+
+# For each query returning rows of a level below the region, given its arguments by name. A query not named here
+# returns country- and region-level rows only.
+BELOW_REGION: dict[str, Callable[[dict], bool]] = {
+    "snapshot": lambda a: _subregional(a["territories"]),
+    "series": lambda a: _subregional(a["territories"]),
+    "stock": lambda a: _subregional(a["territories"]),
+    "children": lambda a: a["parent_level"] != "pais",
+    "budget_products": lambda a: _subregional(a["territory"]),
+    "budget_months": lambda a: _subregional(a["territory"]),
+    "budget_units": lambda a: True,  # executing units: hospitals, networks, municipalities
+    "quality_completeness": lambda a: a["parent"] != "PE",
+    "quality_missing": lambda a: True,  # facilities
+    "quality_outliers": lambda a: True,
+    "quality_batches": lambda a: True,  # file names and quarantined rows of every region
+    "quality_quarantine": lambda a: True,
+}
+
+
+def below_region(fn: Callable[..., pd.DataFrame], *args: object, **kwargs: object) -> bool:
+    """Whether ``fn(con, *args, **kwargs)`` would return figures below the region level."""
+    rule = BELOW_REGION.get(fn.__name__)
+    if rule is None:
+        return False
+    bound = inspect.signature(fn).bind(None, *args, **kwargs)
+    bound.apply_defaults()
+    return rule(bound.arguments)

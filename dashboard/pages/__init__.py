@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from types import ModuleType
 
+from ..components.notice import public_only
 from . import calidad, indicador, marco_logico, not_found, presupuesto, region, resumen
 
 
@@ -20,8 +21,11 @@ class Page:
     uses_level: bool = False  # whether the chain-level filter changes what the page shows
     regional: bool = False  # the path may end in a region code, which the filter bar's region chooses
     national_path: str = "/"  # where choosing the whole country leads from this page
+    public: bool = True  # shown in the public view (published region-level figures only)
 
     def layout(self, wh, f, arg):
+        if not self.public and not wh.below_region:
+            return public_only(f.lang)
         return self.module.layout(wh, f, arg)
 
 
@@ -37,7 +41,9 @@ PAGES = [
         regional=True,
         national_path="/presupuesto",
     ),
-    Page("calidad", "/calidad", "page_calidad", calidad, regional=True, national_path="/calidad"),
+    Page(
+        "calidad", "/calidad", "page_calidad", calidad, regional=True, national_path="/calidad", public=False
+    ),
     Page("marco", "/marco-logico", "page_marco", marco_logico),
 ]
 NOT_FOUND = Page("404", "", "not_found", not_found, in_nav=False)

@@ -225,7 +225,7 @@ def content(wh: Warehouse, f: Filters, region: str | None) -> list:
             region,
         ),
     ]
-    if wh.allowed is None:  # QUALITY_BATCHES and QUALITY_QUARANTINE are national_only
+    if wh.admin:  # QUALITY_BATCHES and QUALITY_QUARANTINE: admin_only
         sections += [
             _grid_panel(
                 "quality-batches",

@@ -36,14 +36,14 @@ def regions(wh: Warehouse) -> list[str]:
 def table(wh: Warehouse, f: Filters, ind: Indicator) -> pd.DataFrame:
     """Country and regions for one indicator at the period: the ranking, the table and the export."""
     period = wh.resolve_period(ind.program, f.period)
-    snap = query.snapshot(wh.cursor, ind.program, ["PE", *regions(wh)], period, allowed=wh.allowed)
+    snap = wh.query(query.snapshot, ind.program, ["PE", *regions(wh)], period)
     return snap[snap.indicator_code == ind.code].reset_index(drop=True)
 
 
 def history(wh: Warehouse, f: Filters, ind: Indicator) -> pd.DataFrame:
     period = wh.resolve_period(ind.program, f.period)
     start = dt.date(period.year - 3, period.month, 1) if ind.periodicity == "monthly" else dt.date(2000, 1, 1)
-    return query.series(wh.cursor, [ind.code], ["PE", *regions(wh)], start, period, allowed=wh.allowed)
+    return wh.query(query.series, [ind.code], ["PE", *regions(wh)], start, period)
 
 
 def definition(wh: Warehouse, ind: Indicator, lang: str) -> html.Dl:

@@ -27,7 +27,7 @@ SECTIONS = (
 
 def table(wh: Warehouse, f: Filters) -> pd.DataFrame:
     period = wh.resolve_period(f.program, f.period)
-    return query.snapshot(wh.cursor, f.program, ["PE"], period, allowed=wh.allowed)
+    return wh.query(query.snapshot, f.program, ["PE"], period)
 
 
 def _indicator_cells(cat: Catalogue, codes: list[str], national: pd.DataFrame, f: Filters):

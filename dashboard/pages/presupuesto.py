@@ -14,6 +14,7 @@ from .. import context, figures, theme
 from .. import format as fmt
 from ..callbacks import callback
 from ..components.kpi import figure_card
+from ..components.notice import public_only
 from ..components.table_grid import export_buttons, table_grid
 from ..components.traffic_light import light
 from ..data import Warehouse
@@ -208,7 +209,7 @@ def product_section(
 ) -> tuple[list, pd.DataFrame]:
     """The product chooser and what it narrows: months, executing units, regions (returned for the KPIs)."""
     months = frame(BUDGET_MONTHS, wh, f, region)
-    units = frame(BUDGET_UNITS, wh, f, region)
+    units = frame(BUDGET_UNITS, wh, f, region) if wh.below_region else None  # executing units: not public
     regions = frame(BUDGET_REGIONS, wh, f, region)
     chooser = html.Div(
         [
@@ -257,6 +258,12 @@ def product_section(
                         region,
                         [table_grid("budget-units", BUDGET_UNITS, units, f.lang)],
                         "budget-units-panel",
+                    )
+                    if units is not None
+                    else html.Section(
+                        [html.H2(t("units_title", f.lang), className="section-title"), public_only(f.lang)],
+                        className="panel",
+                        id="budget-units-panel",
                     ),
                     lg=6,
                 ),

@@ -17,6 +17,7 @@ from .. import context, figures, theme
 from .. import format as fmt
 from ..callbacks import callback
 from ..components.chain import causal_chain
+from ..components.notice import public_only
 from ..components.scorecard import GRID_THEME, NO_DECIMALS, ONE_DECIMAL
 from ..components.table_grid import download_buttons
 from ..data import Warehouse
@@ -54,18 +55,13 @@ def chain_data(wh: Warehouse, f: Filters, region: str):
     """The one set of queries behind the chain, trends and survey panels of a region."""
     cat = wh.snapshot.catalogue
     period = wh.resolve_period(f.program, f.period)
-    cur = wh.cursor
-    snap = query.snapshot(cur, f.program, [region], period, allowed=wh.allowed)
+    snap = wh.query(query.snapshot, f.program, [region], period)
     inds = cat.indicators_for(program=f.program)
     monthly = [i.code for i in inds if i.periodicity == "monthly"]
     annual = [i.code for i in inds if i.periodicity == "annual"]
-    recent = query.series(
-        cur, monthly, [region, "PE"], _months_back(period, TREND_MONTHS - 1), period, allowed=wh.allowed
-    )
-    surveys = query.series(cur, annual, [region, "PE"], dt.date(2000, 1, 1), period, allowed=wh.allowed)
-    stock = query.stock(
-        cur, [i.code for i in inds if i.feed == "stock"], [region], period, allowed=wh.allowed
-    )
+    recent = wh.query(query.series, monthly, [region, "PE"], _months_back(period, TREND_MONTHS - 1), period)
+    surveys = wh.query(query.series, annual, [region, "PE"], dt.date(2000, 1, 1), period)
+    stock = wh.query(query.stock, [i.code for i in inds if i.feed == "stock"], [region], period)
     return period, snap, recent, surveys, stock
 
 
@@ -204,7 +200,7 @@ def drill_table(wh: Warehouse, f: Filters, region: str) -> pd.DataFrame:
         return pd.DataFrame()
     parent, level = drill_target(wh, f, region)
     period = wh.resolve_period(f.program, f.period)
-    return query.children(wh.cursor, ind.code, parent, level, period, allowed=wh.allowed)
+    return wh.query(query.children, ind.code, parent, level, period)
 
 
 def quality_flags(wh: Warehouse, f: Filters, region: str, ind: Indicator) -> dict[str, list[str]]:
@@ -213,7 +209,7 @@ def quality_flags(wh: Warehouse, f: Filters, region: str, ind: Indicator) -> dic
     if ind.feed != "admin":
         return {}
     period = wh.resolve_period(f.program, f.period)
-    df = query.quality_outliers(wh.cursor, f.program, period, region, allowed=wh.allowed)
+    df = wh.query(query.quality_outliers, f.program, period, region)
     df = df[df.indicator_code == ind.code]
     return {r.cod_ipress: list(r.reasons) for r in df.itertuples()}
 
@@ -360,6 +356,8 @@ def drill_grid(
 
 def drill_content(wh: Warehouse, f: Filters, region: str) -> list:
     lang = f.lang
+    if not wh.below_region:
+        return [public_only(lang)]
     snap = wh.snapshot
     ind = drill_indicator(wh, f)
     if ind is None:

@@ -55,7 +55,7 @@ def table(wh: Warehouse, f: Filters) -> pd.DataFrame:
     """The one query behind this page, its exports and its JSON: every indicator of the program for the country
     and the regions at the period."""
     period = wh.resolve_period(f.program, f.period)
-    return query.snapshot(wh.cursor, f.program, ["PE", *region_codes(wh)], period, allowed=wh.allowed)
+    return wh.query(query.snapshot, f.program, ["PE", *region_codes(wh)], period)
 
 
 def _map_values(snap: pd.DataFrame, code: str, unit: str, lang: str) -> pd.DataFrame:
@@ -147,7 +147,7 @@ def budget_year(wh: Warehouse, f: Filters, age_group: str) -> tuple[int, pd.Data
     survey's year usually closes before the budget's)."""
     period = wh.resolve_period(f.program, f.period)
     for year in range(period.year, period.year - 4, -1):
-        df = query.budget_results(wh.cursor, f.program, year, age_group, allowed=wh.allowed)
+        df = wh.query(query.budget_results, f.program, year, age_group)
         regional = df[df.territory_level == "region"]
         if regional.spent_per_child.notna().any() and regional.result_value.notna().any():
             return year, df

@@ -117,7 +117,7 @@ def load_all(
                 current, count, since = f.source, 0, time.perf_counter()
             received = received_on(f.path.name)
             options = {"received": received} if received else None
-            r = load_file(tmp, f.source, f.path, catalogue=catalogue, options=options)
+            r = load_file(tmp, f.source, f.path, catalogue=catalogue, options=options, in_place=True)
             count += 1
             if r.status != "loaded":
                 detail = r.message or "; ".join(str(p) for p in r.problems[:5])
