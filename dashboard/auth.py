@@ -260,7 +260,7 @@ def is_open(path: str) -> bool:
 
 
 class Gate:
-    """Identifies each request's user and sets what it may see (``flask.g.user``)."""
+    """Identifies each request's user and sets what it may see (``flask.g.semaforo_user``; ``g.user`` is Flask-Login's)."""
 
     def __init__(self, cfg: ServeConfig, users: Users):
         self.cfg = cfg
@@ -269,8 +269,10 @@ class Gate:
 
     def user(self) -> User | None:
         """The request's user: the signed-in session, else the trusted SSO header, else the anonymous visitor."""
-        current = flask_login.current_user
-        if current and current.is_authenticated:
+        current = (
+            flask_login.current_user._get_current_object()
+        )  # the user, not the proxy (it changes on logout)
+        if current is not None and current.is_authenticated:
             return current
         header = self.cfg.sso_header
         if header and (name := flask.request.headers.get(header, "").strip()):
@@ -296,13 +298,13 @@ class Gate:
             if flask.request.method == "GET" and not path.startswith(("/_dash-", "/export/", "/api/")):
                 return flask.redirect(flask.url_for("login", siguiente=flask.request.full_path.rstrip("?")))
             return flask.Response("Inicie sesión para ver estos datos.\n", 401, mimetype="text/plain")
-        flask.g.user = user
+        flask.g.semaforo_user = user
         return None
 
 
 def current_user() -> User | None:
     """The user of the current request (None outside a request or before the gate)."""
-    return flask.g.get("user") if flask.has_request_context() else None
+    return flask.g.get("semaforo_user") if flask.has_request_context() else None
 
 
 def current_access(default: Access) -> Callable[[], Access]:

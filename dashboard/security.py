@@ -14,6 +14,7 @@ import dash
 import flask
 import flask_login
 import jinja2
+from dash.exceptions import DependencyException
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_talisman import Talisman
@@ -105,7 +106,7 @@ def install(app: dash.Dash, wh: Warehouse, cfg: ServeConfig, users: Users) -> No
 
     @server.before_request
     def pin_version():
-        if flask.g.get("user") is not None:
+        if flask.g.get("semaforo_user") is not None:
             wh.pin()  # every query of this request reads the same version of the warehouse
 
     @server.teardown_request
@@ -114,7 +115,7 @@ def install(app: dash.Dash, wh: Warehouse, cfg: ServeConfig, users: Users) -> No
 
     @server.after_request
     def log_request(resp: flask.Response) -> flask.Response:
-        user = flask.g.get("user")
+        user = flask.g.get("semaforo_user")
         started = flask.g.get("started")
         access_log.info(
             "%s %s %s %s %d %.0fms v%s",
@@ -128,20 +129,29 @@ def install(app: dash.Dash, wh: Warehouse, cfg: ServeConfig, users: Users) -> No
         )
         return resp
 
+    @server.errorhandler(DependencyException)
+    def unknown_script(_e):  # a component-file path Dash does not serve: a 404, not a logged 500
+        return flask.Response("No existe.\n", 404, mimetype="text/plain")
+
     @server.errorhandler(Forbidden)
     def forbidden(e: Forbidden):
-        user = flask.g.get("user")
+        user = flask.g.get("semaforo_user")
         log.warning("rechazado %s %s para %s: %s", flask.request.method, flask.request.path, user, e)
         return flask.Response("No tiene acceso a estos datos.\n", 403, mimetype="text/plain")
 
     limiter = Limiter(get_remote_address, app=server, default_limits=[], storage_uri=cfg.ratelimit_storage)
 
+    def _failed(response: flask.Response) -> bool:
+        return response.status_code == 401
+
     def _login_key() -> str:
         return "usuario:" + flask.request.form.get("usuario", "").strip().lower()
 
     @server.route("/ingresar", methods=["GET", "POST"], endpoint="login")
-    @limiter.limit(cfg.login_limit, methods=["POST"], error_message=LOGIN_WORDS["es"]["limited"])
-    @limiter.limit(cfg.login_limit, methods=["POST"], key_func=_login_key)
+    # Failed attempts count (a 401), per address and per user name: a guesser is slowed, a user who signs in
+    # many times a day is not. Once over the limit every attempt is refused until the minute has passed.
+    @limiter.limit(cfg.login_limit, methods=["POST"], deduct_when=_failed)
+    @limiter.limit(cfg.login_limit, methods=["POST"], key_func=_login_key, deduct_when=_failed)
     def login():
         lang = "en" if flask.request.args.get("lang") == "en" else "es"
         target = safe_next(flask.request.args.get("siguiente"))
@@ -174,7 +184,7 @@ def install(app: dash.Dash, wh: Warehouse, cfg: ServeConfig, users: Users) -> No
 
     @server.route("/salir")
     def logout():
-        user = flask.g.get("user")
+        user = flask.g.get("semaforo_user")
         flask_login.logout_user()
         flask.session.clear()
         if user is not None and user.is_authenticated:

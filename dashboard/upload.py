@@ -55,7 +55,7 @@ def register(server: flask.Flask, wh: Warehouse, cfg: ServeConfig) -> None:
 
     @server.route("/admin/cargar", methods=["GET", "POST"])
     def upload():
-        user = flask.g.get("user")
+        user = flask.g.get("semaforo_user")
         if user is None or not user.access.admin:
             return flask.Response(
                 "Solo un administrador puede cargar archivos.\n", 403, mimetype="text/plain"

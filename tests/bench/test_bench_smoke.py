@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-GROUPS = {"etl", "callbacks", "payload", "memory", "start", "build"}
+GROUPS = {"etl", "callbacks", "payload", "memory", "start", "load", "build"}
 SOURCES = {"territory", "facilities", "population", "targets", "budget", "survey", "admin", "stock"}
 
 
@@ -38,7 +38,15 @@ def test_small_bench_writes_every_figure(tmp_path: Path) -> None:
     assert data["machine"]["cpus"] > 0 and data["machine"]["duckdb"]
     figures = data["figures"]
     assert {f["group"] for f in figures} == GROUPS
+    load = {f["name"].split(": ", 1)[1]: f for f in figures if f["group"] == "load"}
+    # Correctness under load is asserted (timings are not): no failed request, no response mixing versions.
+    assert load["failed requests"]["value"] == 0 and load["failed requests"]["baseline"] > 0, load
+    assert load["snapshots mixing two data versions"]["value"] == 0, load
+    assert load["snapshots mixing two data versions"]["baseline"] > 0  # some were checked
+    assert 0 <= load["new data served after the load ended"]["value"] <= 60
     for f in figures:
+        if (f["group"] == "load" and f["unit"] in ("requests", "responses")) or "after the load" in f["name"]:
+            continue
         assert isinstance(f["value"], int | float) and f["value"] > 0, f
         if f["baseline"] is not None:
             assert f["baseline"] > 0 and f["ratio"] > 0, f
