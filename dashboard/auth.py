@@ -146,7 +146,8 @@ def read_users(path: Path, known_regions: set[str] | None = None) -> dict[str, U
         role = str(entry.get("rol", "")).strip()
         if role not in ROLES:
             raise UsersFileError(f"{where} ({name}): rol {role!r} desconocido; use {', '.join(ROLES)}")
-        regions = frozenset(str(r).strip().upper() for r in entry.get("regiones") or []) or None
+        # a code written as a bare number in YAML (01 → 1) is still the region's two-digit code
+        regions = frozenset(_region_code(r) for r in entry.get("regiones") or []) or None
         if role == "regional" and not regions:
             raise UsersFileError(f"{where} ({name}): un usuario regional necesita 'regiones'")
         if regions and known_regions is not None and regions - known_regions:
@@ -162,6 +163,10 @@ def read_users(path: Path, known_regions: set[str] | None = None) -> dict[str, U
             raise UsersFileError(f"{where}: usuario repetido {name}")
         users[name] = User(name, str(entry.get("nombre") or name), role, regions, hashed, "sesion")
     return users
+
+
+def _region_code(value: object) -> str:
+    return f"{value:02d}" if isinstance(value, int) else str(value).strip().upper()
 
 
 MIN_PASSWORD = 10

@@ -174,6 +174,7 @@ def install(app: dash.Dash, wh: Warehouse, cfg: ServeConfig, users: Users) -> No
             failed=failed,
             csrf=csrf_token(),
             public=cfg.anonymous != "ninguno",
+            username=flask.request.form.get("usuario", "")[:64] if failed else "",
         )
         return flask.Response(html, 401 if failed else 200, mimetype="text/html")
 

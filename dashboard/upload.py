@@ -81,6 +81,8 @@ def register(server: flask.Flask, wh: Warehouse, cfg: ServeConfig) -> None:
             status=status,
             max_mb=cfg.upload_max_mb,
             today=dt.date.today().isoformat(),
+            chosen=flask.request.form.get("fuente") or "admin",
+            user=user.name if user.is_authenticated else "",
         )
         code = 200 if status in (None, "loaded", "partial", "skipped") else 422
         return flask.Response(html, code, mimetype="text/html")
