@@ -126,6 +126,20 @@ def quiet_baseline(url: str, rng: random.Random, n: int) -> dict[str, list[float
     return out
 
 
+def cache_effect(url: str) -> tuple[list[float], list[float]]:
+    """Layouts of views not opened before, then the same ones again on the same connection (so the same worker):
+    the second answer comes from that process's query cache."""
+    s = requests.Session()
+    first, again = [], []
+    for region in REGIONS[:8]:
+        path = f"/presupuesto/{region}?periodo=2026-06"
+        for out in (first, again):
+            started = time.perf_counter()
+            s.get(url + "/_dash-layout", headers={"Referer": url + path}, timeout=60).raise_for_status()
+            out.append((time.perf_counter() - started) * 1000)
+    return first, again
+
+
 def load_test(db: Path, sources: Path, scratch: Path, env: dict[str, str], small: bool) -> list[Figure]:
     users, seconds = (10, 15.0) if small else (50, 60.0)
     think = (1.0, 3.0)
@@ -155,6 +169,7 @@ def load_test(db: Path, sources: Path, scratch: Path, env: dict[str, str], small
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"semaforo serve did not start:\n{log.read_text()[-3000:]}")
             time.sleep(0.3)
+        first, again = cache_effect(url)
         base = quiet_baseline(url, random.Random(7), 8 if small else 20)
         crowd = Users(url, users, seconds, think)
         loaded: dict[str, float] = {}
@@ -252,6 +267,16 @@ def load_test(db: Path, sources: Path, scratch: Path, env: dict[str, str], small
             "users started",
             [("ratio", ">=", 1.0)],
             "all",
+        ),
+        Figure(
+            "load",
+            "one user: a view's layout opened again (query cache) p50",
+            statistics.median(again),
+            "ms",
+            statistics.median(first),
+            "the same view the first time",
+            [("ratio", "<=", 0.8)],
+            "cache pays: ≤ 0.8× first",
         ),
         Figure(
             "load",

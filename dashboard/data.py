@@ -230,9 +230,14 @@ class Warehouse:
                 v.close()
 
     @property
+    def pinned(self) -> Version | None:
+        """The version this thread's request is pinned to, if any."""
+        return getattr(self._local, "pinned", None)
+
+    @property
     def version(self) -> Version:
         """The version this thread reads: its request's, or the current one outside a request."""
-        return getattr(self._local, "pinned", None) or self._current()
+        return self.pinned or self._current()
 
     @property
     def cursor(self) -> duckdb.DuckDBPyConnection:

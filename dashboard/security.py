@@ -106,7 +106,7 @@ def install(app: dash.Dash, wh: Warehouse, cfg: ServeConfig, users: Users) -> No
 
     @server.before_request
     def pin_version():
-        if flask.g.get("semaforo_user") is not None:
+        if flask.g.get("semaforo_user") is not None or flask.request.path == "/healthz":
             wh.pin()  # every query of this request reads the same version of the warehouse
 
     @server.teardown_request
@@ -125,7 +125,7 @@ def install(app: dash.Dash, wh: Warehouse, cfg: ServeConfig, users: Users) -> No
             flask.request.path,
             resp.status_code,
             (time.perf_counter() - started) * 1000 if started else 0,
-            getattr(getattr(wh._local, "pinned", None), "number", "-"),
+            wh.pinned.number if wh.pinned else "-",
         )
         return resp
 

@@ -61,10 +61,11 @@ def register(server: flask.Flask, wh: Warehouse, cfg: ServeConfig) -> None:
                 "Solo un administrador puede cargar archivos.\n", 403, mimetype="text/plain"
             )
         lines: list[tuple[str, str]] = []
-        status = None
+        status, chosen = None, "admin"
         if flask.request.method == "POST":
             flask.request.max_content_length = limit
             try:
+                chosen = flask.request.form.get("fuente") or chosen
                 lines, status = _receive(wh, cfg, user.username)
             except RequestEntityTooLarge:
                 lines, status = (
@@ -81,7 +82,7 @@ def register(server: flask.Flask, wh: Warehouse, cfg: ServeConfig) -> None:
             status=status,
             max_mb=cfg.upload_max_mb,
             today=dt.date.today().isoformat(),
-            chosen=flask.request.form.get("fuente") or "admin",
+            chosen=chosen,
             user=user.name if user.is_authenticated else "",
         )
         code = 200 if status in (None, "loaded", "partial", "skipped") else 422
