@@ -117,7 +117,10 @@ class Version:
 
 
 def _frame_bytes(df: pd.DataFrame) -> int:
-    return int(df.memory_usage(index=True, deep=True).sum()) + 1024
+    """About what a cached frame holds: its arrays, and ~56 bytes per text cell (pandas' exact count walks every
+    string and costs milliseconds per frame; the cache needs a bound, not an audit)."""
+    text = sum(1 for dtype in df.dtypes if dtype == object)
+    return int(df.memory_usage(index=True, deep=False).sum()) + 56 * text * len(df) + 1024
 
 
 def _hashable(value: object) -> object:
@@ -280,8 +283,9 @@ class Warehouse:
             if _takes_allowed(fn):
                 kwargs = {**kwargs, "allowed": allowed}
             df = fn(v.cursor(), *args, **kwargs)
-            with v.cache_lock, contextlib.suppress(ValueError):  # larger than the whole cache: not kept
-                v.cache[key] = df
+            if self.cache_bytes:
+                with v.cache_lock, contextlib.suppress(ValueError):  # larger than the whole cache: not kept
+                    v.cache[key] = df
         return df.copy()
 
     @property
