@@ -119,7 +119,7 @@ class Version:
 def _frame_bytes(df: pd.DataFrame) -> int:
     """About what a cached frame holds: its arrays, and ~56 bytes per text cell (pandas' exact count walks every
     string and costs milliseconds per frame; the cache needs a bound, not an audit)."""
-    text = sum(1 for dtype in df.dtypes if dtype == object)
+    text = sum(1 for dtype in df.dtypes if pd.api.types.is_object_dtype(dtype))
     return int(df.memory_usage(index=True, deep=False).sum()) + 56 * text * len(df) + 1024
 
 
