@@ -43,6 +43,8 @@ def check_upload(name: str, head: bytes) -> str:
     if kind == "excel" and not head.startswith(EXCEL_MAGIC):
         raise UploadRefused(f"{name}: no es un libro de Excel aunque su nombre termine en {suffix}")
     if kind == "texto":
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise UploadRefused(f"{name}: está en UTF-16 («texto Unicode» de Excel); guárdelo como CSV UTF-8")
         if b"\x00" in head:
             raise UploadRefused(f"{name}: contiene bytes binarios; no es un archivo de texto (CSV)")
         if head.startswith(EXCEL_MAGIC):
