@@ -25,7 +25,7 @@ from .components.region_map import load_shapes
 from .components.traffic_light import lights_css
 from .config import ServeConfig, load_config
 from .data import Warehouse
-from .export import PERU
+from .format import PERU
 from .i18n import t
 from .pages.region import region_ok
 from .security import role_name

@@ -15,7 +15,7 @@ import os
 import secrets
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -23,6 +23,8 @@ import argon2
 import flask
 import flask_login
 import yaml
+
+from warehouse.sync import territory_rows
 
 from .config import ServeConfig
 from .data import Access
@@ -58,7 +60,7 @@ class User(flask_login.UserMixin):
     name: str
     role: str
     regions: frozenset[str] | None = None  # a regional user's regions
-    password_hash: str | None = None  # None: signs in only through the single-sign-on header
+    password_hash: str | None = field(default=None, repr=False)  # None: single sign-on only; never logged
     via: str = "anonimo"  # how the request was identified: sesion, sso, anonimo
 
     def get_id(self) -> str:
@@ -115,10 +117,17 @@ class Users:
             stamp = self._stamp
         if stamp != self._stamp:
             with self._lock:
-                try:
-                    self._users, self._stamp = read_users(self.path, self.known), stamp
-                except (OSError, UsersFileError):
-                    log.exception("no se pudo releer %s; se siguen usando los usuarios anteriores", self.path)
+                if stamp != self._stamp:
+                    self._stamp = stamp  # tried once per change of the file: a broken file is logged once
+                    try:
+                        self._users = read_users(self.path, self.known)
+                        log.info("usuarios releídos de %s: %d", self.path, len(self._users))
+                    except (OSError, UsersFileError) as e:
+                        log.error(
+                            "no se pudo releer %s (%s); se siguen usando los usuarios anteriores",
+                            self.path,
+                            e,
+                        )
         return self._users.get(username)
 
     def verify(self, username: str, password: str) -> User | None:
@@ -150,6 +159,10 @@ def read_users(path: Path, known_regions: set[str] | None = None) -> dict[str, U
         regions = frozenset(_region_code(r) for r in entry.get("regiones") or []) or None
         if role == "regional" and not regions:
             raise UsersFileError(f"{where} ({name}): un usuario regional necesita 'regiones'")
+        if role != "regional" and regions:
+            raise UsersFileError(
+                f"{where} ({name}): 'regiones' solo se usa con el rol regional (este es {role})"
+            )
         if regions and known_regions is not None and regions - known_regions:
             raise UsersFileError(
                 f"{where} ({name}): regiones desconocidas {', '.join(sorted(regions - known_regions))}"
@@ -166,7 +179,8 @@ def read_users(path: Path, known_regions: set[str] | None = None) -> dict[str, U
 
 
 def _region_code(value: object) -> str:
-    return f"{value:02d}" if isinstance(value, int) else str(value).strip().upper()
+    code = str(value).strip().upper()
+    return code.zfill(2) if code.isdigit() else code
 
 
 MIN_PASSWORD = 10
@@ -189,11 +203,11 @@ def upsert_user(
     entries = [e for e in data["usuarios"] if str(e.get("usuario")) != username]
     entry: dict = {"usuario": username, "nombre": name or username, "rol": role}
     if regions:
-        entry["regiones"] = regions
+        entry["regiones"] = [_region_code(r) for r in regions]
     if password is not None:
         entry["clave"] = _hasher.hash(password)
     entries.append(entry)
-    _write(path, {"usuarios": entries}, known_regions)
+    _write(path, {"usuarios": entries}, known_regions if known_regions is not None else region_codes())
 
 
 def remove_user(path: Path, username: str) -> bool:
@@ -203,6 +217,11 @@ def remove_user(path: Path, username: str) -> bool:
         return False
     _write(path, {"usuarios": entries})
     return True
+
+
+def region_codes() -> set[str]:
+    """The 26 region codes (warehouse/territory/regions.csv, shipped with the package)."""
+    return {row["region_code"] for row in territory_rows("regions.csv")}
 
 
 def _raw(path: Path) -> dict:
@@ -223,9 +242,9 @@ def _write(path: Path, data: dict, known_regions: set[str] | None = None) -> Non
     tmp.chmod(0o600)  # hashes only, but no one else needs to read them
     try:
         read_users(tmp, known_regions)
-    except UsersFileError:
+    except UsersFileError as e:
         tmp.unlink()
-        raise
+        raise UsersFileError(str(e).replace(str(tmp), str(path))) from None
     os.replace(tmp, path)
 
 

@@ -37,7 +37,9 @@ class ServeConfig:
     proxies: int = 0  # reverse proxies in front whose X-Forwarded-* headers are trusted
     https: bool = False  # served over TLS (by the proxy): secure cookies, HSTS
     secret_key: str = field(default="", repr=False)  # signs session cookies; all workers must share it
-    login_limit: str = "5 per minute"  # failed and successful logins alike, per address and per user name
+    login_limit: str = "5 per minute"  # failed sign-ins per user name
+    # failed sign-ins per address: looser, since a whole regional office may reach us through one NAT address
+    login_limit_address: str = "20 per minute"
     ratelimit_storage: str = "memory://"  # per process; e.g. redis://host:6379 to share between workers
     upload_max_mb: int = 200
     upload_dir: Path | None = None  # default: <db folder>/cargas

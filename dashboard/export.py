@@ -27,12 +27,12 @@ from warehouse.rules import STATUS_MEANING, STATUSES, describe_rule, status
 from . import context
 from . import format as fmt
 from .data import Warehouse
-from .i18n import level_name
+from .format import PERU
+from .i18n import level_name, scope_name
 from .state import Filters, href, parse
 from .tables import TABLES, Table, budget_scope, effective, labelled
 from .tables import frame as table_frame
 
-PERU = dt.timezone(dt.timedelta(hours=-5), "PET")  # Peru keeps UTC−5 all year
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 SNAPSHOT_COLUMNS = {  # key → (es heading, en heading, kind): the indicator snapshot's columns
@@ -402,7 +402,14 @@ def context_rows(wh: Warehouse, f: Filters, s: Snapshot, generated: dt.datetime,
     rows = [
         (w["view"], s.title),
         (w["program"], f"{f.program} – {prog.name.get(lang) if prog else ''}"),
-        (w["territory"], f"{names.get(s.territory, s.territory)} ({s.territory})"),
+        (
+            w["territory"],
+            f"{names.get(s.territory, s.territory)} ({s.territory})"
+            if s.territory != "PE" or wh.allowed is None
+            else f"{scope_name(wh, None, lang)} ({', '.join(sorted(wh.allowed))}; y la cifra nacional, PE)"
+            if lang == "es"
+            else f"{scope_name(wh, None, lang)} ({', '.join(sorted(wh.allowed))}; and the national figure, PE)",
+        ),
         (w["period"], s.period_text),
         (w["filters"], filters),
         (w["link"], base_url + s.link),
@@ -683,7 +690,7 @@ def register(server: flask.Flask) -> None:
     def export_region(code: str, fmt_: str):
         f, wh = _checked_filters()
         if not region_ok(wh, code):
-            flask.abort(404)
+            refuse(f"No hay una región «{code}» entre las que puede ver")
         return _send(wh, f, region_snapshot(wh, f, code), fmt_)
 
     @server.route("/export/indicador/<code>.<fmt_>")
@@ -712,6 +719,14 @@ def register(server: flask.Flask) -> None:
             refuse(f"No hay una tabla «{key}»: {', '.join(TABLES)}")
         if region is not None and not region_ok(wh, region):
             refuse(f"No hay una región «{region}» entre las que puede ver")
+        if table.page == "/calidad" and not wh.below_region:  # the page is not public: nor are its tables
+            flask.abort(
+                flask.Response(
+                    "La vista pública no incluye la calidad de datos: ingrese con su usuario.\n",
+                    403,
+                    mimetype="text/plain",
+                )
+            )
         if table.admin_only and not wh.admin:
             refuse(
                 "Esta tabla nombra archivos y valores de todas las regiones: solo para administradores del servidor nacional"

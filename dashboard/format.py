@@ -43,6 +43,13 @@ MONTHS_SHORT = {
 }
 UNIT_SUFFIX = {"pct": "%", "per_1000": "‰", "count": ""}
 
+PERU = dt.timezone(dt.timedelta(hours=-5), "PET")  # Peru keeps UTC−5 all year
+
+
+def lima(value: object) -> dt.datetime:
+    """A timestamp the ETL kept in the loading machine's local time, without a zone, in Lima's."""
+    return pd.Timestamp(value).to_pydatetime().astimezone(PERU)
+
 
 def missing(x: object) -> bool:
     return x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x))

@@ -22,6 +22,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "all_regions": ("Todas las regiones", "All regions"),
     "indicator": ("Indicador", "Indicator"),
     "national": ("Perú (nacional)", "Peru (national)"),
+    "your_regions": ("Sus regiones", "Your regions"),
     "level_budget": ("Presupuesto", "Budget"),
     "level_critical_input": ("Insumos críticos", "Critical inputs"),
     "level_product": ("Productos", "Products"),
@@ -307,3 +308,55 @@ def t(key: str, lang: str = "es", **kw: object) -> str:
 
 def level_name(level: str, lang: str = "es") -> str:
     return t(f"level_{level}", lang)
+
+
+# AG Grid's own words (pagination, empty grid, filters) in Spanish; English is the grid's default.
+GRID_LOCALE_ES = {
+    "page": "Página",
+    "more": "más",
+    "to": "a",
+    "of": "de",
+    "next": "Siguiente",
+    "last": "Última",
+    "first": "Primera",
+    "previous": "Anterior",
+    "pageSizeSelectorLabel": "Filas por página:",
+    "ariaPageSizeSelectorLabel": "Filas por página",
+    "pageLastRowUnknown": "?",
+    "loadingOoo": "Cargando…",
+    "noRowsToShow": "Sin filas",
+    "filterOoo": "Filtrar…",
+    "equals": "Igual a",
+    "notEqual": "Distinto de",
+    "contains": "Contiene",
+    "notContains": "No contiene",
+    "startsWith": "Empieza con",
+    "endsWith": "Termina con",
+    "blank": "Vacío",
+    "notBlank": "No vacío",
+    "lessThan": "Menor que",
+    "greaterThan": "Mayor que",
+    "lessThanOrEqual": "Menor o igual que",
+    "greaterThanOrEqual": "Mayor o igual que",
+    "inRange": "Entre",
+    "andCondition": "Y",
+    "orCondition": "O",
+    "applyFilter": "Aplicar",
+    "resetFilter": "Restablecer",
+    "clearFilter": "Limpiar",
+}
+
+
+def grid_locale(lang: str) -> dict[str, str]:
+    return GRID_LOCALE_ES if lang == "es" else {}
+
+
+def scope_name(wh, region: str | None, lang: str) -> str:
+    """What a page or download covers: a region's name, the country, or — for a user who sees only some regions —
+    those regions (their 'national' figures hold only them)."""
+    names = wh.snapshot.names
+    if region:
+        return names.get(region, region)
+    if wh.allowed is None:
+        return t("national", lang)
+    return f"{t('your_regions', lang)}: " + ", ".join(names.get(r, r) for r in sorted(wh.allowed))

@@ -15,7 +15,8 @@ from warehouse.rules import STATUS_MEANING, STATUSES, status
 
 from . import context
 from . import format as fmt
-from .export import PERU, WORDS, data_dates
+from .export import WORDS, data_dates
+from .format import PERU
 from .i18n import level_name, t
 from .state import href, parse
 

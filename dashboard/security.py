@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import time
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from flask_limiter.util import get_remote_address
 from flask_talisman import Talisman
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from . import format as fmt
 from .auth import ROLE_NAMES, Gate, User, Users, check_csrf, csrf_token, current_access, safe_next
 from .config import ServeConfig
 from .data import FULL_ACCESS, Forbidden, Warehouse
@@ -105,6 +107,21 @@ def install(app: dash.Dash, wh: Warehouse, cfg: ServeConfig, users: Users) -> No
         return gate()
 
     @server.before_request
+    def callback_shape():
+        """A callback body Dash would trip over (a script's, not a browser's) is a 400, not a 500."""
+        if flask.request.method == "POST" and flask.request.path == "/_dash-update-component":
+            body = flask.request.get_json(silent=True)
+            if not (
+                isinstance(body, dict)
+                and isinstance(body.get("output"), str)
+                and isinstance(body.get("inputs", []), list)
+                and isinstance(body.get("state", []), list)
+                and isinstance(body.get("changedPropIds", []), list)
+            ):
+                return flask.Response("Pedido de actualización mal formado.\n", 400, mimetype="text/plain")
+        return None
+
+    @server.before_request
     def pin_version():
         if flask.g.get("semaforo_user") is not None or flask.request.path == "/healthz":
             wh.pin()  # every query of this request reads the same version of the warehouse
@@ -136,7 +153,8 @@ def install(app: dash.Dash, wh: Warehouse, cfg: ServeConfig, users: Users) -> No
     @server.errorhandler(Forbidden)
     def forbidden(e: Forbidden):
         user = flask.g.get("semaforo_user")
-        log.warning("rechazado %s %s para %s: %s", flask.request.method, flask.request.path, user, e)
+        who = f"{user.username or user.role} ({user.role})" if user else "-"
+        log.warning("rechazado %s %s para %s: %s", flask.request.method, flask.request.path, who, e)
         return flask.Response("No tiene acceso a estos datos.\n", 403, mimetype="text/plain")
 
     limiter = Limiter(get_remote_address, app=server, default_limits=[], storage_uri=cfg.ratelimit_storage)
@@ -150,7 +168,7 @@ def install(app: dash.Dash, wh: Warehouse, cfg: ServeConfig, users: Users) -> No
     @server.route("/ingresar", methods=["GET", "POST"], endpoint="login")
     # Failed attempts count (a 401), per address and per user name: a guesser is slowed, a user who signs in
     # many times a day is not. Once over the limit every attempt is refused until the minute has passed.
-    @limiter.limit(cfg.login_limit, methods=["POST"], deduct_when=_failed)
+    @limiter.limit(cfg.login_limit_address, methods=["POST"], deduct_when=_failed)
     @limiter.limit(cfg.login_limit, methods=["POST"], key_func=_login_key, deduct_when=_failed)
     def login():
         lang = "en" if flask.request.args.get("lang") == "en" else "es"
@@ -202,8 +220,14 @@ def install(app: dash.Dash, wh: Warehouse, cfg: ServeConfig, users: Users) -> No
             body = {
                 "estado": "ok",
                 "almacen": str(wh.path.name),
-                "version": v.number,
-                "ultima_carga": last.isoformat() if last is not None else None,
+                # the same in every worker: when the file served was written, and its last batch
+                "archivo": dt.datetime.fromtimestamp(v.stamp[1] / 1e9, tz=dt.UTC)
+                .astimezone(fmt.PERU)
+                .isoformat(),
+                "ultimo_lote": wh.cursor.execute("select max(batch_id) from etl_batch").fetchone()[0],
+                "ultima_carga": fmt.lima(last).isoformat() if last is not None else None,
+                "aperturas_en_este_proceso": v.number,
+                "proceso": os.getpid(),
             }
             return flask.jsonify(body)
         except Exception as e:  # the check reports any failure rather than raising it

@@ -14,6 +14,7 @@ from warehouse import query
 from warehouse.catalogue import Text
 from warehouse.rules import status
 
+from . import format as fmt
 from .data import Warehouse
 from .state import Filters
 
@@ -471,8 +472,8 @@ def cell(value: object, kind: str, lang: str, words: bool = True) -> object:
         return pd.Timestamp(value).strftime("%Y-%m")
     if kind == "date":
         return pd.Timestamp(value).strftime("%Y-%m-%d")
-    if kind == "datetime":
-        return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M:%S")
+    if kind == "datetime":  # the ETL's local time, shown in Lima's as everywhere else
+        return fmt.lima(value).strftime("%Y-%m-%d %H:%M:%S")
     if kind in ("year", "count", "batch"):
         return int(value)
     if kind == "bool":

@@ -117,6 +117,13 @@ def _receive(wh: Warehouse, cfg: ServeConfig, username: str) -> tuple[list[tuple
     upload.save(path)
     log.info("carga web de %s por %s: %s (%d bytes)", source, username, path.name, path.stat().st_size)
     options = {"received": received} if received else None
-    report = load_file(wh.path, source, path, strict=bool(form.get("estricto")), options=options)
+    report = load_file(
+        wh.path,
+        source,
+        path,
+        strict=bool(form.get("estricto")),
+        force=bool(form.get("forzar")),
+        options=options,
+    )
     log.info("carga web %s: %s, lote %s", path.name, report.status, report.batch_id)
     return report_lines(report), report.status

@@ -286,7 +286,11 @@ def usuarios_agregar(archivo, usuario, rol, regiones, nombre, sin_clave, clave) 
 
     if not sin_clave and not clave:
         clave = click.prompt("Contraseña", hide_input=True, confirmation_prompt="Repita la contraseña")
-    regions = [r.strip().upper() for r in (regiones or "").split(",") if r.strip()]
+    regions = [
+        r.strip().upper().zfill(2) if r.strip().isdigit() else r.strip().upper()
+        for r in (regiones or "").split(",")
+        if r.strip()
+    ]
     try:
         upsert_user(archivo, usuario, rol, regions, nombre, None if sin_clave else clave)
     except ValueError as e:

@@ -242,7 +242,10 @@ def _load(con, loader, path, sha, cat, report, strict, force, options, echo) -> 
         ).fetchone()
         if done:
             report.status, report.batch_id, report.rows_loaded = "skipped", done[0], 0
-            report.message = f"{label} ya está cargado (lote {done[0]}, mismo SHA-256): no se añade nada"
+            report.message = (
+                f"{label} ya está cargado (lote {done[0]}, mismo SHA-256): no se añade nada "
+                "(para cargarlo otra vez, p. ej. tras reemplazar parte de sus filas: --force)"
+            )
             return
     started_at = dt.datetime.now()
     options = dict(options)
@@ -278,7 +281,9 @@ def _load(con, loader, path, sha, cat, report, strict, force, options, echo) -> 
             )
         batch_id = con.execute("select nextval('etl_batch_seq')").fetchone()[0]
         echo(f"Escribiendo {valid:,} filas válidas (lote {batch_id}) …")
+        before = _batch_rows(con, loader.raw_table)
         report.scope = loader.write(ctx, staged, batch_id)
+        report.warnings += _replaced(before, _batch_rows(con, loader.raw_table), batch_id, valid)
         ensure_status(con)  # a targets load or a catalogue edit changes the stored statuses
         failed = violations(con, batch_id)
         if failed:
@@ -309,6 +314,30 @@ def _load(con, loader, path, sha, cat, report, strict, force, options, echo) -> 
     except Exception:
         con.execute("rollback")
         raise
+
+
+def _batch_rows(con, table: str | None) -> dict[int, int]:
+    if table is None:
+        return {}
+    return dict(con.execute(f"select batch_id, count(*) from {table} group by all").fetchall())
+
+
+def _replaced(before: dict[int, int], after: dict[int, int], batch_id: int, valid: int) -> list[str]:
+    """Say what a load replaced: a file's scope (its months and departments…) replaces every earlier row of that
+    scope, so a small file can stand in for a large one. Never silently: the rows and batches it replaced, and a
+    louder warning when they far outnumber the file's own."""
+    gone = {b: n - after.get(b, 0) for b, n in before.items() if n > after.get(b, 0)}
+    total = sum(gone.values())
+    if not total:
+        return []
+    batches = ", ".join(f"{b} ({n:,} filas)" for b, n in sorted(gone.items()))
+    line = f"reemplaza {total:,} filas cargadas antes (lotes {batches}) por las {valid:,} de este archivo (lote {batch_id})"
+    if total > 2 * valid:
+        line += (
+            "; ATENCIÓN: el archivo trae mucho menos filas que las que reemplaza en su alcance. Si no era la "
+            "intención, vuelva a cargar el archivo anterior con --force (en la web: «volver a cargar»)"
+        )
+    return [line]
 
 
 def _record(con, batch_id, source, path, sha, started_at, report, fmt, cat, received=None) -> None:

@@ -135,7 +135,8 @@ def sync_catalogue(con: duckdb.DuckDBPyConnection, cat: Catalogue) -> None:
     )
 
 
-def _csv_rows(name: str) -> list[dict[str, str]]:
+def territory_rows(name: str) -> list[dict[str, str]]:
+    """The rows of one of the territory tables shipped in warehouse/territory/."""
     with open(TERRITORY / name, encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
 
@@ -148,12 +149,12 @@ def sync_territory(con: duckdb.DuckDBPyConnection) -> None:
     if not _fingerprint(con, "territory", digest):
         return
     _replace(
-        con, "core_department", [(r["department_code"], r["name"]) for r in _csv_rows("departments.csv")]
+        con, "core_department", [(r["department_code"], r["name"]) for r in territory_rows("departments.csv")]
     )
     _replace(
         con,
         "core_province",
-        [(r["province_code"], r["department_code"], r["name"]) for r in _csv_rows("provinces.csv")],
+        [(r["province_code"], r["department_code"], r["name"]) for r in territory_rows("provinces.csv")],
     )
     _replace(
         con,
@@ -170,7 +171,7 @@ def sync_territory(con: duckdb.DuckDBPyConnection) -> None:
                 int(r["tile_col"]),
                 int(r["sort_order"]),
             )
-            for r in _csv_rows("regions.csv")
+            for r in territory_rows("regions.csv")
         ],
     )
 

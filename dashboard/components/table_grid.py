@@ -9,7 +9,7 @@ from dash import html
 
 from warehouse.rules import STATUSES
 
-from ..i18n import t
+from ..i18n import grid_locale, t
 from ..state import Filters, href
 from ..tables import Table, cell
 from .scorecard import GRID_THEME, NO_DECIMALS, ONE_DECIMAL
@@ -86,6 +86,7 @@ def table_grid(
             "suppressCellFocus": True,
             "enableCellTextSelection": True,
             "animateRows": False,
+            "localeText": grid_locale(lang),
         },
         className="table-grid",
         style={"width": "100%"},

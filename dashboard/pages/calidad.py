@@ -18,7 +18,7 @@ from ..components.kpi import figure_card
 from ..components.table_grid import export_buttons, table_grid
 from ..components.traffic_light import light
 from ..data import Warehouse
-from ..i18n import t
+from ..i18n import scope_name, t
 from ..state import Filters, href
 from ..tables import (
     QUALITY_BATCHES,
@@ -166,7 +166,7 @@ def heatmap(df: pd.DataFrame, value: str, state: str, f: Filters, link) -> html.
 
 def content(wh: Warehouse, f: Filters, region: str | None) -> list:
     lang = f.lang
-    name = wh.snapshot.names.get(region, region) if region else t("national", lang)
+    name = scope_name(wh, region, lang)
     parent = quality_parent(wh, f, region)
     if parent != (region or "PE"):
         name += f" · {wh.snapshot.names.get(parent, parent)}"

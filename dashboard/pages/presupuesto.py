@@ -18,7 +18,7 @@ from ..components.notice import public_only
 from ..components.table_grid import export_buttons, table_grid
 from ..components.traffic_light import light
 from ..data import Warehouse
-from ..i18n import t
+from ..i18n import scope_name, t
 from ..state import Filters, href, serialise
 from ..tables import (
     BUDGET_CHANGE,
@@ -63,7 +63,7 @@ def months_text(last: int, lang: str) -> str:
 def heading(wh: Warehouse, f: Filters, region: str | None, scope: BudgetScope | None) -> list:
     cat = wh.snapshot.catalogue
     program = cat.programs.get(f.program)
-    territory = wh.snapshot.names.get(region, region) if region else t("national", f.lang)
+    territory = scope_name(wh, region, f.lang)
     out = [html.H1(t("page_presupuesto", f.lang) + f" · {territory}", className="page-title")]
     if scope is not None:
         out.append(
@@ -187,7 +187,7 @@ def bottlenecks(products: pd.DataFrame, lang: str) -> list:
 def months_title(wh: Warehouse, f: Filters, region: str | None, scope: BudgetScope) -> str:
     """What the month chart shows, in its own title, so that its PNG explains itself."""
     cat = wh.snapshot.catalogue
-    territory = wh.snapshot.names.get(region, region) if region else t("national", f.lang)
+    territory = scope_name(wh, region, f.lang)
     program = cat.programs.get(f.program)
     what = cat.elements[scope.element].objective.get(f.lang) if scope.element else t("whole_program", f.lang)
     return f"{program.short if program else f.program} · {territory} · {scope.year} · {what}"
@@ -303,7 +303,7 @@ def change_section(wh: Warehouse, f: Filters, region: str | None, scope: BudgetS
     result_years = set(wh.snapshot.result_years.get(f.program, []))
     bases = [y for y in budget_years if y in result_years and y < years[1]]
     program = cat.programs.get(f.program)
-    where = wh.snapshot.names.get(region, region) if region else t("national", f.lang)
+    where = scope_name(wh, region, f.lang)
     stamp = f"{program.short if program else f.program} · {where} · {years[0]}→{years[1]}"
     charts = [
         dbc.Col(

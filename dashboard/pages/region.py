@@ -21,7 +21,7 @@ from ..components.notice import public_only
 from ..components.scorecard import GRID_THEME, NO_DECIMALS, ONE_DECIMAL
 from ..components.table_grid import download_buttons
 from ..data import Warehouse
-from ..i18n import level_name, t
+from ..i18n import grid_locale, level_name, t
 from ..state import Filters, href, serialise
 
 SPARK_MONTHS = 12
@@ -349,6 +349,7 @@ def drill_grid(
             "paginationPageSize": 20,
             "suppressCellFocus": True,
             "enableCellTextSelection": True,
+            "localeText": grid_locale(lang),
         },
         style={"width": "100%"},
     )

@@ -59,6 +59,7 @@ def secured(app, demo_db, tmp_path_factory):
         anonymous="publico",
         sso_header="X-Remote-User",
         login_limit="4 per minute",
+        login_limit_address="4 per minute",
         upload_max_mb=1,
     )
     previous = context.warehouse()

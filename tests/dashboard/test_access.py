@@ -13,7 +13,7 @@ import pytest
 
 from dashboard import context
 from dashboard.app import create_app
-from dashboard.auth import upsert_user
+from dashboard.auth import UsersFileError, read_users, upsert_user
 from dashboard.config import load_config
 from tests.dashboard.clients import PASSWORD, PERIOD, client_for, crafted, layout, leaked, login
 
@@ -155,6 +155,8 @@ def test_the_public_sees_region_level_figures_and_nothing_below(secured, facilit
         "/export/calidad-sin-reporte.csv",
         "/export/calidad-atipicos.csv",
         "/export/calidad-completitud/09.csv",
+        "/export/calidad-completitud.csv",  # region-level, but from a page the public view does not have
+        "/export/calidad-triangulacion.json",
     ):
         assert c.get(path).status_code == 403, path
     assert c.get(f"/export/region/09.csv?periodo={PERIOD}").status_code == 200
@@ -194,10 +196,39 @@ def test_every_response_carries_the_security_headers(secured):
     assert cookie.http_only and cookie.same_site == "Lax"
 
 
-def test_json_error_for_a_forged_payload_is_a_refusal_not_a_crash(secured):
+def test_a_forged_callback_body_is_a_refusal_not_a_crash(secured):
     c = client_for(secured, "huanca")
-    r = c.post("/_dash-update-component", data=b"{not json", content_type="application/json")
-    assert r.status_code == 400
-    r = c.post("/_dash-update-component", data=json.dumps({"output": "x.y"}), content_type="application/json")
-    assert r.status_code in (400, 404, 500)  # Dash refuses an unknown callback; no data either way
-    assert "Huancavelica" not in r.get_data(as_text=True)
+    for body in (
+        b"{not json",
+        b"{}",
+        b"[]",
+        json.dumps({"output": 3}).encode(),
+        json.dumps({"output": "x.y", "inputs": 1}).encode(),
+    ):
+        r = c.post("/_dash-update-component", data=body, content_type="application/json")
+        assert r.status_code == 400, body
+
+
+def test_refusals_are_logged_without_secrets_and_health_says_what_is_served(secured, caplog):
+    c = client_for(secured, "huanca")
+    caplog.set_level("INFO")
+    assert c.get("/export/calidad-cargas.csv").status_code == 404
+    assert client_for(secured).get("/export/presupuesto-unidades.csv").status_code == 403
+    assert "rechazado" in caplog.text and "publico" in caplog.text
+    assert "$argon2" not in caplog.text and PASSWORD not in caplog.text
+    health = c.get("/healthz").get_json()
+    assert health["estado"] == "ok" and health["ultimo_lote"] > 0
+    assert health["archivo"].endswith("-05:00") and health["ultima_carga"].endswith("-05:00")  # Lima time
+
+
+def test_the_users_file_refuses_what_the_server_could_not_use(tmp_path):
+    users = tmp_path / "usuarios.yaml"
+    with pytest.raises(UsersFileError, match="regiones desconocidas 99"):
+        upsert_user(users, "x", "regional", ["99"], None, PASSWORD)
+    with pytest.raises(UsersFileError, match="solo se usa con el rol regional"):
+        upsert_user(users, "x", "nacional", ["09"], None, PASSWORD)
+    with pytest.raises(UsersFileError, match="al menos 10"):
+        upsert_user(users, "x", "admin", [], None, "corta")
+    assert not users.exists()  # nothing written
+    upsert_user(users, "x", "regional", ["9"], None, PASSWORD)
+    assert read_users(users)["x"].regions == frozenset({"09"})

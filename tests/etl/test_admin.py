@@ -152,3 +152,30 @@ def test_unit_that_stops_reporting_is_no_reportado(territory_db, tmp_path):
     )
     assert got["01"] == "no_reportado"
     assert got["08"] in ("critico", "en_riesgo", "adecuado")
+
+
+def test_a_file_that_replaces_many_more_rows_than_it_brings_says_so(territory_db, tmp_path):
+    full = write(
+        tmp_path / "his_2024_06.csv",
+        "periodo,ubigeo,indicador,numerador,denominador\n"
+        + "".join(
+            f"2024-06,{ubigeo},{ind},{k},10\n"
+            for k, (ubigeo, ind) in enumerate(
+                (u, i) for u in ("010101", "010102") for i in ("PAN_P_CRED", "PAN_P_VACUNA", "PAN_P_HIERRO")
+            )
+        ),
+    )
+    first = load(territory_db, "admin", full)
+    assert first.status == "loaded" and first.warnings == []  # nothing replaced: nothing said
+    one = write(
+        tmp_path / "his_2024_06_amazonas.csv",
+        "periodo,ubigeo,indicador,numerador,denominador\n2024-06,010101,PAN_P_CRED,3,4\n",
+    )
+    r = load(territory_db, "admin", one)
+    assert r.status == "loaded"
+    (line,) = [w for w in r.warnings if "reemplaza" in w]
+    assert f"reemplaza 6 filas cargadas antes (lotes {first.batch_id} (6 filas))" in line
+    assert "ATENCIÓN" in line and "--force" in line
+    # the earlier file can be put back, as the warning says
+    again = load(territory_db, "admin", full, force=True)
+    assert again.status == "loaded" and rows(territory_db, "select count(*) from raw_admin") == [(6,)]
