@@ -153,6 +153,61 @@ def status(db, as_json) -> None:
 
 
 @main.command()
+@click.option(
+    "--engine",
+    "engine_name",
+    type=click.Choice(["duckdb", "spark"]),
+    default="duckdb",
+    show_default=True,
+    help="Motor: DuckDB en este proceso, o Apache Spark (PySpark; local o --spark-master).",
+)
+@click.option(
+    "--records",
+    required=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="Registros nominales: un CSV o Parquet, o una carpeta de ellos (Parquet particionado por año).",
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Carpeta de salida: Parquet particionado por año (anio=AAAA/) para «semaforo load admin».",
+)
+@click.option("--indicador", "indicators", multiple=True, help="Solo estos indicadores (repetible).")
+@click.option("--strict", is_flag=True, help="No calcular nada si algún registro tiene problemas.")
+@click.option("--spark-master", help="URL del clúster Spark (por defecto local[2] o SPARK_MASTER).")
+@click.option("--threads", type=int, help="Hilos de DuckDB (por defecto, todos los núcleos).")
+@click.option("--json", "as_json", is_flag=True, help="Informe en JSON.")
+def compute(engine_name, records, out, indicators, strict, spark_master, threads, as_json) -> None:
+    """Calcular indicadores desde registros nominales (definiciones del catálogo) con DuckDB o Spark.
+
+    Solo los agregados mensuales por establecimiento salen de aquí: los registros se quedan donde están.
+    """
+    from .records.compute import compute as run
+
+    report = run(
+        records,
+        out,
+        engine_name,
+        list(indicators) or None,
+        strict,
+        echo=(lambda m: None) if as_json else _err,
+        master=spark_master,
+        threads=threads,
+    )
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str))
+    else:
+        for line in report.lines():
+            (
+                click.echo
+                if report.status in ("computed", "partial") and not line.startswith(("aviso", "…"))
+                else _err
+            )(line)
+    sys.exit(report.exit_code)
+
+
+@main.command()
 @DB
 def migrate(db) -> None:
     """Aplicar migraciones pendientes y recrear vistas."""

@@ -39,6 +39,7 @@ from warehouse.sync import sync_reference
 from .checks import add_problems, collected, run_checks
 from .loaders import LOADERS
 from .loaders.base import LoadContext
+from .parquet import is_parquet, parquet_files
 from .problems import LoadError, Problem
 
 EXIT_OK, EXIT_PARTIAL, EXIT_REFUSED, EXIT_ERROR = 0, 1, 3, 4
@@ -135,10 +136,14 @@ def report_lines(r: LoadReport, limit: int = 200) -> list[tuple[str, str]]:
 
 
 def file_sha256(path: Path) -> str:
+    """The file's SHA-256; for a Parquet folder, of its files' relative names and contents in order."""
     h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            h.update(chunk)
+    for f in parquet_files(path) if path.is_dir() else [path]:
+        if path.is_dir():
+            h.update(str(f.relative_to(path)).encode() + b"\0")
+        with open(f, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                h.update(chunk)
     return h.hexdigest()
 
 
@@ -210,7 +215,7 @@ def load_file(
     if source not in LOADERS:
         report.message = f"fuente desconocida {source!r}; use una de: {', '.join(sorted(LOADERS))}"
         return report
-    if not path.is_file():
+    if not path.is_file() and not (path.is_dir() and is_parquet(path)):
         report.status = "refused"
         what = "es una carpeta, no un archivo" if path.is_dir() else "no existe el archivo"
         report.problems = [Problem(path.name, f"{what}: {path}")]

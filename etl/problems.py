@@ -19,8 +19,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = [self.file]
-        if self.sheet:
-            where.append(f"hoja {self.sheet!r}")
+        if self.sheet:  # a sheet of a workbook, or a part of a Parquet folder
+            where.append(f"{'archivo' if self.sheet.endswith('.parquet') else 'hoja'} {self.sheet!r}")
         if self.row is not None:
             where.append(f"fila {self.row}")
         if self.column:

@@ -28,6 +28,7 @@ from .calibration import (
     AdminProfile,
 )
 from .files import copy_csv, expit, logit, rng_for, write_rows
+from .records import DEMO_INDICATORS
 from .world import World
 
 _LATE = np.isin(np.array(REGION_CODES), LATE_REGIONS)
@@ -78,7 +79,8 @@ class AdminModel:
 
     @classmethod
     def build(cls, world: World) -> AdminModel:
-        codes = world.codes("admin")
+        # Indicators only nominal records give (records.DEMO_INDICATORS) are computed from them, not drawn here.
+        codes = [c for c in world.codes("admin") if c not in DEMO_INDICATORS]
         rng = rng_for(world.seed, "admin-facility-effects")
         n = len(world.facilities)
         level, slope = region_effects(world.seed, "admin-region-effects", codes)

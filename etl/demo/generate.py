@@ -9,7 +9,7 @@ from pathlib import Path
 
 from warehouse.catalogue import Catalogue, load_catalogue
 
-from . import admin, budget, stock, survey
+from . import admin, budget, records, stock, survey
 from .extra import write_extra_catalogue
 from .facilities import write_renipress
 from .population import write_padron
@@ -96,6 +96,7 @@ def generate(
             regional = admin.regional_months(world)
             for y, m in scale.months:
                 add(source, *admin.write_month(model, y, m, folder, (y, m) == last, regional.get((y, m))))
+            add(source, records.write_demo_records(world, folder))
         elif source == "stock":
             model = stock.StockModel.build(world)
             for y, m in scale.months:

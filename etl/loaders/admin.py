@@ -12,6 +12,7 @@ from warehouse.marts import refresh_admin
 from .. import checks as ck
 from ..columns import Column, Layout
 from ..csvfile import Staged
+from ..records.definitions import load_definitions
 from .base import LoadContext, Loader
 
 LAYOUT = Layout(
@@ -35,6 +36,8 @@ LAYOUT = Layout(
         Column("indicador", ("indicator", "cod_indicador", "indicator_code", "codigo_indicador")),
         Column("numerador", ("numerator", "num")),
         Column("denominador", ("denominator", "den"), required=False),
+        # Written by `semaforo compute` for indicators that adjust a measurement: checked, never guessed.
+        Column("ajuste", ("adjustment",), required=False),
     ),
     one_of=(("ubigeo", "cod_ipress"),),
 )
@@ -54,6 +57,16 @@ class AdminLoader(Loader):
         # the stage: codes normalised, period and numbers parsed, codes looked up once (for the checks and write()
         # alike); then one aggregate for the pad warnings and whether any key repeats.
         con, t = ctx.con, staged.table
+        con.execute(
+            "create or replace temp table _records_adjustment (indicator_code varchar, ajuste varchar)"
+        )
+        if "ajuste" in staged.mapping:
+            adjusted = [
+                (d.indicator, d.adjustment.code)
+                for d in load_definitions(ctx.catalogue).items
+                if d.adjustment
+            ]
+            con.executemany("insert into _records_adjustment values (?, ?)", adjusted)
         # Two filtered scans: cheaper than one aggregate over both columns.
         self.dc_num = ck.decimal_comma(con, t, "numerador")
         self.dc_den = ck.decimal_comma(con, t, "denominador")
@@ -64,7 +77,7 @@ class AdminLoader(Loader):
             f"b as ({ck.parsed_once(t, 'denominador', f'parse_num(denominador, {self.dc_den})', '_den')}) "
             "select s.*, p._period, a._num, b._den, f.cod_ipress is not null as _facility_known, "
             "f.ubigeo as _facility_ubigeo, d.ubigeo is not null as _district_known, "
-            "i.feed as _indicator_feed, i.unit as _indicator_unit, "
+            "i.feed as _indicator_feed, i.unit as _indicator_unit, adj.ajuste as _expected_ajuste, "
             "null::bigint as _dup_first "
             "from (select * replace ("
             "case when _short_ubigeo then lpad(trim(ubigeo), 6, '0') else trim(ubigeo) end as ubigeo, "
@@ -76,7 +89,8 @@ class AdminLoader(Loader):
             "left join b on b.denominador = s.denominador "
             "left join core_facility as f on f.cod_ipress = s.cod_ipress "
             "left join core_district as d on d.ubigeo = s.ubigeo "
-            "left join core_indicator as i on i.indicator_code = s.indicador"
+            "left join core_indicator as i on i.indicator_code = s.indicador "
+            "left join _records_adjustment as adj on adj.indicator_code = s.indicador"
         )
         # Codes are trimmed now: the duplicate key needs trim() on the period only.
         key = ["trim(periodo)", "indicador", "coalesce(cod_ipress, ubigeo)"]
@@ -144,6 +158,12 @@ class AdminLoader(Loader):
                 value="numerador || ' > ' || denominador",
             ),
             ck.duplicates(DUPLICATE_KEY, "indicador", first="_dup_first"),
+            ck.Check(
+                "ajuste",
+                "coalesce(nullif(trim(ajuste), ''), '-') <> coalesce(_expected_ajuste, '-')",
+                "'el ajuste no es el de la definición del indicador (' || coalesce(_expected_ajuste, 'ninguno') "
+                "|| '): no se mezclan series con ajustes distintos'",
+            ),
         ]
 
     def write(self, ctx: LoadContext, staged: Staged, batch_id: int) -> str:

@@ -14,6 +14,7 @@ from ..checks import Check
 from ..columns import Layout
 from ..csvfile import Staged, stage_csv
 from ..excel import is_excel, stage_excel
+from ..parquet import is_parquet, stage_parquet
 
 
 @dataclass
@@ -46,6 +47,8 @@ class Loader:
         assert self.layout is not None
         if is_excel(ctx.path):
             return stage_excel(ctx.con, ctx.path, self.layout, sheet=ctx.options.get("sheet"))
+        if is_parquet(ctx.path):
+            return stage_parquet(ctx.con, ctx.path, self.layout)
         return stage_csv(ctx.con, ctx.path, self.layout)
 
     def prepare(self, ctx: LoadContext, staged: Staged) -> None:

@@ -1,0 +1,233 @@
+"""``semaforo compute``: validate nominal records and compute every defined indicator, on one engine, into
+year-partitioned Parquet — written beside the target and renamed over it only when complete."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from warehouse.catalogue import Catalogue, CatalogueError, load_catalogue
+
+from ..load import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL, EXIT_REFUSED, program_version
+from ..problems import LoadError, Problem
+from . import compile as sql
+from .definitions import Definitions, load_definitions
+from .engines import engine, record_files
+
+SUMMARY = "_resumen.json"
+PROBLEMS = "_problemas.csv"  # the quarantine: every rejected row, located, beside the output and never loaded
+SHOWN_PROBLEMS = 200
+
+
+@dataclass
+class ComputeReport:
+    engine: str
+    records: str
+    out: str
+    status: str = "error"  # computed | partial | refused | error
+    message: str = ""
+    rows_read: int = 0
+    rows_rejected: int = 0
+    problems: list[Problem] = field(default_factory=list)  # the first SHOWN_PROBLEMS
+    problems_total: int = 0
+    warnings: list[str] = field(default_factory=list)
+    months: tuple[str, str] | None = None
+    rows_out: dict[str, int] = field(default_factory=dict)  # indicator → output rows
+    skipped: dict[str, list[str]] = field(default_factory=dict)  # indicator → months left out, and why
+    definitions: str = ""
+    seconds: float = 0.0
+    seconds_by_step: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def exit_code(self) -> int:
+        return {"computed": EXIT_OK, "partial": EXIT_PARTIAL, "refused": EXIT_REFUSED}.get(
+            self.status, EXIT_ERROR
+        )
+
+    def as_dict(self) -> dict:
+        d = asdict(self)
+        d["problems"] = [str(p) for p in self.problems]
+        return d
+
+    def lines(self) -> list[str]:
+        out = [str(p) for p in self.problems]
+        if self.problems_total > len(self.problems):
+            out.append(
+                f"… y {self.problems_total - len(self.problems):,} problemas más (todos en {PROBLEMS})"
+            )
+        out += [f"aviso: {w}" for w in self.warnings]
+        for code, months in self.skipped.items():
+            out.append(
+                f"aviso: {code}: sin cifra para {', '.join(months)} (los registros no cubren su historia)"
+            )
+        if self.message:
+            out.append(self.message)
+        if self.status in ("computed", "partial"):
+            out.append(
+                f"{self.records}: {self.rows_read:,} registros leídos, {self.rows_rejected:,} en cuarentena; "
+                f"{sum(self.rows_out.values()):,} filas de indicadores ({', '.join(f'{k} {v:,}' for k, v in self.rows_out.items())}) "
+                f"en {self.out} con {self.engine}, {self.seconds:.1f} s"
+            )
+        return out
+
+
+def compute(
+    records: Path,
+    out: Path,
+    engine_name: str = "duckdb",
+    indicators: list[str] | None = None,
+    strict: bool = False,
+    catalogue: Catalogue | None = None,
+    definitions: Definitions | None = None,
+    echo: Callable[[str], None] = lambda _m: None,
+    **engine_options,
+) -> ComputeReport:
+    started = time.perf_counter()
+    records, out = Path(records), Path(out)
+    report = ComputeReport(engine_name, records.name, str(out))
+    if out.exists() and not (out / SUMMARY).exists():
+        report.message = f"{out} existe y no es una salida de semaforo compute: no se reemplaza"
+        return report
+    try:
+        cat = catalogue or load_catalogue()
+        defs = definitions or load_definitions(cat)
+        chosen = defs.select(indicators)
+    except CatalogueError as e:
+        report.message = str(e)
+        return report
+    report.definitions = defs.digest
+    work = out.with_name(f"{out.name}.tmp-{os.getpid()}")
+    shutil.rmtree(work, ignore_errors=True)
+    (work / "_scratch" / "tmp").mkdir(parents=True)
+    eng = None
+    step = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal step
+        now = time.perf_counter()
+        report.seconds_by_step[name] = round(now - step, 2)
+        step = now
+
+    try:
+        kind, files = record_files(records)
+        echo(f"Leyendo {len(files)} archivo(s) {kind.upper()} con {engine_name} …")
+        eng = engine(engine_name, work / "_scratch", **engine_options)
+        report.warnings += eng.register(kind, files)
+        eng.execute(sql.typed_view(defs))
+        eng.execute(sql.problems_view(defs))
+        eng.execute(sql.VALID_VIEW)
+        lap("lectura")
+        echo("Validando …")
+        report.rows_read, report.rows_rejected, first, last = eng.rows(
+            "select count(*), count(*) filter (where _malo), min(mes_idx) filter (where not _malo), "
+            "max(mes_idx) filter (where not _malo) from registros_tipados"
+        )[0]
+        if report.rows_rejected:
+            eng.write_csv("select * from problemas order by _archivo, _fila, columna", work / PROBLEMS)
+            report.problems_total, report.problems = _problems(work / PROBLEMS, records)
+        lap("validacion")
+        valid = report.rows_read - report.rows_rejected
+        if report.problems and (strict or valid == 0):
+            report.status = "refused"
+            report.message = (
+                f"{records.name}: no se calculó nada ("
+                + ("--strict: hay registros con problemas" if valid else "ningún registro válido")
+                + ")"
+            )
+            return report
+        report.months = (sql.month_label(first), sql.month_label(last))
+        echo(f"Calculando {len(chosen)} indicador(es) de {report.months[0]} a {report.months[1]} …")
+        query = " union all ".join(sql.indicator_query(d, first, last) for d in chosen)
+        eng.write_parquet(query, work / "datos")
+        lap("calculo")
+        for d in chosen:
+            gone = [sql.month_label(m) for m in range(first, min(first + d.history_months, last + 1))]
+            if gone:
+                report.skipped[d.indicator] = gone
+        report.rows_out = dict(
+            eng.rows(
+                f"select indicador, count(*) from read_parquet('{work / 'datos'}/**/*.parquet') group by 1"
+            )
+            if engine_name == "duckdb"
+            else _count_parquet(work / "datos")
+        )
+        report.rows_out = {d.indicator: report.rows_out.get(d.indicator, 0) for d in chosen}
+        report.status = "partial" if report.problems else "computed"
+        report.seconds = time.perf_counter() - started
+        _finish(work, out, report, chosen)
+    except LoadError as e:
+        report.status, report.problems = "refused", e.problems
+        report.problems_total = len(e.problems)
+        report.message = f"{records.name}: no se calculó nada (archivo no válido)"
+    finally:
+        if eng is not None:
+            eng.close()
+        shutil.rmtree(work, ignore_errors=True)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _where(file: str, root: Path) -> str:
+    """A problem's file as the operator knows it: relative to the records path given (Spark says file: URIs)."""
+    path = Path(file.removeprefix("file://").removeprefix("file:"))
+    base = root if root.is_dir() else root.parent
+    try:
+        return str(path.relative_to(base))
+    except ValueError:
+        return path.name
+
+
+def _problems(path: Path, root: Path) -> tuple[int, list[Problem]]:
+    import csv
+
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    shown = [
+        Problem(
+            _where(r["_archivo"], root),
+            r["motivo"] + ("" if r["_fila"] else f" (id_nino {r['id_nino']}, fecha {r['fecha_atencion']})"),
+            row=int(r["_fila"]) if r["_fila"] else None,
+            column=r["columna"],
+            value=r["valor"] or None,
+        )
+        for r in rows[:SHOWN_PROBLEMS]
+    ]
+    return len(rows), shown
+
+
+def _count_parquet(folder: Path) -> list[tuple[str, int]]:
+    import duckdb
+
+    return duckdb.sql(
+        f"select indicador, count(*) from read_parquet('{folder}/**/*.parquet') group by 1"
+    ).fetchall()
+
+
+def _finish(work: Path, out: Path, report: ComputeReport, chosen) -> None:
+    """Move the data and the quarantine into place: the new folder replaces the old one in one rename."""
+    final = work.with_name(f"{out.name}.new-{os.getpid()}")
+    shutil.rmtree(final, ignore_errors=True)
+    (work / "datos").mkdir(exist_ok=True)
+    (work / "datos").rename(final)
+    if (work / PROBLEMS).exists():
+        shutil.move(work / PROBLEMS, final / PROBLEMS)
+    summary = report.as_dict() | {
+        "generado": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "programa": program_version(),
+        "definiciones_texto": {d.indicator: d.describe() for d in chosen},
+        "ajustes": {d.indicator: d.adjustment.code for d in chosen if d.adjustment},
+    }
+    (final / SUMMARY).write_text(
+        json.dumps(summary, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
+    )
+    old = out.with_name(f"{out.name}.old-{os.getpid()}")
+    if out.exists():
+        out.rename(old)
+    final.rename(out)
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,221 @@
+"""Where the compiled SQL runs: DuckDB in this process (default), or Spark through PySpark (local mode here, a
+cluster URL in production). An engine exposes the records as the text view ``registros_texto`` and runs SQL
+written in DuckDB's dialect, translated for Spark by :func:`etl.records.compile.translate`."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from ..csvfile import read_head, stage_csv
+from ..problems import LoadError, Problem
+from .compile import translate
+from .layout import COLUMNS, LAYOUT, personal_columns
+
+
+def record_files(path: Path) -> tuple[str, list[Path]]:
+    """('csv' | 'parquet', files) of a records path: a file, or a folder of CSV files or of (year-partitioned)
+    Parquet files. One format per run."""
+    if path.is_file():
+        files = [path]
+    elif path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in (".csv", ".parquet"))
+    else:
+        raise LoadError([Problem(path.name, f"no existe: {path}")])
+    kinds = {p.suffix.lower() for p in files}
+    if not files or not kinds <= {".csv", ".parquet", ".txt"}:
+        raise LoadError([Problem(path.name, "se esperan registros en CSV o Parquet (.csv, .parquet)")])
+    if len(kinds) > 1:
+        raise LoadError([Problem(path.name, "la carpeta mezcla CSV y Parquet: use un solo formato")])
+    return ("parquet" if kinds == {".parquet"} else "csv"), files
+
+
+def _mapping(headers: list[str], label: str) -> dict[str, str]:
+    personal = personal_columns(headers)
+    if personal:
+        raise LoadError(
+            [
+                Problem(
+                    label,
+                    "el archivo trae datos personales (nombres, documentos o contacto) que no se leen ni se "
+                    "guardan: quite esas columnas o exporte la vista seudonimizada",
+                    row=1,
+                    column=h,
+                )
+                for h in personal
+            ]
+        )
+    mapping, _warnings = LAYOUT.match(headers, label)
+    missing = LAYOUT.missing(mapping, label)
+    if missing:
+        raise LoadError(missing)
+    return mapping
+
+
+def _select(mapping: dict[str, str], quote: str = '"', text: str = "varchar") -> list[str]:
+    """The layout's columns as text, by their canonical names (absent optional ones as nulls)."""
+    return [
+        f"cast({quote}{mapping[c]}{quote} as {text}) as {c}"
+        if c in mapping
+        else f"cast(null as {text}) as {c}"
+        for c in COLUMNS
+    ]
+
+
+def _list(files: list[Path]) -> str:
+    """A DuckDB list literal of paths (a view cannot take parameters)."""
+    return "[" + ", ".join("'" + str(f).replace("'", "''") + "'" for f in files) + "]"
+
+
+class DuckDBEngine:
+    name = "duckdb"
+
+    def __init__(self, scratch: Path, threads: int | None = None, memory_limit: str | None = None):
+        # A file of its own in the output's scratch folder: stages larger than memory spill there.
+        self.con = duckdb.connect(str(scratch / "registros.duckdb"))
+        self.con.execute("set temp_directory = ?", [str(scratch / "tmp")])
+        self.con.execute("set preserve_insertion_order = false")
+        if threads:
+            self.con.execute(f"set threads = {int(threads)}")
+        if memory_limit:
+            self.con.execute("set memory_limit = ?", [memory_limit])
+
+    def register(self, kind: str, files: list[Path]) -> list[str]:
+        """Create ``registros_texto``; return warnings about the files."""
+        warnings: list[str] = []
+        if kind == "parquet":
+            names = [d[0] for d in self.con.execute(
+                "describe select * from read_parquet(?, union_by_name = true)", [[str(f) for f in files]]
+            ).fetchall()]  # fmt: skip
+            mapping = _mapping(names, files[0].parent.name if len(files) > 1 else files[0].name)
+            self.con.execute(
+                f"create or replace temp view registros_texto as select {', '.join(_select(mapping))}, "
+                f"filename as _archivo, file_row_number + 1 as _fila from read_parquet({_list(files)}, "
+                "filename = true, file_row_number = true, hive_partitioning = false, union_by_name = true)"
+            )
+            return warnings
+        parts = []
+        for k, f in enumerate(files):
+            _enc, _delim, headers = read_head(f)
+            _mapping(headers, f.name)  # refuses personal columns before anything is staged
+            staged = stage_csv(self.con, f, LAYOUT, table=f"registros_{k}")
+            warnings += staged.warnings
+            if staged.problems:  # lines the reader could not split: nothing guessed, the file is refused
+                raise LoadError(staged.problems)
+            label = f.name.replace("'", "''")
+            parts.append(
+                f"select {', '.join(COLUMNS)}, '{label}' as _archivo, _row as _fila from registros_{k}"
+            )
+        self.con.execute("create or replace temp view registros_texto as " + " union all ".join(parts))
+        return warnings
+
+    def execute(self, sql: str) -> None:
+        self.con.execute(sql)
+
+    def rows(self, sql: str) -> list[tuple[Any, ...]]:
+        return self.con.execute(sql).fetchall()
+
+    def write_parquet(self, sql: str, folder: Path) -> None:
+        self.con.execute(
+            f"copy ({sql}) to '{folder}' (format parquet, partition_by (anio), overwrite_or_ignore true)"
+        )
+
+    def write_csv(self, sql: str, path: Path) -> None:
+        self.con.execute(f"copy ({sql}) to '{path}' (header true)")
+
+    def close(self) -> None:
+        self.con.close()
+
+
+class SparkEngine:
+    name = "spark"
+
+    def __init__(self, scratch: Path, master: str | None = None, driver_memory: str = "4g"):
+        from pyspark.sql import SparkSession  # optional dependency: only this engine needs it
+
+        self.scratch = scratch
+        self.spark = (
+            SparkSession.builder.master(master or os.environ.get("SPARK_MASTER", "local[2]"))
+            .appName("semaforo-compute")
+            .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.driver.memory", driver_memory)
+            .config("spark.local.dir", str(scratch / "spark"))
+            .config("spark.sql.shuffle.partitions", "8")
+            .getOrCreate()
+        )
+        self.spark.sparkContext.setLogLevel("ERROR")
+
+    def register(self, kind: str, files: list[Path]) -> list[str]:
+        paths = [str(f) for f in files]
+        if kind == "parquet":
+            df = self.spark.read.option("mergeSchema", "true").parquet(*paths)
+            mapping = _mapping(df.columns, files[0].parent.name if len(files) > 1 else files[0].name)
+            df = df.selectExpr(
+                *_select(mapping, "`", "string"),
+                "_metadata.file_path as _archivo",
+                "_metadata.row_index + 1 as _fila",
+            )
+        else:
+            enc, delim, headers = read_head(files[0])
+            _mapping(headers, files[0].name)
+            df = (
+                self.spark.read.option("header", "true")
+                .option("sep", delim)
+                .option("encoding", enc)
+                .csv(paths)
+            )
+            mapping = _mapping(df.columns, files[0].name)
+            # Spark splits a file among its workers: a CSV row cannot be numbered (Parquet rows can). Problems
+            # name the file, the child and the date instead.
+            df = df.selectExpr(
+                *_select(mapping, "`", "string"),
+                "_metadata.file_path as _archivo",
+                "cast(null as bigint) as _fila",
+            )
+        df.createOrReplaceTempView("registros_texto")
+        return []
+
+    def execute(self, sql: str) -> None:
+        self.spark.sql(translate(sql, "spark"))
+
+    def rows(self, sql: str) -> list[tuple[Any, ...]]:
+        return [tuple(r) for r in self.spark.sql(translate(sql, "spark")).collect()]
+
+    def write_parquet(self, sql: str, folder: Path) -> None:
+        self.spark.sql(translate(sql, "spark")).write.mode("overwrite").partitionBy("anio").parquet(
+            str(folder)
+        )
+        for junk in folder.rglob("*"):  # Spark's markers and checksums are not data
+            if junk.is_file() and (junk.name.startswith(("_", ".")) or junk.suffix == ".crc"):
+                junk.unlink()
+
+    def write_csv(self, sql: str, path: Path) -> None:
+        tmp = self.scratch / "csv"
+        self.spark.sql(translate(sql, "spark")).coalesce(1).write.mode("overwrite").option(
+            "header", "true"
+        ).csv(str(tmp))
+        part = next(tmp.glob("part-*.csv"))
+        shutil.move(part, path)
+
+    def close(self) -> None:
+        self.spark.stop()
+
+
+def engine(name: str, scratch: Path, **options: Any) -> DuckDBEngine | SparkEngine:
+    if name == "duckdb":
+        return DuckDBEngine(scratch, options.get("threads"), options.get("memory_limit"))
+    if name == "spark":
+        try:
+            import pyspark  # noqa: F401
+        except ImportError as e:
+            raise LoadError(
+                [Problem("spark", "PySpark no está instalado: pip install 'semaforo-ppr[spark]' (y Java 17)")]
+            ) from e
+        return SparkEngine(scratch, options.get("master"), options.get("driver_memory") or "4g")
+    raise ValueError(f"motor desconocido {name!r}")
