@@ -1,8 +1,10 @@
 """Monthly product indicators from administrative records (HIS, Padrón Nominal, SIGA), CSV or XLSX.
 
 Columns: ``periodo`` (YYYY-MM), ``ubigeo`` (district) and/or ``cod_ipress`` (facility), ``indicador`` (catalogue
-code), ``numerador``, ``denominador``; English names accepted. A file replaces, for each month it holds, the
-rows of the departments it covers, so a region's corrected file replaces that region's month and nothing else.
+code), ``numerador``, ``denominador``; English names accepted. A file replaces, for each month and indicator it
+holds, the rows of the departments it covers, so a region's corrected file replaces that region's month and
+nothing else. CSV, Excel, or the year-partitioned Parquet folder that ``semaforo compute`` writes (with
+``ajuste``, checked against the indicator's definition).
 """
 
 from __future__ import annotations
@@ -174,14 +176,16 @@ class AdminLoader(Loader):
             "select _period as period, coalesce(ubigeo, _facility_ubigeo) as ubigeo, cod_ipress, "
             "indicador as indicator_code, _num as numerator, _den as denominator, _row from valid"
         )
+        # Per indicator too: the monthly HIS file and the figures computed from nominal records (semaforo
+        # compute) cover different indicators of the same months, and neither may erase the other.
         con.execute(
             "create or replace temp table admin_scope as "
-            "select distinct period, left(ubigeo, 2) as department from admin_rows"
+            "select distinct period, left(ubigeo, 2) as department, indicator_code from admin_rows"
         )
-        scope = con.execute("select * from admin_scope order by all").fetchall()
+        scope = con.execute("select distinct period, department from admin_scope order by all").fetchall()
         con.execute(
             "delete from raw_admin as a using admin_scope as s "
-            "where a.period = s.period and left(a.ubigeo, 2) = s.department"
+            "where a.period = s.period and left(a.ubigeo, 2) = s.department and a.indicator_code = s.indicator_code"
         )
         con.execute(
             "insert into raw_admin select ?, _row, period, ubigeo, cod_ipress, indicator_code, numerator, denominator "

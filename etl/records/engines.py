@@ -131,6 +131,24 @@ class DuckDBEngine:
         self.con.close()
 
 
+def spark_session(master: str | None = None, driver_memory: str = "4g", local_dir: Path | None = None):
+    """A Spark session as the engine wants it: UTC dates, no UI, few shuffle partitions (results are small)."""
+    from pyspark.sql import SparkSession
+
+    builder = (
+        SparkSession.builder.master(master or os.environ.get("SPARK_MASTER", "local[2]"))
+        .appName("semaforo-compute")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.driver.memory", driver_memory)
+        .config("spark.sql.shuffle.partitions", "8")
+    )
+    if local_dir:
+        builder = builder.config("spark.local.dir", str(local_dir))
+    return builder.getOrCreate()
+
+
 class SparkEngine:
     name = "spark"
 
@@ -138,29 +156,31 @@ class SparkEngine:
         from pyspark.sql import SparkSession  # optional dependency: only this engine needs it
 
         self.scratch = scratch
-        self.spark = (
-            SparkSession.builder.master(master or os.environ.get("SPARK_MASTER", "local[2]"))
-            .appName("semaforo-compute")
-            .config("spark.ui.enabled", "false")
-            .config("spark.ui.showConsoleProgress", "false")
-            .config("spark.sql.session.timeZone", "UTC")
-            .config("spark.driver.memory", driver_memory)
-            .config("spark.local.dir", str(scratch / "spark"))
-            .config("spark.sql.shuffle.partitions", "8")
-            .getOrCreate()
-        )
+        # A session already running in this process (a test's, a notebook's) is used and left running.
+        active = SparkSession.getActiveSession()
+        self.owned = active is None
+        self.spark = active or spark_session(master, driver_memory, scratch / "spark")
         self.spark.sparkContext.setLogLevel("ERROR")
 
     def register(self, kind: str, files: list[Path]) -> list[str]:
         paths = [str(f) for f in files]
         if kind == "parquet":
-            df = self.spark.read.option("mergeSchema", "true").parquet(*paths)
-            mapping = _mapping(df.columns, files[0].parent.name if len(files) > 1 else files[0].name)
-            df = df.selectExpr(
-                *_select(mapping, "`", "string"),
-                "_metadata.file_path as _archivo",
-                "_metadata.row_index + 1 as _fila",
-            )
+            label = files[0].parent.name if len(files) > 1 else files[0].name
+
+            def text(df):
+                return df.selectExpr(
+                    *_select(_mapping(df.columns, label), "`", "string"),
+                    "_metadata.file_path as _archivo",
+                    "_metadata.row_index + 1 as _fila",
+                )
+
+            try:
+                df = text(self.spark.read.option("mergeSchema", "true").parquet(*paths))
+            except Exception:  # files whose types differ (a date here, text there): each read as text, then one
+                parts = [text(self.spark.read.parquet(p)) for p in paths]
+                df = parts[0]
+                for part in parts[1:]:
+                    df = df.unionByName(part)
         else:
             enc, delim, headers = read_head(files[0])
             _mapping(headers, files[0].name)
@@ -204,7 +224,9 @@ class SparkEngine:
         shutil.move(part, path)
 
     def close(self) -> None:
-        self.spark.stop()
+        self.spark.catalog.dropTempView("registros_texto")
+        if self.owned:
+            self.spark.stop()
 
 
 def engine(name: str, scratch: Path, **options: Any) -> DuckDBEngine | SparkEngine:

@@ -155,14 +155,13 @@ def test_unit_that_stops_reporting_is_no_reportado(territory_db, tmp_path):
 
 
 def test_a_file_that_replaces_many_more_rows_than_it_brings_says_so(territory_db, tmp_path):
+    districts = ("010101", "010102", "010201", "010202", "010301")
     full = write(
         tmp_path / "his_2024_06.csv",
         "periodo,ubigeo,indicador,numerador,denominador\n"
         + "".join(
             f"2024-06,{ubigeo},{ind},{k},10\n"
-            for k, (ubigeo, ind) in enumerate(
-                (u, i) for u in ("010101", "010102") for i in ("PAN_P_CRED", "PAN_P_VACUNA", "PAN_P_HIERRO")
-            )
+            for k, (ubigeo, ind) in enumerate((u, i) for u in districts for i in ("PAN_P_CRED", "PAN_P_VACUNA"))
         ),
     )
     first = load(territory_db, "admin", full)
@@ -173,9 +172,11 @@ def test_a_file_that_replaces_many_more_rows_than_it_brings_says_so(territory_db
     )
     r = load(territory_db, "admin", one)
     assert r.status == "loaded"
+    # Its scope is June, Amazonas (01), CRED: the five CRED rows go, the VACUNA rows of the same month stay.
     (line,) = [w for w in r.warnings if "reemplaza" in w]
-    assert f"reemplaza 6 filas cargadas antes (lotes {first.batch_id} (6 filas))" in line
+    assert f"reemplaza 5 filas cargadas antes (lotes {first.batch_id} (5 filas))" in line
     assert "ATENCIÓN" in line and "--force" in line
+    assert rows(territory_db, "select count(*) from raw_admin where indicator_code = 'PAN_P_VACUNA'") == [(5,)]
     # the earlier file can be put back, as the warning says
     again = load(territory_db, "admin", full, force=True)
-    assert again.status == "loaded" and rows(territory_db, "select count(*) from raw_admin") == [(6,)]
+    assert again.status == "loaded" and rows(territory_db, "select count(*) from raw_admin") == [(10,)]

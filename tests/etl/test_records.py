@@ -1,0 +1,144 @@
+"""Indicators from nominal records: hand-worked values, validation with locations, privacy, atomic output, the
+admin loader reading the output, and the dashboard's figures equal to those of the same monthly aggregates."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+from etl.cli import main
+from etl.records.compute import PROBLEMS, SUMMARY, compute
+from etl.records.definitions import load_definitions
+from warehouse.catalogue import CatalogueError
+
+from .records_fixtures import EXPECTED, F1, HEADER, hand_records, write_csv
+
+
+def output(folder: Path) -> dict[tuple[str, str, str], tuple[int, int]]:
+    rows = duckdb.sql(
+        f"select periodo, cod_ipress, indicador, numerador, denominador from read_parquet('{folder}/**/*.parquet')"
+    ).fetchall()
+    return {(p, f, i): (n, d) for p, f, i, n, d in rows}
+
+
+def test_hand_worked_values(tmp_path):
+    rec = write_csv(tmp_path / "his.csv", hand_records())
+    r = compute(rec, tmp_path / "out")
+    assert r.status == "computed", r.lines()
+    assert output(tmp_path / "out") == EXPECTED
+    # Cohort months before the records hold their history are named, not computed.
+    assert r.skipped["PAN_P_CRED"][0] == "2024-01" and r.skipped["PAN_P_CRED"][-1] == "2024-12"
+    summary = json.loads((tmp_path / "out" / SUMMARY).read_text(encoding="utf-8"))
+    assert summary["ajustes"] == {"PAN_ANEMIA_HIS_CDC": "cdc_formula", "PAN_ANEMIA_HIS_OMS": "oms_bandas"}
+    assert "separadas ≥ 25 días" in summary["definiciones_texto"]["PAN_P_CRED"]
+    # Year partitions, and every anemia row says which adjustment made it.
+    assert sorted(p.name for p in (tmp_path / "out").glob("anio=*")) == ["anio=2024", "anio=2025"]
+    adj = duckdb.sql(
+        f"select indicador, list(distinct ajuste) from read_parquet('{tmp_path}/out/**/*.parquet') "
+        "where indicador like 'PAN_ANEMIA%' group by 1 order by 1"
+    ).fetchall()
+    assert adj == [("PAN_ANEMIA_HIS_CDC", ["cdc_formula"]), ("PAN_ANEMIA_HIS_OMS", ["oms_bandas"])]
+
+
+def test_csv_and_parquet_give_the_same(tmp_path):
+    rec = write_csv(tmp_path / "his.csv", hand_records())
+    pq = tmp_path / "pq"
+    pq.mkdir()
+    duckdb.sql(
+        f"copy (select *, year(fecha_atencion::date) as anio from read_csv('{rec}', all_varchar = true)) "
+        f"to '{pq}' (format parquet, partition_by (anio))"
+    )
+    assert compute(pq, tmp_path / "out").status == "computed"
+    assert output(tmp_path / "out") == EXPECTED
+
+
+def test_every_problem_located_and_quarantined(tmp_path):
+    good = hand_records()
+    bad = [
+        ["2025-03-40", F1, "080101", "NX1", "2024-05-01", "F", "Z001", "", ""],  # line 2: date
+        ["2025-03-10", "ABC", "080101", "NX2", "2024-05-01", "F", "Z001", "", ""],  # 3: IPRESS
+        ["2025-03-10", F1, "080101", "45678912", "2024-05-01", "F", "Z001", "", ""],  # 4: a DNI
+        ["2025-03-10", F1, "080101", "NX3", "2025-04-01", "F", "Z001", "", ""],  # 5: born after
+        ["2025-03-10", F1, "080101", "NX4", "2024-05-01", "F", "85018", "", "3000"],  # 6: no Hb value
+        ["2025-03-10", F1, "080101", "NX5", "2024-05-01", "F", "85018", "31", "3000"],  # 7: implausible Hb
+        ["2025-03-10", F1, "080101", "NX6", "2024-05-01", "F", "85018", "11.2", ""],  # 8: no altitude
+        ["2025-03-10", F1, "080101", "NX7", "2024-05-01", "X", "Z001", "", ""],  # 9: sex
+    ]
+    rec = write_csv(tmp_path / "his.csv", bad + good)
+    r = compute(rec, tmp_path / "out")
+    assert r.status == "partial"
+    found = {(p.row, p.column) for p in r.problems}
+    assert found == {
+        (2, "fecha_atencion"),
+        (3, "cod_ipress"),
+        (4, "id_nino"),
+        (5, "fecha_nacimiento"),
+        (6, "valor"),
+        (7, "valor"),
+        (8, "altitud"),
+        (9, "sexo"),
+    }
+    assert all(p.file == "his.csv" for p in r.problems)
+    assert r.rows_rejected == len(bad)
+    dni = next(p for p in r.problems if p.row == 4)
+    assert "seudonimizado" in dni.reason
+    # The good rows give exactly what they give alone; the quarantine file lists the rest.
+    assert output(tmp_path / "out") == EXPECTED
+    quarantined = duckdb.sql(f"select count(distinct _fila) from read_csv('{tmp_path}/out/{PROBLEMS}')").fetchall()
+    assert quarantined == [(len(bad),)]
+
+
+def test_personal_columns_refused_and_strict_leaves_output_untouched(tmp_path):
+    rec = write_csv(tmp_path / "his.csv", hand_records())
+    assert compute(rec, tmp_path / "out").status == "computed"
+    before = output(tmp_path / "out")
+    named = write_csv(
+        tmp_path / "con_nombres.csv",
+        [[*r, "ANA PEREZ", "45678912"] for r in hand_records()],
+        [*HEADER, "Nombres", "DNI"],
+    )
+    r = compute(named, tmp_path / "out")
+    assert r.status == "refused" and {p.column for p in r.problems} == {"Nombres", "DNI"}
+    bad = write_csv(tmp_path / "malo.csv", [["2025-13-01", *hand_records()[0][1:]], *hand_records()])
+    r = compute(bad, tmp_path / "out", strict=True)
+    assert r.status == "refused" and r.problems[0].row == 2
+    assert output(tmp_path / "out") == before  # nothing replaced
+    assert not list(tmp_path.glob("out.*"))  # no scratch left behind
+    # A folder that is not a compute output is never overwritten.
+    other = tmp_path / "mis_documentos"
+    other.mkdir()
+    r = compute(rec, other)
+    assert r.status == "error" and "no se reemplaza" in r.message
+
+
+def test_definitions_are_validated(tmp_path, catalogue):
+    good = (Path(__file__).parents[2] / "warehouse/catalogue/registros/pan_0001.yaml").read_text(encoding="utf-8")
+    for wrong, says in (
+        (good.replace('power(altitud * 0.0032808, 2)"', 'exp(altitud)"'), "solo puede usar altitud"),
+        (good.replace("desde_m: 1500,", "desde_m: 900,"), "de menor a mayor"),
+        (good.replace("indicator: PAN_P_HIERRO", "indicator: PAN_NO_EXISTE"), "no está en el catálogo"),
+        (good.replace("kind: mes", "kind: semana"), "kind desconocido"),
+        (good.replace("ajuste: oms_bandas", "ajuste: otro"), "ajuste desconocido"),
+    ):
+        (tmp_path / "pan.yaml").write_text(wrong, encoding="utf-8")
+        with pytest.raises(CatalogueError, match=says):
+            load_definitions(catalogue, tmp_path)
+
+
+def test_cli_compute_then_load_admin(tmp_path, territory_db):
+    rec = write_csv(tmp_path / "his.csv", hand_records())
+    out = tmp_path / "indicadores"
+    res = CliRunner().invoke(main, ["compute", "--records", str(rec), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "filas de indicadores" in res.output
+    res = CliRunner().invoke(main, ["load", "--db", str(territory_db), "admin", str(out)])
+    assert res.exit_code == 0, res.output
+    got = duckdb.connect(str(territory_db), read_only=True).execute(
+        "select strftime(period, '%Y-%m'), cod_ipress, indicator_code, numerator, denominator from raw_admin "
+        "where batch_id = (select max(batch_id) from etl_batch)"
+    ).fetchall()
+    assert {(p, f, i): (int(n), int(d)) for p, f, i, n, d in got} == EXPECTED
