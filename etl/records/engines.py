@@ -176,7 +176,9 @@ class SparkEngine:
 
             try:
                 df = text(self.spark.read.option("mergeSchema", "true").parquet(*paths))
-            except Exception:  # files whose types differ (a date here, text there): each read as text, then one
+            except (
+                Exception
+            ):  # files whose types differ (a date here, text there): each read as text, then one
                 parts = [text(self.spark.read.parquet(p)) for p in paths]
                 df = parts[0]
                 for part in parts[1:]:

@@ -6,7 +6,17 @@ import csv
 import datetime as dt
 from pathlib import Path
 
-HEADER = ["fecha_atencion", "cod_ipress", "ubigeo", "id_nino", "fecha_nacimiento", "sexo", "codigo", "valor", "altitud"]
+HEADER = [
+    "fecha_atencion",
+    "cod_ipress",
+    "ubigeo",
+    "id_nino",
+    "fecha_nacimiento",
+    "sexo",
+    "codigo",
+    "valor",
+    "altitud",
+]
 F1, F2 = "00080101", "00080102"  # facilities of districts 080101 and 080102 (Cusco), as in tests' RENIPRESS
 UBIGEO = {F1: "080101", F2: "080102"}
 
@@ -18,11 +28,15 @@ def _d(day: dt.date, plus: int) -> str:
 def hand_records() -> list[list[str]]:
     rows: list[list[str]] = []
 
-    def add(child: str, born: dt.date, age: int, code: str, fac: str = F1, valor: str = "", alt: str = "") -> None:
+    def add(
+        child: str, born: dt.date, age: int, code: str, fac: str = F1, valor: str = "", alt: str = ""
+    ) -> None:
         rows.append([_d(born, age), fac, UBIGEO[fac], child, born.isoformat(), "F", code, valor, alt])
 
     # Cohort turning 12 months in 2025-01 (born January 2024).
-    a = dt.date(2024, 1, 10)  # A: BCG at day 1 (opens the records in 2024-01), 11 CRED 30 days apart: complete
+    a = dt.date(
+        2024, 1, 10
+    )  # A: BCG at day 1 (opens the records in 2024-01), 11 CRED 30 days apart: complete
     add("NA", a, 1, "90585")
     for k in range(1, 12):
         add("NA", a, 30 * k, "Z001")

@@ -161,7 +161,9 @@ def test_a_file_that_replaces_many_more_rows_than_it_brings_says_so(territory_db
         "periodo,ubigeo,indicador,numerador,denominador\n"
         + "".join(
             f"2024-06,{ubigeo},{ind},{k},10\n"
-            for k, (ubigeo, ind) in enumerate((u, i) for u in districts for i in ("PAN_P_CRED", "PAN_P_VACUNA"))
+            for k, (ubigeo, ind) in enumerate(
+                (u, i) for u in districts for i in ("PAN_P_CRED", "PAN_P_VACUNA")
+            )
         ),
     )
     first = load(territory_db, "admin", full)
@@ -176,7 +178,9 @@ def test_a_file_that_replaces_many_more_rows_than_it_brings_says_so(territory_db
     (line,) = [w for w in r.warnings if "reemplaza" in w]
     assert f"reemplaza 5 filas cargadas antes (lotes {first.batch_id} (5 filas))" in line
     assert "ATENCIÓN" in line and "--force" in line
-    assert rows(territory_db, "select count(*) from raw_admin where indicator_code = 'PAN_P_VACUNA'") == [(5,)]
+    assert rows(territory_db, "select count(*) from raw_admin where indicator_code = 'PAN_P_VACUNA'") == [
+        (5,)
+    ]
     # the earlier file can be put back, as the warning says
     again = load(territory_db, "admin", full, force=True)
     assert again.status == "loaded" and rows(territory_db, "select count(*) from raw_admin") == [(10,)]

@@ -88,7 +88,9 @@ def test_every_problem_located_and_quarantined(tmp_path):
     assert "seudonimizado" in dni.reason
     # The good rows give exactly what they give alone; the quarantine file lists the rest.
     assert output(tmp_path / "out") == EXPECTED
-    quarantined = duckdb.sql(f"select count(distinct _fila) from read_csv('{tmp_path}/out/{PROBLEMS}')").fetchall()
+    quarantined = duckdb.sql(
+        f"select count(distinct _fila) from read_csv('{tmp_path}/out/{PROBLEMS}')"
+    ).fetchall()
     assert quarantined == [(len(bad),)]
 
 
@@ -116,7 +118,9 @@ def test_personal_columns_refused_and_strict_leaves_output_untouched(tmp_path):
 
 
 def test_definitions_are_validated(tmp_path, catalogue):
-    good = (Path(__file__).parents[2] / "warehouse/catalogue/registros/pan_0001.yaml").read_text(encoding="utf-8")
+    good = (Path(__file__).parents[2] / "warehouse/catalogue/registros/pan_0001.yaml").read_text(
+        encoding="utf-8"
+    )
     for wrong, says in (
         (good.replace('power(altitud * 0.0032808, 2)"', 'exp(altitud)"'), "solo puede usar altitud"),
         (good.replace("desde_m: 1500,", "desde_m: 900,"), "de menor a mayor"),
@@ -137,8 +141,68 @@ def test_cli_compute_then_load_admin(tmp_path, territory_db):
     assert "filas de indicadores" in res.output
     res = CliRunner().invoke(main, ["load", "--db", str(territory_db), "admin", str(out)])
     assert res.exit_code == 0, res.output
-    got = duckdb.connect(str(territory_db), read_only=True).execute(
-        "select strftime(period, '%Y-%m'), cod_ipress, indicator_code, numerator, denominator from raw_admin "
-        "where batch_id = (select max(batch_id) from etl_batch)"
-    ).fetchall()
+    got = (
+        duckdb.connect(str(territory_db), read_only=True)
+        .execute(
+            "select strftime(period, '%Y-%m'), cod_ipress, indicator_code, numerator, denominator from raw_admin "
+            "where batch_id = (select max(batch_id) from etl_batch)"
+        )
+        .fetchall()
+    )
     assert {(p, f, i): (int(n), int(d)) for p, f, i, n, d in got} == EXPECTED
+
+
+def test_dashboard_shows_records_exactly_as_monthly_aggregates(tmp_path, territory_db):
+    """The same figures reach the warehouse either as a monthly aggregate CSV (what a DIRESA sends) or computed
+    from the nominal records: every mart row and the indicator page's ranking are the same."""
+    import shutil
+
+    import plotly.graph_objects as go
+
+    from dashboard import context
+    from dashboard.app import create_app
+    from dashboard.pages import indicador
+    from tests.dashboard.test_callbacks import _walk
+
+    rec = write_csv(tmp_path / "his.csv", hand_records())
+    assert compute(rec, tmp_path / "indicadores").status == "computed"
+    aggregate = tmp_path / "his_agregado.csv"
+    aggregate.write_text(
+        "periodo,cod_ipress,indicador,numerador,denominador\n"
+        + "".join(f"{p},{f},{i},{n},{d}\n" for (p, f, i), (n, d) in sorted(EXPECTED.items())),
+        encoding="utf-8",
+    )
+    from_records, from_csv = tmp_path / "a.duckdb", tmp_path / "b.duckdb"
+    shutil.copy(territory_db, from_records)
+    shutil.copy(territory_db, from_csv)
+    assert (
+        CliRunner()
+        .invoke(main, ["load", "--db", str(from_records), "admin", str(tmp_path / "indicadores")])
+        .exit_code
+        == 0
+    )
+    assert CliRunner().invoke(main, ["load", "--db", str(from_csv), "admin", str(aggregate)]).exit_code == 0
+
+    def mart(db: Path) -> list[tuple]:
+        con = duckdb.connect(str(db), read_only=True)
+        cols = "* exclude (batch_id)"
+        got = con.execute(f"select {cols} from mart_indicator_top order by all").fetchall()
+        got += con.execute(f"select {cols} from mart_indicator_agg order by all").fetchall()
+        con.close()
+        return got
+
+    assert mart(from_records) == mart(from_csv) and len(mart(from_csv)) > len(EXPECTED)
+
+    def ranking(db: Path) -> tuple:
+        previous = context._current
+        try:
+            create_app(db)
+            body = indicador.update("?periodo=2025-03", "/indicador/PAN_ANEMIA_HIS_CDC")
+            fig = next(c for c in _walk(body) if getattr(c, "id", None) == "indicator-ranking").figure
+            trace = go.Figure(fig).data[0]
+            return tuple(trace.y), tuple(trace.x)
+        finally:
+            context._current = previous
+
+    shown = ranking(from_records)
+    assert shown == ranking(from_csv) and 50.0 in shown[1]  # Cusco: 1 of 2 tested children anemic
