@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from . import etl, load, web
+from . import etl, load, records, web
 from .report import Figure, machine, table, write_json
 from .scales import FULL, SMALL, Scale
 from .worker import ROOT, run_task
@@ -105,8 +105,10 @@ def main(argv: list[str] | None = None) -> int:
     figures += web.cold_start(db, env)
     echo("Many users on semaforo serve (gunicorn) while a month of data is loaded …")
     figures += load.load_test(db, Path(folder / "sources"), scratch / "load", env, args.small)
+    echo("Indicators from nominal records, on DuckDB and on Spark …")
+    figures += records.measure(folder / "registros", args.small, echo)
     shutil.rmtree(scratch, ignore_errors=True)
-    order = ["etl", "callbacks", "payload", "memory", "start", "load", "build"]
+    order = ["etl", "callbacks", "payload", "memory", "start", "load", "records", "build"]
     figures.sort(key=lambda f: order.index(f.group))
     total = time.perf_counter() - started
     meta = {

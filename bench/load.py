@@ -23,6 +23,8 @@ from pathlib import Path
 
 import requests
 
+from etl.demo.records import DEMO_INDICATORS
+
 from .report import Figure
 from .web import _free_port, pct
 
@@ -57,7 +59,15 @@ def batch_of_context(doc: dict) -> int | None:
 
 
 def row_batches(doc: dict) -> set[int]:
-    return {r["lote"] for r in doc["rows"] if r.get("fuente") == "HIS" and r["lote"] is not None}
+    """Batches of the snapshot's HIS rows that monthly files carry (anemia from nominal records is a batch of
+    its own, which a month's file neither replaces nor dates)."""
+    return {
+        r["lote"]
+        for r in doc["rows"]
+        if r.get("fuente") == "HIS"
+        and r["lote"] is not None
+        and r.get("indicador_codigo") not in DEMO_INDICATORS
+    }
 
 
 def mixed(docs: list[dict]) -> list[dict]:

@@ -8,6 +8,7 @@ through the real loaders), ``read`` (the same files through DuckDB's read_csv or
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pickle
@@ -178,7 +179,124 @@ def replay(args: dict[str, Any]) -> dict[str, Any]:
     return {"seconds": time.perf_counter() - started, "queries": len(calls), "rss_mb": rss_mb()}
 
 
-TASKS = {"build": build, "load": load, "read": read, "session": session, "replay": replay}
+class TreePeak:
+    """Peak resident memory of this process and its children (Spark's JVM is one), sampled every 0.2 s."""
+
+    def __init__(self) -> None:
+        import psutil
+
+        self.me, self.peak, self.stop = psutil.Process(), 0.0, threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def sample(self) -> None:
+        import psutil
+
+        total = 0
+        for p in [self.me, *self.me.children(recursive=True)]:
+            with contextlib.suppress(psutil.Error):
+                total += p.memory_info().rss
+        self.peak = max(self.peak, total / 2**20)
+
+    def _run(self) -> None:
+        while not self.stop.wait(0.2):
+            self.sample()
+
+    def __enter__(self) -> TreePeak:
+        self.sample()
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        self.thread.join()
+        self.sample()
+        # A short task may end between samples: never report less than this process's own peak.
+        self.peak = max(self.peak, peak_rss_mb())
+
+
+def records_generate(args: dict[str, Any]) -> dict[str, Any]:
+    """National-scale nominal records, in chunks of children (memory stays bounded), as year-partitioned Parquet."""
+    import datetime as dt
+
+    import numpy as np
+    import pandas as pd
+
+    from etl.demo.records import generate_records, write_records
+
+    started = time.perf_counter()
+    rng = np.random.default_rng(2026)
+    n = args["facilities"]
+    regions = [f"{1 + k % 25:02d}" for k in range(n)]
+    facilities = pd.DataFrame(
+        {
+            "cod_ipress": [f"{k:08d}" for k in range(1, n + 1)],
+            "ubigeo": [f"{r}{1 + k % 9:02d}{1 + k % 7:02d}" for k, r in enumerate(regions)],
+            "altitude": rng.gamma(1.2, 1200, n).clip(0, 4800),
+            "region": regions,
+        }
+    )
+    start, end = (dt.date.fromisoformat(d) for d in args["period"])
+    rows, per = 0, -(-args["children"] // args["chunks"])
+    for k in range(args["chunks"]):
+        table = generate_records(facilities, per, start, end, 2026, first_child=k * per)
+        write_records(table, Path(args["folder"]) / "parquet", part=k)
+        rows += table.num_rows
+    return {"rows": rows, "seconds": time.perf_counter() - started}
+
+
+def records_scan(args: dict[str, Any]) -> dict[str, Any]:
+    import duckdb
+
+    with TreePeak() as peak:
+        started = time.perf_counter()
+        duckdb.sql(
+            f"select count(*), count(distinct id_nino) from read_parquet('{args['records']}/**/*.parquet')"
+        ).fetchall()
+        seconds = time.perf_counter() - started
+    return {"seconds": seconds, "tree_peak_mb": peak.peak}
+
+
+def records_compute(args: dict[str, Any]) -> dict[str, Any]:
+    from etl.records.compute import compute
+
+    with TreePeak() as peak:
+        r = compute(Path(args["records"]), Path(args["out"]), args["engine"])
+    if r.status not in ("computed", "partial"):
+        raise RuntimeError("\n".join(r.lines()))
+    return {
+        "seconds": r.seconds,
+        "steps": r.seconds_by_step,
+        "rows_out": r.rows_out,
+        "rejected": r.rows_rejected,
+        "tree_peak_mb": peak.peak,
+    }
+
+
+def records_compare(args: dict[str, Any]) -> dict[str, Any]:
+    import duckdb
+
+    def q(folder: str) -> str:
+        return f"select * exclude (anio) from read_parquet('{folder}/**/*.parquet')"
+
+    a, b = q(args["a"]), q(args["b"])
+    rows = duckdb.sql(f"select count(*) from ({a})").fetchall()[0][0]
+    differing = duckdb.sql(
+        f"select count(*) from (({a} except all {b}) union all ({b} except all {a}))"
+    ).fetchall()[0][0]
+    return {"rows": rows, "differing": differing}
+
+
+TASKS = {
+    "build": build,
+    "load": load,
+    "read": read,
+    "session": session,
+    "replay": replay,
+    "records_generate": records_generate,
+    "records_scan": records_scan,
+    "records_compute": records_compute,
+    "records_compare": records_compare,
+}
 
 
 # --- running a task in a child process ------------------------------------------------------------------------

@@ -94,9 +94,11 @@ def generate(
         elif source == "admin":
             model = admin.AdminModel.build(world)
             regional = admin.regional_months(world)
+            # The figures computed from nominal records first: the monthly HIS files then stay the newest admin
+            # batches, as a month's file is in real use (they cover other indicators and erase none of these).
+            add(source, records.write_demo_records(world, folder))
             for y, m in scale.months:
                 add(source, *admin.write_month(model, y, m, folder, (y, m) == last, regional.get((y, m))))
-            add(source, records.write_demo_records(world, folder))
         elif source == "stock":
             model = stock.StockModel.build(world)
             for y, m in scale.months:

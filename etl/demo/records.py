@@ -29,7 +29,7 @@ _SCHEDULE: list[tuple[str, int, int, float]] = (
     + [(c, d, 8, 0.99) for d in (60, 120) for c in ("90681", "90670")]
     + [("99199.17", 30 * m + 10, 8, 0.62) for m in range(6, 36)]
     + [("85018", d, 20, 0.75) for d in (190, 365, 545, 730, 1000)]
-    + [(c, 40 * k + 20, 25, 0.35) for k in range(27) for c in ("J069", "A09X")]
+    + [(c, 20 * k + 10, 12, 0.4) for k in range(54) for c in ("J069", "A09X")]
 )
 _CODES = np.array([s[0] for s in _SCHEDULE])
 _CODE_INDEX = np.unique(_CODES, return_inverse=True)[1]
@@ -49,10 +49,12 @@ def generate_records(
     end: dt.date,
     seed: int,
     weights: np.ndarray | None = None,
+    first_child: int = 0,
 ) -> pa.Table:
     """Attentions between ``start`` and ``end`` (inclusive) of ``children`` children spread over
-    ``facilities`` (columns cod_ipress, ubigeo, altitude, region), in proportion to ``weights`` if given."""
-    rng = rng_for(seed, f"records-{start}-{end}-{children}")
+    ``facilities`` (columns cod_ipress, ubigeo, altitude, region), in proportion to ``weights`` if given.
+    ``first_child`` numbers the children of one chunk of a larger population (the benchmark's)."""
+    rng = rng_for(seed, f"records-{start}-{end}-{children}-{first_child}")
     n_f = len(facilities)
     first, last = np.datetime64(start, "D"), np.datetime64(end, "D")
     born = last - rng.integers(0, 3 * 365 + 200, children).astype("timedelta64[D]")
@@ -91,12 +93,14 @@ def generate_records(
     is_hb = codes == _HB_CODE
     hb = np.full(len(item), np.nan)
     m = int(is_hb.sum())
-    hb[is_hb] = np.round(
+    hb[is_hb] = np.round(  # within what a haemoglobin meter reads (the definitions quarantine the rest)
         rng.normal(11.45, 1.15, m) - 0.35 * (1 - habit[child[is_hb]]) + hb_shift[fac[is_hb]]
         + cdc_adjustment(altitude[fac[is_hb]]),
         1,
-    )  # fmt: skip
-    ids = np.char.add("N", np.char.zfill(np.char.mod("%x", child + (seed % 997) * 10_000_000), 9))
+    ).clip(4.0, 19.5)  # fmt: skip
+    ids = np.char.add(
+        "N", np.char.zfill(np.char.mod("%x", child + first_child + (seed % 997) * 10_000_000), 9)
+    )
     sex = np.where(rng.random(children) < 0.51, "M", "F")
     return pa.table(
         {
@@ -115,8 +119,9 @@ def generate_records(
     )
 
 
-def write_records(table: pa.Table, path: Path, fmt: str = "parquet") -> Path:
-    """CSV (one file) or Parquet partitioned by the attention's year (``anio=YYYY/``)."""
+def write_records(table: pa.Table, path: Path, fmt: str = "parquet", part: int = 0) -> Path:
+    """CSV (one file) or Parquet partitioned by the attention's year (``anio=YYYY/``; ``part`` names the
+    files of one chunk, so that chunks add up in one folder)."""
     con = duckdb.connect()
     try:
         con.register("t", table)
@@ -126,7 +131,7 @@ def write_records(table: pa.Table, path: Path, fmt: str = "parquet") -> Path:
             path.mkdir(parents=True, exist_ok=True)
             con.execute(
                 f"copy (select *, year(fecha_atencion) as anio from t) to '{path}' "
-                "(format parquet, partition_by (anio), overwrite_or_ignore true)"
+                f"(format parquet, partition_by (anio), overwrite_or_ignore true, filename_pattern 'part{part}_{{i}}')"
             )
     finally:
         con.close()
@@ -136,7 +141,7 @@ def write_records(table: pa.Table, path: Path, fmt: str = "parquet") -> Path:
 # The demo computes from records what only records give: anemia by each altitude adjustment. (Its product
 # coverages come from the monthly aggregate files, as most regions report them.)
 DEMO_INDICATORS = ("PAN_ANEMIA_HIS_CDC", "PAN_ANEMIA_HIS_OMS")
-DEMO_CHILDREN = 60_000
+DEMO_CHILDREN = 30_000
 
 
 def write_demo_records(world, folder: Path, months: int = 24) -> Path:

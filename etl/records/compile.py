@@ -5,7 +5,7 @@ truncation, ``row_number()`` in a subquery instead of QUALIFY, explicit ordering
 The engine provides ``registros_texto``: the layout's columns as text plus ``_archivo`` and ``_fila`` (where the
 row is, as far as the engine can say). The compiled views are then:
 
-- ``registros_tipados``: parsed values, ages and month indexes, and one flag column per check;
+- ``registros_tipados`` (materialised): parsed values, ages and month indexes, and one flag column per check;
 - ``problemas``: one row per failed check (file, row, column, value, reason);
 - ``registros_validos``: the rows with no problem — the only ones any indicator reads;
 - the indicator query: monthly numerator and denominator per facility, for the months the records cover whole.
@@ -111,8 +111,9 @@ def checks(defs: Definitions) -> list[Check]:
     return out
 
 
-def typed_view(defs: Definitions) -> str:
-    """``registros_tipados``: values parsed once; a row's checks become one ``_malo`` flag."""
+def typed(defs: Definitions) -> str:
+    """The query of ``registros_tipados``: values parsed once; a row's checks become one ``_malo`` flag. The
+    engine materialises it once (its window functions are the costly part), then every step reads it."""
     parsed = (
         "select *, "
         "try_cast(trim(fecha_atencion) as date) as d_fecha_atencion, "
@@ -136,7 +137,7 @@ def typed_view(defs: Definitions) -> str:
         f"from ({parsed}) as p"
     )
     flags = " or ".join(f"coalesce({c.bad}, false)" for c in checks(defs))
-    return f"create or replace temp view registros_tipados as select *, ({flags}) as _malo from ({aged}) as a"
+    return f"select *, ({flags}) as _malo from ({aged}) as a"
 
 
 def problems_view(defs: Definitions) -> str:
@@ -224,6 +225,12 @@ def indicator_query(d: Definition, first_month: int, last_month: int) -> str:
         f"cast(denominador as bigint) as denominador, ajuste from ({_BODY[d.kind](d)}) as q "
         f"where mes_idx between {lo} and {last_month}"
     )
+
+
+def output_query(definitions, first_month: int, last_month: int) -> str:
+    """Every chosen definition's rows, in a fixed order: the same records give the same bytes."""
+    union = " union all ".join(indicator_query(d, first_month, last_month) for d in definitions)
+    return f"select * from ({union}) as o order by anio, periodo, indicador, cod_ipress, ubigeo"
 
 
 def month_label(index: int) -> str:

@@ -119,7 +119,7 @@ def compute(
         echo(f"Leyendo {len(files)} archivo(s) {kind.upper()} con {engine_name} …")
         eng = engine(engine_name, work / "_scratch", **engine_options)
         report.warnings += eng.register(kind, files)
-        eng.execute(sql.typed_view(defs))
+        eng.materialize("registros_tipados", sql.typed(defs))
         eng.execute(sql.problems_view(defs))
         eng.execute(sql.VALID_VIEW)
         lap("lectura")
@@ -143,8 +143,7 @@ def compute(
             return report
         report.months = (sql.month_label(first), sql.month_label(last))
         echo(f"Calculando {len(chosen)} indicador(es) de {report.months[0]} a {report.months[1]} …")
-        query = " union all ".join(sql.indicator_query(d, first, last) for d in chosen)
-        eng.write_parquet(query, work / "datos")
+        eng.write_parquet(sql.output_query(chosen, first, last), work / "datos")
         lap("calculo")
         for d in chosen:
             gone = [sql.month_label(m) for m in range(first, min(first + d.history_months, last + 1))]

@@ -116,10 +116,15 @@ class DuckDBEngine:
     def execute(self, sql: str) -> None:
         self.con.execute(sql)
 
+    def materialize(self, name: str, sql: str) -> None:
+        """A table in the scratch database (spills to disk, never kept)."""
+        self.con.execute(f"create or replace table {name} as {sql}")
+
     def rows(self, sql: str) -> list[tuple[Any, ...]]:
         return self.con.execute(sql).fetchall()
 
     def write_parquet(self, sql: str, folder: Path) -> None:
+        self.con.execute("set preserve_insertion_order = true")  # the query's order is the files' order
         self.con.execute(
             f"copy ({sql}) to '{folder}' (format parquet, partition_by (anio), overwrite_or_ignore true)"
         )
@@ -206,6 +211,12 @@ class SparkEngine:
     def execute(self, sql: str) -> None:
         self.spark.sql(translate(sql, "spark"))
 
+    def materialize(self, name: str, sql: str) -> None:
+        """Written once as Parquet in the scratch folder (on a cluster, the job's own storage) and read back."""
+        folder = self.scratch / name
+        self.spark.sql(translate(sql, "spark")).write.mode("overwrite").parquet(str(folder))
+        self.spark.read.parquet(str(folder)).createOrReplaceTempView(name)
+
     def rows(self, sql: str) -> list[tuple[Any, ...]]:
         return [tuple(r) for r in self.spark.sql(translate(sql, "spark")).collect()]
 
@@ -226,7 +237,8 @@ class SparkEngine:
         shutil.move(part, path)
 
     def close(self) -> None:
-        self.spark.catalog.dropTempView("registros_texto")
+        for view in ("registros_texto", "registros_tipados"):
+            self.spark.catalog.dropTempView(view)
         if self.owned:
             self.spark.stop()
 

@@ -29,6 +29,7 @@ def digests(folder: Path) -> dict[str, str]:
         p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*"))
         if p.is_file()
+        and p.name != "_resumen.json"  # a compute summary says when it ran and how long it took
     }
 
 

@@ -18,6 +18,8 @@ from pathlib import Path
 import duckdb
 import requests
 
+from etl.demo.records import DEMO_INDICATORS
+
 from .conftest import SEMAFORO
 
 MONTH = "2026-09"
@@ -43,10 +45,12 @@ def admin_batch_in_context(doc: dict) -> int:
 
 
 def admin_rows(doc: dict) -> dict[str, tuple[int, float]]:
+    """The month's HIS rows the loaded files carry (not the anemia computed from nominal records, a batch of its
+    own that these loads leave alone)."""
     return {
         r["indicador_codigo"]: (r["lote"], r["valor"])
         for r in doc["rows"]
-        if r["fuente"] == "HIS" and r["periodo"] == MONTH
+        if r["fuente"] == "HIS" and r["periodo"] == MONTH and r["indicador_codigo"] not in DEMO_INDICATORS
     }
 
 
