@@ -128,11 +128,16 @@ def write_records(table: pa.Table, path: Path, fmt: str = "parquet", part: int =
         if fmt == "csv":
             con.execute(f"copy (select * from t) to '{path}' (header true)")
         else:
-            path.mkdir(parents=True, exist_ok=True)
-            con.execute(
-                f"copy (select *, year(fecha_atencion) as anio from t) to '{path}' "
-                f"(format parquet, partition_by (anio), overwrite_or_ignore true, filename_pattern 'part{part}_{{i}}')"
-            )
+            # One file per year, written in the table's order: the same seed gives the same bytes.
+            years = [
+                y for (y,) in con.execute("select distinct year(fecha_atencion) from t order by 1").fetchall()
+            ]
+            for y in years:
+                (path / f"anio={y}").mkdir(parents=True, exist_ok=True)
+                con.execute(
+                    f"copy (select * from t where year(fecha_atencion) = {y}) to "
+                    f"'{path}/anio={y}/part{part}.parquet' (format parquet)"
+                )
     finally:
         con.close()
     return path

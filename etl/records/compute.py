@@ -63,8 +63,9 @@ class ComputeReport:
             )
         out += [f"aviso: {w}" for w in self.warnings]
         for code, months in self.skipped.items():
+            span = months[0] if len(months) == 1 else f"{months[0]} a {months[-1]} ({len(months)} meses)"
             out.append(
-                f"aviso: {code}: sin cifra para {', '.join(months)} (los registros no cubren su historia)"
+                f"aviso: {code}: sin cifra para {span}: los registros no cubren la historia de su cohorte"
             )
         if self.message:
             out.append(self.message)

@@ -99,6 +99,16 @@ def test_indicator_page(duo):
     save(duo, "indicador")
 
 
+def test_anemia_computed_from_nominal_records(duo):
+    """The demo's anemia from nominal records (semaforo compute): a monthly series per altitude adjustment, each
+    page saying which adjustment it used."""
+    text = open_page(duo, "/indicador/PAN_ANEMIA_HIS_OMS?periodo=2026-08", "#indicator-grid .ag-row")
+    assert "ajuste OMS" in text and "tabla por tramos" in text
+    assert "Puno" in text and "Huancavelica" in text
+    assert console_errors(duo) == []
+    save(duo, "indicador-anemia-registros")
+
+
 def test_marco_logico_in_english(duo):
     text = open_page(duo, "/marco-logico?lang=en&periodo=2026-09", ".logframe")
     assert "Logical framework" in text and "Means of verification" in text and "Assumptions" in text
