@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from statistics import NormalDist
 
 import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from .calibration import ANEMIA_REGIONAL
 from .files import rng_for
 
 # (code, age in days at which it is due, spread in days, how likely a child's typical attendance covers it)
@@ -34,7 +36,7 @@ _SCHEDULE: list[tuple[str, int, int, float]] = (
 _CODES = np.array([s[0] for s in _SCHEDULE])
 _CODE_INDEX = np.unique(_CODES, return_inverse=True)[1]
 _HB_CODE = "85018"
-EPOCH = np.datetime64("1970-01-01", "D")
+_HB_MEAN, _HB_SD = 11.45, 1.15  # altitude-free haemoglobin of a tested child, g/dL
 
 
 def cdc_adjustment(altitude: np.ndarray) -> np.ndarray:
@@ -50,10 +52,13 @@ def generate_records(
     seed: int,
     weights: np.ndarray | None = None,
     first_child: int = 0,
+    anemia: dict[str, float] | None = None,
 ) -> pa.Table:
     """Attentions between ``start`` and ``end`` (inclusive) of ``children`` children spread over
     ``facilities`` (columns cod_ipress, ubigeo, altitude, region), in proportion to ``weights`` if given.
-    ``first_child`` numbers the children of one chunk of a larger population (the benchmark's)."""
+    ``first_child`` numbers the children of one chunk of a larger population (the benchmark's). ``anemia``, %
+    by region, sets each region's altitude-free haemoglobin so that about that share is below 11 g/dL once the
+    CDC adjustment is taken off (else regions differ at random)."""
     rng = rng_for(seed, f"records-{start}-{end}-{children}-{first_child}")
     n_f = len(facilities)
     first, last = np.datetime64(start, "D"), np.datetime64(end, "D")
@@ -67,6 +72,8 @@ def generate_records(
     region_codes = facilities.region.to_numpy()
     regions = np.unique(region_codes)
     region_hb = dict(zip(regions, rng.normal(0.0, 0.3, len(regions)), strict=True))
+    if anemia:  # mean of N(μ, σ) with P(< 11) = p: μ = 11 − σ·Φ⁻¹(p); the draw below centres on _HB_MEAN
+        region_hb = {r: 11.0 - _HB_SD * NormalDist().inv_cdf(anemia[r] / 100) - _HB_MEAN for r in regions}
     hb_shift = np.array([region_hb[r] for r in region_codes])
     altitude = facilities.altitude.to_numpy(float)
 
@@ -94,7 +101,7 @@ def generate_records(
     hb = np.full(len(item), np.nan)
     m = int(is_hb.sum())
     hb[is_hb] = np.round(  # within what a haemoglobin meter reads (the definitions quarantine the rest)
-        rng.normal(11.45, 1.15, m) - 0.35 * (1 - habit[child[is_hb]]) + hb_shift[fac[is_hb]]
+        rng.normal(_HB_MEAN, _HB_SD, m) - 0.35 * (1 - habit[child[is_hb]]) + hb_shift[fac[is_hb]]
         + cdc_adjustment(altitude[fac[is_hb]]),
         1,
     ).clip(4.0, 19.5)  # fmt: skip
@@ -161,7 +168,9 @@ def write_demo_records(world, folder: Path, months: int = 24) -> Path:
     altitude = world.districts.set_index("ubigeo").altitude
     facilities = world.facilities.assign(altitude=altitude.loc[world.facilities.ubigeo].to_numpy())
     weights = world.facility_children(end.year, "<3")
-    table = generate_records(facilities, DEMO_CHILDREN, start, end, world.seed, weights)
+    # The historical ENDES series (the CDC-style adjustment) of the latest anchor year, per region.
+    anemia = {r: levels[-1] for r, levels in ANEMIA_REGIONAL.items()}
+    table = generate_records(facilities, DEMO_CHILDREN, start, end, world.seed, weights, anemia=anemia)
     records = write_records(table, folder / "registros")
     out = folder / "indicadores_registros"
     report = compute(records, out, indicators=list(DEMO_INDICATORS), catalogue=world.catalogue)

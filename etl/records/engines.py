@@ -79,6 +79,7 @@ class DuckDBEngine:
         self.con = duckdb.connect(str(scratch / "registros.duckdb"))
         self.con.execute("set temp_directory = ?", [str(scratch / "tmp")])
         self.con.execute("set preserve_insertion_order = false")
+        self.con.execute("set enable_progress_bar = false")
         if threads:
             self.con.execute(f"set threads = {int(threads)}")
         if memory_limit:

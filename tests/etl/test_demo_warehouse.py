@@ -108,3 +108,21 @@ def test_status_json_reports_the_batches(demo_db):
     assert s["sources"]["territory"]["rows"] > 700 and s["sources"]["facilities"]["rows"] >= 1_000
     assert len(s["rows_per_period"]["admin"]) >= 36
     assert s["quarantine_rows"] == 0
+
+
+def test_anemia_computed_from_records_follows_the_regions_and_names_its_adjustment(con):
+    """The demo's anemia from nominal records: two series (one per altitude adjustment), Puno highest under the
+    CDC adjustment as in ENDES' historical series, Tacna and Moquegua among the lowest."""
+    rows = con.execute(
+        "select indicator_code, territory_code, value from mart_indicator_agg where territory_level = 'region' "
+        "and indicator_code like 'PAN_ANEMIA_HIS_%' and period >= date '2026-01-01' and period < date '2026-09-01'"
+    ).fetchall()
+    assert {r[0] for r in rows} == {"PAN_ANEMIA_HIS_CDC", "PAN_ANEMIA_HIS_OMS"}
+    by_region: dict[str, list[float]] = {}
+    for code, region, value in rows:
+        if code == "PAN_ANEMIA_HIS_CDC":
+            by_region.setdefault(region, []).append(value)
+    mean = {r: sum(v) / len(v) for r, v in by_region.items()}
+    ranked = sorted(mean, key=mean.get)
+    assert len(ranked) == 26 and ranked[-1] == "21" and {"23", "18"} & set(ranked[:4])
+    assert one(con, "select count(*) from etl_batch where file_name = 'indicadores_registros'") == 1
