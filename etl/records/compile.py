@@ -92,7 +92,6 @@ def checks(defs: Definitions) -> list[Check]:
             f"not {_blank('altitud')} and (n_altitud is null or n_altitud < 0 or n_altitud > 6000)",
             "altitud no válida (metros, de 0 a 6000)",
         ),
-        Check("codigo", "repetido", "registro repetido (mismo niño, fecha, establecimiento, código y valor)"),
     ]
     for code, (lo, hi) in defs.measured_codes.items():
         out += [
@@ -131,13 +130,22 @@ def typed(defs: Definitions) -> str:
         "year(d_fecha_atencion) * 12 + month(d_fecha_atencion) - 1 as mes_idx, "
         "year(d_fecha_nacimiento) * 12 + month(d_fecha_nacimiento) - 1 as nac_mes_idx, "
         "min(d_fecha_nacimiento) over (partition by trim(id_nino)) "
-        "<> max(d_fecha_nacimiento) over (partition by trim(id_nino)) as nacimientos_distintos, "
-        "row_number() over (partition by trim(id_nino), d_fecha_atencion, trim(cod_ipress), upper(trim(codigo)), "
-        "n_valor order by _archivo, _fila) > 1 as repetido "
+        "<> max(d_fecha_nacimiento) over (partition by trim(id_nino)) as nacimientos_distintos "
         f"from ({parsed}) as p"
     )
     flags = " or ".join(f"coalesce({c.bad}, false)" for c in checks(defs))
     return f"select *, ({flags}) as _malo from ({aged}) as a"
+
+
+# Rows identical in every column. They change no figure (each definition counts distinct children, dates and
+# months), so they are counted and shown, not quarantined; a group-by finds them at a fraction of a window's cost.
+_SAME = "trim(id_nino), d_fecha_atencion, trim(cod_ipress), trim(ubigeo), d_fecha_nacimiento, upper(trim(sexo)), cod, n_valor, n_altitud"
+REPEATED = (
+    f"select count(*), coalesce(sum(n - 1), 0), min(ejemplo) from (select {_SAME}, count(*) as n, "
+    "min(concat(_archivo, ', fila ', coalesce(cast(_fila as varchar), '?'), ', id_nino ', trim(id_nino), ', ', "
+    f"trim(fecha_atencion), ', ', cod)) as ejemplo from registros_tipados where not _malo group by {_SAME} "
+    "having count(*) > 1) as g"
+)
 
 
 def problems_view(defs: Definitions) -> str:

@@ -129,6 +129,13 @@ def compute(
             "select count(*), count(*) filter (where _malo), min(mes_idx) filter (where not _malo), "
             "max(mes_idx) filter (where not _malo) from registros_tipados"
         )[0]
+        groups, copies, example = eng.rows(sql.REPEATED)[0]
+        if copies:
+            report.warnings.append(
+                f"{copies:,} registros repetidos (idénticos a otro en todas las columnas, en {groups:,} grupos; "
+                f"p. ej. {_where(example, records)}): no cambian ninguna cifra, cada definición cuenta niños y "
+                "fechas distintos; conviene corregir el extracto"
+            )
         if report.rows_rejected:
             eng.write_csv("select * from problemas order by _archivo, _fila, columna", work / PROBLEMS)
             report.problems_total, report.problems = _problems(work / PROBLEMS, records)

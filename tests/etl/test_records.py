@@ -68,7 +68,7 @@ def test_every_problem_located_and_quarantined(tmp_path):
         ["2025-03-10", F1, "080101", "NX6", "2024-05-01", "F", "85018", "11.2", ""],  # 8: no altitude
         ["2025-03-10", F1, "080101", "NX7", "2024-05-01", "X", "Z001", "", ""],  # 9: sex
     ]
-    rec = write_csv(tmp_path / "his.csv", bad + good)
+    rec = write_csv(tmp_path / "his.csv", bad + good + good[:2])  # the first two good rows twice
     r = compute(rec, tmp_path / "out")
     assert r.status == "partial"
     found = {(p.row, p.column) for p in r.problems}
@@ -83,6 +83,9 @@ def test_every_problem_located_and_quarantined(tmp_path):
         (9, "sexo"),
     }
     assert all(p.file == "his.csv" for p in r.problems)
+    # Rows repeated whole change no figure: said, with an example, not quarantined.
+    (repeated,) = [w for w in r.warnings if "repetidos" in w]
+    assert repeated.startswith("2 registros repetidos") and "his.csv, fila 10, id_nino NA" in repeated
     assert r.rows_rejected == len(bad)
     dni = next(p for p in r.problems if p.row == 4)
     assert "seudonimizado" in dni.reason

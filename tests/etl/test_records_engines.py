@@ -79,7 +79,8 @@ def test_every_definition_identical_on_duckdb_and_spark(spark, records, tmp_path
 
 
 def test_csv_records_on_spark(spark, tmp_path):
-    rec = write_csv(tmp_path / "his.csv", [["2025-02-30", *hand_records()[0][1:]], *hand_records()])
+    hand = hand_records()
+    rec = write_csv(tmp_path / "his.csv", [["2025-02-30", *hand[0][1:]], *hand, hand[3]])  # and one row twice
     on_duckdb = compute(rec, tmp_path / "duckdb", "duckdb")
     on_spark = compute(rec, tmp_path / "spark", "spark")
     assert table(tmp_path / "duckdb") == table(tmp_path / "spark")
@@ -87,3 +88,5 @@ def test_csv_records_on_spark(spark, tmp_path):
     (d,), (s,) = on_duckdb.problems, on_spark.problems
     assert d.row == 2 and s.row is None and "fecha 2025-02-30" in s.reason
     assert (tmp_path / "spark" / PROBLEMS).exists()
+    assert [w for w in on_spark.warnings if "1 registros repetidos" in w]
+    assert [w for w in on_duckdb.warnings if "1 registros repetidos" in w]
