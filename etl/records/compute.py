@@ -92,6 +92,9 @@ def compute(
     started = time.perf_counter()
     records, out = Path(records), Path(out)
     report = ComputeReport(engine_name, records.name, str(out))
+    if records.is_dir() and out.resolve().is_relative_to(records.resolve()):
+        report.message = f"la salida {out} está dentro de los registros {records}: elija otra carpeta"
+        return report
     if out.exists() and not (out / SUMMARY).exists():
         report.message = f"{out} existe y no es una salida de semaforo compute: no se reemplaza"
         return report

@@ -23,13 +23,15 @@ def record_files(path: Path) -> tuple[str, list[Path]]:
     if path.is_file():
         files = [path]
     elif path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in (".csv", ".parquet"))
+        files = sorted(
+            p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in (".csv", ".txt", ".parquet")
+        )
     else:
         raise LoadError([Problem(path.name, f"no existe: {path}")])
     kinds = {p.suffix.lower() for p in files}
     if not files or not kinds <= {".csv", ".parquet", ".txt"}:
         raise LoadError([Problem(path.name, "se esperan registros en CSV o Parquet (.csv, .parquet)")])
-    if len(kinds) > 1:
+    if len(kinds - {".txt"} | ({".csv"} if ".txt" in kinds else set())) > 1:
         raise LoadError([Problem(path.name, "la carpeta mezcla CSV y Parquet: use un solo formato")])
     return ("parquet" if kinds == {".parquet"} else "csv"), files
 

@@ -118,6 +118,9 @@ def test_personal_columns_refused_and_strict_leaves_output_untouched(tmp_path):
     other.mkdir()
     r = compute(rec, other)
     assert r.status == "error" and "no se reemplaza" in r.message
+    # Nor is an output written among the records it would be read with next time.
+    r = compute(tmp_path, tmp_path / "salida")
+    assert r.status == "error" and "dentro de los registros" in r.message
 
 
 def test_definitions_are_validated(tmp_path, catalogue):
