@@ -260,7 +260,8 @@ def records_compute(args: dict[str, Any]) -> dict[str, Any]:
     from etl.records.compute import compute
 
     with TreePeak() as peak:
-        r = compute(Path(args["records"]), Path(args["out"]), args["engine"])
+        options = {"memory_limit": args["memory_limit"]} if args.get("memory_limit") else {}
+        r = compute(Path(args["records"]), Path(args["out"]), args["engine"], **options)
     if r.status not in ("computed", "partial"):
         raise RuntimeError("\n".join(r.lines()))
     return {

@@ -177,8 +177,15 @@ def status(db, as_json) -> None:
 @click.option("--strict", is_flag=True, help="No calcular nada si algún registro tiene problemas.")
 @click.option("--spark-master", help="URL del clúster Spark (por defecto local[2] o SPARK_MASTER).")
 @click.option("--threads", type=int, help="Hilos de DuckDB (por defecto, todos los núcleos).")
+@click.option(
+    "--memoria",
+    "memory_limit",
+    help="Memoria máxima de DuckDB, p. ej. 4GB (lo demás va a disco); por defecto, el 80 %% de la RAM.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Informe en JSON.")
-def compute(engine_name, records, out, indicators, strict, spark_master, threads, as_json) -> None:
+def compute(
+    engine_name, records, out, indicators, strict, spark_master, threads, memory_limit, as_json
+) -> None:
     """Calcular indicadores desde registros nominales (definiciones del catálogo) con DuckDB o Spark.
 
     Solo los agregados mensuales por establecimiento salen de aquí: los registros se quedan donde están.
@@ -194,6 +201,7 @@ def compute(engine_name, records, out, indicators, strict, spark_master, threads
         echo=(lambda m: None) if as_json else _err,
         master=spark_master,
         threads=threads,
+        memory_limit=memory_limit,
     )
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str))
