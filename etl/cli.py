@@ -175,16 +175,28 @@ def status(db, as_json) -> None:
 )
 @click.option("--indicador", "indicators", multiple=True, help="Solo estos indicadores (repetible).")
 @click.option("--strict", is_flag=True, help="No calcular nada si algún registro tiene problemas.")
+@click.option(
+    "--desde",
+    "since",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Primer día que cubre el extracto (por defecto, la primera atención).",
+)
+@click.option(
+    "--hasta",
+    "until",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Último día que cubre el extracto (por defecto, la última atención).",
+)
 @click.option("--spark-master", help="URL del clúster Spark (por defecto local[2] o SPARK_MASTER).")
 @click.option("--threads", type=int, help="Hilos de DuckDB (por defecto, todos los núcleos).")
 @click.option(
     "--memoria",
     "memory_limit",
-    help="Memoria máxima de DuckDB, p. ej. 4GB (lo demás va a disco); por defecto, el 80 %% de la RAM.",
+    help="Memoria máxima de DuckDB, p. ej. 4GB (lo demás va a disco); por defecto, el 80 % de la RAM.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Informe en JSON.")
 def compute(
-    engine_name, records, out, indicators, strict, spark_master, threads, memory_limit, as_json
+    engine_name, records, out, indicators, strict, since, until, spark_master, threads, memory_limit, as_json
 ) -> None:
     """Calcular indicadores desde registros nominales (definiciones del catálogo) con DuckDB o Spark.
 
@@ -198,6 +210,8 @@ def compute(
         engine_name,
         list(indicators) or None,
         strict,
+        since=since.date() if since else None,
+        until=until.date() if until else None,
         echo=(lambda m: None) if as_json else _err,
         master=spark_master,
         threads=threads,

@@ -37,7 +37,8 @@ def stage_parquet(con: duckdb.DuckDBPyConnection, path: Path, layout: Layout, ta
         names = [
             r[0]
             for r in con.execute(
-                "describe select * from read_parquet(?, union_by_name = true)", [listed]
+                "describe select * from read_parquet(?, union_by_name = true, hive_partitioning = false)",
+                [listed],
             ).fetchall()
         ]
     except duckdb.Error as e:

@@ -47,6 +47,16 @@ class Check:
     column: str
     bad: str  # SQL on registros_tipados' columns, true when the row fails
     reason: str
+    # fila: the row is quarantined; medicion: the row's value is not used (it still counts as an attention);
+    # aviso: listed only (a column no definition reads)
+    scope: str = "fila"
+    shown: str = ""  # SQL of the value shown, when not the column itself
+
+
+_DNI_LIKE = "regexp_matches(trim(id_nino), '^[0-9]{8}$')"
+_ID_SHOWN = (
+    f"case when {_DNI_LIKE} then '********' else trim(id_nino) end"  # a document number is never copied
+)
 
 
 def checks(defs: Definitions) -> list[Check]:
@@ -80,31 +90,44 @@ def checks(defs: Definitions) -> list[Check]:
         ),
         Check(
             "id_nino",
-            "regexp_matches(trim(id_nino), '^[0-9]{8}$')",
-            "parece un número de DNI: los registros deben traer un identificador seudonimizado",
+            _DNI_LIKE,
+            "parece un número de DNI (no se copia aquí): los registros deben traer un identificador seudonimizado",
+            shown="'********'",
         ),
         Check(
-            "sexo", f"not {_blank('sexo')} and upper(trim(sexo)) not in ('M', 'F')", "sexo no válido (M o F)"
+            "sexo",
+            f"not {_blank('sexo')} and upper(trim(sexo)) not in ('M', 'F')",
+            "sexo no válido (M o F); ningún indicador lo usa: la atención cuenta",
+            "aviso",
         ),
-        Check("valor", f"not {_blank('valor')} and n_valor is null", "valor no numérico"),
         Check(
-            "altitud",
-            f"not {_blank('altitud')} and (n_altitud is null or n_altitud < 0 or n_altitud > 6000)",
-            "altitud no válida (metros, de 0 a 6000)",
+            "valor",
+            f"not {_blank('valor')} and n_valor is null",
+            "valor no numérico: la atención cuenta, la medición no",
+            "medicion",
         ),
     ]
     for code, (lo, hi) in defs.measured_codes.items():
         out += [
-            Check("valor", f"cod = {_q(code)} and {_blank('valor')}", f"falta el valor de {code}"),
+            Check(
+                "valor",
+                f"cod = {_q(code)} and {_blank('valor')}",
+                f"falta el valor de {code}: la atención cuenta, la medición no",
+                "medicion",
+            ),
             Check(
                 "valor",
                 f"cod = {_q(code)} and (n_valor < {lo!r} or n_valor > {hi!r})",
-                f"valor de {code} fuera del rango plausible ({lo:g}–{hi:g})",
+                f"valor de {code} fuera del rango plausible ({lo:g}–{hi:g}): la atención cuenta, la medición no",
+                "medicion",
             ),
             Check(
                 "altitud",
-                f"cod = {_q(code)} and {_blank('altitud')}",
-                f"falta la altitud: el ajuste de {code} por altitud la necesita",
+                f"cod = {_q(code)} and ({_blank('altitud')} or n_altitud is null or n_altitud < 0 "
+                "or n_altitud > 6000)",
+                f"falta la altitud o no es válida (metros, 0–6000): el ajuste de {code} la necesita; la atención "
+                "cuenta, la medición no",
+                "medicion",
             ),
         ]
     return out
@@ -133,8 +156,14 @@ def typed(defs: Definitions) -> str:
         "<> max(d_fecha_nacimiento) over (partition by trim(id_nino)) as nacimientos_distintos "
         f"from ({parsed}) as p"
     )
-    flags = " or ".join(f"coalesce({c.bad}, false)" for c in checks(defs))
-    return f"select *, ({flags}) as _malo from ({aged}) as a"
+
+    def flag(scope: str) -> str:
+        return " or ".join(f"coalesce({c.bad}, false)" for c in checks(defs) if c.scope == scope) or "false"
+
+    return (
+        f"select *, ({flag('fila')}) as _malo, ({flag('medicion')}) as _sin_medida, ({flag('aviso')}) as _aviso "
+        f"from ({aged}) as a"
+    )
 
 
 # Rows identical in every column. They change no figure (each definition counts distinct children, dates and
@@ -149,10 +178,11 @@ REPEATED = (
 
 
 def problems_view(defs: Definitions) -> str:
+    flag = {"fila": "_malo", "medicion": "_sin_medida", "aviso": "_aviso"}
     parts = [
-        f"select _archivo, _fila, {_q(c.column)} as columna, cast({c.column} as varchar) as valor, "
-        f"{_q(c.reason)} as motivo, trim(id_nino) as id_nino, trim(fecha_atencion) as fecha_atencion "
-        f"from registros_tipados where _malo and coalesce({c.bad}, false)"
+        f"select _archivo, _fila, {_q(c.column)} as columna, cast({c.shown or c.column} as varchar) as valor, "
+        f"{_q(c.reason)} as motivo, {_ID_SHOWN} as id_nino, trim(fecha_atencion) as fecha_atencion, "
+        f"{_q(c.scope)} as alcance from registros_tipados where {flag[c.scope]} and coalesce({c.bad}, false)"
         for c in checks(defs)
     ]
     return "create or replace temp view problemas as " + " union all ".join(parts)
@@ -162,26 +192,40 @@ VALID_VIEW = (
     "create or replace temp view registros_validos as "
     "select trim(id_nino) as id_nino, d_fecha_atencion as fecha_atencion, d_fecha_nacimiento as fecha_nacimiento, "
     "lpad(trim(cod_ipress), 8, '0') as cod_ipress, lpad(trim(ubigeo), 6, '0') as ubigeo, cod as codigo, "
-    "n_valor as valor, n_altitud as altitud, edad_dias, edad_meses, mes_idx, nac_mes_idx "
+    "n_valor as valor, n_altitud as altitud, not _sin_medida as medida_ok, edad_dias, edad_meses, mes_idx, "
+    "nac_mes_idx "
     "from registros_tipados where not _malo"
 )
 
 _LAST = "order by fecha_atencion desc, cod_ipress desc, ubigeo desc, codigo desc"
 
 
+def _requirement(r) -> str:
+    """Children who meet one requirement: ``minimo`` attentions chosen greedily — the first, then each next one
+    at least ``separacion_min_dias`` after the last one chosen (an extra visit in between never spoils a
+    series). Unrolled into ``minimo`` steps: no recursive SQL, which the engines do not share."""
+    att = (
+        f"select distinct id_nino, fecha_atencion from registros_validos where codigo in {_in(r.codes)} "
+        f"and edad_dias between {r.age_days[0]} and {r.age_days[1]}"
+    )
+    step = f"select id_nino, min(fecha_atencion) as elegida from ({att}) as a0 group by id_nino"
+    gap = max(r.spacing_days, 1)  # attentions on different days, at least
+    for k in range(1, r.minimum):
+        step = (
+            f"select a{k}.id_nino, min(a{k}.fecha_atencion) as elegida from ({att}) as a{k} join ({step}) as p{k} "
+            f"on p{k}.id_nino = a{k}.id_nino where date_diff('day', p{k}.elegida, a{k}.fecha_atencion) >= {gap} "
+            f"group by a{k}.id_nino"
+        )
+    return f"select id_nino from ({step}) as done"
+
+
 def _cohort(d: Definition) -> str:
     last_day = max(r.age_days[1] for r in d.requirements)
     reqs, joins, met = [], [], []
     for j, r in enumerate(d.requirements):
-        spaced = f"previa is null or date_diff('day', previa, fecha_atencion) >= {r.spacing_days}"
-        reqs.append(
-            f"select id_nino, count(*) as n from (select id_nino, fecha_atencion, lag(fecha_atencion) over "
-            f"(partition by id_nino order by fecha_atencion) as previa from (select distinct id_nino, "
-            f"fecha_atencion from registros_validos where codigo in {_in(r.codes)} and edad_dias between "
-            f"{r.age_days[0]} and {r.age_days[1]}) as d) as s where {spaced} group by id_nino"
-        )
+        reqs.append(_requirement(r))
         joins.append(f"left join ({reqs[-1]}) as r{j} on r{j}.id_nino = c.id_nino")
-        met.append(f"coalesce(r{j}.n, 0) >= {r.minimum}")
+        met.append(f"r{j}.id_nino is not null")
     cohort = (
         f"select id_nino, cod_ipress, ubigeo, nac_mes_idx + {d.cohort_months} as mes_idx from (select id_nino, "
         f"cod_ipress, ubigeo, nac_mes_idx, row_number() over (partition by id_nino {_LAST}) as k "
@@ -214,7 +258,7 @@ def _measurement(d: Definition) -> str:
         f"sum(case when valor - {d.adjustment.sql()} < {d.below!r} then 1 else 0 end) as numerador, "
         f"count(*) as denominador, {_q(d.adjustment.code)} as ajuste from (select mes_idx, cod_ipress, ubigeo, "
         f"valor, altitud, row_number() over (partition by id_nino, mes_idx {_LAST}, valor, altitud) as k "
-        f"from registros_validos where codigo in {_in(d.codes)} and edad_meses between {lo} and {hi}) as m "
+        f"from registros_validos where codigo in {_in(d.codes)} and medida_ok and edad_meses between {lo} and {hi}) as m "
         "where k = 1 group by mes_idx, cod_ipress, ubigeo"
     )
 

@@ -85,6 +85,8 @@ def compute(
     indicators: list[str] | None = None,
     strict: bool = False,
     catalogue: Catalogue | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
     definitions: Definitions | None = None,
     echo: Callable[[str], None] = lambda _m: None,
     **engine_options,
@@ -104,6 +106,9 @@ def compute(
         chosen = defs.select(indicators)
     except CatalogueError as e:
         report.message = str(e)
+        return report
+    except ValueError as e:  # an indicator asked for that has no definition
+        report.status, report.message = "refused", str(e)
         return report
     report.definitions = defs.digest
     work = out.with_name(f"{out.name}.tmp-{os.getpid()}")
@@ -128,9 +133,10 @@ def compute(
         eng.execute(sql.VALID_VIEW)
         lap("lectura")
         echo("Validando …")
-        report.rows_read, report.rows_rejected, first, last = eng.rows(
-            "select count(*), count(*) filter (where _malo), min(mes_idx) filter (where not _malo), "
-            "max(mes_idx) filter (where not _malo) from registros_tipados"
+        report.rows_read, report.rows_rejected, flagged, earliest, latest = eng.rows(
+            "select count(*), count(*) filter (where _malo), count(*) filter (where _malo or _sin_medida or _aviso), "
+            "min(d_fecha_atencion) filter (where not _malo), max(d_fecha_atencion) filter (where not _malo) "
+            "from registros_tipados"
         )[0]
         groups, copies, example = eng.rows(sql.REPEATED)[0]
         if copies:
@@ -139,7 +145,7 @@ def compute(
                 f"p. ej. {_where(example, records)}): no cambian ninguna cifra, cada definición cuenta niños y "
                 "fechas distintos; conviene corregir el extracto"
             )
-        if report.rows_rejected:
+        if flagged:
             eng.write_csv("select * from problemas order by _archivo, _fila, columna", work / PROBLEMS)
             report.problems_total, report.problems = _problems(work / PROBLEMS, records)
         lap("validacion")
@@ -151,6 +157,11 @@ def compute(
                 + ("--strict: hay registros con problemas" if valid else "ningún registro válido")
                 + ")"
             )
+            return report
+        first, last = _covered(earliest, latest, since, until, report)
+        if first > last:
+            report.status = "refused"
+            report.message = f"{records.name}: no se calculó nada (ningún mes completo en los registros)"
             return report
         report.months = (sql.month_label(first), sql.month_label(last))
         echo(f"Calculando {len(chosen)} indicador(es) de {report.months[0]} a {report.months[1]} …")
@@ -174,13 +185,41 @@ def compute(
     except LoadError as e:
         report.status, report.problems = "refused", e.problems
         report.problems_total = len(e.problems)
-        report.message = f"{records.name}: no se calculó nada (archivo no válido)"
+        report.message = f"{records.name}: no se calculó nada (no se pudo leer)"
+    except Exception as e:  # the engine's own failure (a Spark job, a full disk): one line, nothing written
+        first = (str(e).strip().splitlines() or [""])[0][:300]
+        report.status = "error"
+        report.message = (
+            f"{records.name}: el motor {engine_name} falló, no se calculó nada: {type(e).__name__}: {first}"
+        )
     finally:
         if eng is not None:
             eng.close()
         shutil.rmtree(work, ignore_errors=True)
     report.seconds = time.perf_counter() - started
     return report
+
+
+EDGE_DAYS = 5  # an extract whose first or last attention is this close to the month's edge covers the month
+
+
+def _covered(
+    earliest: dt.date, latest: dt.date, since: dt.date | None, until: dt.date | None, report: ComputeReport
+) -> tuple[int, int]:
+    """(first, last) month indexes the records cover whole. A month at either end that the attentions only
+    partly cover (an extract cut on the 5th) is left out and named — never published as if complete — unless
+    --desde / --hasta declare the extract's span."""
+    start, end = since or earliest, until or latest
+    first = start.year * 12 + start.month - 1 + (0 if start.day <= (1 if since else EDGE_DAYS) else 1)
+    month_end = (dt.date(end.year + end.month // 12, end.month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    last = end.year * 12 + end.month - 1 - (0 if end.day >= month_end - (0 if until else EDGE_DAYS) else 1)
+    for month, edge, word in ((first - 1, start, "empiezan"), (last + 1, end, "terminan")):
+        if sql.month_label(month) == f"{edge.year}-{edge.month:02d}":
+            report.warnings.append(
+                f"{sql.month_label(month)}: los registros {word} el {edge.isoformat()}: mes incompleto, sin cifras "
+                "(si el extracto cubre el mes entero, declárelo con --desde / --hasta)"
+            )
+    return first, last
 
 
 def _where(file: str, root: Path) -> str:

@@ -112,8 +112,9 @@ class Definitions:
         known = {d.indicator: d for d in self.items}
         unknown = [c for c in codes if c not in known]
         if unknown:
-            raise CatalogueError(
-                [f"sin definición desde registros: {', '.join(unknown)} (hay: {', '.join(known)})"]
+            raise ValueError(
+                f"--indicador {', '.join(unknown)}: no hay definición desde registros con ese código "
+                f"(hay: {', '.join(known)})"
             )
         return tuple(known[c] for c in codes)
 

@@ -92,7 +92,8 @@ class DuckDBEngine:
         warnings: list[str] = []
         if kind == "parquet":
             names = [d[0] for d in self.con.execute(
-                "describe select * from read_parquet(?, union_by_name = true)", [[str(f) for f in files]]
+                "describe select * from read_parquet(?, union_by_name = true, hive_partitioning = false)",
+                [[str(f) for f in files]],
             ).fetchall()]  # fmt: skip
             mapping = _mapping(names, files[0].parent.name if len(files) > 1 else files[0].name)
             self.con.execute(
@@ -184,30 +185,36 @@ class SparkEngine:
 
             try:
                 df = text(self.spark.read.option("mergeSchema", "true").parquet(*paths))
-            except (
-                Exception
-            ):  # files whose types differ (a date here, text there): each read as text, then one
+            except Exception:
+                # Files whose types differ (a date here, text there): each read as text, then one.
                 parts = [text(self.spark.read.parquet(p)) for p in paths]
                 df = parts[0]
                 for part in parts[1:]:
                     df = df.unionByName(part)
         else:
-            enc, delim, headers = read_head(files[0])
-            _mapping(headers, files[0].name)
-            df = (
-                self.spark.read.option("header", "true")
-                .option("sep", delim)
-                .option("encoding", enc)
-                .csv(paths)
-            )
-            mapping = _mapping(df.columns, files[0].name)
-            # Spark splits a file among its workers: a CSV row cannot be numbered (Parquet rows can). Problems
-            # name the file, the child and the date instead.
-            df = df.selectExpr(
-                *_select(mapping, "`", "string"),
-                "_metadata.file_path as _archivo",
-                "cast(null as bigint) as _fila",
-            )
+            # Each file with its own delimiter and encoding, as sniffed (a DIRESA's folder mixes them). Spark splits
+            # a file among its workers: a CSV row cannot be numbered (Parquet rows can); problems name the file,
+            # the child and the date instead.
+            parts = []
+            for f in files:
+                enc, delim, headers = read_head(f)
+                _mapping(headers, f.name)
+                part = (
+                    self.spark.read.option("header", "true")
+                    .option("sep", delim)
+                    .option("encoding", "ISO-8859-1" if enc == "latin-1" else "UTF-8")
+                    .csv(str(f))
+                )
+                parts.append(
+                    part.selectExpr(
+                        *_select(_mapping(part.columns, f.name), "`", "string"),
+                        "_metadata.file_path as _archivo",
+                        "cast(null as bigint) as _fila",
+                    )
+                )
+            df = parts[0]
+            for part in parts[1:]:
+                df = df.unionByName(part)
         df.createOrReplaceTempView("registros_texto")
         return []
 

@@ -60,6 +60,16 @@ def hand_records() -> list[list[str]]:
     add("NG", g, 250, "99199.17", F2)
     h = dt.date(2023, 7, 1)  # H: 20 months, attended without iron at F1: denominator only
     add("NH", h, 612, "A09X")
+    # I: 11 CRED 30 days apart at F2 plus an extra check at day 45: the greedy choice (30, 60, …) still finds 11
+    # spaced checks — a visit more never spoils a series. Also attended at F2 from August to December 2024.
+    i = dt.date(2024, 1, 15)
+    for day in (45, *(30 * k for k in range(1, 12))):
+        add("NI", i, day, "Z001", F2)
+    # Z: an older child seen on 2024-01-02 and 2025-03-30 (A09X, counted nowhere): the records cover January
+    # 2024 and March 2025 whole.
+    z = dt.date(2020, 10, 1)
+    add("NZ", z, (dt.date(2024, 1, 2) - z).days, "A09X")
+    add("NZ", z, (dt.date(2025, 3, 30) - z).days, "A09X")
     return rows
 
 
@@ -67,11 +77,11 @@ def hand_records() -> list[list[str]]:
 # Nothing else may come out: cohorts of other months lack history (2024) or end after the records (2025-05+).
 EXPECTED = {
     ("2025-01", F1, "PAN_P_CRED"): (1, 2),  # A complete, B not
-    ("2025-01", F2, "PAN_P_CRED"): (1, 1),  # C
+    ("2025-01", F2, "PAN_P_CRED"): (2, 2),  # C, and I despite its extra check
     ("2025-01", F1, "PAN_P_VACUNA"): (0, 2),  # nobody has the doses
-    ("2025-01", F2, "PAN_P_VACUNA"): (0, 1),
+    ("2025-01", F2, "PAN_P_VACUNA"): (0, 2),
     ("2025-01", F1, "PAN_P_DOSAJE"): (0, 2),
-    ("2025-01", F2, "PAN_P_DOSAJE"): (0, 1),
+    ("2025-01", F2, "PAN_P_DOSAJE"): (0, 2),
     ("2025-03", F1, "PAN_ANEMIA_HIS_CDC"): (1, 2),  # D anemic, E not
     ("2025-03", F1, "PAN_ANEMIA_HIS_OMS"): (0, 2),
     ("2025-03", F2, "PAN_P_HIERRO"): (1, 1),  # G
@@ -80,8 +90,10 @@ EXPECTED = {
     # fall days short of 6 months). C's 11th check (day 330) is 2024-11-30, at F2; A's and B's are in December.
     **{(f"2024-{m:02d}", F1, "PAN_P_HIERRO"): (0, 3) for m in range(8, 11)},
     ("2024-11", F1, "PAN_P_HIERRO"): (0, 2),
-    ("2024-11", F2, "PAN_P_HIERRO"): (0, 1),
+    ("2024-11", F2, "PAN_P_HIERRO"): (0, 2),  # C and I
     ("2024-12", F1, "PAN_P_HIERRO"): (0, 2),
+    # I is 6 months old at its day-210 check (2024-08-12) and attended at F2 every month to December.
+    **{(f"2024-{m:02d}", F2, "PAN_P_HIERRO"): (0, 1) for m in (8, 9, 10, 12)},
 }
 
 

@@ -3,6 +3,7 @@ admin loader reading the output, and the dashboard's figures equal to those of t
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -86,15 +87,21 @@ def test_every_problem_located_and_quarantined(tmp_path):
     # Rows repeated whole change no figure: said, with an example, not quarantined.
     (repeated,) = [w for w in r.warnings if "repetidos" in w]
     assert repeated.startswith("2 registros repetidos") and "his.csv, fila 10, id_nino NA" in repeated
-    assert r.rows_rejected == len(bad)
+    # Rows 2–5 are quarantined; 6–8 keep their attention but not their measurement, 9 only has a bad sexo.
+    assert r.rows_rejected == 4
+    assert {p.row for p in r.problems if "la atención cuenta" in p.reason} == {6, 7, 8, 9}
     dni = next(p for p in r.problems if p.row == 4)
-    assert "seudonimizado" in dni.reason
-    # The good rows give exactly what they give alone; the quarantine file lists the rest.
-    assert output(tmp_path / "out") == EXPECTED
-    quarantined = duckdb.sql(
-        f"select count(distinct _fila) from read_csv('{tmp_path}/out/{PROBLEMS}')"
+    assert "seudonimizado" in dni.reason and dni.value == "********"
+    # The good rows give what they give alone, plus the four kept attentions (10 months old in March 2025: iron
+    # denominators; their haemoglobin is not read); the problems file lists all eight.
+    expected = {**EXPECTED, ("2025-03", F1, "PAN_P_HIERRO"): (0, 7)}
+    assert output(tmp_path / "out") == expected
+    listed = duckdb.sql(f"select count(distinct _fila) from read_csv('{tmp_path}/out/{PROBLEMS}')").fetchall()
+    assert listed == [(len(bad),)]
+    shown = duckdb.sql(
+        f"select valor, id_nino from read_csv('{tmp_path}/out/{PROBLEMS}') where _fila = 4"
     ).fetchall()
-    assert quarantined == [(len(bad),)]
+    assert shown == [("********", "********")]  # a document number is never copied
 
 
 def test_personal_columns_refused_and_strict_leaves_output_untouched(tmp_path):
@@ -212,3 +219,16 @@ def test_dashboard_shows_records_exactly_as_monthly_aggregates(tmp_path, territo
 
     shown = ranking(from_records)
     assert shown == ranking(from_csv) and 50.0 in shown[1]  # Cusco: 1 of 2 tested children anemic
+
+
+def test_a_month_the_records_only_partly_cover_is_left_out_and_named(tmp_path):
+    cut = [r for r in hand_records() if r[0] != "2025-03-30"]  # the extract now ends on 2025-03-17
+    rec = write_csv(tmp_path / "his.csv", cut)
+    r = compute(rec, tmp_path / "out")
+    assert r.months == ("2024-01", "2025-02")
+    (said,) = [w for w in r.warnings if "mes incompleto" in w]
+    assert said.startswith("2025-03: los registros terminan el 2025-03-17")
+    assert not [k for k in output(tmp_path / "out") if k[0] == "2025-03"]
+    # Declared whole (--hasta), March is computed as before.
+    r = compute(rec, tmp_path / "out", until=dt.date(2025, 3, 31))
+    assert r.months == ("2024-01", "2025-03") and output(tmp_path / "out") == EXPECTED

@@ -16,7 +16,8 @@ from etl.demo.records import generate_records, write_records
 from etl.records.compute import PROBLEMS, compute
 from etl.records.engines import spark_session
 
-from .records_fixtures import hand_records, write_csv
+from .records_fixtures import EXPECTED, HEADER, hand_records, write_csv
+from .test_records import output
 
 
 @pytest.fixture(scope="module")
@@ -90,3 +91,18 @@ def test_csv_records_on_spark(spark, tmp_path):
     assert (tmp_path / "spark" / PROBLEMS).exists()
     assert [w for w in on_spark.warnings if "1 registros repetidos" in w]
     assert [w for w in on_duckdb.warnings if "1 registros repetidos" in w]
+
+
+def test_a_folder_of_csv_files_each_with_its_own_delimiter_and_encoding(spark, tmp_path):
+    """A DIRESA's folder: one file UTF-8 with commas, another Latin-1 with semicolons and decimal commas."""
+    hand = hand_records()
+    folder = tmp_path / "registros"
+    folder.mkdir()
+    write_csv(folder / "a.csv", hand[: len(hand) // 2])
+    lines = [";".join(HEADER)] + [";".join(r).replace("12.5", "12,5") for r in hand[len(hand) // 2 :]]
+    (folder / "b.csv").write_bytes(("\r\n".join(lines) + "\r\n").encode("latin-1"))
+    for engine in ("duckdb", "spark"):
+        r = compute(folder, tmp_path / engine, engine)
+        assert r.status == "computed", r.lines()
+    assert table(tmp_path / "duckdb") == table(tmp_path / "spark")
+    assert output(tmp_path / "spark") == EXPECTED
