@@ -36,6 +36,7 @@ class ComputeReport:
     rows_rejected: int = 0
     problems: list[Problem] = field(default_factory=list)  # the first SHOWN_PROBLEMS
     problems_total: int = 0
+    problem_kinds: dict[str, int] = field(default_factory=dict)  # "column: reason" → rows
     warnings: list[str] = field(default_factory=list)
     months: tuple[str, str] | None = None
     rows_out: dict[str, int] = field(default_factory=dict)  # indicator → output rows
@@ -59,8 +60,9 @@ class ComputeReport:
         out = [str(p) for p in self.problems]
         if self.problems_total > len(self.problems):
             out.append(
-                f"… y {self.problems_total - len(self.problems):,} problemas más (todos en {PROBLEMS})"
+                f"… y {self.problems_total - len(self.problems):,} problemas más (todos en {PROBLEMS}); por tipo:"
             )
+            out += [f"  {n:>10,} × {kind}" for kind, n in self.problem_kinds.items()]
         out += [f"aviso: {w}" for w in self.warnings]
         for code, months in self.skipped.items():
             span = months[0] if len(months) == 1 else f"{months[0]} a {months[-1]} ({len(months)} meses)"
@@ -147,7 +149,7 @@ def compute(
             )
         if flagged:
             eng.write_csv("select * from problemas order by _archivo, _fila, columna", work / PROBLEMS)
-            report.problems_total, report.problems = _problems(work / PROBLEMS, records)
+            report.problems_total, report.problems, report.problem_kinds = _problems(work / PROBLEMS, records)
         lap("validacion")
         valid = report.rows_read - report.rows_rejected
         if report.problems and (strict or valid == 0):
@@ -232,22 +234,28 @@ def _where(file: str, root: Path) -> str:
         return path.name
 
 
-def _problems(path: Path, root: Path) -> tuple[int, list[Problem]]:
+def _problems(path: Path, root: Path) -> tuple[int, list[Problem], dict[str, int]]:
+    """The problems file read as a stream: the first SHOWN_PROBLEMS located, every one counted by kind."""
     import csv
+    from collections import Counter
 
+    shown, kinds, total = [], Counter(), 0
     with open(path, newline="", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
-    shown = [
-        Problem(
-            _where(r["_archivo"], root),
-            r["motivo"] + ("" if r["_fila"] else f" (id_nino {r['id_nino']}, fecha {r['fecha_atencion']})"),
-            row=int(r["_fila"]) if r["_fila"] else None,
-            column=r["columna"],
-            value=r["valor"] or None,
-        )
-        for r in rows[:SHOWN_PROBLEMS]
-    ]
-    return len(rows), shown
+        for r in csv.DictReader(f):
+            total += 1
+            kinds[f"{r['columna']}: {r['motivo']}"] += 1
+            if len(shown) < SHOWN_PROBLEMS:
+                shown.append(
+                    Problem(
+                        _where(r["_archivo"], root),
+                        r["motivo"]
+                        + ("" if r["_fila"] else f" (id_nino {r['id_nino']}, fecha {r['fecha_atencion']})"),
+                        row=int(r["_fila"]) if r["_fila"] else None,
+                        column=r["columna"],
+                        value=r["valor"] or None,
+                    )
+                )
+    return total, shown, dict(kinds.most_common())
 
 
 def _count_parquet(folder: Path) -> list[tuple[str, int]]:

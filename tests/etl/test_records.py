@@ -232,3 +232,11 @@ def test_a_month_the_records_only_partly_cover_is_left_out_and_named(tmp_path):
     # Declared whole (--hasta), March is computed as before.
     r = compute(rec, tmp_path / "out", until=dt.date(2025, 3, 31))
     assert r.months == ("2024-01", "2025-03") and output(tmp_path / "out") == EXPECTED
+
+
+def test_many_problems_are_summed_up_by_kind(tmp_path):
+    rows = hand_records() + [["05/03/2025", *hand_records()[0][1:]] for _ in range(250)]
+    r = compute(write_csv(tmp_path / "his.csv", rows), tmp_path / "out")
+    assert r.problems_total == 250 and len(r.problems) == 200
+    assert r.problem_kinds == {"fecha_atencion: fecha no válida (use AAAA-MM-DD)": 250}
+    assert any("250 × fecha_atencion" in line for line in r.lines())
