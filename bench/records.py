@@ -81,7 +81,7 @@ def measure(folder: Path, small: bool, echo) -> list[Figure]:
     return [
         Figure(
             "records",
-            f"records: compute on DuckDB (2 cores), {what}",
+            f"compute on DuckDB (2 cores), {what}",
             duck_rate,
             "rows/s",
             scan_rate,
@@ -91,7 +91,7 @@ def measure(folder: Path, small: bool, echo) -> list[Figure]:
         ),
         Figure(
             "records",
-            "records: compute on DuckDB, peak memory (process)",
+            "compute on DuckDB, peak memory (process)",
             duck["tree_peak_mb"],
             "MB",
             scan["tree_peak_mb"],
@@ -99,7 +99,7 @@ def measure(folder: Path, small: bool, echo) -> list[Figure]:
         ),
         Figure(
             "records",
-            "records: compute on DuckDB held to 4 GB (--memoria 4GB)",
+            "compute on DuckDB held to 4 GB (--memoria 4GB)",
             rows / held["seconds"],
             "rows/s",
             duck_rate,
@@ -109,7 +109,7 @@ def measure(folder: Path, small: bool, echo) -> list[Figure]:
         ),
         Figure(
             "records",
-            "records: compute on DuckDB held to 4 GB, peak memory",
+            "compute on DuckDB held to 4 GB, peak memory",
             held["tree_peak_mb"],
             "MB",
             duck["tree_peak_mb"],
@@ -117,7 +117,7 @@ def measure(folder: Path, small: bool, echo) -> list[Figure]:
         ),
         Figure(
             "records",
-            "records: compute on Spark local[2], same records",
+            "compute on Spark local[2], same records",
             spark_rate,
             "rows/s",
             duck_rate,
@@ -127,7 +127,7 @@ def measure(folder: Path, small: bool, echo) -> list[Figure]:
         ),
         Figure(
             "records",
-            "records: compute on Spark, peak memory (Python + JVM)",
+            "compute on Spark, peak memory (Python + JVM)",
             spark["tree_peak_mb"],
             "MB",
             duck["tree_peak_mb"],
@@ -135,7 +135,7 @@ def measure(folder: Path, small: bool, echo) -> list[Figure]:
         ),
         Figure(
             "records",
-            "records: output rows that differ between DuckDB and Spark",
+            "output rows that differ between DuckDB and Spark",
             diff["differing"],
             "rows",
             diff["rows"],
