@@ -55,6 +55,16 @@ class Layout:
             warnings.insert(0, f"{file}: columnas desconocidas ignoradas: {', '.join(unknown)}")
         return mapping, warnings
 
+    def text_select(self, mapping: dict[str, str], quote: str = '"', text: str = "varchar") -> list[str]:
+        """Each column of the layout as text under its canonical name, from the header a file wrote it under
+        (absent optional columns as nulls): the select list of a stage read by column name."""
+        return [
+            f"cast({quote}{mapping[c.name]}{quote} as {text}) as {c.name}"
+            if c.name in mapping
+            else f"cast(null as {text}) as {c.name}"
+            for c in self.columns
+        ]
+
     def missing(self, mapping: dict[str, str], file: str, sheet: str | None = None) -> list[Problem]:
         problems = [
             Problem(

@@ -29,30 +29,29 @@ def is_parquet(path: Path) -> bool:
     return bool(parquet_files(path))
 
 
-def stage_parquet(con: duckdb.DuckDBPyConnection, path: Path, layout: Layout, table: str = "stage") -> Staged:
-    label = path.name
-    files = parquet_files(path)
-    listed = [str(f) for f in files]
+def parquet_columns(con: duckdb.DuckDBPyConnection, files: list[Path], label: str) -> list[str]:
+    """The columns of Parquet files read together (by name; a ``key=value`` folder adds none)."""
     try:
-        names = [
+        return [
             r[0]
             for r in con.execute(
                 "describe select * from read_parquet(?, union_by_name = true, hive_partitioning = false)",
-                [listed],
+                [[str(f) for f in files]],
             ).fetchall()
         ]
     except duckdb.Error as e:
         raise LoadError([Problem(label, f"Parquet ilegible: {e}")]) from e
-    mapping, warnings = layout.match(names, label)
+
+
+def stage_parquet(con: duckdb.DuckDBPyConnection, path: Path, layout: Layout, table: str = "stage") -> Staged:
+    label = path.name
+    files = parquet_files(path)
+    listed = [str(f) for f in files]
+    mapping, warnings = layout.match(parquet_columns(con, files, label), label)
     missing = layout.missing(mapping, label)
     if missing:
         raise LoadError(missing)
-    select = ", ".join(
-        f'cast("{mapping[c.name]}" as varchar) as {c.name}'
-        if c.name in mapping
-        else f"null::varchar as {c.name}"
-        for c in layout.columns
-    )
+    select = ", ".join(layout.text_select(mapping))
     base = path if path.is_dir() else path.parent
     con.execute(f"drop table if exists {table}")
     con.execute(

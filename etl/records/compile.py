@@ -221,11 +221,11 @@ def _requirement(r) -> str:
 
 def _cohort(d: Definition) -> str:
     last_day = max(r.age_days[1] for r in d.requirements)
-    reqs, joins, met = [], [], []
-    for j, r in enumerate(d.requirements):
-        reqs.append(_requirement(r))
-        joins.append(f"left join ({reqs[-1]}) as r{j} on r{j}.id_nino = c.id_nino")
-        met.append(f"r{j}.id_nino is not null")
+    joins = " ".join(
+        f"left join ({_requirement(r)}) as r{j} on r{j}.id_nino = c.id_nino"
+        for j, r in enumerate(d.requirements)
+    )
+    met = " and ".join(f"r{j}.id_nino is not null" for j in range(len(d.requirements)))
     cohort = (
         f"select id_nino, cod_ipress, ubigeo, nac_mes_idx + {d.cohort_months} as mes_idx from (select id_nino, "
         f"cod_ipress, ubigeo, nac_mes_idx, row_number() over (partition by id_nino {_LAST}) as k "
@@ -233,8 +233,8 @@ def _cohort(d: Definition) -> str:
     )
     return (
         f"select c.mes_idx, c.cod_ipress, c.ubigeo, {_q(d.indicator)} as indicador, "
-        f"sum(case when {' and '.join(met)} then 1 else 0 end) as numerador, count(*) as denominador, "
-        f"cast(null as varchar) as ajuste from ({cohort}) as c {' '.join(joins)} "
+        f"sum(case when {met} then 1 else 0 end) as numerador, count(*) as denominador, "
+        f"cast(null as varchar) as ajuste from ({cohort}) as c {joins} "
         "group by c.mes_idx, c.cod_ipress, c.ubigeo"
     )
 

@@ -173,14 +173,8 @@ def compute(
             gone = [sql.month_label(m) for m in range(first, min(first + d.history_months, last + 1))]
             if gone:
                 report.skipped[d.indicator] = gone
-        report.rows_out = dict(
-            eng.rows(
-                f"select indicador, count(*) from read_parquet('{work / 'datos'}/**/*.parquet') group by 1"
-            )
-            if engine_name == "duckdb"
-            else _count_parquet(work / "datos")
-        )
-        report.rows_out = {d.indicator: report.rows_out.get(d.indicator, 0) for d in chosen}
+        counted = _count_parquet(work / "datos")
+        report.rows_out = {d.indicator: counted.get(d.indicator, 0) for d in chosen}
         report.status = "partial" if report.problems else "computed"
         report.seconds = time.perf_counter() - started
         _finish(work, out, report, chosen)
@@ -258,12 +252,17 @@ def _problems(path: Path, root: Path) -> tuple[int, list[Problem], dict[str, int
     return total, shown, dict(kinds.most_common())
 
 
-def _count_parquet(folder: Path) -> list[tuple[str, int]]:
+def _count_parquet(folder: Path) -> dict[str, int]:
+    """Output rows per indicator, read back from the files written (whichever engine wrote them)."""
     import duckdb
 
-    return duckdb.sql(
-        f"select indicador, count(*) from read_parquet('{folder}/**/*.parquet') group by 1"
-    ).fetchall()
+    if not any(folder.rglob("*.parquet")):
+        return {}
+    return dict(
+        duckdb.sql(
+            f"select indicador, count(*) from read_parquet('{folder}/**/*.parquet') group by 1"
+        ).fetchall()
+    )
 
 
 def _finish(work: Path, out: Path, report: ComputeReport, chosen) -> None:

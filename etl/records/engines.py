@@ -4,6 +4,7 @@ written in DuckDB's dialect, translated for Spark by :func:`etl.records.compile.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 import duckdb
 
 from ..csvfile import read_head, stage_csv
+from ..parquet import parquet_columns
 from ..problems import LoadError, Problem
 from .compile import translate
 from .layout import COLUMNS, LAYOUT, personal_columns
@@ -58,14 +60,14 @@ def _mapping(headers: list[str], label: str) -> dict[str, str]:
     return mapping
 
 
-def _select(mapping: dict[str, str], quote: str = '"', text: str = "varchar") -> list[str]:
-    """The layout's columns as text, by their canonical names (absent optional ones as nulls)."""
-    return [
-        f"cast({quote}{mapping[c]}{quote} as {text}) as {c}"
-        if c in mapping
-        else f"cast(null as {text}) as {c}"
-        for c in COLUMNS
-    ]
+def _label(files: list[Path]) -> str:
+    """How problems name a set of Parquet files: the folder, or the one file."""
+    return files[0].parent.name if len(files) > 1 else files[0].name
+
+
+def _union(parts: list) -> Any:
+    """Spark DataFrames read apart (each with its own schema or CSV settings) as one, by column name."""
+    return functools.reduce(lambda a, b: a.unionByName(b), parts)
 
 
 def _list(files: list[Path]) -> str:
@@ -91,13 +93,9 @@ class DuckDBEngine:
         """Create ``registros_texto``; return warnings about the files."""
         warnings: list[str] = []
         if kind == "parquet":
-            names = [d[0] for d in self.con.execute(
-                "describe select * from read_parquet(?, union_by_name = true, hive_partitioning = false)",
-                [[str(f) for f in files]],
-            ).fetchall()]  # fmt: skip
-            mapping = _mapping(names, files[0].parent.name if len(files) > 1 else files[0].name)
+            mapping = _mapping(parquet_columns(self.con, files, _label(files)), _label(files))
             self.con.execute(
-                f"create or replace temp view registros_texto as select {', '.join(_select(mapping))}, "
+                f"create or replace temp view registros_texto as select {', '.join(LAYOUT.text_select(mapping))}, "
                 f"filename as _archivo, file_row_number + 1 as _fila from read_parquet({_list(files)}, "
                 "filename = true, file_row_number = true, hive_partitioning = false, union_by_name = true)"
             )
@@ -174,11 +172,10 @@ class SparkEngine:
     def register(self, kind: str, files: list[Path]) -> list[str]:
         paths = [str(f) for f in files]
         if kind == "parquet":
-            label = files[0].parent.name if len(files) > 1 else files[0].name
 
             def text(df):
                 return df.selectExpr(
-                    *_select(_mapping(df.columns, label), "`", "string"),
+                    *LAYOUT.text_select(_mapping(df.columns, _label(files)), "`", "string"),
                     "_metadata.file_path as _archivo",
                     "_metadata.row_index + 1 as _fila",
                 )
@@ -187,10 +184,7 @@ class SparkEngine:
                 df = text(self.spark.read.option("mergeSchema", "true").parquet(*paths))
             except Exception:
                 # Files whose types differ (a date here, text there): each read as text, then one.
-                parts = [text(self.spark.read.parquet(p)) for p in paths]
-                df = parts[0]
-                for part in parts[1:]:
-                    df = df.unionByName(part)
+                df = _union([text(self.spark.read.parquet(p)) for p in paths])
         else:
             # Each file with its own delimiter and encoding, as sniffed (a DIRESA's folder mixes them). Spark splits
             # a file among its workers: a CSV row cannot be numbered (Parquet rows can); problems name the file,
@@ -207,14 +201,12 @@ class SparkEngine:
                 )
                 parts.append(
                     part.selectExpr(
-                        *_select(_mapping(part.columns, f.name), "`", "string"),
+                        *LAYOUT.text_select(_mapping(part.columns, f.name), "`", "string"),
                         "_metadata.file_path as _archivo",
                         "cast(null as bigint) as _fila",
                     )
                 )
-            df = parts[0]
-            for part in parts[1:]:
-                df = df.unionByName(part)
+            df = _union(parts)
         df.createOrReplaceTempView("registros_texto")
         return []
 
