@@ -29,12 +29,15 @@ rows among them. A clean file — the usual case — is read once.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
+
+from warehouse.db import WarehouseError
 
 from .checks import lit
 from .columns import normalize
@@ -294,6 +297,21 @@ def detect_layout(
         )
     layout = MefLayout(kind, tuple(str(h) for h in headers), sources, tuple(amounts.values()), coded)
     return layout, warnings
+
+
+def non_negative_measures(settings: Mapping[str, Any]) -> tuple[str, ...]:
+    """The measures whose year-to-date total must not be negative (``mef.non_negative`` of settings.yaml): all
+    seven when the key is absent, none when it is empty. Monthly movements may always be negative (reversals)."""
+    if "non_negative" not in settings:
+        return MEASURES
+    chosen = settings["non_negative"] or []
+    unknown = [m for m in chosen if m not in MEASURES] if isinstance(chosen, list) else [chosen]
+    if unknown:
+        raise WarehouseError(
+            f"settings.yaml: mef.non_negative debe ser una lista de montos ({', '.join(MEASURES)}); "
+            f"no se reconoce: {', '.join(map(str, unknown))}"
+        )
+    return tuple(m for m in MEASURES if m in chosen)
 
 
 def program_option(

@@ -4,6 +4,7 @@ messy variants, and the real Consulta Amigable XLSX exports of ../shared/data/me
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -86,7 +87,7 @@ def test_a_new_file_of_a_year_replaces_it_and_a_bad_row_is_located_by_line(terri
             line(month=1, program="0068"),  # line 2, skipped: other program
             line(month=1, pim=2000, dev=200),  # line 3
             line(month=1, program="0068"),  # line 4
-            line(month=2, pim=0, dev=-5),  # line 5: negative devengado
+            line(month=2, pim=0, dev="-5-"),  # line 5: not a number
             line(month=13, pim=0, dev=1),  # line 6: no such month
             line(month=2, dept="31"),  # line 7: no such department
             line(month=2, dev="12,5,0"),  # line 8: not a number
@@ -95,7 +96,7 @@ def test_a_new_file_of_a_year_replaces_it_and_a_bad_row_is_located_by_line(terri
     r = load(territory_db, "budget", second)
     assert r.status == "partial" and r.rows_loaded == 1
     found = {(p.row, p.column, p.reason) for p in r.problems}
-    assert (5, "MONTO_DEVENGADO", "valor negativo") in found
+    assert (5, "MONTO_DEVENGADO", "no es un número") in found
     assert (6, "MES_EJE", "mes fuera del rango 1–12") in found
     assert any(
         p.row == 7 and p.column == "DEPARTAMENTO_META" and "departamento" in p.reason for p in r.problems
@@ -114,7 +115,7 @@ def test_strict_refusal_and_ragged_rows_leave_the_warehouse_as_it_was(territory_
     assert load(territory_db, "budget", good).status == "loaded"
     before = rows(territory_db, "select * from raw_budget order by all")
     bad = mef_csv(
-        tmp_path / "gasto_mal.csv", [line(month=1, pim=5, dev=1), line(month=2, MONTO_DEVENGADO=-1)]
+        tmp_path / "gasto_mal.csv", [line(month=1, pim=5, dev=1), line(month=2, MONTO_DEVENGADO="1-")]
     )
     r = load(territory_db, "budget", bad, strict=True)
     assert r.status == "refused" and r.exit_code != 0
@@ -249,3 +250,128 @@ def test_unknown_program_option_is_refused(territory_db, tmp_path, program):
     f = write(tmp_path / "anual.csv", f"Año,Departamento,PIM,Devengado\n{LAST_YEAR},09,10,5\n")
     r = load(territory_db, "budget", f, options={"program": program})
     assert r.status == "refused" and "catálogo" in r.problems[0].reason
+
+
+# --- Reversals: negative monthly movements ------------------------------------------------------------------
+
+MEASURE_COLUMNS = {
+    "pia": "MONTO_PIA", "pim": "MONTO_PIM", "certificado": "MONTO_CERTIFICADO",
+    "comprometido_anual": "MONTO_COMPROMETIDO_ANUAL", "comprometido": "MONTO_COMPROMETIDO",
+    "devengado": "MONTO_DEVENGADO", "girado": "MONTO_GIRADO",
+}  # fmt: skip
+
+
+def reversals() -> list[dict]:
+    """A year of movements as MEF publishes them: about one row in four reverses certificado, compromiso,
+    devengado and girado of an earlier month (amounts with cents, as in the file)."""
+    out = []
+    for month in range(1, 7):
+        for product, dept in (("3033255", "09"), ("3033256", "09"), ("3033255", "02"), ("3033254", "15")):
+            amount = 1000 + 37.41 * month + (11.07 if dept == "02" else 0)
+            out.append(
+                line(
+                    month=month,
+                    product=product,
+                    dept=dept,
+                    dep_ejec=dept,
+                    pia=0,
+                    pim=amount * 2,
+                    MONTO_CERTIFICADO=f"{amount * 1.5:.2f}",
+                    MONTO_COMPROMETIDO_ANUAL=f"{amount * 1.4:.2f}",
+                    MONTO_COMPROMETIDO=f"{amount:.2f}",
+                    MONTO_DEVENGADO=f"{amount:.2f}",
+                    MONTO_GIRADO=f"{amount * 0.9:.2f}",
+                )  # fmt: skip
+            )
+            if month % 2 == 0:  # a reversal of part of the month before, on its own line
+                back = -(300.25 + month)
+                out.append(
+                    line(
+                        month=month,
+                        product=product,
+                        dept=dept,
+                        dep_ejec=dept,
+                        pia=0,
+                        pim=0,
+                        MONTO_CERTIFICADO=f"{back:.2f}",
+                        MONTO_COMPROMETIDO_ANUAL=f"{back:.2f}",
+                        MONTO_COMPROMETIDO=f"{back:.2f}",
+                        MONTO_DEVENGADO=f"{back:.2f}",
+                        MONTO_GIRADO=f"{back:.2f}",
+                    )  # fmt: skip
+                )
+    return out
+
+
+def file_sums(path) -> dict[tuple, dict[str, float]]:
+    """What the file says, summed in Python per year × month × program × product × department."""
+    sums: dict[tuple, dict[str, float]] = {}
+    with open(path, encoding="utf-8", newline="") as f:
+        for r in csv.DictReader(f):
+            key = (int(r["ANO_EJE"]), int(r["MES_EJE"]), r["PROGRAMA_PPTO"], r["PRODUCTO_PROYECTO"],
+                   r["DEPARTAMENTO_META"])  # fmt: skip
+            got = sums.setdefault(key, dict.fromkeys(MEASURE_COLUMNS, 0.0))
+            for m, column in MEASURE_COLUMNS.items():
+                got[m] += float(r[column])
+    return sums
+
+
+def test_reversals_are_loaded_and_the_warehouse_holds_the_files_sums(territory_db, tmp_path):
+    f = mef_csv(tmp_path / f"{LAST_YEAR}-Gasto-Diario.csv", reversals())
+    r = load(territory_db, "budget", f)
+    assert (r.status, r.rows_rejected, r.problems) == ("loaded", 0, [])
+    assert r.rows_loaded == len(reversals())
+    assert not [w for w in r.warnings if "sospechoso" in w]  # no year-to-date total goes below zero
+    stored = rows(
+        territory_db,
+        "select year, month, program_code, product_code, department_code, "
+        + ", ".join(f"sum({m})" for m in MEASURE_COLUMNS)
+        + " from raw_budget group by all",
+    )
+    got = {tuple(s[:5]): dict(zip(MEASURE_COLUMNS, s[5:], strict=True)) for s in stored}
+    expected = file_sums(f)
+    assert set(got) == set(expected)
+    for key, sums in expected.items():
+        assert got[key] == pytest.approx(sums, abs=0.005), key
+    # The dashboard's devengado to date (the mart) is the file's too: February = Jan + Feb − the reversal.
+    cred = [v for k, v in expected.items() if k[3] == "3033255" and k[4] == "09" and k[1] <= 2]
+    assert execution(territory_db, "PAN_B_CRED", "09", LAST_YEAR, 2)[1] == pytest.approx(
+        sum(v["devengado"] for v in cred), abs=0.005
+    )
+
+
+def suspected(warning: str) -> str:
+    """The measure a suspect-value warning names ('gasto.csv: valor sospechoso: girado acumulado …')."""
+    return warning.split("valor sospechoso: ")[1].split(" acumulado")[0]
+
+
+def test_a_negative_total_to_date_is_flagged_as_suspect_and_kept(territory_db, tmp_path, catalogue):
+    f = mef_csv(
+        tmp_path / "gasto.csv",
+        [
+            line(month=1, pim=1000, dev=100, MONTO_GIRADO=100),
+            line(month=2, pim=0, dev=-250.5, MONTO_GIRADO=-250.5),  # reverses more than was executed
+            line(month=3, pim=0, dev=400, MONTO_GIRADO=400),
+        ],
+    )
+    r = load(territory_db, "budget", f)
+    assert r.status == "loaded" and r.problems == []
+    suspect = [w for w in r.warnings if "sospechoso" in w]
+    assert [suspected(w) for w in suspect] == ["comprometido", "devengado", "girado"]  # line() copies dev
+    assert "devengado acumulado negativo" in suspect[1] and "-150.50" in suspect[1] and "mes 02" in suspect[1]
+    assert execution(territory_db, "PAN_B_CRED", "09", LAST_YEAR, 2)[1] == pytest.approx(-150.5)
+    assert execution(territory_db, "PAN_B_CRED", "09", LAST_YEAR, 3)[1] == pytest.approx(249.5)
+    stored = rows(
+        territory_db, "select message from etl_batch where source = 'budget' and status = 'loaded'"
+    )[0][0]
+    assert "valor sospechoso" in stored
+    # mef.non_negative: [] means no measure is checked (not "all of them").
+    none = dataclasses.replace(catalogue, mef={**catalogue.mef, "non_negative": []})
+    r = load(territory_db, "budget", f, force=True, catalogue=none)
+    assert r.status == "loaded" and not [w for w in r.warnings if "sospechoso" in w]
+    only_girado = dataclasses.replace(catalogue, mef={**catalogue.mef, "non_negative": ["girado"]})
+    r = load(territory_db, "budget", f, force=True, catalogue=only_girado)
+    assert [suspected(w) for w in r.warnings if "sospechoso" in w] == ["girado"]
+    wrong = dataclasses.replace(catalogue, mef={**catalogue.mef, "non_negative": ["devengdo"]})
+    r = load(territory_db, "budget", f, force=True, catalogue=wrong)
+    assert r.exit_code == 4 and "devengdo" in r.message

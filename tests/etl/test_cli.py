@@ -125,13 +125,13 @@ BAD = {
         mef_text(
             [
                 mef_row(),
-                mef_row(MES_EJE=2, MONTO_DEVENGADO=-5),
+                mef_row(MES_EJE=2, MONTO_DEVENGADO="5,-"),
                 mef_row(MES_EJE=13),
                 mef_row(MES_EJE=2, DEPARTAMENTO_META="31"),
             ]
         ),
         [
-            (3, "MONTO_DEVENGADO", "-5", "valor negativo"),
+            (3, "MONTO_DEVENGADO", "5,-", "no es un número"),
             (4, "MES_EJE", "13", "mes fuera del rango 1–12"),
             (5, "DEPARTAMENTO_META", "31", "departamento desconocido"),
         ],
