@@ -261,45 +261,25 @@ MEASURE_COLUMNS = {
 }  # fmt: skip
 
 
+def movement(month: int, product: str, dept: str, pim: float, amount: float) -> dict:
+    """One row moving certificado, compromiso, devengado and girado by ``amount`` (negative: a reversal)."""
+    return line(
+        month=month, product=product, dept=dept, dep_ejec=dept, pia=0, pim=pim,
+        MONTO_CERTIFICADO=f"{amount * 1.5:.2f}", MONTO_COMPROMETIDO_ANUAL=f"{amount * 1.4:.2f}",
+        MONTO_COMPROMETIDO=f"{amount:.2f}", MONTO_DEVENGADO=f"{amount:.2f}", MONTO_GIRADO=f"{amount * 0.9:.2f}",
+    )  # fmt: skip
+
+
 def reversals() -> list[dict]:
-    """A year of movements as MEF publishes them: about one row in four reverses certificado, compromiso,
-    devengado and girado of an earlier month (amounts with cents, as in the file)."""
+    """Six months of movements as MEF publishes them: one row in three reverses part of certificado, compromiso,
+    devengado and girado on its own line (amounts with cents, as in the file)."""
     out = []
     for month in range(1, 7):
         for product, dept in (("3033255", "09"), ("3033256", "09"), ("3033255", "02"), ("3033254", "15")):
             amount = 1000 + 37.41 * month + (11.07 if dept == "02" else 0)
-            out.append(
-                line(
-                    month=month,
-                    product=product,
-                    dept=dept,
-                    dep_ejec=dept,
-                    pia=0,
-                    pim=amount * 2,
-                    MONTO_CERTIFICADO=f"{amount * 1.5:.2f}",
-                    MONTO_COMPROMETIDO_ANUAL=f"{amount * 1.4:.2f}",
-                    MONTO_COMPROMETIDO=f"{amount:.2f}",
-                    MONTO_DEVENGADO=f"{amount:.2f}",
-                    MONTO_GIRADO=f"{amount * 0.9:.2f}",
-                )  # fmt: skip
-            )
-            if month % 2 == 0:  # a reversal of part of the month before, on its own line
-                back = -(300.25 + month)
-                out.append(
-                    line(
-                        month=month,
-                        product=product,
-                        dept=dept,
-                        dep_ejec=dept,
-                        pia=0,
-                        pim=0,
-                        MONTO_CERTIFICADO=f"{back:.2f}",
-                        MONTO_COMPROMETIDO_ANUAL=f"{back:.2f}",
-                        MONTO_COMPROMETIDO=f"{back:.2f}",
-                        MONTO_DEVENGADO=f"{back:.2f}",
-                        MONTO_GIRADO=f"{back:.2f}",
-                    )  # fmt: skip
-                )
+            out.append(movement(month, product, dept, pim=amount * 2, amount=amount))
+            if month % 2 == 0:
+                out.append(movement(month, product, dept, pim=0, amount=-(300.25 + month)))
     return out
 
 
