@@ -4,7 +4,9 @@ and the Consulta Amigable tables analysts download as XLSX, staged into one shap
 Layouts are told apart by their headers (case and accents aside), never by position:
 
 - ``mensual``: ``ANO_EJE, MES_EJE … MONTO_PIA … MONTO_GIRADO``, each row one month's movement (the 62-column file);
-- ``devengado_mensual``: annual ``MONTO_PIA``, ``MONTO_PIM``… and ``MONTO_DEVENGADO_ENERO`` … ``_DICIEMBRE``;
+- ``devengado_mensual``: "Devengado Mensual" (73 columns): year-to-date ``MONTO_PIA``, ``MONTO_PIM``,
+  ``MONTO_CERTIFICADO_ANUAL``, ``MONTO_COMPROMETIDO_ANUAL``, ``MONTO_GIRADO_ANUAL``, each month's
+  ``MONTO_DEVENGADO_ENERO`` … ``_DICIEMBRE`` and their sum ``MONTO_DEVENGADO_ANUAL``;
 - ``multianual``: amounts suffixed with their year (``PIA_2024``, ``PIM_2024``, ``DEVENGADO_2025``…);
 - ``anual``: a year and amounts with no month (Consulta Amigable: ``Año, Departamento, … PIM, Devengado``).
 
@@ -51,6 +53,7 @@ MONTHS = {
     "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11, "diciembre": 12,
 }  # fmt: skip
 NO_PRODUCT = ("0000000", "(sin desglose por producto)")
+DEVENGADO_TOTAL = "devengado_anual"  # stage column: the year's devengado beside the monthly columns
 HEADER_SEARCH_ROWS = 30
 
 # Normalised header → measure; MEF writes "MONTO_" before the open-data names, Consulta Amigable its own words.
@@ -92,7 +95,7 @@ _UNUSED = (
     "DIVISION_FUNCIONAL", "DIVISION_FUNCIONAL_NOMBRE", "GRUPO_FUNCIONAL", "GRUPO_FUNCIONAL_NOMBRE", "META",
     "FINALIDAD", "META_NOMBRE", "DEPARTAMENTO_META_NOMBRE", "FUENTE_FINANCIAMIENTO", "FUENTE_FINANCIAMIENTO_NOMBRE",
     "RUBRO", "RUBRO_NOMBRE", "TIPO_RECURSO", "TIPO_RECURSO_NOMBRE", "CATEGORIA_GASTO", "CATEGORIA_GASTO_NOMBRE",
-    "TIPO_TRANSACCION", "GENERICA", "GENERICA_NOMBRE", "SUBGENERICA", "SUBGENERICA_NOMBRE", "SUBGENERICA_DET",
+    "TIPO_TRANSACCION", "TIPO_TRANSACCION_NOMBRE", "GENERICA", "GENERICA_NOMBRE", "SUBGENERICA", "SUBGENERICA_NOMBRE", "SUBGENERICA_DET",
     "SUBGENERICA_DET_NOMBRE", "ESPECIFICA", "ESPECIFICA_NOMBRE", "ESPECIFICA_DET", "ESPECIFICA_DET_NOMBRE",
     "Distrito", "Avance %", "Nivel de Gobierno", "Sector", "Pliego", "Ejecutora", "Categoría Presupuestal", "Función", "Genérica", "Fuente de Financiamiento",
 )
@@ -249,10 +252,9 @@ def detect_layout(
         return Problem(file, reason, row=header_row, sheet=sheet)
 
     if any(a.month is not None for a in amounts.values()) and "devengado" in amounts:
-        warnings.append(
-            f"{file}: se usa el devengado de cada mes; la columna "
-            f"{headers[sources.pop('devengado')]!r} (total del año) se ignora"
-        )
+        # Each month's devengado is stored; the year's (MONTO_DEVENGADO_ANUAL) is checked against their sum.
+        sources[DEVENGADO_TOTAL] = sources.pop("devengado")
+        amounts[DEVENGADO_TOTAL] = Amount("devengado", DEVENGADO_TOTAL)
         del amounts["devengado"]
     years = {a.year for a in amounts.values()}
     if None in years and len(years) > 1:
@@ -348,6 +350,8 @@ def _amount(normalized: str) -> Amount | None:
         return Amount(measure, measure)
     if suffix.isdigit():
         return Amount(measure, f"{measure}_{suffix}", year=int(suffix))
+    if suffix == "anual":  # the "Devengado Mensual" file: MONTO_CERTIFICADO_ANUAL… are the year to date
+        return Amount(measure, measure)
     if suffix in MONTHS and measure == "devengado":
         return Amount(measure, f"devengado_m{MONTHS[suffix]:02d}", month=MONTHS[suffix])
     return None

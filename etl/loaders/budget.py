@@ -17,7 +17,14 @@ from warehouse.marts import refresh_budget
 from .. import checks as ck
 from ..csvfile import Staged
 from ..excel import is_excel
-from ..mef import MEASURES, MefCsv, MefLayout, non_negative_measures, stage_consulta_amigable
+from ..mef import (
+    DEVENGADO_TOTAL,
+    MEASURES,
+    MefCsv,
+    MefLayout,
+    non_negative_measures,
+    stage_consulta_amigable,
+)
 from ..problems import LoadError, Problem
 from .base import LoadContext, Loader, pad_codes
 
@@ -132,9 +139,43 @@ class BudgetLoader(Loader):
                     ck.lit("departamento desconocido (código de 2 dígitos del ubigeo, o 98 Exterior)"),
                 ),
             ]
+        if self.layout.kind == "devengado_mensual":
+            found += self._monthly_checks()
         # Amounts may be negative: a month's movement can reverse an earlier one. Only year-to-date totals
         # must not be, and those are checked after summing (write), never row by row.
         found += [ck.number(a.column, self.dc[a.column]) for a in self.layout.amounts]
+        return found
+
+    def _monthly_checks(self) -> list[ck.Check]:
+        """The "Devengado Mensual" file: the year's devengado is the sum of its months, and no month after the
+        cut-off (--mes-corte) has any."""
+        self.monthly = {a.month: a.column for a in self.layout.amounts if a.month is not None}
+        month_sum = " + ".join(
+            f"coalesce(try_cast(parse_num({c}, {self.dc[c]}) as decimal(38, 2)), 0)"
+            for c in self.monthly.values()
+        )
+        found = []
+        if self.layout.has(DEVENGADO_TOTAL):
+            total = f"try_cast(parse_num({DEVENGADO_TOTAL}, {self.dc[DEVENGADO_TOTAL]}) as decimal(38, 2))"
+            found.append(
+                ck.Check(
+                    DEVENGADO_TOTAL,
+                    f"abs({total} - ({month_sum})) > 0.01",
+                    f"'no es la suma del devengado de los meses (' || ({month_sum}) || ')'",
+                )
+            )
+        if self.cutoff is not None:
+            for month, c in self.monthly.items():
+                if month > self.cutoff:
+                    found.append(
+                        ck.Check(
+                            c,
+                            f"coalesce(parse_num({c}, {self.dc[c]}), 0) <> 0",
+                            ck.lit(
+                                f"devengado en un mes posterior al mes de corte (--mes-corte {self.cutoff})"
+                            ),
+                        )
+                    )
         return found
 
     def locate(self, ctx: LoadContext, staged: Staged) -> None:
@@ -151,6 +192,14 @@ class BudgetLoader(Loader):
 
     def write(self, ctx: LoadContext, staged: Staged, batch_id: int) -> str:
         con = self.con = ctx.con
+        if self.layout.kind == "devengado_mensual":
+            self.last_month = self.cutoff or self._last_month(self.monthly)
+            if self.cutoff is None:
+                ctx.warnings.append(
+                    f"{ctx.label}: sin --mes-corte: los montos del año (PIA, PIM, certificado, compromiso, "
+                    f"girado) se toman al mes {self.last_month:02d}, el último con devengado; si el archivo es "
+                    "de otro mes, indíquelo con --mes-corte"
+                )
         con.execute(f"create or replace temp table budget_lines as {self._lines_sql()}")
         con.execute(
             """
@@ -267,14 +316,15 @@ class BudgetLoader(Loader):
             month = self.cutoff or 12
             return f"select cast(trim(ano) as integer) as year, {month} as month, {keys}, {amounts(plain)} from valid"
         if layout.kind == "devengado_mensual":
-            # Annual PIA/PIM are the opening movement (January); each month adds its devengado.
-            annual = {a.measure: a.column for a in layout.amounts if a.month is None}
-            monthly = {a.month: a.column for a in layout.amounts if a.month is not None}
-            last = self.cutoff or self._last_month(monthly)
+            # Each month adds its devengado; the other amounts are the year to date at the cut-off month.
+            annual = {
+                a.measure: a.column for a in layout.amounts if a.month is None and a.column != DEVENGADO_TOTAL
+            }
+            last = self.last_month
             parts = []
             for month in range(1, last + 1):
-                columns = (annual if month == 1 else {}) | (
-                    {"devengado": monthly[month]} if month in monthly else {}
+                columns = (annual if month == last else {}) | (
+                    {"devengado": self.monthly[month]} if month in self.monthly else {}
                 )
                 parts.append(
                     f"select cast(trim(ano) as integer) as year, {month} as month, {keys}, {amounts(columns)} "

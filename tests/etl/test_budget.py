@@ -30,9 +30,23 @@ def line(year=LAST_YEAR, month=1, program="0001", product="3033255", dept="09", 
     return r
 
 
-def mef_csv(path, lines, encoding="utf-8"):
+# The files as MEF publishes them today: "Gasto Diario" (COLUMNS, the 63 of PAN.md's list) and "Devengado Mensual"
+# (73, as MEF's dictionary Gasto_Devengado_Diccionario.csv lists them: no MES_EJE nor TIPO_ACT_PROY_NOMBRE, a
+# TIPO_TRANSACCION_NOMBRE; year-to-date amounts, each month's devengado and the year's).
+DIARIO = COLUMNS
+MONTHS = ("ENERO", "FEBRERO", "MARZO", "ABRIL", "MAYO", "JUNIO", "JULIO", "AGOSTO", "SEPTIEMBRE", "OCTUBRE",
+          "NOVIEMBRE", "DICIEMBRE")  # fmt: skip
+_DESCRIPTORS = [c for c in DIARIO[:-7] if c not in ("MES_EJE", "TIPO_ACT_PROY_NOMBRE")]
+_DESCRIPTORS.insert(_DESCRIPTORS.index("TIPO_TRANSACCION") + 1, "TIPO_TRANSACCION_NOMBRE")
+DEVENGADO_MENSUAL = (
+    *_DESCRIPTORS, "MONTO_PIA", "MONTO_PIM", "MONTO_CERTIFICADO_ANUAL", "MONTO_COMPROMETIDO_ANUAL",
+    *(f"MONTO_DEVENGADO_{m}" for m in MONTHS), "MONTO_DEVENGADO_ANUAL", "MONTO_GIRADO_ANUAL",
+)  # fmt: skip
+
+
+def mef_csv(path, lines, encoding="utf-8", columns=COLUMNS):
     with open(path, "w", encoding=encoding, newline="") as f:
-        w = csv.DictWriter(f, fieldnames=COLUMNS)
+        w = csv.DictWriter(f, fieldnames=columns, extrasaction="ignore")
         w.writeheader()
         w.writerows(lines)
     return path
@@ -297,10 +311,12 @@ def file_sums(path) -> dict[tuple, dict[str, float]]:
 
 
 def test_reversals_are_loaded_and_the_warehouse_holds_the_files_sums(territory_db, tmp_path):
-    f = mef_csv(tmp_path / f"{LAST_YEAR}-Gasto-Diario.csv", reversals())
+    f = mef_csv(tmp_path / f"{LAST_YEAR}-Gasto-Diario.csv", reversals(), columns=DIARIO)
+    assert len(DIARIO) == 63
     r = load(territory_db, "budget", f)
     assert (r.status, r.rows_rejected, r.problems) == ("loaded", 0, [])
     assert r.rows_loaded == len(reversals())
+    assert not [w for w in r.warnings if "desconocidas" in w]  # every one of the 63 columns is known
     assert not [w for w in r.warnings if "sospechoso" in w]  # no year-to-date total goes below zero
     stored = rows(
         territory_db,
@@ -355,3 +371,78 @@ def test_a_negative_total_to_date_is_flagged_as_suspect_and_kept(territory_db, t
     wrong = dataclasses.replace(catalogue, mef={**catalogue.mef, "non_negative": ["devengdo"]})
     r = load(territory_db, "budget", f, force=True, catalogue=wrong)
     assert r.exit_code == 4 and "devengdo" in r.message
+
+
+# --- "Devengado Mensual": 73 columns --------------------------------------------------------------------------
+
+
+def accrual(product="3033255", dept="09", months=(), **amounts) -> dict:
+    """One row of the 73-column file: ``months`` the devengado of January, February…; the year's is their sum."""
+    r = line(product=product, dept=dept, dep_ejec=dept)
+    monthly = dict(zip(MONTHS, [*months, *[0] * (12 - len(months))], strict=True))
+    r.update({f"MONTO_DEVENGADO_{m}": v for m, v in monthly.items()})
+    r.update(MONTO_DEVENGADO_ANUAL=round(sum(monthly.values()), 2))
+    r.update({f"MONTO_{k.upper()}": v for k, v in amounts.items()})
+    return r
+
+
+def test_devengado_mensual_reads_every_year_to_date_amount_at_the_cutoff_month(territory_db, tmp_path):
+    assert len(DEVENGADO_MENSUAL) == 73
+    ytd = dict(pia=800, pim=1000, certificado_anual=900.5, comprometido_anual=850, girado_anual=340.25)
+    f = mef_csv(
+        tmp_path / f"{LAST_YEAR}-Gasto-Devengado-Mensual.csv",
+        [
+            accrual(months=(100, 200.5, 90, -40.25), **ytd),  # April reverses part of March
+            accrual(
+                product="3033256",
+                months=(10, 0, 0, 5),
+                pia=0,
+                pim=50,
+                certificado_anual=15,
+                comprometido_anual=15,
+                girado_anual=15,
+            ),
+        ],
+        columns=DEVENGADO_MENSUAL,
+    )
+    r = load(territory_db, "budget", f)
+    assert r.status == "loaded", r.problems
+    assert not [w for w in r.warnings if "desconocidas" in w or "ignora" in w]
+    assert any("al mes 04" in w and "--mes-corte" in w for w in r.warnings)
+    got = rows(
+        territory_db,
+        "select month, pia, pim, certificado, comprometido_anual, devengado, girado from raw_budget "
+        "where product_code = '3033255' order by month",
+    )
+    # Each month's devengado; the year-to-date amounts once, at the cut-off month (April), not at January.
+    assert got == [
+        (1, None, None, None, None, 100.0, None),
+        (2, None, None, None, None, 200.5, None),
+        (3, None, None, None, None, 90.0, None),
+        (4, 800.0, 1000.0, 900.5, 850.0, -40.25, 340.25),
+    ]
+    assert execution(territory_db, "PAN_B_CRED", "09", LAST_YEAR, 4)[1:] == (350.25, 1000)
+    # --mes-corte names the month the file was cut: a later month with devengado is a located problem.
+    r = load(territory_db, "budget", f, force=True, options={"cutoff_month": 3})
+    assert r.status == "refused"
+    assert {(p.row, p.column) for p in r.problems} == {
+        (2, "MONTO_DEVENGADO_ABRIL"),
+        (3, "MONTO_DEVENGADO_ABRIL"),
+    }
+    assert "posterior al mes de corte" in r.problems[0].reason
+
+
+def test_devengado_mensual_whose_year_total_is_not_the_sum_of_its_months_is_refused_by_row(
+    territory_db, tmp_path
+):
+    good = accrual(months=(100, 200), pim=1000, certificado_anual=400, girado_anual=300)
+    bad = accrual(product="3033256", months=(10, 20), pim=50)
+    bad["MONTO_DEVENGADO_ANUAL"] = 40
+    f = mef_csv(tmp_path / "devengado.csv", [good, bad], columns=DEVENGADO_MENSUAL)
+    r = load(territory_db, "budget", f)
+    assert r.status == "partial" and r.rows_loaded == 1
+    assert [(p.row, p.column, p.value) for p in r.problems] == [(3, "MONTO_DEVENGADO_ANUAL", "40")]
+    assert "no es la suma del devengado de los meses (30" in r.problems[0].reason
+    assert rows(territory_db, "select sum(devengado), sum(certificado), sum(girado) from raw_budget") == [
+        (300.0, 400.0, 300.0)
+    ]
