@@ -74,6 +74,8 @@ def small_ubigeo(path: Path) -> Path:
     """Two districts (NN01, NN02) in every shipped province, in the official table's layout."""
     with open(PROVINCES, encoding="utf-8") as f:
         provinces = list(csv.DictReader(f))
+    with open(PROVINCES.with_name("departments.csv"), encoding="utf-8") as f:
+        departments = {r["department_code"]: r["name"] for r in csv.DictReader(f)}
     with open(path, "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
         w.writerow(
@@ -85,7 +87,7 @@ def small_ubigeo(path: Path) -> Path:
                     [
                         f"{p['province_code']}0{k}",
                         f"{p['province_code']}0{k}",
-                        "DEP",
+                        departments[p["department_code"]],
                         p["name"],
                         p["name"] if k == 1 else f"DISTRITO {k}",
                         1000 + k,

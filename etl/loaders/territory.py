@@ -1,29 +1,74 @@
 """The official ubigeo table of districts (INEI codes; a RENIEC code column is kept as a crosswalk).
 
 Accepts the INEI/ubigeo-table headers (``inei``/``ubigeo``/``IDDIST``, ``distrito``/``NOMBDIST``, optional
-``reniec``, ``altitude``, ``latitude``, ``longitude``). Department and province rows (codes ending in 00) are
-skipped with a warning. Districts are upserted: a newer table adds new districts and renames old ones.
+``reniec``, ``altitude``, ``latitude``, ``longitude``) and the INEI/RENIEC/SUNAT equivalence table's
+(``cod_ubigeo_inei``, ``desc_ubigeo_inei``, ``cod_ubigeo_reniec``, ``desc_prov_inei``, ``desc_dep_inei``).
+Department and province rows (codes ending in 00) are skipped with a warning.
+
+Which codes a table holds is never taken from its header alone: RENIEC numbers most districts differently from
+INEI (RENIEC's 010201 is INEI's 010206 LA PECA, INEI's 010201 is BAGUA), and many tables call either ``ubigeo``.
+So the names the table gives (district, province, department) are compared with the warehouse's reference under
+both readings of the codes — as INEI codes, and as RENIEC codes through the crosswalk of the loaded INEI table —
+and the table is loaded as INEI, mapped from RENIEC to INEI through the crosswalk (INEI names kept: a RENIEC table
+never renames a district), or refused whole when neither reading fits. Districts are upserted: a newer INEI
+table adds new districts and renames old ones, and says which.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from .. import checks as ck
 from ..columns import Column, Layout
 from ..csvfile import Staged
+from ..problems import LoadError, Problem
 from .base import LoadContext, Loader, pad_codes
 
 LAYOUT = Layout(
     (
-        Column("ubigeo", ("inei", "ubigeo_inei", "iddist", "cod_ubigeo", "codigo_ubigeo", "ubigeo_distrito")),
-        Column("distrito", ("nombdist", "nombre_distrito", "district", "nombre")),
-        Column("reniec", ("ubigeo_reniec", "cod_reniec"), required=False),
-        Column("provincia", ("nombprov", "province"), required=False),
-        Column("departamento", ("nombdep", "department"), required=False),
+        Column(
+            "ubigeo",
+            (
+                "inei",
+                "ubigeo_inei",
+                "cod_ubigeo_inei",
+                "iddist",
+                "cod_ubigeo",
+                "codigo_ubigeo",
+                "ubigeo_distrito",
+            ),
+        ),
+        Column("distrito", ("nombdist", "nombre_distrito", "district", "nombre", "desc_ubigeo_inei")),
+        Column("reniec", ("ubigeo_reniec", "cod_reniec", "cod_ubigeo_reniec"), required=False),
+        Column("provincia", ("nombprov", "province", "desc_prov_inei"), required=False),
+        Column("departamento", ("nombdep", "department", "desc_dep_inei"), required=False),
         Column("altitud", ("altitude", "altitud_m", "altura"), required=False),
         Column("latitud", ("latitude", "lat"), required=False),
         Column("longitud", ("longitude", "lon", "lng"), required=False),
     )
 )
+# A reading of the codes fits when the names agree on at least this share of the rows that can be compared;
+# INEI and RENIEC tables spell a few names differently, and a wrong reading agrees on far fewer (≈ 10–40 %).
+FITS = 0.8
+
+
+def name_key(sql: str) -> str:
+    """A name as compared: no accents, case, spaces or punctuation ('Ñuñoa ' = 'NUNOA')."""
+    return f"regexp_replace(upper(strip_accents(coalesce({sql}, ''))), '[^A-Z0-9]', '', 'g')"
+
+
+@dataclass(frozen=True)
+class Readings:
+    """How well the table's names fit its codes read as INEI codes and as RENIEC codes."""
+
+    comparable: int  # rows with a name that can be checked under either reading
+    inei: int  # rows whose names agree when the codes are INEI's
+    reniec: int  # … when they are RENIEC's, mapped through the crosswalk
+    crosswalk: int  # RENIEC codes the warehouse can map (0: no INEI table with its reniec column loaded)
+    example: tuple | None  # a row that disagrees as INEI: (row, code, name in the file, INEI name)
+
+    def share(self, agree: int) -> float:
+        return agree / self.comparable if self.comparable else 0.0
 
 
 class TerritoryLoader(Loader):
@@ -39,6 +84,7 @@ class TerritoryLoader(Loader):
                 f"update {t} set {col} = null where upper(trim({col})) in ('NA', 'N/A', 'NULL', '-', '')"
             )
         pad_codes(ctx, staged, "ubigeo", 6, "ubigeos")
+        pad_codes(ctx, staged, "reniec", 6, "códigos RENIEC")
         n = con.execute(f"select count(*) from {t} where regexp_full_match(ubigeo, '\\d{{4}}00')").fetchone()[
             0
         ]
@@ -47,12 +93,80 @@ class TerritoryLoader(Loader):
             ctx.warnings.append(
                 f"{ctx.label}: {n} filas de departamento o provincia (código terminado en 00) omitidas"
             )
+        self.reniec = self._recognise(ctx, staged, readings(ctx, staged))
+
+    def _recognise(self, ctx: LoadContext, staged: Staged, r: Readings) -> bool:
+        """True when the codes are RENIEC's (then mapped to INEI's in the stage); LoadError when neither fits."""
+        header = staged.mapping["ubigeo"]
+        if r.comparable == 0:
+            ctx.warnings.append(
+                f"{ctx.label}: no se pudo comprobar que los códigos de {header!r} sean INEI (ningún nombre se puede "
+                "comparar: el almacén no tiene esos distritos y el archivo no trae nombres de provincia ni de "
+                "departamento); se cargan como códigos INEI"
+            )
+            return False
+        if r.share(r.inei) >= FITS:
+            return False
+        if r.crosswalk and r.share(r.reniec) >= FITS:
+            self._map_from_reniec(ctx, staged, r)
+            return True
+        as_inei = (
+            f"leídos como INEI solo coinciden los nombres de {r.share(r.inei):.0%} de {r.comparable} filas"
+        )
+        if r.example:
+            row, code, name, inei_name = r.example
+            as_inei += f" (p. ej. fila {row}: {code} es {inei_name!r} en la tabla INEI, no {name!r})"
+        as_reniec = (
+            f"leídos como RENIEC, {r.share(r.reniec):.0%}"
+            if r.crosswalk
+            else "si son códigos RENIEC, cargue antes la tabla INEI con su columna reniec (la equivalencia) "
+            "para que se puedan convertir"
+        )
+        raise LoadError(
+            [
+                Problem(
+                    ctx.label,
+                    f"los códigos de la columna {header!r} no corresponden a los nombres del archivo: {as_inei}; "
+                    f"{as_reniec}. No se carga nada: un ubigeo que no es INEI renombraría distritos",
+                    row=1,
+                    column=header,
+                )
+            ]
+        )
+
+    def _map_from_reniec(self, ctx: LoadContext, staged: Staged, r: Readings) -> None:
+        """Codes → INEI codes through the crosswalk; the INEI names stay (a RENIEC table renames nothing)."""
+        con, t = ctx.con, staged.table
+        con.execute(f"alter table {t} add column _reniec varchar")
+        con.execute(f"update {t} set _reniec = ubigeo")
+        con.execute(
+            f"update {t} as s set ubigeo = d.ubigeo, distrito = d.name, reniec = s._reniec "
+            f"from ({crosswalk_sql()}) as d where d.reniec_code = s._reniec"
+        )
+        con.execute(
+            f"update {t} set ubigeo = null where _reniec not in (select reniec_code from ({crosswalk_sql()}))"
+        )
+        ctx.warnings.append(
+            f"{ctx.label}: la columna {staged.mapping['ubigeo']!r} trae códigos RENIEC (los nombres coinciden en "
+            f"{r.share(r.reniec):.0%} de las filas leídos como RENIEC, {r.share(r.inei):.0%} como INEI): se "
+            "convierten a códigos INEI con la equivalencia de la tabla INEI cargada; los nombres INEI no cambian"
+        )
 
     def checks(self, ctx: LoadContext, staged: Staged) -> list[ck.Check]:
-        return [
-            ck.Check(
+        if self.reniec:
+            missing = ck.Check(
+                "ubigeo",
+                "ubigeo is null",
+                "case when _reniec is null then 'ubigeo RENIEC vacío (NA)' else 'código RENIEC sin equivalente "
+                "INEI en la tabla de distritos cargada (columna reniec)' end",
+                value="_reniec",
+            )
+        else:
+            missing = ck.Check(
                 "ubigeo", "ubigeo is null", ck.lit("ubigeo INEI vacío (NA): el distrito no tiene código INEI")
-            ),
+            )
+        return [
+            missing,
             ck.Check(
                 "ubigeo",
                 "ubigeo is not null and not regexp_full_match(ubigeo, '\\d{6}')",
@@ -73,6 +187,16 @@ class TerritoryLoader(Loader):
     def write(self, ctx: LoadContext, staged: Staged, batch_id: int) -> str:
         con = ctx.con
         before = con.execute("select count(*) from core_district").fetchone()[0]
+        renamed = con.execute(
+            f"select v.ubigeo, d.name, trim(v.distrito) from valid as v join core_district as d using (ubigeo) "
+            f"where {name_key('d.name')} <> {name_key('v.distrito')} order by 1"
+        ).fetchall()
+        if renamed:
+            shown = "; ".join(f"{u} {old} → {new}" for u, old, new in renamed[:5])
+            ctx.warnings.append(
+                f"{ctx.label}: {len(renamed)} distritos cambian de nombre (p. ej. {shown})"
+                + (" …" if len(renamed) > 5 else "")
+            )
         con.execute(
             "insert or replace into core_district "
             "select ubigeo, left(ubigeo, 4), left(ubigeo, 2), trim(distrito), nullif(trim(reniec), ''), "
@@ -80,4 +204,61 @@ class TerritoryLoader(Loader):
             [batch_id],
         )
         after = con.execute("select count(*) from core_district").fetchone()[0]
-        return f"{after} distritos ({after - before} nuevos)"
+        coded = " (códigos RENIEC convertidos a INEI)" if self.reniec else ""
+        return f"{after} distritos ({after - before} nuevos){coded}"
+
+
+def crosswalk_sql() -> str:
+    """RENIEC code → INEI district of the loaded table (codes that name one district only)."""
+    return (
+        "select reniec_code, min(ubigeo) as ubigeo, min(name) as name from core_district "
+        "where reniec_code is not null group by reniec_code having count(*) = 1"
+    )
+
+
+def readings(ctx: LoadContext, staged: Staged) -> Readings:
+    """Compare the table's names with the reference under each reading of its codes: the loaded districts' names,
+    the shipped provinces' and departments' (a row agrees when every name it gives agrees)."""
+    t, m = staged.table, staged.mapping
+    text = {c: (c if c in m else "null::varchar") for c in ("distrito", "provincia", "departamento")}
+    agree = " and ".join(f"coalesce({c}, true)" for c in ("d_ok", "p_ok", "dep_ok"))
+    row = ctx.con.execute(
+        f"""
+        with codes as (
+            select _row, 'inei' as reading, ubigeo as code, {text["distrito"]} as distrito,
+                   {text["provincia"]} as provincia, {text["departamento"]} as departamento
+            from {t} where ubigeo is not null
+            union all
+            select s._row, 'reniec', x.ubigeo, {text["distrito"]}, {text["provincia"]}, {text["departamento"]}
+            from {t} as s join ({crosswalk_sql()}) as x on x.reniec_code = s.ubigeo
+        ),
+        compared as (
+            select c.*, d.name as inei_name,
+                   case when d.name is not null and nullif(trim(c.distrito), '') is not null
+                        then {name_key("d.name")} = {name_key("c.distrito")} end as d_ok,
+                   case when p.name is not null and nullif(trim(c.provincia), '') is not null
+                        then {name_key("p.name")} = {name_key("c.provincia")} end as p_ok,
+                   case when dep.name is not null and nullif(trim(c.departamento), '') is not null
+                        then {name_key("dep.name")} = {name_key("c.departamento")} end as dep_ok
+            from codes as c
+            left join core_district as d on d.ubigeo = c.code
+            left join core_province as p on p.province_code = left(c.code, 4)
+            left join core_department as dep on dep.department_code = left(c.code, 2)
+        ),
+        per_row as (
+            select _row,
+                   bool_or(coalesce(d_ok, p_ok, dep_ok) is not null) as comparable,
+                   bool_or(reading = 'inei' and coalesce(d_ok, p_ok, dep_ok) is not null and {agree}) as inei,
+                   bool_or(reading = 'reniec' and coalesce(d_ok, p_ok, dep_ok) is not null and {agree}) as reniec
+            from compared
+            group by _row
+        )
+        select count(*) filter (where comparable), count(*) filter (where inei), count(*) filter (where reniec),
+               (select count(*) from ({crosswalk_sql()})),
+               (select min((_row, code, trim(distrito), inei_name)) from compared
+                where reading = 'inei' and d_ok = false)
+        from per_row
+        """
+    ).fetchone()
+    example = tuple(row[4].values()) if isinstance(row[4], dict) else row[4]
+    return Readings(*row[:4], example)
