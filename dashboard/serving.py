@@ -59,7 +59,7 @@ class Server(BaseApplication):
 
 def check(cfg: ServeConfig) -> None:
     """What would stop every worker, checked once in the master with plain SQL (no app, no thread pools before
-    the fork): the warehouse opens and is up to date, the regions and the users file are valid."""
+    the fork): the warehouse opens and is up to date, the regions, the users file and the GeoJSON are valid."""
     from warehouse.db import connect_readonly
 
     from .auth import read_users
@@ -75,6 +75,15 @@ def check(cfg: ServeConfig) -> None:
         )
     if cfg.users_file is not None:
         read_users(cfg.users_file, known)
+    if cfg.geojson is not None:  # a GeoJSON without usable region codes would serve an empty map
+        from .components.region_map import load_shapes
+
+        con = connect_readonly(cfg.db)
+        try:
+            regions = con.execute("select region_code, department_code, province_code from core_region").df()
+        finally:
+            con.close()
+        load_shapes(cfg.geojson, regions)
 
 
 def run(cfg: ServeConfig) -> None:

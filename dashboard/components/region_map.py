@@ -133,8 +133,11 @@ class Shapes:
     unit: str  # 'province' or 'department': what the features were
 
 
+CODE_PROPERTIES = ("IDPROV", "FIRST_IDPR", "CCPP_FULL", "IDDPTO", "FIRST_IDDP", "CCDD", "ubigeo", "UBIGEO")
+
+
 def _code_of(props: dict) -> str | None:
-    for key in ("IDPROV", "FIRST_IDPR", "CCPP_FULL", "IDDPTO", "FIRST_IDDP", "CCDD", "ubigeo", "UBIGEO"):
+    for key in CODE_PROPERTIES:
         v = props.get(key)
         if v not in (None, ""):
             return str(v).strip()
@@ -145,7 +148,13 @@ def load_shapes(path: Path, regions: pd.DataFrame, decimals: int = 3) -> Shapes:
     """Group a department- or province-level GeoJSON into the 26 regions. A province file splits Lima exactly
     (1501 = Lima Metropolitana); a department file cannot, so Lima's polygon is drawn as Lima Región and Lima
     Metropolitana as a marker inside it."""
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise ValueError(f"{path.name}: no es un GeoJSON legible ({e})") from e
+    if not isinstance(data, dict) or not isinstance(data.get("features"), list):
+        raise ValueError(f"{path.name}: no es un GeoJSON FeatureCollection (falta la lista 'features')")
     by_province = {
         r.province_code: r.region_code for r in regions.itertuples() if isinstance(r.province_code, str)
     }
@@ -154,16 +163,25 @@ def load_shapes(path: Path, regions: pd.DataFrame, decimals: int = 3) -> Shapes:
     }
     rings: dict[str, tuple[list, list]] = {}
     unit = "department"
-    for feature in data.get("features", []):
+    skipped = {"sin polígono": 0, "sin código": 0, "código desconocido": 0}
+    unknown: list[str] = []
+    for feature in data["features"]:
+        feature = feature if isinstance(feature, dict) else {}
         geom, code = feature.get("geometry"), _code_of(feature.get("properties") or {})
-        if not geom or not code:
-            continue  # features without geometry or code (real files have some) cannot be drawn
+        if not isinstance(geom, dict) or geom.get("type") not in ("Polygon", "MultiPolygon"):
+            skipped["sin polígono"] += 1  # real files have features with no geometry; points cannot be filled
+            continue
+        if not code:
+            skipped["sin código"] += 1
+            continue
         if len(code) >= 4:
             unit = "province"
             region = by_province.get(code[:4]) or by_department.get(code[:2])
         else:
             region = by_department.get(code.zfill(2))
         if region is None:
+            skipped["código desconocido"] += 1
+            unknown.append(code)
             continue
         polys = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
         xs, ys = rings.setdefault(region, ([], []))
@@ -174,7 +192,23 @@ def load_shapes(path: Path, regions: pd.DataFrame, decimals: int = 3) -> Shapes:
                     ys.append(round(y, decimals))
                 xs.append(None)
                 ys.append(None)
+    if not rings:
+        raise ValueError(_no_regions(path, data["features"], skipped, unknown))
     return Shapes(rings, unit)
+
+
+def _no_regions(path: Path, features: list, skipped: dict[str, int], unknown: list[str]) -> str:
+    """Why no feature of a GeoJSON gave a region: the map would be empty, so serving stops and says this."""
+    first = next((f.get("properties") for f in features if isinstance(f, dict) and f.get("properties")), {})
+    counts = ", ".join(f"{n} {why}" for why, n in skipped.items() if n)
+    found = f" (p. ej. {', '.join(unknown[:3])})" if unknown else ""
+    return (
+        f"{path.name}: ningún elemento del GeoJSON se puede asignar a una región ({len(features)} elementos: "
+        f"{counts or 'ninguno'}){found}. Se necesitan polígonos de departamentos o provincias con su código "
+        f"INEI en una de las propiedades {', '.join(CODE_PROPERTIES)}; el primer elemento trae "
+        f"{', '.join(map(str, first)) or 'ninguna propiedad'}. Sin --geojson se muestra el mapa de mosaicos / "
+        "No feature has a usable region code"
+    )
 
 
 def choropleth(shapes: Shapes, cs: list[MapCell], lang: str = "es", title: str = "") -> go.Figure:

@@ -11,8 +11,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from click.testing import CliRunner
 
 from dashboard.components.region_map import load_shapes
+from etl.cli import main
 from tests.conftest import load, shared
 from warehouse import query
 
@@ -154,3 +156,45 @@ def test_district_boundaries_name_only_districts_of_the_official_table(con):
     assert codes <= known
     regions = dict(con.execute("select ubigeo, region_code from core_district_region").fetchall())
     assert {regions[c] for c in codes} == set(query.regions(con).region_code)
+
+
+@pytest.mark.parametrize(
+    "name, why",
+    [
+        ("lima_callao_distritos_simple.geojson", "50 sin código"),  # districts named, no ubigeo: join by name
+        ("peru_capital_provincia.geojson", "194 sin polígono"),  # points with no codes
+    ],
+)
+def test_boundaries_with_no_usable_region_code_are_refused_with_the_reason(con, name, why):
+    with pytest.raises(ValueError) as e:
+        load_shapes(geo(name), query.regions(con))
+    message = str(e.value)
+    assert message.startswith(f"{name}: ningún elemento del GeoJSON se puede asignar a una región")
+    assert why in message and "IDPROV" in message
+
+
+def test_serve_stops_on_boundaries_it_cannot_draw_instead_of_serving_an_empty_map(territory_db, tmp_path):
+    not_peru = tmp_path / "otro_pais.geojson"
+    ring = [[[-60.0, -30.0], [-59.0, -30.0], [-59.0, -29.0], [-60.0, -30.0]]]
+    not_peru.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"CCDD": "77"},
+                        "geometry": {"type": "Polygon", "coordinates": ring},
+                    }
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    for path, said in (
+        (geo("lima_callao_distritos_simple.geojson"), "ningún elemento del GeoJSON"),
+        (not_peru, "1 código desconocido) (p. ej. 77)"),
+    ):
+        r = CliRunner().invoke(main, ["serve", "--db", str(territory_db), "--geojson", str(path)])
+        assert r.exit_code == 4, r.output
+        assert said in r.output and "Traceback" not in r.output
