@@ -1,7 +1,9 @@
-"""The health-facility registry (RENIPRESS): ``;``-delimited, UTF-8 with BOM or Latin-1, as SUSALUD publishes it.
+"""The health-facility registry: RENIPRESS as SUSALUD publishes it (``;``-delimited, UTF-8 with BOM or Latin-1,
+``COD_IPRESS, NOMBRE, UBIGEO…``) or MINSA's RENAES open data ``IPRESS.csv`` (comma-separated, accented headers:
+``Institución, Código Único, Nombre del establecimiento, Clasificación, Tipo, … UBIGEO … Categoria … Estado``).
 
-Required columns: ``COD_IPRESS``, ``NOMBRE``, ``UBIGEO``; the others (institution, category, status…) are kept
-when present. Facilities are upserted by their code.
+Required columns: the code, the name and the ubigeo; the others (institution, category, status…) are kept when
+present. Facilities are upserted by their code.
 """
 
 from __future__ import annotations
@@ -14,7 +16,16 @@ from .base import LoadContext, Loader, pad_codes
 LAYOUT = Layout(
     (
         Column("cod_ipress", ("codigo_ipress", "renipress", "cod_renipress", "codigo_unico", "cod_eess")),
-        Column("nombre", ("nombre_establecimiento", "name", "establecimiento", "nombre_eess")),
+        Column(
+            "nombre",
+            (
+                "nombre_establecimiento",
+                "nombre_del_establecimiento",
+                "name",
+                "establecimiento",
+                "nombre_eess",
+            ),
+        ),
         Column("ubigeo", ("cod_ubigeo", "ubigeo_inei")),
         Column("institucion", ("institution",), required=False),
         Column("clasificacion", ("classification",), required=False),
