@@ -71,7 +71,14 @@ _AMOUNT = re.compile(
 _DIMENSIONS = {
     "ano": ("ano_eje", "ano", "anio", "year", "ejercicio"),
     "mes": ("mes_eje", "mes", "month"),
-    "programa": ("programa_ppto", "programa_presupuestal", "programa", "cod_programa"),
+    # Consulta Amigable's "Categoría Presupuestal" cells are '0001: PROGRAMA ARTICULADO NUTRICIONAL'.
+    "programa": (
+        "programa_ppto",
+        "programa_presupuestal",
+        "programa",
+        "cod_programa",
+        "categoria_presupuestal",
+    ),
     "producto": ("producto_proyecto", "producto", "cod_producto", "producto_actividad_proyecto"),
     "producto_nombre": ("producto_proyecto_nombre", "producto_nombre"),
     "departamento": ("departamento_meta", "ubi_dpto"),
@@ -80,6 +87,10 @@ _DIMENSIONS = {
     "departamento_ejecutora": ("departamento_ejecutora",),
     "provincia_ejecutora": ("provincia_ejecutora",),
     "provincia": ("provincia",),
+    # Processed Consulta Amigable exports split the codes into their own columns: these win over the names.
+    "provincia_codigo": ("ubi_prov",),
+    "distrito_codigo": ("ubi_dist",),
+    "ejecutora_codigo": ("cod_siaf",),
     # The executing unit: SEC_EJEC in the open data; Consulta Amigable's '010101-300001: MUNICIPALIDAD …' cells
     # (ubigeo-SEC_EJEC: NAME). The open data's EJECUTORA is a number within the pliego, not a unit code.
     "ejecutora": ("sec_ejec", "unidad_ejecutora", "municipalidad"),
@@ -97,7 +108,7 @@ _UNUSED = (
     "RUBRO", "RUBRO_NOMBRE", "TIPO_RECURSO", "TIPO_RECURSO_NOMBRE", "CATEGORIA_GASTO", "CATEGORIA_GASTO_NOMBRE",
     "TIPO_TRANSACCION", "TIPO_TRANSACCION_NOMBRE", "GENERICA", "GENERICA_NOMBRE", "SUBGENERICA", "SUBGENERICA_NOMBRE", "SUBGENERICA_DET",
     "SUBGENERICA_DET_NOMBRE", "ESPECIFICA", "ESPECIFICA_NOMBRE", "ESPECIFICA_DET", "ESPECIFICA_DET_NOMBRE",
-    "Distrito", "Avance %", "Nivel de Gobierno", "Sector", "Pliego", "Ejecutora", "Categoría Presupuestal", "Función", "Genérica", "Fuente de Financiamiento",
+    "Distrito", "Avance %", "Nivel de Gobierno", "Sector", "Pliego", "Ejecutora", "Función", "Genérica", "Fuente de Financiamiento",
 )
 # fmt: on
 _KNOWN = {normalize(h) for h in _UNUSED}
@@ -166,6 +177,39 @@ class MefLayout:
         c = self._col(name)
         return f"nullif(trim(substr({c}, strpos({c}, ':') + 1)), '')"
 
+    def _province(self, department: str) -> str:
+        """The executing unit's province (4 digits), from the first column that gives it: UBI_PROV (4 digits, or 2
+        within UBI_DPTO), Consulta Amigable's '0101: CHACHAPOYAS', the district code UBI_DIST, the open data's
+        DEPARTAMENTO_EJECUTORA + PROVINCIA_EJECUTORA, or the ubigeo before a municipality's SEC_EJEC
+        ('150101-300001: …')."""
+        options = []
+        if self.has("provincia_codigo"):
+            p = f"trim({self._col('provincia_codigo')})"
+            options += [
+                f"case when regexp_full_match({p}, '\\d{{3,4}}') then lpad({p}, 4, '0') end",
+                f"case when regexp_full_match({p}, '\\d{{1,2}}') and regexp_full_match({department}, '\\d{{1,2}}') "
+                f"then lpad({department}, 2, '0') || lpad({p}, 2, '0') end",
+            ]
+        if self.has("provincia"):
+            code = self._code("provincia")
+            options.append(f"case when regexp_full_match({code}, '\\d{{3,4}}') then lpad({code}, 4, '0') end")
+        if self.has("distrito_codigo"):
+            d = f"trim({self._col('distrito_codigo')})"
+            options.append(
+                f"case when regexp_full_match({d}, '\\d{{5,6}}') then left(lpad({d}, 6, '0'), 4) end"
+            )
+        if self.has("departamento_ejecutora") and self.has("provincia_ejecutora"):
+            d, p = (f"trim({self._col(c)})" for c in ("departamento_ejecutora", "provincia_ejecutora"))
+            options.append(
+                f"case when regexp_full_match({d}, '\\d{{1,2}}') and regexp_full_match({p}, '\\d{{1,2}}') "
+                f"then lpad({d}, 2, '0') || lpad({p}, 2, '0') end"
+            )
+        if self.has("ejecutora") and self.coded:
+            options.append(
+                f"nullif(regexp_extract({self._code('ejecutora')}, '^(\\d{{4}})\\d{{2}}-', 1), '')"
+            )
+        return f"coalesce({', '.join(options)})" if options else "null::varchar"
+
     def _expressions(self, program: str | None) -> dict[str, str]:
         e = {
             name: "null::varchar"
@@ -194,27 +238,16 @@ class MefLayout:
         )
         if department:
             e["departamento"] = self._code(department)
-        if self.has("provincia"):
-            code = self._code("provincia")
-            e["provincia"] = (
-                f"case when regexp_full_match({code}, '\\d{{3,4}}') then lpad({code}, 4, '0') end"
-            )
-        elif self.has("departamento_ejecutora") and self.has("provincia_ejecutora"):
-            d, p = (f"trim({self._col(c)})" for c in ("departamento_ejecutora", "provincia_ejecutora"))
-            e["provincia"] = (
-                f"case when regexp_full_match({d}, '\\d{{1,2}}') and regexp_full_match({p}, '\\d{{1,2}}') "
-                f"then lpad({d}, 2, '0') || lpad({p}, 2, '0') end"
-            )
-        if self.has("ejecutora"):
+        e["provincia"] = self._province(e["departamento"])
+        if self.has("ejecutora_codigo"):  # COD_SIAF beside the unit's name: the code keys the unit
+            e["ejecutora"] = f"nullif(ltrim(trim({self._col('ejecutora_codigo')}), '0'), '')"
+        elif self.has("ejecutora"):
             code = f"trim(split_part({self._code('ejecutora')}, '-', -1))"
             e["ejecutora"] = f"nullif(ltrim({code}, '0'), '')"
-            e["ejecutora_nombre"] = (
-                f"trim({self._col('ejecutora_nombre')})"
-                if self.has("ejecutora_nombre")
-                else self._name("ejecutora")
-                if self.coded
-                else "null::varchar"
-            )
+        if self.has("ejecutora_nombre"):
+            e["ejecutora_nombre"] = f"trim({self._col('ejecutora_nombre')})"
+        elif self.has("ejecutora") and (self.coded or self.has("ejecutora_codigo")):
+            e["ejecutora_nombre"] = self._name("ejecutora")
         for a in self.amounts:
             e[a.column] = self._col(a.column)
         return e

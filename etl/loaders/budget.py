@@ -27,6 +27,7 @@ from ..mef import (
 )
 from ..problems import LoadError, Problem
 from .base import LoadContext, Loader, pad_codes
+from .territory import name_key
 
 EXTERIOR = "98"  # Consulta Amigable's department "Exterior": counted in the national total only
 
@@ -89,6 +90,7 @@ class BudgetLoader(Loader):
             pad_codes(ctx, staged, "departamento", 2, "códigos de departamento")
         self.amounts = [a.column for a in self.layout.amounts]
         self.dc = {c: ck.decimal_comma(ctx.con, staged.table, c) for c in self.amounts}
+        place_split_departments(ctx, staged)
 
     def checks(self, ctx: LoadContext, staged: Staged) -> list[ck.Check]:
         found: list[ck.Check] = [
@@ -192,6 +194,19 @@ class BudgetLoader(Loader):
 
     def write(self, ctx: LoadContext, staged: Staged, batch_id: int) -> str:
         con = self.con = ctx.con
+        if self.layout.kind == "anual" and self.cutoff:
+            years = [
+                y
+                for (y,) in con.execute(
+                    "select distinct cast(trim(ano) as integer) from valid order by 1"
+                ).fetchall()
+            ]
+            self.last_year = years[-1]
+            if len(years) > 1:
+                ctx.warnings.append(
+                    f"{ctx.label}: --mes-corte {self.cutoff} se aplica a {self.last_year}, el último año del archivo; "
+                    f"{', '.join(map(str, years[:-1]))} se toman al cierre del año (diciembre)"
+                )
         if self.layout.kind == "devengado_mensual":
             self.last_month = self.cutoff or self._last_month(self.monthly)
             if self.cutoff is None:
@@ -312,9 +327,15 @@ class BudgetLoader(Loader):
                 f"{amounts(plain)} from valid"
             )
         if layout.kind == "anual":
+            # --mes-corte is the month of the file's last year (the open one); earlier years are closed.
             plain = {a.measure: a.column for a in layout.amounts}
-            month = self.cutoff or 12
-            return f"select cast(trim(ano) as integer) as year, {month} as month, {keys}, {amounts(plain)} from valid"
+            month = (
+                f"case when year = {self.last_year} then {self.cutoff} else 12 end" if self.cutoff else "12"
+            )
+            return (
+                f"select year, {month} as month, * exclude (year) from (select cast(trim(ano) as integer) as year, "
+                f"{keys}, {amounts(plain)} from valid)"
+            )
         if layout.kind == "devengado_mensual":
             # Each month adds its devengado; the other amounts are the year to date at the cut-off month.
             annual = {
@@ -338,3 +359,65 @@ class BudgetLoader(Loader):
             month = self.cutoff if (self.cutoff and year == layout.years[-1]) else 12
             parts.append(f"select {year} as year, {month} as month, {keys}, {amounts(columns)} from valid")
         return "\nunion all\n".join(parts)
+
+
+def place_split_departments(ctx: LoadContext, staged: Staged) -> None:
+    """A department split into two regions by province (Lima: 1501 Lima Metropolitana, the rest Lima Región) needs
+    the executing unit's province. Where the file gives none, place the unit by its name when the name allows it
+    (settings.yaml ``mef.ejecutora_province_by_name`` and ``municipality_prefixes``), and say loudly how many rows
+    stay in the department's other region."""
+    con, t, mef = ctx.con, staged.table, ctx.catalogue.mef
+    split = dict(
+        con.execute(
+            "select department_code, province_code from core_region where province_code is not null"
+        ).fetchall()
+    )
+    unplaced = f"provincia is null and departamento in ({', '.join(ck.lit(d) for d in split) or 'null'})"
+    if not split or not con.execute(f"select count(*) from {t} where {unplaced}").fetchone()[0]:
+        return
+    unit = name_key("ejecutora_nombre")
+    for name, province in (mef.get("ejecutora_province_by_name") or {}).items():
+        con.execute(
+            f"update {t} set provincia = ? where {unplaced} and {unit} = {name_key('?')} and left(?, 2) = departamento",
+            [str(province), str(name), str(province)],
+        )
+    prefixes = mef.get("municipality_prefixes") or {}
+    places = {
+        "district": "select department_code, province_code, name from core_district",
+        "province": "select department_code, province_code, name from core_province",
+    }
+    for kind, sql in places.items():
+        for prefix in prefixes.get(kind) or []:
+            con.execute(
+                f"""
+                update {t} as s set provincia = u.province_code
+                from (
+                    select department_code, {name_key("name")} as place, min(province_code) as province_code
+                    from ({sql})
+                    group by all
+                    having count(distinct province_code) = 1
+                ) as u
+                where {unplaced} and u.department_code = s.departamento
+                  and starts_with({unit}, {name_key("?")})
+                  and u.place = substr({unit}, length({name_key("?")}) + 1)
+                """,
+                [str(prefix), str(prefix)],
+            )
+    left = con.execute(
+        f"select departamento, count(*), list(distinct ejecutora_nombre order by ejecutora_nombre)[:3] "
+        f"from {t} where {unplaced} group by all order by all"
+    ).fetchall()
+    region = {  # (department, province or None) → the region's name
+        (d, p): name
+        for d, p, name in con.execute(
+            "select department_code, province_code, name from core_region"
+        ).fetchall()
+    }
+    for department, n, names in left:
+        named = [x for x in names if x]
+        ctx.warnings.append(
+            f"ATENCIÓN: {ctx.label}: {n} filas del departamento {department} sin provincia de la unidad ejecutora"
+            + (f" (p. ej. {'; '.join(named)})" if named else "")
+            + f": se cuentan en {region[(department, None)]}, ninguna en {region[(department, split[department])]}"
+            "; el archivo no permite separarlas (no trae la provincia ni una unidad ejecutora reconocible)"
+        )
