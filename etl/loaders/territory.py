@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from .. import checks as ck
 from ..columns import Column, Layout
 from ..csvfile import Staged
+from ..places import name_key
 from ..problems import LoadError, Problem
 from .base import LoadContext, Loader, pad_codes
 
@@ -50,11 +51,6 @@ LAYOUT = Layout(
 # A reading of the codes fits when the names agree on at least this share of the rows that can be compared;
 # INEI and RENIEC tables spell a few names differently, and a wrong reading agrees on far fewer (≈ 10–40 %).
 FITS = 0.8
-
-
-def name_key(sql: str) -> str:
-    """A name as compared: no accents, case, spaces or punctuation ('Ñuñoa ' = 'NUNOA')."""
-    return f"regexp_replace(upper(strip_accents(coalesce({sql}, ''))), '[^A-Z0-9]', '', 'g')"
 
 
 @dataclass(frozen=True)
