@@ -19,26 +19,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import checks as ck
-from ..columns import Column, Layout
+from ..columns import Column, Layout, normalize
 from ..csvfile import Staged
 from ..places import name_key
 from ..problems import LoadError, Problem
 from .base import LoadContext, Loader, pad_codes
 
+# Headers that say the codes are INEI's; the others (``ubigeo``, ``cod_ubigeo``…) may hold either numbering.
+INEI_HEADERS = ("inei", "ubigeo_inei", "cod_ubigeo_inei", "iddist")
 LAYOUT = Layout(
     (
-        Column(
-            "ubigeo",
-            (
-                "inei",
-                "ubigeo_inei",
-                "cod_ubigeo_inei",
-                "iddist",
-                "cod_ubigeo",
-                "codigo_ubigeo",
-                "ubigeo_distrito",
-            ),
-        ),
+        Column("ubigeo", (*INEI_HEADERS, "cod_ubigeo", "codigo_ubigeo", "ubigeo_distrito")),
         Column("distrito", ("nombdist", "nombre_distrito", "district", "nombre", "desc_ubigeo_inei")),
         Column("reniec", ("ubigeo_reniec", "cod_reniec", "cod_ubigeo_reniec"), required=False),
         Column("provincia", ("nombprov", "province", "desc_prov_inei"), required=False),
@@ -51,6 +42,9 @@ LAYOUT = Layout(
 # A reading of the codes fits when the names agree on at least this share of the rows that can be compared;
 # INEI and RENIEC tables spell a few names differently, and a wrong reading agrees on far fewer (≈ 10–40 %).
 FITS = 0.8
+# Under a header that names INEI codes, fewer comparable rows than this are a correction, not evidence enough to
+# refuse: loaded as INEI, and their renames listed.
+FEW = 20
 
 
 @dataclass(frozen=True)
@@ -101,11 +95,14 @@ class TerritoryLoader(Loader):
                 "departamento); se cargan como códigos INEI"
             )
             return False
+        inei_header = normalize(header) in INEI_HEADERS
         if r.share(r.inei) >= FITS:
             return False
-        if r.crosswalk and r.share(r.reniec) >= FITS:
+        if r.crosswalk and r.share(r.reniec) >= FITS and not inei_header:
             self._map_from_reniec(ctx, staged, r)
             return True
+        if inei_header and r.share(r.reniec) < FITS and r.comparable < FEW:
+            return False  # a few rows under a header that says INEI: a correction, its renames listed
         as_inei = (
             f"leídos como INEI solo coinciden los nombres de {r.share(r.inei):.0%} de {r.comparable} filas"
         )
@@ -118,6 +115,12 @@ class TerritoryLoader(Loader):
             else "si son códigos RENIEC, cargue antes la tabla INEI con su columna reniec (la equivalencia) "
             "para que se puedan convertir"
         )
+        if inei_header and r.share(r.reniec) >= FITS:
+            as_reniec = (
+                f"leídos como RENIEC coinciden {r.share(r.reniec):.0%}: la columna dice INEI pero son RENIEC"
+            )
+        elif not inei_header:
+            as_reniec += "; si son códigos INEI, llame a la columna «inei»"
         raise LoadError(
             [
                 Problem(

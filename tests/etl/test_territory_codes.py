@@ -28,12 +28,11 @@ def table(path: Path, header: list[str], lines: list[list[str]]) -> Path:
 
 
 def reniec_table(path: Path, columns=("ubigeo", "departamento", "provincia", "distrito")) -> Path:
-    """RENIEC's districts under a plain ``ubigeo`` header: every district with a RENIEC code (including SAN
-    ANTONIO 170107, which has no INEI code), in RENIEC's order."""
+    """RENIEC's districts, their codes under the first header (``ubigeo`` unless told): every district with a
+    RENIEC code (including SAN ANTONIO 170107, which has no INEI code), in RENIEC's order."""
     districts = sorted((r for r in official() if r["reniec"] != "NA"), key=lambda r: r["reniec"])
-    return table(
-        path, list(columns), [[r["reniec" if c == "ubigeo" else c] for c in columns] for r in districts]
-    )
+    _, *names = columns
+    return table(path, list(columns), [[r["reniec"], *(r[c] for c in names)] for r in districts])
 
 
 @pytest.fixture(scope="module")
@@ -171,3 +170,28 @@ def test_a_newer_inei_table_that_renames_a_district_says_so(inei_db, tmp_path):
         "1 distritos cambian de nombre (p. ej. 010103 BALSAS → BALSAS NUEVO)"
     ]
     assert rows(inei_db, "select name from core_district where ubigeo = '010103'") == [("BALSAS NUEVO",)]
+
+
+def test_a_few_rows_under_an_inei_header_are_a_correction_under_a_plain_header_they_are_refused(
+    inei_db, tmp_path
+):
+    lines = [["010103", "BALSAS NUEVO"]]
+    r = load(inei_db, "territory", table(tmp_path / "correccion.csv", ["inei", "distrito"], lines))
+    assert r.status == "loaded", r.problems
+    assert any("010103 BALSAS → BALSAS NUEVO" in w for w in r.warnings)
+    before = rows(inei_db, DISTRICTS)
+    r = load(
+        inei_db,
+        "territory",
+        table(tmp_path / "otra.csv", ["ubigeo", "distrito"], [["010104", "CHETO NUEVO"]]),
+    )
+    assert r.status == "refused" and "llame a la columna «inei»" in r.problems[0].reason
+    assert rows(inei_db, DISTRICTS) == before
+
+
+def test_a_reniec_table_under_an_inei_header_is_refused_not_mapped(inei_db, tmp_path):
+    before = rows(inei_db, DISTRICTS)
+    r = load(inei_db, "territory", reniec_table(tmp_path / "mal_rotulada.csv", ("inei", "distrito")))
+    assert (r.status, r.exit_code) == ("refused", 3)
+    assert "la columna dice INEI pero son RENIEC" in r.problems[0].reason
+    assert rows(inei_db, DISTRICTS) == before
