@@ -96,6 +96,12 @@ _DIMENSIONS = {
     "ejecutora": ("sec_ejec", "unidad_ejecutora", "municipalidad"),
     "ejecutora_nombre": ("ejecutora_nombre",),
 }
+# Processed exports' code columns: stage column → the form a code must have, and what it is.
+CODE_COLUMNS = {
+    "provincia_codigo": (r"\d{1,4}", "código de provincia (UBI_PROV: 4 dígitos, o 2 dentro de UBI_DPTO)"),
+    "distrito_codigo": (r"\d{5,6}", "ubigeo del distrito (UBI_DIST: 6 dígitos)"),
+    "ejecutora_codigo": (r"\d{1,6}", "código de la unidad ejecutora (COD_SIAF: SEC_EJEC, hasta 6 dígitos)"),
+}
 # Columns of the open-data file and of Consulta Amigable that the warehouse does not use: ignored without a word.
 # fmt: off
 _UNUSED = (
@@ -239,6 +245,9 @@ class MefLayout:
         if department:
             e["departamento"] = self._code(department)
         e["provincia"] = self._province(e["departamento"])
+        for code in CODE_COLUMNS:  # kept as written, for the checks
+            if self.has(code):
+                e[code] = f"trim({self._col(code)})"
         if self.has("ejecutora_codigo"):  # COD_SIAF beside the unit's name: the code keys the unit
             e["ejecutora"] = f"nullif(ltrim(trim({self._col('ejecutora_codigo')}), '0'), '')"
         elif self.has("ejecutora"):

@@ -18,6 +18,7 @@ from .. import checks as ck
 from ..csvfile import Staged
 from ..excel import is_excel
 from ..mef import (
+    CODE_COLUMNS,
     DEVENGADO_TOTAL,
     MEASURES,
     MefCsv,
@@ -141,6 +142,15 @@ class BudgetLoader(Loader):
                     ck.lit("departamento desconocido (código de 2 dígitos del ubigeo, o 98 Exterior)"),
                 ),
             ]
+        for column, (form, what) in CODE_COLUMNS.items():
+            if self.layout.has(column):
+                found.append(
+                    ck.Check(
+                        column,
+                        f"nullif({column}, '') is not null and not regexp_full_match({column}, '{form}')",
+                        ck.lit(f"{what} mal formado"),
+                    )
+                )
         if self.layout.kind == "devengado_mensual":
             found += self._monthly_checks()
         # Amounts may be negative: a month's movement can reverse an earlier one. Only year-to-date totals

@@ -204,3 +204,37 @@ def test_a_categoria_presupuestal_column_is_the_program_column(territory_db, tmp
         ("0001", 1000.0),
         ("0002", 500.0),
     ]
+
+
+def test_a_damaged_processed_export_names_each_bad_code(real_db, tmp_path):
+    header = ["Año", "UBI_DPTO", "Departamento", "UBI_PROV", "Provincia", "UBI_DIST", "Distrito", "COD_SIAF",
+              "Municipalidad", *AMOUNTS]  # fmt: skip
+    good = [
+        LAST_YEAR,
+        "02",
+        "ANCASH",
+        "01",
+        "HUARAZ",
+        "020109",
+        "PAMPAS",
+        "300045",
+        "MUNICIPALIDAD DISTRITAL DE PAMPAS",
+    ]
+    f = xlsx(
+        tmp_path / "gl_procesado_mal.xlsx",
+        header,
+        [
+            [*good, *money(100, 10)],  # row 2
+            [*good[:3], "HU", *good[4:], *money(100, 10)],  # row 3: a name where the code goes
+            [*good[:5], "2010", *good[6:], *money(100, 10)],  # row 4: a district code cut short
+            [*good[:7], "30004-5", *good[8:], *money(100, 10)],  # row 5
+        ],
+    )
+    r = load(real_db, "budget", f, options={"program": "0001"})
+    assert (r.status, r.rows_loaded) == ("partial", 1)
+    assert [(p.row, p.column, p.value) for p in r.problems] == [
+        (3, "UBI_PROV", "HU"),
+        (4, "UBI_DIST", "2010"),
+        (5, "COD_SIAF", "30004-5"),
+    ]
+    assert all("mal formado" in p.reason for p in r.problems)
