@@ -4,8 +4,12 @@ rows and writes them, summed, at the grain the warehouse keeps (year, month, pro
 the meta, province of the executing unit, executing unit).
 
 A file replaces the (year, program) pairs it holds: MEF republishes each year whole, so the newest file of a
-year is the year. Annual amounts (Consulta Amigable, ``PIM_2024`` columns) are year-to-date figures: they are
-stored at the cut-off month (``--mes-corte``), which may be left out only for years already closed (month 12).
+year is the year. Annual amounts (Consulta Amigable, ``PIM_2024`` columns, the "Devengado Mensual" file's
+``MONTO_*_ANUAL``) are year-to-date figures: they are stored at the cut-off month (``--mes-corte``, the month of
+a multi-year table's last year), which may be left out only for years already closed (month 12).
+
+Monthly movements may be negative (reversals) and are stored as published, so that the warehouse sums are the
+file's; a year-to-date total that ends below zero is listed as a suspect value, never dropped.
 """
 
 from __future__ import annotations
@@ -91,6 +95,7 @@ class BudgetLoader(Loader):
             pad_codes(ctx, staged, "departamento", 2, "códigos de departamento")
         self.amounts = [a.column for a in self.layout.amounts]
         self.dc = {c: ck.decimal_comma(ctx.con, staged.table, c) for c in self.amounts}
+        self.monthly = {a.month: a.column for a in self.layout.amounts if a.month is not None}
         place_split_departments(ctx, staged)
 
     def checks(self, ctx: LoadContext, staged: Staged) -> list[ck.Check]:
@@ -161,7 +166,6 @@ class BudgetLoader(Loader):
     def _monthly_checks(self) -> list[ck.Check]:
         """The "Devengado Mensual" file: the year's devengado is the sum of its months, and no month after the
         cut-off (--mes-corte) has any."""
-        self.monthly = {a.month: a.column for a in self.layout.amounts if a.month is not None}
         month_sum = " + ".join(
             f"coalesce(try_cast(parse_num({c}, {self.dc[c]}) as decimal(38, 2)), 0)"
             for c in self.monthly.values()
