@@ -3,7 +3,7 @@ and the Consulta Amigable tables analysts download as XLSX, staged into one shap
 
 Layouts are told apart by their headers (case and accents aside), never by position:
 
-- ``mensual``: ``ANO_EJE, MES_EJE … MONTO_PIA … MONTO_GIRADO``, each row one month's movement (the 62-column file);
+- ``mensual``: ``ANO_EJE, MES_EJE … MONTO_PIA … MONTO_GIRADO``, each row one month's movement ("Gasto Diario", 63 columns);
 - ``devengado_mensual``: "Devengado Mensual" (73 columns): year-to-date ``MONTO_PIA``, ``MONTO_PIM``,
   ``MONTO_CERTIFICADO_ANUAL``, ``MONTO_COMPROMETIDO_ANUAL``, ``MONTO_GIRADO_ANUAL``, each month's
   ``MONTO_DEVENGADO_ENERO`` … ``_DICIEMBRE`` and their sum ``MONTO_DEVENGADO_ANUAL``;
