@@ -88,14 +88,28 @@ class TerritoryLoader(Loader):
     def _recognise(self, ctx: LoadContext, staged: Staged, r: Readings) -> bool:
         """True when the codes are RENIEC's (then mapped to INEI's in the stage); LoadError when neither fits."""
         header = staged.mapping["ubigeo"]
+        inei_header = normalize(header) in INEI_HEADERS
         if r.comparable == 0:
+            if not inei_header:  # nothing tells INEI from RENIEC: guessing could rename every district later
+                raise LoadError(
+                    [
+                        Problem(
+                            ctx.label,
+                            f"no se puede saber si los códigos de la columna {header!r} son INEI o RENIEC: ningún "
+                            "nombre se puede comparar (el almacén no tiene esos distritos y el archivo no trae "
+                            "nombres de provincia ni de departamento). Si son códigos INEI, llame a la columna "
+                            "«inei», o agregue las columnas provincia y departamento",
+                            row=1,
+                            column=header,
+                        )
+                    ]
+                )
             ctx.warnings.append(
-                f"{ctx.label}: no se pudo comprobar que los códigos de {header!r} sean INEI (ningún nombre se puede "
-                "comparar: el almacén no tiene esos distritos y el archivo no trae nombres de provincia ni de "
-                "departamento); se cargan como códigos INEI"
+                f"{ctx.label}: no se pudo comprobar con nombres que los códigos de {header!r} sean INEI (el almacén "
+                "no tiene esos distritos y el archivo no trae nombres de provincia ni de departamento); se cargan "
+                "como dice su encabezado"
             )
             return False
-        inei_header = normalize(header) in INEI_HEADERS
         if r.share(r.inei) >= FITS:
             return False
         if r.crosswalk and r.share(r.reniec) >= FITS and not inei_header:

@@ -195,3 +195,16 @@ def test_a_reniec_table_under_an_inei_header_is_refused_not_mapped(inei_db, tmp_
     assert (r.status, r.exit_code) == ("refused", 3)
     assert "la columna dice INEI pero son RENIEC" in r.problems[0].reason
     assert rows(inei_db, DISTRICTS) == before
+
+
+def test_a_bare_table_on_an_empty_warehouse_cannot_be_told_and_is_refused(tmp_path):
+    """`ubigeo, distrito` and nothing to compare the names with: loading it as INEI would, if it is RENIEC's, put
+    RENIEC codes in the warehouse and then refuse the real INEI table. So it is refused, saying how to load it."""
+    db = tmp_path / "w.duckdb"
+    r = load(db, "territory", reniec_table(tmp_path / "ubigeo.csv", ("ubigeo", "distrito")))
+    assert (r.status, r.exit_code) == ("refused", 3)
+    assert "no se puede saber si los códigos" in r.problems[0].reason and "«inei»" in r.problems[0].reason
+    # The INEI table then loads whole, and the same RENIEC table after it is mapped.
+    assert load(db, "territory", shared("ubigeo", "ubigeo_distrito.csv")).rows_loaded == len(official()) - 1
+    r = load(db, "territory", reniec_table(tmp_path / "ubigeo.csv", ("ubigeo", "distrito")))
+    assert r.status == "partial" and any("códigos RENIEC" in w for w in r.warnings)
