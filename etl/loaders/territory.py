@@ -211,9 +211,12 @@ class TerritoryLoader(Loader):
                 + (" …" if len(renamed) > 5 else "")
             )
         con.execute(
+            # A value the table does not give (no altitude column, NA) keeps the one already loaded.
             "insert or replace into core_district "
-            "select ubigeo, left(ubigeo, 4), left(ubigeo, 2), trim(distrito), nullif(trim(reniec), ''), "
-            "parse_num(altitud, false), parse_num(latitud, false), parse_num(longitud, false), ? from valid",
+            "select v.ubigeo, left(v.ubigeo, 4), left(v.ubigeo, 2), trim(v.distrito), "
+            "coalesce(nullif(trim(v.reniec), ''), d.reniec_code), coalesce(parse_num(v.altitud, false), d.altitude_m), "
+            "coalesce(parse_num(v.latitud, false), d.latitude), coalesce(parse_num(v.longitud, false), d.longitude), ? "
+            "from valid as v left join core_district as d using (ubigeo)",
             [batch_id],
         )
         after = con.execute("select count(*) from core_district").fetchone()[0]

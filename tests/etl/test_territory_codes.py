@@ -51,7 +51,10 @@ def inei_db(inei_template, tmp_path) -> Path:
     return db
 
 
-DISTRICTS = "select ubigeo, province_code, department_code, name, reniec_code from core_district order by all"
+DISTRICTS = (
+    "select ubigeo, province_code, department_code, name, reniec_code, altitude_m, latitude, longitude "
+    "from core_district order by all"
+)
 
 
 @pytest.mark.parametrize(
