@@ -14,6 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from dashboard.components.region_map import load_shapes
+from dashboard.config import load_config
+from dashboard.serving import check
 from etl.cli import main
 from tests.conftest import load, shared
 from warehouse import query
@@ -198,3 +200,12 @@ def test_serve_stops_on_boundaries_it_cannot_draw_instead_of_serving_an_empty_ma
         r = CliRunner().invoke(main, ["serve", "--db", str(territory_db), "--geojson", str(path)])
         assert r.exit_code == 4, r.output
         assert said in r.output and "Traceback" not in r.output
+
+
+def test_the_serve_check_accepts_real_province_boundaries(territory_db):
+    """The master's check draws nothing and raises nothing for a usable file (the refusal above is not a blanket)."""
+    good = load_config(env={}, db=territory_db, geojson=geo("LIM_PROVINCIAL_PERU_MIN.geojson"))
+    assert check(good) is None
+    points = load_config(env={}, db=territory_db, geojson=geo("peru_capital_provincia.geojson"))
+    with pytest.raises(ValueError, match="194 sin polígono"):
+        check(points)
