@@ -19,12 +19,14 @@ from dash.exceptions import DependencyException
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_talisman import Talisman
+from limits import parse as parse_limit
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import format as fmt
 from .auth import ROLE_NAMES, Gate, User, Users, check_csrf, csrf_token, current_access, safe_next
 from .config import ServeConfig
 from .data import FULL_ACCESS, Forbidden, Warehouse
+from .shared_state import StateFile  # also registers the sqlite:// scheme of the login limits' storage
 
 log = logging.getLogger("semaforo.web")
 access_log = logging.getLogger("semaforo.access")
@@ -84,7 +86,7 @@ def install(app: dash.Dash, wh: Warehouse, cfg: ServeConfig, users: Users) -> No
         SESSION_COOKIE_SECURE=cfg.https,
         PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=12),
         MAX_CONTENT_LENGTH=2 << 20,  # callbacks and forms; the upload route raises it for its own request
-        RATELIMIT_STORAGE_URI=cfg.ratelimit_storage,
+        RATELIMIT_STORAGE_URI=cfg.limiter_storage,
         RATELIMIT_HEADERS_ENABLED=True,
     )
     if cfg.proxies:
@@ -93,10 +95,21 @@ def install(app: dash.Dash, wh: Warehouse, cfg: ServeConfig, users: Users) -> No
 
     logins = flask_login.LoginManager(server)
     logins.login_view = "login"
+    # A signed cookie cannot be taken back, so each session names what it was granted on and the user's session
+    # generation, checked on every request against the users file and the state file that all workers share.
+    state = StateFile(cfg.shared_state) if cfg.users_file else None
 
     @logins.user_loader
     def load_user(username: str) -> User | None:
-        return users.get(username)  # a user removed from the file is signed out on their next request
+        user = users.get(username)  # a user removed from the file is signed out on their next request
+        if user is None or state is None:
+            return None
+        if flask.session.get("concedido") != user.fingerprint:
+            log.info("sesión de %s terminada: cambió su rol, sus regiones o su clave", username)
+            return None
+        if flask.session.get("generacion") != state.generation(username):
+            return None  # signed out since (in this browser or another): every copy of the cookie ends
+        return user
 
     gate = Gate(cfg, users)
     wh.access = current_access(FULL_ACCESS)
@@ -157,17 +170,24 @@ def install(app: dash.Dash, wh: Warehouse, cfg: ServeConfig, users: Users) -> No
         log.warning("rechazado %s %s para %s: %s", flask.request.method, flask.request.path, who, e)
         return flask.Response("No tiene acceso a estos datos.\n", 403, mimetype="text/plain")
 
-    limiter = Limiter(get_remote_address, app=server, default_limits=[], storage_uri=cfg.ratelimit_storage)
+    limiter = Limiter(get_remote_address, app=server, default_limits=[], storage_uri=cfg.limiter_storage)
 
     def _failed(response: flask.Response) -> bool:
         return response.status_code == 401
 
     def _login_key() -> str:
-        return "usuario:" + flask.request.form.get("usuario", "").strip().lower()
+        # The user name *from this address*: a stranger who fails on purpose locks the name out of their own
+        # address only, never the user out of theirs.
+        name = flask.request.form.get("usuario", "").strip().lower()
+        return f"usuario:{name}@{get_remote_address()}"
+
+    per_name = parse_limit(cfg.login_limit)
 
     @server.route("/ingresar", methods=["GET", "POST"], endpoint="login")
-    # Failed attempts count (a 401), per address and per user name: a guesser is slowed, a user who signs in
-    # many times a day is not. Once over the limit every attempt is refused until the minute has passed.
+    # Failed attempts count (a 401), per address and per user name and address: a guesser is slowed, a user who
+    # signs in many times a day is not. Once over the limit every attempt is refused until the minute has passed.
+    # A name that failed that often from many addresses is refused at each address that failed (StateFile).
+    # The counts are kept in the server's state file, so they hold across its workers.
     @limiter.limit(cfg.login_limit_address, methods=["POST"], deduct_when=_failed)
     @limiter.limit(cfg.login_limit, methods=["POST"], key_func=_login_key, deduct_when=_failed)
     def login():
@@ -177,14 +197,21 @@ def install(app: dash.Dash, wh: Warehouse, cfg: ServeConfig, users: Users) -> No
         if flask.request.method == "POST":
             check_csrf()
             name = flask.request.form.get("usuario", "").strip()
+            address = get_remote_address()
+            if state and state.name_locked_for(name.lower(), address, per_name.amount, per_name.get_expiry()):
+                flask.abort(429)
             user = users.verify(name, flask.request.form.get("clave", ""))
             if user is not None:
                 flask.session.clear()  # a new session on sign-in: no fixation of an earlier one
                 flask_login.login_user(user, remember=False)
+                flask.session["concedido"] = user.fingerprint
+                flask.session["generacion"] = state.generation(user.username) if state else 0
                 flask.session.permanent = True
                 log.info("ingreso de %s (%s) desde %s", user.username, user.role, flask.request.remote_addr)
                 return flask.redirect(target)
             log.warning("ingreso fallido para %r desde %s", name[:64], flask.request.remote_addr)
+            if state:
+                state.record_failure(name.lower(), address)
             failed = True
         html = TEMPLATES.get_template("login.html").render(
             w=LOGIN_WORDS[lang],
@@ -206,8 +233,9 @@ def install(app: dash.Dash, wh: Warehouse, cfg: ServeConfig, users: Users) -> No
         user = flask.g.get("semaforo_user")
         flask_login.logout_user()
         flask.session.clear()
-        if user is not None and user.is_authenticated:
-            log.info("salida de %s", user.username)
+        if user is not None and user.via == "sesion" and state is not None:
+            state.end_sessions(user.username)  # every session of the user, in every worker and browser
+            log.info("salida de %s: sus sesiones terminaron", user.username)
         return flask.redirect("/ingresar" if cfg.anonymous == "ninguno" else "/")
 
     @server.route("/healthz")
