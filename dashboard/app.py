@@ -373,6 +373,7 @@ def level_filter_disabled(pathname: str | None) -> bool:
 def nav_links(search, pathname):
     """Links keep the current filters; the language switch reloads the same view in the other language."""
     f = context.filters(search)
+    pathname = pathname or "/"  # a location without a path (a script's request) is the home page
     return [nav_href(p, f, pathname) for p in pages.PAGES if p.in_nav] + [
         href(pathname, f, lang="en" if f.lang == "es" else "es")
     ]
