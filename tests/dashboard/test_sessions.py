@@ -19,7 +19,9 @@ FACILITY_LIST = f"/export/calidad-sin-reporte/09.csv?periodo={PERIOD}"
 
 @pytest.fixture
 def users_file(secured):
-    return context.warehouse().path.parent / "usuarios.yaml"  # beside the warehouse (tests/dashboard/conftest.py)
+    return (
+        context.warehouse().path.parent / "usuarios.yaml"
+    )  # beside the warehouse (tests/dashboard/conftest.py)
 
 
 def rename(path: Path, username: str, name: str) -> None:
