@@ -49,7 +49,7 @@ class ServeConfig:
     upload_max_mb: int = 200
     # A web upload loads in a child process held to this memory (MB, address space) and these seconds (less than
     # `timeout`, so that the page can say why); a file that needs more is refused there, never in a worker.
-    upload_memory_mb: int = 3072
+    upload_memory_mb: int = 4096  # DuckDB alone reserves ~1.2 GB of address space
     upload_seconds: int = 280
     upload_dir: Path | None = None  # default: <db folder>/cargas
     cache_mb: int = 64  # per process and warehouse version
@@ -144,8 +144,10 @@ def load_config(file: Path | None = None, env: dict[str, str] | None = None, **c
             f"upload_seconds ({cfg.upload_seconds}) debe ser positivo y menor que timeout ({cfg.timeout}), "
             "para que la página de carga pueda decir por qué se detuvo"
         )
-    if cfg.upload_memory_mb < 256:
-        raise ConfigError(f"upload_memory_mb ({cfg.upload_memory_mb}) debe ser al menos 256")
+    if cfg.upload_memory_mb < 1536:
+        raise ConfigError(
+            f"upload_memory_mb ({cfg.upload_memory_mb}) debe ser al menos 1536: DuckDB no abre el almacén con menos"
+        )
     if not cfg.secret_key:
         # Generated once in the parent process, before the workers fork: they share it. Sessions end when the
         # server restarts; set SEMAFORO_SECRET_KEY to keep them.

@@ -15,6 +15,7 @@ import resource
 import signal
 import subprocess
 import sys
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,17 +69,16 @@ def run_load(
                 "no se cargó nada (el almacén quedó como estaba)",
             )
         ], "error"
+    if err:
+        log.warning("carga de %s: %s", path.name, err.decode("utf-8", "replace")[-4000:])
     try:
         doc = json.loads(out.decode("utf-8"))
         return [(str(level), str(line)) for level, line in doc["lines"]], str(doc["status"])
     except (ValueError, KeyError, TypeError):
         pass
-    log.error("la carga de %s terminó sin informe (código %s): %s", path.name, proc.returncode, err[-4000:])
+    log.error("la carga de %s terminó sin informe (código %s)", path.name, proc.returncode)
     # No report: the child died — killed by a limit (SIGKILL/SIGXCPU) or out of memory in a native library.
-    tail = err.decode("utf-8", "replace").strip().splitlines()[-1:] if err else []
-    memory = proc.returncode in (-signal.SIGKILL, -signal.SIGSEGV, -signal.SIGABRT) or any(
-        "memory" in line.lower() for line in tail
-    )
+    memory = proc.returncode in (-signal.SIGKILL, -signal.SIGSEGV, -signal.SIGABRT)
     reason = (
         f"la carga superó el límite de memoria de {limits.memory_mb:,} MB"
         if memory
@@ -87,17 +87,28 @@ def run_load(
     return [("error", f"{path.name}: {reason}; no se cargó nada (el almacén quedó como estaba)")], "error"
 
 
+def _out_of_memory(e: BaseException) -> bool:
+    """Whether an error is the memory limit's: Python's, DuckDB's, or a library that could not be mapped."""
+    text = str(e).lower()
+    return (
+        isinstance(e, MemoryError)
+        or type(e).__name__ == "OutOfMemoryException"
+        or ("failed to map segment" in text or "cannot allocate memory" in text)
+    )
+
+
 def _child() -> int:
     job = json.loads(sys.stdin.read())
+    name = Path(job["path"]).name
     memory = job["memory_mb"] << 20
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     resource.setrlimit(resource.RLIMIT_CPU, (job["seconds"], job["seconds"] + 5))
-    import datetime as dt
-
-    from etl.load import load_file, report_lines
-
-    options = {"received": dt.date.fromisoformat(job["received"])} if job["received"] else None
     try:
+        import datetime as dt
+
+        from etl.load import load_file, report_lines
+
+        options = {"received": dt.date.fromisoformat(job["received"])} if job["received"] else None
         report = load_file(
             Path(job["db"]),
             job["source"],
@@ -107,15 +118,14 @@ def _child() -> int:
             options=options,
         )
         doc = {"lines": report_lines(report), "status": report.status}
-    except MemoryError:
+    except Exception as e:  # reported to the page in words, the traceback to the server's log only
+        if _out_of_memory(e):
+            reason = f"la carga superó el límite de memoria de {job['memory_mb']:,} MB"
+        else:
+            traceback.print_exc()
+            reason = f"la carga falló por un error interno ({type(e).__name__}; detalle en el registro del servidor)"
         doc = {
-            "lines": [
-                (
-                    "error",
-                    f"{Path(job['path']).name}: la carga superó el límite de memoria de "
-                    f"{job['memory_mb']:,} MB; no se cargó nada (el almacén quedó como estaba)",
-                )
-            ],
+            "lines": [("error", f"{name}: {reason}; no se cargó nada (el almacén quedó como estaba)")],
             "status": "error",
         }
     sys.stdout.write(json.dumps(doc, ensure_ascii=False))

@@ -24,7 +24,7 @@ HEADER_SEARCH_ROWS = 30
 
 # A workbook is a zip: calamine inflates a sheet whole into memory, so a small file that expands to gigabytes (a
 # "zip bomb", or a damaged one) would exhaust the machine before a row is read. Real workbooks expand 3–20×
-# (the demo's: at most ~12×); a national month of HIS (220k rows) is ~60 MB of XML. Both bounds may be raised
+# (the demo's and the MEF's Consulta Amigable samples: at most 8×). Both bounds may be raised
 # with SEMAFORO_XLSX_MAX_MB / SEMAFORO_XLSX_MAX_RATIO for an unusual but genuine workbook.
 MAX_UNCOMPRESSED_MB = int(os.environ.get("SEMAFORO_XLSX_MAX_MB", "1024"))
 MAX_RATIO = int(os.environ.get("SEMAFORO_XLSX_MAX_RATIO", "100"))
@@ -39,17 +39,6 @@ def check_expansion(path: Path) -> None:
             parts = z.infolist()
     except (zipfile.BadZipFile, OSError):
         return  # not a zip (.xls) or damaged: the reader reports it
-    total = sum(p.file_size for p in parts)
-    if total > MAX_UNCOMPRESSED_MB << 20:
-        raise LoadError(
-            [
-                Problem(
-                    path.name,
-                    f"el libro se expande a {total / (1 << 20):,.0f} MB al descomprimirse (máximo "
-                    f"{MAX_UNCOMPRESSED_MB:,} MB): no se lee; guarde los datos como CSV",
-                )
-            ]
-        )
     for p in parts:
         ratio = p.file_size / max(p.compress_size, 1)
         if p.file_size >= RATIO_FROM_BYTES and ratio > MAX_RATIO:
@@ -63,6 +52,17 @@ def check_expansion(path: Path) -> None:
                     )
                 ]
             )
+    total = sum(p.file_size for p in parts)
+    if total > MAX_UNCOMPRESSED_MB << 20:
+        raise LoadError(
+            [
+                Problem(
+                    path.name,
+                    f"el libro se expande a {total / (1 << 20):,.0f} MB al descomprimirse (máximo "
+                    f"{MAX_UNCOMPRESSED_MB:,} MB): no se lee; guarde los datos como CSV",
+                )
+            ]
+        )
 
 
 def cell_text(value: object) -> str | None:
