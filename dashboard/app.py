@@ -277,8 +277,9 @@ def create_app(
     app.layout = layout
     # Dash finishes its setup (the script list that its component-file route checks against) on the first
     # request, flagging it done before it is: under threads, the next requests would then find no scripts
-    # registered. Make that first request here, before any visitor's.
-    app.server.test_client().get("/healthz")
+    # registered. Make that first request here, before any visitor's (a cheap one: /healthz reads the whole
+    # warehouse once per version).
+    app.server.test_client().get("/favicon.ico")
     return app
 
 

@@ -8,10 +8,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import secrets
 import time
 from pathlib import Path
 
 import dash
+import duckdb
 import flask
 import flask_login
 import jinja2
@@ -20,12 +22,16 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_talisman import Talisman
 from limits import parse as parse_limit
+from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from warehouse.db import WarehouseError
 
 from . import format as fmt
 from .auth import ROLE_NAMES, Gate, User, Users, check_csrf, csrf_token, current_access, safe_next
 from .config import ServeConfig
 from .data import FULL_ACCESS, Forbidden, Warehouse
+from .health import Health
 from .shared_state import StateFile  # also registers the sqlite:// scheme of the login limits' storage
 
 log = logging.getLogger("semaforo.web")
@@ -319,10 +325,17 @@ def install(app: dash.Dash, wh: Warehouse, cfg: ServeConfig, users: Users) -> No
             log.info("salida de %s: sus sesiones terminaron", user.username)
         return flask.redirect("/ingresar" if cfg.anonymous == "ninguno" else "/")
 
+    health = Health()
+
     @server.route("/healthz")
     def healthz():
-        """200 with the warehouse version served, or 503 when the warehouse cannot be read."""
+        """200 with the warehouse version served; 503 when it cannot be opened or cannot answer its queries (a
+        corrupt block anywhere in it, or a connection that no longer answers)."""
         try:
+            problem = health.problem(wh)
+            if problem is not None:
+                log.error("healthz: el almacén %s no responde: %s", wh.path, problem)
+                return flask.jsonify({"estado": "error", "detalle": "el almacén no puede leerse entero"}), 503
             v = wh.version
             loaded = wh.snapshot.loaded
             last = loaded.loaded_at.max() if len(loaded) else None
@@ -342,6 +355,32 @@ def install(app: dash.Dash, wh: Warehouse, cfg: ServeConfig, users: Users) -> No
         except Exception as e:  # the check reports any failure rather than raising it
             log.exception("healthz")
             return flask.jsonify({"estado": "error", "detalle": type(e).__name__}), 503
+
+    @server.errorhandler(duckdb.Error)
+    @server.errorhandler(WarehouseError)
+    def unreadable(e: Exception):
+        """A page or callback on a warehouse that cannot be read: the reason in the log, a 503 to the user."""
+        log.error("%s %s: el almacén no puede leerse: %s", flask.request.method, flask.request.path, e)
+        return flask.Response(
+            "El almacén de datos no puede leerse en este momento; el administrador fue avisado. "
+            "/ The data warehouse cannot be read right now.\n",
+            503,
+            mimetype="text/plain",
+        )
+
+    @server.errorhandler(Exception)
+    def internal(e: Exception):
+        """Anything else unexpected: its traceback in the server's log under a reference, never to the user."""
+        if isinstance(e, HTTPException):
+            return e
+        ref = secrets.token_hex(4)
+        log.exception("error interno %s en %s %s", ref, flask.request.method, flask.request.path)
+        return flask.Response(
+            f"Error interno del servidor (referencia {ref}); quedó registrado. "
+            f"/ Internal server error (reference {ref}).\n",
+            500,
+            mimetype="text/plain",
+        )
 
     Talisman(
         server,
