@@ -65,7 +65,11 @@ class ServeConfig:
 
     @property
     def limiter_storage(self) -> str:
-        return self.ratelimit_storage or f"sqlite://{self.shared_state}"
+        """Where failed sign-ins are counted: the state file when users sign in; without a users file nobody does,
+        and nothing is written beside the warehouse."""
+        if self.ratelimit_storage:
+            return self.ratelimit_storage
+        return f"sqlite://{self.shared_state}" if self.users_file else "memory://"
 
 
 def _coerce(name: str, value: Any, where: str) -> Any:
