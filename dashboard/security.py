@@ -88,7 +88,7 @@ def content_security_policy(app: dash.Dash) -> dict[str, str | list[str]]:
 PROPERTY_TYPES: dict[str, tuple[type, ...]] = {
     "pathname": (str,),
     "search": (str,),
-    "value": (str, int, float),  # single-choice dropdowns and inputs
+    "value": (str, int, float),  # single-choice dropdowns and inputs (a multi-choice one would add list)
     "n_clicks": (int,),
     "is_open": (bool,),
     "clickData": (dict,),
@@ -114,7 +114,9 @@ def _declared(part: str) -> dict[str, str]:
 def malformed_callback(req: flask.Request, callbacks: dict) -> str | None:
     """Why a ``/_dash-update-component`` body is not one this app's pages could send, or None: the callback it
     names, its outputs, inputs and state exactly as declared (ids and properties, in order), the changed
-    properties among its inputs, and each value of the type its component sends, not nested without end."""
+    properties among its inputs, and each value of the type its component sends, not nested without end.
+    (The app has no pattern-matching callbacks, whose ids are dicts and whose inputs are lists: a body with
+    those is refused until one is added here.)"""
     try:
         body = req.get_json(silent=True)
     except RecursionError:
