@@ -106,8 +106,10 @@ def _depth(value: object, limit: int) -> int:
 
 
 def _declared(part: str) -> dict[str, str]:
-    part = part.split("@", 1)[0]  # allow_duplicate outputs carry a hash
-    ident, _, prop = part.rpartition(".")
+    ident, _, prop = part.rpartition(
+        "."
+    )  # an allow_duplicate output's property carries its hash: 'search@9f…'
+
     return {"id": ident, "property": prop}
 
 
