@@ -324,7 +324,9 @@ def install(app: dash.Dash, wh: Warehouse, cfg: ServeConfig, users: Users) -> No
         user = flask.g.get("semaforo_user")
         flask_login.logout_user()
         flask.session.clear()
-        if user is not None and user.via == "sesion" and state is not None:
+        # A link on another site may sign this browser out (a GET), but not end the user's other sessions.
+        cross_site = flask.request.headers.get("Sec-Fetch-Site") in ("cross-site", "same-site")
+        if user is not None and user.via == "sesion" and state is not None and not cross_site:
             state.end_sessions(user.username)  # every session of the user, in every worker and browser
             log.info("salida de %s: sus sesiones terminaron", user.username)
         return flask.redirect("/ingresar" if cfg.anonymous == "ninguno" else "/")

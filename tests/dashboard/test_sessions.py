@@ -55,6 +55,14 @@ def test_signing_out_ends_every_copy_of_the_session(secured):
     assert thief.get(FACILITY_LIST).status_code == 403
 
 
+def test_a_link_on_another_site_signs_out_one_browser_only(secured):
+    c = client_for(secured, "huanca")
+    other_browser = client_for(secured, "huanca")
+    c.get("/salir", headers={"Sec-Fetch-Site": "cross-site"})  # as a browser follows a link from elsewhere
+    assert c.get(FACILITY_LIST).status_code == 403
+    assert other_browser.get(FACILITY_LIST).status_code == 200
+
+
 @pytest.mark.parametrize(
     ("change", "still_regional"),
     [
