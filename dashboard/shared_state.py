@@ -28,8 +28,13 @@ class StateFile:
     def __init__(self, path: Path):
         self.path = Path(path)
         self._local = threading.local()
-        with self._connect() as con:
+        con = (
+            self._connect()
+        )  # closed at once: a connection must not outlive a fork (serve checks in the master)
+        try:
             con.executescript(_SCHEMA)
+        finally:
+            con.close()
 
     def _connect(self) -> sqlite3.Connection:
         con = sqlite3.connect(self.path, timeout=10, isolation_level=None)
