@@ -147,3 +147,44 @@ def test_malformed_callback_bodies_never_answer_5xx(secured, user):
         r = c.post("/_dash-update-component", data=raw, content_type=ctype)
         assert 400 <= r.status_code < 500, (raw[:40], r.status_code)
     assert any(400 <= code < 500 for code in sent)  # the malformed ones were refused, not all answered
+
+
+ODD_PARAMS = ["", "abcd", "2026-13", "2026-00", "0000", "9999", "2026-9", "20266", "-1", "1e5", "ñandú", "%00",
+              "x" * 3000, "2026-09-01", "09", "LM", "PE", "0901", "090101", "99", "9999-99", "2026-", " 2026",
+              "None", "[]", "{}", "' or '1'='1"]  # fmt: skip
+PARAM_NAMES = [
+    "periodo",
+    "programa",
+    "provincia",
+    "distrito",
+    "producto",
+    "desde",
+    "nivel",
+    "indicador",
+    "lang",
+]
+PAGES = ["/", "/region/09", "/region/XX", "/indicador/PAN_DCI", "/indicador", "/presupuesto", "/presupuesto/09",
+         "/calidad", "/calidad/09", "/marco-logico"]  # fmt: skip
+DOWNLOADS = ["/export/resumen.csv", "/export/region/09.xlsx", "/export/indicador/PAN_DCI.json", "/api/resumen.json",
+             "/imprimir", "/export/presupuesto-productos.csv", "/export/calidad-completitud/09.csv",
+             "/export/presupuesto-unidades/09.json", "/export/calidad-atipicos.csv"]  # fmt: skip
+
+
+@pytest.mark.parametrize("user", ["mef", None])
+def test_odd_filters_in_pages_and_downloads_never_answer_5xx(secured, user):
+    """Filters no link of the app would carry, in a page's URL (its layout, as the browser asks for it) and in
+    every kind of download: an answer, a 404 or a refusal — never a 5xx."""
+    c = client_for(secured, user)
+    rng = random.Random(7 if user else 70)
+    bad = []
+    for _ in range(150):
+        q = "&".join(f"{rng.choice(PARAM_NAMES)}={rng.choice(ODD_PARAMS)}" for _ in range(rng.randint(1, 3)))
+        if rng.random() < 0.5:
+            page = rng.choice(PAGES)
+            r = c.get("/_dash-layout", headers={"Referer": f"http://localhost{page}?{q}"})
+        else:
+            page = rng.choice(DOWNLOADS)
+            r = c.get(f"{page}?{q}")
+        if r.status_code >= 500 or b"Traceback" in r.data:  # (an Excel download is bytes)
+            bad.append((page, q[:200], r.status_code))
+    assert not bad, bad[:10]
