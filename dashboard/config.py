@@ -50,7 +50,7 @@ class ServeConfig:
     # A web upload loads in a child process held to this memory (MB, address space) and these seconds (less than
     # `timeout`, so that the page can say why); a file that needs more is refused there, never in a worker.
     upload_memory_mb: int = 4096  # DuckDB alone reserves ~1.2 GB of address space
-    upload_seconds: int = 280
+    upload_seconds: int = 0  # 0: 20 s less than `timeout`
     upload_dir: Path | None = None  # default: <db folder>/cargas
     cache_mb: int = 64  # per process and warehouse version
     log_level: str = "info"  # 'warning' drops the per-request lines (logger semaforo.access)
@@ -143,6 +143,8 @@ def load_config(file: Path | None = None, env: dict[str, str] | None = None, **c
         raise ConfigError(f"no existe el archivo de usuarios {cfg.users_file}")
     if cfg.workers < 1 or cfg.threads < 1:
         raise ConfigError("workers y threads deben ser al menos 1")
+    if not cfg.upload_seconds:
+        cfg = replace(cfg, upload_seconds=max(cfg.timeout - 20, cfg.timeout // 2))
     if not 0 < cfg.upload_seconds < cfg.timeout:
         raise ConfigError(
             f"upload_seconds ({cfg.upload_seconds}) debe ser positivo y menor que timeout ({cfg.timeout}), "

@@ -167,3 +167,14 @@ def test_a_load_past_its_time_limit_is_killed_and_changes_nothing(uploader, tmp_
     # the killed load left no lock behind: the next one proceeds
     lines, status = run_load(path, "targets", f, Limits(memory_mb=4096, seconds=120))
     assert status == "loaded", lines
+
+
+def test_the_upload_limits_are_checked_at_start():
+    from dashboard.config import ConfigError
+
+    assert load_config(env={}).upload_seconds == 280  # 20 s less than the request timeout, 300
+    assert load_config(env={}, timeout=60).upload_seconds == 40
+    with pytest.raises(ConfigError, match="menor que timeout"):
+        load_config(env={}, timeout=60, upload_seconds=90)  # the page would time out before saying why
+    with pytest.raises(ConfigError, match="al menos 1536"):
+        load_config(env={"SEMAFORO_UPLOAD_MEMORY_MB": "512"})
