@@ -53,6 +53,14 @@ def check_upload(name: str, head: bytes) -> str:
     return kind
 
 
+def stored_name(filename: str) -> str:
+    """The upload's name as kept (and shown in the load history): ASCII letters, digits, '._-', at most 120
+    characters with its extension — a file system refuses longer names (255 bytes)."""
+    name = secure_filename(filename) or "archivo"
+    suffix = Path(name).suffix[:10]
+    return name[: 120 - len(suffix)].rstrip(".") + suffix if len(name) > 120 else name
+
+
 def register(server: flask.Flask, wh: Warehouse, cfg: ServeConfig) -> None:
     limit = cfg.upload_max_mb << 20
 
@@ -107,7 +115,7 @@ def _receive(wh: Warehouse, cfg: ServeConfig, username: str) -> tuple[list[tuple
     upload = flask.request.files.get("archivo")
     if upload is None or not upload.filename:
         raise UploadRefused("Elija un archivo")
-    name = secure_filename(upload.filename) or "archivo"
+    name = stored_name(upload.filename)
     check_upload(name, upload.stream.read(8192))
     upload.stream.seek(0)
     # A folder of our own naming, the sanitised name inside it (the load history shows it): nothing in the upload
