@@ -277,8 +277,9 @@ def create_app(
     app.layout = layout
     # Dash finishes its setup (the script list that its component-file route checks against) on the first
     # request, flagging it done before it is: under threads, the next requests would then find no scripts
-    # registered. Make that first request here, before any visitor's.
-    app.server.test_client().get("/healthz")
+    # registered. Make that first request here, before any visitor's (a cheap one: /healthz reads the whole
+    # warehouse once per version).
+    app.server.test_client().get("/favicon.ico")
     return app
 
 
@@ -373,6 +374,7 @@ def level_filter_disabled(pathname: str | None) -> bool:
 def nav_links(search, pathname):
     """Links keep the current filters; the language switch reloads the same view in the other language."""
     f = context.filters(search)
+    pathname = pathname or "/"  # a location without a path (a script's request) is the home page
     return [nav_href(p, f, pathname) for p in pages.PAGES if p.in_nav] + [
         href(pathname, f, lang="en" if f.lang == "es" else "es")
     ]

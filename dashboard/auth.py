@@ -9,6 +9,7 @@ to every query. Restricting in the UI alone would leave crafted requests open; t
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import logging
 import os
@@ -73,6 +74,12 @@ class User(flask_login.UserMixin):
     @property
     def is_anonymous(self) -> bool:
         return self.via == "anonimo"
+
+    @property
+    def fingerprint(self) -> str:
+        """What a session was granted on: a change of role, regions or password ends the user's sessions."""
+        granted = f"{self.role}|{','.join(sorted(self.regions or ()))}|{self.password_hash or ''}"
+        return hashlib.sha256(granted.encode()).hexdigest()[:32]
 
     @property
     def access(self) -> Access:

@@ -40,8 +40,17 @@ class ServeConfig:
     login_limit: str = "5 per minute"  # failed sign-ins per user name
     # failed sign-ins per address: looser, since a whole regional office may reach us through one NAT address
     login_limit_address: str = "20 per minute"
-    ratelimit_storage: str = "memory://"  # per process; e.g. redis://host:6379 to share between workers
+    # Where the failed sign-ins are counted; empty: the server's state file (below), shared by its workers.
+    # memory:// counts per process (each worker apart); redis://host:6379 shares the count between servers.
+    ratelimit_storage: str = ""
+    # A small SQLite file shared by the workers: sign-in counters and session generations (default: beside the
+    # warehouse, <db>.servidor.sqlite)
+    state_file: Path | None = None
     upload_max_mb: int = 200
+    # A web upload loads in a child process held to this memory (MB, address space) and these seconds (less than
+    # `timeout`, so that the page can say why); a file that needs more is refused there, never in a worker.
+    upload_memory_mb: int = 4096  # DuckDB alone reserves ~1.2 GB of address space
+    upload_seconds: int = 0  # 0: 20 s less than `timeout`
     upload_dir: Path | None = None  # default: <db folder>/cargas
     cache_mb: int = 64  # per process and warehouse version
     log_level: str = "info"  # 'warning' drops the per-request lines (logger semaforo.access)
@@ -49,6 +58,18 @@ class ServeConfig:
     @property
     def uploads(self) -> Path:
         return self.upload_dir or self.db.resolve().parent / "cargas"
+
+    @property
+    def shared_state(self) -> Path:
+        return (self.state_file or self.db.resolve().with_suffix(".servidor.sqlite")).resolve()
+
+    @property
+    def limiter_storage(self) -> str:
+        """Where failed sign-ins are counted: the state file when users sign in; without a users file nobody does,
+        and nothing is written beside the warehouse."""
+        if self.ratelimit_storage:
+            return self.ratelimit_storage
+        return f"sqlite://{self.shared_state}" if self.users_file else "memory://"
 
 
 def _coerce(name: str, value: Any, where: str) -> Any:
@@ -100,7 +121,7 @@ def load_config(file: Path | None = None, env: dict[str, str] | None = None, **c
         for k, v in section.items():
             values[k] = _coerce(k, v, f"{file} [serve] {k}")
             if (
-                k in ("users_file", "geojson", "upload_dir", "db")
+                k in ("users_file", "geojson", "upload_dir", "db", "state_file")
                 and values[k]
                 and not values[k].is_absolute()
             ):
@@ -122,6 +143,17 @@ def load_config(file: Path | None = None, env: dict[str, str] | None = None, **c
         raise ConfigError(f"no existe el archivo de usuarios {cfg.users_file}")
     if cfg.workers < 1 or cfg.threads < 1:
         raise ConfigError("workers y threads deben ser al menos 1")
+    if not cfg.upload_seconds:
+        cfg = replace(cfg, upload_seconds=max(cfg.timeout - 20, cfg.timeout // 2))
+    if not 0 < cfg.upload_seconds < cfg.timeout:
+        raise ConfigError(
+            f"upload_seconds ({cfg.upload_seconds}) debe ser positivo y menor que timeout ({cfg.timeout}), "
+            "para que la página de carga pueda decir por qué se detuvo"
+        )
+    if cfg.upload_memory_mb < 1536:
+        raise ConfigError(
+            f"upload_memory_mb ({cfg.upload_memory_mb}) debe ser al menos 1536: DuckDB no abre el almacén con menos"
+        )
     if not cfg.secret_key:
         # Generated once in the parent process, before the workers fork: they share it. Sessions end when the
         # server restarts; set SEMAFORO_SECRET_KEY to keep them.

@@ -22,6 +22,7 @@ import pandas as pd
 import xlsxwriter
 
 from etl.load import program_version
+from warehouse import query
 from warehouse.rules import STATUS_MEANING, STATUSES, describe_rule, status
 
 from . import context
@@ -436,8 +437,15 @@ def context_rows(wh: Warehouse, f: Filters, s: Snapshot, generated: dt.datetime,
     return rows
 
 
+def visible_batches(wh: Warehouse) -> list[int]:
+    """The batches whose files the current user may be told about: a regional user (or server) is not shown
+    another region's files — their names, hashes and scopes (warehouse/queries/batches_visible.sql)."""
+    return [int(b) for b in wh.query(query.batches_visible).batch_id]
+
+
 def data_dates(wh: Warehouse) -> dict[str, dict]:
-    """Per source: the latest period with data, and the latest batch that loaded it."""
+    """Per source: the latest period with data, and the latest batch that loaded it of those the user may be
+    told about."""
     cur = wh.cursor
     periods = dict(
         cur.execute(
@@ -454,7 +462,8 @@ def data_dates(wh: Warehouse) -> dict[str, dict]:
     out = {}
     for source, batch, file, loaded in cur.execute(
         "select source, arg_max(batch_id, finished_at), arg_max(file_name, finished_at), max(finished_at) "
-        "from etl_batch where status in ('loaded', 'partial') group by source"
+        "from etl_batch where status in ('loaded', 'partial') and list_contains(?, batch_id) group by source",
+        [visible_batches(wh)],
     ).fetchall():
         out[source] = {
             "period": periods.get(source) or "–",
@@ -568,13 +577,15 @@ def to_xlsx(wh: Warehouse, f: Filters, s: Snapshot, context: list[tuple[str, str
     bs = book.add_worksheet(w["batches"])
     bs.write_row(0, 0, w["batch_cols"], bold)
     ids = _batch_ids(s)
+    visible = visible_batches(wh)
     batches = wh.cursor.execute(
         "select batch_id, source, file_name, file_sha256, finished_at, status, "
         "rows_read, rows_loaded, rows_rejected, scope from etl_batch "
-        "where list_contains(?, batch_id) or batch_id in (select max(batch_id) from etl_batch "
-        "where list_contains(?, source) and status in ('loaded', 'partial') group by source) "
+        "where (list_contains(?, batch_id) or batch_id in (select max(batch_id) from etl_batch "
+        "where list_contains(?, source) and status in ('loaded', 'partial') and list_contains(?, batch_id) "
+        "group by source)) and list_contains(?, batch_id) "
         "order by batch_id",
-        [ids, list(s.sources)],
+        [ids, list(s.sources), visible, visible],
     ).fetchall()
     for k, b in enumerate(batches, start=1):
         b = list(b)

@@ -8,10 +8,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import secrets
 import time
 from pathlib import Path
 
 import dash
+import duckdb
 import flask
 import flask_login
 import jinja2
@@ -19,12 +21,19 @@ from dash.exceptions import DependencyException
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_talisman import Talisman
+from limits import parse as parse_limit
+from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from warehouse.db import WarehouseError
 
 from . import format as fmt
 from .auth import ROLE_NAMES, Gate, User, Users, check_csrf, csrf_token, current_access, safe_next
+from .callback_bodies import malformed_callback
 from .config import ServeConfig
 from .data import FULL_ACCESS, Forbidden, Warehouse
+from .health import Health
+from .shared_state import StateFile  # also registers the sqlite:// scheme of the login limits' storage
 
 log = logging.getLogger("semaforo.web")
 access_log = logging.getLogger("semaforo.access")
@@ -84,7 +93,7 @@ def install(app: dash.Dash, wh: Warehouse, cfg: ServeConfig, users: Users) -> No
         SESSION_COOKIE_SECURE=cfg.https,
         PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=12),
         MAX_CONTENT_LENGTH=2 << 20,  # callbacks and forms; the upload route raises it for its own request
-        RATELIMIT_STORAGE_URI=cfg.ratelimit_storage,
+        RATELIMIT_STORAGE_URI=cfg.limiter_storage,
         RATELIMIT_HEADERS_ENABLED=True,
     )
     if cfg.proxies:
@@ -93,10 +102,21 @@ def install(app: dash.Dash, wh: Warehouse, cfg: ServeConfig, users: Users) -> No
 
     logins = flask_login.LoginManager(server)
     logins.login_view = "login"
+    # A signed cookie cannot be taken back, so each session names what it was granted on and the user's session
+    # generation, checked on every request against the users file and the state file that all workers share.
+    state = StateFile(cfg.shared_state) if cfg.users_file else None
 
     @logins.user_loader
     def load_user(username: str) -> User | None:
-        return users.get(username)  # a user removed from the file is signed out on their next request
+        user = users.get(username)  # a user removed from the file is signed out on their next request
+        if user is None or state is None:
+            return None
+        if flask.session.get("concedido") != user.fingerprint:
+            log.info("sesión de %s terminada: cambió su rol, sus regiones o su clave", username)
+            return None
+        if flask.session.get("generacion") != state.generation(username):
+            return None  # signed out since (in this browser or another): every copy of the cookie ends
+        return user
 
     gate = Gate(cfg, users)
     wh.access = current_access(FULL_ACCESS)
@@ -108,17 +128,14 @@ def install(app: dash.Dash, wh: Warehouse, cfg: ServeConfig, users: Users) -> No
 
     @server.before_request
     def callback_shape():
-        """A callback body Dash would trip over (a script's, not a browser's) is a 400, not a 500."""
+        """A callback body Dash or a callback would trip over (a script's, not a browser's) is a 400, not a 500."""
         if flask.request.method == "POST" and flask.request.path == "/_dash-update-component":
-            body = flask.request.get_json(silent=True)
-            if not (
-                isinstance(body, dict)
-                and isinstance(body.get("output"), str)
-                and isinstance(body.get("inputs", []), list)
-                and isinstance(body.get("state", []), list)
-                and isinstance(body.get("changedPropIds", []), list)
-            ):
-                return flask.Response("Pedido de actualización mal formado.\n", 400, mimetype="text/plain")
+            reason = malformed_callback(flask.request, app.callback_map)
+            if reason:
+                log.info("pedido de actualización mal formado de %s: %s", flask.request.remote_addr, reason)
+                return flask.Response(
+                    f"Pedido de actualización mal formado: {reason}.\n", 400, mimetype="text/plain"
+                )
         return None
 
     @server.before_request
@@ -157,17 +174,24 @@ def install(app: dash.Dash, wh: Warehouse, cfg: ServeConfig, users: Users) -> No
         log.warning("rechazado %s %s para %s: %s", flask.request.method, flask.request.path, who, e)
         return flask.Response("No tiene acceso a estos datos.\n", 403, mimetype="text/plain")
 
-    limiter = Limiter(get_remote_address, app=server, default_limits=[], storage_uri=cfg.ratelimit_storage)
+    limiter = Limiter(get_remote_address, app=server, default_limits=[], storage_uri=cfg.limiter_storage)
 
     def _failed(response: flask.Response) -> bool:
         return response.status_code == 401
 
     def _login_key() -> str:
-        return "usuario:" + flask.request.form.get("usuario", "").strip().lower()
+        # The user name *from this address*: a stranger who fails on purpose locks the name out of their own
+        # address only, never the user out of theirs.
+        name = flask.request.form.get("usuario", "").strip().lower()
+        return f"usuario:{name}@{get_remote_address()}"
+
+    per_name = parse_limit(cfg.login_limit)
 
     @server.route("/ingresar", methods=["GET", "POST"], endpoint="login")
-    # Failed attempts count (a 401), per address and per user name: a guesser is slowed, a user who signs in
-    # many times a day is not. Once over the limit every attempt is refused until the minute has passed.
+    # Failed attempts count (a 401), per address and per user name and address: a guesser is slowed, a user who
+    # signs in many times a day is not. Once over the limit every attempt is refused until the minute has passed.
+    # A name that failed that often from many addresses is refused at each address that failed (StateFile).
+    # The counts are kept in the server's state file, so they hold across its workers.
     @limiter.limit(cfg.login_limit_address, methods=["POST"], deduct_when=_failed)
     @limiter.limit(cfg.login_limit, methods=["POST"], key_func=_login_key, deduct_when=_failed)
     def login():
@@ -177,14 +201,21 @@ def install(app: dash.Dash, wh: Warehouse, cfg: ServeConfig, users: Users) -> No
         if flask.request.method == "POST":
             check_csrf()
             name = flask.request.form.get("usuario", "").strip()
+            address = get_remote_address()
+            if state and state.name_locked_for(name.lower(), address, per_name.amount, per_name.get_expiry()):
+                flask.abort(429)
             user = users.verify(name, flask.request.form.get("clave", ""))
             if user is not None:
                 flask.session.clear()  # a new session on sign-in: no fixation of an earlier one
                 flask_login.login_user(user, remember=False)
+                flask.session["concedido"] = user.fingerprint
+                flask.session["generacion"] = state.generation(user.username) if state else 0
                 flask.session.permanent = True
                 log.info("ingreso de %s (%s) desde %s", user.username, user.role, flask.request.remote_addr)
                 return flask.redirect(target)
             log.warning("ingreso fallido para %r desde %s", name[:64], flask.request.remote_addr)
+            if state:
+                state.record_failure(name.lower(), address)
             failed = True
         html = TEMPLATES.get_template("login.html").render(
             w=LOGIN_WORDS[lang],
@@ -206,14 +237,24 @@ def install(app: dash.Dash, wh: Warehouse, cfg: ServeConfig, users: Users) -> No
         user = flask.g.get("semaforo_user")
         flask_login.logout_user()
         flask.session.clear()
-        if user is not None and user.is_authenticated:
-            log.info("salida de %s", user.username)
+        # A link on another site may sign this browser out (a GET), but not end the user's other sessions.
+        cross_site = flask.request.headers.get("Sec-Fetch-Site") in ("cross-site", "same-site")
+        if user is not None and user.via == "sesion" and state is not None and not cross_site:
+            state.end_sessions(user.username)  # every session of the user, in every worker and browser
+            log.info("salida de %s: sus sesiones terminaron", user.username)
         return flask.redirect("/ingresar" if cfg.anonymous == "ninguno" else "/")
+
+    health = Health()
 
     @server.route("/healthz")
     def healthz():
-        """200 with the warehouse version served, or 503 when the warehouse cannot be read."""
+        """200 with the warehouse version served; 503 when it cannot be opened or cannot answer its queries (a
+        corrupt block anywhere in it, or a connection that no longer answers)."""
         try:
+            problem = health.problem(wh)
+            if problem is not None:
+                log.error("healthz: el almacén %s no responde: %s", wh.path, problem)
+                return flask.jsonify({"estado": "error", "detalle": "el almacén no puede leerse entero"}), 503
             v = wh.version
             loaded = wh.snapshot.loaded
             last = loaded.loaded_at.max() if len(loaded) else None
@@ -233,6 +274,32 @@ def install(app: dash.Dash, wh: Warehouse, cfg: ServeConfig, users: Users) -> No
         except Exception as e:  # the check reports any failure rather than raising it
             log.exception("healthz")
             return flask.jsonify({"estado": "error", "detalle": type(e).__name__}), 503
+
+    @server.errorhandler(duckdb.Error)
+    @server.errorhandler(WarehouseError)
+    def unreadable(e: Exception):
+        """A page or callback on a warehouse that cannot be read: the reason in the log, a 503 to the user."""
+        log.error("%s %s: el almacén no puede leerse: %s", flask.request.method, flask.request.path, e)
+        return flask.Response(
+            "El almacén de datos no puede leerse en este momento; el administrador fue avisado. "
+            "/ The data warehouse cannot be read right now.\n",
+            503,
+            mimetype="text/plain",
+        )
+
+    @server.errorhandler(Exception)
+    def internal(e: Exception):
+        """Anything else unexpected: its traceback in the server's log under a reference, never to the user."""
+        if isinstance(e, HTTPException):
+            return e
+        ref = secrets.token_hex(4)
+        log.exception("error interno %s en %s %s", ref, flask.request.method, flask.request.path)
+        return flask.Response(
+            f"Error interno del servidor (referencia {ref}); quedó registrado. "
+            f"/ Internal server error (reference {ref}).\n",
+            500,
+            mimetype="text/plain",
+        )
 
     Talisman(
         server,

@@ -6,6 +6,7 @@ the server at start with a message instead of failing every worker."""
 from __future__ import annotations
 
 import logging
+import sqlite3
 import sys
 from typing import Any
 
@@ -63,6 +64,7 @@ def check(cfg: ServeConfig) -> None:
     from warehouse.db import connect_readonly
 
     from .auth import read_users
+    from .shared_state import StateFile
 
     con = connect_readonly(cfg.db)
     try:
@@ -75,6 +77,13 @@ def check(cfg: ServeConfig) -> None:
         )
     if cfg.users_file is not None:
         read_users(cfg.users_file, known)
+        try:  # the workers share it: sign-in counts and session generations
+            StateFile(cfg.shared_state)
+        except sqlite3.Error as e:
+            raise ValueError(
+                f"no se puede usar el archivo de estado del servidor {cfg.shared_state} ({e}); "
+                "indique uno en una carpeta con permiso de escritura (state_file)"
+            ) from e
     if cfg.geojson is not None:  # a GeoJSON without usable region codes would serve an empty map
         from .components.region_map import load_shapes
 

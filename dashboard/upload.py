@@ -1,7 +1,8 @@
 """The administrator's upload page (/admin/cargar): load a source file through the same loader as ``semaforo load``
 and show the same validation report. The upload is untrusted: bounded in size, checked for type by its first bytes
 (not only its name), stored under a name of our own, and loaded while the app keeps serving (the writer builds the
-next warehouse version beside the served one and swaps it in)."""
+next warehouse version beside the served one and swaps it in) — in a child process held to a memory and a time
+limit (``dashboard.upload_job``), never in the worker that serves other users."""
 
 from __future__ import annotations
 
@@ -14,13 +15,13 @@ import flask
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.utils import secure_filename
 
-from etl.load import load_file, report_lines
 from etl.loaders import LOADERS
 
 from .auth import check_csrf, csrf_token
 from .config import ServeConfig
 from .data import Warehouse
 from .security import TEMPLATES
+from .upload_job import Limits, run_load
 
 log = logging.getLogger("semaforo.upload")
 
@@ -50,6 +51,14 @@ def check_upload(name: str, head: bytes) -> str:
         if head.startswith(EXCEL_MAGIC):
             raise UploadRefused(f"{name}: es un libro de Excel con nombre {suffix}; súbalo con su extensión")
     return kind
+
+
+def stored_name(filename: str) -> str:
+    """The upload's name as kept (and shown in the load history): ASCII letters, digits, '._-', at most 120
+    characters with its extension — a file system refuses longer names (255 bytes)."""
+    name = secure_filename(filename) or "archivo"
+    suffix = Path(name).suffix[:10]
+    return name[: 120 - len(suffix)].rstrip(".") + suffix if len(name) > 120 else name
 
 
 def register(server: flask.Flask, wh: Warehouse, cfg: ServeConfig) -> None:
@@ -106,7 +115,7 @@ def _receive(wh: Warehouse, cfg: ServeConfig, username: str) -> tuple[list[tuple
     upload = flask.request.files.get("archivo")
     if upload is None or not upload.filename:
         raise UploadRefused("Elija un archivo")
-    name = secure_filename(upload.filename) or "archivo"
+    name = stored_name(upload.filename)
     check_upload(name, upload.stream.read(8192))
     upload.stream.seek(0)
     # A folder of our own naming, the sanitised name inside it (the load history shows it): nothing in the upload
@@ -116,14 +125,14 @@ def _receive(wh: Warehouse, cfg: ServeConfig, username: str) -> tuple[list[tuple
     path = folder / name
     upload.save(path)
     log.info("carga web de %s por %s: %s (%d bytes)", source, username, path.name, path.stat().st_size)
-    options = {"received": received} if received else None
-    report = load_file(
+    lines, status = run_load(
         wh.path,
         source,
         path,
+        Limits(cfg.upload_memory_mb, cfg.upload_seconds),
         strict=bool(form.get("estricto")),
         force=bool(form.get("forzar")),
-        options=options,
+        received=received.isoformat() if received else None,
     )
-    log.info("carga web %s: %s, lote %s", path.name, report.status, report.batch_id)
-    return report_lines(report), report.status
+    log.info("carga web %s: %s", path.name, status)
+    return lines, status

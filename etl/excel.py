@@ -7,6 +7,8 @@ keep their digits; the row number kept with each record is the Excel row.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +21,48 @@ from .csvfile import Staged
 from .problems import LoadError, Problem
 
 HEADER_SEARCH_ROWS = 30
+
+# A workbook is a zip: calamine inflates a sheet whole into memory, so a small file that expands to gigabytes (a
+# "zip bomb", or a damaged one) would exhaust the machine before a row is read. Real workbooks expand 3–20×
+# (the demo's and the MEF's Consulta Amigable samples: at most 8×). Both bounds may be raised
+# with SEMAFORO_XLSX_MAX_MB / SEMAFORO_XLSX_MAX_RATIO for an unusual but genuine workbook.
+MAX_UNCOMPRESSED_MB = int(os.environ.get("SEMAFORO_XLSX_MAX_MB", "1024"))
+MAX_RATIO = int(os.environ.get("SEMAFORO_XLSX_MAX_RATIO", "100"))
+RATIO_FROM_BYTES = 1 << 20  # parts smaller than this may compress as they like (styles, empty sheets)
+
+
+def check_expansion(path: Path) -> None:
+    """Refuse (LoadError) a zip-based workbook whose parts would inflate to an implausible size or ratio, from its
+    directory alone — before anything is decompressed. Legacy .xls (OLE2, not zip) has no such directory."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            parts = z.infolist()
+    except (zipfile.BadZipFile, OSError):
+        return  # not a zip (.xls) or damaged: the reader reports it
+    for p in parts:
+        ratio = p.file_size / max(p.compress_size, 1)
+        if p.file_size >= RATIO_FROM_BYTES and ratio > MAX_RATIO:
+            raise LoadError(
+                [
+                    Problem(
+                        path.name,
+                        f"la parte {p.filename!r} se expande {ratio:,.0f} veces ({p.compress_size:,} → "
+                        f"{p.file_size:,} bytes; un libro real se expande menos de {MAX_RATIO}): archivo dañado "
+                        "o malicioso, no se lee",
+                    )
+                ]
+            )
+    total = sum(p.file_size for p in parts)
+    if total > MAX_UNCOMPRESSED_MB << 20:
+        raise LoadError(
+            [
+                Problem(
+                    path.name,
+                    f"el libro se expande a {total / (1 << 20):,.0f} MB al descomprimirse (máximo "
+                    f"{MAX_UNCOMPRESSED_MB:,} MB): no se lee; guarde los datos como CSV",
+                )
+            ]
+        )
 
 
 def cell_text(value: object) -> str | None:
@@ -38,6 +82,7 @@ def cell_text(value: object) -> str | None:
 def open_sheet(path: Path, sheet: str | None = None) -> tuple[str, list[list[object]]]:
     """(sheet name, rows) of the named sheet or the first one; LoadError if the file is not a readable workbook."""
     label = path.name
+    check_expansion(path)
     try:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as e:  # calamine raises its own error types for zip/xml damage
@@ -111,4 +156,12 @@ def is_excel(path: Path) -> bool:
     return path.suffix.lower() in {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 
 
-__all__ = ["cell_text", "find_header", "is_excel", "normalize", "open_sheet", "stage_excel"]
+__all__ = [
+    "cell_text",
+    "check_expansion",
+    "find_header",
+    "is_excel",
+    "normalize",
+    "open_sheet",
+    "stage_excel",
+]

@@ -34,7 +34,7 @@ from warehouse.catalogue import Catalogue
 
 from .csvfile import Staged
 from .cuadros import NotRecognised, cuadro_number, fold, plain, survey_indicator
-from .excel import cell_text
+from .excel import cell_text, check_expansion
 from .problems import LoadError, Problem
 from .regions import COUNTRY, WHOLE_LIMA, RegionLabels, normalize_label
 
@@ -90,6 +90,7 @@ def column_letter(index: int) -> str:
 def read_sheets(path: Path, sheet: str | None = None) -> list[tuple[str, list[list[object]]]]:
     """(name, rows) of the named sheet, or of every sheet; row k of the list is Excel row k + 1."""
     label = path.name
+    check_expansion(path)
     try:
         book = CalamineWorkbook.from_path(str(path))
         names = book.sheet_names

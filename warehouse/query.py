@@ -413,3 +413,12 @@ def below_region(fn: Callable[..., pd.DataFrame], *args: object, **kwargs: objec
     bound = inspect.signature(fn).bind(None, *args, **kwargs)
     bound.apply_defaults()
     return rule(bound.arguments)
+
+
+def batches_visible(con: duckdb.DuckDBPyConnection, allowed: Allowed = None) -> pd.DataFrame:
+    """The loaded batches (``batch_id``) whose files may be named to someone who sees only ``allowed``."""
+    if allowed is None:
+        return con.execute(
+            "select batch_id from etl_batch where status in ('loaded', 'partial') order by batch_id"
+        ).df()
+    return _run(con, "batches_visible", allowed=_allowed(allowed))

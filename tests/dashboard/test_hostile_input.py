@@ -139,6 +139,7 @@ def test_only_an_administrator_reaches_the_upload_page(secured):
         ("metas.csv", b"x" * (1 << 20) + b"y" * 1024, "supera el máximo de 1 MB"),
         ("metas.xlsx", b"PK\x03\x04" + b"\xff" * 200, "metas.xlsx"),  # looks like a workbook, is not one
         ("metas.csv", "indicador;región\n1;2".encode("utf-16"), "guárdelo como CSV UTF-8"),
+        ("ñ" * 300 + ".csv", b"indicador,region,anio,meta\n", "no tiene filas"),  # a name too long to keep
     ],
 )
 def test_bad_uploads_are_refused_with_a_reason_and_change_nothing(admin, name, data, says):

@@ -57,17 +57,20 @@ def start_server(
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the server stopped ({proc.returncode}):\n{log.read_text()[-3000:]}")
-        try:
-            if requests.get(url + "/healthz", timeout=2).status_code == 200:
-                return proc, url, log
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError(f"the server did not answer in 90 s:\n{log.read_text()[-3000:]}")
+    try:
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise RuntimeError(f"the server stopped ({proc.returncode}):\n{log.read_text()[-3000:]}")
+            try:  # the first /healthz of a worker reads the whole warehouse: give it time on a busy machine
+                if requests.get(url + "/healthz", timeout=10).status_code == 200:
+                    return proc, url, log
+            except (requests.ConnectionError, requests.Timeout):  # not listening yet, or busy starting
+                pass
+            time.sleep(0.3)
+        raise RuntimeError(f"the server did not answer in 90 s:\n{log.read_text()[-3000:]}")
+    except BaseException:
+        stop_server(proc)  # never leave a server behind a failed start
+        raise
 
 
 def stop_server(proc: subprocess.Popen) -> None:
