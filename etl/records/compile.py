@@ -71,6 +71,7 @@ def checks(defs: Definitions) -> list[Check]:
             Check(c, f"not {_blank(c)} and not ({date_ok.format(c=c)})", "fecha no válida (use AAAA-MM-DD)")
         )
     out += [
+        Check("problema", "not " + _blank("problema"), "la fila no se puede ubicar en los maestros del HIS"),
         Check("fecha_nacimiento", "edad_dias < 0", "la fecha de nacimiento es posterior a la atención"),
         Check("fecha_nacimiento", f"edad_dias > {MAX_AGE_DAYS}", "edad fuera del programa (más de 6 años)"),
         Check(
@@ -168,7 +169,10 @@ def typed(defs: Definitions) -> str:
 
 # Rows identical in every column. They change no figure (each definition counts distinct children, dates and
 # months), so they are counted and shown, not quarantined; a group-by finds them at a fraction of a window's cost.
-_SAME = "trim(id_nino), d_fecha_atencion, trim(cod_ipress), trim(ubigeo), d_fecha_nacimiento, upper(trim(sexo)), cod, n_valor, n_altitud"
+_SAME = (
+    "trim(id_nino), d_fecha_atencion, trim(cod_ipress), trim(ubigeo), d_fecha_nacimiento, upper(trim(sexo)), cod, "
+    "n_valor, n_altitud, upper(trim(lab)), upper(trim(tipo_diagnostico))"
+)
 REPEATED = (
     f"select count(*), coalesce(sum(n - 1), 0), min(ejemplo) from (select {_SAME}, count(*) as n, "
     "min(concat(_archivo, ', fila ', coalesce(cast(_fila as varchar), '?'), ', id_nino ', trim(id_nino), ', ', "

@@ -19,6 +19,8 @@ from ..problems import LoadError, Problem
 from . import compile as sql
 from .definitions import Definitions, load_definitions
 from .engines import engine, record_files
+from .his import looks_like_his, read_his
+from .pseudonym import load_key
 
 SUMMARY = "_resumen.json"
 PROBLEMS = "_problemas.csv"  # the quarantine: every rejected row, located, beside the output and never loaded
@@ -32,6 +34,7 @@ class ComputeReport:
     out: str
     status: str = "error"  # computed | partial | refused | error
     message: str = ""
+    found: list[str] = field(default_factory=list)  # what was read: the layout of each file
     rows_read: int = 0
     rows_rejected: int = 0
     problems: list[Problem] = field(default_factory=list)  # the first SHOWN_PROBLEMS
@@ -57,7 +60,8 @@ class ComputeReport:
         return d
 
     def lines(self) -> list[str]:
-        out = [str(p) for p in self.problems]
+        out = [f"leído: {f}" for f in self.found]
+        out += [str(p) for p in self.problems]
         if self.problems_total > len(self.problems):
             out.append(
                 f"… y {self.problems_total - len(self.problems):,} problemas más (todos en {PROBLEMS}); por tipo:"
@@ -91,6 +95,7 @@ def compute(
     until: dt.date | None = None,
     definitions: Definitions | None = None,
     echo: Callable[[str], None] = lambda _m: None,
+    key_file: Path | None = None,
     **engine_options,
 ) -> ComputeReport:
     started = time.perf_counter()
@@ -126,7 +131,21 @@ def compute(
         step = now
 
     try:
-        kind, files = record_files(records)
+        if looks_like_his(records):
+            key = load_key(key_file)  # refuses to go on without one
+            echo("Leyendo las exportaciones del HIS-MINSA …")
+            (work / "_scratch" / "his").mkdir()
+            converted = work / "_scratch" / "his_registros.parquet"
+            his = read_his(records, work / "_scratch" / "his", key, converted, **engine_options)
+            report.found, kind, files = his.found, "parquet", [converted]
+            report.warnings += his.warnings
+            shutil.rmtree(
+                work / "_scratch" / "his"
+            )  # the extracted CSVs: the converted file has what is needed
+            lap("his")
+        else:
+            kind, files = record_files(records)
+            report.found = [f"{records.name}: registros en el formato del proyecto ({kind.upper()})"]
         echo(f"Leyendo {len(files)} archivo(s) {kind.upper()} con {engine_name} …")
         eng = engine(engine_name, work / "_scratch", **engine_options)
         report.warnings += eng.register(kind, files)
@@ -221,6 +240,8 @@ def _covered(
 def _where(file: str, root: Path) -> str:
     """A problem's file as the operator knows it: relative to the records path given (Spark says file: URIs)."""
     path = Path(file.removeprefix("file://").removeprefix("file:"))
+    if not path.is_absolute():  # already as the operator knows it (a HIS file, a ZIP member)
+        return str(path)
     base = root if root.is_dir() else root.parent
     try:
         return str(path.relative_to(base))
