@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import sqlglot
 
-from .definitions import Definition, Definitions
+from .definitions import Definition, Definitions, Requirement
 
 DIALECTS = {"duckdb": "duckdb", "spark": "spark"}
 MAX_AGE_DAYS = 6 * 366  # the program's children are under 5; a little room for late records
@@ -197,22 +197,45 @@ VALID_VIEW = (
     "select trim(id_nino) as id_nino, d_fecha_atencion as fecha_atencion, d_fecha_nacimiento as fecha_nacimiento, "
     "lpad(trim(cod_ipress), 8, '0') as cod_ipress, lpad(trim(ubigeo), 6, '0') as ubigeo, cod as codigo, "
     "n_valor as valor, n_altitud as altitud, not _sin_medida as medida_ok, edad_dias, edad_meses, mes_idx, "
-    "nac_mes_idx "
+    "nac_mes_idx, coalesce(upper(trim(lab)), '') as lab, coalesce(upper(trim(tipo_diagnostico)), '') as tipo_dx "
     "from registros_tipados where not _malo"
 )
 
 _LAST = "order by fecha_atencion desc, cod_ipress desc, ubigeo desc, codigo desc"
 
 
-def _requirement(r) -> str:
-    """Children who meet one requirement: ``minimo`` attentions chosen greedily — the first, then each next one
-    at least ``separacion_min_dias`` after the last one chosen (an extra visit in between never spoils a
-    series). Unrolled into ``minimo`` steps: no recursive SQL, which the engines do not share."""
-    att = (
-        f"select distinct id_nino, fecha_atencion from registros_validos where codigo in {_in(r.codes)} "
-        f"and edad_dias between {r.age_days[0]} and {r.age_days[1]}"
+def _requirement(r: Requirement) -> str:
+    """Children who meet one requirement: ``minimo`` attentions with its codes (and LAB, type of diagnosis), the
+    first in ``primera_edad_dias``. Unrolled into ``minimo`` steps: no recursive SQL, which the engines do not
+    share.
+
+    With only a minimum spacing the attentions are chosen greedily — the first, then each next one at least
+    ``separacion_min_dias`` after the last one chosen (an extra visit in between never spoils a series). With a
+    maximum too, greedy could miss a series (30, 45, 75 days with 28–31 days apart: 45 → 75 is one), so each step
+    keeps every attention reachable from one of the step before, as the official scripts do."""
+    where = f"codigo in {_in(r.codes)} and edad_dias between {r.age_days[0]} and {r.age_days[1]}"
+    if r.diagnosis:
+        where += f" and tipo_dx in {_in(r.diagnosis)}"
+    if r.labs:
+        where += f" and lab in {_in(r.labs)}"
+    att = f"select distinct id_nino, fecha_atencion, edad_dias from registros_validos where {where}"
+    first = r.first_age_days or r.age_days
+    if r.spacing_max_days:
+        step = (
+            f"select distinct id_nino, fecha_atencion as elegida from ({att}) as a0 "
+            f"where edad_dias between {first[0]} and {first[1]}"
+        )
+        for k in range(1, r.minimum):
+            step = (
+                f"select distinct a{k}.id_nino, a{k}.fecha_atencion as elegida from ({att}) as a{k} join ({step}) "
+                f"as p{k} on p{k}.id_nino = a{k}.id_nino where date_diff('day', p{k}.elegida, a{k}.fecha_atencion) "
+                f"between {max(r.spacing_days, 1)} and {r.spacing_max_days}"
+            )
+        return f"select distinct id_nino from ({step}) as done"
+    step = (
+        f"select id_nino, min(fecha_atencion) as elegida from ({att}) as a0 "
+        f"where edad_dias between {first[0]} and {first[1]} group by id_nino"
     )
-    step = f"select id_nino, min(fecha_atencion) as elegida from ({att}) as a0 group by id_nino"
     gap = max(r.spacing_days, 1)  # attentions on different days, at least
     for k in range(1, r.minimum):
         step = (
@@ -224,21 +247,26 @@ def _requirement(r) -> str:
 
 
 def _cohort(d: Definition) -> str:
-    last_day = max(r.age_days[1] for r in d.requirements)
     joins = " ".join(
         f"left join ({_requirement(r)}) as r{j} on r{j}.id_nino = c.id_nino"
         for j, r in enumerate(d.requirements)
     )
     met = " and ".join(f"r{j}.id_nino is not null" for j in range(len(d.requirements)))
+    for j, x in enumerate(d.exclusions):
+        joins += (
+            f" left join (select distinct id_nino from registros_validos where codigo in {_in(x.codes)} and "
+            f"edad_dias between {x.age_days[0]} and {x.age_days[1]}) as x{j} on x{j}.id_nino = c.id_nino"
+        )
+    kept = " and ".join(f"x{j}.id_nino is null" for j in range(len(d.exclusions))) or "true"
     cohort = (
         f"select id_nino, cod_ipress, ubigeo, nac_mes_idx + {d.cohort_months} as mes_idx from (select id_nino, "
         f"cod_ipress, ubigeo, nac_mes_idx, row_number() over (partition by id_nino {_LAST}) as k "
-        f"from registros_validos where edad_dias between 0 and {last_day}) as u where k = 1"
+        f"from registros_validos where edad_dias >= 0 and edad_meses < {d.cohort_months}) as u where k = 1"
     )
     return (
         f"select c.mes_idx, c.cod_ipress, c.ubigeo, {_q(d.indicator)} as indicador, "
         f"sum(case when {met} then 1 else 0 end) as numerador, count(*) as denominador, "
-        f"cast(null as varchar) as ajuste from ({cohort}) as c {joins} "
+        f"cast(null as varchar) as ajuste, 'registros' as denominador_fuente from ({cohort}) as c {joins} where {kept} "
         "group by c.mes_idx, c.cod_ipress, c.ubigeo"
     )
 
@@ -247,7 +275,7 @@ def _month(d: Definition) -> str:
     lo, hi = d.age_months
     return (
         f"select mes_idx, cod_ipress, ubigeo, {_q(d.indicator)} as indicador, sum(recibio) as numerador, "
-        "count(*) as denominador, cast(null as varchar) as ajuste from (select mes_idx, cod_ipress, ubigeo, "
+        "count(*) as denominador, cast(null as varchar) as ajuste, 'registros' as denominador_fuente from (select mes_idx, cod_ipress, ubigeo, "
         f"max(case when codigo in {_in(d.codes)} then 1 else 0 end) over (partition by id_nino, mes_idx) "
         f"as recibio, row_number() over (partition by id_nino, mes_idx {_LAST}) as k from registros_validos "
         f"where edad_meses between {lo} and {hi}) as m where k = 1 group by mes_idx, cod_ipress, ubigeo"
@@ -257,11 +285,19 @@ def _month(d: Definition) -> str:
 def _measurement(d: Definition) -> str:
     lo, hi = d.age_months
     assert d.adjustment is not None
+    if d.thresholds:  # by age at the measurement; an age outside every band is never anemic
+        cases = " ".join(
+            f"when edad_meses between {t.age_months[0]} and {t.age_months[1]} then {t.below!r}"
+            for t in d.thresholds
+        )
+        below = f"(case {cases} end)"
+    else:
+        below = repr(d.below)
     return (
         f"select mes_idx, cod_ipress, ubigeo, {_q(d.indicator)} as indicador, "
-        f"sum(case when valor - {d.adjustment.sql()} < {d.below!r} then 1 else 0 end) as numerador, "
-        f"count(*) as denominador, {_q(d.adjustment.code)} as ajuste from (select mes_idx, cod_ipress, ubigeo, "
-        f"valor, altitud, row_number() over (partition by id_nino, mes_idx {_LAST}, valor, altitud) as k "
+        f"sum(case when valor - {d.adjustment.sql()} < {below} then 1 else 0 end) as numerador, "
+        f"count(*) as denominador, {_q(d.adjustment.code)} as ajuste, 'registros' as denominador_fuente from (select mes_idx, cod_ipress, ubigeo, "
+        f"valor, altitud, edad_meses, row_number() over (partition by id_nino, mes_idx {_LAST}, valor, altitud) as k "
         f"from registros_validos where codigo in {_in(d.codes)} and medida_ok and edad_meses between {lo} and {hi}) as m "
         "where k = 1 group by mes_idx, cod_ipress, ubigeo"
     )
@@ -278,7 +314,7 @@ def indicator_query(d: Definition, first_month: int, last_month: int) -> str:
         "select cast(floor(mes_idx / 12) as integer) as anio, concat(cast(cast(floor(mes_idx / 12) as integer) as varchar), '-', "
         "lpad(cast(mes_idx - cast(floor(mes_idx / 12) as integer) * 12 + 1 as varchar), 2, '0')) as periodo, "
         "cod_ipress, ubigeo, indicador, cast(numerador as bigint) as numerador, "
-        f"cast(denominador as bigint) as denominador, ajuste from ({_BODY[d.kind](d)}) as q "
+        f"cast(denominador as bigint) as denominador, ajuste, denominador_fuente from ({_BODY[d.kind](d)}) as q "
         f"where mes_idx between {lo} and {last_month}"
     )
 

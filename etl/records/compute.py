@@ -299,6 +299,8 @@ def _finish(work: Path, out: Path, report: ComputeReport, chosen) -> None:
         "programa": program_version(),
         "definiciones_texto": {d.indicator: d.describe() for d in chosen},
         "ajustes": {d.indicator: d.adjustment.code for d in chosen if d.adjustment},
+        "fuentes": {d.indicator: d.source for d in chosen},
+        "no_verificado": {d.indicator: d.unverified for d in chosen if d.unverified},
     }
     (final / SUMMARY).write_text(
         json.dumps(summary, ensure_ascii=False, indent=2, default=str), encoding="utf-8"

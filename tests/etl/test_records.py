@@ -35,7 +35,8 @@ def test_hand_worked_values(tmp_path):
     assert r.skipped["PAN_P_CRED"][0] == "2024-01" and r.skipped["PAN_P_CRED"][-1] == "2024-12"
     summary = json.loads((tmp_path / "out" / SUMMARY).read_text(encoding="utf-8"))
     assert summary["ajustes"] == {"PAN_ANEMIA_HIS_CDC": "cdc_formula", "PAN_ANEMIA_HIS_OMS": "oms_bandas"}
-    assert "separadas ≥ 25 días" in summary["definiciones_texto"]["PAN_P_CRED"]
+    assert "cada una 28 a 31 días después de la anterior" in summary["definiciones_texto"]["PAN_P_CRED"]
+    assert summary["fuentes"]["PAN_P_CRED"].startswith("OGEI/MINSA, DL 1153")
     # Year partitions, and every anemia row says which adjustment made it.
     assert sorted(p.name for p in (tmp_path / "out").glob("anio=*")) == ["anio=2024", "anio=2025"]
     adj = duckdb.sql(
