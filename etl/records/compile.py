@@ -246,7 +246,11 @@ def _requirement(r: Requirement) -> str:
     return f"select id_nino from ({step}) as done"
 
 
-def _cohort(d: Definition) -> str:
+def _cohort(d: Definition, padron: bool = False) -> str:
+    """Children turning ``edad_meses`` in the month, at the facility of their last attention before that age. From
+    the records: the children attended. From the Padrón Nominal (when the definition asks for it and one is given):
+    its children born that many months before, at the facility of their last attention, or — never attended — in
+    their district of residence without a facility."""
     joins = " ".join(
         f"left join ({_requirement(r)}) as r{j} on r{j}.id_nino = c.id_nino"
         for j, r in enumerate(d.requirements)
@@ -258,16 +262,26 @@ def _cohort(d: Definition) -> str:
             f"edad_dias between {x.age_days[0]} and {x.age_days[1]}) as x{j} on x{j}.id_nino = c.id_nino"
         )
     kept = " and ".join(f"x{j}.id_nino is null" for j in range(len(d.exclusions))) or "true"
-    cohort = (
-        f"select id_nino, cod_ipress, ubigeo, nac_mes_idx + {d.cohort_months} as mes_idx from (select id_nino, "
-        f"cod_ipress, ubigeo, nac_mes_idx, row_number() over (partition by id_nino {_LAST}) as k "
-        f"from registros_validos where edad_dias >= 0 and edad_meses < {d.cohort_months}) as u where k = 1"
+    last = (
+        f"select id_nino, cod_ipress, ubigeo, nac_mes_idx from (select id_nino, cod_ipress, ubigeo, nac_mes_idx, "
+        f"row_number() over (partition by id_nino {_LAST}) as k from registros_validos "
+        f"where edad_dias >= 0 and edad_meses < {d.cohort_months}) as u where k = 1"
     )
+    if padron and d.denominator == "padron":
+        source = "padron"
+        cohort = (
+            f"select p.id_nino, l.cod_ipress, coalesce(l.ubigeo, p.ubigeo) as ubigeo, "
+            f"year(p.fecha_nacimiento) * 12 + month(p.fecha_nacimiento) - 1 + {d.cohort_months} as mes_idx "
+            f"from padron as p left join ({last}) as l on l.id_nino = p.id_nino"
+        )
+    else:
+        source = "registros"
+        cohort = f"select id_nino, cod_ipress, ubigeo, nac_mes_idx + {d.cohort_months} as mes_idx from ({last}) as l"
     return (
         f"select c.mes_idx, c.cod_ipress, c.ubigeo, {_q(d.indicator)} as indicador, "
         f"sum(case when {met} then 1 else 0 end) as numerador, count(*) as denominador, "
-        f"cast(null as varchar) as ajuste, 'registros' as denominador_fuente from ({cohort}) as c {joins} where {kept} "
-        "group by c.mes_idx, c.cod_ipress, c.ubigeo"
+        f"cast(null as varchar) as ajuste, {_q(source)} as denominador_fuente from ({cohort}) as c {joins} "
+        f"where {kept} group by c.mes_idx, c.cod_ipress, c.ubigeo"
     )
 
 
@@ -306,7 +320,7 @@ def _measurement(d: Definition) -> str:
 _BODY = {"cohorte": _cohort, "mes": _month, "medicion": _measurement}
 
 
-def indicator_query(d: Definition, first_month: int, last_month: int) -> str:
+def indicator_query(d: Definition, first_month: int, last_month: int, padron: bool = False) -> str:
     """Monthly rows of one definition for the months whose every record lies within [first, last] (month
     indexes: year × 12 + month − 1). A cohort needs its history: months without it are left out, not guessed."""
     lo = first_month + d.history_months
@@ -314,15 +328,16 @@ def indicator_query(d: Definition, first_month: int, last_month: int) -> str:
         "select cast(floor(mes_idx / 12) as integer) as anio, concat(cast(cast(floor(mes_idx / 12) as integer) as varchar), '-', "
         "lpad(cast(mes_idx - cast(floor(mes_idx / 12) as integer) * 12 + 1 as varchar), 2, '0')) as periodo, "
         "cod_ipress, ubigeo, indicador, cast(numerador as bigint) as numerador, "
-        f"cast(denominador as bigint) as denominador, ajuste, denominador_fuente from ({_BODY[d.kind](d)}) as q "
+        f"cast(denominador as bigint) as denominador, ajuste, denominador_fuente from ({_cohort(d, padron) if d.kind == 'cohorte' else _BODY[d.kind](d)}) as q "
         f"where mes_idx between {lo} and {last_month}"
     )
 
 
-def output_query(definitions, first_month: int, last_month: int) -> str:
-    """Every chosen definition's rows, in a fixed order: the same records give the same bytes."""
-    union = " union all ".join(indicator_query(d, first_month, last_month) for d in definitions)
-    return f"select * from ({union}) as o order by anio, periodo, indicador, cod_ipress, ubigeo"
+def output_query(definitions, first_month: int, last_month: int, padron: bool = False) -> str:
+    """Every chosen definition's rows, in a fixed order: the same records give the same bytes (a row without
+    facility sorts first on both engines)."""
+    union = " union all ".join(indicator_query(d, first_month, last_month, padron) for d in definitions)
+    return f"select * from ({union}) as o order by anio, periodo, indicador, coalesce(cod_ipress, ''), ubigeo"
 
 
 def month_label(index: int) -> str:

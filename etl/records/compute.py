@@ -137,18 +137,27 @@ def compute(
             (work / "_scratch" / "his").mkdir()
             converted = work / "_scratch" / "his_registros.parquet"
             his = read_his(records, work / "_scratch" / "his", key, converted, **engine_options)
-            report.found, kind, files = his.found, "parquet", [converted]
+            report.found, kind, files, padron = his.found, "parquet", [converted], his.padron
             report.warnings += his.warnings
             shutil.rmtree(
                 work / "_scratch" / "his"
             )  # the extracted CSVs: the converted file has what is needed
             lap("his")
         else:
+            padron = None
             kind, files = record_files(records)
             report.found = [f"{records.name}: registros en el formato del proyecto ({kind.upper()})"]
         echo(f"Leyendo {len(files)} archivo(s) {kind.upper()} con {engine_name} …")
         eng = engine(engine_name, work / "_scratch", **engine_options)
         report.warnings += eng.register(kind, files)
+        if padron:
+            eng.register_padron(padron)
+        for d in chosen:
+            if d.denominator == "padron" and not padron:
+                report.warnings.append(
+                    f"{d.indicator}: sin Padrón Nominal, el denominador son las niñas y niños atendidos "
+                    "(denominador_fuente = registros)"
+                )
         eng.materialize("registros_tipados", sql.typed(defs))
         eng.execute(sql.problems_view(defs))
         eng.execute(sql.VALID_VIEW)
@@ -186,7 +195,7 @@ def compute(
             return report
         report.months = (sql.month_label(first), sql.month_label(last))
         echo(f"Calculando {len(chosen)} indicador(es) de {report.months[0]} a {report.months[1]} …")
-        eng.write_parquet(sql.output_query(chosen, first, last), work / "datos")
+        eng.write_parquet(sql.output_query(chosen, first, last, padron is not None), work / "datos")
         lap("calculo")
         for d in chosen:
             gone = [sql.month_label(m) for m in range(first, min(first + d.history_months, last + 1))]

@@ -18,6 +18,7 @@ from warehouse.catalogue import CATALOGUE_DIR, Catalogue, CatalogueError, Text
 
 RECORDS_DIR = CATALOGUE_DIR / "registros"
 KINDS = ("cohorte", "mes", "medicion")
+DENOMINATORS = ("registros", "padron")
 # What an adjustment formula may contain: arithmetic on the facility's altitude in metres, nothing else.
 _FORMULA_NODES = (
     exp.Add,
@@ -104,6 +105,9 @@ class Definition:
     thresholds: tuple[Threshold, ...] = ()  # medicion: thresholds by age, instead of one `below`
     exclusions: tuple[Exclusion, ...] = ()  # cohorte: children out of the denominator
     source: str = ""  # the norm or script (and version) the definition follows
+    denominator: str = (
+        "registros"  # cohorte: registros (children attended) or padron (Padrón Nominal, if given)
+    )
     unverified: str = ""  # what of it no second source confirms
 
     @property
@@ -278,12 +282,18 @@ def _definition(
             )
             for k, x in enumerate(raw.get("excluir") or [], start=1)
         )
+        denominator = str(raw.get("denominador") or "registros")
+        if denominator not in DENOMINATORS:
+            problems.append(
+                f"{where}: denominador {denominator!r} desconocido (use {' o '.join(DENOMINATORS)})"
+            )
         return Definition(
             code,
             kind,
             cohort_months=months,
             requirements=tuple(reqs),
             exclusions=exclusions,
+            denominator=denominator,
             source=source,
             unverified=unverified,
         )

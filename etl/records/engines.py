@@ -124,6 +124,10 @@ class DuckDBEngine:
         self.con.execute("create or replace temp view registros_texto as " + " union all ".join(parts))
         return warnings
 
+    def register_padron(self, path: Path) -> None:
+        """The Padrón's children (pseudonym, birth date, district) as the view ``padron``."""
+        self.con.execute(f"create or replace temp view padron as select * from read_parquet({_list([path])})")
+
     def execute(self, sql: str) -> None:
         self.con.execute(sql)
 
@@ -218,6 +222,9 @@ class SparkEngine:
         df.createOrReplaceTempView("registros_texto")
         return []
 
+    def register_padron(self, path: Path) -> None:
+        self.spark.read.parquet(str(path)).createOrReplaceTempView("padron")
+
     def execute(self, sql: str) -> None:
         self.spark.sql(translate(sql, "spark"))
 
@@ -247,7 +254,7 @@ class SparkEngine:
         shutil.move(part, path)
 
     def close(self) -> None:
-        for view in ("registros_texto", "registros_tipados"):
+        for view in ("registros_texto", "registros_tipados", "padron"):
             self.spark.catalog.dropTempView(view)
         if self.owned:
             self.spark.stop()

@@ -20,7 +20,7 @@ import duckdb
 import yaml
 
 from ..columns import Layout
-from ..csvfile import read_head, read_rejects, stage_csv
+from ..csvfile import _add_row_numbers, read_head, read_rejects, stage_csv
 from ..problems import LoadError, Problem
 from .definitions import RECORDS_DIR
 from .his_layout import (
@@ -28,6 +28,7 @@ from .his_layout import (
     ESTABLECIMIENTO,
     KINDS,
     PACIENTE,
+    PADRON,
     TRAMA,
     kind_of,
     paciente_variant,
@@ -59,6 +60,7 @@ class HisRead:
     rows: int = 0
     group_rows: int = 0
     ageless_rows: int = 0
+    padron: Path | None = None  # the Padrón's children (pseudonym, birth date, district), when one was given
 
 
 def _settings() -> dict:
@@ -151,6 +153,7 @@ def read_his(path: Path, scratch: Path, key: bytes, target: Path, **duckdb_optio
             con.execute("set memory_limit = ?", [duckdb_options["memory_limit"]])
         settings = _settings()
         _tramas(con, by_kind["trama"], settings, read)
+        _padron(con, by_kind.get("padron", []), key, settings, read)
         _pacientes(con, by_kind["paciente"], key, read)
         _establecimientos(con, by_kind["establecimiento"], read)
         _centros(con, by_kind.get("centro_poblado", []), settings, read)
@@ -161,6 +164,12 @@ def read_his(path: Path, scratch: Path, key: bytes, target: Path, **duckdb_optio
         con.execute(
             f"copy ({CONVERSION.read_text(encoding='utf-8')}) to '{_sql_path(target)}' (format parquet)"
         )
+        if "padron" in by_kind:
+            read.padron = target.with_name("padron.parquet")
+            con.execute(
+                "copy (select id_nino, fecha_nacimiento, ubigeo from his_padron) "
+                f"to '{_sql_path(read.padron)}' (format parquet)"
+            )
     finally:
         con.close()
     if read.group_rows or read.ageless_rows:
@@ -184,6 +193,8 @@ def _describe(f: HisFile) -> str:
         return f"{f.label}: NominalTrama, {trama_variant(f.headers)} ({enc})"
     if f.kind == "paciente":
         return f"{f.label}: MaestroPaciente, {paciente_variant(f.headers)} ({enc}); solo tipo y número de documento (seudonimizados), nacimiento y sexo"
+    if f.kind == "padron":
+        return f"{f.label}: Padrón Nominal ({enc}); solo DNI y CNV (seudonimizados), nacimiento y distrito"
     if f.kind in ("personal", "registrador"):
         return f"{f.label}: {name}: no se lee (datos del personal, ningún indicador los usa)"
     if name:
@@ -221,22 +232,88 @@ def _pacientes(con, files: list[HisFile], key: bytes, read: HisRead) -> None:
     date and the sex are kept. Several masters (several downloads) are read together; a patient whose document
     or birth date differs between them is kept out, not guessed."""
     pseudonym = hmac_sql(key, document_sql("id_tipo_documento", "numero_documento"))
+    select = (
+        "trim(id_paciente) as id_paciente, "
+        f"case when nullif(trim(numero_documento), '') is not null then {pseudonym} end as id_nino, "
+        "nullif(left(trim(fecha_nacimiento), 10), '') as fecha_nacimiento, nullif(upper(trim(genero)), '') as sexo"
+    )
     parts = []
     for k, f in enumerate(files):
         table = f"pacientes_{k}"
-        _read_hashed(con, f, PACIENTE, table, pseudonym)
-        parts.append(f"select * from {table}")
+        _read_hashed(con, f, PACIENTE, table, select)
+        parts.append(f"select id_paciente, id_nino, fecha_nacimiento, sexo from {table}")
+    # A child registered under its CNV and, later, its DNI is one child: the Padrón, which holds both, says so.
+    # A birth date missing from MaestroPaciente is taken from the Padrón.
     con.execute(
         "create or replace temp view his_pacientes as select id_paciente, min(id_nino) as id_nino, "
         "min(fecha_nacimiento) as fecha_nacimiento, min(sexo) as sexo, "
         "count(distinct concat(coalesce(id_nino, '?'), '|', coalesce(fecha_nacimiento, '?'))) as versiones "
-        f"from ({' union all '.join(parts)}) as p group by id_paciente"
+        "from (select r.id_paciente, coalesce(a.id_nino, r.id_nino) as id_nino, "
+        "coalesce(r.fecha_nacimiento, cast(pd.fecha_nacimiento as varchar)) as fecha_nacimiento, r.sexo "
+        f"from ({' union all '.join(parts)}) as r left join his_alias as a on a.alias = r.id_nino "
+        "left join his_padron as pd on pd.id_nino = coalesce(a.id_nino, r.id_nino)) as p group by id_paciente"
     )
 
 
-def _read_hashed(con, f: HisFile, layout: Layout, table: str, pseudonym: str) -> None:
-    """Like :func:`etl.csvfile.stage_csv` (columns by header name, all text, rejects located) but the select
-    pseudonymises in the same statement: the document number is never stored."""
+def _padron(con, files: list[HisFile], key: bytes, settings: dict, read: HisRead) -> None:
+    """The Padrón's children, pseudonymised as MaestroPaciente's documents are (DNI, else CNV). A row without
+    document, with a birth date that is not DD/MM/AAAA (or AAAA-MM-DD) or a district that is not a ubigeo is left
+    out and its line named; so is a child listed twice with different data."""
+    types = settings.get("tipo_documento_padron") or {"dni": "1", "cnv": "6"}
+    dni = hmac_sql(key, document_sql(f"'{types['dni']}'", "nu_dni_menor"))
+    cnv = hmac_sql(key, document_sql(f"'{types['cnv']}'", "nu_cnv"))
+    select = (
+        f"case when nullif(trim(nu_dni_menor), '') is not null then {dni} end as id_dni, "
+        f"case when nullif(trim(nu_cnv), '') is not null then {cnv} end as id_cnv, "
+        "coalesce(try_strptime(trim(fe_nac_menor), '%d/%m/%Y'), try_strptime(trim(fe_nac_menor), '%Y-%m-%d'))::date "
+        "as fecha_nacimiento, case when regexp_matches(trim(co_ubigeo_inei), '^[0-9]{5,6}$') "
+        "then lpad(trim(co_ubigeo_inei), 6, '0') end as ubigeo"
+    )
+    parts = []
+    for k, f in enumerate(files):
+        table = f"padron_{k}"
+        _read_hashed(con, f, PADRON, table, select)
+        bad = con.execute(
+            f"select count(*), list(_row order by _row)[1:5] from {table} "
+            "where coalesce(id_dni, id_cnv) is null or fecha_nacimiento is null or ubigeo is null"
+        ).fetchone()
+        if bad[0]:
+            read.warnings.append(
+                f"{f.label}: {bad[0]:,} filas del Padrón sin DNI ni CNV, con fecha de nacimiento que no es "
+                f"DD/MM/AAAA o con ubigeo no válido quedan fuera (filas {', '.join(map(str, bad[1]))}…)"
+            )
+        parts.append(f"select id_dni, id_cnv, fecha_nacimiento, ubigeo from {table}")
+    if not parts:
+        parts = ["select null::varchar, null::varchar, null::date, null::varchar where false"]
+    union = f"({' union all '.join(parts)}) as u(id_dni, id_cnv, fecha_nacimiento, ubigeo)"
+    con.execute(
+        "create or replace temp table his_padron_todos as select coalesce(id_dni, id_cnv) as id_nino, * "
+        f"from {union} where coalesce(id_dni, id_cnv) is not null and fecha_nacimiento is not null "
+        "and ubigeo is not null"
+    )
+    twice = con.execute(
+        "select count(*) from (select id_nino from his_padron_todos group by id_nino "
+        "having count(distinct concat(fecha_nacimiento, ubigeo)) > 1)"
+    ).fetchone()[0]
+    if twice:
+        read.warnings.append(
+            f"Padrón Nominal: {twice:,} niñas o niños figuran dos veces con otra fecha de nacimiento u otro "
+            "distrito: quedan fuera del denominador del Padrón"
+        )
+    con.execute(
+        "create or replace temp view his_padron as select id_nino, min(fecha_nacimiento) as fecha_nacimiento, "
+        "min(ubigeo) as ubigeo from his_padron_todos group by id_nino "
+        "having count(distinct concat(fecha_nacimiento, ubigeo)) = 1"
+    )
+    con.execute(
+        "create or replace temp view his_alias as select distinct id_cnv as alias, id_dni as id_nino "
+        "from his_padron_todos where id_dni is not null and id_cnv is not null"
+    )
+
+
+def _read_hashed(con, f: HisFile, layout: Layout, table: str, select: str) -> None:
+    """Like :func:`etl.csvfile.stage_csv` (columns by header name, all text, rejects located, ``_row`` the line)
+    but ``select`` pseudonymises in the same statement: the document number is never stored."""
     encoding, delimiter, headers = read_head(f.path)
     mapping, _warnings = layout.match(headers, f.label)
     missing = layout.missing(mapping, f.label)
@@ -251,10 +328,7 @@ def _read_hashed(con, f: HisFile, layout: Layout, table: str, pseudonym: str) ->
     for attempt in (encoding, "latin-1"):
         con.execute(f"drop table if exists {table}")
         con.execute(
-            f"create temp table {table} as select trim(id_paciente) as id_paciente, "
-            f"case when nullif(trim(numero_documento), '') is not null then {pseudonym} end as id_nino, "
-            "nullif(left(trim(fecha_nacimiento), 10), '') as fecha_nacimiento, "
-            "nullif(upper(trim(genero)), '') as sexo "
+            f"create temp table {table} as select {select} "
             f"from (select {inner} from read_csv(?, delim = ?, header = true, encoding = ?, quote = '\"', "
             "escape = '\"', store_rejects = true, ignore_errors = true, null_padding = false, "
             f"auto_detect = false, columns = {columns})) as raw",
@@ -274,6 +348,7 @@ def _read_hashed(con, f: HisFile, layout: Layout, table: str, pseudonym: str) ->
                 for line, _col, _kind, _text in rejects
             ]
         )
+    _add_row_numbers(con, table, [])
 
 
 def _establecimientos(con, files: list[HisFile], read: HisRead) -> None:

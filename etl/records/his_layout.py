@@ -51,6 +51,16 @@ CENTRO_POBLADO = Layout(
     )
 )
 
+# The Padrón Nominal as a flat CSV with its database column names (HIS.md §6; that flat layout is an assumption).
+PADRON = Layout(
+    (
+        Column("nu_dni_menor", ("dni", "num_dni")),
+        Column("nu_cnv", ("cnv", "num_cnv")),
+        Column("fe_nac_menor", ("fecha_de_nacimiento_menor", "fecha_nacimiento_nino")),
+        Column("co_ubigeo_inei", ("ubigeo_distrito",)),
+    )
+)
+
 # What each kind of file is called in messages, and the headers that say a file is of that kind.
 KINDS: dict[str, tuple[str, frozenset[str]]] = {
     "trama": ("NominalTrama", frozenset({"id_cita", "codigo_item", "fecha_atencion", "id_paciente"})),
@@ -64,6 +74,7 @@ KINDS: dict[str, tuple[str, frozenset[str]]] = {
         "MAESTRO_HIS_CENTRO_POBLADO",
         frozenset({"id_centro_poblado", "altitud_centro_poblado"}),
     ),
+    "padron": ("Padrón Nominal", frozenset({"nu_dni_menor", "nu_cnv", "fe_nac_menor", "co_ubigeo_inei"})),
     "personal": ("MaestroPersonal", frozenset({"id_personal", "id_profesion"})),
     "registrador": ("MaestroRegistrador", frozenset({"id_registrador", "nombres_registrador"})),
 }

@@ -64,6 +64,10 @@ def hmac_sql(key: bytes, message_sql: str) -> str:
 
 
 def document_sql(doc_type: str, number: str) -> str:
-    """The message hashed: the document type code and the number, trimmed (leading zeros kept: they are part of
-    a DNI)."""
-    return f"concat(trim({doc_type}), '|', trim({number}))"
+    """The message hashed: the document type code and the number, as the official scripts compare them (as
+    integers: a DNI that lost its leading zeros in a spreadsheet is the same DNI); other documents trimmed."""
+    n = f"trim({number})"
+    return (
+        f"concat(ltrim(trim({doc_type}), '0'), '|', "
+        f"case when regexp_matches({n}, '^[0-9]+$') then ltrim({n}, '0') else upper({n}) end)"
+    )

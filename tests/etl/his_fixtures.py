@@ -118,6 +118,26 @@ CENTRO_POBLADO = [
     "Id_Ubigueo_Centro_Poblado",
     "Altitud_Centro_Poblado",
 ]
+PADRON = [
+    "CO_PADRON_NOMINAL",
+    "NU_DNI_MENOR",
+    "NU_CNV",
+    "NU_CUI",
+    "TI_DOC_IDENTIDAD",
+    "AP_PRIMER_MENOR",
+    "AP_SEGUNDO_MENOR",
+    "PRENOMBRE_MENOR",
+    "CO_GENERO_MENOR",
+    "DE_GENERO_MENOR",
+    "FE_NAC_MENOR",
+    "CO_UBIGEO_INEI",
+    "CO_CENTRO_POBLADO",
+    "CO_EST_SALUD_NAC",
+    "CO_EST_SALUD",
+    "CO_EST_SALUD_ADS",
+    "TI_SEGURO_MENOR",
+    "ES_PADRON",
+]
 PERSONAL = [
     "Id_Personal",
     "Id_Tipo_Documento",
@@ -180,9 +200,20 @@ class Patient:
 
 
 @dataclass
+class Child:
+    """A child of the Padrón Nominal: DNI and/or CNV, birth date, district of residence."""
+
+    dni: str
+    cnv: str
+    born: dt.date
+    ubigeo: str = "090118"
+
+
+@dataclass
 class HisExport:
     patients: list[Patient] = field(default_factory=list)
     attentions: list[Attention] = field(default_factory=list)
+    padron: list[Child] = field(default_factory=list)
     _cita: int = 800000000
 
     def patient(
@@ -300,6 +331,16 @@ class HisExport:
             [["5101501", "1", "40000001", "QUISPEÑA", "ÑAHUINCOPA", "ANA", "1985-03-10", "1", "29", "06", "7", "501",
               "2023-01-02 00:00:00", ""]],
         )  # fmt: skip
+        if self.padron:
+            files["PadronNominal_extracto.csv"] = (
+                PADRON,
+                [
+                    [str(99000000 + k), c.dni, c.cnv, "", '"1,3"' if c.dni else '"3"', "QUISPEÑA", "ÑAHUINCOPA",
+                     "LUZ MARÍA", "2", "FEMENINO", c.born.strftime("%d/%m/%Y"), c.ubigeo, c.ubigeo + "0001",
+                     "00012345", "00012345", "00012345", "1", "1"]
+                    for k, c in enumerate(self.padron)
+                ],
+            )  # fmt: skip
         for k, (name, (head, rows)) in enumerate(files.items()):
             text = "\n".join(",".join(r) for r in [head, *rows]) + "\n"
             data = text.encode("utf-8-sig" if encoding == "utf-8-sig" else encoding)

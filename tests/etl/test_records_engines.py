@@ -126,3 +126,12 @@ def test_his_exports_identical_on_duckdb_and_spark(spark, tmp_path):
     assert sorted((p.row, p.column, p.value) for p in a.problems) == sorted(
         (p.row, p.column, p.value) for p in b.problems
     )
+
+
+def test_padron_denominators_identical_on_duckdb_and_spark(spark, tmp_path):
+    from .test_records_his import PADRON_EXPECTED, dosaje, padron_export
+
+    folder = padron_export().write(tmp_path / "his", zipped=True)
+    assert dosaje(folder, tmp_path / "duckdb") == PADRON_EXPECTED
+    assert dosaje(folder, tmp_path / "spark", "spark") == PADRON_EXPECTED
+    assert table(tmp_path / "duckdb") == table(tmp_path / "spark")

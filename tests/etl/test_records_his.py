@@ -17,14 +17,23 @@ from etl.cli import main
 from etl.load import EXIT_PARTIAL
 from etl.records.compute import PROBLEMS, SUMMARY, compute
 
-from .his_fixtures import SECRET_WORDS, HisExport, Item
+from .his_fixtures import SECRET_WORDS, Child, HisExport, Item
 from .test_records import output
 
 KEY = "clave-de-prueba-0123456789abcdef"
 MAY = {"since": dt.date(2025, 5, 1), "until": dt.date(2025, 5, 31)}
 READING = ["PAN_P_HIERRO", "PAN_ANEMIA_HIS_CDC", "PAN_ANEMIA_HIS_OMS"]
 R1, R2, R3 = "00012345", "00023456", "00034567"  # RENIPRESS of HIS facilities 501, 502, 503
-DOCUMENTS = ("40000011", "1099900021", "40000033", "40000044", "40000055", "40000066", "40000001")
+DOCUMENTS = (
+    "40000011",
+    "1099900011",
+    "1099900021",
+    "40000033",
+    "40000044",
+    "40000055",
+    "40000066",
+    "40000001",
+)
 
 
 def export() -> HisExport:
@@ -62,6 +71,12 @@ def export() -> HisExport:
     k6 = h.patient("1006509", "40000066", dt.date(2024, 10, 1), facility="509")
     h.attend(k6, dt.date(2025, 5, 22), "Z001")
     h.attend("9999501", dt.date(2025, 5, 29), "Z001")
+    # The Padrón lists K1 (DNI and CNV) and K2 (CNV): no figure here depends on it (iron and anemia count the
+    # children attended), but its documents must not leak either.
+    h.padron += [
+        Child("40000011", "1099900011", dt.date(2024, 7, 10)),
+        Child("", "1099900021", dt.date(2024, 11, 1)),
+    ]
     return h
 
 
@@ -227,3 +242,64 @@ def test_damaged_files_are_refused_with_their_place(tmp_path, damage):
         (folder / "MaestroPaciente999.zip").write_bytes(b"not a zip")
         r = run(folder, tmp_path / "out")
         assert r.status == "refused" and r.problems[0].file == "MaestroPaciente999.zip"
+
+
+PADRON_SPAN = {"since": dt.date(2024, 1, 1), "until": dt.date(2025, 1, 31)}
+PADRON_EXPECTED = {
+    (R1, "090118"): (1, 1, "padron"),  # P1
+    (R2, "090103"): (1, 1, "padron"),  # P2, one child
+    (None, "090103"): (0, 1, "padron"),  # P3, in its district of residence
+}
+
+
+def dosaje(folder: Path, out: Path, engine: str = "duckdb") -> dict:
+    """PAN_P_DOSAJE's rows of 2025-01: (cod_ipress, ubigeo) → (numerador, denominador, denominador_fuente)."""
+    key = out.parent / f"{out.name}.clave"
+    key.write_text(KEY)
+    r = compute(folder, out, engine, ["PAN_P_DOSAJE"], key_file=key, **PADRON_SPAN)
+    assert r.status == "computed", r.lines()
+    rows = duckdb.sql(
+        f"select cod_ipress, ubigeo, numerador, denominador, denominador_fuente "
+        f"from read_parquet('{out}/**/*.parquet') where periodo = '2025-01'"
+    ).fetchall()
+    return {(f, u): (n, d, s) for f, u, n, d, s in rows}
+
+
+def padron_export() -> HisExport:
+    born = dt.date(2024, 1, 10)
+    h = HisExport()
+    # P1 (DNI), tested at day 190 at 501.
+    p1 = h.patient("3001501", "40000101", born)
+    h.attend(p1, born + dt.timedelta(days=190), Item("85018"), hb="12.0", centro="0901180001")
+    # P2, registered at birth under its CNV (tested at day 190 at 501) and later under its DNI (seen at 502 at
+    # day 300): the Padrón holds both, so it is one child, tested, last attended at 502.
+    p2c = h.patient("3002501", "1099900102", born, doc_type="6")
+    p2d = h.patient("3003502", "40000102", born, facility="502")
+    h.attend(p2c, born + dt.timedelta(days=190), Item("85018"), hb="12.0", centro="0901180001")
+    h.attend(p2d, born + dt.timedelta(days=300), "Z001")
+    # P3: in the Padrón (residence 090103), never attended. P4: attended, not in the Padrón.
+    p4 = h.patient("3004501", "40000104", born)
+    h.attend(p4, born + dt.timedelta(days=200), "Z001")
+    # An older child at the span's first and last days: the records cover every month whole.
+    z = h.patient("3009501", "40000109", dt.date(2021, 1, 1))
+    h.attend(z, dt.date(2024, 1, 2), "Z001")
+    h.attend(z, dt.date(2025, 1, 30), "Z001")
+    h.padron += [
+        Child("40000101", "", born),
+        Child("40000102", "1099900102", born),
+        Child("40000103", "", born, ubigeo="090103"),
+    ]
+    return h
+
+
+def test_padron_denominator_and_one_child_under_two_documents(tmp_path):
+    """PAN_P_DOSAJE (85018/85018.01 type D at 180–209 days) on the cohort turning 12 months in 2025-01, from the
+    Padrón when one is given, else from the children attended."""
+    h = padron_export()
+    assert dosaje(h.write(tmp_path / "con_padron"), tmp_path / "out_padron") == PADRON_EXPECTED
+    h.padron.clear()
+    without = dosaje(h.write(tmp_path / "sin_padron"), tmp_path / "out_registros")
+    assert without == {
+        (R1, "090118"): (2, 3, "registros"),  # P1, P2 under its CNV, P4
+        (R2, "090103"): (0, 1, "registros"),  # P2 under its DNI: a second child without the Padrón
+    }
