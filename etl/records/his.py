@@ -20,7 +20,7 @@ import duckdb
 import yaml
 
 from ..columns import Layout
-from ..csvfile import _add_row_numbers, read_head, read_rejects, stage_csv
+from ..csvfile import _REJECT_REASONS, _header, read_head, read_rejects
 from ..problems import LoadError, Problem
 from .definitions import RECORDS_DIR
 from .his_layout import (
@@ -206,19 +206,12 @@ def _sql_path(p: Path) -> str:
     return str(p).replace("'", "''")
 
 
-def _stage(con: duckdb.DuckDBPyConnection, f: HisFile, layout: Layout, table: str, read: HisRead) -> None:
-    staged = stage_csv(con, f.path, layout, table=table)
-    read.warnings += [w.replace(f.path.name, f.label) for w in staged.warnings if "desconocidas" not in w]
-    if staged.problems:  # lines the reader could not split: nothing guessed, the file is refused
-        raise LoadError([Problem(f.label, p.reason, p.row, p.column, p.value) for p in staged.problems])
-
-
 def _tramas(con, files: list[HisFile], settings: dict, read: HisRead) -> None:
     prefixes = [str(p).upper() for p in settings.get("prefijos_actividad_grupal", ["A"])]
     group = " or ".join(f"starts_with(upper(trim(id_paciente)), '{p}')" for p in prefixes) or "false"
     parts = []
     for k, f in enumerate(files):
-        _stage(con, f, TRAMA, f"trama_{k}", read)
+        _read(con, f, TRAMA, f"trama_{k}")
         label = f.label.replace("'", "''")
         parts.append(
             f"select *, '{label}' as _archivo, _row as _fila, case when {group} then 'grupal' "
@@ -240,7 +233,7 @@ def _pacientes(con, files: list[HisFile], key: bytes, read: HisRead) -> None:
     parts = []
     for k, f in enumerate(files):
         table = f"pacientes_{k}"
-        _read_hashed(con, f, PACIENTE, table, select)
+        _read(con, f, PACIENTE, table, select)
         parts.append(f"select id_paciente, id_nino, fecha_nacimiento, sexo from {table}")
     # A child registered under its CNV and, later, its DNI is one child: the Padrón, which holds both, says so.
     # A birth date missing from MaestroPaciente is taken from the Padrón.
@@ -272,7 +265,7 @@ def _padron(con, files: list[HisFile], key: bytes, settings: dict, read: HisRead
     parts = []
     for k, f in enumerate(files):
         table = f"padron_{k}"
-        _read_hashed(con, f, PADRON, table, select)
+        _read(con, f, PADRON, table, select)
         bad = con.execute(
             f"select count(*), list(_row order by _row)[1:5] from {table} "
             "where coalesce(id_dni, id_cnv) is null or fecha_nacimiento is null or ubigeo is null"
@@ -311,9 +304,11 @@ def _padron(con, files: list[HisFile], key: bytes, settings: dict, read: HisRead
     )
 
 
-def _read_hashed(con, f: HisFile, layout: Layout, table: str, select: str) -> None:
-    """Like :func:`etl.csvfile.stage_csv` (columns by header name, all text, rejects located, ``_row`` the line)
-    but ``select`` pseudonymises in the same statement: the document number is never stored."""
+def _read(con, f: HisFile, layout: Layout, table: str, select: str = "*") -> None:
+    """The layout's columns of a HIS file, found by header name, as text, in the view ``table`` with ``_row`` (the
+    file's line; header = 1). ``select`` runs in the reading statement — where documents are pseudonymised, so a
+    document number is never stored. A line that cannot be split refuses the file (its text is not shown: in a
+    master it holds names and documents)."""
     encoding, delimiter, headers = read_head(f.path)
     mapping, _warnings = layout.match(headers, f.label)
     missing = layout.missing(mapping, f.label)
@@ -326,9 +321,9 @@ def _read_hashed(con, f: HisFile, layout: Layout, table: str, select: str) -> No
         for c in layout.columns
     )
     for attempt in (encoding, "latin-1"):
-        con.execute(f"drop table if exists {table}")
+        con.execute(f"drop table if exists {table}_datos")
         con.execute(
-            f"create temp table {table} as select {select} "
+            f"create temp table {table}_datos as select {select} "
             f"from (select {inner} from read_csv(?, delim = ?, header = true, encoding = ?, quote = '\"', "
             "escape = '\"', store_rejects = true, ignore_errors = true, null_padding = false, "
             f"auto_detect = false, columns = {columns})) as raw",
@@ -337,24 +332,29 @@ def _read_hashed(con, f: HisFile, layout: Layout, table: str, select: str) -> No
         rejects = read_rejects(con)
         if attempt == "latin-1" or not any(r[2] == "INVALID ENCODING" for r in rejects):
             break
-    if rejects:  # the line's text is not shown: it holds names and documents
+    if rejects:
         raise LoadError(
             [
                 Problem(
                     f.label,
-                    "la fila no se puede leer (columnas de más o de menos, o comillas)",
+                    _REJECT_REASONS.get(kind, kind.lower()),
                     row=int(line),
+                    column=_header(col, headers),
                 )
-                for line, _col, _kind, _text in rejects
+                for line, col, kind, _text in rejects
             ]
         )
-    _add_row_numbers(con, table, [])
+    # Rows keep the file's order (insertion order is preserved): the line is the position after the header.
+    first = con.execute(f"select coalesce(min(rowid), 0) from {table}_datos").fetchone()[0]
+    con.execute(
+        f"create or replace temp view {table} as select *, rowid - {first} + 2 as _row from {table}_datos"
+    )
 
 
 def _establecimientos(con, files: list[HisFile], read: HisRead) -> None:
     parts = []
     for k, f in enumerate(files):
-        _stage(con, f, ESTABLECIMIENTO, f"establecimientos_{k}", read)
+        _read(con, f, ESTABLECIMIENTO, f"establecimientos_{k}")
         parts.append(f"select * from establecimientos_{k}")
     con.execute(
         "create or replace temp view his_establecimientos as select trim(id_establecimiento) as "
@@ -368,7 +368,7 @@ def _establecimientos(con, files: list[HisFile], read: HisRead) -> None:
 def _centros(con, files: list[HisFile], settings: dict, read: HisRead) -> None:
     parts = []
     for k, f in enumerate(files):
-        _stage(con, f, CENTRO_POBLADO, f"centros_{k}", read)
+        _read(con, f, CENTRO_POBLADO, f"centros_{k}")
         parts.append(
             f"select trim(id_centro_poblado) as id_centro_poblado, trim(id_codigo_centro_poblado) as codigo, "
             "lpad(trim(id_ubigueo_centro_poblado), 6, '0') as ubigeo, "

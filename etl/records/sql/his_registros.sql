@@ -3,18 +3,27 @@
 -- his_pacientes (one row per Id_Paciente, already pseudonymised), his_establecimientos, his_centros,
 -- his_distritos. A value that cannot be resolved stays null and `problema` says why: the records checks then
 -- quarantine the row with the trama's file and line; nothing is guessed.
-with nominal as (
+with citas as (
+    -- Hemoglobina and Id_Centro_Poblado belong to the attention, repeated (or left empty) on its rows: the
+    -- attention's value when it has exactly one. (A group-by joined back costs less than a window here.)
     select
-        *,
-        -- Hemoglobina and Id_Centro_Poblado belong to the attention, repeated (or left empty) on its rows:
-        -- the attention's value when it has exactly one.
-        min(nullif(trim(hemoglobina), '')) over cita as hb_min,
-        max(nullif(trim(hemoglobina), '')) over cita as hb_max,
-        min(nullif(trim(id_centro_poblado), '')) over cita as cp_min,
-        max(nullif(trim(id_centro_poblado), '')) over cita as cp_max
+        trim(id_cita) as cita,
+        trim(id_paciente) as paciente,
+        trim(fecha_atencion) as fecha,
+        min(nullif(trim(hemoglobina), '')) as hb_min,
+        max(nullif(trim(hemoglobina), '')) as hb_max,
+        min(nullif(trim(id_centro_poblado), '')) as cp_min,
+        max(nullif(trim(id_centro_poblado), '')) as cp_max
     from his_trama
     where _excluida is null
-    window cita as (partition by trim(id_cita), trim(id_paciente), trim(fecha_atencion))
+    group by all
+),
+nominal as (
+    select t.*, c.hb_min, c.hb_max, c.cp_min, c.cp_max
+    from his_trama as t
+    join citas as c
+        on c.cita = trim(t.id_cita) and c.paciente = trim(t.id_paciente) and c.fecha = trim(t.fecha_atencion)
+    where t._excluida is null
 ),
 resolved as (
     select
