@@ -236,15 +236,27 @@ def _pacientes(con, files: list[HisFile], key: bytes, read: HisRead) -> None:
         _read(con, f, PACIENTE, table, select)
         parts.append(f"select id_paciente, id_nino, fecha_nacimiento, sexo from {table}")
     # A child registered under its CNV and, later, its DNI is one child: the Padrón, which holds both, says so.
-    # A birth date missing from MaestroPaciente is taken from the Padrón.
+    # The birth date is the Padrón's when the child is in it (as in the official scripts), else MaestroPaciente's.
+    con.execute(
+        "create or replace temp table his_pacientes_padron as select r.id_paciente, "
+        "coalesce(a.id_nino, r.id_nino) as id_nino, "
+        "coalesce(cast(pd.fecha_nacimiento as varchar), r.fecha_nacimiento) as fecha_nacimiento, r.sexo, "
+        "pd.fecha_nacimiento is not null and r.fecha_nacimiento is not null "
+        "and cast(pd.fecha_nacimiento as varchar) <> r.fecha_nacimiento as otra_fecha "
+        f"from ({' union all '.join(parts)}) as r left join his_alias as a on a.alias = r.id_nino "
+        "left join his_padron as pd on pd.id_nino = coalesce(a.id_nino, r.id_nino)"
+    )
+    differ = con.execute("select count(*) from his_pacientes_padron where otra_fecha").fetchone()[0]
+    if differ:
+        read.warnings.append(
+            f"{differ:,} pacientes tienen en MaestroPaciente otra fecha de nacimiento que en el Padrón Nominal: "
+            "se usa la del Padrón, como los scripts oficiales"
+        )
     con.execute(
         "create or replace temp view his_pacientes as select id_paciente, min(id_nino) as id_nino, "
         "min(fecha_nacimiento) as fecha_nacimiento, min(sexo) as sexo, "
         "count(distinct concat(coalesce(id_nino, '?'), '|', coalesce(fecha_nacimiento, '?'))) as versiones "
-        "from (select r.id_paciente, coalesce(a.id_nino, r.id_nino) as id_nino, "
-        "coalesce(r.fecha_nacimiento, cast(pd.fecha_nacimiento as varchar)) as fecha_nacimiento, r.sexo "
-        f"from ({' union all '.join(parts)}) as r left join his_alias as a on a.alias = r.id_nino "
-        "left join his_padron as pd on pd.id_nino = coalesce(a.id_nino, r.id_nino)) as p group by id_paciente"
+        "from his_pacientes_padron group by id_paciente"
     )
 
 

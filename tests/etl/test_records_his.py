@@ -246,7 +246,7 @@ def test_damaged_files_are_refused_with_their_place(tmp_path, damage):
 
 PADRON_SPAN = {"since": dt.date(2024, 1, 1), "until": dt.date(2025, 1, 31)}
 PADRON_EXPECTED = {
-    (R1, "090118"): (1, 1, "padron"),  # P1
+    (R1, "090118"): (1, 2, "padron"),  # P1; P5 by the Padrón's birth date
     (R2, "090103"): (1, 1, "padron"),  # P2, one child
     (None, "090103"): (0, 1, "padron"),  # P3, in its district of residence
 }
@@ -277,6 +277,10 @@ def padron_export() -> HisExport:
     p2d = h.patient("3003502", "40000102", born, facility="502")
     h.attend(p2c, born + dt.timedelta(days=190), Item("85018"), hb="12.0", centro="0901180001")
     h.attend(p2d, born + dt.timedelta(days=300), "Z001")
+    # P5: MaestroPaciente says born 2024-03-10, the Padrón 2024-01-10: the Padrón's date puts it in this cohort,
+    # untested (its test at day 190 by MaestroPaciente is day 250 by the Padrón: outside 180–209).
+    p5 = h.patient("3005501", "40000105", dt.date(2024, 3, 10))
+    h.attend(p5, dt.date(2024, 3, 10) + dt.timedelta(days=190), Item("85018"), hb="12.0", centro="0901180001")
     # P3: in the Padrón (residence 090103), never attended. P4: attended, not in the Padrón.
     p4 = h.patient("3004501", "40000104", born)
     h.attend(p4, born + dt.timedelta(days=200), "Z001")
@@ -288,6 +292,7 @@ def padron_export() -> HisExport:
         Child("40000101", "", born),
         Child("40000102", "1099900102", born),
         Child("40000103", "", born, ubigeo="090103"),
+        Child("40000105", "", born),
     ]
     return h
 
@@ -300,6 +305,10 @@ def test_padron_denominator_and_one_child_under_two_documents(tmp_path):
     h.padron.clear()
     without = dosaje(h.write(tmp_path / "sin_padron"), tmp_path / "out_registros")
     assert without == {
-        (R1, "090118"): (2, 3, "registros"),  # P1, P2 under its CNV, P4
+        (R1, "090118"): (
+            2,
+            3,
+            "registros",
+        ),  # P1, P2 under its CNV, P4 (P5, born in March, is not of this cohort)
         (R2, "090103"): (0, 1, "registros"),  # P2 under its DNI: a second child without the Padrón
     }
