@@ -229,18 +229,17 @@ def _requirement(r: Requirement) -> str:
             step = (
                 f"select distinct a{k}.id_nino, a{k}.fecha_atencion as elegida from ({att}) as a{k} join ({step}) "
                 f"as p{k} on p{k}.id_nino = a{k}.id_nino where date_diff('day', p{k}.elegida, a{k}.fecha_atencion) "
-                f"between {max(r.spacing_days, 1)} and {r.spacing_max_days}"
+                f"between {r.gap(k)} and {r.spacing_max_days}"
             )
         return f"select distinct id_nino from ({step}) as done"
     step = (
         f"select id_nino, min(fecha_atencion) as elegida from ({att}) as a0 "
         f"where edad_dias between {first[0]} and {first[1]} group by id_nino"
     )
-    gap = max(r.spacing_days, 1)  # attentions on different days, at least
     for k in range(1, r.minimum):
         step = (
             f"select a{k}.id_nino, min(a{k}.fecha_atencion) as elegida from ({att}) as a{k} join ({step}) as p{k} "
-            f"on p{k}.id_nino = a{k}.id_nino where date_diff('day', p{k}.elegida, a{k}.fecha_atencion) >= {gap} "
+            f"on p{k}.id_nino = a{k}.id_nino where date_diff('day', p{k}.elegida, a{k}.fecha_atencion) >= {r.gap(k)} "
             f"group by a{k}.id_nino"
         )
     return f"select id_nino from ({step}) as done"

@@ -60,14 +60,21 @@ class Requirement:
     first_age_days: tuple[int, int] | None = None  # the first one in these ages (None: age_days)
     diagnosis: tuple[str, ...] = ()  # Tipo_Diagnostico accepted (D, P, R); () any
     labs: tuple[str, ...] = ()  # LAB values accepted; () any
+    step_spacing: tuple[int, ...] = ()  # a minimum spacing per step (2nd, 3rd…), when they differ
+
+    def gap(self, step: int) -> int:
+        """Minimum days between the attention of ``step`` (1 = the 2nd) and the one before: never the same day."""
+        return max(self.step_spacing[step - 1] if self.step_spacing else self.spacing_days, 1)
 
     def describe(self) -> str:
         text = f"≥ {self.minimum} {self.name} ({', '.join(self.codes)}) entre los días {self.age_days[0]} y {self.age_days[1]} de edad"
         if self.first_age_days:
             text += f", la primera entre los días {self.first_age_days[0]} y {self.first_age_days[1]}"
+        if self.step_spacing:
+            text += f", separadas ≥ {', '.join(map(str, self.step_spacing))} días de la anterior"
         if self.spacing_max_days:
             text += f", cada una {self.spacing_days} a {self.spacing_max_days} días después de la anterior"
-        elif self.spacing_days:
+        elif self.spacing_days and not self.step_spacing:
             text += f", separadas ≥ {self.spacing_days} días"
         if self.diagnosis:
             text += f", tipo de diagnóstico {'/'.join(self.diagnosis)}"
@@ -337,17 +344,24 @@ def _requirement(where: str, k: int, r: dict[str, Any], problems: list[str], upp
     first = _ages(where, r["primera_edad_dias"], problems, upper) if "primera_edad_dias" in r else None
     if first and not (ages[0] <= first[0] and first[1] <= ages[1]):
         problems.append(f"{where}: primera_edad_dias debe caer dentro de edad_dias")
+    spacing = r.get("separacion_min_dias") or 0
+    steps = tuple(int(v) for v in spacing) if isinstance(spacing, list) else ()
     req = Requirement(
         str(r.get("nombre") or f"requisito {k}"),
         _codes(where, r.get("codigos"), problems),
         int(r.get("minimo") or 0),
         ages,
-        int(r.get("separacion_min_dias") or 0),
+        min(steps) if steps else int(spacing),
         int(r.get("separacion_max_dias") or 0),
         first,
         tuple(str(t).strip().upper() for t in r.get("tipo_diagnostico") or []),
         tuple(str(v).strip().upper() for v in r.get("lab") or []),
+        steps,
     )
+    if steps and len(steps) != req.minimum - 1:
+        problems.append(
+            f"{where}: separacion_min_dias por paso lleva {req.minimum - 1} valores (uno por cada siguiente)"
+        )
     if req.minimum < 1:
         problems.append(f"{where}: minimo debe ser 1 o más")
     if req.spacing_max_days and req.spacing_max_days < req.spacing_days:

@@ -22,7 +22,8 @@ SPAN = {"since": dt.date(2024, 1, 1), "until": dt.date(2025, 1, 31)}
 
 
 class Records:
-    def __init__(self) -> None:
+    def __init__(self, born: dt.date = BORN) -> None:
+        self.born = born
         self.rows: list[list[str]] = []
         self.facility: dict[str, str] = {}
 
@@ -30,11 +31,11 @@ class Records:
         fac = self.facility.setdefault(child, f"{len(self.facility) + 1:08d}")
         alt = "3200" if valor else ""
         row = [
-            (BORN + dt.timedelta(days=day)).isoformat(),
+            (self.born + dt.timedelta(days=day)).isoformat(),
             fac,
             "090118",
             child,
-            BORN.isoformat(),
+            self.born.isoformat(),
             code,
             valor,
             alt,
@@ -174,3 +175,55 @@ def test_new_fields_are_validated(tmp_path, catalogue, change, message):
     }[change]
     with pytest.raises(Exception, match=message):
         _definitions(tmp_path, catalogue, NTS.replace(change, broken))
+
+
+# The newborn package of the Convenio de Gestión 2025 (ID 4, HIS.md §8.1), as it would be declared once the catalogue
+# has its indicator (none does yet: it borrows PAN_P_VACUNA's code here). Per-dose spacing: the 2nd CRED ≥ 3 days
+# after the 1st, the 3rd and 4th ≥ 7 days after the one before.
+NEWBORN = """
+definitions:
+  - indicator: PAN_P_VACUNA
+    kind: cohorte
+    edad_meses: 1
+    fuente: "prueba: OGEI/GERESA, CG 2025 ID 4"
+    requisitos:
+      - {nombre: "BCG", codigos: ["90585"], minimo: 1, edad_dias: [0, 1]}
+      - {nombre: "HvB", codigos: ["90744"], minimo: 1, edad_dias: [0, 1]}
+      - {nombre: "CRED", codigos: ["Z001", "99381.01"], minimo: 4, edad_dias: [3, 28], separacion_min_dias: [3, 7, 7]}
+      - {nombre: "Tamizaje neonatal", codigos: ["36416"], minimo: 1, edad_dias: [2, 6]}
+    excluir:
+      - {nombre: "Bajo peso al nacer o prematuridad", codigos: ["P071", "P073", "P0711", "P0712"], edad_dias: [0, 28]}
+"""
+
+
+def test_newborn_package_with_a_spacing_per_dose(tmp_path, catalogue):
+    defs = _definitions(tmp_path, catalogue, NEWBORN)
+    r = Records(born=dt.date(2024, 12, 10))  # newborns turning 1 month in 2025-01
+
+    def newborn(child: str, bcg=0, hvb=1, cred=(3, 6, 13, 20), screening=3) -> None:
+        r.add(child, bcg, "90585")
+        r.add(child, hvb, "90744")
+        r.series(child, cred, ["99381.01", "Z001", "99381.01", "99381.01"])
+        r.add(child, screening, "36416")
+
+    newborn("N1")  # complete
+    newborn("N2", hvb=2)  # hepatitis B on day 2 → no
+    newborn("N3", cred=(3, 5, 13, 20))  # the 2nd CRED 2 days after the 1st (min 3): three in series → no
+    newborn("N4", screening=7)  # screening on day 7 → no
+    newborn("N5", cred=(3, 6, 13, 29))  # the 4th CRED on day 29 → no
+    newborn("N6")
+    r.add("N6", 0, "P0712")  # premature: out of the denominator
+    rec = r.write(tmp_path / "registros.csv")
+    report = compute(
+        rec, tmp_path / "out", definitions=defs, since=dt.date(2024, 12, 1), until=dt.date(2025, 1, 31)
+    )
+    assert report.status == "computed", report.lines()
+    got = {f: v for (p, f, _i), v in output(tmp_path / "out").items() if p == "2025-01"}
+    assert {c: got.get(r.facility[c]) for c in ("N1", "N2", "N3", "N4", "N5", "N6")} == {
+        "N1": (1, 1),
+        "N2": (0, 1),
+        "N3": (0, 1),
+        "N4": (0, 1),
+        "N5": (0, 1),
+        "N6": None,
+    }
