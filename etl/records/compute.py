@@ -118,6 +118,7 @@ def compute(
         report.status, report.message = "refused", str(e)
         return report
     report.definitions = defs.digest
+    _remove_abandoned(out)
     work = out.with_name(f"{out.name}.tmp-{os.getpid()}")
     shutil.rmtree(work, ignore_errors=True)
     (work / "_scratch" / "tmp").mkdir(parents=True)
@@ -222,6 +223,20 @@ def compute(
         shutil.rmtree(work, ignore_errors=True)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _remove_abandoned(out: Path) -> None:
+    """Scratch folders of runs that were killed (their process is gone): they may hold extracted HIS masters."""
+    for stale in out.parent.glob(f"{out.name}.tmp-*"):
+        pid = stale.name.rsplit("-", 1)[-1]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except (ProcessLookupError, OverflowError):
+            shutil.rmtree(stale, ignore_errors=True)
+        except PermissionError:  # another user's live process
+            continue
 
 
 EDGE_DAYS = 5  # an extract whose first or last attention is this close to the month's edge covers the month

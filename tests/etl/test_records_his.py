@@ -220,6 +220,16 @@ def test_no_document_name_or_address_in_any_output(tmp_path, monkeypatch):
     assert {p.name for p in out.iterdir()} == {"anio=2025", PROBLEMS, SUMMARY}
 
 
+def test_a_killed_runs_scratch_is_removed_by_the_next(tmp_path):
+    """A run killed mid-way leaves its scratch folder (the extracted masters among it); the next run removes it."""
+    folder = export().write(tmp_path / "his", zipped=True)
+    stale = tmp_path / "out.tmp-999999999" / "_scratch" / "his"
+    stale.mkdir(parents=True)
+    (stale / "MaestroPaciente.csv").write_text("Id_Paciente,Numero_Documento\n1,40000011\n")
+    assert run(folder, tmp_path / "out").status == "partial"
+    assert not (tmp_path / "out.tmp-999999999").exists()
+
+
 def test_a_missing_master_is_named(tmp_path):
     folder = export().write(tmp_path / "his")
     (folder / "MAESTRO_HIS_ESTABLECIMIENTO.csv").unlink()
