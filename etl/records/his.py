@@ -11,6 +11,8 @@ haemoglobin is the attention's ``Hemoglobina``; altitude is the centro poblado's
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
 import zipfile
 from dataclasses import dataclass, field
@@ -20,7 +22,16 @@ import duckdb
 import yaml
 
 from ..columns import Layout
-from ..csvfile import _REJECT_REASONS, _header, read_head, read_rejects
+from ..csvfile import (
+    _REJECT_REASONS,
+    SNIFF_BYTES,
+    _decode,
+    _header,
+    read_head,
+    read_rejects,
+    sniff_delimiter,
+    sniff_encoding,
+)
 from ..problems import LoadError, Problem
 from .definitions import RECORDS_DIR
 from .his_layout import (
@@ -39,6 +50,7 @@ from .pseudonym import document_sql, hmac_sql
 SETTINGS = RECORDS_DIR / "his_minsa.yaml"
 CONVERSION = Path(__file__).with_name("sql") / "his_registros.sql"
 TEXT_SUFFIXES = (".csv", ".txt")
+READ = ("trama", "paciente", "establecimiento", "centro_poblado", "padron")  # the kinds whose rows are read
 
 
 @dataclass
@@ -105,10 +117,14 @@ def discover(path: Path, scratch: Path) -> list[HisFile]:
                     for j, m in enumerate(members):
                         if Path(m.filename).suffix.lower() not in TEXT_SUFFIXES:
                             continue
-                        target = scratch / f"{k}_{j}_{Path(m.filename).name}"
-                        with z.open(m) as r, open(target, "wb") as w:
-                            shutil.copyfileobj(r, w, 1 << 20)
-                        out.append(_classify(target, f"{rel}/{Path(m.filename).name}"))
+                        label = f"{rel}/{Path(m.filename).name}"
+                        with z.open(m) as r:
+                            found = _classify_head(r.read(SNIFF_BYTES), src, label)
+                        if found.kind in READ:  # only what is read is extracted: not the staff masters
+                            found.path = scratch / f"{k}_{j}_{Path(m.filename).name}"
+                            with z.open(m) as r, open(found.path, "wb") as w:
+                                shutil.copyfileobj(r, w, 1 << 20)
+                        out.append(found)
             except zipfile.BadZipFile as e:
                 raise LoadError([Problem(rel, f"no es un ZIP legible: {e}")]) from e
         elif src.suffix.lower() in TEXT_SUFFIXES:
@@ -118,6 +134,15 @@ def discover(path: Path, scratch: Path) -> list[HisFile]:
 
 def _classify(path: Path, label: str) -> HisFile:
     encoding, _delim, headers = read_head(path)
+    return HisFile(kind_of(headers) or "otro", path, label, headers, encoding)
+
+
+def _classify_head(head: bytes, path: Path, label: str) -> HisFile:
+    """The same, from the first bytes of a ZIP member (read without extracting it)."""
+    encoding = sniff_encoding(head)
+    lines = _decode(head, encoding).splitlines()
+    first = lines[0] if lines else ""
+    headers = next(csv.reader(io.StringIO(first), delimiter=sniff_delimiter(first)), [])
     return HisFile(kind_of(headers) or "otro", path, label, headers, encoding)
 
 
