@@ -31,6 +31,7 @@ def test_hand_worked_values(tmp_path):
     r = compute(rec, tmp_path / "out")
     assert r.status == "computed", r.lines()
     assert output(tmp_path / "out") == EXPECTED
+    assert r.found == ["his.csv: registros en el formato del proyecto (CSV)"]  # not HIS exports
     # Cohort months before the records hold their history are named, not computed.
     assert r.skipped["PAN_P_CRED"][0] == "2024-01" and r.skipped["PAN_P_CRED"][-1] == "2024-12"
     summary = json.loads((tmp_path / "out" / SUMMARY).read_text(encoding="utf-8"))
