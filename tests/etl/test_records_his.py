@@ -185,9 +185,10 @@ def _ids(problems_csv: Path) -> set[str]:
     }
 
 
-def test_no_document_name_or_address_in_any_output(tmp_path, monkeypatch):
-    """Everything `semaforo compute` leaves or says — output rows, problems file, summary, its messages — read
-    as text and searched for every document number, surname and address of the masters."""
+def test_no_document_name_or_address_in_any_output(tmp_path, monkeypatch, territory_db):
+    """Everything `semaforo compute` leaves or says — output rows, problems file, summary, its messages — and
+    every table of a warehouse the output is then loaded into, read as text and searched for every document
+    number, surname and address of the masters."""
     folder = export().write(tmp_path / "his", zipped=True, encoding="cp1252")
     monkeypatch.setenv("SEMAFORO_CLAVE", KEY)
     out = tmp_path / "out"
@@ -212,11 +213,17 @@ def test_no_document_name_or_address_in_any_output(tmp_path, monkeypatch):
         for p in out.rglob("*.parquet")
     ]
     assert json.loads(texts[2])["found"]
+    loaded = CliRunner().invoke(main, ["load", "--db", str(territory_db), "admin", str(out)])
+    assert "filas" in loaded.output, loaded.output
+    texts.append(loaded.output)
+    with duckdb.connect(str(territory_db), read_only=True) as con:
+        for (table,) in con.execute("select table_name from duckdb_tables()").fetchall():
+            texts.append("\n".join(map(str, con.execute(f'select * from "{table}"').fetchall())))
     for text in texts:
         for secret in (*DOCUMENTS, *SECRET_WORDS):
             assert secret not in text
     # Nothing else was left behind: the extracted CSVs and the scratch database are gone.
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["his", "out"]
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("w.duckdb")) == ["his", "out"]
     assert {p.name for p in out.iterdir()} == {"anio=2025", PROBLEMS, SUMMARY}
 
 
