@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from etl.cli import main
-from etl.load import EXIT_PARTIAL
+from etl.load import EXIT_PARTIAL, EXIT_REFUSED
 from etl.records.compute import PROBLEMS, SUMMARY, compute
 
 from .his_fixtures import SECRET_WORDS, Child, HisExport, Item
@@ -174,6 +174,15 @@ def test_no_key_no_run_and_the_key_decides_the_pseudonym(tmp_path, monkeypatch):
     assert by_env.status == same.status == other.status == "partial"
     assert ids["env"] == ids["same"] and ids["same"].isdisjoint(ids["other"])
     assert all(len(i) == 32 for i in ids["same"])
+
+
+def test_the_command_refuses_his_exports_without_a_key(tmp_path, monkeypatch):
+    monkeypatch.delenv("SEMAFORO_CLAVE", raising=False)
+    folder = export().write(tmp_path / "his", zipped=True)
+    result = CliRunner().invoke(main, ["compute", "--records", str(folder), "--out", str(tmp_path / "out")])
+    assert result.exit_code == EXIT_REFUSED
+    assert "--clave ARCHIVO o la variable SEMAFORO_CLAVE" in result.output
+    assert not (tmp_path / "out").exists()
 
 
 def _ids(problems_csv: Path) -> set[str]:
