@@ -165,7 +165,8 @@ def status(db, as_json) -> None:
     "--records",
     required=True,
     type=click.Path(exists=True, path_type=Path),
-    help="Registros nominales: un CSV o Parquet, o una carpeta de ellos (Parquet particionado por año).",
+    help="Registros nominales: un CSV o Parquet, o una carpeta de ellos (Parquet particionado por año), o una "
+    "carpeta de exportaciones del HIS-MINSA (ZIP o CSV: tramas, MaestroPaciente, maestros).",
 )
 @click.option(
     "--out",
@@ -194,9 +195,26 @@ def status(db, as_json) -> None:
     "memory_limit",
     help="Memoria máxima de DuckDB, p. ej. 4GB (lo demás va a disco); por defecto, el 80 % de la RAM.",
 )
+@click.option(
+    "--clave",
+    "key_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Archivo con la clave que seudonimiza los documentos de las exportaciones del HIS (o SEMAFORO_CLAVE).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Informe en JSON.")
 def compute(
-    engine_name, records, out, indicators, strict, since, until, spark_master, threads, memory_limit, as_json
+    engine_name,
+    records,
+    out,
+    indicators,
+    strict,
+    since,
+    until,
+    spark_master,
+    threads,
+    memory_limit,
+    key_file,
+    as_json,
 ) -> None:
     """Calcular indicadores desde registros nominales (definiciones del catálogo) con DuckDB o Spark.
 
@@ -213,6 +231,7 @@ def compute(
         since=since.date() if since else None,
         until=until.date() if until else None,
         echo=(lambda m: None) if as_json else _err,
+        key_file=key_file,
         master=spark_master,
         threads=threads,
         memory_limit=memory_limit,

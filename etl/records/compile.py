@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import sqlglot
 
-from .definitions import Definition, Definitions
+from .definitions import Definition, Definitions, Requirement
 
 DIALECTS = {"duckdb": "duckdb", "spark": "spark"}
 MAX_AGE_DAYS = 6 * 366  # the program's children are under 5; a little room for late records
@@ -71,6 +71,7 @@ def checks(defs: Definitions) -> list[Check]:
             Check(c, f"not {_blank(c)} and not ({date_ok.format(c=c)})", "fecha no válida (use AAAA-MM-DD)")
         )
     out += [
+        Check("problema", "not " + _blank("problema"), "la fila no se puede ubicar en los maestros del HIS"),
         Check("fecha_nacimiento", "edad_dias < 0", "la fecha de nacimiento es posterior a la atención"),
         Check("fecha_nacimiento", f"edad_dias > {MAX_AGE_DAYS}", "edad fuera del programa (más de 6 años)"),
         Check(
@@ -168,7 +169,10 @@ def typed(defs: Definitions) -> str:
 
 # Rows identical in every column. They change no figure (each definition counts distinct children, dates and
 # months), so they are counted and shown, not quarantined; a group-by finds them at a fraction of a window's cost.
-_SAME = "trim(id_nino), d_fecha_atencion, trim(cod_ipress), trim(ubigeo), d_fecha_nacimiento, upper(trim(sexo)), cod, n_valor, n_altitud"
+_SAME = (
+    "trim(id_nino), d_fecha_atencion, trim(cod_ipress), trim(ubigeo), d_fecha_nacimiento, upper(trim(sexo)), cod, "
+    "n_valor, n_altitud, upper(trim(lab)), upper(trim(tipo_diagnostico))"
+)
 REPEATED = (
     f"select count(*), coalesce(sum(n - 1), 0), min(ejemplo) from (select {_SAME}, count(*) as n, "
     "min(concat(_archivo, ', fila ', coalesce(cast(_fila as varchar), '?'), ', id_nino ', trim(id_nino), ', ', "
@@ -193,49 +197,90 @@ VALID_VIEW = (
     "select trim(id_nino) as id_nino, d_fecha_atencion as fecha_atencion, d_fecha_nacimiento as fecha_nacimiento, "
     "lpad(trim(cod_ipress), 8, '0') as cod_ipress, lpad(trim(ubigeo), 6, '0') as ubigeo, cod as codigo, "
     "n_valor as valor, n_altitud as altitud, not _sin_medida as medida_ok, edad_dias, edad_meses, mes_idx, "
-    "nac_mes_idx "
+    "nac_mes_idx, coalesce(upper(trim(lab)), '') as lab, coalesce(upper(trim(tipo_diagnostico)), '') as tipo_dx "
     "from registros_tipados where not _malo"
 )
 
 _LAST = "order by fecha_atencion desc, cod_ipress desc, ubigeo desc, codigo desc"
 
 
-def _requirement(r) -> str:
-    """Children who meet one requirement: ``minimo`` attentions chosen greedily — the first, then each next one
-    at least ``separacion_min_dias`` after the last one chosen (an extra visit in between never spoils a
-    series). Unrolled into ``minimo`` steps: no recursive SQL, which the engines do not share."""
-    att = (
-        f"select distinct id_nino, fecha_atencion from registros_validos where codigo in {_in(r.codes)} "
-        f"and edad_dias between {r.age_days[0]} and {r.age_days[1]}"
+def _requirement(r: Requirement) -> str:
+    """Children who meet one requirement: ``minimo`` attentions with its codes (and LAB, type of diagnosis), the
+    first in ``primera_edad_dias``. Unrolled into ``minimo`` steps: no recursive SQL, which the engines do not
+    share.
+
+    With only a minimum spacing the attentions are chosen greedily — the first, then each next one at least
+    ``separacion_min_dias`` after the last one chosen (an extra visit in between never spoils a series). With a
+    maximum too, greedy could miss a series (30, 45, 75 days with 28–31 days apart: 45 → 75 is one), so each step
+    keeps every attention reachable from one of the step before, as the official scripts do."""
+    where = f"codigo in {_in(r.codes)} and edad_dias between {r.age_days[0]} and {r.age_days[1]}"
+    if r.diagnosis:
+        where += f" and tipo_dx in {_in(r.diagnosis)}"
+    if r.labs:
+        where += f" and lab in {_in(r.labs)}"
+    att = f"select distinct id_nino, fecha_atencion, edad_dias from registros_validos where {where}"
+    first = r.first_age_days or r.age_days
+    if r.spacing_max_days:
+        step = (
+            f"select distinct id_nino, fecha_atencion as elegida from ({att}) as a0 "
+            f"where edad_dias between {first[0]} and {first[1]}"
+        )
+        for k in range(1, r.minimum):
+            step = (
+                f"select distinct a{k}.id_nino, a{k}.fecha_atencion as elegida from ({att}) as a{k} join ({step}) "
+                f"as p{k} on p{k}.id_nino = a{k}.id_nino where date_diff('day', p{k}.elegida, a{k}.fecha_atencion) "
+                f"between {r.gap(k)} and {r.spacing_max_days}"
+            )
+        return f"select distinct id_nino from ({step}) as done"
+    step = (
+        f"select id_nino, min(fecha_atencion) as elegida from ({att}) as a0 "
+        f"where edad_dias between {first[0]} and {first[1]} group by id_nino"
     )
-    step = f"select id_nino, min(fecha_atencion) as elegida from ({att}) as a0 group by id_nino"
-    gap = max(r.spacing_days, 1)  # attentions on different days, at least
     for k in range(1, r.minimum):
         step = (
             f"select a{k}.id_nino, min(a{k}.fecha_atencion) as elegida from ({att}) as a{k} join ({step}) as p{k} "
-            f"on p{k}.id_nino = a{k}.id_nino where date_diff('day', p{k}.elegida, a{k}.fecha_atencion) >= {gap} "
+            f"on p{k}.id_nino = a{k}.id_nino where date_diff('day', p{k}.elegida, a{k}.fecha_atencion) >= {r.gap(k)} "
             f"group by a{k}.id_nino"
         )
     return f"select id_nino from ({step}) as done"
 
 
-def _cohort(d: Definition) -> str:
-    last_day = max(r.age_days[1] for r in d.requirements)
+def _cohort(d: Definition, padron: bool = False) -> str:
+    """Children turning ``edad_meses`` in the month, at the facility of their last attention before that age. From
+    the records: the children attended. From the Padrón Nominal (when the definition asks for it and one is given):
+    its children born that many months before, at the facility of their last attention, or — never attended — in
+    their district of residence without a facility."""
     joins = " ".join(
         f"left join ({_requirement(r)}) as r{j} on r{j}.id_nino = c.id_nino"
         for j, r in enumerate(d.requirements)
     )
     met = " and ".join(f"r{j}.id_nino is not null" for j in range(len(d.requirements)))
-    cohort = (
-        f"select id_nino, cod_ipress, ubigeo, nac_mes_idx + {d.cohort_months} as mes_idx from (select id_nino, "
-        f"cod_ipress, ubigeo, nac_mes_idx, row_number() over (partition by id_nino {_LAST}) as k "
-        f"from registros_validos where edad_dias between 0 and {last_day}) as u where k = 1"
+    for j, x in enumerate(d.exclusions):
+        joins += (
+            f" left join (select distinct id_nino from registros_validos where codigo in {_in(x.codes)} and "
+            f"edad_dias between {x.age_days[0]} and {x.age_days[1]}) as x{j} on x{j}.id_nino = c.id_nino"
+        )
+    kept = " and ".join(f"x{j}.id_nino is null" for j in range(len(d.exclusions))) or "true"
+    last = (
+        f"select id_nino, cod_ipress, ubigeo, nac_mes_idx from (select id_nino, cod_ipress, ubigeo, nac_mes_idx, "
+        f"row_number() over (partition by id_nino {_LAST}) as k from registros_validos "
+        f"where edad_dias >= 0 and edad_meses < {d.cohort_months}) as u where k = 1"
     )
+    if padron and d.denominator == "padron":
+        source = "padron"
+        cohort = (
+            f"select p.id_nino, l.cod_ipress, coalesce(l.ubigeo, p.ubigeo) as ubigeo, "
+            f"year(p.fecha_nacimiento) * 12 + month(p.fecha_nacimiento) - 1 + {d.cohort_months} as mes_idx "
+            f"from padron as p left join ({last}) as l on l.id_nino = p.id_nino"
+        )
+    else:
+        source = "registros"
+        cohort = f"select id_nino, cod_ipress, ubigeo, nac_mes_idx + {d.cohort_months} as mes_idx from ({last}) as l"
     return (
         f"select c.mes_idx, c.cod_ipress, c.ubigeo, {_q(d.indicator)} as indicador, "
         f"sum(case when {met} then 1 else 0 end) as numerador, count(*) as denominador, "
-        f"cast(null as varchar) as ajuste from ({cohort}) as c {joins} "
-        "group by c.mes_idx, c.cod_ipress, c.ubigeo"
+        f"cast(null as varchar) as ajuste, {_q(source)} as denominador_fuente from ({cohort}) as c {joins} "
+        f"where {kept} group by c.mes_idx, c.cod_ipress, c.ubigeo"
     )
 
 
@@ -243,7 +288,7 @@ def _month(d: Definition) -> str:
     lo, hi = d.age_months
     return (
         f"select mes_idx, cod_ipress, ubigeo, {_q(d.indicator)} as indicador, sum(recibio) as numerador, "
-        "count(*) as denominador, cast(null as varchar) as ajuste from (select mes_idx, cod_ipress, ubigeo, "
+        "count(*) as denominador, cast(null as varchar) as ajuste, 'registros' as denominador_fuente from (select mes_idx, cod_ipress, ubigeo, "
         f"max(case when codigo in {_in(d.codes)} then 1 else 0 end) over (partition by id_nino, mes_idx) "
         f"as recibio, row_number() over (partition by id_nino, mes_idx {_LAST}) as k from registros_validos "
         f"where edad_meses between {lo} and {hi}) as m where k = 1 group by mes_idx, cod_ipress, ubigeo"
@@ -253,11 +298,19 @@ def _month(d: Definition) -> str:
 def _measurement(d: Definition) -> str:
     lo, hi = d.age_months
     assert d.adjustment is not None
+    if d.thresholds:  # by age at the measurement; an age outside every band is never anemic
+        cases = " ".join(
+            f"when edad_meses between {t.age_months[0]} and {t.age_months[1]} then {t.below!r}"
+            for t in d.thresholds
+        )
+        below = f"(case {cases} end)"
+    else:
+        below = repr(d.below)
     return (
         f"select mes_idx, cod_ipress, ubigeo, {_q(d.indicator)} as indicador, "
-        f"sum(case when valor - {d.adjustment.sql()} < {d.below!r} then 1 else 0 end) as numerador, "
-        f"count(*) as denominador, {_q(d.adjustment.code)} as ajuste from (select mes_idx, cod_ipress, ubigeo, "
-        f"valor, altitud, row_number() over (partition by id_nino, mes_idx {_LAST}, valor, altitud) as k "
+        f"sum(case when valor - {d.adjustment.sql()} < {below} then 1 else 0 end) as numerador, "
+        f"count(*) as denominador, {_q(d.adjustment.code)} as ajuste, 'registros' as denominador_fuente from (select mes_idx, cod_ipress, ubigeo, "
+        f"valor, altitud, edad_meses, row_number() over (partition by id_nino, mes_idx {_LAST}, valor, altitud) as k "
         f"from registros_validos where codigo in {_in(d.codes)} and medida_ok and edad_meses between {lo} and {hi}) as m "
         "where k = 1 group by mes_idx, cod_ipress, ubigeo"
     )
@@ -266,7 +319,7 @@ def _measurement(d: Definition) -> str:
 _BODY = {"cohorte": _cohort, "mes": _month, "medicion": _measurement}
 
 
-def indicator_query(d: Definition, first_month: int, last_month: int) -> str:
+def indicator_query(d: Definition, first_month: int, last_month: int, padron: bool = False) -> str:
     """Monthly rows of one definition for the months whose every record lies within [first, last] (month
     indexes: year × 12 + month − 1). A cohort needs its history: months without it are left out, not guessed."""
     lo = first_month + d.history_months
@@ -274,15 +327,16 @@ def indicator_query(d: Definition, first_month: int, last_month: int) -> str:
         "select cast(floor(mes_idx / 12) as integer) as anio, concat(cast(cast(floor(mes_idx / 12) as integer) as varchar), '-', "
         "lpad(cast(mes_idx - cast(floor(mes_idx / 12) as integer) * 12 + 1 as varchar), 2, '0')) as periodo, "
         "cod_ipress, ubigeo, indicador, cast(numerador as bigint) as numerador, "
-        f"cast(denominador as bigint) as denominador, ajuste from ({_BODY[d.kind](d)}) as q "
+        f"cast(denominador as bigint) as denominador, ajuste, denominador_fuente from ({_cohort(d, padron) if d.kind == 'cohorte' else _BODY[d.kind](d)}) as q "
         f"where mes_idx between {lo} and {last_month}"
     )
 
 
-def output_query(definitions, first_month: int, last_month: int) -> str:
-    """Every chosen definition's rows, in a fixed order: the same records give the same bytes."""
-    union = " union all ".join(indicator_query(d, first_month, last_month) for d in definitions)
-    return f"select * from ({union}) as o order by anio, periodo, indicador, cod_ipress, ubigeo"
+def output_query(definitions, first_month: int, last_month: int, padron: bool = False) -> str:
+    """Every chosen definition's rows, in a fixed order: the same records give the same bytes (a row without
+    facility sorts first on both engines)."""
+    union = " union all ".join(indicator_query(d, first_month, last_month, padron) for d in definitions)
+    return f"select * from ({union}) as o order by anio, periodo, indicador, coalesce(cod_ipress, ''), ubigeo"
 
 
 def month_label(index: int) -> str:

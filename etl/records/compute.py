@@ -19,6 +19,8 @@ from ..problems import LoadError, Problem
 from . import compile as sql
 from .definitions import Definitions, load_definitions
 from .engines import engine, record_files
+from .his import looks_like_his, read_his
+from .pseudonym import load_key
 
 SUMMARY = "_resumen.json"
 PROBLEMS = "_problemas.csv"  # the quarantine: every rejected row, located, beside the output and never loaded
@@ -32,6 +34,7 @@ class ComputeReport:
     out: str
     status: str = "error"  # computed | partial | refused | error
     message: str = ""
+    found: list[str] = field(default_factory=list)  # what was read: the layout of each file
     rows_read: int = 0
     rows_rejected: int = 0
     problems: list[Problem] = field(default_factory=list)  # the first SHOWN_PROBLEMS
@@ -57,7 +60,8 @@ class ComputeReport:
         return d
 
     def lines(self) -> list[str]:
-        out = [str(p) for p in self.problems]
+        out = [f"leído: {f}" for f in self.found]
+        out += [str(p) for p in self.problems]
         if self.problems_total > len(self.problems):
             out.append(
                 f"… y {self.problems_total - len(self.problems):,} problemas más (todos en {PROBLEMS}); por tipo:"
@@ -91,6 +95,7 @@ def compute(
     until: dt.date | None = None,
     definitions: Definitions | None = None,
     echo: Callable[[str], None] = lambda _m: None,
+    key_file: Path | None = None,
     **engine_options,
 ) -> ComputeReport:
     started = time.perf_counter()
@@ -113,6 +118,7 @@ def compute(
         report.status, report.message = "refused", str(e)
         return report
     report.definitions = defs.digest
+    _remove_abandoned(out)
     work = out.with_name(f"{out.name}.tmp-{os.getpid()}")
     shutil.rmtree(work, ignore_errors=True)
     (work / "_scratch" / "tmp").mkdir(parents=True)
@@ -126,10 +132,33 @@ def compute(
         step = now
 
     try:
-        kind, files = record_files(records)
+        if looks_like_his(records):
+            key = load_key(key_file)  # refuses to go on without one
+            echo("Leyendo las exportaciones del HIS-MINSA …")
+            (work / "_scratch" / "his").mkdir()
+            converted = work / "_scratch" / "his_registros.parquet"
+            his = read_his(records, work / "_scratch" / "his", key, converted, **engine_options)
+            report.found, kind, files, padron = his.found, "parquet", [converted], his.padron
+            report.warnings += his.warnings
+            shutil.rmtree(
+                work / "_scratch" / "his"
+            )  # the extracted CSVs: the converted file has what is needed
+            lap("his")
+        else:
+            padron = None
+            kind, files = record_files(records)
+            report.found = [f"{records.name}: registros en el formato del proyecto ({kind.upper()})"]
         echo(f"Leyendo {len(files)} archivo(s) {kind.upper()} con {engine_name} …")
         eng = engine(engine_name, work / "_scratch", **engine_options)
         report.warnings += eng.register(kind, files)
+        if padron:
+            eng.register_padron(padron)
+        for d in chosen:
+            if d.denominator == "padron" and not padron:
+                report.warnings.append(
+                    f"{d.indicator}: sin Padrón Nominal, el denominador son las niñas y niños atendidos "
+                    "(denominador_fuente = registros)"
+                )
         eng.materialize("registros_tipados", sql.typed(defs))
         eng.execute(sql.problems_view(defs))
         eng.execute(sql.VALID_VIEW)
@@ -167,7 +196,7 @@ def compute(
             return report
         report.months = (sql.month_label(first), sql.month_label(last))
         echo(f"Calculando {len(chosen)} indicador(es) de {report.months[0]} a {report.months[1]} …")
-        eng.write_parquet(sql.output_query(chosen, first, last), work / "datos")
+        eng.write_parquet(sql.output_query(chosen, first, last, padron is not None), work / "datos")
         lap("calculo")
         for d in chosen:
             gone = [sql.month_label(m) for m in range(first, min(first + d.history_months, last + 1))]
@@ -196,6 +225,20 @@ def compute(
     return report
 
 
+def _remove_abandoned(out: Path) -> None:
+    """Scratch folders of runs that were killed (their process is gone): they may hold extracted HIS masters."""
+    for stale in out.parent.glob(f"{out.name}.tmp-*"):
+        pid = stale.name.rsplit("-", 1)[-1]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except (ProcessLookupError, OverflowError):
+            shutil.rmtree(stale, ignore_errors=True)
+        except PermissionError:  # another user's live process
+            continue
+
+
 EDGE_DAYS = 5  # an extract whose first or last attention is this close to the month's edge covers the month
 
 
@@ -221,6 +264,8 @@ def _covered(
 def _where(file: str, root: Path) -> str:
     """A problem's file as the operator knows it: relative to the records path given (Spark says file: URIs)."""
     path = Path(file.removeprefix("file://").removeprefix("file:"))
+    if not path.is_absolute():  # already as the operator knows it (a HIS file, a ZIP member)
+        return str(path)
     base = root if root.is_dir() else root.parent
     try:
         return str(path.relative_to(base))
@@ -278,6 +323,8 @@ def _finish(work: Path, out: Path, report: ComputeReport, chosen) -> None:
         "programa": program_version(),
         "definiciones_texto": {d.indicator: d.describe() for d in chosen},
         "ajustes": {d.indicator: d.adjustment.code for d in chosen if d.adjustment},
+        "fuentes": {d.indicator: d.source for d in chosen},
+        "no_verificado": {d.indicator: d.unverified for d in chosen if d.unverified},
     }
     (final / SUMMARY).write_text(
         json.dumps(summary, ensure_ascii=False, indent=2, default=str), encoding="utf-8"

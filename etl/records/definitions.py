@@ -18,6 +18,7 @@ from warehouse.catalogue import CATALOGUE_DIR, Catalogue, CatalogueError, Text
 
 RECORDS_DIR = CATALOGUE_DIR / "registros"
 KINDS = ("cohorte", "mes", "medicion")
+DENOMINATORS = ("registros", "padron")
 # What an adjustment formula may contain: arithmetic on the facility's altitude in metres, nothing else.
 _FORMULA_NODES = (
     exp.Add,
@@ -53,8 +54,48 @@ class Requirement:
     name: str
     codes: tuple[str, ...]
     minimum: int
+    age_days: tuple[int, int]  # every attention counted falls in these ages
+    spacing_days: int = 0  # each next one at least this many days after the previous
+    spacing_max_days: int = 0  # … and at most this many (0: no maximum)
+    first_age_days: tuple[int, int] | None = None  # the first one in these ages (None: age_days)
+    diagnosis: tuple[str, ...] = ()  # Tipo_Diagnostico accepted (D, P, R); () any
+    labs: tuple[str, ...] = ()  # LAB values accepted; () any
+    step_spacing: tuple[int, ...] = ()  # a minimum spacing per step (2nd, 3rd…), when they differ
+
+    def gap(self, step: int) -> int:
+        """Minimum days between the attention of ``step`` (1 = the 2nd) and the one before: never the same day."""
+        return max(self.step_spacing[step - 1] if self.step_spacing else self.spacing_days, 1)
+
+    def describe(self) -> str:
+        text = f"≥ {self.minimum} {self.name} ({', '.join(self.codes)}) entre los días {self.age_days[0]} y {self.age_days[1]} de edad"
+        if self.first_age_days:
+            text += f", la primera entre los días {self.first_age_days[0]} y {self.first_age_days[1]}"
+        if self.step_spacing:
+            text += f", separadas ≥ {', '.join(map(str, self.step_spacing))} días de la anterior"
+        if self.spacing_max_days:
+            text += f", cada una {self.spacing_days} a {self.spacing_max_days} días después de la anterior"
+        elif self.spacing_days and not self.step_spacing:
+            text += f", separadas ≥ {self.spacing_days} días"
+        if self.diagnosis:
+            text += f", tipo de diagnóstico {'/'.join(self.diagnosis)}"
+        if self.labs:
+            text += f", LAB {'/'.join(self.labs)}"
+        return text
+
+
+@dataclass(frozen=True, slots=True)
+class Exclusion:
+    """Children with one of ``codes`` between ``age_days`` leave the denominator (e.g. low birth weight)."""
+
+    name: str
+    codes: tuple[str, ...]
     age_days: tuple[int, int]
-    spacing_days: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Threshold:
+    age_months: tuple[int, int]
+    below: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +109,13 @@ class Definition:
     below: float | None = None  # medicion: numerator when the adjusted value is below this
     valid_range: tuple[float, float] | None = None  # medicion: plausible measured values
     adjustment: Adjustment | None = None
+    thresholds: tuple[Threshold, ...] = ()  # medicion: thresholds by age, instead of one `below`
+    exclusions: tuple[Exclusion, ...] = ()  # cohorte: children out of the denominator
+    source: str = ""  # the norm or script (and version) the definition follows
+    denominator: str = (
+        "registros"  # cohorte: registros (children attended) or padron (Padrón Nominal, if given)
+    )
+    unverified: str = ""  # what of it no second source confirms
 
     @property
     def history_months(self) -> int:
@@ -77,26 +125,29 @@ class Definition:
     def describe(self) -> str:
         """The rule in one Spanish sentence, for reports and the README."""
         if self.kind == "cohorte":
-            parts = []
-            for r in self.requirements:
-                spacing = f", separadas ≥ {r.spacing_days} días" if r.spacing_days else ""
-                parts.append(
-                    f"≥ {r.minimum} {r.name} ({', '.join(r.codes)}) entre los días {r.age_days[0]} y "
-                    f"{r.age_days[1]} de edad{spacing}"
-                )
-            return (
+            out = (
                 f"Niñas y niños que cumplen {self.cohort_months} meses en el mes; numerador: con "
-                + "; ".join(parts)
+                + "; ".join(r.describe() for r in self.requirements)
             )
+            for x in self.exclusions:
+                out += f"; fuera del denominador: {x.name} ({', '.join(x.codes)}) entre los días {x.age_days[0]} y {x.age_days[1]}"
+            return out
         ages = f"de {self.age_months[0]} a {self.age_months[1]} meses"
         if self.kind == "mes":
             return (
                 f"Niñas y niños {ages} atendidos en el mes; numerador: con {', '.join(self.codes)} en el mes"
             )
         assert self.adjustment is not None
+        below = (
+            ", ".join(
+                f"< {t.below:g} de {t.age_months[0]} a {t.age_months[1]} meses" for t in self.thresholds
+            )
+            if self.thresholds
+            else f"< {self.below:g}"
+        )
         return (
             f"Niñas y niños {ages} con {', '.join(self.codes)} en el mes (el último); numerador: valor menos el "
-            f"ajuste «{self.adjustment.name.es}» < {self.below:g}"
+            f"ajuste «{self.adjustment.name.es}» {below}"
         )
 
 
@@ -216,40 +267,110 @@ def _definition(
     if kind not in KINDS:
         problems.append(f"{where}: kind desconocido {kind!r} (use uno de {', '.join(KINDS)})")
         return None
+    source = str(raw.get("fuente") or "")
+    if not source:
+        problems.append(f"{where}: falta fuente (la norma o el script, con su versión)")
+    unverified = str(raw.get("no_verificado") or "")
     if kind == "cohorte":
         months = int(raw.get("edad_meses") or 0)
         if not 1 <= months <= 60:
             problems.append(f"{where}: edad_meses de la cohorte entre 1 y 60")
-        reqs = []
-        for k, r in enumerate(raw.get("requisitos") or [], start=1):
-            w = f"{where}, requisito {k}"
-            reqs.append(
-                Requirement(
-                    str(r.get("nombre") or f"requisito {k}"),
-                    _codes(w, r.get("codigos"), problems),
-                    int(r.get("minimo") or 0),
-                    _ages(w, r.get("edad_dias"), problems, 31 * months),
-                    int(r.get("separacion_min_dias") or 0),
-                )
-            )
-            if reqs[-1].minimum < 1:
-                problems.append(f"{w}: minimo debe ser 1 o más")
+        reqs = [
+            _requirement(f"{where}, requisito {k}", k, r, problems, 31 * months)
+            for k, r in enumerate(raw.get("requisitos") or [], start=1)
+        ]
         if not reqs:
             problems.append(f"{where}: una cohorte necesita requisitos")
-        return Definition(code, kind, cohort_months=months, requirements=tuple(reqs))
+        exclusions = tuple(
+            Exclusion(
+                str(x.get("nombre") or f"exclusión {k}"),
+                _codes(f"{where}, exclusión {k}", x.get("codigos"), problems),
+                _ages(f"{where}, exclusión {k}", x.get("edad_dias"), problems, 31 * months),
+            )
+            for k, x in enumerate(raw.get("excluir") or [], start=1)
+        )
+        denominator = str(raw.get("denominador") or "registros")
+        if denominator not in DENOMINATORS:
+            problems.append(
+                f"{where}: denominador {denominator!r} desconocido (use {' o '.join(DENOMINATORS)})"
+            )
+        return Definition(
+            code,
+            kind,
+            cohort_months=months,
+            requirements=tuple(reqs),
+            exclusions=exclusions,
+            denominator=denominator,
+            source=source,
+            unverified=unverified,
+        )
     ages = _ages(where, raw.get("edad_meses"), problems, 72)
     codes = _codes(where, raw.get("codigos"), problems)
     if kind == "mes":
-        return Definition(code, kind, codes, ages)
+        return Definition(code, kind, codes, ages, source=source, unverified=unverified)
     adj = adjustments.get(str(raw.get("ajuste")))
     if adj is None:
         problems.append(f"{where}: ajuste desconocido {raw.get('ajuste')!r} (hay: {', '.join(adjustments)})")
     lo, hi = (float(v) for v in raw.get("valor_valido") or (0, 0))
     if not lo < hi:
         problems.append(f"{where}: valor_valido va como [mínimo, máximo]")
-    return Definition(
-        code, kind, codes, ages, below=float(raw.get("menor_que")), valid_range=(lo, hi), adjustment=adj
+    thresholds = tuple(
+        Threshold(_ages(f"{where}, umbral {k}", t.get("edad_meses"), problems, 72), float(t.get("menor_que")))
+        for k, t in enumerate(raw.get("umbrales") or [], start=1)
     )
+    if ("menor_que" in raw) == bool(thresholds):
+        problems.append(f"{where}: declare menor_que o umbrales por edad (uno de los dos)")
+    if any(a.age_months[1] >= b.age_months[0] for a, b in itertools.pairwise(thresholds)):
+        problems.append(f"{where}: los umbrales deben ir por edades crecientes, sin solaparse")
+    return Definition(
+        code,
+        kind,
+        codes,
+        ages,
+        below=float(raw["menor_que"]) if "menor_que" in raw else None,
+        valid_range=(lo, hi),
+        adjustment=adj,
+        thresholds=thresholds,
+        source=source,
+        unverified=unverified,
+    )
+
+
+DIAGNOSIS_TYPES = ("D", "P", "R")
+
+
+def _requirement(where: str, k: int, r: dict[str, Any], problems: list[str], upper: int) -> Requirement:
+    ages = _ages(where, r.get("edad_dias"), problems, upper)
+    first = _ages(where, r["primera_edad_dias"], problems, upper) if "primera_edad_dias" in r else None
+    if first and not (ages[0] <= first[0] and first[1] <= ages[1]):
+        problems.append(f"{where}: primera_edad_dias debe caer dentro de edad_dias")
+    spacing = r.get("separacion_min_dias") or 0
+    steps = tuple(int(v) for v in spacing) if isinstance(spacing, list) else ()
+    req = Requirement(
+        str(r.get("nombre") or f"requisito {k}"),
+        _codes(where, r.get("codigos"), problems),
+        int(r.get("minimo") or 0),
+        ages,
+        min(steps) if steps else int(spacing),
+        int(r.get("separacion_max_dias") or 0),
+        first,
+        tuple(str(t).strip().upper() for t in r.get("tipo_diagnostico") or []),
+        tuple(str(v).strip().upper() for v in r.get("lab") or []),
+        steps,
+    )
+    if steps and len(steps) != req.minimum - 1:
+        problems.append(
+            f"{where}: separacion_min_dias por paso lleva {req.minimum - 1} valores (uno por cada siguiente)"
+        )
+    if req.minimum < 1:
+        problems.append(f"{where}: minimo debe ser 1 o más")
+    if req.spacing_max_days and req.spacing_max_days < req.spacing_days:
+        problems.append(f"{where}: separacion_max_dias menor que separacion_min_dias")
+    if any(t not in DIAGNOSIS_TYPES for t in req.diagnosis):
+        problems.append(f"{where}: tipo_diagnostico solo D, P o R: {list(req.diagnosis)}")
+    if any(not v or "'" in v for v in req.labs):
+        problems.append(f"{where}: lab debe ser una lista de valores LAB")
+    return req
 
 
 def _codes(where: str, raw: Any, problems: list[str]) -> tuple[str, ...]:

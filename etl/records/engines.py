@@ -70,6 +70,14 @@ def _union(parts: list) -> Any:
     return functools.reduce(lambda a, b: a.unionByName(b), parts)
 
 
+def _origin(columns: list[str], file_sql: str, row_sql: str) -> str:
+    """Where each row came from: records converted from another source (the HIS reader's Parquet) carry their own
+    ``_archivo`` and ``_fila``; other Parquet files are located by file and row."""
+    if {"_archivo", "_fila"} <= set(columns):
+        return "cast(_archivo as string) as _archivo, cast(_fila as bigint) as _fila"
+    return f"{file_sql} as _archivo, {row_sql} as _fila"
+
+
 def _list(files: list[Path]) -> str:
     """A DuckDB list literal of paths (a view cannot take parameters)."""
     return "[" + ", ".join("'" + str(f).replace("'", "''") + "'" for f in files) + "]"
@@ -93,10 +101,11 @@ class DuckDBEngine:
         """Create ``registros_texto``; return warnings about the files."""
         warnings: list[str] = []
         if kind == "parquet":
-            mapping = _mapping(parquet_columns(self.con, files, _label(files)), _label(files))
+            columns = parquet_columns(self.con, files, _label(files))
+            mapping = _mapping(columns, _label(files))
             self.con.execute(
                 f"create or replace temp view registros_texto as select {', '.join(LAYOUT.text_select(mapping))}, "
-                f"filename as _archivo, file_row_number + 1 as _fila from read_parquet({_list(files)}, "
+                f"{_origin(columns, 'filename', 'file_row_number + 1')} from read_parquet({_list(files)}, "
                 "filename = true, file_row_number = true, hive_partitioning = false, union_by_name = true)"
             )
             return warnings
@@ -114,6 +123,10 @@ class DuckDBEngine:
             )
         self.con.execute("create or replace temp view registros_texto as " + " union all ".join(parts))
         return warnings
+
+    def register_padron(self, path: Path) -> None:
+        """The Padrón's children (pseudonym, birth date, district) as the view ``padron``."""
+        self.con.execute(f"create or replace temp view padron as select * from read_parquet({_list([path])})")
 
     def execute(self, sql: str) -> None:
         self.con.execute(sql)
@@ -176,8 +189,7 @@ class SparkEngine:
             def text(df):
                 return df.selectExpr(
                     *LAYOUT.text_select(_mapping(df.columns, _label(files)), "`", "string"),
-                    "_metadata.file_path as _archivo",
-                    "_metadata.row_index + 1 as _fila",
+                    *_origin(df.columns, "_metadata.file_path", "_metadata.row_index + 1").split(", "),
                 )
 
             try:
@@ -210,6 +222,9 @@ class SparkEngine:
         df.createOrReplaceTempView("registros_texto")
         return []
 
+    def register_padron(self, path: Path) -> None:
+        self.spark.read.parquet(str(path)).createOrReplaceTempView("padron")
+
     def execute(self, sql: str) -> None:
         self.spark.sql(translate(sql, "spark"))
 
@@ -239,7 +254,7 @@ class SparkEngine:
         shutil.move(part, path)
 
     def close(self) -> None:
-        for view in ("registros_texto", "registros_tipados"):
+        for view in ("registros_texto", "registros_tipados", "padron"):
             self.spark.catalog.dropTempView(view)
         if self.owned:
             self.spark.stop()

@@ -15,6 +15,11 @@ LAYOUT = Layout(
         Column("codigo", ("codigo_item", "cod_item", "codigo_actividad", "procedimiento", "code")),
         Column("valor", ("valor_lab", "resultado", "value"), required=False),
         Column("altitud", ("altitud_m", "altura", "altitude"), required=False),
+        # HIS items also carry their LAB value and type of diagnosis (D/P/R), which official definitions read.
+        Column("lab", ("lab_valor",), required=False),
+        Column("tipo_diagnostico", ("tipo_dx",), required=False),
+        # Set by the HIS reader when a row cannot be resolved (patient or facility not in its master).
+        Column("problema", (), required=False),
     )
 )
 COLUMNS = tuple(c.name for c in LAYOUT.columns)

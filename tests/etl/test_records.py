@@ -31,11 +31,13 @@ def test_hand_worked_values(tmp_path):
     r = compute(rec, tmp_path / "out")
     assert r.status == "computed", r.lines()
     assert output(tmp_path / "out") == EXPECTED
+    assert r.found == ["his.csv: registros en el formato del proyecto (CSV)"]  # not HIS exports
     # Cohort months before the records hold their history are named, not computed.
     assert r.skipped["PAN_P_CRED"][0] == "2024-01" and r.skipped["PAN_P_CRED"][-1] == "2024-12"
     summary = json.loads((tmp_path / "out" / SUMMARY).read_text(encoding="utf-8"))
     assert summary["ajustes"] == {"PAN_ANEMIA_HIS_CDC": "cdc_formula", "PAN_ANEMIA_HIS_OMS": "oms_bandas"}
-    assert "separadas ≥ 25 días" in summary["definiciones_texto"]["PAN_P_CRED"]
+    assert "cada una 28 a 31 días después de la anterior" in summary["definiciones_texto"]["PAN_P_CRED"]
+    assert summary["fuentes"]["PAN_P_CRED"].startswith("OGEI/MINSA, DL 1153")
     # Year partitions, and every anemia row says which adjustment made it.
     assert sorted(p.name for p in (tmp_path / "out").glob("anio=*")) == ["anio=2024", "anio=2025"]
     adj = duckdb.sql(

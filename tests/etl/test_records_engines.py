@@ -106,3 +106,32 @@ def test_a_folder_of_csv_files_each_with_its_own_delimiter_and_encoding(spark, t
         assert r.status == "computed", r.lines()
     assert table(tmp_path / "duckdb") == table(tmp_path / "spark")
     assert output(tmp_path / "spark") == EXPECTED
+
+
+def test_his_exports_identical_on_duckdb_and_spark(spark, tmp_path):
+    """The same attentions as a 48-column UTF-8 CSV export on DuckDB and as 40-column Windows-1252 ZIPs on Spark."""
+    from .test_records_his import EXPECTED as HIS_EXPECTED
+    from .test_records_his import export, run
+
+    a = run(export().write(tmp_path / "csv48"), tmp_path / "duckdb", engine="duckdb")
+    b = run(
+        export().write(tmp_path / "zip40", width=40, encoding="cp1252", zipped=True),
+        tmp_path / "spark",
+        engine="spark",
+    )
+    assert a.status == b.status == "partial", (a.lines(), b.lines())
+    assert table(tmp_path / "duckdb") == table(tmp_path / "spark")
+    assert output(tmp_path / "spark") == HIS_EXPECTED
+    # The converted records keep the trama's file and line, so Spark locates problems as DuckDB does.
+    assert sorted((p.row, p.column, p.value) for p in a.problems) == sorted(
+        (p.row, p.column, p.value) for p in b.problems
+    )
+
+
+def test_padron_denominators_identical_on_duckdb_and_spark(spark, tmp_path):
+    from .test_records_his import PADRON_EXPECTED, dosaje, padron_export
+
+    folder = padron_export().write(tmp_path / "his", zipped=True)
+    assert dosaje(folder, tmp_path / "duckdb") == PADRON_EXPECTED
+    assert dosaje(folder, tmp_path / "spark", "spark") == PADRON_EXPECTED
+    assert table(tmp_path / "duckdb") == table(tmp_path / "spark")
