@@ -31,7 +31,7 @@ from .pages.region import region_ok
 from .security import role_name
 from .state import Filters, href, parse, serialise
 
-ROOT = Path(__file__).resolve().parents[1]
+ASSETS = Path(__file__).resolve().parent / "assets"
 VENDOR = Path(flask_bootstrap.__file__).parent / "static" / "bootstrap5"
 STYLESHEETS = [
     "/vendor/css/bootstrap.min.css",
@@ -247,7 +247,7 @@ def create_app(
     theme.register()
     app = dash.Dash(
         __name__,
-        assets_folder=str(ROOT / "assets"),
+        assets_folder=str(ASSETS),
         external_stylesheets=STYLESHEETS,
         suppress_callback_exceptions=True,
         title="Semáforo PpR",

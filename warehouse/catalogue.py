@@ -17,27 +17,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from . import catalogue_schema as schema
+from .yaml_schema import validate
 
 CATALOGUE_DIR = Path(__file__).parent / "catalogue"
-# libyaml's loader when PyYAML was built with it (10× faster than the pure-Python one); same safe subset.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 LEVELS = ("budget", "critical_input", "product", "intermediate_result", "final_result")
 ELEMENT_LEVELS = ("product", "intermediate_result", "final_result")
 FEEDS = ("admin", "stock", "survey", "budget")
 UNITS = {"pct": 100.0, "per_1000": 1000.0, "count": 1.0}
-# Data-quality thresholds (settings.yaml, data_quality); the defaults are the conventions described there.
-QUALITY_DEFAULTS = {
-    "completeness_adequate_from": 90.0,
-    "completeness_at_risk_from": 70.0,
-    "reporting_deadline_days": 15.0,
-    "outlier_modified_z": 3.5,
-    "history_months": 12.0,
-    "min_history_months": 6.0,
-    "jump_points": 30.0,
-    "denominator_change_pct": 50.0,
-}
+# Data-quality thresholds (settings.yaml, data_quality): the schema's defaults.
+QUALITY_DEFAULTS = schema.DataQuality().model_dump()
 DIRECTIONS = ("up", "down")
 PERIODICITIES = ("monthly", "annual")
 RULE_KINDS = ("target", "bands", "stock", "budget_pace")
@@ -311,10 +301,14 @@ def parse_catalogue(files: Iterable[CatalogueFile]) -> Catalogue:
     p = _Problems()
     docs: dict[str, Any] = {}
     for f in files:
-        try:
-            docs[f.name] = yaml.load(f.text, Loader=_YAML_LOADER) or {}
-        except yaml.YAMLError as e:
-            p.add(f.name, f"YAML ilegible: {e}")
+        # The declared keys and types first: the checks below read only well-formed documents.
+        doc, problems = validate(
+            schema.Settings if f.name == "settings.yaml" else schema.ProgramFile, f.text, f.name
+        )
+        docs[f.name] = doc
+        p.items += problems
+    if p.items:
+        raise CatalogueError(p.items)
     if "settings.yaml" not in docs:
         p.add("catálogo", "falta settings.yaml")
         raise CatalogueError(p.items)
@@ -359,11 +353,7 @@ def parse_catalogue(files: Iterable[CatalogueFile]) -> Catalogue:
 
     quality = dict(QUALITY_DEFAULTS)
     for key, value in (s.get("data_quality") or {}).items():
-        if key not in QUALITY_DEFAULTS:
-            p.add(
-                f"{w}, data_quality", f"clave desconocida {key!r} (use una de {', '.join(QUALITY_DEFAULTS)})"
-            )
-        elif not isinstance(value, int | float) or value <= 0:
+        if value <= 0:
             p.add(f"{w}, data_quality", f"{key} debe ser un número positivo")
         else:
             quality[key] = float(value)

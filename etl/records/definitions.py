@@ -11,10 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import sqlglot
-import yaml
 from sqlglot import exp
 
 from warehouse.catalogue import CATALOGUE_DIR, Catalogue, CatalogueError, Text
+from warehouse.yaml_schema import validate
+
+from .schema import RecordsFile
 
 RECORDS_DIR = CATALOGUE_DIR / "registros"
 KINDS = ("cohorte", "mes", "medicion")
@@ -138,10 +140,9 @@ def load_definitions(catalogue: Catalogue, directory: Path | None = None) -> Def
     for f in files:
         text = f.read_text(encoding="utf-8")
         digest.update(f.name.encode() + b"\0" + text.encode())
-        try:
-            doc = yaml.safe_load(text) or {}
-        except yaml.YAMLError as e:
-            problems.append(f"{f.name}: YAML ilegible: {e}")
+        doc, wrong = validate(RecordsFile, text, f.name)
+        if wrong:
+            problems += wrong
             continue
         for code, raw in (doc.get("adjustments") or {}).items():
             adjustments[code] = _adjustment(f"{f.name}, ajuste {code}", code, raw, problems)
@@ -247,9 +248,10 @@ def _definition(
     lo, hi = (float(v) for v in raw.get("valor_valido") or (0, 0))
     if not lo < hi:
         problems.append(f"{where}: valor_valido va como [mínimo, máximo]")
-    return Definition(
-        code, kind, codes, ages, below=float(raw.get("menor_que")), valid_range=(lo, hi), adjustment=adj
-    )
+    below = raw.get("menor_que")
+    if below is None:
+        problems.append(f"{where}: falta menor_que (el umbral del numerador)")
+    return Definition(code, kind, codes, ages, below=below or 0.0, valid_range=(lo, hi), adjustment=adj)
 
 
 def _codes(where: str, raw: Any, problems: list[str]) -> tuple[str, ...]:
