@@ -12,8 +12,8 @@ import sys
 import pytest
 
 from etl.records.definitions import RECORDS_DIR, load_definitions
-from warehouse.catalogue import CATALOGUE_DIR, CatalogueError, CatalogueFile, load_catalogue, parse_catalogue
 from tests.conftest import ROOT, write
+from warehouse.catalogue import CATALOGUE_DIR, CatalogueError, CatalogueFile, load_catalogue, parse_catalogue
 
 PAN = "program_0001_pan.yaml"
 
