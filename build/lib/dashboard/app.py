@@ -1,0 +1,388 @@
+"""The app shell: navbar, filter bar, page container, one ``dcc.Location``; pages live in ``dashboard.pages``.
+
+Language is chosen per page load (``?lang=en``); every other filter lives in the query string and changes without
+reloading. Bootstrap and its icons are served from the installed ``bootstrap-flask`` package (never a CDN, never
+a copy in the repository), so the app works on a machine with no internet.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import dash
+import dash_bootstrap_components as dbc
+import flask
+import flask_bootstrap
+from dash import Input, Output, State, ctx, dcc, html, no_update
+
+from . import callbacks, context, export, pages, printview, security, theme, upload
+from .auth import Users, current_user
+from .callbacks import callback
+from .components.filter_bar import NATIONAL, filter_bar, period_options
+from .components.region_map import load_shapes
+from .components.traffic_light import lights_css
+from .config import ServeConfig, load_config
+from .data import Warehouse
+from .format import PERU
+from .i18n import t
+from .pages.region import region_ok
+from .security import role_name
+from .state import Filters, href, parse, serialise
+
+ASSETS = Path(__file__).resolve().parent / "assets"
+VENDOR = Path(flask_bootstrap.__file__).parent / "static" / "bootstrap5"
+STYLESHEETS = [
+    "/vendor/css/bootstrap.min.css",
+    "/vendor/css/font/bootstrap-icons.min.css",
+    "/theme/lights.css",
+]
+
+
+def _vendor_routes(server: flask.Flask) -> None:
+    @server.route("/vendor/<path:path>")
+    def vendor(path: str):  # Bootstrap 5 and Bootstrap Icons from the installed package
+        return flask.send_from_directory(VENDOR, path, max_age=86400)
+
+    @server.route("/theme/lights.css")
+    def lights():
+        return flask.Response(lights_css(), mimetype="text/css", headers={"Cache-Control": "max-age=3600"})
+
+
+def nav_href(target: pages.Page, f: Filters, pathname: str | None) -> str:
+    """A navigation link keeps the filters, and the region when going from one regional page to another."""
+    page, arg = pages.match(pathname)
+    if target.regional and page.regional and arg:
+        return href(f"{target.path}/{arg}", f)
+    return href(target.path, f)
+
+
+def navbar(f: Filters, pathname: str) -> dbc.Navbar:
+    lang = f.lang
+    links = [
+        dbc.NavItem(
+            dbc.NavLink(
+                t(p.title_key, lang),
+                href=nav_href(p, f, pathname),
+                id=f"nav-{p.key}",
+                active="exact" if p.path == "/" else "partial",
+            )
+        )
+        for p in pages.PAGES
+        if p.in_nav
+    ]
+    other = "en" if lang == "es" else "es"
+    switch = html.A(
+        t("language", lang),
+        href=href(pathname, f, lang=other),
+        className="btn btn-sm btn-outline-light",
+        id="lang-switch",
+        lang=other,
+    )
+    return dbc.Navbar(
+        dbc.Container(
+            [
+                html.A(
+                    [
+                        html.Span("●", className="brand-dot", **{"aria-hidden": "true"}),
+                        html.Span(t("app_title", lang), className="brand-name"),
+                        html.Span(t("app_subtitle", lang), className="brand-sub d-none d-md-inline"),
+                    ],
+                    href=href("/", f),
+                    className="navbar-brand",
+                ),
+                dbc.NavbarToggler(id="nav-toggle"),
+                dbc.Collapse(
+                    dbc.Nav(links, navbar=True, className="me-auto"), id="nav-collapse", navbar=True
+                ),
+                *user_menu(lang),
+                switch,
+            ],
+            fluid=True,
+        ),
+        color="dark",
+        dark=True,
+        className="mb-2",
+    )
+
+
+def user_menu(lang: str) -> list:
+    """Who is signed in (and their role), how to leave, and the administrator's upload page; a sign-in link for
+    an anonymous visitor when the server has logins."""
+    user = current_user()
+    if user is None:
+        return []
+    items = []
+    if user.access.admin:
+        items.append(
+            html.A(
+                t("upload", lang),
+                href="/admin/cargar",
+                className="btn btn-sm btn-outline-light me-2",
+                id="nav-upload",
+            )
+        )
+    if user.is_authenticated:
+        items.append(
+            html.Span(
+                [html.I(className="bi bi-person-circle me-1"), user.name, f" · {role_name(user, lang)}"],
+                className="navbar-text text-light small me-2",
+                id="nav-user",
+            )
+        )
+        if user.via == "sesion":
+            items.append(
+                html.A(
+                    t("logout", lang),
+                    href="/salir",
+                    className="btn btn-sm btn-outline-light me-2",
+                    id="nav-logout",
+                )
+            )
+    elif flask.current_app.config.get("SEMAFORO_LOGIN"):
+        if user.role == "publico":
+            items.append(
+                html.Span(t("public_view", lang), className="badge text-bg-warning me-2", id="nav-public")
+            )
+        items.append(
+            html.A(
+                t("login", lang),
+                href="/ingresar" + ("?lang=en" if lang == "en" else ""),
+                className="btn btn-sm btn-outline-light me-2",
+                id="nav-login",
+            )
+        )
+    return items
+
+
+def shown_region_of(wh: Warehouse, pathname: str | None) -> str:
+    """The region the filter bar shows for a path: a regional page's own, if it is one the user may see."""
+    page, arg = pages.match(pathname)
+    return arg if page.regional and region_ok(wh, arg) else NATIONAL
+
+
+def shell(wh: Warehouse, pathname: str, search: str) -> html.Div:
+    f = context.filters(search)
+    page, arg = pages.match(pathname)
+    region = shown_region_of(wh, pathname)
+    return html.Div(
+        [
+            dcc.Location(id="url", refresh="callback-nav"),
+            dcc.Store(id="page-key", data=pages.key_of(pathname)),
+            navbar(f, pathname),
+            dbc.Container(
+                [
+                    filter_bar(wh, f, region),
+                    html.Main(page.layout(wh, f, arg), id="page", className="page"),
+                    html.Footer(footer(wh, f.lang), className="footer"),
+                ],
+                fluid=True,
+            ),
+        ],
+        lang=f.lang,
+    )
+
+
+def footer(wh: Warehouse, lang: str) -> list:
+    loaded = wh.snapshot.loaded
+    when = loaded.loaded_at.max() if len(loaded) else None
+    text = "Semáforo PpR · datos cargados el " if lang == "es" else "Semáforo PpR · data loaded on "
+    return [
+        # etl_batch keeps the loading machine's local time without a zone: shown in Lima's, as exports do
+        html.Small(
+            text
+            + (
+                when.to_pydatetime().astimezone(PERU).strftime("%d/%m/%Y %H:%M")
+                + (" (hora de Lima)" if lang == "es" else " (Lima time)")
+                if when is not None
+                else "–"
+            )
+        ),
+        html.Small(
+            " · "
+            + (
+                "Fuentes: INEI–ENDES, MINSA–HIS/SISMED/SIGA, MEF–SIAF"
+                if lang == "es"
+                else "Sources: INEI–ENDES, MINSA–HIS/SISMED/SIGA, MEF–SIAF"
+            )
+        ),
+    ]
+
+
+def page_url() -> tuple[str, str]:
+    """Path and query of the page being opened. Dash asks for the layout from /_dash-layout, so the page's own
+    URL is the request's Referer (same origin); without one, the router callback renders the page instead."""
+    req = flask.request
+    ref = urlsplit(req.referrer or "")
+    if ref.netloc and ref.netloc != req.host:
+        return "/", ""
+    return (ref.path or "/"), ("?" + ref.query if ref.query else "")
+
+
+def create_app(
+    db: str | os.PathLike | None = None,
+    geojson: str | os.PathLike | None = None,
+    allowed: frozenset[str] | None = None,
+    config: ServeConfig | None = None,
+) -> dash.Dash:
+    """A Dash app serving warehouse ``db`` read-only; ``allowed`` restricts the regions every user may see (a
+    regional server). ``config`` (``dashboard.config``) adds login, roles and the rest of production serving;
+    without it, no login: every visitor sees everything."""
+    cfg = config or load_config(env={}, db=db, geojson=geojson, regions=allowed)
+    wh = Warehouse(cfg.db, cfg.regions, cache_bytes=cfg.cache_mb << 20)
+    wh.snapshot  # noqa: B018 — open the file and fail now, not on the first request, if it is unusable
+    known = set(wh.snapshot.regions.region_code)
+    allowed = cfg.regions
+    if allowed is not None and (not allowed or allowed - known):
+        raise ValueError(
+            f"regiones desconocidas: {', '.join(sorted(allowed - known)) or '(ninguna)'}; "
+            f"códigos válidos: {', '.join(sorted(known))}"
+        )
+    users = Users(cfg.users_file, known)
+    geojson = cfg.geojson
+    if geojson:
+        wh.shapes = load_shapes(Path(geojson), wh.snapshot.regions)
+    context.set_warehouse(wh)
+    theme.register()
+    app = dash.Dash(
+        __name__,
+        assets_folder=str(ASSETS),
+        external_stylesheets=STYLESHEETS,
+        suppress_callback_exceptions=True,
+        title="Semáforo PpR",
+        update_title=None,
+        serve_locally=True,
+    )
+    _vendor_routes(app.server)
+    export.register(app.server)
+    printview.register(app.server)
+    upload.register(app.server, wh, cfg)
+    callbacks.register(app)
+    app.server.config["SEMAFORO_LOGIN"] = bool(cfg.users_file)
+    security.install(app, wh, cfg, users)  # after the callbacks: the CSP lists their inline scripts' hashes
+    base_index = app.interpolate_index
+
+    def interpolate_index(**parts: str) -> str:
+        # <html lang> of the page's language: screen readers and the browser's translate offer depend on it.
+        lang = parse("?" + flask.request.query_string.decode()).lang
+        return base_index(**parts).replace("<html>", f'<html lang="{lang}">', 1)
+
+    app.interpolate_index = interpolate_index
+
+    def layout():
+        path, search = page_url()
+        return shell(wh, path, search)
+
+    app.layout = layout
+    # Dash finishes its setup (the script list that its component-file route checks against) on the first
+    # request, flagging it done before it is: under threads, the next requests would then find no scripts
+    # registered. Make that first request here, before any visitor's.
+    app.server.test_client().get("/healthz")
+    return app
+
+
+# --- shell callbacks ------------------------------------------------------------------------------------------
+
+
+@callback(
+    Output("page", "children"),
+    Output("page-key", "data"),
+    Input("url", "pathname"),
+    State("url", "search"),
+    State("page-key", "data"),
+)
+def route(pathname: str, search: str, current: str):
+    """A new page skeleton (with its content) when the path changes; filters alone are left to the page."""
+    key = pages.key_of(pathname)
+    if key == current:
+        return no_update, no_update
+    page, arg = pages.match(pathname)
+    return page.layout(context.warehouse(), context.filters(search), arg), key
+
+
+@callback(
+    Output("url", "search"),
+    Output("url", "pathname"),
+    Output("f-program", "value"),
+    Output("f-period", "value"),
+    Output("f-period", "options"),
+    Output("f-level", "value"),
+    Output("f-region", "value"),
+    Input("url", "search"),
+    Input("url", "pathname"),
+    Input("f-program", "value"),
+    Input("f-period", "value"),
+    Input("f-level", "value"),
+    Input("f-region", "value"),
+    prevent_initial_call=True,
+)
+def sync_filters(search, pathname, program, period, level, region):
+    """Keep the filter bar and the URL in step, both ways (one callback, so the cycle is allowed)."""
+    wh = context.warehouse()
+    f = context.filters(search)
+    trigger = ctx.triggered_id
+    if trigger in ("url",):
+        shown_region = shown_region_of(wh, pathname)
+        return (
+            no_update,
+            no_update,
+            f.program,
+            f.period or wh.resolve_period(f.program, None).strftime("%Y-%m"),
+            period_options(wh, f.program, f.lang),
+            f.level or "all",
+            shown_region or NATIONAL,
+        )
+    new = f.with_(program=program, period=period, level=None if level == "all" else level)
+    if trigger == "f-program" and program != f.program:
+        new = new.with_(period=None, indicator=None)
+    new_path = no_update
+    if trigger == "f-region":
+        region = region or NATIONAL  # a cleared dropdown means the country
+        page, arg = pages.match(pathname)
+        if region == NATIONAL and page.regional and arg:
+            new_path = page.national_path
+        elif region != NATIONAL and arg != region:
+            new_path = f"{page.path}/{region}" if page.regional else f"/region/{region}"
+            new = new.with_(province=None, district=None)
+    return (
+        (serialise(new) or "?") if new != f else no_update,  # as filters, not text: see region.choose_drill
+        new_path,
+        no_update,
+        no_update,
+        period_options(wh, new.program, new.lang) if trigger == "f-program" else no_update,
+        no_update,
+        no_update,
+    )
+
+
+@callback(Output("f-level", "disabled"), Input("url", "pathname"))
+def level_filter_disabled(pathname: str | None) -> bool:
+    """The chain-level filter is greyed out on pages it does not change, rather than silently doing nothing."""
+    page, _arg = pages.match(pathname)
+    return not page.uses_level
+
+
+@callback(
+    [Output(f"nav-{p.key}", "href") for p in pages.PAGES if p.in_nav],
+    Output("lang-switch", "href"),
+    Input("url", "search"),
+    Input("url", "pathname"),
+    prevent_initial_call=True,
+)
+def nav_links(search, pathname):
+    """Links keep the current filters; the language switch reloads the same view in the other language."""
+    f = context.filters(search)
+    return [nav_href(p, f, pathname) for p in pages.PAGES if p.in_nav] + [
+        href(pathname, f, lang="en" if f.lang == "es" else "es")
+    ]
+
+
+@callback(
+    Output("nav-collapse", "is_open"),
+    Input("nav-toggle", "n_clicks"),
+    State("nav-collapse", "is_open"),
+    prevent_initial_call=True,
+)
+def toggle_nav(n, is_open):
+    return not is_open

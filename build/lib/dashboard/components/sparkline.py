@@ -1,0 +1,53 @@
+"""Sparklines as tiny inline SVG images: a dozen points need no charting library and cost ~300 bytes."""
+
+from __future__ import annotations
+
+import math
+from urllib.parse import quote
+
+from .. import format as fmt
+
+
+def sparkline(
+    values: list[float | None],
+    target: float | None = None,
+    colour: str = "#1f5f8b",
+    width: int = 110,
+    height: int = 28,
+) -> str | None:
+    """A data: URI of an SVG polyline through ``values`` (gaps for missing), with a dashed target line."""
+    points = [(k, v) for k, v in enumerate(values) if not fmt.missing(v)]
+    if len(points) < 2:
+        return None
+    ys = [v for _, v in points] + ([] if fmt.missing(target) else [target])
+    lo, hi = min(ys), max(ys)
+    span = (hi - lo) or 1.0
+    n = max(len(values) - 1, 1)
+
+    def xy(k: int, v: float) -> str:
+        return f"{2 + k * (width - 4) / n:.1f},{height - 3 - (v - lo) * (height - 6) / span:.1f}"
+
+    segments, current = [], []
+    for k, v in enumerate(values):
+        if fmt.missing(v) or (isinstance(v, float) and math.isinf(v)):
+            if current:
+                segments.append(current)
+            current = []
+        else:
+            current.append(xy(k, v))
+    if current:
+        segments.append(current)
+    lines = "".join(
+        f'<polyline fill="none" stroke="{colour}" stroke-width="1.8" points="{" ".join(s)}"/>'
+        for s in segments
+    )
+    last_k, last_v = points[-1]
+    dot = f'<circle cx="{xy(last_k, last_v).split(",")[0]}" cy="{xy(last_k, last_v).split(",")[1]}" r="2.4" fill="{colour}"/>'
+    tline = ""
+    if not fmt.missing(target):
+        ty = height - 3 - (target - lo) * (height - 6) / span
+        tline = f'<line x1="0" x2="{width}" y1="{ty:.1f}" y2="{ty:.1f}" stroke="#555" stroke-dasharray="3,2" stroke-width="1"/>'
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}">{tline}{lines}{dot}</svg>'
+    )
+    return "data:image/svg+xml;utf8," + quote(svg)

@@ -1,0 +1,117 @@
+"""A declared table (dashboard.tables) as a grid: the same rows its downloads write, formatted as the app writes
+numbers, statuses as lights, with its download buttons."""
+
+from __future__ import annotations
+
+import dash_ag_grid as dag
+import pandas as pd
+from dash import html
+
+from warehouse.rules import STATUSES
+
+from ..i18n import grid_locale, t
+from ..state import Filters, href
+from ..tables import Table, cell
+from .scorecard import GRID_THEME, NO_DECIMALS, ONE_DECIMAL
+
+_FORMAT = {
+    "soles": NO_DECIMALS,
+    "pct": ONE_DECIMAL,
+    "number": NO_DECIMALS,
+    "count": NO_DECIMALS,
+}
+NUMERIC = frozenset(_FORMAT)
+
+
+def records(table: Table, df: pd.DataFrame, lang: str) -> list[dict]:
+    """The grid's rows: each value as the downloads write it (tables.cell), statuses as codes for the renderer."""
+    cols = [c for c in table.columns if c.screen]
+    return [
+        {c.key: cell(v, c.kind, lang, words=False) for c, v in zip(cols, row, strict=True)}
+        for row in df[[c.key for c in cols]].itertuples(index=False)
+    ]
+
+
+def column_defs(table: Table, lang: str) -> list[dict]:
+    statuses = {s.code: {"l": s.label.get(lang), "i": s.icon} for s in STATUSES.values()}
+    defs = []
+    shown = [c for c in table.columns if c.screen]
+    # One column stays in view when scrolling sideways (on a phone, two would leave no room): the name.
+    pinned = next((c.key for c in shown[:2] if c.kind == "text"), shown[0].key)
+    for c in shown:
+        d: dict = {"field": c.key, "headerName": c.label.get(lang), "headerTooltip": c.label.get(lang)}
+        if c.kind in NUMERIC:
+            d |= {
+                "valueFormatter": _FORMAT[c.kind],
+                "type": "rightAligned",
+                "comparator": {"function": "nullsLast"},
+            }
+        elif c.kind == "status":
+            d |= {"cellRenderer": "StatusKey", "cellRendererParams": {"statuses": statuses}, "minWidth": 130}
+        elif c.kind == "bool":
+            d |= {"valueFormatter": {"function": f"params.value ? '{t('yes', lang)}' : ''"}}
+        elif c.kind in ("code", "month", "year"):
+            d |= {"width": 120, "minWidth": 90}
+        elif c.kind == "text":
+            d |= {"minWidth": 260, "wrapText": True, "autoHeight": True, "filter": True}
+        if c.key == pinned:  # narrower, so that numbers show beside it on a phone
+            d |= {"pinned": "left", "minWidth": 150, "width": 230}
+        defs.append(d)
+    return defs
+
+
+def table_grid(
+    grid_id: str, table: Table, df: pd.DataFrame, lang: str, empty: str | None = None
+) -> dag.AgGrid | html.P:
+    if df.empty:
+        return html.P(empty or t("no_data_period", lang), className="hint")
+    return dag.AgGrid(
+        id=grid_id,
+        columnDefs=column_defs(table, lang),
+        rowData=records(table, df, lang),
+        defaultColDef={
+            "resizable": True,
+            "sortable": True,
+            "suppressHeaderMenuButton": True,
+            "wrapHeaderText": True,
+            "autoHeaderHeight": True,
+            "minWidth": 100,
+        },
+        dashGridOptions={
+            "theme": GRID_THEME,
+            "loadThemeGoogleFonts": False,
+            "domLayout": "autoHeight",
+            "pagination": len(df) > 30,
+            "paginationPageSize": 50,
+            "suppressCellFocus": True,
+            "enableCellTextSelection": True,
+            "animateRows": False,
+            "localeText": grid_locale(lang),
+        },
+        className="table-grid",
+        style={"width": "100%"},
+    )
+
+
+def download_buttons(base: str, f: Filters, what: str) -> html.Div:
+    """CSV, Excel and JSON of a view (``base``: its export path without extension) with these filters."""
+    icons = {"csv": "filetype-csv", "xlsx": "file-earmark-spreadsheet", "json": "filetype-json"}
+    return html.Div(
+        [
+            html.A(
+                [html.I(className=f"bi bi-{icons[ext]} me-1"), ext.upper() if ext != "xlsx" else "Excel"],
+                href=href(f"{base}.{ext}", f),
+                className="btn btn-sm btn-outline-secondary me-1",
+                id={"type": "export", "view": base, "format": ext},
+                download="",
+                title=f"{t('download', f.lang)} {what} ({ext.upper()})",
+            )
+            for ext in ("csv", "xlsx", "json")
+        ],
+        className="exports",
+    )
+
+
+def export_buttons(table: Table, f: Filters, arg: str | None, lang: str) -> html.Div:
+    """The downloads of exactly this table with these filters (dashboard.export)."""
+    return download_buttons(f"/export/{table.key}" + (f"/{arg}" if arg else ""), f, table.title.get(lang))

@@ -1,0 +1,336 @@
+"""The dashboard's access to the warehouse: one read-only DuckDB connection per version of the file, one cursor
+per thread, each request pinned to one version while the ETL may swap in the next. Slow-changing lookups
+(catalogue, territories, periods) and repeated queries are cached per version."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+import inspect
+import logging
+import os
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import cachetools
+import duckdb
+import pandas as pd
+
+from warehouse import query
+from warehouse.catalogue import Catalogue
+from warehouse.db import connect_readonly, reader_cursor
+from warehouse.sync import stored_catalogue
+
+from . import format as fmt
+from .state import Filters
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What one opened warehouse file holds that the pages need again and again."""
+
+    catalogue: Catalogue
+    territories: pd.DataFrame
+    regions: pd.DataFrame
+    months: dict[str, list[dt.date]]  # program → months with data
+    years: dict[str, list[int]]  # program → survey years
+    loaded: pd.DataFrame
+    budget_cutoffs: dict[str, dict[int, int]]  # program → fiscal year → last month with budget data
+    result_years: dict[str, list[int]]  # program → years with a final-result estimate for some region
+
+    @cached_property
+    def names(self) -> dict[str, str]:
+        return dict(zip(self.territories.territory_code, self.territories.name, strict=True))
+
+    @cached_property
+    def levels(self) -> dict[str, str]:
+        return dict(zip(self.territories.territory_code, self.territories.territory_level, strict=True))
+
+    @cached_property
+    def parents(self) -> dict[str, str | None]:
+        return dict(zip(self.territories.territory_code, self.territories.parent_code, strict=True))
+
+    def children_of(self, code: str) -> pd.DataFrame:
+        return self.territories[self.territories.parent_code == code]
+
+
+def _read_snapshot(cur: duckdb.DuckDBPyConnection) -> Snapshot:
+    periods = query.periods(cur)
+    months: dict[str, list[dt.date]] = {}
+    years: dict[str, list[int]] = {}
+    for program, grain, period in periods[["program_code", "period_grain", "period"]].itertuples(index=False):
+        d = pd.Timestamp(period).date()
+        if grain == "M":
+            months.setdefault(program, []).append(d)
+        else:
+            years.setdefault(program, []).append(d.year)
+    return Snapshot(
+        catalogue=stored_catalogue(cur),
+        territories=query.territories(cur),
+        regions=query.regions(cur),
+        months={k: sorted(set(v)) for k, v in months.items()},
+        years={k: sorted(set(v)) for k, v in years.items()},
+        loaded=query.batches_summary(cur),
+        budget_cutoffs=query.budget_cutoffs(cur),
+        result_years=query.result_years(cur),
+    )
+
+
+class Version:
+    """One opened warehouse file: its connection, a cursor per thread, what the pages need of it (its snapshot) and
+    its query cache. A file, once opened, never changes (writers rename a new one over the path), so nothing
+    cached here can go stale: it dies with the version."""
+
+    def __init__(self, path: Path, stamp: tuple[int, int], number: int, cache_bytes: int):
+        self.con = connect_readonly(path)
+        self.stamp = stamp
+        self.number = number
+        self.users = 0  # requests pinned to this version (guarded by the Warehouse's lock)
+        self.retired = False
+        self._local = threading.local()
+        self._cursors: list[duckdb.DuckDBPyConnection] = []
+        self._lock = threading.Lock()
+        self.snapshot: Snapshot | None = None
+        self.cache: cachetools.LRUCache = cachetools.LRUCache(cache_bytes, getsizeof=_frame_bytes)
+        self.cache_lock = threading.Lock()
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        cur = getattr(self._local, "cursor", None)
+        if cur is None:
+            cur = self._local.cursor = reader_cursor(self.con)
+            with self._lock:
+                self._cursors.append(cur)
+        return cur
+
+    def close(self) -> None:
+        with self._lock:
+            for cur in self._cursors:
+                cur.close()
+            self._cursors.clear()
+        self.con.close()
+
+
+def _frame_bytes(df: pd.DataFrame) -> int:
+    """About what a cached frame holds: its arrays, and ~56 bytes per text cell (pandas' exact count walks every
+    string and costs milliseconds per frame; the cache needs a bound, not an audit)."""
+    text = sum(1 for dtype in df.dtypes if pd.api.types.is_object_dtype(dtype))
+    return int(df.memory_usage(index=True, deep=False).sum()) + 56 * text * len(df) + 1024
+
+
+def _hashable(value: object) -> object:
+    if isinstance(value, list | tuple):
+        return tuple(_hashable(v) for v in value)
+    if isinstance(value, set | frozenset):
+        return tuple(sorted(_hashable(v) for v in value))
+    return value
+
+
+@functools.cache
+def _takes_allowed(fn: Callable) -> bool:
+    return "allowed" in inspect.signature(fn).parameters
+
+
+class Forbidden(PermissionError):
+    """The caller may not see what was asked for (another region, figures below the region level)."""
+
+
+@dataclass(frozen=True)
+class Access:
+    """What the person behind the current request may see: ``regions`` (None = all), whether figures below the
+    region level (provinces, districts, facilities, executing units: not for the public, who see published
+    region-level figures only) and the administrator's pages. Outside a request (CLI, tests): everything."""
+
+    regions: frozenset[str] | None = None
+    below_region: bool = True
+    admin: bool = True  # data-quality details (load history, quarantined rows) and the upload page
+
+
+FULL_ACCESS = Access()
+
+
+class Warehouse:
+    """The warehouse file a process serves. Each request is pinned to one version of the file (:meth:`pin`), so
+    that all its queries read the same data even if a load swaps in a new file meanwhile; the new file is opened
+    on the next request, and the old one closed when its last request ends."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike,
+        allowed: frozenset[str] | None = None,
+        cache_bytes: int = 64 << 20,
+    ):
+        self.path = Path(path)
+        self.server_allowed = allowed  # a regional server's regions (``semaforo serve --regiones``)
+        self.access: Callable[[], Access] = lambda: FULL_ACCESS  # the current user's, set by dashboard.auth
+        self.cache_bytes = cache_bytes
+        self._lock = threading.Lock()
+        self._local = threading.local()
+        self._version: Version | None = None
+        self._opened = 0
+        self.shapes = None  # region polygons when the app was given a boundaries GeoJSON
+
+    # --- versions -------------------------------------------------------------------------------------------
+
+    def _file_stamp(self) -> tuple[int, int]:
+        st = self.path.stat()
+        return st.st_ino, st.st_mtime_ns
+
+    def _current(self, pin: bool = False) -> Version:
+        """The version of the file now at the path (opened if new); with ``pin``, counted as in use."""
+        try:
+            stamp = self._file_stamp()
+        except FileNotFoundError:
+            if self._version is None:
+                raise
+            stamp = self._version.stamp  # moved away mid-swap or by hand: keep serving what is open
+        with self._lock:
+            v = self._version
+            if v is None or v.stamp != stamp:
+                new = self._open(stamp, keep=v)
+                if v is not None and new is not v:
+                    v.retired = True
+                    if v.users == 0:
+                        v.close()
+                self._version = v = new
+            if pin:
+                v.users += 1
+            return v
+
+    def _open(self, stamp: tuple[int, int], keep: Version | None) -> Version:
+        try:
+            self._opened += 1
+            v = Version(self.path, stamp, self._opened, self.cache_bytes)
+        except Exception:
+            if keep is None:
+                raise
+            # Serve the version we have rather than fail users; the next request tries again.
+            log.exception(
+                "no se pudo abrir la nueva versión de %s; se sigue sirviendo la anterior", self.path
+            )
+            return keep
+        log.info("almacén %s: versión %d abierta", self.path, v.number)
+        return v
+
+    def pin(self) -> Version:
+        """Pin this thread's request to the current version (until :meth:`release`)."""
+        self.release()
+        v = self._local.pinned = self._current(pin=True)
+        return v
+
+    def release(self) -> None:
+        v = self._local.__dict__.pop("pinned", None)
+        if v is None:
+            return
+        with self._lock:
+            v.users -= 1
+            if v.retired and v.users == 0:
+                v.close()
+
+    @property
+    def pinned(self) -> Version | None:
+        """The version this thread's request is pinned to, if any."""
+        return getattr(self._local, "pinned", None)
+
+    @property
+    def version(self) -> Version:
+        """The version this thread reads: its request's, or the current one outside a request."""
+        return self.pinned or self._current()
+
+    @property
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """This thread's cursor on the version it reads."""
+        return self.version.cursor()
+
+    # --- who may see what -----------------------------------------------------------------------------------
+
+    @property
+    def allowed(self) -> frozenset[str] | None:
+        """The regions the current request may see: the server's and the user's (None = all)."""
+        mine = self.access().regions
+        if self.server_allowed is None:
+            return mine
+        return self.server_allowed if mine is None else self.server_allowed & mine
+
+    @property
+    def below_region(self) -> bool:
+        """Whether the current request may see figures below the region level."""
+        return self.access().below_region
+
+    @property
+    def admin(self) -> bool:
+        """Whether the current request may see the administrator's details: load history, quarantined rows (they
+        name every region's files, so never on a regional server) and the upload page."""
+        return self.access().admin and self.server_allowed is None
+
+    def query(self, fn: Callable[..., pd.DataFrame], *args: object, **kwargs: object) -> pd.DataFrame:
+        """``fn(cursor, *args, allowed=…, **kwargs)`` — a ``warehouse.query`` function — for the current user:
+        refused (:class:`Forbidden`) when it would return rows below the region level to someone who may not see
+        them; cached per version and scope; a copy each time (callers add columns)."""
+        if not self.below_region and query.below_region(fn, *args, **kwargs):
+            raise Forbidden(f"{fn.__name__}: cifras por debajo del nivel regional no disponibles")
+        allowed = self.allowed
+        v = self.version
+        key = (fn.__name__, _hashable(args), _hashable(sorted(kwargs.items())), _hashable(allowed))
+        with v.cache_lock:
+            df = v.cache.get(key)
+        if df is None:
+            if _takes_allowed(fn):
+                kwargs = {**kwargs, "allowed": allowed}
+            df = fn(v.cursor(), *args, **kwargs)
+            if self.cache_bytes:
+                with v.cache_lock, contextlib.suppress(ValueError):  # larger than the whole cache: not kept
+                    v.cache[key] = df
+        return df.copy()
+
+    @property
+    def snapshot(self) -> Snapshot:
+        v = self.version
+        if v.snapshot is None:
+            v.snapshot = _read_snapshot(v.cursor())
+        return v.snapshot
+
+    def checked(self, f: Filters) -> Filters:
+        """Filters this warehouse can answer: a program the catalogue does not hold (a mistyped or stale link)
+        opens the first program, and a period without data the latest one, which the filter bar then shows,
+        instead of an error page or a page of empty lights. (Exports of such links are 404: dashboard.export.)"""
+        programs = self.snapshot.catalogue.programs
+        if f.program not in programs:
+            f = f.with_(program=next(iter(programs)))
+        return f if self.has_period(f.program, f.period) else f.with_(period=None)
+
+    def has_period(self, program: str, period: str | None) -> bool:
+        """Whether a period filter names a month, or a year, with data of the program (a survey year counts:
+        the period chooser offers it)."""
+        if period is None:
+            return True
+        months = self.snapshot.months.get(program) or []
+        if any(m.strftime("%Y-%m") == period or str(m.year) == period for m in months):
+            return True
+        return len(period) == 4 and int(period) in self.snapshot.years.get(program, [])  # a survey year
+
+    def period_label(self, program: str, period: str | None, lang: str) -> str:
+        """How a page names the period it shows: 'setiembre 2026' for a month; for a year, the year and the month
+        its monthly figures are from ('2025 · diciembre 2025'), or the year alone when it has only survey data."""
+        d = self.resolve_period(program, period)
+        if not period or len(period) != 4:
+            return fmt.month(d, lang)
+        has_months = any(m.year == d.year for m in self.snapshot.months.get(program) or [])
+        return f"{period} · {fmt.month(d, lang)}" if has_months else period
+
+    def resolve_period(self, program: str, period: str | None) -> dt.date:
+        """The month a filter means: a 'YYYY-MM' month, the last month with data of a 'YYYY' year, or the latest."""
+        months = self.snapshot.months.get(program) or [m for ms in self.snapshot.months.values() for m in ms]
+        if not months:
+            return dt.date.today().replace(day=1)
+        if period and len(period) == 7:
+            return dt.date(int(period[:4]), int(period[5:]), 1)
+        if period and len(period) == 4:
+            in_year = [m for m in months if m.year == int(period)]
+            return max(in_year) if in_year else dt.date(int(period), 12, 1)
+        return max(months)

@@ -1,0 +1,158 @@
+"""Marco lógico: the program's logical framework generated from the catalogue — final result → specific
+results → products → activities/inputs — each row with its indicators, means of verification and the current
+national status."""
+
+from __future__ import annotations
+
+import pandas as pd
+from dash import Input, Output, State, dcc, html, no_update
+
+from warehouse import query
+from warehouse.catalogue import Catalogue, Element
+
+from .. import context
+from .. import format as fmt
+from ..callbacks import callback
+from ..components.traffic_light import light
+from ..data import Warehouse
+from ..i18n import t
+from ..state import Filters, href
+
+SECTIONS = (
+    ("final_result", "final_result"),
+    ("intermediate_result", "specific_results"),
+    ("product", "products"),
+)
+
+
+def table(wh: Warehouse, f: Filters) -> pd.DataFrame:
+    period = wh.resolve_period(f.program, f.period)
+    return wh.query(query.snapshot, f.program, ["PE"], period)
+
+
+def _indicator_cells(cat: Catalogue, codes: list[str], national: pd.DataFrame, f: Filters):
+    inds, sources = [], []
+    for code in codes:
+        ind = cat.indicators[code]
+        r = national.loc[code] if code in national.index else None
+        when = (
+            "" if r is None else fmt.period(pd.Timestamp(r["period"]).date(), r["period_grain"], f.lang, True)
+        )
+        inds.append(
+            html.Li(
+                [
+                    dcc.Link(ind.name.get(f.lang), href=href(f"/indicador/{code}", f)),
+                    html.Br(),
+                    light(
+                        r["status"] if r is not None else None,
+                        f.lang,
+                        text=fmt.value(r["value"], ind.unit) if r is not None else None,
+                        small=True,
+                    ),
+                    html.Small(f" {when}", className="text-muted"),
+                ]
+            )
+        )
+        sources.append(ind.source.name.get(f.lang))
+    return html.Ul(inds, className="lf-indicators"), html.Ul([html.Li(s) for s in dict.fromkeys(sources)])
+
+
+def _row(
+    cat: Catalogue,
+    e: Element | None,
+    objective: str,
+    assumptions: str,
+    codes: list[str],
+    national: pd.DataFrame,
+    f: Filters,
+    cls: str,
+) -> html.Tr:
+    inds, sources = _indicator_cells(cat, codes, national, f)
+    label = html.Div(
+        [
+            html.Div(objective, className="lf-objective"),
+            html.Small(f"MEF {', '.join(e.mef_products)}", className="text-muted")
+            if e is not None and e.mef_products
+            else None,
+        ]
+    )
+    cells = (label, inds, sources, assumptions if assumptions else None)
+    # data-label: the column heading, shown above each cell when a phone stacks the row (semaforo.css)
+    return html.Tr(
+        [html.Td(c, **{"data-label": h}) for c, h in zip(cells, _headings(f.lang), strict=True)],
+        className=cls,
+    )
+
+
+def _headings(lang: str) -> list[str]:
+    return [
+        t("objective", lang),
+        f"{t('indicators', lang)} · {t('national_status', lang)}",
+        t("verification", lang),
+        t("assumptions", lang),
+    ]
+
+
+def content(wh: Warehouse, f: Filters) -> list:
+    cat = wh.snapshot.catalogue
+    lang = f.lang
+    program = cat.programs.get(f.program)
+    snap = table(wh, f)
+    national = snap.set_index("indicator_code")
+    elements = [e for e in cat.elements.values() if e.program == f.program]
+    body = []
+    for level, title in SECTIONS:
+        body.append(html.Tr(html.Th(t(title, lang), colSpan=4, className="lf-section")))
+        for e in (x for x in elements if x.level == level):
+            codes = [i.code for i in cat.element_indicators(e.code) if i.level == level]
+            body.append(
+                _row(
+                    cat, e, e.objective.get(lang), e.assumptions.get(lang), codes, national, f, f"lf-{level}"
+                )
+            )
+    body.append(html.Tr(html.Th(t("activities_inputs", lang), colSpan=4, className="lf-section")))
+    for e in (x for x in elements if x.level == "product"):
+        codes = [i.code for i in cat.element_indicators(e.code) if i.level in ("critical_input", "budget")]
+        if codes:
+            body.append(
+                _row(
+                    cat,
+                    None,
+                    f"{t('activities_inputs', lang)}: {e.objective.get(lang)}",
+                    "",
+                    codes,
+                    national,
+                    f,
+                    "lf-inputs",
+                )
+            )
+    head = html.Tr([html.Th(h) for h in _headings(lang)])
+    return [
+        html.H1(t("page_marco", lang), className="page-title"),
+        html.P(
+            f"{program.code} · {program.name.get(lang)} · {wh.period_label(f.program, f.period, lang)}"
+            if program
+            else f.program,
+            className="page-subtitle",
+        ),
+        html.Div(
+            html.Table([html.Thead(head), html.Tbody(body)], className="table logframe"),
+            className="table-responsive panel",
+        ),
+    ]
+
+
+def layout(wh: Warehouse, f: Filters, arg: str | None = None):
+    return html.Div(content(wh, f), id="logframe-body")
+
+
+@callback(
+    Output("logframe-body", "children"),
+    Input("url", "search"),
+    State("url", "pathname"),
+    prevent_initial_call=True,
+)
+def update(search: str, pathname: str):
+    if (pathname or "").rstrip("/") != "/marco-logico":
+        return no_update
+    return content(context.warehouse(), context.filters(search))

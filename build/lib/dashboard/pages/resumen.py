@@ -1,0 +1,355 @@
+"""Resumen nacional: the map of the 26 regions, KPI cards of the headline indicators, and the scorecard matrix
+of regions × key indicators for the chosen program, period and chain level."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, State, dcc, html, no_update
+
+from warehouse import query
+
+from .. import context, figures, theme
+from .. import format as fmt
+from ..callbacks import callback
+from ..components.kpi import kpi_card
+from ..components.region_map import (
+    cells,
+    choropleth,
+    choropleth_patch,
+    clicked_region,
+    tile_map,
+    tile_map_patch,
+)
+from ..components.scorecard import column_defs, grid_options, rows
+from ..components.scorecard import scorecard as scorecard_grid
+from ..components.table_grid import download_buttons
+from ..components.traffic_light import legend, rules_table
+from ..data import Warehouse
+from ..i18n import t
+from ..state import Filters, href, serialise
+
+
+def map_indicator(wh: Warehouse, f: Filters) -> str:
+    """The indicator that colours the map: the URL's, else the program's final result."""
+    cat = wh.snapshot.catalogue
+    ind = cat.indicators.get(f.indicator or "")
+    if ind is not None and ind.program == f.program:
+        return ind.code
+    finals = cat.indicators_for(program=f.program, level="final_result")
+    return (finals or cat.indicators_for(program=f.program))[0].code
+
+
+def scorecard_indicators(wh: Warehouse, f: Filters) -> list[str]:
+    cat = wh.snapshot.catalogue
+    inds = cat.indicators_for(program=f.program, level=f.level)
+    return [i.code for i in inds if f.level or i.key]
+
+
+def region_codes(wh: Warehouse) -> list[str]:
+    regions = wh.snapshot.regions.region_code.tolist()
+    return [r for r in regions if wh.allowed is None or r in wh.allowed]
+
+
+def table(wh: Warehouse, f: Filters) -> pd.DataFrame:
+    """The one query behind this page, its exports and its JSON: every indicator of the program for the country
+    and the regions at the period."""
+    period = wh.resolve_period(f.program, f.period)
+    return wh.query(query.snapshot, f.program, ["PE", *region_codes(wh)], period)
+
+
+def _map_values(snap: pd.DataFrame, code: str, unit: str, lang: str) -> pd.DataFrame:
+    m = snap[(snap.indicator_code == code) & (snap.territory_level == "region")].copy()
+    m["value_text"] = [
+        ("(%s)" if s == "referencial" else "%s") % fmt.value(v, unit)
+        for v, s in zip(m.value, m.status, strict=True)
+    ]
+    m["detail"] = ["" if fmt.missing(x) else f"{t('target', lang)}: {fmt.value(x, unit)}" for x in m.target]
+    return m
+
+
+def _map_title(wh: Warehouse, snap: pd.DataFrame, code: str, lang: str) -> str:
+    ind = wh.snapshot.catalogue.indicators[code]
+    rows_ = snap[snap.indicator_code == code]
+    when = ""
+    if len(rows_):
+        r = rows_.iloc[0]
+        when = " · " + fmt.period(pd.Timestamp(r.period).date(), r.period_grain, lang)
+    # The short name: the map panel is narrow and Plotly does not wrap titles (the dropdown names it in full).
+    return f"{ind.short.get(lang)}{when}"
+
+
+def map_figure(wh: Warehouse, f: Filters, snap: pd.DataFrame, patch: bool = False):
+    code = map_indicator(wh, f)
+    ind = wh.snapshot.catalogue.indicators[code]
+    cs = cells(wh.snapshot.regions, _map_values(snap, code, ind.unit, f.lang))
+    title = _map_title(wh, snap, code, f.lang)
+    if wh.shapes is not None:
+        return choropleth_patch(cs, f.lang, title) if patch else choropleth(wh.shapes, cs, f.lang, title)
+    return tile_map_patch(cs, f.lang, title) if patch else tile_map(cs, f.lang, title)
+
+
+def map_options(wh: Warehouse, f: Filters) -> list[dict]:
+    return [
+        {"label": i.short.get(f.lang), "value": i.code}
+        for i in wh.snapshot.catalogue.indicators_for(program=f.program)
+    ]
+
+
+def kpis(wh: Warehouse, f: Filters, snap: pd.DataFrame) -> list:
+    cat = wh.snapshot.catalogue
+    heads = sorted((i for i in cat.indicators_for(program=f.program) if i.headline), key=lambda i: i.headline)
+    national = snap[snap.territory_code == "PE"].set_index("indicator_code")
+    return [
+        dbc.Col(
+            kpi_card(
+                i,
+                national.loc[i.code] if i.code in national.index else None,
+                f.lang,
+                href(f"/indicador/{i.code}", f),
+            ),
+            xs=6,
+            sm=6,
+            md=4,
+            xl=True,
+            className="mb-2",
+        )
+        for i in heads
+    ]
+
+
+def heading(wh: Warehouse, f: Filters) -> list:
+    cat = wh.snapshot.catalogue
+    program = cat.programs.get(f.program)
+    return [
+        html.H1(t("page_resumen", f.lang), className="page-title"),
+        html.P(
+            f"{program.name.get(f.lang) if program else f.program} · {wh.period_label(f.program, f.period, f.lang)}",
+            className="page-subtitle",
+        ),
+    ]
+
+
+def scorecard_parts(wh: Warehouse, f: Filters, snap: pd.DataFrame) -> tuple[list, list, list]:
+    """(columnDefs, rowData, pinned national row) of the scorecard."""
+    cat = wh.snapshot.catalogue
+    codes = scorecard_indicators(wh, f)
+    regions = region_codes(wh)
+    links = {r: href(f"/region/{r}", f, indicator=None) for r in regions}
+    data = rows(
+        snap[snap.indicator_code.isin(codes)], cat, wh.snapshot.names, ["PE", *regions], f.lang, links
+    )
+    return column_defs(codes, cat, f.lang, t("region", f.lang)), data[1:], data[:1]
+
+
+def budget_year(wh: Warehouse, f: Filters, age_group: str) -> tuple[int, pd.DataFrame] | None:
+    """The latest year up to the period's with budget, population and the final result for some region (the
+    survey's year usually closes before the budget's)."""
+    period = wh.resolve_period(f.program, f.period)
+    for year in range(period.year, period.year - 4, -1):
+        df = wh.query(query.budget_results, f.program, year, age_group)
+        regional = df[df.territory_level == "region"]
+        if regional.spent_per_child.notna().any() and regional.result_value.notna().any():
+            return year, df
+    return None
+
+
+def budget_section(wh: Warehouse, f: Filters) -> list:
+    title = html.H2(t("budget_vs_results", f.lang), className="section-title")
+    cat = wh.snapshot.catalogue
+    program = cat.programs.get(f.program)
+    if program is None or program.beneficiaries is None:
+        return [title, html.P(t("budget_vs_results_no_population", f.lang), className="hint")]
+    age_group, who_text = program.beneficiaries
+    who = who_text.get(f.lang)
+    found = budget_year(wh, f, age_group)
+    if found is None:
+        return [title, html.P(t("budget_vs_results_none", f.lang), className="hint")]
+    year, df = found
+    codes = df.result_indicator.dropna()
+    result = cat.indicators.get(codes.iloc[0]) if len(codes) else None
+    regions = wh.snapshot.regions
+    abbrevs = dict(zip(regions.region_code, regions.abbrev, strict=True))
+    corner = "corner_bottom_right" if result is not None and result.direction == "up" else "corner_top_right"
+    return [
+        title,
+        html.P(
+            t(
+                "budget_vs_results_sub",
+                f.lang,
+                year=year,
+                who=who,
+                result=result.short.get(f.lang) if result else "",
+            ),
+            className="hint",
+        ),
+        dcc.Graph(
+            id="budget-results",
+            figure=figures.budget_results(df, wh.snapshot.names, abbrevs, result, who, f.lang),
+            config=theme.graph_config(f.lang, png="presupuesto_y_resultados"),
+        ),
+        html.P(t("budget_vs_results_hint", f.lang, corner=t(corner, f.lang), who=who), className="hint"),
+    ]
+
+
+def legend_section(wh: Warehouse, f: Filters) -> list:
+    cat = wh.snapshot.catalogue
+    return [
+        html.H2(t("legend_title", f.lang), className="section-title"),
+        legend(f.lang, cat.referential_cv),
+        rules_table(cat.indicators_for(program=f.program), cat, f.lang),
+    ]
+
+
+def export_links(f: Filters) -> html.Div:
+    """The scorecard's downloads (every indicator, country and regions) and its print view."""
+    buttons = download_buttons("/export/resumen", f, t("scorecard_title", f.lang))
+    buttons.children.append(
+        html.A(
+            [html.I(className="bi bi-printer me-1"), t("print_view", f.lang)],
+            href=href("/imprimir", f),
+            className="btn btn-sm btn-outline-secondary",
+            id="print-scorecard",
+            target="_blank",
+        )
+    )
+    return buttons
+
+
+def layout(wh: Warehouse, f: Filters, arg: str | None = None):
+    snap = table(wh, f)
+    cat = wh.snapshot.catalogue
+    codes = scorecard_indicators(wh, f)
+    regions = region_codes(wh)
+    links = {r: href(f"/region/{r}", f, indicator=None) for r in regions}
+    return html.Div(
+        [
+            html.Div(heading(wh, f), id="resumen-heading"),
+            dbc.Row(kpis(wh, f, snap), id="resumen-kpis", className="g-2 kpi-row"),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        [
+                            html.Section(
+                                [
+                                    html.H2(t("map_title", f.lang), className="section-title"),
+                                    dcc.Dropdown(
+                                        id="map-indicator",
+                                        options=map_options(wh, f),
+                                        value=map_indicator(wh, f),
+                                        clearable=False,
+                                        className="mb-1",
+                                    ),
+                                    dcc.Graph(
+                                        id="region-map",
+                                        figure=map_figure(wh, f, snap),
+                                        config=theme.graph_config(f.lang, png="mapa_regiones"),
+                                    ),
+                                    html.P(t("map_hint", f.lang), className="hint"),
+                                ],
+                                className="panel",
+                            ),
+                            html.Section(budget_section(wh, f), className="panel", id="resumen-budget"),
+                        ],
+                        lg=5,
+                    ),
+                    dbc.Col(
+                        html.Section(
+                            [
+                                html.Div(
+                                    [
+                                        html.H2(t("scorecard_title", f.lang), className="section-title"),
+                                        export_links(f),
+                                    ],
+                                    className="section-head",
+                                    id="resumen-exports",
+                                ),
+                                html.P(t("scorecard_hint", f.lang), className="hint"),
+                                scorecard_grid(
+                                    "scorecard",
+                                    snap[snap.indicator_code.isin(codes)],
+                                    cat,
+                                    wh.snapshot.names,
+                                    "PE",
+                                    regions,
+                                    codes,
+                                    f.lang,
+                                    links,
+                                    t("region", f.lang),
+                                ),
+                            ],
+                            className="panel",
+                        ),
+                        lg=7,
+                    ),
+                ],
+                className="g-3",
+            ),
+            html.Section(legend_section(wh, f), className="panel", id="resumen-legend"),
+        ]
+    )
+
+
+@callback(
+    Output("resumen-heading", "children"),
+    Output("resumen-kpis", "children"),
+    Output("region-map", "figure"),
+    Output("map-indicator", "value"),
+    Output("map-indicator", "options"),
+    Output("scorecard", "columnDefs"),
+    Output("scorecard", "rowData"),
+    Output("scorecard", "dashGridOptions"),
+    Output("resumen-exports", "children"),
+    Output("resumen-legend", "children"),
+    Output("resumen-budget", "children"),
+    Input("url", "search"),
+    State("url", "pathname"),
+    prevent_initial_call=True,
+)
+def update(search: str, pathname: str):
+    """New filters: the map only changes colours and labels (a Patch), the rest is rebuilt."""
+    if pathname not in ("/", ""):
+        return (no_update,) * 11
+    wh = context.warehouse()
+    f = context.filters(search)
+    snap = table(wh, f)
+    code = map_indicator(wh, f)
+    figure = map_figure(wh, f, snap, patch=True)  # same traces whatever the filters: only values change
+    cols, data, pinned = scorecard_parts(wh, f, snap)
+    options = map_options(wh, f)
+    return (
+        heading(wh, f),
+        kpis(wh, f, snap),
+        figure,
+        code,
+        options,
+        cols,
+        data,
+        grid_options(pinned),
+        [html.H2(t("scorecard_title", f.lang), className="section-title"), export_links(f)],
+        legend_section(wh, f),
+        budget_section(wh, f),
+    )
+
+
+@callback(
+    Output("url", "pathname", allow_duplicate=True),
+    Input("region-map", "clickData"),
+    prevent_initial_call=True,
+)
+def open_region(click):
+    code = clicked_region(click)
+    return f"/region/{code}" if code else no_update
+
+
+@callback(
+    Output("url", "search", allow_duplicate=True),
+    Input("map-indicator", "value"),
+    State("url", "search"),
+    prevent_initial_call=True,
+)
+def choose_map_indicator(code, search):
+    f = context.filters(search)
+    if code == map_indicator(context.warehouse(), f):
+        return no_update
+    return serialise(f.with_(indicator=code)) or "?"

@@ -1,0 +1,126 @@
+"""The regional scorecard as a printable page (/imprimir): one A4 landscape sheet from the browser's "Print → Save as
+PDF", with the legend and the sources. Plain HTML from a Jinja template (autoescaped), no Dash: it must print the
+same in any browser and needs no script. Its rows come from the summary page's own query (resumen.table)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import flask
+import jinja2
+
+from warehouse.catalogue import LEVELS
+from warehouse.rules import STATUS_MEANING, STATUSES, status
+
+from . import context
+from . import format as fmt
+from .export import WORDS, data_dates
+from .format import PERU
+from .i18n import level_name, t
+from .state import href, parse
+
+_ENV = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+PRINT_WORDS = {
+    "es": {
+        "print": "Imprimir o guardar como PDF",
+        "back": "Volver al tablero",
+        "generated": "Generado el",
+        "region": "Región",
+        "rules": "Reglas: productos e insumos contra la meta de cada región y año (con tolerancia); resultados con "
+        "las bandas de la OMS; presupuesto contra el avance esperado del mes. Entre paréntesis: estimación "
+        "referencial de la ENDES (CV alto).",
+        "sources": "Fuentes y datos",
+        "link": "Vista en línea",
+    },
+    "en": {
+        "print": "Print or save as PDF",
+        "back": "Back to the dashboard",
+        "generated": "Generated on",
+        "region": "Region",
+        "rules": "Rules: products and inputs against each region's target for the year (with tolerance); results "
+        "against WHO bands; budget against the month's expected pace. In parentheses: referential ENDES estimate "
+        "(high CV).",
+        "sources": "Sources and data",
+        "link": "Online view",
+    },
+}
+
+
+def render() -> str:
+    from .pages import resumen
+
+    wh = context.warehouse()
+    f = wh.checked(parse("?" + flask.request.query_string.decode()))
+    lang = "en" if f.lang == "en" else "es"
+    cat = wh.snapshot.catalogue
+    snap = resumen.table(wh, f)
+    codes = resumen.scorecard_indicators(wh, f)
+    indicators = [cat.indicators[c] for c in codes]
+    groups = [
+        {
+            "name": level_name(level, lang),
+            "columns": [
+                {"short": i.short.get(lang), "name": i.name.get(lang)} for i in indicators if i.level == level
+            ],
+        }
+        for level in reversed(LEVELS)
+        if any(i.level == level for i in indicators)
+    ]
+    ordered = [i for level in reversed(LEVELS) for i in indicators if i.level == level]
+    cells = {(r.territory_code, r.indicator_code): r for r in snap.itertuples()}
+    rows = []
+    for code in ["PE", *resumen.region_codes(wh)]:
+        row = {"name": wh.snapshot.names.get(code, code), "cells": []}
+        for ind in ordered:
+            r = cells.get((code, ind.code))
+            s = status(r.status if r is not None else None)
+            text = "" if r is None or fmt.missing(r.value) else fmt.value(r.value, ind.unit)
+            if r is not None and r.status == "referencial":
+                text = f"({text})"
+            row["cells"].append(
+                {"status": s.code, "glyph": s.glyph, "text": text, "label": s.label.get(lang)}
+            )
+        rows.append(row)
+    sources = [
+        f"{WORDS[lang]['sources'].get(k, k)} {d['period']} ({d['file']}, {d['loaded']})"
+        for k, d in data_dates(wh).items()
+        if k in WORDS[lang]["sources"]
+    ]
+    program = cat.programs.get(f.program)
+    return _ENV.get_template("scorecard_print.html").render(
+        lang=lang,
+        title=t("scorecard_title", lang),
+        program=program.name.get(lang) if program else f.program,
+        period=wh.period_label(f.program, f.period, lang),
+        generated=dt.datetime.now(PERU).strftime("%d/%m/%Y %H:%M"),
+        groups=groups,
+        rows=rows,
+        statuses=[
+            {
+                "code": s.code,
+                "colour": s.colour,
+                "text_colour": s.text_colour,
+                "glyph": s.glyph,
+                "label": s.label.get(lang),
+                "meaning": STATUS_MEANING[s.code].get(lang),
+            }
+            for s in STATUSES.values()
+        ],
+        words=PRINT_WORDS[lang],
+        sources=sources,
+        link=flask.request.host_url.rstrip("/") + href("/", f),
+        back=href("/", f),
+    )
+
+
+def register(server: flask.Flask) -> None:
+    @server.route("/imprimir")
+    def imprimir():
+        return flask.Response(render(), mimetype="text/html")

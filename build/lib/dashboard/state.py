@@ -1,0 +1,77 @@
+"""The filter state of every page lives in the URL's query string, so a copied link reopens the same view and the
+back button works. Parsing and serialising are pure functions (tested for round trip)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, replace
+from urllib.parse import parse_qs, urlencode
+
+from .i18n import LANGS
+
+LEVELS = ("budget", "critical_input", "product", "intermediate_result", "final_result")
+KEYS = {  # attribute → query-string key, as Peruvian users would read it
+    "program": "programa",
+    "period": "periodo",
+    "level": "nivel",
+    "province": "provincia",
+    "district": "distrito",
+    "indicator": "indicador",
+    "product": "producto",  # a product of the logical framework (Presupuesto page)
+    "since": "desde",  # the base year of a comparison across years (Presupuesto page)
+    "lang": "lang",
+}
+_PERIOD = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
+_CODE = re.compile(r"^[A-Za-z0-9_]{1,40}$")
+_YEAR = re.compile(r"^\d{4}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    program: str = "0001"
+    period: str | None = None  # 'YYYY-MM' (a month) or 'YYYY' (a year); None = latest month with data
+    level: str | None = None
+    province: str | None = None
+    district: str | None = None
+    indicator: str | None = None
+    product: str | None = None
+    since: str | None = None
+    lang: str = "es"
+
+    def with_(self, **changes: object) -> Filters:
+        return replace(self, **changes)
+
+
+DEFAULT = Filters()
+
+
+def parse(search: str | None) -> Filters:
+    """Filters from '?programa=0001&periodo=2026-09…'; unknown keys and malformed values are ignored."""
+    raw = parse_qs((search or "").lstrip("?"), keep_blank_values=False)
+    get = {attr: raw[key][-1] for attr, key in KEYS.items() if raw.get(key)}
+    values = {}
+    if _CODE.match(get.get("program", "")):
+        values["program"] = get["program"]
+    if _PERIOD.match(get.get("period", "")):
+        values["period"] = get["period"]
+    if get.get("level") in LEVELS:
+        values["level"] = get["level"]
+    for attr in ("province", "district", "indicator", "product"):
+        if _CODE.match(get.get(attr, "")):
+            values[attr] = get[attr]
+    if _YEAR.match(get.get("since", "")):
+        values["since"] = get["since"]
+    if get.get("lang") in LANGS:
+        values["lang"] = get["lang"]
+    return Filters(**values)
+
+
+def serialise(f: Filters) -> str:
+    """'?…' with only the values that differ from the defaults, in a stable order ('' when all default)."""
+    defaults = asdict(DEFAULT)
+    pairs = [(KEYS[k], v) for k, v in asdict(f).items() if v is not None and v != defaults[k]]
+    return "?" + urlencode(pairs) if pairs else ""
+
+
+def href(path: str, f: Filters, **changes: object) -> str:
+    return path + serialise(f.with_(**changes) if changes else f)

@@ -1,0 +1,488 @@
+"""``semaforo``: load source files, inspect the warehouse, build the demo, serve the dashboard.
+
+The warehouse is ``--db FILE`` or the ``SEMAFORO_DB`` environment variable. Exit codes of ``load`` are documented
+in :mod:`etl.load` and the README; an error no command anticipated exits 5 (:mod:`etl.crash`), never with a
+traceback. The installed ``semaforo`` is :func:`run`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+import duckdb
+
+from warehouse.catalogue import CatalogueError, load_catalogue
+from warehouse.db import WarehouseError
+
+from . import crash
+from .load import EXIT_ERROR, LoadReport, load_file, program_version, report_lines, writer_lock
+from .loaders import LOADERS
+from .status import warehouse_status
+
+DB = click.option(
+    "--db",
+    envvar="SEMAFORO_DB",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Archivo DuckDB del almacén (o variable SEMAFORO_DB).",
+)
+
+
+def _err(msg: str) -> None:
+    click.echo(msg, err=True)
+
+
+def print_report(r: LoadReport, limit: int = 200) -> None:
+    for level, line in report_lines(r, limit):
+        (click.echo if level == "ok" else _err)(line)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(program_version(), prog_name="semaforo")
+def main() -> None:
+    """Semáforo PpR: almacén DuckDB y tablero del Presupuesto por Resultados (PAN 0001)."""
+
+
+def run() -> None:
+    """The ``semaforo`` command: :func:`main`, with an unexpected error as one line and its trace in a file."""
+    try:
+        main()
+    except Exception as e:
+        crash.handle(e, sys.argv, program_version())
+
+
+@main.command()
+@DB
+@click.argument("source", type=click.Choice(sorted({*LOADERS, "budget", "survey"})))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--strict", is_flag=True, help="Rechazar el archivo entero si alguna fila tiene problemas.")
+@click.option("--force", is_flag=True, help="Cargar aunque el mismo archivo (SHA-256) ya esté cargado.")
+@click.option(
+    "--hoja",
+    "sheet",
+    help="Hoja del libro Excel (por defecto la primera; para tablas INEI, todas las que tengan un cuadro).",
+)
+@click.option(
+    "--indicador", "indicator", help="Código del indicador de una tabla INEI (si el título no basta)."
+)
+@click.option(
+    "--programa", "program", help="Programa presupuestal de una tabla de Consulta Amigable sin esa columna."
+)
+@click.option(
+    "--mes-corte",
+    "cutoff_month",
+    type=click.IntRange(1, 12),
+    help="Mes al que corresponden montos anuales (Consulta Amigable, columnas por año).",
+)
+@click.option(
+    "--recibido",
+    "received",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Fecha en que se recibió el archivo (AAAA-MM-DD), para la oportunidad del reporte; por defecto, hoy.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Informe en JSON.")
+def load(
+    db, source, files, strict, force, sheet, indicator, program, cutoff_month, received, as_json
+) -> None:
+    """Cargar archivos de una fuente: admin, stock, budget, survey, territory, facilities, population, targets."""
+    options = {
+        k: v
+        for k, v in {
+            "sheet": sheet,
+            "indicator": indicator,
+            "program": program,
+            "cutoff_month": cutoff_month,
+            "received": received.date() if received else None,
+        }.items()
+        if v is not None
+    }
+    if source not in LOADERS:
+        _err(f"la fuente {source!r} aún no tiene cargador")
+        sys.exit(EXIT_ERROR)
+    try:
+        cat = load_catalogue()
+    except CatalogueError as e:
+        _err(str(e))
+        sys.exit(EXIT_ERROR)
+    worst = 0
+    reports = []
+    for f in files:
+        r = load_file(
+            db,
+            source,
+            f,
+            strict=strict,
+            force=force,
+            options=options,
+            catalogue=cat,
+            echo=lambda m: _err(m) if not as_json else None,
+        )
+        reports.append(r)
+        if not as_json:
+            print_report(r)
+        worst = max(worst, r.exit_code)
+    if as_json:
+        click.echo(json.dumps([r.as_dict() for r in reports], ensure_ascii=False, indent=2))
+    sys.exit(worst)
+
+
+@main.command()
+@DB
+@click.option("--json", "as_json", is_flag=True, help="Estado en JSON.")
+def status(db, as_json) -> None:
+    """Lotes cargados, filas por fuente y periodo, filas en cuarentena."""
+    if not db.exists():
+        _err(f"No existe el almacén {db}")
+        sys.exit(EXIT_ERROR)
+    try:
+        s = warehouse_status(db)
+    except (WarehouseError, duckdb.Error) as e:
+        _err(f"No se puede leer el almacén {db}: {e}")
+        sys.exit(EXIT_ERROR)
+    if as_json:
+        click.echo(json.dumps(s, ensure_ascii=False, indent=2, default=str))
+        return
+    click.echo(f"Almacén {db} — esquema v{s['schema_version']}, catálogo {s['catalogue_version']}")
+    click.echo("\nFilas por fuente:")
+    for src, info in s["sources"].items():
+        click.echo(
+            f"  {src:<11} {info['rows']:>12,} filas  {info['batches']:>4} lotes  "
+            f"periodos {info['first_period'] or '–'} … {info['last_period'] or '–'}"
+        )
+    click.echo(f"\nMart de indicadores: {s['mart']['rows']:,} filas, {s['mart']['indicators']} indicadores")
+    click.echo(f"Filas en cuarentena: {s['quarantine_rows']:,}")
+    click.echo("\nÚltimos lotes:")
+    for b in s["batches"][-15:]:
+        click.echo(
+            f"  {b['batch_id']:>5} {b['source']:<11} {b['status']:<10} {b['rows_loaded'] or 0:>10,} filas  "
+            f"{b['rows_rejected'] or 0:>6,} rech.  {b['file_name']}"
+        )
+
+
+@main.command()
+@click.option(
+    "--engine",
+    "engine_name",
+    type=click.Choice(["duckdb", "spark"]),
+    default="duckdb",
+    show_default=True,
+    help="Motor: DuckDB en este proceso, o Apache Spark (PySpark; local o --spark-master).",
+)
+@click.option(
+    "--records",
+    required=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="Registros nominales: un CSV o Parquet, o una carpeta de ellos (Parquet particionado por año).",
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Carpeta de salida: Parquet particionado por año (anio=AAAA/) para «semaforo load admin».",
+)
+@click.option("--indicador", "indicators", multiple=True, help="Solo estos indicadores (repetible).")
+@click.option("--strict", is_flag=True, help="No calcular nada si algún registro tiene problemas.")
+@click.option(
+    "--desde",
+    "since",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Primer día que cubre el extracto (por defecto, la primera atención).",
+)
+@click.option(
+    "--hasta",
+    "until",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Último día que cubre el extracto (por defecto, la última atención).",
+)
+@click.option("--spark-master", help="URL del clúster Spark (por defecto local[2] o SPARK_MASTER).")
+@click.option("--threads", type=int, help="Hilos de DuckDB (por defecto, todos los núcleos).")
+@click.option(
+    "--memoria",
+    "memory_limit",
+    help="Memoria máxima de DuckDB, p. ej. 4GB (lo demás va a disco); por defecto, el 80 % de la RAM.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Informe en JSON.")
+def compute(
+    engine_name, records, out, indicators, strict, since, until, spark_master, threads, memory_limit, as_json
+) -> None:
+    """Calcular indicadores desde registros nominales (definiciones del catálogo) con DuckDB o Spark.
+
+    Solo los agregados mensuales por establecimiento salen de aquí: los registros se quedan donde están.
+    """
+    from .records.compute import compute as run
+
+    report = run(
+        records,
+        out,
+        engine_name,
+        list(indicators) or None,
+        strict,
+        since=since.date() if since else None,
+        until=until.date() if until else None,
+        echo=(lambda m: None) if as_json else _err,
+        master=spark_master,
+        threads=threads,
+        memory_limit=memory_limit,
+    )
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str))
+    else:
+        for line in report.lines():
+            (
+                click.echo
+                if report.status in ("computed", "partial") and not line.startswith(("aviso", "…"))
+                else _err
+            )(line)
+    sys.exit(report.exit_code)
+
+
+@main.command()
+@DB
+def migrate(db) -> None:
+    """Aplicar migraciones pendientes y recrear vistas."""
+    from warehouse.db import open_writer
+    from warehouse.marts import refresh_all
+    from warehouse.sync import sync_reference
+
+    try:
+        with writer_lock(db, _err), open_writer(db) as con:
+            con.execute("begin")
+            sync_reference(con, load_catalogue())
+            refresh_all(con)
+            con.execute("commit")
+    except (WarehouseError, CatalogueError, duckdb.Error) as e:
+        _err(f"No se puede migrar el almacén {db}: {e}")
+        sys.exit(EXIT_ERROR)
+    click.echo(f"{db}: al día")
+
+
+@main.command()
+@DB
+@click.option(
+    "--sources",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Carpeta donde guardar los archivos fuente generados (por defecto, una temporal).",
+)
+@click.option("--seed", type=int, default=2026, show_default=True, help="Semilla del generador.")
+def demo(db, sources, seed) -> None:
+    """Construir el almacén de demostración: generador → cargadores reales → almacén."""
+    from .demo.build import build_demo
+
+    failures = build_demo(db, sources, seed, echo=_err)
+    sys.exit(1 if failures else 0)
+
+
+@main.command()
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Archivo DuckDB del almacén (o SEMAFORO_DB, o 'db' en el archivo de configuración).",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Archivo de configuración TOML, tabla [serve] (o SEMAFORO_CONFIG). Ver README, 'Servir en producción'.",
+)
+@click.option("--port", type=int, help="Puerto (por defecto 8050).")
+@click.option("--host", help="Dirección donde escuchar (por defecto 127.0.0.1).")
+@click.option("--workers", type=int, help="Procesos (por defecto 2).")
+@click.option("--threads", type=int, help="Hilos por proceso (por defecto 4).")
+@click.option(
+    "--geojson",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Límites departamentales (GeoJSON) para un mapa coroplético en lugar del mapa de mosaicos.",
+)
+@click.option(
+    "--regiones",
+    "regions",
+    help="Regiones que este servidor muestra a todos, p. ej. '09' o '15,LM' (servidor regional); por defecto todas.",
+)
+@click.option(
+    "--usuarios",
+    "users_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Archivo de usuarios (YAML, claves Argon2): activa el inicio de sesión.",
+)
+@click.option(
+    "--anonimo",
+    "anonymous",
+    type=click.Choice(["ninguno", "publico", "nacional", "admin"]),
+    help="Qué ve quien no inició sesión (por defecto: todo sin archivo de usuarios; nada, con él).",
+)
+@click.option(
+    "--debug", is_flag=True, help="Servidor de desarrollo de Dash (un proceso, recarga, sin gunicorn)."
+)
+def serve(
+    db, config_file, port, host, workers, threads, geojson, regions, users_file, anonymous, debug
+) -> None:
+    """Servir el tablero sobre un almacén (gunicorn, varios procesos)."""
+    from dashboard.auth import UsersFileError
+    from dashboard.config import ConfigError, load_config
+    from dashboard.serving import run
+    from warehouse.db import WarehouseError
+
+    try:
+        cfg = load_config(
+            config_file,
+            db=db,
+            port=port,
+            host=host,
+            workers=workers,
+            threads=threads,
+            geojson=geojson,
+            regions=regions,
+            users_file=users_file,
+            anonymous=anonymous,
+        )
+        if debug:
+            from dashboard.app import create_app
+
+            create_app(config=cfg).run(host=cfg.host, port=cfg.port, debug=True)
+            return
+        run(cfg)
+    except (WarehouseError, ValueError, ConfigError, UsersFileError) as e:
+        _err(str(e))
+        sys.exit(EXIT_ERROR)
+
+
+@main.group()
+def usuarios() -> None:
+    """Administrar el archivo de usuarios del tablero (claves guardadas como hash Argon2id)."""
+
+
+USERS_FILE = click.argument("archivo", type=click.Path(dir_okay=False, path_type=Path))
+
+
+@usuarios.command("agregar")
+@USERS_FILE
+@click.argument("usuario")
+@click.option("--rol", type=click.Choice(["publico", "regional", "nacional", "admin"]), required=True)
+@click.option("--regiones", help="Para el rol regional: códigos de región, p. ej. '09' o '15,LM'.")
+@click.option("--nombre", help="Nombre que muestra el tablero.")
+@click.option(
+    "--sin-clave", is_flag=True, help="Sin contraseña: solo por el inicio de sesión único (cabecera)."
+)
+@click.option("--clave", envvar="SEMAFORO_CLAVE", help="Contraseña (se pide sin mostrarla si no se da).")
+def usuarios_agregar(archivo, usuario, rol, regiones, nombre, sin_clave, clave) -> None:
+    """Agregar o reemplazar un usuario."""
+    from dashboard.auth import upsert_user
+
+    if not sin_clave and not clave:
+        clave = click.prompt("Contraseña", hide_input=True, confirmation_prompt="Repita la contraseña")
+    regions = [
+        r.strip().upper().zfill(2) if r.strip().isdigit() else r.strip().upper()
+        for r in (regiones or "").split(",")
+        if r.strip()
+    ]
+    try:
+        upsert_user(archivo, usuario, rol, regions, nombre, None if sin_clave else clave)
+    except ValueError as e:
+        _err(str(e))
+        sys.exit(EXIT_ERROR)
+    click.echo(f"{archivo}: usuario {usuario} ({rol}) guardado")
+
+
+@usuarios.command("quitar")
+@USERS_FILE
+@click.argument("usuario")
+def usuarios_quitar(archivo, usuario) -> None:
+    """Quitar un usuario (su sesión termina en su siguiente pedido)."""
+    from dashboard.auth import remove_user
+
+    if not remove_user(archivo, usuario):
+        _err(f"{archivo}: no hay un usuario {usuario}")
+        sys.exit(EXIT_ERROR)
+    click.echo(f"{archivo}: usuario {usuario} quitado")
+
+
+@main.command()
+@DB
+@click.option(
+    "--program", "--programa", "program", default="0001", show_default=True, help="Programa presupuestal."
+)
+@click.option("--region", help="Código de región (p. ej. 09 o LM); por defecto el país.")
+@click.option(
+    "--period", "--periodo", "period", help="Mes 'AAAA-MM' o año 'AAAA'; por defecto el último con datos."
+)
+@click.option(
+    "--view",
+    "--vista",
+    "view",
+    default="indicadores",
+    show_default=True,
+    help="'indicadores' (el tablero de indicadores), una tabla del presupuesto (presupuesto-productos, "
+    "presupuesto-meses, presupuesto-unidades, presupuesto-regiones, presupuesto-cambio) o de la calidad de datos "
+    "(calidad-completitud, calidad-sin-reporte, calidad-atipicos, calidad-triangulacion, calidad-cargas, "
+    "calidad-cuarentena).",
+)
+@click.option(
+    "--producto",
+    "product",
+    help="Producto del marco lógico (p. ej. PAN_P_CRED) para las tablas del presupuesto.",
+)
+@click.option("--desde", "since", help="Año base de la comparación entre años (presupuesto-cambio).")
+@click.option("--lang", type=click.Choice(["es", "en"]), default="es", show_default=True)
+@click.option("--format", "fmt_", type=click.Choice(["xlsx", "csv", "json"]), required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option(
+    "--url",
+    "base_url",
+    envvar="SEMAFORO_URL",
+    default="",
+    help="Dirección del tablero (p. ej. https://semaforo.example.gob.pe) para que el enlace de la vista sea completo.",
+)
+def export(db, program, region, period, view, product, since, lang, fmt_, output, base_url) -> None:
+    """Exportar una vista con sus filtros, igual que la descarga del tablero (Excel con hojas de contexto)."""
+    import datetime as dt
+
+    from dashboard import context
+    from dashboard import export as exports
+    from dashboard.data import Warehouse
+    from dashboard.pages.region import region_ok
+    from dashboard.state import Filters
+    from dashboard.tables import TABLES
+
+    try:
+        wh = Warehouse(db)
+        wh.snapshot  # noqa: B018 — fail here on an unusable warehouse
+    except (WarehouseError, duckdb.Error, OSError) as e:
+        _err(f"No se puede abrir el almacén {db}: {e}")
+        sys.exit(EXIT_ERROR)
+    context.set_warehouse(wh)
+    f = Filters(program=program, period=period, product=product, since=since, lang=lang)
+    if program not in wh.snapshot.catalogue.programs:
+        raise click.BadParameter(f"programa desconocido: {program}", param_hint="--program")
+    if not wh.has_period(program, period):
+        raise click.BadParameter(f"sin datos del programa {program} para {period}", param_hint="--period")
+    if region is not None and not region_ok(wh, region.upper()):
+        raise click.BadParameter(f"región desconocida: {region}", param_hint="--region")
+    region = region.upper() if region else None
+    element = wh.snapshot.catalogue.elements.get(product) if product else None
+    if product and (element is None or element.program != program or element.level != "product"):
+        raise click.BadParameter(
+            f"producto desconocido del programa {program}: {product}", param_hint="--producto"
+        )
+    if view == "indicadores":
+        snapshot = exports.region_snapshot(wh, f, region) if region else exports.resumen_snapshot(wh, f)
+    elif view in TABLES:
+        from dashboard.tables import budget_scope
+
+        if TABLES[view].page == "/presupuesto" and budget_scope(wh, f, region) is None:
+            raise click.BadParameter(
+                f"sin ejecución presupuestal de {program} para {period}", param_hint="--period"
+            )
+        snapshot = exports.table_snapshot(TABLES[view], wh, f, region)
+    else:
+        raise click.BadParameter(f"vista desconocida: {view}", param_hint="--view")
+    output.write_bytes(
+        exports.render(wh, f, snapshot, fmt_, dt.datetime.now(exports.PERU), base_url.rstrip("/"))
+    )
+    click.echo(f"{output}: {len(snapshot.data)} filas ({snapshot.title})")
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,359 @@
+"""INEI's wide result tables (the department "A" tables of ENDES), unpivoted into a stage table.
+
+One cuadro per sheet::
+
+    Cuadro N° 04A                                               ← title, possibly over two rows
+    PERÚ: DESNUTRICIÓN CRÓNICA … SEGÚN ÁMBITO GEOGRÁFICO, 2020-2024
+    Ámbito geográfico       2020    2021    2022   2023   2024 P/  ← label column, then one column per year
+    Total                   12.1    11.5    11.7   11.5   12.1
+    Área de residencia                                           ← grouping rows and their members: skipped
+    Urbana …
+    Departamento                                                 ← the department section: loaded
+    Amazonas               (21.3)   …       -                    ← (referential estimate), - no estimate
+    Lima Metropolitana 1/   …
+    1/ Comprende …                                               ← footnotes end the table
+    Fuente: INEI - ENDES
+
+Each (region row, year column) cell becomes one stage row with the columns of the survey loader's tidy layout,
+so both layouts are checked by the same SQL. ``_row`` is then only a key; ``_sheet``, ``_line`` (Excel row),
+``_header_region``, ``_header_anio`` and ``_header_valor`` (column letter and header) locate each cell.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+from python_calamine import CalamineWorkbook
+
+from warehouse.catalogue import Catalogue
+
+from .csvfile import Staged
+from .cuadros import NotRecognised, cuadro_number, fold, plain, survey_indicator
+from .excel import cell_text
+from .problems import LoadError, Problem
+from .regions import COUNTRY, WHOLE_LIMA, RegionLabels, normalize_label
+
+FORMAT = "inei_cuadro"
+TITLE_SEARCH_ROWS = 15  # the "Cuadro N° …" title sits in the first rows
+HEADER_SEARCH_ROWS = 8  # the year header follows the title (after a unit line such as "(Porcentaje)")
+STAGE_COLUMNS = ("anio", "region", "indicador", "valor", "ic_inf", "ic_sup", "cv", "n")
+
+_TITLE = re.compile(r"cuadro\b")
+# 2024, "2024 P/" (preliminary), "2024 1/", "2024*": a year with INEI's marks after it.
+_YEAR = re.compile(r"((?:19|20)\d\d)(?:\s*(?:[a-z]|\d{1,2})\s*/|\s*\*|\s*\(?p\)?)*", re.IGNORECASE)
+_FOOTNOTE = re.compile(r"(\d{1,2}|[a-z])\s*/|\(?\*|(nota|notas|fuente|elaboracion)\b")
+_DEPARTMENT_SECTION = re.compile(r"(segun )?departamentos?")
+# Numbers are cells without a locale; only text cells, such as a referential "(21,3)", carry a decimal comma.
+_DECIMAL_COMMA = re.compile(r"(\(?\s*[-+]?\d+),(\d{1,2}|\d{4,})(\s*\)?)")
+
+
+class NotACuadro(ValueError):
+    """A sheet that holds no INEI wide table."""
+
+
+@dataclass(frozen=True, slots=True)
+class YearColumn:
+    index: int
+    year: str  # '2024'
+    header: str  # 'F (2024 P/)': where a problem is shown
+
+
+@dataclass
+class Cuadro:
+    sheet: str
+    title: str
+    title_row: int  # Excel rows from here on
+    header_row: int
+    label_header: str  # 'B (Ámbito geográfico)'
+    years: list[YearColumn]
+    rows: list[tuple[int, str, list[str | None]]] = field(default_factory=list)  # (row, label, cells by year)
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # (row, label) not loaded
+    ignored_columns: list[str] = field(default_factory=list)
+    indicator: str | None = None
+
+
+def column_letter(index: int) -> str:
+    """0 → 'A', 25 → 'Z', 26 → 'AA'."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def read_sheets(path: Path, sheet: str | None = None) -> list[tuple[str, list[list[object]]]]:
+    """(name, rows) of the named sheet, or of every sheet; row k of the list is Excel row k + 1."""
+    label = path.name
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        names = book.sheet_names
+        if sheet is not None and sheet not in names:
+            raise LoadError([Problem(label, f"no existe la hoja {sheet!r}; hojas: {', '.join(names)}")])
+        if not names:
+            raise LoadError([Problem(label, "el libro no tiene hojas")])
+        return [
+            (n, book.get_sheet_by_name(n).to_python(skip_empty_area=False))
+            for n in ([sheet] if sheet else names)
+        ]
+    except LoadError:
+        raise
+    except Exception as e:  # calamine raises its own error types for zip/xml damage
+        raise LoadError(
+            [Problem(label, f"no es un libro Excel legible (¿archivo truncado o dañado?): {e}")]
+        ) from e
+
+
+def parse_cuadro(sheet: str, rows: list[list[object]], regions: RegionLabels) -> Cuadro:
+    """Title, year columns and the rows to load of one sheet; NotACuadro if the sheet holds no wide table."""
+    texts = [[cell_text(v) for v in row] for row in rows]
+    if not any(any(row) for row in texts):
+        raise NotACuadro("la hoja está vacía")
+    top = _first_row(texts, 0, TITLE_SEARCH_ROWS, lambda t: bool(_TITLE.match(plain(t))))
+    if top is None:
+        raise NotACuadro(
+            "no se reconoce la tabla: no tiene las columnas anio, region, indicador y valor (tabla ordenada) "
+            f"ni un título «Cuadro N° …» en sus primeras {TITLE_SEARCH_ROWS} filas (cuadro INEI)"
+        )
+    head = _first_row(texts, top + 1, HEADER_SEARCH_ROWS, lambda t: bool(_YEAR.fullmatch(t)))
+    if head is None:
+        raise NotACuadro(
+            f"el cuadro no tiene, en las {HEADER_SEARCH_ROWS} filas que siguen al título, una fila de "
+            "encabezado con los años como columnas (2020, 2021 … o «2024 P/»)"
+        )
+    header = texts[head]
+    year_cols = [j for j, t in enumerate(header) if t and _YEAR.fullmatch(t)]
+    label_col = _label_column(header, texts[head + 1 :], year_cols[0])
+    if label_col is None:
+        raise NotACuadro(
+            "el cuadro no tiene una columna con los nombres de los ámbitos a la izquierda de los años"
+        )
+    cuadro = Cuadro(
+        sheet=sheet,
+        title=" ".join(t for row in texts[top:head] for t in row if t),  # the unit line "(Porcentaje)" too
+        title_row=top + 1,
+        header_row=head + 1,
+        label_header=_where(label_col, header[label_col]),
+        years=[YearColumn(j, _YEAR.fullmatch(header[j]).group(1), _where(j, header[j])) for j in year_cols],
+        ignored_columns=[
+            _where(j, t) for j, t in enumerate(header) if t and j > label_col and j not in year_cols
+        ],
+    )
+    _sort_rows(cuadro, _body(texts, head + 1, label_col, year_cols), regions)
+    if not cuadro.rows:
+        raise NotACuadro("el cuadro no tiene filas de datos bajo el encabezado de años")
+    return cuadro
+
+
+def _first_row(
+    texts: list[list[str | None]], start: int, count: int, test: Callable[[str], bool]
+) -> int | None:
+    """Index of the first of ``count`` rows from ``start`` with a cell that passes ``test``."""
+    return next(
+        (k for k in range(start, min(start + count, len(texts))) if any(t and test(t) for t in texts[k])),
+        None,
+    )
+
+
+def _where(index: int, header: str | None) -> str:
+    """How a problem names a column: 'F (2024 P/)', or 'B' when the header cell is empty."""
+    return f"{column_letter(index)} ({header})" if header else column_letter(index)
+
+
+def _label_column(header: list[str | None], body: list[list[str | None]], first_year: int) -> int | None:
+    """The header's label cell ('Ámbito geográfico', 'Departamento'), else the leftmost column with text."""
+    named = [j for j in range(first_year) if header[j]]
+    if named:
+        return named[0]
+    return next((j for j in range(first_year) if any(len(row) > j and row[j] for row in body)), None)
+
+
+def _body(
+    texts: list[list[str | None]], start: int, label_col: int, year_cols: list[int]
+) -> list[tuple[int, str, list[str | None]]]:
+    """(Excel row, label, cells by year) of the rows under the header, up to the footnotes."""
+    body = []
+    for k in range(start, len(texts)):
+        row = texts[k]
+        label = (row[label_col] if label_col < len(row) else None) or ""
+        if label and _FOOTNOTE.match(fold(label)):
+            break
+        cells = [_decimal_point(row[j]) if j < len(row) else None for j in year_cols]
+        if label or any(cells):
+            body.append((k + 1, label, cells))
+    return body
+
+
+def _decimal_point(text: str | None) -> str | None:
+    """'(21,3)' → '(21.3)', so that text cells read like the number cells beside them."""
+    if text and "," in text and _DECIMAL_COMMA.fullmatch(text):
+        return _DECIMAL_COMMA.sub(r"\1.\2\3", text)
+    return text
+
+
+def _sort_rows(cuadro: Cuadro, body: list[tuple[int, str, list[str | None]]], regions: RegionLabels) -> None:
+    """Load the country row and the department section; skip grouping rows and the other sections.
+
+    Real tables group rows ("Área de residencia", "Región natural" …) before a "Departamento" section, and the
+    same label (Lima Metropolitana) can appear in two sections: only the department one is the region. Without
+    such a section every row is a department row.
+    """
+    section = next(
+        (
+            i
+            for i, (_, label, cells) in enumerate(body)
+            if not any(cells) and _DEPARTMENT_SECTION.fullmatch(normalize_label(label))
+        ),
+        -1,
+    )
+    for i, (line, label, cells) in enumerate(body):
+        code = regions.code(label)
+        # In the section, a label without values is a grouping row; one with values that maps to no region is
+        # loaded so that the checks report it. "Lima" alone is the whole department, two ENDES regions.
+        department_row = (
+            i > section and label and normalize_label(label) != WHOLE_LIMA and (code or any(cells))
+        )
+        if code == COUNTRY or department_row:
+            cuadro.rows.append((line, label, cells))
+        else:
+            cuadro.skipped.append((line, label))
+
+
+def stage_cuadros(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    sheets: list[tuple[str, list[list[object]]]],
+    catalogue: Catalogue,
+    indicator: str | None = None,
+    table: str = "stage",
+) -> Staged:
+    """Stage every sheet holding a recognised cuadro (or the one sheet given) as one row per cell."""
+    label = path.name
+    regions = RegionLabels.from_warehouse(con)
+    warnings: list[str] = []
+    cuadros, not_cuadros = [], []
+    for name, rows in sheets:
+        try:
+            cuadros.append(parse_cuadro(name, rows, regions))
+        except NotACuadro as e:
+            if len(sheets) == 1:
+                raise LoadError([Problem(label, str(e), sheet=name)]) from e
+            not_cuadros.append(name)
+    if not cuadros:
+        reason = (
+            "ninguna hoja tiene un cuadro INEI (título «Cuadro N° …» y años como columnas) ni la tabla "
+            "ordenada (anio, region, indicador, valor)"
+        )
+        raise LoadError([Problem(label, reason)])
+    if not_cuadros:
+        warnings.append(f"{label}: hojas sin cuadro INEI, no se cargan: {', '.join(not_cuadros)}")
+    cuadros = _assign_indicators(label, cuadros, catalogue, indicator, warnings)
+    _warn_skipped(label, cuadros, warnings)
+    arrow = _cells(cuadros)
+    # DuckDB reads the local Arrow table by name (replacement scan); execute() also ends any pending result.
+    con.execute(f"create or replace temp table {table} as select * from arrow")
+    fmt = {
+        "format": FORMAT,
+        "sheets": [
+            {
+                "sheet": c.sheet,
+                "cuadro": cuadro_number(c.title),
+                "indicator": c.indicator,
+                "title_row": c.title_row,
+                "header_row": c.header_row,
+                "years": [y.year for y in c.years],
+            }
+            for c in cuadros
+        ],
+    }
+    sheet = cuadros[0].sheet if len(cuadros) == 1 else None
+    return Staged(table, arrow.num_rows, {}, fmt, [], warnings, sheet=sheet)
+
+
+def _assign_indicators(
+    label: str, cuadros: list[Cuadro], catalogue: Catalogue, indicator: str | None, warnings: list[str]
+) -> list[Cuadro]:
+    """Each cuadro's indicator, from --indicador or its title; every title error is reported at once."""
+    if indicator:
+        if len(cuadros) > 1:
+            sheets = ", ".join(c.sheet for c in cuadros)
+            reason = (
+                f"el libro tiene {len(cuadros)} cuadros (hojas {sheets}): con --indicador indique también la "
+                "hoja con --hoja"
+            )
+            raise LoadError([Problem(label, reason)])
+        c = cuadros[0]
+        try:
+            recognised = survey_indicator(c.title, catalogue)
+        except NotRecognised:
+            recognised = None
+        if recognised and recognised != indicator:
+            warnings.append(
+                f"{label}: el título del cuadro corresponde a {recognised}; se carga como {indicator} "
+                "por --indicador"
+            )
+        c.indicator = indicator
+        return cuadros
+    problems, unknown = [], []
+    for c in cuadros:
+        try:
+            c.indicator = survey_indicator(c.title, catalogue)
+        except NotRecognised as e:
+            problem = Problem(label, str(e), row=c.title_row, sheet=c.sheet)
+            (problems if e.candidates or len(cuadros) == 1 else unknown).append(problem)
+    recognised = [c for c in cuadros if c.indicator]
+    if problems or not recognised:
+        raise LoadError(problems or unknown)  # sheets of unknown cuadros are skipped, not errors
+    if unknown:
+        warnings.append(
+            f"{label}: cuadros sin indicador en el catálogo, no se cargan: "
+            + "; ".join(f"hoja {p.sheet!r}" for p in unknown)
+        )
+    return recognised
+
+
+def _warn_skipped(label: str, cuadros: list[Cuadro], warnings: list[str]) -> None:
+    parts = [
+        f"hoja {c.sheet!r}: " + ", ".join(f"{line} ({text or 'sin etiqueta'})" for line, text in c.skipped)
+        for c in cuadros
+        if c.skipped
+    ]
+    if parts:
+        n = sum(len(c.skipped) for c in cuadros)
+        warnings.append(
+            f"{label}: {n} filas de agrupación o fuera de la sección de departamentos no se cargan "
+            f"como regiones — {'; '.join(parts)}"
+        )
+    ignored = [f"hoja {c.sheet!r}: {', '.join(c.ignored_columns)}" for c in cuadros if c.ignored_columns]
+    if ignored:
+        warnings.append(f"{label}: columnas que no son años, ignoradas — {'; '.join(ignored)}")
+
+
+def _cells(cuadros: list[Cuadro]) -> pa.Table:
+    """One row per (region row, year column), row by row: the tidy layout's columns and where each cell is."""
+    cols: dict[str, list] = {
+        c: []
+        for c in ("_sheet", "_line", "_header_region", "_header_anio", "anio", "region", "indicador", "valor")
+    }
+    for c in cuadros:
+        n_rows, n_years = len(c.rows), len(c.years)
+        cols["_sheet"] += [c.sheet] * (n_rows * n_years)
+        cols["_line"] += [line for line, _, _ in c.rows for _ in range(n_years)]
+        cols["_header_region"] += [c.label_header] * (n_rows * n_years)
+        cols["_header_anio"] += [y.header for y in c.years] * n_rows
+        cols["anio"] += [y.year for y in c.years] * n_rows
+        cols["region"] += [label for _, label, _ in c.rows for _ in range(n_years)]
+        cols["indicador"] += [c.indicator] * (n_rows * n_years)
+        cols["valor"] += [cell for _, _, cells in c.rows for cell in cells]
+    n = len(cols["_line"])
+    arrays = {"_row": pa.array(range(1, n + 1), pa.int64()), "_line": pa.array(cols.pop("_line"), pa.int64())}
+    arrays |= {name: pa.array(values, pa.string()) for name, values in cols.items()}
+    arrays["_header_valor"] = arrays["_header_anio"]
+    for name in STAGE_COLUMNS:
+        arrays.setdefault(name, pa.nulls(n, pa.string()))
+    return pa.table(arrays)

@@ -1,0 +1,84 @@
+"""What every loader is: read a file into a stage table, say which rows are wrong, write the valid ones."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+import duckdb
+
+from warehouse.catalogue import Catalogue
+
+from ..checks import Check
+from ..columns import Layout
+from ..csvfile import Staged, stage_csv
+from ..excel import is_excel, stage_excel
+from ..parquet import is_parquet, stage_parquet
+
+
+@dataclass
+class LoadContext:
+    con: duckdb.DuckDBPyConnection
+    path: Path
+    catalogue: Catalogue
+    options: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return self.path.name
+
+
+class Loader:
+    """A source format. Subclasses set ``source``/``layout`` and implement :meth:`checks` and :meth:`write`.
+
+    ``write`` runs after the checks, inside the load's transaction, and sees the valid rows in the temp view
+    ``valid`` (the stage without the rows that have problems). It replaces the rows of its scope in its raw
+    table, refreshes the marts, and returns a short description of the scope it replaced.
+    """
+
+    source: ClassVar[str]
+    description: ClassVar[str]
+    layout: ClassVar[Layout | None] = None
+    raw_table: ClassVar[str | None] = None  # table whose rows carry batch_id (for superseded batches)
+
+    def stage(self, ctx: LoadContext) -> Staged:
+        assert self.layout is not None
+        if is_excel(ctx.path):
+            return stage_excel(ctx.con, ctx.path, self.layout, sheet=ctx.options.get("sheet"))
+        if is_parquet(ctx.path):
+            return stage_parquet(ctx.con, ctx.path, self.layout)
+        return stage_csv(ctx.con, ctx.path, self.layout)
+
+    def prepare(self, ctx: LoadContext, staged: Staged) -> None:
+        """Normalise staged text before the checks (e.g. pad codes that lost their leading zeros)."""
+
+    def checks(self, ctx: LoadContext, staged: Staged) -> list[Check]:
+        raise NotImplementedError
+
+    def locate(self, ctx: LoadContext, staged: Staged) -> None:
+        """After the checks: give the rows named in ``problems`` their line in the file, when the stage keyed
+        them provisionally (a reader that numbers rows as it stages needs nothing here)."""
+
+    def write(self, ctx: LoadContext, staged: Staged, batch_id: int) -> str:
+        raise NotImplementedError
+
+
+def pad_codes(ctx: LoadContext, staged: Staged, column: str, width: int, what: str) -> None:
+    """Codes typed as numbers lose their leading zeros (010101 → 10101): restore them, and say so."""
+    if column not in staged.mapping:
+        return
+    n = ctx.con.execute(
+        f"select count(*) from {staged.table} where regexp_full_match(trim({column}), '\\d{{1,{width - 1}}}')"
+    ).fetchone()[0]
+    if n:
+        ctx.con.execute(
+            f"update {staged.table} set {column} = lpad(trim({column}), {width}, '0') "
+            f"where regexp_full_match(trim({column}), '\\d{{1,{width - 1}}}')"
+        )
+        ctx.warnings.append(
+            f"{ctx.label}: {n} {what} con menos de {width} dígitos se completaron con ceros a la izquierda "
+            f"(p. ej. 10101 → 010101)"
+        )
+    ctx.con.execute(f"update {staged.table} set {column} = trim({column}) where {column} <> trim({column})")

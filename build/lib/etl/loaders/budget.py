@@ -1,0 +1,247 @@
+"""MEF budget execution: the open-data CSV "Presupuesto y ejecución de gasto" (any of its layouts, streamed by
+DuckDB) or a Consulta Amigable XLSX. Reading and layouts live in :mod:`etl.mef`; this module checks the staged
+rows and writes them, summed, at the grain the warehouse keeps (year, month, program, product, department of
+the meta, province of the executing unit, executing unit).
+
+A file replaces the (year, program) pairs it holds: MEF republishes each year whole, so the newest file of a
+year is the year. Annual amounts (Consulta Amigable, ``PIM_2024`` columns) are year-to-date figures: they are
+stored at the cut-off month (``--mes-corte``), which may be left out only for years already closed (month 12).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from warehouse.marts import refresh_budget
+
+from .. import checks as ck
+from ..csvfile import Staged
+from ..excel import is_excel
+from ..mef import MEASURES, MefCsv, MefLayout, stage_consulta_amigable
+from ..problems import LoadError, Problem
+from .base import LoadContext, Loader, pad_codes
+
+EXTERIOR = "98"  # Consulta Amigable's department "Exterior": counted in the national total only
+
+
+class BudgetLoader(Loader):
+    source = "budget"
+    description = "ejecución presupuestal MEF (datos abiertos CSV o Consulta Amigable XLSX)"
+    raw_table = "raw_budget"
+
+    def stage(self, ctx: LoadContext) -> Staged:
+        program = ctx.options.get("program")
+        if program is not None:
+            program = str(program).strip().zfill(4)
+            if program not in ctx.catalogue.programs:
+                known = ", ".join(sorted(ctx.catalogue.programs))
+                raise LoadError(
+                    [Problem(ctx.label, f"--programa {program} no está en el catálogo (programas: {known})")]
+                )
+        programs = sorted(ctx.catalogue.programs)
+        self.csv: MefCsv | None = None
+        if is_excel(ctx.path):
+            staged, self.layout = stage_consulta_amigable(
+                ctx.con, ctx.path, program, programs, sheet=ctx.options.get("sheet")
+            )
+        else:
+            self.csv = MefCsv(ctx.path, program, programs)
+            staged = self.csv.stage(ctx.con)
+            self.layout = self.csv.layout
+        self.cutoff: int | None = ctx.options.get("cutoff_month")
+        self._check_closed_years(ctx, staged)
+        if self.layout.kind in ("anual", "multianual") and self.cutoff is None:
+            staged.warnings.append(
+                f"{ctx.label}: montos anuales sin --mes-corte: se toman como cierre de año (diciembre); "
+                "si el archivo se descargó antes del cierre, indique el mes con --mes-corte"
+            )
+        return staged
+
+    def _check_closed_years(self, ctx: LoadContext, staged: Staged) -> None:
+        """Year columns (PIM_2025…) of the running year need the cut-off month: refuse before reading rows."""
+        if self.layout.kind != "multianual" or self.cutoff is not None:
+            return
+        open_years = [y for y in self.layout.years if y >= dt.date.today().year]
+        if open_years:
+            raise LoadError(
+                [
+                    Problem(
+                        ctx.label,
+                        f"montos anuales de {open_years[0]}, año aún abierto: indique el mes al que "
+                        "corresponden con --mes-corte",
+                        row=int(staged.format.get("header_row", 1)),
+                        sheet=staged.sheet,
+                    )
+                ]
+            )
+
+    def prepare(self, ctx: LoadContext, staged: Staged) -> None:
+        pad_codes(ctx, staged, "programa", 4, "códigos de programa")
+        if self.layout.has("departamento") or self.layout.has("departamento_texto"):
+            pad_codes(ctx, staged, "departamento", 2, "códigos de departamento")
+        self.amounts = [a.column for a in self.layout.amounts]
+        self.dc = {c: ck.decimal_comma(ctx.con, staged.table, c) for c in self.amounts}
+
+    def checks(self, ctx: LoadContext, staged: Staged) -> list[ck.Check]:
+        found: list[ck.Check] = [
+            ck.Check(
+                "programa",
+                "not regexp_full_match(coalesce(trim(programa), ''), '\\d{4}')",
+                ck.lit("código de programa presupuestal vacío o mal formado (4 dígitos, p. ej. 0001)"),
+            )
+        ]
+        if self.layout.kind != "multianual":
+            found += [ck.required("ano"), *ck.year("ano")]
+        if self.layout.kind == "anual" and self.cutoff is None:
+            found.append(
+                ck.Check(
+                    "ano",
+                    "try_cast(trim(ano) as integer) >= year(current_date)",
+                    ck.lit(
+                        "montos anuales del año en curso: indique el mes al que corresponden con --mes-corte"
+                    ),
+                )
+            )
+        if self.layout.kind == "mensual":
+            found += [
+                ck.required("mes"),
+                ck.Check(
+                    "mes",
+                    "nullif(trim(mes), '') is not null and coalesce(try_cast(trim(mes) as integer) "
+                    "not between 1 and 12, true)",
+                    ck.lit("mes fuera del rango 1–12"),
+                ),
+                ck.Check(
+                    "mes",
+                    "case when try_cast(trim(mes) as integer) between 1 and 12 "
+                    "and try_cast(trim(ano) as integer) between 1900 and 2999 "
+                    "then make_date(cast(trim(ano) as integer), cast(trim(mes) as integer), 1) "
+                    "> date_trunc('month', current_date) else false end",
+                    ck.lit("mes futuro"),
+                    value="ano || '-' || mes",
+                ),
+            ]
+        if "departamento" in staged.mapping:
+            found += [
+                ck.required("departamento"),
+                ck.Check(
+                    "departamento",
+                    f"nullif(trim(departamento), '') is not null and departamento <> '{EXTERIOR}' "
+                    "and departamento not in (select department_code from core_department)",
+                    ck.lit("departamento desconocido (código de 2 dígitos del ubigeo, o 98 Exterior)"),
+                ),
+            ]
+        non_negative = set(ctx.catalogue.mef.get("non_negative") or MEASURES)
+        for a in self.layout.amounts:
+            found.append(ck.number(a.column, self.dc[a.column]))
+            if a.measure in non_negative:
+                found.append(ck.non_negative(a.column, self.dc[a.column]))
+        return found
+
+    def locate(self, ctx: LoadContext, staged: Staged) -> None:
+        """The CSV's staged rows carry provisional keys: put real line numbers in when a problem names one."""
+        con = ctx.con
+        if self.csv is None or not con.execute("select count(*) from problems where _row < 0").fetchone()[0]:
+            return
+        con.execute(f"alter table {staged.table} add column _provisional bigint")
+        con.execute(f"update {staged.table} set _provisional = _row")
+        self.csv.number_lines(con, staged.table)
+        con.execute(
+            f"update problems as p set _row = s._row from {staged.table} as s where p._row = s._provisional"
+        )
+
+    def write(self, ctx: LoadContext, staged: Staged, batch_id: int) -> str:
+        con = self.con = ctx.con
+        con.execute(f"create or replace temp table budget_lines as {self._lines_sql()}")
+        con.execute(
+            """
+            create or replace temp table budget_rows as
+            select year, month, program_code, product_code, max(product_name) as product_name,
+                   nullif(department_code, ?) as department_code, ejecutora_province, sec_ejec,
+                   max(ejecutora_name) as ejecutora_name, sum(pia) as pia, sum(pim) as pim, sum(certificado) as certificado,
+                   sum(comprometido_anual) as comprometido_anual, sum(comprometido) as comprometido,
+                   sum(devengado) as devengado, sum(girado) as girado, count(distinct _row) as source_rows
+            from budget_lines
+            group by year, month, program_code, product_code, department_code, ejecutora_province, sec_ejec
+            """,
+            [EXTERIOR],
+        )
+        scope = con.execute(
+            "select year, program_code, max(month) from budget_rows group by all order by all"
+        ).fetchall()
+        con.execute(
+            "delete from raw_budget as b using (select distinct year, program_code from budget_rows) as s "
+            "where b.year = s.year and b.program_code = s.program_code"
+        )
+        con.execute(
+            "insert into raw_budget select ?, year, month, program_code, product_code, product_name, "
+            "department_code, ejecutora_province, pia, pim, certificado, comprometido_anual, comprometido, "
+            "devengado, girado, source_rows, sec_ejec, ejecutora_name from budget_rows order by all",
+            [batch_id],
+        )
+        years = sorted({y for y, _, _ in scope})
+        refresh_budget(con, years)
+        parts = [f"{y} programa {p} (hasta el mes {m:02d})" for y, p, m in scope]
+        return "; ".join(parts)
+
+    def _last_month(self, monthly: dict[int, str]) -> int:
+        """Without --mes-corte, the last month with any devengado: later columns are the year still to come."""
+        with_amounts = [
+            m
+            for m, c in sorted(monthly.items())
+            if self.con.execute(
+                f"select coalesce(bool_or(parse_num({c}, {self.dc[c]}) <> 0), false) from valid"
+            ).fetchone()[0]
+        ]
+        return with_amounts[-1] if with_amounts else min(monthly)
+
+    def _lines_sql(self) -> str:
+        """One row per staged row and month (and year, for year columns), amounts parsed, at most one of each
+        measure per row."""
+        layout: MefLayout = self.layout
+        keys = (
+            "programa as program_code, producto as product_code, producto_nombre as product_name, "
+            "departamento as department_code, provincia as ejecutora_province, ejecutora as sec_ejec, "
+            "ejecutora_nombre as ejecutora_name, _row"
+        )
+
+        def amounts(columns: dict[str, str]) -> str:
+            return ", ".join(
+                f"parse_num({columns[m]}, {self.dc[columns[m]]}) as {m}"
+                if m in columns
+                else f"null::double as {m}"
+                for m in MEASURES
+            )
+
+        if layout.kind == "mensual":
+            plain = {a.measure: a.column for a in layout.amounts}
+            return (
+                f"select cast(trim(ano) as integer) as year, cast(trim(mes) as integer) as month, {keys}, "
+                f"{amounts(plain)} from valid"
+            )
+        if layout.kind == "anual":
+            plain = {a.measure: a.column for a in layout.amounts}
+            month = self.cutoff or 12
+            return f"select cast(trim(ano) as integer) as year, {month} as month, {keys}, {amounts(plain)} from valid"
+        if layout.kind == "devengado_mensual":
+            # Annual PIA/PIM are the opening movement (January); each month adds its devengado.
+            annual = {a.measure: a.column for a in layout.amounts if a.month is None}
+            monthly = {a.month: a.column for a in layout.amounts if a.month is not None}
+            last = self.cutoff or self._last_month(monthly)
+            parts = []
+            for month in range(1, last + 1):
+                columns = (annual if month == 1 else {}) | (
+                    {"devengado": monthly[month]} if month in monthly else {}
+                )
+                parts.append(
+                    f"select cast(trim(ano) as integer) as year, {month} as month, {keys}, {amounts(columns)} "
+                    "from valid"
+                )
+            return "\nunion all\n".join(parts)
+        # multianual: one year of columns at a time; closed years at December, the last at the cut-off.
+        parts = []
+        for year in layout.years:
+            columns = {a.measure: a.column for a in layout.amounts if a.year == year}
+            month = self.cutoff if (self.cutoff and year == layout.years[-1]) else 12
+            parts.append(f"select {year} as year, {month} as month, {keys}, {amounts(columns)} from valid")
+        return "\nunion all\n".join(parts)

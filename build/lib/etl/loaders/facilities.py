@@ -1,0 +1,66 @@
+"""The health-facility registry (RENIPRESS): ``;``-delimited, UTF-8 with BOM or Latin-1, as SUSALUD publishes it.
+
+Required columns: ``COD_IPRESS``, ``NOMBRE``, ``UBIGEO``; the others (institution, category, status…) are kept
+when present. Facilities are upserted by their code.
+"""
+
+from __future__ import annotations
+
+from .. import checks as ck
+from ..columns import Column, Layout
+from ..csvfile import Staged
+from .base import LoadContext, Loader, pad_codes
+
+LAYOUT = Layout(
+    (
+        Column("cod_ipress", ("codigo_ipress", "renipress", "cod_renipress", "codigo_unico", "cod_eess")),
+        Column("nombre", ("nombre_establecimiento", "name", "establecimiento", "nombre_eess")),
+        Column("ubigeo", ("cod_ubigeo", "ubigeo_inei")),
+        Column("institucion", ("institution",), required=False),
+        Column("clasificacion", ("classification",), required=False),
+        Column("tipo_establecimiento", ("tipo", "type"), required=False),
+        Column("categoria", ("category",), required=False),
+        Column("estado", ("status", "condicion"), required=False),
+        Column("departamento", (), required=False),
+        Column("provincia", (), required=False),
+        Column("distrito", (), required=False),
+        Column("direccion", (), required=False),
+        Column("norte", (), required=False),
+        Column("este", (), required=False),
+    )
+)
+
+
+class FacilitiesLoader(Loader):
+    source = "facilities"
+    description = "registro de establecimientos de salud (RENIPRESS)"
+    layout = LAYOUT
+
+    def prepare(self, ctx: LoadContext, staged: Staged) -> None:
+        pad_codes(ctx, staged, "cod_ipress", 8, "códigos IPRESS")
+        pad_codes(ctx, staged, "ubigeo", 6, "ubigeos")
+
+    def checks(self, ctx: LoadContext, staged: Staged) -> list[ck.Check]:
+        return [
+            ck.required("cod_ipress"),
+            ck.Check(
+                "cod_ipress",
+                "nullif(cod_ipress, '') is not null and not regexp_full_match(cod_ipress, '\\d{8}')",
+                ck.lit("el código IPRESS debe tener 8 dígitos"),
+            ),
+            ck.required("nombre"),
+            ck.required("ubigeo"),
+            ck.known("ubigeo", "core_district", "ubigeo", "ubigeo (cargue antes la tabla de ubigeos)"),
+            ck.duplicates(["cod_ipress"], "cod_ipress"),
+        ]
+
+    def write(self, ctx: LoadContext, staged: Staged, batch_id: int) -> str:
+        con = ctx.con
+        before = con.execute("select count(*) from core_facility").fetchone()[0]
+        con.execute(
+            "insert or replace into core_facility select cod_ipress, trim(nombre), ubigeo, trim(institucion), "
+            "trim(clasificacion), trim(tipo_establecimiento), trim(categoria), trim(estado), ? from valid",
+            [batch_id],
+        )
+        after = con.execute("select count(*) from core_facility").fetchone()[0]
+        return f"{after} establecimientos ({after - before} nuevos)"

@@ -1,0 +1,74 @@
+"""Target populations from the nominal register of children (Padrón Nominal): children by age group, district
+and year. They are the denominators of budget per child and of user targets. A file replaces its years ×
+departments."""
+
+from __future__ import annotations
+
+from warehouse.marts import refresh_population
+
+from .. import checks as ck
+from ..columns import Column, Layout
+from ..csvfile import Staged
+from .base import LoadContext, Loader, pad_codes
+
+AGE_GROUPS = ("<1", "1", "2", "3", "4", "<3", "<5", "6-35m")
+
+LAYOUT = Layout(
+    (
+        Column("anio", ("ano", "year", "periodo")),
+        Column("ubigeo", ("cod_ubigeo", "ubigeo_inei", "district")),
+        Column("grupo_edad", ("edad", "age_group", "grupo_etario")),
+        Column("ninos", ("ninas_ninos", "ninos_as", "children", "poblacion", "total")),
+    )
+)
+
+
+class PopulationLoader(Loader):
+    source = "population"
+    description = "población objetivo del Padrón Nominal"
+    layout = LAYOUT
+    raw_table = "raw_population"
+
+    def prepare(self, ctx: LoadContext, staged: Staged) -> None:
+        pad_codes(ctx, staged, "ubigeo", 6, "ubigeos")
+        ctx.con.execute(f"update {staged.table} set grupo_edad = replace(lower(trim(grupo_edad)), ' ', '')")
+
+    def checks(self, ctx: LoadContext, staged: Staged) -> list[ck.Check]:
+        groups = ", ".join(ck.lit(g) for g in AGE_GROUPS)
+        return [
+            ck.required("anio"),
+            *ck.year("anio"),
+            ck.required("ubigeo"),
+            ck.known("ubigeo", "core_district", "ubigeo", "ubigeo"),
+            ck.required("grupo_edad"),
+            ck.Check(
+                "grupo_edad",
+                f"nullif(grupo_edad, '') is not null and grupo_edad not in ({groups})",
+                ck.lit(f"grupo de edad desconocido (use {', '.join(AGE_GROUPS)})"),
+            ),
+            ck.required("ninos"),
+            ck.Check(
+                "ninos",
+                "nullif(trim(ninos), '') is not null and not regexp_full_match(trim(ninos), '\\d+')",
+                ck.lit("el número de niños debe ser un entero no negativo"),
+            ),
+            ck.duplicates(["anio", "ubigeo", "grupo_edad"], "grupo_edad"),
+        ]
+
+    def write(self, ctx: LoadContext, staged: Staged, batch_id: int) -> str:
+        con = ctx.con
+        con.execute(
+            "create or replace temp table population_rows as select cast(trim(anio) as integer) as year, ubigeo, "
+            "grupo_edad as age_group, cast(trim(ninos) as bigint) as children, _row from valid"
+        )
+        con.execute(
+            "delete from raw_population as p using (select distinct year, left(ubigeo, 2) as d from population_rows) s "
+            "where p.year = s.year and left(p.ubigeo, 2) = s.d"
+        )
+        con.execute(
+            "insert into raw_population select ?, _row, year, ubigeo, age_group, children from population_rows",
+            [batch_id],
+        )
+        years = [r[0] for r in con.execute("select distinct year from population_rows order by 1").fetchall()]
+        refresh_population(con, years)
+        return f"años {', '.join(map(str, years))}"

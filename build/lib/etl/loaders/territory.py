@@ -1,0 +1,83 @@
+"""The official ubigeo table of districts (INEI codes; a RENIEC code column is kept as a crosswalk).
+
+Accepts the INEI/ubigeo-table headers (``inei``/``ubigeo``/``IDDIST``, ``distrito``/``NOMBDIST``, optional
+``reniec``, ``altitude``, ``latitude``, ``longitude``). Department and province rows (codes ending in 00) are
+skipped with a warning. Districts are upserted: a newer table adds new districts and renames old ones.
+"""
+
+from __future__ import annotations
+
+from .. import checks as ck
+from ..columns import Column, Layout
+from ..csvfile import Staged
+from .base import LoadContext, Loader, pad_codes
+
+LAYOUT = Layout(
+    (
+        Column("ubigeo", ("inei", "ubigeo_inei", "iddist", "cod_ubigeo", "codigo_ubigeo", "ubigeo_distrito")),
+        Column("distrito", ("nombdist", "nombre_distrito", "district", "nombre")),
+        Column("reniec", ("ubigeo_reniec", "cod_reniec"), required=False),
+        Column("provincia", ("nombprov", "province"), required=False),
+        Column("departamento", ("nombdep", "department"), required=False),
+        Column("altitud", ("altitude", "altitud_m", "altura"), required=False),
+        Column("latitud", ("latitude", "lat"), required=False),
+        Column("longitud", ("longitude", "lon", "lng"), required=False),
+    )
+)
+
+
+class TerritoryLoader(Loader):
+    source = "territory"
+    description = "tabla oficial de ubigeos (distritos)"
+    layout = LAYOUT
+
+    def prepare(self, ctx: LoadContext, staged: Staged) -> None:
+        con, t = ctx.con, staged.table
+        # The official tables write missing values as NA (R's convention) or a dash.
+        for col in ("ubigeo", "reniec", "altitud", "latitud", "longitud"):
+            con.execute(
+                f"update {t} set {col} = null where upper(trim({col})) in ('NA', 'N/A', 'NULL', '-', '')"
+            )
+        pad_codes(ctx, staged, "ubigeo", 6, "ubigeos")
+        n = con.execute(f"select count(*) from {t} where regexp_full_match(ubigeo, '\\d{{4}}00')").fetchone()[
+            0
+        ]
+        if n:
+            con.execute(f"delete from {t} where regexp_full_match(ubigeo, '\\d{{4}}00')")
+            ctx.warnings.append(
+                f"{ctx.label}: {n} filas de departamento o provincia (código terminado en 00) omitidas"
+            )
+
+    def checks(self, ctx: LoadContext, staged: Staged) -> list[ck.Check]:
+        return [
+            ck.Check(
+                "ubigeo", "ubigeo is null", ck.lit("ubigeo INEI vacío (NA): el distrito no tiene código INEI")
+            ),
+            ck.Check(
+                "ubigeo",
+                "ubigeo is not null and not regexp_full_match(ubigeo, '\\d{6}')",
+                ck.lit("el ubigeo debe tener 6 dígitos"),
+            ),
+            ck.Check(
+                "ubigeo",
+                "regexp_full_match(ubigeo, '\\d{6}') and left(ubigeo, 4) not in (select province_code from core_province)",
+                ck.lit("provincia desconocida (los 4 primeros dígitos no son una provincia INEI)"),
+            ),
+            ck.required("distrito"),
+            ck.number("altitud", False),
+            ck.number("latitud", False),
+            ck.number("longitud", False),
+            ck.duplicates(["ubigeo"], "ubigeo"),
+        ]
+
+    def write(self, ctx: LoadContext, staged: Staged, batch_id: int) -> str:
+        con = ctx.con
+        before = con.execute("select count(*) from core_district").fetchone()[0]
+        con.execute(
+            "insert or replace into core_district "
+            "select ubigeo, left(ubigeo, 4), left(ubigeo, 2), trim(distrito), nullif(trim(reniec), ''), "
+            "parse_num(altitud, false), parse_num(latitud, false), parse_num(longitud, false), ? from valid",
+            [batch_id],
+        )
+        after = con.execute("select count(*) from core_district").fetchone()[0]
+        return f"{after} distritos ({after - before} nuevos)"

@@ -1,0 +1,289 @@
+"""``semaforo compute``: validate nominal records and compute every defined indicator, on one engine, into
+year-partitioned Parquet — written beside the target and renamed over it only when complete."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from warehouse.catalogue import Catalogue, CatalogueError, load_catalogue
+
+from ..load import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL, EXIT_REFUSED, program_version
+from ..problems import LoadError, Problem
+from . import compile as sql
+from .definitions import Definitions, load_definitions
+from .engines import engine, record_files
+
+SUMMARY = "_resumen.json"
+PROBLEMS = "_problemas.csv"  # the quarantine: every rejected row, located, beside the output and never loaded
+SHOWN_PROBLEMS = 200
+
+
+@dataclass
+class ComputeReport:
+    engine: str
+    records: str
+    out: str
+    status: str = "error"  # computed | partial | refused | error
+    message: str = ""
+    rows_read: int = 0
+    rows_rejected: int = 0
+    problems: list[Problem] = field(default_factory=list)  # the first SHOWN_PROBLEMS
+    problems_total: int = 0
+    problem_kinds: dict[str, int] = field(default_factory=dict)  # "column: reason" → rows
+    warnings: list[str] = field(default_factory=list)
+    months: tuple[str, str] | None = None
+    rows_out: dict[str, int] = field(default_factory=dict)  # indicator → output rows
+    skipped: dict[str, list[str]] = field(default_factory=dict)  # indicator → months left out, and why
+    definitions: str = ""
+    seconds: float = 0.0
+    seconds_by_step: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def exit_code(self) -> int:
+        return {"computed": EXIT_OK, "partial": EXIT_PARTIAL, "refused": EXIT_REFUSED}.get(
+            self.status, EXIT_ERROR
+        )
+
+    def as_dict(self) -> dict:
+        d = asdict(self)
+        d["problems"] = [str(p) for p in self.problems]
+        return d
+
+    def lines(self) -> list[str]:
+        out = [str(p) for p in self.problems]
+        if self.problems_total > len(self.problems):
+            out.append(
+                f"… y {self.problems_total - len(self.problems):,} problemas más (todos en {PROBLEMS}); por tipo:"
+            )
+            out += [f"  {n:>10,} × {kind}" for kind, n in self.problem_kinds.items()]
+        out += [f"aviso: {w}" for w in self.warnings]
+        for code, months in self.skipped.items():
+            span = months[0] if len(months) == 1 else f"{months[0]} a {months[-1]} ({len(months)} meses)"
+            out.append(
+                f"aviso: {code}: sin cifra para {span}: los registros no cubren la historia de su cohorte"
+            )
+        if self.message:
+            out.append(self.message)
+        if self.status in ("computed", "partial"):
+            out.append(
+                f"{self.records}: {self.rows_read:,} registros leídos, {self.rows_rejected:,} en cuarentena; "
+                f"{sum(self.rows_out.values()):,} filas de indicadores ({', '.join(f'{k} {v:,}' for k, v in self.rows_out.items())}) "
+                f"en {self.out} con {self.engine}, {self.seconds:.1f} s"
+            )
+        return out
+
+
+def compute(
+    records: Path,
+    out: Path,
+    engine_name: str = "duckdb",
+    indicators: list[str] | None = None,
+    strict: bool = False,
+    catalogue: Catalogue | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    definitions: Definitions | None = None,
+    echo: Callable[[str], None] = lambda _m: None,
+    **engine_options,
+) -> ComputeReport:
+    started = time.perf_counter()
+    records, out = Path(records), Path(out)
+    report = ComputeReport(engine_name, records.name, str(out))
+    if records.is_dir() and out.resolve().is_relative_to(records.resolve()):
+        report.message = f"la salida {out} está dentro de los registros {records}: elija otra carpeta"
+        return report
+    if out.exists() and not (out / SUMMARY).exists():
+        report.message = f"{out} existe y no es una salida de semaforo compute: no se reemplaza"
+        return report
+    try:
+        cat = catalogue or load_catalogue()
+        defs = definitions or load_definitions(cat)
+        chosen = defs.select(indicators)
+    except CatalogueError as e:
+        report.message = str(e)
+        return report
+    except ValueError as e:  # an indicator asked for that has no definition
+        report.status, report.message = "refused", str(e)
+        return report
+    report.definitions = defs.digest
+    work = out.with_name(f"{out.name}.tmp-{os.getpid()}")
+    shutil.rmtree(work, ignore_errors=True)
+    (work / "_scratch" / "tmp").mkdir(parents=True)
+    eng = None
+    step = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal step
+        now = time.perf_counter()
+        report.seconds_by_step[name] = round(now - step, 2)
+        step = now
+
+    try:
+        kind, files = record_files(records)
+        echo(f"Leyendo {len(files)} archivo(s) {kind.upper()} con {engine_name} …")
+        eng = engine(engine_name, work / "_scratch", **engine_options)
+        report.warnings += eng.register(kind, files)
+        eng.materialize("registros_tipados", sql.typed(defs))
+        eng.execute(sql.problems_view(defs))
+        eng.execute(sql.VALID_VIEW)
+        lap("lectura")
+        echo("Validando …")
+        report.rows_read, report.rows_rejected, flagged, earliest, latest = eng.rows(
+            "select count(*), count(*) filter (where _malo), count(*) filter (where _malo or _sin_medida or _aviso), "
+            "min(d_fecha_atencion) filter (where not _malo), max(d_fecha_atencion) filter (where not _malo) "
+            "from registros_tipados"
+        )[0]
+        groups, copies, example = eng.rows(sql.REPEATED)[0]
+        if copies:
+            report.warnings.append(
+                f"{copies:,} registros repetidos (idénticos a otro en todas las columnas, en {groups:,} grupos; "
+                f"p. ej. {_where(example, records)}): no cambian ninguna cifra, cada definición cuenta niños y "
+                "fechas distintos; conviene corregir el extracto"
+            )
+        if flagged:
+            eng.write_csv("select * from problemas order by _archivo, _fila, columna", work / PROBLEMS)
+            report.problems_total, report.problems, report.problem_kinds = _problems(work / PROBLEMS, records)
+        lap("validacion")
+        valid = report.rows_read - report.rows_rejected
+        if report.problems and (strict or valid == 0):
+            report.status = "refused"
+            report.message = (
+                f"{records.name}: no se calculó nada ("
+                + ("--strict: hay registros con problemas" if valid else "ningún registro válido")
+                + ")"
+            )
+            return report
+        first, last = _covered(earliest, latest, since, until, report)
+        if first > last:
+            report.status = "refused"
+            report.message = f"{records.name}: no se calculó nada (ningún mes completo en los registros)"
+            return report
+        report.months = (sql.month_label(first), sql.month_label(last))
+        echo(f"Calculando {len(chosen)} indicador(es) de {report.months[0]} a {report.months[1]} …")
+        eng.write_parquet(sql.output_query(chosen, first, last), work / "datos")
+        lap("calculo")
+        for d in chosen:
+            gone = [sql.month_label(m) for m in range(first, min(first + d.history_months, last + 1))]
+            if gone:
+                report.skipped[d.indicator] = gone
+        counted = _count_parquet(work / "datos")
+        report.rows_out = {d.indicator: counted.get(d.indicator, 0) for d in chosen}
+        report.status = "partial" if report.problems else "computed"
+        report.seconds = time.perf_counter() - started
+        _finish(work, out, report, chosen)
+    except LoadError as e:
+        report.status, report.problems = "refused", e.problems
+        report.problems_total = len(e.problems)
+        report.message = f"{records.name}: no se calculó nada (no se pudo leer)"
+    except Exception as e:  # the engine's own failure (a Spark job, a full disk): one line, nothing written
+        first = (str(e).strip().splitlines() or [""])[0][:300]
+        report.status = "error"
+        report.message = (
+            f"{records.name}: el motor {engine_name} falló, no se calculó nada: {type(e).__name__}: {first}"
+        )
+    finally:
+        if eng is not None:
+            eng.close()
+        shutil.rmtree(work, ignore_errors=True)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+EDGE_DAYS = 5  # an extract whose first or last attention is this close to the month's edge covers the month
+
+
+def _covered(
+    earliest: dt.date, latest: dt.date, since: dt.date | None, until: dt.date | None, report: ComputeReport
+) -> tuple[int, int]:
+    """(first, last) month indexes the records cover whole. A month at either end that the attentions only
+    partly cover (an extract cut on the 5th) is left out and named — never published as if complete — unless
+    --desde / --hasta declare the extract's span."""
+    start, end = since or earliest, until or latest
+    first = start.year * 12 + start.month - 1 + (0 if start.day <= (1 if since else EDGE_DAYS) else 1)
+    month_end = (dt.date(end.year + end.month // 12, end.month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    last = end.year * 12 + end.month - 1 - (0 if end.day >= month_end - (0 if until else EDGE_DAYS) else 1)
+    for month, edge, word in ((first - 1, start, "empiezan"), (last + 1, end, "terminan")):
+        if sql.month_label(month) == f"{edge.year}-{edge.month:02d}":
+            report.warnings.append(
+                f"{sql.month_label(month)}: los registros {word} el {edge.isoformat()}: mes incompleto, sin cifras "
+                "(si el extracto cubre el mes entero, declárelo con --desde / --hasta)"
+            )
+    return first, last
+
+
+def _where(file: str, root: Path) -> str:
+    """A problem's file as the operator knows it: relative to the records path given (Spark says file: URIs)."""
+    path = Path(file.removeprefix("file://").removeprefix("file:"))
+    base = root if root.is_dir() else root.parent
+    try:
+        return str(path.relative_to(base))
+    except ValueError:
+        return path.name
+
+
+def _problems(path: Path, root: Path) -> tuple[int, list[Problem], dict[str, int]]:
+    """The problems file read as a stream: the first SHOWN_PROBLEMS located, every one counted by kind."""
+    import csv
+    from collections import Counter
+
+    shown, kinds, total = [], Counter(), 0
+    with open(path, newline="", encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            total += 1
+            kinds[f"{r['columna']}: {r['motivo']}"] += 1
+            if len(shown) < SHOWN_PROBLEMS:
+                shown.append(
+                    Problem(
+                        _where(r["_archivo"], root),
+                        r["motivo"]
+                        + ("" if r["_fila"] else f" (id_nino {r['id_nino']}, fecha {r['fecha_atencion']})"),
+                        row=int(r["_fila"]) if r["_fila"] else None,
+                        column=r["columna"],
+                        value=r["valor"] or None,
+                    )
+                )
+    return total, shown, dict(kinds.most_common())
+
+
+def _count_parquet(folder: Path) -> dict[str, int]:
+    """Output rows per indicator, read back from the files written (whichever engine wrote them)."""
+    import duckdb
+
+    if not any(folder.rglob("*.parquet")):
+        return {}
+    return dict(
+        duckdb.sql(
+            f"select indicador, count(*) from read_parquet('{folder}/**/*.parquet') group by 1"
+        ).fetchall()
+    )
+
+
+def _finish(work: Path, out: Path, report: ComputeReport, chosen) -> None:
+    """Move the data and the quarantine into place: the new folder replaces the old one in one rename."""
+    final = work.with_name(f"{out.name}.new-{os.getpid()}")
+    shutil.rmtree(final, ignore_errors=True)
+    (work / "datos").mkdir(exist_ok=True)
+    (work / "datos").rename(final)
+    if (work / PROBLEMS).exists():
+        shutil.move(work / PROBLEMS, final / PROBLEMS)
+    summary = report.as_dict() | {
+        "generado": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "programa": program_version(),
+        "definiciones_texto": {d.indicator: d.describe() for d in chosen},
+        "ajustes": {d.indicator: d.adjustment.code for d in chosen if d.adjustment},
+    }
+    (final / SUMMARY).write_text(
+        json.dumps(summary, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
+    )
+    old = out.with_name(f"{out.name}.old-{os.getpid()}")
+    if out.exists():
+        out.rename(old)
+    final.rename(out)
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,261 @@
+"""Record definitions (``warehouse/catalogue/registros/*.yaml``) parsed once into frozen objects and validated
+loudly: an unknown kind or adjustment, an indicator missing from the catalogue or not fed by administrative
+records, bad age windows or overlapping bands stop everything with every problem listed."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlglot
+from sqlglot import exp
+
+from warehouse.catalogue import CATALOGUE_DIR, Catalogue, CatalogueError, Text
+from warehouse.yaml_schema import validate
+
+from .schema import RecordsFile
+
+RECORDS_DIR = CATALOGUE_DIR / "registros"
+KINDS = ("cohorte", "mes", "medicion")
+# What an adjustment formula may contain: arithmetic on the facility's altitude in metres, nothing else.
+_FORMULA_NODES = (
+    exp.Add,
+    exp.Sub,
+    exp.Mul,
+    exp.Div,
+    exp.Neg,
+    exp.Paren,
+    exp.Pow,
+    exp.Literal,
+    exp.Column,
+    exp.Identifier,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Adjustment:
+    code: str
+    name: Text
+    formula: str | None  # SQL arithmetic on `altitud` (validated), or
+    bands: tuple[tuple[float, float], ...] = ()  # (from metres, g/dL), ascending; nothing below the first
+
+    def sql(self) -> str:
+        """The g/dL to subtract at the row's ``altitud`` (DuckDB dialect, like every compiled query)."""
+        if self.formula:
+            return f"({self.formula})"
+        cases = " ".join(f"when altitud >= {lo!r} then {adj!r}" for lo, adj in reversed(self.bands))
+        return f"(case {cases} else 0.0 end)"
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    name: str
+    codes: tuple[str, ...]
+    minimum: int
+    age_days: tuple[int, int]
+    spacing_days: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    indicator: str
+    kind: str
+    codes: tuple[str, ...] = ()  # mes, medicion
+    age_months: tuple[int, int] = (0, 0)  # mes, medicion: ages at the attention, inclusive
+    cohort_months: int = 0  # cohorte: the age turned in the month
+    requirements: tuple[Requirement, ...] = ()
+    below: float | None = None  # medicion: numerator when the adjusted value is below this
+    valid_range: tuple[float, float] | None = None  # medicion: plausible measured values
+    adjustment: Adjustment | None = None
+
+    @property
+    def history_months(self) -> int:
+        """Months of records before the evaluated month that a complete figure needs."""
+        return self.cohort_months if self.kind == "cohorte" else 0
+
+    def describe(self) -> str:
+        """The rule in one Spanish sentence, for reports and the README."""
+        if self.kind == "cohorte":
+            parts = []
+            for r in self.requirements:
+                spacing = f", separadas ≥ {r.spacing_days} días" if r.spacing_days else ""
+                parts.append(
+                    f"≥ {r.minimum} {r.name} ({', '.join(r.codes)}) entre los días {r.age_days[0]} y "
+                    f"{r.age_days[1]} de edad{spacing}"
+                )
+            return (
+                f"Niñas y niños que cumplen {self.cohort_months} meses en el mes; numerador: con "
+                + "; ".join(parts)
+            )
+        ages = f"de {self.age_months[0]} a {self.age_months[1]} meses"
+        if self.kind == "mes":
+            return (
+                f"Niñas y niños {ages} atendidos en el mes; numerador: con {', '.join(self.codes)} en el mes"
+            )
+        assert self.adjustment is not None
+        return (
+            f"Niñas y niños {ages} con {', '.join(self.codes)} en el mes (el último); numerador: valor menos el "
+            f"ajuste «{self.adjustment.name.es}» < {self.below:g}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Definitions:
+    items: tuple[Definition, ...]
+    adjustments: dict[str, Adjustment]
+    digest: str  # SHA-256 of the definition files: which version computed a figure
+
+    def select(self, codes: list[str] | None) -> tuple[Definition, ...]:
+        if not codes:
+            return self.items
+        known = {d.indicator: d for d in self.items}
+        unknown = [c for c in codes if c not in known]
+        if unknown:
+            raise ValueError(
+                f"--indicador {', '.join(unknown)}: no hay definición desde registros con ese código "
+                f"(hay: {', '.join(known)})"
+            )
+        return tuple(known[c] for c in codes)
+
+    @property
+    def measured_codes(self) -> dict[str, tuple[float, float] | None]:
+        """Activity codes whose rows must carry a value (and altitude), with the plausible range."""
+        out: dict[str, tuple[float, float] | None] = {}
+        for d in self.items:
+            if d.kind == "medicion":
+                for c in d.codes:
+                    out[c] = d.valid_range
+        return out
+
+
+def load_definitions(catalogue: Catalogue, directory: Path | None = None) -> Definitions:
+    files = sorted((directory or RECORDS_DIR).glob("*.yaml"))
+    problems: list[str] = []
+    items: list[Definition] = []
+    adjustments: dict[str, Adjustment] = {}
+    digest = hashlib.sha256()
+    for f in files:
+        text = f.read_text(encoding="utf-8")
+        digest.update(f.name.encode() + b"\0" + text.encode())
+        doc, wrong = validate(RecordsFile, text, f.name)
+        if wrong:
+            problems += wrong
+            continue
+        for code, raw in (doc.get("adjustments") or {}).items():
+            adjustments[code] = _adjustment(f"{f.name}, ajuste {code}", code, raw, problems)
+        for raw in doc.get("definitions") or []:
+            d = _definition(f.name, raw, adjustments, catalogue, problems)
+            if d:
+                items.append(d)
+    seen = [d.indicator for d in items]
+    problems += [f"{c}: definido más de una vez" for c in sorted({c for c in seen if seen.count(c) > 1})]
+    if problems:
+        raise CatalogueError(problems)
+    return Definitions(tuple(items), adjustments, digest.hexdigest())
+
+
+def _adjustment(where: str, code: str, raw: dict[str, Any], problems: list[str]) -> Adjustment:
+    name = raw.get("name") or {}
+    if not (name.get("es") and name.get("en")):
+        problems.append(f"{where}: falta name con es y en")
+    text = Text(str(name.get("es", code)), str(name.get("en", code)))
+    if ("formula" in raw) == ("bands" in raw):
+        problems.append(f"{where}: declare formula o bands (una de las dos)")
+        return Adjustment(code, text, None)
+    if "formula" in raw:
+        return Adjustment(code, text, _formula(where, str(raw["formula"]), problems))
+    bands = tuple((float(b["desde_m"]), float(b["ajuste"])) for b in raw["bands"] or [])
+    if not bands or any(a[0] >= b[0] for a, b in itertools.pairwise(bands)):
+        problems.append(f"{where}: los tramos deben ir de menor a mayor altitud, sin repetirse")
+    return Adjustment(code, text, None, bands)
+
+
+def _formula(where: str, text: str, problems: list[str]) -> str | None:
+    """Parse the formula and keep it only if it is arithmetic on ``altitud`` (it becomes SQL)."""
+    try:
+        tree = sqlglot.parse_one(text, read="duckdb")
+    except sqlglot.errors.ParseError as e:
+        problems.append(f"{where}: fórmula ilegible: {e}")
+        return None
+    bad = [
+        n.sql()
+        for n in tree.walk()
+        if not isinstance(n, _FORMULA_NODES) or (isinstance(n, exp.Column) and n.name != "altitud")
+    ]
+    if bad:
+        problems.append(f"{where}: la fórmula solo puede usar altitud, números y + - * / power(): {bad[0]!r}")
+        return None
+    return tree.sql(dialect="duckdb")
+
+
+def _ages(where: str, raw: Any, problems: list[str], upper: int) -> tuple[int, int]:
+    try:
+        lo, hi = (int(v) for v in raw)
+    except (TypeError, ValueError):
+        problems.append(f"{where}: la edad va como [desde, hasta]")
+        return (0, 0)
+    if not 0 <= lo <= hi <= upper:
+        problems.append(f"{where}: edades fuera de orden o de rango (0–{upper}): {raw}")
+    return (lo, hi)
+
+
+def _definition(
+    file: str, raw: dict[str, Any], adjustments: dict[str, Adjustment], cat: Catalogue, problems: list[str]
+) -> Definition | None:
+    code = str(raw.get("indicator", ""))
+    where = f"{file}, {code or 'definición sin indicador'}"
+    ind = cat.indicators.get(code)
+    if ind is None:
+        problems.append(f"{where}: el indicador no está en el catálogo")
+        return None
+    if ind.feed != "admin" or ind.unit != "pct":
+        problems.append(f"{where}: solo indicadores mensuales de registros administrativos en % (feed admin)")
+    kind = raw.get("kind")
+    if kind not in KINDS:
+        problems.append(f"{where}: kind desconocido {kind!r} (use uno de {', '.join(KINDS)})")
+        return None
+    if kind == "cohorte":
+        months = int(raw.get("edad_meses") or 0)
+        if not 1 <= months <= 60:
+            problems.append(f"{where}: edad_meses de la cohorte entre 1 y 60")
+        reqs = []
+        for k, r in enumerate(raw.get("requisitos") or [], start=1):
+            w = f"{where}, requisito {k}"
+            reqs.append(
+                Requirement(
+                    str(r.get("nombre") or f"requisito {k}"),
+                    _codes(w, r.get("codigos"), problems),
+                    int(r.get("minimo") or 0),
+                    _ages(w, r.get("edad_dias"), problems, 31 * months),
+                    int(r.get("separacion_min_dias") or 0),
+                )
+            )
+            if reqs[-1].minimum < 1:
+                problems.append(f"{w}: minimo debe ser 1 o más")
+        if not reqs:
+            problems.append(f"{where}: una cohorte necesita requisitos")
+        return Definition(code, kind, cohort_months=months, requirements=tuple(reqs))
+    ages = _ages(where, raw.get("edad_meses"), problems, 72)
+    codes = _codes(where, raw.get("codigos"), problems)
+    if kind == "mes":
+        return Definition(code, kind, codes, ages)
+    adj = adjustments.get(str(raw.get("ajuste")))
+    if adj is None:
+        problems.append(f"{where}: ajuste desconocido {raw.get('ajuste')!r} (hay: {', '.join(adjustments)})")
+    lo, hi = (float(v) for v in raw.get("valor_valido") or (0, 0))
+    if not lo < hi:
+        problems.append(f"{where}: valor_valido va como [mínimo, máximo]")
+    below = raw.get("menor_que")
+    if below is None:
+        problems.append(f"{where}: falta menor_que (el umbral del numerador)")
+    return Definition(code, kind, codes, ages, below=below or 0.0, valid_range=(lo, hi), adjustment=adj)
+
+
+def _codes(where: str, raw: Any, problems: list[str]) -> tuple[str, ...]:
+    codes = tuple(str(c).strip().upper() for c in raw or [])
+    if not codes or any(not c or "'" in c for c in codes):
+        problems.append(f"{where}: codigos debe ser una lista de códigos de actividad")
+    return codes

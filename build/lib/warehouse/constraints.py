@@ -1,0 +1,22 @@
+"""Constraints next to the models, checked as queries that must return zero rows (run inside every load and by
+the tests). Each ``warehouse/constraints/*.sql`` query is restricted to what batch ``$batch_id`` touched."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+CONSTRAINTS = Path(__file__).parent / "constraints"
+
+
+def violations(con: duckdb.DuckDBPyConnection, batch_id: int) -> dict[str, list[tuple]]:
+    """Constraint name → offending rows (first 5), for every constraint that fails."""
+    failed = {}
+    for path in sorted(CONSTRAINTS.glob("*.sql")):
+        sql = path.read_text(encoding="utf-8")
+        params = {"batch_id": batch_id} if "$batch_id" in sql else {}
+        rows = con.execute(sql, params).fetchmany(5)
+        if rows:
+            failed[path.stem] = rows
+    return failed

@@ -1,0 +1,15 @@
+-- mart_status_top holds the rules' verdict on the country and region rows: for the rows of this batch it must be
+-- what the rules say now, both ways.
+with
+
+now as (
+    select * from indicator_status('mart_indicator_top') where batch_id = $batch_id
+),
+
+stored as (
+    select * from mart_status_top where batch_id = $batch_id
+)
+
+(select 'missing from mart_status_top' as problem, indicator_code, territory_code, period from (from now except all from stored))
+union all
+(select 'stale in mart_status_top', indicator_code, territory_code, period from (from stored except all from now))

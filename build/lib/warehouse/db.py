@@ -1,0 +1,226 @@
+"""Opening the warehouse: numbered migrations and views applied on open, read-only opens for readers.
+
+DuckDB lets one process write a file or many read it, never both. The writer therefore never writes the file
+readers use: :func:`open_writer` builds the next version beside it (copy, write, checkpoint, fsync) and renames it
+over the original, atomically. Readers notice the new file and open it beside the old one, which they keep until
+their requests on it end (see ``dashboard.data``). A writer killed mid-way leaves only its copy behind, removed by
+the next writer; the served file is never touched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+HERE = Path(__file__).parent
+MIGRATIONS = HERE / "migrations"
+VIEWS = HERE / "views"
+MARTS = HERE / "marts"
+
+
+class WarehouseError(RuntimeError):
+    """The warehouse file cannot be used as asked (missing, outdated, locked)."""
+
+
+def sql_file(path: Path) -> list[str]:
+    """The statements of a .sql file, split on semicolons at line ends."""
+    text = path.read_text(encoding="utf-8")
+    return [s.strip() for s in text.split(";\n") if s.strip() and not _only_comments(s)]
+
+
+def _only_comments(statement: str) -> bool:
+    return all(not line.strip() or line.strip().startswith("--") for line in statement.splitlines())
+
+
+def migrations() -> list[tuple[int, Path]]:
+    return sorted((int(p.name.split("_", 1)[0]), p) for p in MIGRATIONS.glob("[0-9]*_*.sql"))
+
+
+def views_fingerprint() -> str:
+    h = hashlib.sha256()
+    for p in sorted(VIEWS.glob("*.sql")):
+        h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> tuple[int, str | None]:
+    """(last applied migration, fingerprint of the views) of an open warehouse; (0, None) when new."""
+    exists = con.execute(
+        "select count(*) from information_schema.tables where table_name = 'schema_version'"
+    ).fetchone()[0]
+    if not exists:
+        return 0, None
+    version = con.execute("select coalesce(max(version), 0) from schema_version").fetchone()[0]
+    views = con.execute("select max(views_sha) from schema_views").fetchone()[0]
+    return int(version), views
+
+
+def pending(con: duckdb.DuckDBPyConnection) -> list[str]:
+    version, views = schema_version(con)
+    todo = [p.name for n, p in migrations() if n > version]
+    if views != views_fingerprint():
+        todo.append("views")
+    if not todo:
+        from .marts import status_current  # marts builds on this module
+
+        if not status_current(con):
+            todo.append("statuses")
+    return todo
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply pending migrations and re-create the views; a no-op on an up-to-date warehouse."""
+    con.execute(
+        "create table if not exists schema_version (version integer primary key, name varchar, applied_at timestamp)"
+    )
+    con.execute("create table if not exists schema_views (views_sha varchar, applied_at timestamp)")
+    version, views = schema_version(con)
+    applied = []
+    for number, path in migrations():
+        if number <= version:
+            continue
+        con.execute("begin")
+        try:
+            for statement in sql_file(path):
+                con.execute(statement)
+            con.execute("insert into schema_version values (?, ?, ?)", [number, path.name, datetime.now()])
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+        applied.append(path.name)
+    if applied or views != views_fingerprint():
+        con.execute("begin")
+        for path in sorted(VIEWS.glob("*.sql")):
+            for statement in sql_file(path):
+                con.execute(statement)
+        con.execute("delete from schema_views")
+        con.execute("insert into schema_views values (?, ?)", [views_fingerprint(), datetime.now()])
+        con.execute("commit")
+        applied.append("views")
+    from .marts import ensure_status  # marts builds on this module
+
+    con.execute("begin")
+    if ensure_status(con):
+        applied.append("statuses")
+    con.execute("commit")
+    return applied
+
+
+CATALOG = "wh"  # the name a read-only warehouse is attached under
+
+
+def connect_readonly(path: str | os.PathLike) -> duckdb.DuckDBPyConnection:
+    """A read-only connection; refuses a missing warehouse or one that needs migrating.
+
+    The file is ATTACHed to a fresh in-memory database rather than opened with ``duckdb.connect(path)``: DuckDB
+    caches databases by path within a process, so after a writer renamed a new version over the path, connecting
+    to it again would hand back the old, still open, version. Cursors of this connection must ``use`` the
+    catalogue: :func:`reader_cursor`."""
+    path = Path(path)
+    if not path.exists():
+        raise WarehouseError(
+            f"No existe el almacén {path}. Créelo con 'semaforo demo --db {path}' o 'semaforo load'."
+        )
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach ? as {CATALOG} (read_only)", [str(path)])
+    except duckdb.Error:
+        con.close()
+        raise
+    con.execute(f"use {CATALOG}")
+    todo = pending(con)
+    if todo:
+        con.close()
+        raise WarehouseError(
+            f"El almacén {path} necesita migrarse ({', '.join(todo)}): ejecute 'semaforo migrate --db {path}'."
+        )
+    return con
+
+
+def reader_cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A cursor of a :func:`connect_readonly` connection, for another thread, reading the warehouse."""
+    cur = con.cursor()
+    cur.execute(f"use {CATALOG}")
+    return cur
+
+
+@contextlib.contextmanager
+def open_writer(path: str | os.PathLike, in_place: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The one writer (callers hold ``etl.load.writer_lock``). Builds the next version beside the file — copy,
+    write, checkpoint, fsync — and renames it over the original: readers see the old version or the new one,
+    never a half-written file, and a writer that dies leaves the original intact. ``in_place`` writes the file
+    itself, for a file nobody else can be reading (the demo's private build file)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if in_place:
+        try:
+            con = duckdb.connect(str(path))
+        except duckdb.IOException as e:
+            raise WarehouseError(f"No se puede abrir {path}: {e}") from e
+        try:
+            migrate(con)
+            yield con
+        finally:
+            con.close()
+        return
+    remove_stale_copies(path)
+    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
+    if path.exists():
+        shutil.copy2(path, tmp)
+    con = duckdb.connect(str(tmp))
+    ok = False
+    try:
+        migrate(con)
+        yield con
+        con.execute("checkpoint")
+        ok = True
+    finally:
+        con.close()
+        if ok:
+            _fsync(tmp)
+            os.replace(tmp, path)
+            _fsync(path.parent)
+        else:
+            tmp.unlink(missing_ok=True)
+        Path(f"{tmp}.wal").unlink(missing_ok=True)
+
+
+def remove_stale_copies(path: Path) -> list[Path]:
+    """Delete the copies left beside ``path`` by writers that died mid-load (SIGKILL, power cut). Only called
+    under the writer lock, so no live writer owns one."""
+    removed = []
+    for p in path.parent.glob(f"{path.name}.tmp-[0-9]*"):
+        pid = p.name.rsplit("-", 1)[-1].split(".", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            p.unlink(missing_ok=True)
+            removed.append(p)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # this writer's own leftover from an earlier failure
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _fsync(path: Path) -> None:
+    """Make a rename durable: the new file's blocks, then the directory entry."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
