@@ -7,6 +7,8 @@ from pathlib import Path
 
 import duckdb
 
+from .db import named_parameters
+
 CONSTRAINTS = Path(__file__).parent / "constraints"
 
 
@@ -15,7 +17,7 @@ def violations(con: duckdb.DuckDBPyConnection, batch_id: int) -> dict[str, list[
     failed = {}
     for path in sorted(CONSTRAINTS.glob("*.sql")):
         sql = path.read_text(encoding="utf-8")
-        params = {"batch_id": batch_id} if "$batch_id" in sql else {}
+        params = {"batch_id": batch_id} if "batch_id" in named_parameters(sql) else {}
         rows = con.execute(sql, params).fetchmany(5)
         if rows:
             failed[path.stem] = rows

@@ -30,13 +30,15 @@ class WarehouseError(RuntimeError):
 
 
 def sql_file(path: Path) -> list[str]:
-    """The statements of a .sql file, split on semicolons at line ends."""
-    text = path.read_text(encoding="utf-8")
-    return [s.strip() for s in text.split(";\n") if s.strip() and not _only_comments(s)]
+    """The statements of a .sql file as DuckDB's own parser splits them: a semicolon inside a literal or a
+    comment does not end a statement; comments alone are no statement."""
+    return [s.query.strip() for s in duckdb.extract_statements(path.read_text(encoding="utf-8"))]
 
 
-def _only_comments(statement: str) -> bool:
-    return all(not line.strip() or line.strip().startswith("--") for line in statement.splitlines())
+def named_parameters(sql: str) -> frozenset[str]:
+    """The ``$name`` parameters the SQL uses, by DuckDB's parser (``$level`` is not found inside ``$levels``,
+    nor in a comment or a literal)."""
+    return frozenset(p for s in duckdb.extract_statements(sql) for p in s.named_parameters)
 
 
 def migrations() -> list[tuple[int, Path]]:

@@ -17,20 +17,23 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from .db import named_parameters
+
 QUERIES = Path(__file__).parent / "queries"
 
 Allowed = frozenset[str] | None
 
 
 @cache
-def _sql(name: str) -> str:
-    return (QUERIES / f"{name}.sql").read_text(encoding="utf-8")
+def _sql(name: str) -> tuple[str, frozenset[str]]:
+    """A named query's text and the parameters it uses (the callers pass a common set)."""
+    sql = (QUERIES / f"{name}.sql").read_text(encoding="utf-8")
+    return sql, named_parameters(sql)
 
 
 def _run(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pd.DataFrame:
-    sql = _sql(name)
-    used = {k: v for k, v in params.items() if f"${k}" in sql}
-    return con.execute(sql, used).df()
+    sql, names = _sql(name)
+    return con.execute(sql, {k: v for k, v in params.items() if k in names}).df()
 
 
 def _allowed(allowed: Allowed) -> list[str] | None:

@@ -30,7 +30,9 @@ def run(*args: object, cwd: Path, timeout: int = 900) -> subprocess.CompletedPro
     proc = subprocess.run(
         [str(a) for a in args], cwd=cwd, env=ENV, capture_output=True, text=True, timeout=timeout
     )
-    assert proc.returncode == 0, f"{args}: exit {proc.returncode}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+    assert proc.returncode == 0, (
+        f"{args}: exit {proc.returncode}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+    )
     return proc
 
 
@@ -62,7 +64,9 @@ def test_the_wheel_holds_every_file_the_packages_track(wheel):
 
 def test_the_version_comes_from_git(wheel, venv):
     version = wheel.name.split("-")[1]
-    assert version != "0.1.0" and re.fullmatch(r"\d+(\.\d+)*(\.dev\d+)?(\+g[0-9a-f]{7,}(\.d\d{8})?)?", version)
+    assert version != "0.1.0" and re.fullmatch(
+        r"\d+(\.\d+)*(\.dev\d+)?(\+g[0-9a-f]{7,}(\.d\d{8})?)?", version
+    )
     commit = subprocess.run(
         ["git", "rev-parse", "--short=7", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout.strip()
@@ -91,11 +95,18 @@ def test_installed_outside_the_checkout_it_builds_the_demo_loads_and_exports(whe
     con = duckdb.connect(str(db), read_only=True)
     try:
         stamped = {v for (v,) in con.execute("select distinct program_version from etl_batch").fetchall()}
-        last = con.execute("select file_name, status from etl_batch order by batch_id desc limit 1").fetchone()
+        last = con.execute(
+            "select file_name, status from etl_batch order by batch_id desc limit 1"
+        ).fetchone()
     finally:
         con.close()
     assert stamped == {version}
     assert last == (f.name, "loaded")
     book = openpyxl.load_workbook(xlsx, read_only=True)
-    context = [tuple(r) for ws in book.worksheets if ws.title.startswith("Contexto") for r in ws.iter_rows(values_only=True)]
+    context = [
+        tuple(r)
+        for ws in book.worksheets
+        if ws.title.startswith("Contexto")
+        for r in ws.iter_rows(values_only=True)
+    ]
     assert ("Versión de Semáforo PpR", version) in [r[:2] for r in context]
