@@ -248,11 +248,7 @@ class _Problems:
         self.items.append(f"{where}: {msg}")
 
 
-def _text(raw: Any, where: str, p: _Problems, required: bool = True) -> Text | None:
-    if raw is None and not required:
-        return None
-    if isinstance(raw, str) and not required:
-        return Text(raw, raw)
+def _text(raw: Any, where: str, p: _Problems) -> Text:
     if not isinstance(raw, dict) or not raw.get("es") or not raw.get("en"):
         p.add(where, "necesita textos en español e inglés ('es' y 'en')")
         return Text(str(raw), str(raw))
@@ -377,7 +373,7 @@ def parse_catalogue(files: Iterable[CatalogueFile]) -> Catalogue:
 
     programs: dict[str, Program] = {}
     elements: dict[str, Element] = {}
-    raw_indicators: list[tuple[str, str, dict]] = []
+    raw_indicators: list[tuple[str, str, dict[str, Any]]] = []
     for name, doc in docs.items():
         if name == "settings.yaml":
             continue
@@ -441,11 +437,11 @@ def parse_catalogue(files: Iterable[CatalogueFile]) -> Catalogue:
         ):
             if i.get(key) not in allowed:
                 p.add(where, f"{key} desconocido {i.get(key)!r} (use uno de {', '.join(allowed)})")
-        src = sources.get(i.get("source"))
+        src = sources.get(str(i.get("source")))
         if src is None:
             p.add(where, f"fuente desconocida {i.get('source')!r}")
             src = Source(str(i.get("source")), "?", "?", Text("?", "?"), "")
-        element = elements.get(i.get("element"))
+        element = elements.get(str(i.get("element")))
         if element is None or element.program != prog_code:
             p.add(where, f"elemento desconocido {i.get('element')!r} en el programa {prog_code}")
         level = str(i.get("level"))
@@ -464,7 +460,7 @@ def parse_catalogue(files: Iterable[CatalogueFile]) -> Catalogue:
         if kind not in RULE_KINDS:
             p.add(where, f"regla desconocida {kind!r} (use una de {', '.join(RULE_KINDS)})")
         if kind == "bands":
-            band_set = band_sets.get(rule_raw.get("set"))
+            band_set = band_sets.get(str(rule_raw.get("set")))
             if band_set is None:
                 p.add(where, f"conjunto de bandas desconocido {rule_raw.get('set')!r}")
         if kind == "target" and i.get("default_target") is None:
@@ -487,7 +483,7 @@ def parse_catalogue(files: Iterable[CatalogueFile]) -> Catalogue:
                 tuple(e.get("title_any") or ()),
                 tuple(e.get("title_none") or ()),
             )
-        budget_products = None
+        budget_products: tuple[str, ...] | None = None
         if src.feed == "budget":
             bp_raw = (i.get("budget") or {}).get("products")
             if bp_raw == "all":
@@ -512,7 +508,7 @@ def parse_catalogue(files: Iterable[CatalogueFile]) -> Catalogue:
             denominator=_text(i.get("denominator"), where, p),
             rule=Rule(str(kind), band_set, float(tolerance) if tolerance is not None else None),
             default_target=float(i["default_target"]) if i.get("default_target") is not None else None,
-            method=_text(i.get("method"), where, p, required=False),
+            method=_text(i["method"], where, p) if i.get("method") is not None else None,
             endes=endes,
             budget_products=budget_products,
             headline=i.get("headline"),

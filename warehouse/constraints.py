@@ -4,6 +4,7 @@ the tests). Each ``warehouse/constraints/*.sql`` query is restricted to what bat
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -12,7 +13,7 @@ from .db import named_parameters
 CONSTRAINTS = Path(__file__).parent / "constraints"
 
 
-def violations(con: duckdb.DuckDBPyConnection, batch_id: int) -> dict[str, list[tuple]]:
+def violations(con: duckdb.DuckDBPyConnection, batch_id: int) -> dict[str, list[tuple[Any, ...]]]:
     """Constraint name → offending rows (first 5), for every constraint that fails."""
     failed = {}
     for path in sorted(CONSTRAINTS.glob("*.sql")):

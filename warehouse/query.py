@@ -13,6 +13,7 @@ import inspect
 from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -82,7 +83,7 @@ def snapshot(
         "coalesce(list(indicator_code) filter (where periodicity = 'annual'), []) "
         "from core_indicator where program_code = ?",
         [program],
-    ).fetchone()
+    ).fetchone() or ([], [])
     return _run(
         con,
         "snapshot",
@@ -392,7 +393,7 @@ def _subregional(codes: str | Iterable[str] | None) -> bool:
 
 # For each query returning rows of a level below the region, given its arguments by name. A query not named here
 # returns country- and region-level rows only.
-BELOW_REGION: dict[str, Callable[[dict], bool]] = {
+BELOW_REGION: dict[str, Callable[[dict[str, Any]], bool]] = {
     "snapshot": lambda a: _subregional(a["territories"]),
     "series": lambda a: _subregional(a["territories"]),
     "stock": lambda a: _subregional(a["territories"]),
