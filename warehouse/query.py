@@ -26,14 +26,17 @@ Allowed = frozenset[str] | None
 
 
 @cache
-def _sql(name: str) -> tuple[str, frozenset[str]]:
-    """A named query's text and the parameters it uses (the callers pass a common set)."""
-    sql = (QUERIES / f"{name}.sql").read_text(encoding="utf-8")
-    return sql, named_parameters(sql)
+def _sql(name: str) -> str:
+    return (QUERIES / f"{name}.sql").read_text(encoding="utf-8")
+
+
+# The parameters a query text uses (callers pass a common set), parsed once per text.
+_parameters = cache(named_parameters)
 
 
 def _run(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pd.DataFrame:
-    sql, names = _sql(name)
+    sql = _sql(name)
+    names = _parameters(sql)
     return con.execute(sql, {k: v for k, v in params.items() if k in names}).df()
 
 

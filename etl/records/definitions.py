@@ -245,7 +245,8 @@ def _definition(
     adj = adjustments.get(str(raw.get("ajuste")))
     if adj is None:
         problems.append(f"{where}: ajuste desconocido {raw.get('ajuste')!r} (hay: {', '.join(adjustments)})")
-    lo, hi = (float(v) for v in raw.get("valor_valido") or (0, 0))
+    valid = raw.get("valor_valido") or []
+    lo, hi = (float(valid[0]), float(valid[1])) if len(valid) == 2 else (0.0, 0.0)
     if not lo < hi:
         problems.append(f"{where}: valor_valido va como [mínimo, máximo]")
     below = raw.get("menor_que")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -39,6 +40,9 @@ def run(*args: object, cwd: Path, timeout: int = 900) -> subprocess.CompletedPro
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     dist = tmp_path_factory.mktemp("dist")
+    # setuptools builds in the checkout's build/ and never removes a file from it: a file deleted or moved since
+    # an earlier build would still ship.
+    shutil.rmtree(ROOT / "build", ignore_errors=True)
     run(sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", dist, ROOT, cwd=dist)
     (built,) = dist.glob("semaforo_ppr-*.whl")
     return built
