@@ -68,3 +68,15 @@ def test_a_bug_inside_load_exits_5_not_1(monkeypatch, tmp_path, capsys):
 def test_usage_errors_and_refusals_keep_their_own_codes(tmp_path):
     proc = semaforo("load", "--db", str(tmp_path / "w.duckdb"), "presupuesto", "x.csv", traces=tmp_path)
     assert proc.returncode == 2 and "Error inesperado" not in proc.stderr
+
+
+def test_without_a_writable_trace_folder_it_is_still_one_line(tmp_path):
+    blocked = tmp_path / "archivo"
+    blocked.write_text("no es una carpeta", encoding="utf-8")
+    proc = semaforo(
+        "usuarios", "agregar", str(tmp_path / "no" / "u.yaml"), "ana", "--rol", "admin", "--clave", "una-clave-larga",
+        traces=blocked / "trazas",
+    )  # fmt: skip
+    assert proc.returncode == 5
+    (line,) = proc.stderr.strip().splitlines()
+    assert "no se pudo escribir el detalle en" in line and "Traceback" not in line
