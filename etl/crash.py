@@ -42,14 +42,10 @@ def write_trace(exc: BaseException, argv: list[str], version: str) -> Path | Non
 
 def one_line(exc: BaseException, command: str, trace: Path | None) -> str:
     what = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    where = (
-        f"detalle completo en {trace}"
-        if trace
-        else "no se pudo escribir el detalle:\n" + "".join(traceback.format_exception(exc))
-    )
+    where = f"detalle completo en {trace}" if trace else f"no se pudo escribir el detalle en {trace_dir()}"
     return (
         f"Error inesperado en «semaforo {command}»: {type(exc).__name__}{': ' + what if what else ''} — {where} "
-        f"(código {EXIT_UNEXPECTED}; por favor repórtelo con ese archivo)"
+        f"(código {EXIT_UNEXPECTED}; por favor repórtelo{' con ese archivo' if trace else ''})"
     )
 
 
