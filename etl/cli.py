@@ -47,11 +47,19 @@ def main() -> None:
 
 
 def run() -> None:
-    """The ``semaforo`` command: :func:`main`, with an unexpected error as one line and its trace in a file."""
+    """The ``semaforo`` command: :func:`main`, with an unexpected error as one line and its trace in a file, and
+    Ctrl-C as exit 130 (click's own "Aborted!" would exit 1, which means a partial load here)."""
     try:
-        main()
+        code = main(standalone_mode=False)
+    except click.ClickException as e:
+        e.show()
+        sys.exit(e.exit_code)
+    except click.Abort:
+        _err("Interrumpido (Ctrl-C)")
+        sys.exit(crash.EXIT_INTERRUPTED)
     except Exception as e:
         crash.handle(e, sys.argv, program_version())
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 @main.command()

@@ -15,6 +15,7 @@ import traceback
 from pathlib import Path
 
 EXIT_UNEXPECTED = 5
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report a process ended by SIGINT
 
 
 def trace_dir() -> Path:

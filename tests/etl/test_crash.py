@@ -80,3 +80,25 @@ def test_without_a_writable_trace_folder_it_is_still_one_line(tmp_path):
     assert proc.returncode == 5
     (line,) = proc.stderr.strip().splitlines()
     assert "no se pudo escribir el detalle en" in line and "Traceback" not in line
+
+
+def test_ctrl_c_exits_130_not_1(monkeypatch, tmp_path, capsys):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "load_file", interrupted)
+    f = tmp_path / "x.csv"
+    f.write_text("COD_IPRESS,NOMBRE,UBIGEO\n00099999,P.S. NUEVO,010101\n", encoding="utf-8")
+    monkeypatch.setattr(
+        sys, "argv", ["semaforo", "load", "--db", str(tmp_path / "w.duckdb"), "facilities", str(f)]
+    )
+    with pytest.raises(SystemExit) as e:
+        cli.run()
+    assert e.value.code == 130
+    assert "Interrumpido" in capsys.readouterr().err
+
+
+def test_version_help_and_success_exit_0(tmp_path):
+    for args in (["--version"], ["--help"], ["status", "--help"]):
+        proc = semaforo(*args, traces=tmp_path)
+        assert proc.returncode == 0 and proc.stdout, (args, proc.stderr)
