@@ -71,10 +71,13 @@ def test_the_version_comes_from_git(wheel, venv):
     assert version != "0.1.0" and re.fullmatch(
         r"\d+(\.\d+)*(\.dev\d+)?(\+g[0-9a-f]{7,}(\.d\d{8})?)?", version
     )
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short=7", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
-    ).stdout.strip()
-    assert f"+g{commit}" in version  # a build between releases names its commit
+    git = {"cwd": ROOT, "capture_output": True, "text": True}
+    tag = subprocess.run(["git", "describe", "--tags", "--exact-match"], **git)
+    if tag.returncode == 0:  # a release: its tag (v1.2.0 → 1.2.0)
+        assert version == tag.stdout.strip().removeprefix("v")
+    else:  # between releases, the build names its commit
+        commit = subprocess.run(["git", "rev-parse", "--short=7", "HEAD"], check=True, **git).stdout.strip()
+        assert f"+g{commit}" in version
     out = run(venv / "bin/semaforo", "--version", cwd=venv).stdout
     assert out.strip() == f"semaforo, version {version}"
 
