@@ -1,36 +1,60 @@
 # The README's two first commands: `make demo` (app on the demo warehouse) and `make test` (all checks).
+# Both install from constraints.txt (the versions the tests passed with); `make lock` refreshes it.
 VENV ?= .venv
 BIN := $(VENV)/bin
 DB ?= demo.duckdb
 PORT ?= 8050
 PYTHON ?= python3
+PIP := $(BIN)/pip install -q -c constraints.txt
 
-.PHONY: demo test lint format bench bench-small clean
+.PHONY: demo test typecheck lint format bench bench-small lock clean
 
-$(BIN)/semaforo: pyproject.toml
+$(BIN)/pip:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e ".[test]"
+
+# What the app and the ETL run (no PySpark, no test tools).
+$(VENV)/.installed-app: pyproject.toml constraints.txt | $(BIN)/pip
+	$(PIP) -e .
 	touch $@
 
-demo: $(BIN)/semaforo
+# Development: tests (with the Spark engine's), type checks and the bench.
+$(VENV)/.installed-dev: pyproject.toml constraints.txt | $(BIN)/pip
+	$(PIP) -e ".[test,spark,bench]"
+	touch $@ $(VENV)/.installed-app
+
+demo: $(VENV)/.installed-app
 	$(BIN)/semaforo demo --db $(DB) --sources demo-data
 	$(BIN)/semaforo serve --db $(DB) --port $(PORT)
 
-test: $(BIN)/semaforo
+test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python -m tools.typecheck
 	$(BIN)/pytest
 
-lint: $(BIN)/semaforo
+typecheck: $(VENV)/.installed-dev
+	$(BIN)/python -m tools.typecheck
+
+lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: $(BIN)/semaforo
+bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench
 
-bench-small: $(BIN)/semaforo
+bench-small: $(VENV)/.installed-dev
 	$(BIN)/python -m bench --small
+
+# Resolve the newest versions pyproject.toml allows, in a scratch environment, and pin them.
+lock:
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install -q --upgrade pip
+	.lock-venv/bin/pip install -q -e ".[test,spark,bench]"
+	{ grep '^#' constraints.txt; .lock-venv/bin/pip freeze --exclude-editable; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt
+	rm -rf .lock-venv
 
 clean:
 	rm -rf $(VENV) demo-data $(DB) bench/data

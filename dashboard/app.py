@@ -31,7 +31,10 @@ from .pages.region import region_ok
 from .security import role_name
 from .state import Filters, href, parse, serialise
 
-ROOT = Path(__file__).resolve().parents[1]
+# The top-level assets/ folder of a checkout, or where the wheel installs it (setup.py).
+ASSETS = next(
+    p for p in (Path(__file__).resolve().parent / "assets", Path(__file__).resolve().parents[1] / "assets") if p.is_dir()
+)
 VENDOR = Path(flask_bootstrap.__file__).parent / "static" / "bootstrap5"
 STYLESHEETS = [
     "/vendor/css/bootstrap.min.css",
@@ -247,7 +250,7 @@ def create_app(
     theme.register()
     app = dash.Dash(
         __name__,
-        assets_folder=str(ROOT / "assets"),
+        assets_folder=str(ASSETS),
         external_stylesheets=STYLESHEETS,
         suppress_callback_exceptions=True,
         title="Semáforo PpR",

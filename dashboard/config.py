@@ -9,7 +9,9 @@ import secrets
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args, get_origin, get_type_hints
+
+from pydantic import TypeAdapter, ValidationError
 
 ANONYMOUS = ("ninguno", "publico", "nacional", "admin")
 
@@ -72,33 +74,37 @@ class ServeConfig:
         return f"sqlite://{self.shared_state}" if self.users_file else "memory://"
 
 
+# Each field's declared type, and its validator: one place decides what a setting may hold.
+_TYPES = get_type_hints(ServeConfig)
+_ADAPTERS = {name: TypeAdapter(kind) for name, kind in _TYPES.items()}
+_YES = ("si", "sí")  # what pydantic's booleans lack for Spanish speakers
+
+
 def _coerce(name: str, value: Any, where: str) -> Any:
-    """A value from TOML, an environment variable or the command line, as the field's type."""
-    kind = {f.name: f.type for f in fields(ServeConfig)}[name]
+    """A value from TOML, an environment variable or the command line, as the field's declared type."""
+    kind = _TYPES[name]
+    optional = type(None) in get_args(kind)
+    base = next((a for a in get_args(kind) if a is not type(None)), kind) if optional else kind
+    collection = get_origin(base) in (frozenset, tuple)
     try:
         if value is None or value == "":
-            return None if "None" in kind else ("" if kind == "str" else value)
-        if "Path" in kind:
-            return Path(value)
-        if kind == "int":
-            return int(value)
-        if kind == "bool":
-            if isinstance(value, bool):
-                return value
-            if str(value).lower() in ("1", "true", "si", "sí", "yes"):
-                return True
-            if str(value).lower() in ("0", "false", "no"):
-                return False
-            raise ValueError(f"no es sí/no: {value!r}")
-        if "frozenset" in kind:
+            if optional or base is str:
+                return None if optional else ""
+            raise ValueError("falta el valor")
+        if collection:  # "09,LM" from the environment or the command line; a list from TOML
             items = value.split(",") if isinstance(value, str) else list(value)
-            codes = frozenset(str(c).strip().upper() for c in items if str(c).strip())
-            return codes or None
-        if "tuple" in kind:
-            items = value.split(",") if isinstance(value, str) else list(value)
-            return tuple(str(c).strip() for c in items if str(c).strip())
-        return str(value)
-    except (TypeError, ValueError) as e:
+            value = [str(c).strip() for c in items if str(c).strip()]
+            if get_origin(base) is frozenset:  # region codes
+                value = [c.upper() for c in value]
+            if not value and optional:
+                return None
+        if base is bool and isinstance(value, str) and value.strip().lower() in _YES:
+            value = True
+        return _ADAPTERS[name].validate_python(value)
+    except ValidationError as e:
+        reason = e.errors()[0]["msg"]
+        raise ConfigError(f"{where}: valor inválido para {name}: {value!r} ({reason})") from e
+    except ValueError as e:
         raise ConfigError(f"{where}: valor inválido para {name}: {value!r} ({e})") from e
 
 

@@ -1,7 +1,8 @@
 """``semaforo``: load source files, inspect the warehouse, build the demo, serve the dashboard.
 
 The warehouse is ``--db FILE`` or the ``SEMAFORO_DB`` environment variable. Exit codes of ``load`` are documented
-in :mod:`etl.load` and the README.
+in :mod:`etl.load` and the README; an error no command anticipated exits 5 (:mod:`etl.crash`), never with a
+traceback. The installed ``semaforo`` is :func:`run`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ import duckdb
 from warehouse.catalogue import CatalogueError, load_catalogue
 from warehouse.db import WarehouseError
 
-from .load import EXIT_ERROR, LoadReport, load_file, report_lines, writer_lock
+from . import crash
+from .load import EXIT_ERROR, LoadReport, load_file, program_version, report_lines, writer_lock
 from .loaders import LOADERS
 from .status import warehouse_status
 
@@ -39,9 +41,25 @@ def print_report(r: LoadReport, limit: int = 200) -> None:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="semaforo-ppr")
+@click.version_option(program_version(), prog_name="semaforo")
 def main() -> None:
     """Semáforo PpR: almacén DuckDB y tablero del Presupuesto por Resultados (PAN 0001)."""
+
+
+def run() -> None:
+    """The ``semaforo`` command: :func:`main`, with an unexpected error as one line and its trace in a file, and
+    Ctrl-C as exit 130 (click's own "Aborted!" would exit 1, which means a partial load here)."""
+    try:
+        code = main(standalone_mode=False)
+    except click.ClickException as e:
+        e.show()
+        sys.exit(e.exit_code)
+    except click.Abort:
+        _err("Interrumpido (Ctrl-C)")
+        sys.exit(crash.EXIT_INTERRUPTED)
+    except Exception as e:
+        crash.handle(e, sys.argv, program_version())
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 @main.command()
@@ -491,3 +509,7 @@ def export(db, program, region, period, view, product, since, lang, fmt_, output
         exports.render(wh, f, snapshot, fmt_, dt.datetime.now(exports.PERU), base_url.rstrip("/"))
     )
     click.echo(f"{output}: {len(snapshot.data)} filas ({snapshot.title})")
+
+
+if __name__ == "__main__":
+    run()

@@ -1,6 +1,6 @@
 """Reading delimited text files the way their publishers write them, into a DuckDB stage table of text columns.
 
-Encoding (UTF-8 with or without BOM, else Latin-1), delimiter (``,`` ``;`` ``|`` tab) and header are sniffed from
+Encoding (UTF-8 with or without BOM, else Windows-1252: :mod:`etl.encoding`), delimiter (``,`` ``;`` ``|`` tab) and header are sniffed from
 the head of the file; DuckDB then streams the whole file with every column as text, so that codes keep their
 leading zeros and every value can be checked before it is cast. Lines DuckDB cannot split become problems with
 their line number, and each staged row keeps ``_row``, its line in the file (header = line 1).
@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 
 from .columns import Layout
+from .encoding import CP1252, UTF8, as_utf8
 from .problems import LoadError, Problem
 
 SNIFF_BYTES = 1 << 20
@@ -62,14 +63,14 @@ def sniff_encoding(head: bytes) -> str:
     try:
         decoder.decode(head, final=False)  # a multi-byte character cut at the end of the sample is fine
     except UnicodeDecodeError:
-        return "latin-1"
-    return "utf-8"
+        return CP1252
+    return UTF8
 
 
 def _decode(head: bytes, encoding: str) -> str:
-    if encoding == "utf-8":
-        return head.removeprefix(codecs.BOM_UTF8).decode("utf-8", errors="ignore")
-    return head.decode("latin-1")
+    if encoding == UTF8:
+        return head.removeprefix(codecs.BOM_UTF8).decode(UTF8, errors="ignore")
+    return head.decode("cp1252", errors="replace")
 
 
 def sniff_delimiter(header_line: str) -> str:
@@ -121,21 +122,20 @@ def _read(con, path, layout, mapping, headers, encoding, delimiter, table, warni
         f"c{positions[c.name]} as {c.name}" if c.name in positions else f"null::varchar as {c.name}"
         for c in layout.columns
     )
-    for attempt in (encoding, "latin-1"):
+    with as_utf8(path) as readable:
+        if readable.warning:
+            warnings.append(readable.warning)
         con.execute(f"drop table if exists {table}")
         con.execute("drop table if exists reject_errors")
         con.execute("drop table if exists reject_scans")
         con.execute(
             f"create temp table {table} as select {select} from read_csv(?, delim = ?, header = true, "
-            "encoding = ?, quote = '\"', escape = '\"', store_rejects = true, ignore_errors = true, "
+            "encoding = 'utf-8', quote = '\"', escape = '\"', store_rejects = true, ignore_errors = true, "
             f"null_padding = false, auto_detect = false, columns = {columns})",
-            [str(path), delimiter, attempt],
+            [str(readable.path), delimiter],
         )
-        rejects = read_rejects(con)
-        if attempt == "latin-1" or not any(r[2] == "INVALID ENCODING" for r in rejects):
-            encoding = attempt
-            break
-        warnings.append(f"{path.name}: no es UTF-8 válido; se leyó como Latin-1")
+        encoding = readable.encoding
+    rejects = read_rejects(con)
     _add_row_numbers(con, table, [r[0] for r in rejects])
     problems = [
         Problem(

@@ -44,6 +44,7 @@ from warehouse.db import WarehouseError
 from .checks import lit
 from .columns import normalize
 from .csvfile import Staged, read_head, read_rejects
+from .encoding import as_utf8
 from .excel import cell_text, open_sheet
 from .problems import LoadError, Problem
 
@@ -417,18 +418,20 @@ class MefCsv:
 
     def __init__(self, path: Path, program: str | None, programs: Sequence[str]):
         self.path = path
-        self.encoding, self.delimiter, headers = read_head(path)
+        _, self.delimiter, headers = read_head(path)
+        self.text = as_utf8(path)  # DuckDB reads UTF-8; a Windows-1252 file through a copy
+        self.encoding = self.text.encoding
         self.layout, self.warnings = detect_layout(headers, path.name)
         self.program, warnings = program_option(self.layout, program, path.name)
-        self.warnings += warnings
+        self.warnings += warnings + ([self.text.warning] if self.text.warning else [])
         self.keep = self.layout.keep(self.program, programs)
         self.reject_lines: list[int] = []
 
-    def source(self, encoding: str, rejects: bool) -> str:
+    def source(self, rejects: bool) -> str:
         columns = "{" + ", ".join(f"'c{k}': 'VARCHAR'" for k in range(len(self.layout.headers))) + "}"
         return (
-            f"read_csv({lit(str(self.path))}, delim = {lit(self.delimiter)}, header = true, "
-            f"encoding = {lit(encoding)}, quote = '\"', escape = '\"', ignore_errors = true, "
+            f"read_csv({lit(str(self.text.path))}, delim = {lit(self.delimiter)}, header = true, "
+            f"encoding = 'utf-8', quote = '\"', escape = '\"', ignore_errors = true, "
             f"store_rejects = {str(rejects).lower()}, null_padding = false, auto_detect = false, "
             f"columns = {columns})"
         )
@@ -438,17 +441,12 @@ class MefCsv:
         lines = data_lines(self.path)
         if lines == 0:
             raise LoadError([Problem(label, "el archivo no tiene filas de datos, solo encabezado")])
-        for attempt in (self.encoding, "latin-1"):
-            con.execute(
-                f"create or replace temp table {table} as "
-                f"select {self.layout.select(self.program)} from {self.source(attempt, rejects=True)} "
-                f"where {self.keep}"
-            )
-            rejects = read_rejects(con)
-            if attempt == "latin-1" or not any(r[2] == "INVALID ENCODING" for r in rejects):
-                self.encoding = attempt
-                break
-            self.warnings.append(f"{label}: no es UTF-8 válido; se leyó como Latin-1")
+        con.execute(
+            f"create or replace temp table {table} as "
+            f"select {self.layout.select(self.program)} from {self.source(rejects=True)} "
+            f"where {self.keep}"
+        )
+        rejects = read_rejects(con)
         self.reject_lines = sorted({int(r[0]) for r in rejects})
         problems = [
             Problem(
@@ -479,7 +477,7 @@ class MefCsv:
         """Replace the provisional keys of the staged rows by their line in the file (header = line 1)."""
         con.execute(
             f"create or replace temp table mef_lines as select {self.keep} as kept "
-            f"from {self.source(self.encoding, rejects=False)}"
+            f"from {self.source(rejects=False)}"
         )
         first = con.execute("select coalesce(min(rowid), 0) from mef_lines").fetchone()[0]
         # The k-th rejected line L_k (k from 1) comes after L_k - 1 - k parsed records.

@@ -17,27 +17,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from . import catalogue_schema as schema
+from .yaml_schema import validate
 
 CATALOGUE_DIR = Path(__file__).parent / "catalogue"
-# libyaml's loader when PyYAML was built with it (10× faster than the pure-Python one); same safe subset.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 LEVELS = ("budget", "critical_input", "product", "intermediate_result", "final_result")
 ELEMENT_LEVELS = ("product", "intermediate_result", "final_result")
 FEEDS = ("admin", "stock", "survey", "budget")
 UNITS = {"pct": 100.0, "per_1000": 1000.0, "count": 1.0}
-# Data-quality thresholds (settings.yaml, data_quality); the defaults are the conventions described there.
-QUALITY_DEFAULTS = {
-    "completeness_adequate_from": 90.0,
-    "completeness_at_risk_from": 70.0,
-    "reporting_deadline_days": 15.0,
-    "outlier_modified_z": 3.5,
-    "history_months": 12.0,
-    "min_history_months": 6.0,
-    "jump_points": 30.0,
-    "denominator_change_pct": 50.0,
-}
+# Data-quality thresholds (settings.yaml, data_quality): the schema's defaults.
+QUALITY_DEFAULTS = schema.DataQuality().model_dump()
 DIRECTIONS = ("up", "down")
 PERIODICITIES = ("monthly", "annual")
 RULE_KINDS = ("target", "bands", "stock", "budget_pace")
@@ -258,11 +248,7 @@ class _Problems:
         self.items.append(f"{where}: {msg}")
 
 
-def _text(raw: Any, where: str, p: _Problems, required: bool = True) -> Text | None:
-    if raw is None and not required:
-        return None
-    if isinstance(raw, str) and not required:
-        return Text(raw, raw)
+def _text(raw: Any, where: str, p: _Problems) -> Text:
     if not isinstance(raw, dict) or not raw.get("es") or not raw.get("en"):
         p.add(where, "necesita textos en español e inglés ('es' y 'en')")
         return Text(str(raw), str(raw))
@@ -311,10 +297,14 @@ def parse_catalogue(files: Iterable[CatalogueFile]) -> Catalogue:
     p = _Problems()
     docs: dict[str, Any] = {}
     for f in files:
-        try:
-            docs[f.name] = yaml.load(f.text, Loader=_YAML_LOADER) or {}
-        except yaml.YAMLError as e:
-            p.add(f.name, f"YAML ilegible: {e}")
+        # The declared keys and types first: the checks below read only well-formed documents.
+        doc, problems = validate(
+            schema.Settings if f.name == "settings.yaml" else schema.ProgramFile, f.text, f.name
+        )
+        docs[f.name] = doc
+        p.items += problems
+    if p.items:
+        raise CatalogueError(p.items)
     if "settings.yaml" not in docs:
         p.add("catálogo", "falta settings.yaml")
         raise CatalogueError(p.items)
@@ -359,11 +349,7 @@ def parse_catalogue(files: Iterable[CatalogueFile]) -> Catalogue:
 
     quality = dict(QUALITY_DEFAULTS)
     for key, value in (s.get("data_quality") or {}).items():
-        if key not in QUALITY_DEFAULTS:
-            p.add(
-                f"{w}, data_quality", f"clave desconocida {key!r} (use una de {', '.join(QUALITY_DEFAULTS)})"
-            )
-        elif not isinstance(value, int | float) or value <= 0:
+        if value <= 0:
             p.add(f"{w}, data_quality", f"{key} debe ser un número positivo")
         else:
             quality[key] = float(value)
@@ -387,7 +373,7 @@ def parse_catalogue(files: Iterable[CatalogueFile]) -> Catalogue:
 
     programs: dict[str, Program] = {}
     elements: dict[str, Element] = {}
-    raw_indicators: list[tuple[str, str, dict]] = []
+    raw_indicators: list[tuple[str, str, dict[str, Any]]] = []
     for name, doc in docs.items():
         if name == "settings.yaml":
             continue
@@ -451,11 +437,11 @@ def parse_catalogue(files: Iterable[CatalogueFile]) -> Catalogue:
         ):
             if i.get(key) not in allowed:
                 p.add(where, f"{key} desconocido {i.get(key)!r} (use uno de {', '.join(allowed)})")
-        src = sources.get(i.get("source"))
+        src = sources.get(str(i.get("source")))
         if src is None:
             p.add(where, f"fuente desconocida {i.get('source')!r}")
             src = Source(str(i.get("source")), "?", "?", Text("?", "?"), "")
-        element = elements.get(i.get("element"))
+        element = elements.get(str(i.get("element")))
         if element is None or element.program != prog_code:
             p.add(where, f"elemento desconocido {i.get('element')!r} en el programa {prog_code}")
         level = str(i.get("level"))
@@ -474,7 +460,7 @@ def parse_catalogue(files: Iterable[CatalogueFile]) -> Catalogue:
         if kind not in RULE_KINDS:
             p.add(where, f"regla desconocida {kind!r} (use una de {', '.join(RULE_KINDS)})")
         if kind == "bands":
-            band_set = band_sets.get(rule_raw.get("set"))
+            band_set = band_sets.get(str(rule_raw.get("set")))
             if band_set is None:
                 p.add(where, f"conjunto de bandas desconocido {rule_raw.get('set')!r}")
         if kind == "target" and i.get("default_target") is None:
@@ -497,7 +483,7 @@ def parse_catalogue(files: Iterable[CatalogueFile]) -> Catalogue:
                 tuple(e.get("title_any") or ()),
                 tuple(e.get("title_none") or ()),
             )
-        budget_products = None
+        budget_products: tuple[str, ...] | None = None
         if src.feed == "budget":
             bp_raw = (i.get("budget") or {}).get("products")
             if bp_raw == "all":
@@ -522,7 +508,7 @@ def parse_catalogue(files: Iterable[CatalogueFile]) -> Catalogue:
             denominator=_text(i.get("denominator"), where, p),
             rule=Rule(str(kind), band_set, float(tolerance) if tolerance is not None else None),
             default_target=float(i["default_target"]) if i.get("default_target") is not None else None,
-            method=_text(i.get("method"), where, p, required=False),
+            method=_text(i["method"], where, p) if i.get("method") is not None else None,
             endes=endes,
             budget_products=budget_products,
             headline=i.get("headline"),

@@ -16,6 +16,7 @@ import shutil
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -30,13 +31,15 @@ class WarehouseError(RuntimeError):
 
 
 def sql_file(path: Path) -> list[str]:
-    """The statements of a .sql file, split on semicolons at line ends."""
-    text = path.read_text(encoding="utf-8")
-    return [s.strip() for s in text.split(";\n") if s.strip() and not _only_comments(s)]
+    """The statements of a .sql file as DuckDB's own parser splits them: a semicolon inside a literal or a
+    comment does not end a statement; comments alone are no statement."""
+    return [s.query.strip() for s in duckdb.extract_statements(path.read_text(encoding="utf-8"))]
 
 
-def _only_comments(statement: str) -> bool:
-    return all(not line.strip() or line.strip().startswith("--") for line in statement.splitlines())
+def named_parameters(sql: str) -> frozenset[str]:
+    """The ``$name`` parameters the SQL uses, by DuckDB's parser (``$level`` is not found inside ``$levels``,
+    nor in a comment or a literal)."""
+    return frozenset(p for s in duckdb.extract_statements(sql) for p in s.named_parameters)
 
 
 def migrations() -> list[tuple[int, Path]]:
@@ -52,14 +55,20 @@ def views_fingerprint() -> str:
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> tuple[int, str | None]:
     """(last applied migration, fingerprint of the views) of an open warehouse; (0, None) when new."""
-    exists = con.execute(
-        "select count(*) from information_schema.tables where table_name = 'schema_version'"
-    ).fetchone()[0]
+    exists = scalar(con, "select count(*) from information_schema.tables where table_name = 'schema_version'")
     if not exists:
         return 0, None
-    version = con.execute("select coalesce(max(version), 0) from schema_version").fetchone()[0]
-    views = con.execute("select max(views_sha) from schema_views").fetchone()[0]
+    version = scalar(con, "select coalesce(max(version), 0) from schema_version")
+    views = scalar(con, "select max(views_sha) from schema_views")
     return int(version), views
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> Any:
+    """The one value of a query that returns one row (an aggregate, a lookup by key)."""
+    row = con.execute(sql, params or []).fetchone()
+    if row is None:
+        raise WarehouseError(f"la consulta no devolvió filas: {sql}")
+    return row[0]
 
 
 def pending(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -117,7 +126,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
 CATALOG = "wh"  # the name a read-only warehouse is attached under
 
 
-def connect_readonly(path: str | os.PathLike) -> duckdb.DuckDBPyConnection:
+def connect_readonly(path: str | os.PathLike[str]) -> duckdb.DuckDBPyConnection:
     """A read-only connection; refuses a missing warehouse or one that needs migrating.
 
     The file is ATTACHed to a fresh in-memory database rather than opened with ``duckdb.connect(path)``: DuckDB
@@ -153,7 +162,7 @@ def reader_cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
 
 
 @contextlib.contextmanager
-def open_writer(path: str | os.PathLike, in_place: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+def open_writer(path: str | os.PathLike[str], in_place: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """The one writer (callers hold ``etl.load.writer_lock``). Builds the next version beside the file — copy,
     write, checkpoint, fsync — and renames it over the original: readers see the old version or the new one,
     never a half-written file, and a writer that dies leaves the original intact. ``in_place`` writes the file

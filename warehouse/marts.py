@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable
+from typing import Any
 
 import duckdb
 
-from .db import MARTS, sql_file, views_fingerprint
+from .db import MARTS, scalar, sql_file, views_fingerprint
 
 
 def _run(con: duckdb.DuckDBPyConnection, name: str) -> None:
@@ -20,7 +21,7 @@ def _run(con: duckdb.DuckDBPyConnection, name: str) -> None:
         con.execute(statement)
 
 
-def _scope(con: duckdb.DuckDBPyConnection, table: str, columns: str, rows: Iterable[tuple]) -> int:
+def _scope(con: duckdb.DuckDBPyConnection, table: str, columns: str, rows: Iterable[tuple[Any, ...]]) -> int:
     con.execute(f"create or replace temp table {table} ({columns})")
     rows = list(rows)
     if rows:
@@ -29,13 +30,11 @@ def _scope(con: duckdb.DuckDBPyConnection, table: str, columns: str, rows: Itera
 
 
 def _lookback(con: duckdb.DuckDBPyConnection) -> int:
-    return int(
-        con.execute("select num_value from core_setting where key = 'expected_lookback_months'").fetchone()[0]
-    )
+    return int(scalar(con, "select num_value from core_setting where key = 'expected_lookback_months'"))
 
 
 def _periods_with_followers(
-    con, table: str, periods: Iterable[dt.date], lookback: int
+    con: duckdb.DuckDBPyConnection, table: str, periods: Iterable[dt.date], lookback: int
 ) -> list[tuple[dt.date]]:
     """The periods loaded and the later ones whose 'expected to report' set depends on them."""
     periods = sorted(set(periods))
@@ -110,7 +109,9 @@ def ensure_status(con: duckdb.DuckDBPyConnection) -> bool:
     return True
 
 
-def _units(con: duckdb.DuckDBPyConnection, feed: str, facts: str, history: str, periods) -> None:
+def _units(
+    con: duckdb.DuckDBPyConnection, feed: str, facts: str, history: str, periods: Iterable[dt.date]
+) -> None:
     lookback = _lookback(con)
     scope = _periods_with_followers(con, "raw_" + feed, periods, lookback)
     if not _scope(con, "scope_period", "period date", scope):

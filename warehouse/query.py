@@ -13,9 +13,12 @@ import inspect
 from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
+
+from .db import named_parameters
 
 QUERIES = Path(__file__).parent / "queries"
 
@@ -27,10 +30,14 @@ def _sql(name: str) -> str:
     return (QUERIES / f"{name}.sql").read_text(encoding="utf-8")
 
 
+# The parameters a query text uses (callers pass a common set), parsed once per text.
+_parameters = cache(named_parameters)
+
+
 def _run(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pd.DataFrame:
     sql = _sql(name)
-    used = {k: v for k, v in params.items() if f"${k}" in sql}
-    return con.execute(sql, used).df()
+    names = _parameters(sql)
+    return con.execute(sql, {k: v for k, v in params.items() if k in names}).df()
 
 
 def _allowed(allowed: Allowed) -> list[str] | None:
@@ -79,7 +86,7 @@ def snapshot(
         "coalesce(list(indicator_code) filter (where periodicity = 'annual'), []) "
         "from core_indicator where program_code = ?",
         [program],
-    ).fetchone()
+    ).fetchone() or ([], [])
     return _run(
         con,
         "snapshot",
@@ -389,7 +396,7 @@ def _subregional(codes: str | Iterable[str] | None) -> bool:
 
 # For each query returning rows of a level below the region, given its arguments by name. A query not named here
 # returns country- and region-level rows only.
-BELOW_REGION: dict[str, Callable[[dict], bool]] = {
+BELOW_REGION: dict[str, Callable[[dict[str, Any]], bool]] = {
     "snapshot": lambda a: _subregional(a["territories"]),
     "series": lambda a: _subregional(a["territories"]),
     "stock": lambda a: _subregional(a["territories"]),

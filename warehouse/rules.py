@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .catalogue import Catalogue, Indicator, Text
+from .catalogue import BandSet, Catalogue, Indicator, Text
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +83,8 @@ def status(code: str | None) -> Status:
     return STATUSES.get(code or "sin_datos", STATUSES["sin_datos"])
 
 
-def _num(x: float) -> str:
-    return f"{x:g}"
+def _num(x: float | None) -> str:
+    return "–" if x is None else f"{x:g}"
 
 
 def describe_rule(ind: Indicator, cat: Catalogue, lang: str = "es") -> str:
@@ -144,6 +144,6 @@ def describe_rule(ind: Indicator, cat: Catalogue, lang: str = "es") -> str:
     return kind
 
 
-def _bands(band_set, lang: str) -> str:
+def _bands(band_set: BandSet, lang: str) -> str:
     parts = [f"{b.label.get(lang)} → {status(b.status).label.get(lang)}" for b in band_set.bands]
     return "; ".join(parts) + f" ({band_set.source.get(lang)})."

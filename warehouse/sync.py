@@ -10,6 +10,7 @@ import csv
 import hashlib
 import math
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -19,7 +20,7 @@ from .catalogue import STOCK_CLASSES, Catalogue, CatalogueFile, parse_catalogue
 TERRITORY = Path(__file__).parent / "territory"
 
 
-def _replace(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
+def _replace(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple[Any, ...]]) -> None:
     con.execute(f"delete from {table}")
     if rows:
         # One INSERT … SELECT from a pandas frame: executemany costs a round trip per row.

@@ -13,7 +13,7 @@ from .. import format as fmt
 from ..i18n import level_name, t
 from .traffic_light import arrow
 
-# Number cells as the app writes numbers elsewhere (assets/dashAgGridFunctions.js `fixed`): es-PE, fixed decimals.
+# Number cells as the app writes numbers elsewhere (dashboard/assets/dashAgGridFunctions.js `fixed`): es-PE, fixed decimals.
 ONE_DECIMAL = {"function": "fixed(params.value, 1)"}
 NO_DECIMALS = {"function": "fixed(params.value, 0)"}
 GRID_THEME = {

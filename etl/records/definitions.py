@@ -11,12 +11,15 @@ from pathlib import Path
 from typing import Any
 
 import sqlglot
-import yaml
 from sqlglot import exp
 
 from warehouse.catalogue import CATALOGUE_DIR, Catalogue, CatalogueError, Text
+from warehouse.yaml_schema import validate
+
+from .schema import RecordsFile
 
 RECORDS_DIR = CATALOGUE_DIR / "registros"
+HIS_SETTINGS = "his_minsa.yaml"  # beside the definitions: how HIS-MINSA exports are read (etl.records.his)
 KINDS = ("cohorte", "mes", "medicion")
 DENOMINATORS = ("registros", "padron")
 # What an adjustment formula may contain: arithmetic on the facility's altitude in metres, nothing else.
@@ -181,7 +184,7 @@ class Definitions:
 
 
 def load_definitions(catalogue: Catalogue, directory: Path | None = None) -> Definitions:
-    files = sorted((directory or RECORDS_DIR).glob("*.yaml"))
+    files = sorted(f for f in (directory or RECORDS_DIR).glob("*.yaml") if f.name != HIS_SETTINGS)
     problems: list[str] = []
     items: list[Definition] = []
     adjustments: dict[str, Adjustment] = {}
@@ -189,10 +192,9 @@ def load_definitions(catalogue: Catalogue, directory: Path | None = None) -> Def
     for f in files:
         text = f.read_text(encoding="utf-8")
         digest.update(f.name.encode() + b"\0" + text.encode())
-        try:
-            doc = yaml.safe_load(text) or {}
-        except yaml.YAMLError as e:
-            problems.append(f"{f.name}: YAML ilegible: {e}")
+        doc, wrong = validate(RecordsFile, text, f.name)
+        if wrong:
+            problems += wrong
             continue
         for code, raw in (doc.get("adjustments") or {}).items():
             adjustments[code] = _adjustment(f"{f.name}, ajuste {code}", code, raw, problems)
@@ -311,7 +313,8 @@ def _definition(
     adj = adjustments.get(str(raw.get("ajuste")))
     if adj is None:
         problems.append(f"{where}: ajuste desconocido {raw.get('ajuste')!r} (hay: {', '.join(adjustments)})")
-    lo, hi = (float(v) for v in raw.get("valor_valido") or (0, 0))
+    valid = raw.get("valor_valido") or []
+    lo, hi = (float(valid[0]), float(valid[1])) if len(valid) == 2 else (0.0, 0.0)
     if not lo < hi:
         problems.append(f"{where}: valor_valido va como [mínimo, máximo]")
     thresholds = tuple(

@@ -13,6 +13,7 @@ from typing import Any
 import duckdb
 
 from ..csvfile import read_head, stage_csv
+from ..encoding import CP1252
 from ..parquet import parquet_columns
 from ..problems import LoadError, Problem
 from .compile import translate
@@ -208,7 +209,7 @@ class SparkEngine:
                 part = (
                     self.spark.read.option("header", "true")
                     .option("sep", delim)
-                    .option("encoding", "ISO-8859-1" if enc == "latin-1" else "UTF-8")
+                    .option("encoding", "windows-1252" if enc == CP1252 else "UTF-8")
                     .csv(str(f))
                 )
                 parts.append(

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-import yaml
+
+from warehouse.yaml_schema import validate
 
 from ..columns import Layout
 from ..csvfile import (
@@ -33,7 +34,7 @@ from ..csvfile import (
     sniff_encoding,
 )
 from ..problems import LoadError, Problem
-from .definitions import RECORDS_DIR
+from .definitions import HIS_SETTINGS, RECORDS_DIR
 from .his_layout import (
     CENTRO_POBLADO,
     ESTABLECIMIENTO,
@@ -46,8 +47,9 @@ from .his_layout import (
     trama_variant,
 )
 from .pseudonym import document_sql, hmac_sql
+from .schema import HisSettingsFile
 
-SETTINGS = RECORDS_DIR / "his_minsa.yaml"
+SETTINGS = RECORDS_DIR / HIS_SETTINGS
 CONVERSION = Path(__file__).with_name("sql") / "his_registros.sql"
 TEXT_SUFFIXES = (".csv", ".txt")
 READ = ("trama", "paciente", "establecimiento", "centro_poblado", "padron")  # the kinds whose rows are read
@@ -76,7 +78,9 @@ class HisRead:
 
 
 def _settings() -> dict:
-    doc = yaml.safe_load(SETTINGS.read_text(encoding="utf-8")) or {}
+    doc, wrong = validate(HisSettingsFile, SETTINGS.read_text(encoding="utf-8"), SETTINGS.name)
+    if wrong:
+        raise LoadError([Problem(SETTINGS.name, w) for w in wrong])
     return doc.get("his") or {}
 
 

@@ -339,7 +339,10 @@ def test_tidy_latin1_semicolons_decimal_commas_and_english_headers(territory_db,
     )
     r = load(territory_db, "survey", f)
     assert r.status == "loaded", r.problems
-    assert r.warnings == ["endes_latin1.csv: columnas desconocidas ignoradas: Fuente"]
+    assert r.warnings == [
+        "endes_latin1.csv: columnas desconocidas ignoradas: Fuente",
+        "endes_latin1.csv: no es UTF-8; se leyó como Windows-1252 (Latin-1 de Excel)",
+    ]
     assert rows(
         territory_db,
         "select region_code, value, ci_low, ci_high, cv, n, printed_referential from raw_survey order by "
