@@ -33,7 +33,9 @@ from .state import Filters, href, parse, serialise
 
 # The top-level assets/ folder of a checkout, or where the wheel installs it (setup.py).
 ASSETS = next(
-    p for p in (Path(__file__).resolve().parent / "assets", Path(__file__).resolve().parents[1] / "assets") if p.is_dir()
+    p
+    for p in (Path(__file__).resolve().parent / "assets", Path(__file__).resolve().parents[1] / "assets")
+    if p.is_dir()
 )
 VENDOR = Path(flask_bootstrap.__file__).parent / "static" / "bootstrap5"
 STYLESHEETS = [
