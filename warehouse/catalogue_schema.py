@@ -63,6 +63,8 @@ class Mef(Strict):
     amounts_are_monthly_flows: bool | None = None
     non_negative: list[str] | None = None
     lima_split_by: str | None = None
+    ejecutora_province_by_name: dict[str, str] | None = None  # executing unit's name → province code
+    municipality_prefixes: dict[str, list[str]] | None = None  # district / province → name prefixes
 
 
 class Source(Strict):

@@ -33,6 +33,7 @@ from ..csvfile import (
     sniff_delimiter,
     sniff_encoding,
 )
+from ..encoding import as_utf8
 from ..problems import LoadError, Problem
 from .definitions import HIS_SETTINGS, RECORDS_DIR
 from .his_layout import (
@@ -217,7 +218,7 @@ def read_his(path: Path, scratch: Path, key: bytes, target: Path, **duckdb_optio
 
 def _describe(f: HisFile) -> str:
     name = KINDS[f.kind][0] if f.kind in KINDS else None
-    enc = {"utf-8": "UTF-8", "latin-1": "Windows-1252/Latin-1"}.get(f.encoding, f.encoding)
+    enc = {"utf-8": "UTF-8", "windows-1252": "Windows-1252"}.get(f.encoding, f.encoding)
     if f.kind == "trama":
         return f"{f.label}: NominalTrama, {trama_variant(f.headers)} ({enc})"
     if f.kind == "paciente":
@@ -350,7 +351,7 @@ def _read(con, f: HisFile, layout: Layout, table: str, select: str = "*") -> Non
     file's line; header = 1). ``select`` runs in the reading statement — where documents are pseudonymised, so a
     document number is never stored. A line that cannot be split refuses the file (its text is not shown: in a
     master it holds names and documents)."""
-    encoding, delimiter, headers = read_head(f.path)
+    _encoding, delimiter, headers = read_head(f.path)
     mapping, _warnings = layout.match(headers, f.label)
     missing = layout.missing(mapping, f.label)
     if missing:
@@ -361,18 +362,17 @@ def _read(con, f: HisFile, layout: Layout, table: str, select: str = "*") -> Non
         f"c{positions[c.name]} as {c.name}" if c.name in positions else f"null::varchar as {c.name}"
         for c in layout.columns
     )
-    for attempt in (encoding, "latin-1"):
+    # DuckDB reads UTF-8; a Windows-1252 export through a UTF-8 copy (etl.encoding), the table built while it lives.
+    with as_utf8(f.path) as readable:
         con.execute(f"drop table if exists {table}_datos")
         con.execute(
             f"create temp table {table}_datos as select {select} "
-            f"from (select {inner} from read_csv(?, delim = ?, header = true, encoding = ?, quote = '\"', "
+            f"from (select {inner} from read_csv(?, delim = ?, header = true, encoding = 'utf-8', quote = '\"', "
             "escape = '\"', store_rejects = true, ignore_errors = true, null_padding = false, "
             f"auto_detect = false, columns = {columns})) as raw",
-            [str(f.path), delimiter, attempt],
+            [str(readable.path), delimiter],
         )
         rejects = read_rejects(con)
-        if attempt == "latin-1" or not any(r[2] == "INVALID ENCODING" for r in rejects):
-            break
     if rejects:
         raise LoadError(
             [

@@ -107,7 +107,7 @@ def test_a_typo_in_a_record_definition_names_file_line_and_key(tmp_path):
     folder = tmp_path / "registros"
     shutil.copytree(RECORDS_DIR, folder)
     f = folder / "pan_0001.yaml"
-    text, line = typo(f.read_text(encoding="utf-8"), "separacion_min_dias: 25", "separacion_minima: 25")
+    text, line = typo(f.read_text(encoding="utf-8"), "separacion_min_dias: 28", "separacion_minima: 28")
     f.write_text(text, encoding="utf-8")
     with pytest.raises(CatalogueError) as e:
         load_definitions(load_catalogue(), folder)
