@@ -73,11 +73,17 @@ def main() -> None:
     type=click.DateTime(["%Y-%m-%d"]),
     help="Fecha en que se recibió el archivo (AAAA-MM-DD), para la oportunidad del reporte; por defecto, hoy.",
 )
+@click.option(
+    "--desde",
+    "since",
+    help="Red de salud: mes AAAA-MM desde el que rige la red del archivo (por defecto, el mes actual).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Informe en JSON.")
 def load(
-    db, source, files, strict, force, sheet, indicator, program, cutoff_month, received, as_json
+    db, source, files, strict, force, sheet, indicator, program, cutoff_month, received, since, as_json
 ) -> None:
-    """Cargar archivos de una fuente: admin, stock, budget, survey, territory, facilities, population, targets."""
+    """Cargar archivos de una fuente: admin, stock, budget, survey, territory, facilities, red, population,
+    targets."""
     options = {
         k: v
         for k, v in {
@@ -86,6 +92,7 @@ def load(
             "program": program,
             "cutoff_month": cutoff_month,
             "received": received.date() if received else None,
+            "since": since,
         }.items()
         if v is not None
     }

@@ -119,6 +119,13 @@ def series(
 
 
 CHILD_LEVEL = {"pais": "region", "region": "provincia", "provincia": "distrito", "distrito": "eess"}
+TREES = ("territorio", "red")  # the territorial tree (the default) and the health network
+NETWORK_CHILD_LEVEL = {"pais": "region", "region": "red", "red": "microred", "microred": "eess"}
+
+
+def child_level(parent_level: str, tree: str = "territorio") -> str:
+    """The level one below ``parent_level`` along ``tree``."""
+    return (NETWORK_CHILD_LEVEL if tree == "red" else CHILD_LEVEL)[parent_level]
 
 
 def children(
@@ -127,17 +134,24 @@ def children(
     parent: str,
     parent_level: str,
     period: dt.date,
+    tree: str = "territorio",
+    region: str | None = None,
     allowed: Allowed = None,
 ) -> pd.DataFrame:
-    """Drill-down one level below ``parent`` for one indicator (region → provinces → districts → facilities)."""
+    """Drill-down one level below ``parent`` for one indicator, along the territory (region → provinces → districts
+    → facilities) or the network (region → Reds → MicroRedes → facilities). ``region``: only that region's part of
+    the parent (a Red may reach into another region's facilities)."""
+    level = child_level(parent_level, tree)
+    network_facilities = tree == "red" and level == "eess"
     return _run(
         con,
         "children",
         indicator=indicator,
         parent=parent,
-        child_level=CHILD_LEVEL[parent_level],
-        statuses=statuses([CHILD_LEVEL[parent_level]]),
+        child_level=level,
+        statuses="mart_facility_network_status" if network_facilities else statuses([level]),
         period=period,
+        region=region,
         allowed=_allowed(allowed),
     )
 
