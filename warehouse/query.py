@@ -379,6 +379,13 @@ def territories(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
+def network(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every Red and MicroRed of the health network, once per region its facilities are in, with its parent."""
+    return con.execute(
+        "select * from core_network_territory order by region_code, territory_level desc, sort_order, name"
+    ).df()
+
+
 def regions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute("select * from core_region order by sort_order").df()
 

@@ -1,0 +1,104 @@
+"""The region page's drill-down along the health network (?arbol=red): Red → MicroRed → facility with the same
+lights, each facility naming its district and its MicroRed, and a regional user's access holding on this tree too
+(a Red that reaches into another region shows only the user's own facilities). Real callbacks, on a small
+warehouse built with the real loaders (tests/etl/test_network.py's network) and on the demo."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from dashboard import context
+from dashboard.app import create_app
+from dashboard.pages import region
+from dashboard.state import parse
+from tests.conftest import rows
+from tests.etl.test_network import admin, loaded, master
+
+JUNE = "?periodo=2025-06&indicador=PAN_P_CRED&arbol=red"
+
+
+def grid(drill) -> list[dict]:
+    found = []
+
+    def walk(c):
+        if getattr(c, "id", None) == "drill-grid":
+            found.append(c)
+        children = getattr(c, "children", None)
+        for child in children if isinstance(children, list) else [children] if children is not None else []:
+            walk(child)
+
+    for c in drill:
+        walk(c)
+    return found[0].rowData if found else []
+
+
+@pytest.fixture
+def small_app(territory_db, tmp_path):
+    loaded(territory_db, "red", master(tmp_path / "MAESTRO_HIS_ESTABLECIMIENTO.csv"), since="2025-01")
+    loaded(territory_db, "admin", admin(tmp_path / "his.csv"))
+    previous = context._current  # the session's app (other tests' demo) gets its warehouse back afterwards
+    yield lambda allowed=None: create_app(territory_db, allowed=allowed)
+    context.set_warehouse(previous)
+
+
+def test_red_microred_facility_with_the_same_lights(small_app, territory_db):
+    small_app()
+    _m, _k, drill = region.update(JUNE, "/region/09", "x")
+    reds = grid(drill)
+    assert {r["code"]: (r["name"], r["numerator"], r["denominator"]) for r in reds} == {
+        "13_01": ("HUANCAVELICA", 60.0, 140.0),
+        "13_03": ("TAYACAJA", 72.0, 130.0),
+    }
+    # the light is the status rule's, as on the territory tree
+    status = rows(
+        territory_db,
+        "select status from mart_indicator_status where territory_level = 'red' and territory_code = '13_01' "
+        "and region_code = '09' and period = '2025-06-01' and indicator_code = 'PAN_P_CRED'",
+    )[0][0]
+    assert next(r for r in reds if r["code"] == "13_01")["status"] == status
+    _m, _k, drill = region.update(JUNE + "&red=13_01", "/region/09", "x")
+    assert {r["code"] for r in grid(drill)} == {"13_01_01", "13_01_07"}
+    _m, _k, drill = region.update(JUNE + "&red=13_01&microred=13_01_01", "/region/09", "x")
+    facilities = grid(drill)
+    assert {(r["code"], r["district"], r["microred"]) for r in facilities} == {
+        ("00090101", "HUANCAVELICA", "ASCENSION"),
+        ("00090102", "DISTRITO 2", "ASCENSION"),
+    }
+    text = json.dumps([c.to_plotly_json() for c in drill], default=str, ensure_ascii=False)
+    assert "Detalle por red, microred y establecimiento" in text and "ASCENSION" in text
+
+
+def test_a_microred_of_another_red_in_the_url_falls_back_to_the_red(small_app):
+    small_app()
+    _m, _k, drill = region.update(JUNE + "&red=13_01&microred=13_03_01", "/region/09", "x")
+    assert {r["code"] for r in grid(drill)} == {"13_01_01", "13_01_07"}
+
+
+def test_a_regional_user_cannot_reach_another_regions_facility_through_a_shared_red(small_app):
+    small_app(frozenset({"09"}))
+    # MicroRed ACORIA of Red HUANCAVELICA holds 00090201 (Huancavelica) and 00100101 (Huánuco).
+    _m, _k, drill = region.update(JUNE + "&red=13_01&microred=13_01_07", "/region/09", "x")
+    assert [r["code"] for r in grid(drill)] == ["00090201"]
+    # The Red's own figure in this region counts only the region's facilities.
+    _m, _k, drill = region.update(JUNE, "/region/09", "x")
+    assert next(r for r in grid(drill) if r["code"] == "13_01")["denominator"] == 140.0
+    # Asking for the other region's page gives nothing.
+    answer = region.update(JUNE + "&red=13_01&microred=13_01_07", "/region/10", "x")
+    assert "00100101" not in json.dumps(answer, default=str)
+    # … while a national user sees it there: the check can fail.
+    small_app()
+    _m, _k, drill = region.update(JUNE + "&red=13_01&microred=13_01_07", "/region/10", "x")
+    assert [r["code"] for r in grid(drill)] == ["00100101"]
+
+
+def test_choosing_a_red_and_the_tree_writes_the_url(small_app):
+    small_app()
+    got = parse(region.choose_drill("PAN_P_CRED", "red", None, None, "13_01", None, "?indicador=PAN_P_CRED"))
+    assert (got.tree, got.red, got.microred, got.indicator) == ("red", "13_01", None, "PAN_P_CRED")
+    search = "?indicador=PAN_P_CRED&arbol=red&red=13_01"
+    got = parse(region.choose_drill("PAN_P_CRED", "red", None, None, "13_01", "13_01_07", search))
+    assert (got.red, got.microred) == ("13_01", "13_01_07")
+    got = parse(region.choose_drill("PAN_P_CRED", "territorio", None, None, None, None, search))
+    assert (got.tree, got.red) == ("territorio", None)
