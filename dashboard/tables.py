@@ -504,23 +504,44 @@ def quality_months(wh: Warehouse, f: Filters) -> tuple[dt.date, dt.date]:
 
 
 def quality_parent(wh: Warehouse, f: Filters, region: str | None) -> str:
-    """Whose children the heat-map shows: the country's regions, a region's provinces, or — with a province of
-    that region in the URL — its districts."""
-    if region and f.province and wh.snapshot.parents.get(f.province) == region:
-        return f.province
-    return region or "PE"
+    """Whose children the heat-map shows: the country's regions, a region's provinces (or its Reds, ?arbol=red),
+    or — with a province (a Red) of that region in the URL — its districts (its MicroRedes)."""
+    return quality_scope(wh, f, region)[0]
+
+
+def quality_scope(wh: Warehouse, f: Filters, region: str | None) -> tuple[str, str]:
+    """(parent, parent level) of the heat-map, along the URL's tree."""
+    if region is None:
+        return "PE", "pais"
+    if f.tree == "red":
+        if f.red in set(wh.snapshot.network_children(region, region).territory_code):
+            return f.red, "red"
+        return region, "region"
+    if f.province and wh.snapshot.parents.get(f.province) == region:
+        return f.province, "provincia"
+    return region, "region"
 
 
 def _completeness(wh: Warehouse, f: Filters, region: str | None) -> pd.DataFrame:
     start, end = quality_months(wh, f)
-    parent = quality_parent(wh, f, region)
-    return wh.query(query.quality_completeness, f.program, parent, start, end)
+    parent, level = quality_scope(wh, f, region)
+    return wh.query(
+        query.quality_completeness,
+        f.program,
+        parent,
+        start,
+        end,
+        level,
+        f.tree if region else "territorio",
+        region,
+    )
 
 
 def _in_province(df: pd.DataFrame, wh: Warehouse, f: Filters, region: str | None) -> pd.DataFrame:
-    """The rows of the province the page is on (?provincia=), when it is on one."""
-    parent = quality_parent(wh, f, region)
-    return df[df.ubigeo.str.startswith(parent)] if parent != (region or "PE") else df
+    """The rows of the province the page is on (?provincia=), when it is on one (the lists stay the region's
+    on the network tree)."""
+    parent, level = quality_scope(wh, f, region)
+    return df[df.ubigeo.str.startswith(parent)] if level == "provincia" else df
 
 
 def _missing(wh: Warehouse, f: Filters, region: str | None) -> pd.DataFrame:

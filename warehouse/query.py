@@ -291,14 +291,21 @@ def quality_completeness(
     parent: str,
     start: dt.date,
     end: dt.date,
+    parent_level: str | None = None,
+    tree: str = "territorio",
+    region: str | None = None,
     allowed: Allowed = None,
 ) -> pd.DataFrame:
-    """Reports of ``program``'s indicators expected, received and on time per child territory of ``parent``."""
+    """Reports of ``program``'s indicators expected, received and on time per child of ``parent`` along ``tree``
+    (``parent_level``: 'pais' for 'PE', else 'region' by default); ``region``: only that region's part of a Red."""
+    level = parent_level or ("pais" if parent == "PE" else "region")
     return _run(
         con,
         "quality_completeness",
         program=program,
         parent=parent,
+        child_level=child_level(level, tree),
+        region=region,
         start=start,
         end=end,
         allowed=_allowed(allowed),

@@ -169,13 +169,24 @@ def content(wh: Warehouse, f: Filters, region: str | None) -> list:
     name = scope_name(wh, region, lang)
     parent = quality_parent(wh, f, region)
     if parent != (region or "PE"):
-        name += f" · {wh.snapshot.names.get(parent, parent)}"
+        name += " · " + (
+            wh.snapshot.network_name(region, parent)
+            if f.tree == "red"
+            else wh.snapshot.names.get(parent, parent)
+        )
 
     def link(code: str) -> str | None:
-        """A row opens its territory's breakdown: a region its provinces, a province its districts."""
+        """A row opens its breakdown: a region its provinces (Reds), a province its districts (a Red its
+        MicroRedes)."""
         if region is None:
-            return href(f"{PATH}/{code}", f, province=None, district=None)
-        return href(f"{PATH}/{region}", f, province=code) if parent == region else None
+            return href(f"{PATH}/{code}", f, province=None, district=None, red=None, microred=None)
+        if parent != region:
+            return None
+        return (
+            href(f"{PATH}/{region}", f, red=code)
+            if f.tree == "red"
+            else href(f"{PATH}/{region}", f, province=code)
+        )
 
     period = wh.resolve_period(f.program, f.period)
     completeness = frame(QUALITY_COMPLETENESS, wh, f, region)

@@ -315,3 +315,18 @@ def test_a_file_without_the_network_columns_is_refused_and_changes_nothing(terri
     assert r.status == "refused" and r.exit_code == 3
     assert {p.reason.split(" (")[0] for p in r.problems} >= {"falta la columna obligatoria 'codigo_microred'"}
     assert tables(territory_db, skip=("etl_batch", "etl_quarantine")) == before
+
+
+def test_the_quality_heat_map_follows_the_network(network_db):
+    con = duckdb.connect(str(network_db), read_only=True)
+    june = dt.date(2025, 6, 1)
+    reds = query.quality_completeness(con, "0001", "09", june, june, "region", "red", "09")
+    assert {(r.territory_code, r.name, r.expected, r.reporting) for r in reds.itertuples()} == {
+        ("13_01", "HUANCAVELICA", 3, 3),
+        ("13_03", "TAYACAJA", 3, 3),
+    }
+    mrs = query.quality_completeness(con, "0001", "13_01", june, june, "red", "red", "09")
+    assert {(r.territory_code, r.expected) for r in mrs.itertuples()} == {("13_01_01", 2), ("13_01_07", 1)}
+    # the territorial tree is unchanged: the region's provinces
+    provinces = query.quality_completeness(con, "0001", "09", june, june)
+    assert set(provinces.territory_code) == {"0901", "0902", "0907"}

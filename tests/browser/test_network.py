@@ -1,0 +1,60 @@
+"""The region page's drill-down along the health network in headless Chromium: Red → MicroRed → facility, chosen
+as a person would, with screenshots of each level (tests/browser/screenshots/region_red*.png)."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from dashboard.app import create_app
+
+from .conftest import console_errors, save
+from .test_pages import choose, open_page
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def duo(dash_duo, demo_db):
+    dash_duo.start_server(create_app(demo_db))
+    return dash_duo
+
+
+def test_region_drills_by_red_microred_and_facility(duo, demo_db):
+    con = duckdb.connect(str(demo_db), read_only=True)
+    try:
+        red, red_name, microred, microred_name = con.execute(
+            "select r.territory_code, r.name, m.territory_code, m.name from core_network_territory as r "
+            "join core_network_territory as m on m.parent_code = r.territory_code and m.region_code = '09' "
+            "where r.region_code = '09' and r.territory_level = 'red' and r.territory_code <> 'sin_red' "
+            "order by r.territory_code, m.territory_code limit 1"
+        ).fetchone()
+        reds = [
+            n
+            for (n,) in con.execute(
+                "select name from core_network_territory where region_code = '09' and territory_level = 'red' "
+                "and territory_code <> 'sin_red'"
+            ).fetchall()
+        ]
+    finally:
+        con.close()
+    text = open_page(duo, "/region/09?periodo=2026-09&indicador=PAN_P_CRED&arbol=red", "#drill-grid .ag-row")
+    assert "Detalle por red, microred y establecimiento" in text
+    grid = duo.find_element("#drill-grid").text
+    assert all(name in grid for name in reds)
+    assert "Adecuado" in grid or "En riesgo" in grid or "Crítico" in grid
+    save(duo, "region_red")
+    choose(duo, "#drill-red", red_name)
+    duo.wait_for_contains_text(".crumbs", red_name, timeout=60)
+    duo.wait_for_contains_text("#drill-grid", microred_name.strip(), timeout=60)
+    assert f"red={red}" in duo.driver.current_url
+    save(duo, "region_red_microred")
+    choose(duo, "#drill-microred", microred_name.strip())
+    duo.wait_for_contains_text(".crumbs", microred_name.strip(), timeout=60)
+    duo.wait_for_contains_text("#drill-grid", "Establecimiento", timeout=60)
+    assert f"microred={microred}" in duo.driver.current_url
+    header = duo.find_element("#drill-grid .ag-header").text
+    assert "Distrito" in header and "MicroRed" in header
+    assert microred_name.strip() in duo.find_element("#drill-grid .ag-center-cols-container").text
+    assert console_errors(duo) == []
+    save(duo, "region_red_eess")
