@@ -16,6 +16,7 @@ from warehouse.rules import status
 
 from . import format as fmt
 from .data import Warehouse
+from .i18n import level_name
 from .state import Filters
 
 KINDS = (
@@ -784,3 +785,62 @@ TABLES |= {
         QUALITY_QUARANTINE,
     )
 }
+
+
+# --- the region page's drill-down -------------------------------------------------------------------------------
+
+
+def _drill(wh: Warehouse, f: Filters, region: str | None) -> pd.DataFrame:
+    """The rows of the region page's drill-down grid, along the URL's tree (the page's own query)."""
+    from .pages.region import drill_table  # the page imports this module
+
+    if region is None:
+        return pd.DataFrame()
+    df = drill_table(wh, f, region)
+    if df.empty:
+        return df
+    return df.assign(level_name=[level_name(x, f.lang) for x in df.territory_level])
+
+
+REGION_DRILL = Table(
+    "region-detalle",
+    T("Detalle de la región por territorio o red", "Region detail by territory or health network"),
+    (
+        Column("level_name", T("Nivel", "Level"), "text"),
+        Column("territory_level", T("Nivel (código)", "Level (code)"), "code", screen=False),
+        Column("territory_code", T("Código", "Code"), "code"),
+        Column("name", T("Nombre", "Name"), "text"),
+        Column(
+            "district_name",
+            T("Distrito", "District"),
+            "text",
+            help=T("Distrito del establecimiento.", "The facility's district."),
+        ),
+        Column(
+            "microred_name",
+            T("MicroRed", "MicroRed"),
+            "text",
+            help=T("MicroRed del establecimiento en ese mes.", "The facility's MicroRed in that month."),
+        ),
+        Column("indicator_code", T("Indicador", "Indicator"), "code"),
+        Column("period", T("Mes", "Month"), "month"),
+        Column("value", T("Valor", "Value"), "number"),
+        Column("numerator", T("Numerador", "Numerator"), "number"),
+        Column("denominator", T("Denominador", "Denominator"), "number"),
+        Column("status", T("Estado", "Status"), "status"),
+        Column("units_reporting", T("Unidades que reportaron", "Units reporting"), "count"),
+        Column("units_expected", T("Unidades esperadas", "Units expected"), "count"),
+        Column("batch_id", T("Lote", "Batch"), "batch"),
+    ),
+    _drill,
+    ("admin", "stock"),
+    notes=T(
+        "Un nivel por debajo de lo elegido en la página (?arbol=territorio: provincias, distritos, "
+        "establecimientos; ?arbol=red: redes, microredes, establecimientos). Una red puede abarcar varias "
+        "provincias: solo se cuentan los establecimientos de esta región.",
+        "One level below what the page has chosen (?arbol=territorio: provinces, districts, facilities; "
+        "?arbol=red: Reds, MicroRedes, facilities). A Red may span provinces: only this region's facilities count.",
+    ),
+    page="/region",
+)
+TABLES[REGION_DRILL.key] = REGION_DRILL

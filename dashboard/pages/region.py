@@ -481,7 +481,10 @@ def drill_content(wh: Warehouse, f: Filters, region: str) -> list:
         else [t("drill_survey_note", lang), " ", t("drill_budget_note", lang)]
     )
     return [
-        title,
+        html.Div(
+            [title, download_buttons(f"/export/region-detalle/{region}", f, f"detalle_{region}")],
+            className="section-head",
+        ),
         dbc.Row(
             [
                 dbc.Col(

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import json
 
+import openpyxl
 import pytest
+from click.testing import CliRunner
 
 from dashboard import context
 from dashboard.app import create_app
 from dashboard.pages import region
 from dashboard.state import parse
+from etl.cli import main
 from tests.conftest import rows
 from tests.etl.test_network import admin, loaded, master
 
@@ -102,3 +105,80 @@ def test_choosing_a_red_and_the_tree_writes_the_url(small_app):
     assert (got.red, got.microred) == ("13_01", "13_01_07")
     got = parse(region.choose_drill("PAN_P_CRED", "territorio", None, None, None, None, search))
     assert (got.tree, got.red) == ("territorio", None)
+
+
+def test_the_drill_down_exports_carry_the_tree_and_level(small_app, territory_db, tmp_path):
+    app = small_app()
+    out = tmp_path / "detalle.xlsx"
+    args = ["export", "--db", str(territory_db), "--region", "09", "--periodo", "2025-06", "--view"]
+    r = CliRunner().invoke(
+        main,
+        [
+            *args,
+            "region-detalle",
+            "--indicador",
+            "PAN_P_CRED",
+            "--arbol",
+            "red",
+            "--red",
+            "13_01",
+            "--format",
+            "xlsx",
+            "-o",
+            str(out),
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    book = openpyxl.load_workbook(out)
+    context_rows = {row[0]: row[1] for row in book["Contexto"].iter_rows(values_only=True)}
+    assert context_rows["Árbol"].startswith("Red de salud")
+    assert context_rows["Nivel de las filas"] == "MicroRed"
+    assert "arbol=red" in context_rows["Enlace que reproduce la vista"]
+    table = [row for row in book.worksheets[0].iter_rows(values_only=True)]
+    assert {row[2] for row in table[1:]} == {"13_01_01", "13_01_07"}
+    # The web download of the same view has the same rows, and a regional user of 09 gets only 09's facility of
+    # the MicroRed that reaches into Huánuco.
+    csv_cli = tmp_path / "detalle.csv"
+    CliRunner().invoke(
+        main,
+        [
+            *args,
+            "region-detalle",
+            "--indicador",
+            "PAN_P_CRED",
+            "--arbol",
+            "red",
+            "--red",
+            "13_01",
+            "--format",
+            "csv",
+            "-o",
+            str(csv_cli),
+        ],
+    )
+    web = app.server.test_client().get(
+        "/export/region-detalle/09.csv?periodo=2025-06&indicador=PAN_P_CRED&arbol=red&red=13_01"
+    )
+    assert web.status_code == 200 and web.data == csv_cli.read_bytes()
+    regional = small_app(frozenset({"09"})).server.test_client()
+    got = regional.get(
+        "/export/region-detalle/09.csv?periodo=2025-06&indicador=PAN_P_CRED&arbol=red&red=13_01&microred=13_01_07"
+    ).get_data(as_text=True)
+    assert "00090201" in got and "00100101" not in got
+    assert regional.get("/export/region-detalle/10.csv?arbol=red").status_code in (403, 404)
+    # without a region, the command line says what is missing
+    bad = CliRunner().invoke(
+        main,
+        [
+            "export",
+            "--db",
+            str(territory_db),
+            "--view",
+            "region-detalle",
+            "--format",
+            "csv",
+            "-o",
+            str(tmp_path / "x.csv"),
+        ],
+    )
+    assert bad.exit_code == 2 and "--region" in bad.output

@@ -11,7 +11,7 @@ children as (
     select
         s.indicator_code, s.territory_level, s.territory_code, s.region_code, s.parent_code, s.period, s.value,
         s.numerator, s.denominator, s.units_reporting, s.units_expected, s.target, s.status, s.light,
-        s.stock_class, s.rule_label_es, s.rule_label_en
+        s.stock_class, s.rule_label_es, s.rule_label_en, s.batch_id
     from query_table($statuses) as s
     where s.indicator_code = $indicator
       and s.territory_level = $child_level
