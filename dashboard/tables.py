@@ -248,6 +248,31 @@ BATCH = Column(
     ),
 )
 
+
+@_scope_or_empty
+def _network_coverage(wh: Warehouse, f: Filters, s: BudgetScope) -> pd.DataFrame:
+    """On the network tree (?arbol=red), a region's coverage per Red of each product (or the product chosen) at
+    the budget's month: the records' figure along the network, the same rows as the region page's drill-down.
+    The budget itself is recorded by department and executing unit, never per Red."""
+    if s.territory == "PE" or f.tree != "red":
+        return pd.DataFrame()
+    cat = wh.snapshot.catalogue
+    elements = (
+        [cat.elements[s.element]]
+        if s.element
+        else [e for e in cat.elements.values() if e.program == s.program and e.level == "product"]
+    )
+    frames = [
+        wh.query(
+            query.children, e.coverage, s.territory, "region", s.period, tree="red", region=s.territory
+        ).assign(element=e.objective.get(f.lang), coverage_indicator=e.coverage)
+        for e in elements
+        if e.coverage
+    ]
+    frames = [df for df in frames if len(df)]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
 BUDGET_PRODUCTS = Table(
     "presupuesto-productos",
     T("Ejecución por producto", "Execution by product"),
@@ -844,3 +869,31 @@ REGION_DRILL = Table(
     page="/region",
 )
 TABLES[REGION_DRILL.key] = REGION_DRILL
+
+BUDGET_NETWORK = Table(
+    "presupuesto-cobertura-red",
+    T("Cobertura por red de salud", "Coverage by health network (Red)"),
+    (
+        Column("element", T("Producto", "Product"), "text"),
+        Column("coverage_indicator", T("Indicador de cobertura", "Coverage indicator"), "code"),
+        Column("territory_code", T("Código de la red", "Red code"), "code"),
+        Column("name", T("Red", "Red"), "text"),
+        Column("period", T("Mes", "Month"), "month"),
+        Column("value", T("Cobertura (%)", "Coverage (%)"), "pct"),
+        Column("status", T("Estado", "Status"), "status"),
+        Column("numerator", T("Numerador", "Numerator"), "number"),
+        Column("denominator", T("Denominador", "Denominator"), "number"),
+        Column("units_reporting", T("Unidades que reportaron", "Units reporting"), "count"),
+        Column("units_expected", T("Unidades esperadas", "Units expected"), "count"),
+        Column("batch_id", T("Lote", "Batch"), "batch"),
+    ),
+    _network_coverage,
+    ("admin",),
+    notes=T(
+        "La cobertura de los registros de cada red de la región en el mes de corte del presupuesto (?arbol=red). "
+        "El presupuesto se registra por departamento y unidad ejecutora, no por red: esta tabla no lo reparte.",
+        "The records' coverage of each Red of the region at the budget's cut-off month (?arbol=red). Budget is "
+        "recorded by department and executing unit, not by Red: this table does not split it.",
+    ),
+)
+TABLES[BUDGET_NETWORK.key] = BUDGET_NETWORK

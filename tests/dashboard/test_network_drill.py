@@ -16,7 +16,7 @@ from dashboard.app import create_app
 from dashboard.pages import region
 from dashboard.state import parse
 from etl.cli import main
-from tests.conftest import rows
+from tests.conftest import load, rows, write
 from tests.etl.test_network import admin, loaded, master
 
 JUNE = "?periodo=2025-06&indicador=PAN_P_CRED&arbol=red"
@@ -182,3 +182,39 @@ def test_the_drill_down_exports_carry_the_tree_and_level(small_app, territory_db
         ],
     )
     assert bad.exit_code == 2 and "--region" in bad.output
+
+
+def test_the_budget_pages_coverage_follows_the_network(small_app, territory_db, tmp_path):
+    """?arbol=red on /presupuesto/<region>: each Red's coverage of a product, as the region page's drill-down
+    gives it; the budget is not split (there is none per Red). The small warehouse needs a budget year for the
+    page to have a scope: a one-line MEF file."""
+    text = (
+        "ANO_EJE,MES_EJE,NIVEL_GOBIERNO,SECTOR,PLIEGO,SEC_EJEC,EJECUTORA_NOMBRE,DEPARTAMENTO_EJECUTORA_NOMBRE,"
+        "PROVINCIA_EJECUTORA_NOMBRE,PROGRAMA_PPTO,PROGRAMA_PPTO_NOMBRE,PRODUCTO_PROYECTO,PRODUCTO_PROYECTO_NOMBRE,"
+        "DEPARTAMENTO_META,MONTO_PIA,MONTO_PIM,MONTO_CERTIFICADO,MONTO_COMPROMETIDO_ANUAL,MONTO_COMPROMETIDO,"
+        "MONTO_DEVENGADO,MONTO_GIRADO\n"
+        "2025,6,R,99,440,1000,REGION HUANCAVELICA-SALUD,HUANCAVELICA,HUANCAVELICA,0001,PROGRAMA ARTICULADO "
+        "NUTRICIONAL,3033255,NIÑOS CON CRED COMPLETO SEGUN EDAD,09,100,100,50,50,50,40,40\n"
+    )
+    r = load(territory_db, "budget", write(tmp_path / "gasto.csv", text))
+    if r.status not in ("loaded", "partial"):
+        pytest.skip(f"the one-line MEF file did not load here: {r.message or r.problems[:2]}")
+    small_app()
+    from dashboard.context import warehouse
+    from dashboard.pages import presupuesto
+    from dashboard.tables import BUDGET_NETWORK, frame
+
+    f = parse("?periodo=2025-06&producto=PAN_P_CRED&arbol=red")
+    rows_ = frame(BUDGET_NETWORK, warehouse(), f, "09")
+    assert {(r.territory_code, r.numerator, r.denominator) for r in rows_.itertuples()} == {
+        ("13_01", 60.0, 140.0),
+        ("13_03", 72.0, 130.0),
+    }
+    page = json.dumps(
+        presupuesto.layout(warehouse(), f, "09").to_plotly_json(), default=str, ensure_ascii=False
+    )
+    assert "Cobertura por red de salud" in page
+    territory = json.dumps(
+        presupuesto.layout(warehouse(), f.with_(tree="territorio"), "09").to_plotly_json(), default=str
+    )
+    assert "budget-network-panel" not in territory
