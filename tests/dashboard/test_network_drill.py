@@ -217,3 +217,26 @@ def test_the_budget_pages_coverage_follows_the_network(small_app, territory_db, 
         presupuesto.layout(warehouse(), f.with_(tree="territorio"), "09").to_plotly_json(), default=str
     )
     assert "budget-network-panel" not in territory
+
+
+def test_the_quality_page_heat_map_follows_the_tree(small_app):
+    small_app()
+    from dashboard.context import warehouse
+    from dashboard.pages import calidad
+
+    f = parse("?periodo=2025-06&arbol=red")
+    page = json.dumps(
+        [c.to_plotly_json() for c in calidad.content(warehouse(), f, "09")], default=str, ensure_ascii=False
+    )
+    assert "HUANCAVELICA" in page and "TAYACAJA" in page and "red=13_01" in page  # a Red opens its MicroRedes
+    page = json.dumps(
+        [c.to_plotly_json() for c in calidad.content(warehouse(), f.with_(red="13_01"), "09")],
+        default=str,
+        ensure_ascii=False,
+    )
+    assert "ASCENSION" in page and "ACORIA" in page
+    territory = json.dumps(
+        [c.to_plotly_json() for c in calidad.content(warehouse(), f.with_(tree="territorio"), "09")],
+        default=str,
+    )
+    assert "provincia=0902" in territory and "red=13_01" not in territory
