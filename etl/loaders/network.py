@@ -22,6 +22,7 @@ from warehouse.marts import refresh_network
 from .. import checks as ck
 from ..columns import Column, Layout
 from ..csvfile import Staged
+from ..excel import is_excel
 from ..problems import LoadError, Problem
 from .base import LoadContext, Loader
 
@@ -99,7 +100,7 @@ class NetworkLoader(Loader):
     raw_table = "core_network"
 
     def stage(self, ctx: LoadContext) -> Staged:
-        if not zipfile.is_zipfile(ctx.path):
+        if is_excel(ctx.path) or not zipfile.is_zipfile(ctx.path):  # a workbook is a ZIP too
             return super().stage(ctx)
         # A ZIP as downloaded: its one data file, read from a private copy (the loader reads files by path).
         with zipfile.ZipFile(ctx.path) as z:
@@ -148,15 +149,14 @@ class NetworkLoader(Loader):
             f"update {t} set _ipress = try_cast(codigo_unico as bigint) "
             f"where regexp_full_match(codigo_unico, '\\d{{1,9}}')"
         )
-        for key, cols in (
-            ("_red_key", "codigo_disa, codigo_red"),
-            ("_microred_key", "codigo_disa, codigo_red, codigo_microred"),
-        ):
-            parts = " || '_' || ".join(
-                f"ltrim({c}, '0')" if c == "codigo_disa" else c for c in cols.split(", ")
-            )
-            con.execute(f"alter table {t} add column {key} varchar")
-            con.execute(f"update {t} set {key} = {parts}")
+        # The composite keys (HIS.md §5): a Red code is unique only within its DISA, a MicroRed code only within
+        # its (DISA, Red). The DISA is written without leading zeros (13, not 013).
+        con.execute(f"alter table {t} add column _red_key varchar")
+        con.execute(f"alter table {t} add column _microred_key varchar")
+        con.execute(
+            f"update {t} set _red_key = ltrim(codigo_disa, '0') || '_' || codigo_red, "
+            f"_microred_key = ltrim(codigo_disa, '0') || '_' || codigo_red || '_' || codigo_microred"
+        )
         # The first row of each facility code, Red and MicroRed: a repeated code is reported against it, and a
         # Red or MicroRed named two ways is reported against the name it had there.
         con.execute(

@@ -263,6 +263,20 @@ def test_windows_1252_and_zip_as_downloaded(territory_db, tmp_path):
     assert rows(territory_db, "select microred from core_network") == [("ACOBAMBA - CAÑAS",)]
 
 
+def test_an_excel_copy_of_the_master_loads(territory_db, tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "MAESTRO_HIS_ESTABLECIMIENTO.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("MAESTRO")
+    for r, line in enumerate([HEADER, master_line(0, *NETWORK[2])]):
+        for c, value in enumerate(line.split(",")):
+            sheet.write_string(r, c, value)
+    book.close()
+    loaded(territory_db, "red", path)
+    assert rows(territory_db, "select microred_key, microred from core_network_v") == [("13_01_07", "ACORIA")]
+
+
 def test_a_renipress_file_with_network_columns_loads(territory_db, tmp_path):
     text = (
         "Institución;Codigo_Unico;Nombre_del_establecimiento;UBIGEO;Codigo_DISA;Codigo_Red;Codigo_Microrred;"
