@@ -564,10 +564,13 @@ def _completeness(wh: Warehouse, f: Filters, region: str | None) -> pd.DataFrame
 
 
 def _in_province(df: pd.DataFrame, wh: Warehouse, f: Filters, region: str | None) -> pd.DataFrame:
-    """The rows of the province the page is on (?provincia=), when it is on one (the lists stay the region's
-    on the network tree)."""
+    """The rows of the province the page is on (?provincia=), or of the Red (?arbol=red&red=), when it is on one."""
     parent, level = quality_scope(wh, f, region)
-    return df[df.ubigeo.str.startswith(parent)] if level == "provincia" else df
+    if level == "provincia":
+        return df[df.ubigeo.str.startswith(parent)]
+    if level == "red":
+        return df[df.red_key == parent]
+    return df
 
 
 def _missing(wh: Warehouse, f: Filters, region: str | None) -> pd.DataFrame:
@@ -666,6 +669,7 @@ QUALITY_MISSING = Table(
         Column("region_name", T("Región", "Region"), "text"),
         Column("province_name", T("Provincia", "Province"), "text"),
         Column("district_name", T("Distrito", "District"), "text"),
+        Column("microred_name", T("MicroRed", "MicroRed"), "text"),
         Column("cod_ipress", T("Código IPRESS", "IPRESS code"), "code"),
         Column("facility_name", T("Establecimiento", "Facility"), "text"),
         Column("indicators_missing", T("Indicadores que faltan", "Indicators missing"), "count"),
@@ -685,6 +689,7 @@ QUALITY_OUTLIERS = Table(
     (
         Column("facility_name", T("Establecimiento", "Facility"), "text"),
         Column("cod_ipress", T("Código IPRESS", "IPRESS code"), "code"),
+        Column("microred_name", T("MicroRed", "MicroRed"), "text"),
         Column("indicator", T("Indicador", "Indicator"), "text"),
         Column("reasons_text", T("Por qué", "Why"), "text"),
         Column("indicator_code", T("Código del indicador", "Indicator code"), "code", screen=False),

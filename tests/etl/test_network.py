@@ -344,3 +344,20 @@ def test_the_quality_heat_map_follows_the_network(network_db):
     # the territorial tree is unchanged: the region's provinces
     provinces = query.quality_completeness(con, "0001", "09", june, june)
     assert set(provinces.territory_code) == {"0901", "0902", "0907"}
+
+
+def test_quality_lists_name_each_facilitys_microred_of_the_month(network_db, tmp_path):
+    # July: 00090102 does not report (expected from May and June), after moving to ACORIA from July on.
+    moved = [e if e[0] != "090102" else ("090102", "01", "HUANCAVELICA", "07", "ACORIA") for e in NETWORK]
+    loaded(network_db, "red", master(tmp_path / "MAESTRO_2025_07.csv", moved), since="2025-07")
+    lines = ["periodo,ubigeo,cod_ipress,indicador,numerador,denominador"]
+    lines += [f"2025-07,{c[2:]},{c},PAN_P_CRED,{n},{d}" for c, (n, d) in FIGURES.items() if c != "00090102"]
+    loaded(network_db, "admin", write(tmp_path / "his_07.csv", "\n".join(lines) + "\n"))
+    con = duckdb.connect(str(network_db), read_only=True)
+    missing = query.quality_missing(con, "0001", dt.date(2025, 7, 1), "09")
+    assert [(r.cod_ipress, r.red_key, r.microred_name) for r in missing.itertuples()] == [
+        ("00090102", "13_01", "ACORIA")
+    ]
+    # June's completeness of its old MicroRed is untouched by the move
+    assert mart(network_db, "microred", "13_01_01", "09")[3:5] == (2, 2)
+    assert mart(network_db, "microred", "13_01_07", "09", "2025-07-01")[3:5] == (1, 2)
