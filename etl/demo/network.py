@@ -81,6 +81,18 @@ def _cut(values: list[int], parts: int) -> list[int]:
     return out
 
 
+def _no_red(fac: pd.DataFrame, disa_code: int, disa: str) -> pd.DataFrame:
+    """Every facility of the DISA outside any Red and MicroRed (code 00), as hospitals are."""
+    return fac.assign(
+        disa_code=disa_code,
+        disa=disa,
+        red_code=NO_UNIT,
+        red="NO PERTENECE A NINGUNA RED",
+        microred_code=NO_UNIT,
+        microred="NO PERTENECE A NINGUNA MICRORED",
+    )
+
+
 def _unique(names: list[str]) -> list[str]:
     seen: dict[str, int] = {}
     out = []
@@ -115,12 +127,10 @@ def _one_disa(
 ) -> pd.DataFrame:
     fac = fac.reset_index(drop=True)
     first_level = fac[fac.category != HOSPITAL]
-    sizes = (
-        _microred_sizes(len(first_level), rng)
-        if len(first_level) >= MICRORED_SIZES[0]
-        else [len(first_level)]
-    )
-    n_reds = int(np.clip(len(sizes) // 2, *reds)) if len(sizes) >= reds[0] else 1
+    sizes = _microred_sizes(len(first_level), rng)
+    if not sizes:
+        return _no_red(fac, disa_code, disa)
+    n_reds = int(np.clip(len(sizes) // 2, *reds)) if len(sizes) >= reds[0] else len(sizes)
     red_of_microred = _cut(sizes, n_reds)
     microred = np.repeat(np.arange(len(sizes)), sizes)
     red = np.asarray(red_of_microred)[microred]
@@ -131,14 +141,7 @@ def _one_disa(
     provinces = first_level.province_name.to_numpy()
     microred_names = _unique([districts[np.argmax(microred == m)] for m in range(len(sizes))])
     red_names = _unique([pd.Series(provinces[red == r]).mode().iloc[0] for r in range(n_reds)])
-    out = fac.assign(
-        disa_code=disa_code,
-        disa=disa,
-        red_code=NO_UNIT,
-        red="NO PERTENECE A NINGUNA RED",
-        microred_code=NO_UNIT,
-        microred="NO PERTENECE A NINGUNA MICRORED",
-    )
+    out = _no_red(fac, disa_code, disa)
     idx = first_level.index
     out.loc[idx, "red_code"] = [f"{r + 1:02d}" for r in red]
     out.loc[idx, "red"] = [red_names[r] for r in red]
