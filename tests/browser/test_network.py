@@ -14,6 +14,19 @@ from .test_pages import choose, open_page
 pytestmark = pytest.mark.browser
 
 
+def into_view(duo, selector: str) -> None:
+    """Scroll an element to the middle of the window (the drill-down is far down the page: a click at the
+    bottom edge lands on the sticky filter bar, and the screenshot should show it)."""
+    duo.driver.execute_script(
+        "arguments[0].scrollIntoView({block: 'center'})", duo.wait_for_element(selector, timeout=30)
+    )
+
+
+def choose_in_view(duo, dropdown: str, label: str) -> None:
+    into_view(duo, dropdown)
+    choose(duo, dropdown, label)
+
+
 @pytest.fixture
 def duo(dash_duo, demo_db):
     dash_duo.start_server(create_app(demo_db))
@@ -43,13 +56,15 @@ def test_region_drills_by_red_microred_and_facility(duo, demo_db):
     grid = duo.find_element("#drill-grid").text
     assert all(name in grid for name in reds)
     assert "Adecuado" in grid or "En riesgo" in grid or "Crítico" in grid
+    into_view(duo, "#region-drill")
     save(duo, "region_red")
-    choose(duo, "#drill-red", red_name)
+    choose_in_view(duo, "#drill-red", red_name)
     duo.wait_for_contains_text(".crumbs", red_name, timeout=60)
     duo.wait_for_contains_text("#drill-grid", microred_name.strip(), timeout=60)
     assert f"red={red}" in duo.driver.current_url
+    into_view(duo, "#region-drill")
     save(duo, "region_red_microred")
-    choose(duo, "#drill-microred", microred_name.strip())
+    choose_in_view(duo, "#drill-microred", microred_name.strip())
     duo.wait_for_contains_text(".crumbs", microred_name.strip(), timeout=60)
     duo.wait_for_contains_text("#drill-grid", "Establecimiento", timeout=60)
     assert f"microred={microred}" in duo.driver.current_url
@@ -57,4 +72,5 @@ def test_region_drills_by_red_microred_and_facility(duo, demo_db):
     assert "Distrito" in header and "MicroRed" in header
     assert microred_name.strip() in duo.find_element("#drill-grid .ag-center-cols-container").text
     assert console_errors(duo) == []
+    into_view(duo, "#region-drill")
     save(duo, "region_red_eess")
