@@ -325,6 +325,6 @@ class NetworkLoader(Loader):
         elif moved:
             refresh_network(con, month)
         return (
-            f"red de {sum(counts.values())} establecimientos desde {month:%Y-%m}: {counts.get('nuevo', 0)} nuevos, "
-            f"{len(moved)} cambian de microred, {counts.get('igual', 0)} sin cambio"
+            f"red de {sum(counts.values())} establecimientos: {counts.get('nuevo', 0)} nuevos (en todos los meses), "
+            f"{len(moved)} cambian de microred desde {month:%Y-%m}, {counts.get('igual', 0)} sin cambio"
         )
