@@ -16,6 +16,7 @@ from warehouse.rules import status
 
 from . import format as fmt
 from .data import Warehouse
+from .drill import drill_table
 from .i18n import level_name
 from .state import Filters
 
@@ -822,8 +823,6 @@ TABLES |= {
 
 def _drill(wh: Warehouse, f: Filters, region: str | None) -> pd.DataFrame:
     """The rows of the region page's drill-down grid, along the URL's tree (the page's own query)."""
-    from .pages.region import drill_table  # the page imports this module
-
     if region is None:
         return pd.DataFrame()
     df = drill_table(wh, f, region)

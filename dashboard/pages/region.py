@@ -21,12 +21,12 @@ from ..components.notice import public_only
 from ..components.scorecard import GRID_THEME, NO_DECIMALS, ONE_DECIMAL
 from ..components.table_grid import download_buttons
 from ..data import Warehouse
+from ..drill import drill_indicator, drill_indicators, drill_table, drill_target
 from ..i18n import grid_locale, level_name, t
 from ..state import TREES, Filters, href, serialise
 
 SPARK_MONTHS = 12
 TREND_MONTHS = 24
-DRILL_FEEDS = ("admin", "stock")
 
 
 def _months_back(d: dt.date, n: int) -> dt.date:
@@ -171,45 +171,6 @@ def main_content(wh: Warehouse, f: Filters, region: str) -> list:
 
 
 # --- drill-down ---------------------------------------------------------------------------------------------
-
-
-def drill_indicators(wh: Warehouse, f: Filters) -> list[Indicator]:
-    return [i for i in wh.snapshot.catalogue.indicators_for(program=f.program) if i.feed in DRILL_FEEDS]
-
-
-def drill_indicator(wh: Warehouse, f: Filters) -> Indicator | None:
-    inds = drill_indicators(wh, f)
-    chosen = next((i for i in inds if i.code == f.indicator), None)
-    return chosen or next((i for i in inds if i.key and i.level == "product"), inds[0] if inds else None)
-
-
-def drill_target(wh: Warehouse, f: Filters, region: str) -> tuple[str, str]:
-    """(parent code, parent level) of the table along the URL's tree: the district, else the province, else the
-    region; or on the network tree (?arbol=red) the MicroRed, else the Red, else the region. A code that is not
-    the region's (a stale or crafted link) falls back to its parent."""
-    if f.tree == "red":
-        snap = wh.snapshot
-        if f.red in set(snap.network_children(region, region).territory_code):
-            if f.microred in set(snap.network_children(region, f.red).territory_code):
-                return f.microred, "microred"
-            return f.red, "red"
-        return region, "region"
-    parents = wh.snapshot.parents
-    if f.district and parents.get(f.district) == f.province and parents.get(f.province) == region:
-        return f.district, "distrito"
-    if f.province and parents.get(f.province) == region:
-        return f.province, "provincia"
-    return region, "region"
-
-
-def drill_table(wh: Warehouse, f: Filters, region: str) -> pd.DataFrame:
-    """The rows of the drill-down (and of its export), along the URL's tree and within the region."""
-    ind = drill_indicator(wh, f)
-    if ind is None:
-        return pd.DataFrame()
-    parent, level = drill_target(wh, f, region)
-    period = wh.resolve_period(f.program, f.period)
-    return wh.query(query.children, ind.code, parent, level, period, tree=f.tree, region=region)
 
 
 def quality_flags(wh: Warehouse, f: Filters, region: str, ind: Indicator) -> dict[str, list[str]]:
