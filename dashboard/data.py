@@ -43,6 +43,17 @@ class Snapshot:
     loaded: pd.DataFrame
     budget_cutoffs: dict[str, dict[int, int]]  # program → fiscal year → last month with budget data
     result_years: dict[str, list[int]]  # program → years with a final-result estimate for some region
+    network: pd.DataFrame  # the health network's Reds and MicroRedes, once per region they reach
+
+    def network_children(self, region: str, parent: str) -> pd.DataFrame:
+        """The Reds of a region (``parent`` = the region) or the MicroRedes of one of its Reds, in that region."""
+        n = self.network
+        return n[(n.region_code == region) & (n.parent_code == parent)]
+
+    def network_name(self, region: str, code: str) -> str:
+        n = self.network
+        names = n.name[(n.region_code == region) & (n.territory_code == code)]
+        return names.iloc[0] if len(names) else code
 
     @cached_property
     def names(self) -> dict[str, str]:
@@ -79,6 +90,7 @@ def _read_snapshot(cur: duckdb.DuckDBPyConnection) -> Snapshot:
         loaded=query.batches_summary(cur),
         budget_cutoffs=query.budget_cutoffs(cur),
         result_years=query.result_years(cur),
+        network=query.network(cur),
     )
 
 

@@ -103,6 +103,7 @@ class Snapshot:
     notes: str = ""  # how to read it, for a reader who never saw the dashboard
     help: dict[str, str] = field(default_factory=dict)  # heading → what the column means
     filters: Filters | None = None  # as applied (an unknown product, say, dropped)
+    level: str = ""  # the level of its rows, where it is one level of a tree (the drill-down)
 
 
 def _period(value, grain: str) -> str:
@@ -221,6 +222,7 @@ def table_snapshot(table: Table, wh: Warehouse, f: Filters, region: str | None) 
         notes=table.notes.get(lang) if table.notes else "",
         help={c.label.get(lang): c.help.get(lang) for c in table.columns if c.help},
         filters=f,
+        level=str(df.territory_level.iloc[0]) if "territory_level" in df and len(df) else "",
     )
 
 
@@ -275,6 +277,12 @@ WORDS = {
         "territory": "Territorio",
         "period": "Periodo",
         "filters": "Filtros",
+        "tree": "Árbol",
+        "trees": {
+            "territorio": "Territorio (región → provincia → distrito → establecimiento)",
+            "red": "Red de salud (región → red → microred → establecimiento)",
+        },
+        "level": "Nivel de las filas",
         "link": "Enlace que reproduce la vista",
         "generated": "Generado",
         "version": "Versión de Semáforo PpR",
@@ -337,6 +345,12 @@ WORDS = {
         "territory": "Territory",
         "period": "Period",
         "filters": "Filters",
+        "tree": "Tree",
+        "trees": {
+            "territorio": "Territory (region → province → district → facility)",
+            "red": "Health network (region → Red → MicroRed → facility)",
+        },
+        "level": "Level of the rows",
         "link": "Link that reopens the view",
         "generated": "Generated",
         "version": "Semáforo PpR version",
@@ -412,6 +426,8 @@ def context_rows(wh: Warehouse, f: Filters, s: Snapshot, generated: dt.datetime,
             else f"{scope_name(wh, None, lang)} ({', '.join(sorted(wh.allowed))}; and the national figure, PE)",
         ),
         (w["period"], s.period_text),
+        (w["tree"], w["trees"]["red" if f.tree == "red" else "territorio"]),
+        *([(w["level"], level_name(s.level, lang))] if s.level else []),
         (w["filters"], filters),
         (w["link"], base_url + s.link),
         (w["rows"], str(len(s.data))),

@@ -161,6 +161,21 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "drill_indicator": ("Indicador a desagregar", "Indicator to break down"),
     "level_eess": ("Establecimiento", "Facility"),
+    "level_red": ("Red", "Network (Red)"),
+    "level_microred": ("MicroRed", "Micro-network (MicroRed)"),
+    "tree": ("Árbol", "Tree"),
+    "tree_territorio": ("Territorio", "Territory"),
+    "tree_red": ("Red de salud", "Health network"),
+    "drill_title_red": (
+        "Detalle por red, microred y establecimiento",
+        "Detail by network (Red), micro-network (MicroRed) and facility",
+    ),
+    "drill_network_note": (
+        "Una red puede abarcar varias provincias; se muestran solo los establecimientos de esta región. "
+        "Las estimaciones ENDES no se desagregan por red.",
+        "A Red may span several provinces; only this region's facilities are shown. "
+        "ENDES estimates are not broken down by Red.",
+    ),
     "level_distrito": ("Distrito", "District"),
     "level_provincia": ("Provincia", "Province"),
     "level_region": ("Región", "Region"),

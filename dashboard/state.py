@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlencode
 
 from .i18n import LANGS
 
+TREES = ("territorio", "red")
 LEVELS = ("budget", "critical_input", "product", "intermediate_result", "final_result")
 KEYS = {  # attribute → query-string key, as Peruvian users would read it
     "program": "programa",
@@ -16,6 +17,9 @@ KEYS = {  # attribute → query-string key, as Peruvian users would read it
     "level": "nivel",
     "province": "provincia",
     "district": "distrito",
+    "tree": "arbol",  # the tree a drill-down follows: territorio (default) or red (the health network)
+    "red": "red",
+    "microred": "microred",
     "indicator": "indicador",
     "product": "producto",  # a product of the logical framework (Presupuesto page)
     "since": "desde",  # the base year of a comparison across years (Presupuesto page)
@@ -33,6 +37,9 @@ class Filters:
     level: str | None = None
     province: str | None = None
     district: str | None = None
+    tree: str = "territorio"
+    red: str | None = None  # a Red's composite key (DISA_RED), on the network tree
+    microred: str | None = None  # a MicroRed's composite key (DISA_RED_MICRORED)
     indicator: str | None = None
     product: str | None = None
     since: str | None = None
@@ -56,7 +63,9 @@ def parse(search: str | None) -> Filters:
         values["period"] = get["period"]
     if get.get("level") in LEVELS:
         values["level"] = get["level"]
-    for attr in ("province", "district", "indicator", "product"):
+    if get.get("tree") in TREES:
+        values["tree"] = get["tree"]
+    for attr in ("province", "district", "red", "microred", "indicator", "product"):
         if _CODE.match(get.get(attr, "")):
             values[attr] = get[attr]
     if _YEAR.match(get.get("since", "")):

@@ -16,6 +16,8 @@ from warehouse.rules import status
 
 from . import format as fmt
 from .data import Warehouse
+from .drill import drill_table
+from .i18n import level_name
 from .state import Filters
 
 KINDS = (
@@ -246,6 +248,31 @@ BATCH = Column(
         "Load of the MEF file (Batches sheet).",
     ),
 )
+
+
+@_scope_or_empty
+def _network_coverage(wh: Warehouse, f: Filters, s: BudgetScope) -> pd.DataFrame:
+    """On the network tree (?arbol=red), a region's coverage per Red of each product (or the product chosen) at
+    the budget's month: the records' figure along the network, the same rows as the region page's drill-down.
+    The budget itself is recorded by department and executing unit, never per Red."""
+    if s.territory == "PE" or f.tree != "red":
+        return pd.DataFrame()
+    cat = wh.snapshot.catalogue
+    elements = (
+        [cat.elements[s.element]]
+        if s.element
+        else [e for e in cat.elements.values() if e.program == s.program and e.level == "product"]
+    )
+    frames = [
+        wh.query(
+            query.children, e.coverage, s.territory, "region", s.period, tree="red", region=s.territory
+        ).assign(element=e.objective.get(f.lang), coverage_indicator=e.coverage)
+        for e in elements
+        if e.coverage
+    ]
+    frames = [df for df in frames if len(df)]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
 
 BUDGET_PRODUCTS = Table(
     "presupuesto-productos",
@@ -504,23 +531,47 @@ def quality_months(wh: Warehouse, f: Filters) -> tuple[dt.date, dt.date]:
 
 
 def quality_parent(wh: Warehouse, f: Filters, region: str | None) -> str:
-    """Whose children the heat-map shows: the country's regions, a region's provinces, or — with a province of
-    that region in the URL — its districts."""
-    if region and f.province and wh.snapshot.parents.get(f.province) == region:
-        return f.province
-    return region or "PE"
+    """Whose children the heat-map shows: the country's regions, a region's provinces (or its Reds, ?arbol=red),
+    or — with a province (a Red) of that region in the URL — its districts (its MicroRedes)."""
+    return quality_scope(wh, f, region)[0]
+
+
+def quality_scope(wh: Warehouse, f: Filters, region: str | None) -> tuple[str, str]:
+    """(parent, parent level) of the heat-map, along the URL's tree."""
+    if region is None:
+        return "PE", "pais"
+    if f.tree == "red":
+        if f.red in set(wh.snapshot.network_children(region, region).territory_code):
+            return f.red, "red"
+        return region, "region"
+    if f.province and wh.snapshot.parents.get(f.province) == region:
+        return f.province, "provincia"
+    return region, "region"
 
 
 def _completeness(wh: Warehouse, f: Filters, region: str | None) -> pd.DataFrame:
     start, end = quality_months(wh, f)
-    parent = quality_parent(wh, f, region)
-    return wh.query(query.quality_completeness, f.program, parent, start, end)
+    parent, level = quality_scope(wh, f, region)
+    return wh.query(
+        query.quality_completeness,
+        f.program,
+        parent,
+        start,
+        end,
+        level,
+        f.tree if region else "territorio",
+        region,
+    )
 
 
 def _in_province(df: pd.DataFrame, wh: Warehouse, f: Filters, region: str | None) -> pd.DataFrame:
-    """The rows of the province the page is on (?provincia=), when it is on one."""
-    parent = quality_parent(wh, f, region)
-    return df[df.ubigeo.str.startswith(parent)] if parent != (region or "PE") else df
+    """The rows of the province the page is on (?provincia=), or of the Red (?arbol=red&red=), when it is on one."""
+    parent, level = quality_scope(wh, f, region)
+    if level == "provincia":
+        return df[df.ubigeo.str.startswith(parent)]
+    if level == "red":
+        return df[df.red_key == parent]
+    return df
 
 
 def _missing(wh: Warehouse, f: Filters, region: str | None) -> pd.DataFrame:
@@ -619,6 +670,7 @@ QUALITY_MISSING = Table(
         Column("region_name", T("Región", "Region"), "text"),
         Column("province_name", T("Provincia", "Province"), "text"),
         Column("district_name", T("Distrito", "District"), "text"),
+        Column("microred_name", T("MicroRed", "MicroRed"), "text"),
         Column("cod_ipress", T("Código IPRESS", "IPRESS code"), "code"),
         Column("facility_name", T("Establecimiento", "Facility"), "text"),
         Column("indicators_missing", T("Indicadores que faltan", "Indicators missing"), "count"),
@@ -638,6 +690,7 @@ QUALITY_OUTLIERS = Table(
     (
         Column("facility_name", T("Establecimiento", "Facility"), "text"),
         Column("cod_ipress", T("Código IPRESS", "IPRESS code"), "code"),
+        Column("microred_name", T("MicroRed", "MicroRed"), "text"),
         Column("indicator", T("Indicador", "Indicator"), "text"),
         Column("reasons_text", T("Por qué", "Why"), "text"),
         Column("indicator_code", T("Código del indicador", "Indicator code"), "code", screen=False),
@@ -763,3 +816,88 @@ TABLES |= {
         QUALITY_QUARANTINE,
     )
 }
+
+
+# --- the region page's drill-down -------------------------------------------------------------------------------
+
+
+def _drill(wh: Warehouse, f: Filters, region: str | None) -> pd.DataFrame:
+    """The rows of the region page's drill-down grid, along the URL's tree (the page's own query)."""
+    if region is None:
+        return pd.DataFrame()
+    df = drill_table(wh, f, region)
+    if df.empty:
+        return df
+    return df.assign(level_name=[level_name(x, f.lang) for x in df.territory_level])
+
+
+REGION_DRILL = Table(
+    "region-detalle",
+    T("Detalle de la región por territorio o red", "Region detail by territory or health network"),
+    (
+        Column("level_name", T("Nivel", "Level"), "text"),
+        Column("territory_level", T("Nivel (código)", "Level (code)"), "code", screen=False),
+        Column("territory_code", T("Código", "Code"), "code"),
+        Column("name", T("Nombre", "Name"), "text"),
+        Column(
+            "district_name",
+            T("Distrito", "District"),
+            "text",
+            help=T("Distrito del establecimiento.", "The facility's district."),
+        ),
+        Column(
+            "microred_name",
+            T("MicroRed", "MicroRed"),
+            "text",
+            help=T("MicroRed del establecimiento en ese mes.", "The facility's MicroRed in that month."),
+        ),
+        Column("indicator_code", T("Indicador", "Indicator"), "code"),
+        Column("period", T("Mes", "Month"), "month"),
+        Column("value", T("Valor", "Value"), "number"),
+        Column("numerator", T("Numerador", "Numerator"), "number"),
+        Column("denominator", T("Denominador", "Denominator"), "number"),
+        Column("status", T("Estado", "Status"), "status"),
+        Column("units_reporting", T("Unidades que reportaron", "Units reporting"), "count"),
+        Column("units_expected", T("Unidades esperadas", "Units expected"), "count"),
+        Column("batch_id", T("Lote", "Batch"), "batch"),
+    ),
+    _drill,
+    ("admin", "stock"),
+    notes=T(
+        "Un nivel por debajo de lo elegido en la página (?arbol=territorio: provincias, distritos, "
+        "establecimientos; ?arbol=red: redes, microredes, establecimientos). Una red puede abarcar varias "
+        "provincias: solo se cuentan los establecimientos de esta región.",
+        "One level below what the page has chosen (?arbol=territorio: provinces, districts, facilities; "
+        "?arbol=red: Reds, MicroRedes, facilities). A Red may span provinces: only this region's facilities count.",
+    ),
+    page="/region",
+)
+TABLES[REGION_DRILL.key] = REGION_DRILL
+
+BUDGET_NETWORK = Table(
+    "presupuesto-cobertura-red",
+    T("Cobertura por red de salud", "Coverage by health network (Red)"),
+    (
+        Column("element", T("Producto", "Product"), "text"),
+        Column("coverage_indicator", T("Indicador de cobertura", "Coverage indicator"), "code"),
+        Column("territory_code", T("Código de la red", "Red code"), "code"),
+        Column("name", T("Red", "Red"), "text"),
+        Column("period", T("Mes", "Month"), "month"),
+        Column("value", T("Cobertura (%)", "Coverage (%)"), "pct"),
+        Column("status", T("Estado", "Status"), "status"),
+        Column("numerator", T("Numerador", "Numerator"), "number"),
+        Column("denominator", T("Denominador", "Denominator"), "number"),
+        Column("units_reporting", T("Unidades que reportaron", "Units reporting"), "count"),
+        Column("units_expected", T("Unidades esperadas", "Units expected"), "count"),
+        Column("batch_id", T("Lote", "Batch"), "batch"),
+    ),
+    _network_coverage,
+    ("admin",),
+    notes=T(
+        "La cobertura de los registros de cada red de la región en el mes de corte del presupuesto (?arbol=red). "
+        "El presupuesto se registra por departamento y unidad ejecutora, no por red: esta tabla no lo reparte.",
+        "The records' coverage of each Red of the region at the budget's cut-off month (?arbol=red). Budget is "
+        "recorded by department and executing unit, not by Red: this table does not split it.",
+    ),
+)
+TABLES[BUDGET_NETWORK.key] = BUDGET_NETWORK

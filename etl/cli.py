@@ -91,11 +91,17 @@ def run() -> None:
     type=click.DateTime(["%Y-%m-%d"]),
     help="Fecha en que se recibió el archivo (AAAA-MM-DD), para la oportunidad del reporte; por defecto, hoy.",
 )
+@click.option(
+    "--desde",
+    "since",
+    help="Red de salud: mes AAAA-MM desde el que rige la red del archivo (por defecto, el mes actual).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Informe en JSON.")
 def load(
-    db, source, files, strict, force, sheet, indicator, program, cutoff_month, received, as_json
+    db, source, files, strict, force, sheet, indicator, program, cutoff_month, received, since, as_json
 ) -> None:
-    """Cargar archivos de una fuente: admin, stock, budget, survey, territory, facilities, population, targets."""
+    """Cargar archivos de una fuente: admin, stock, budget, survey, territory, facilities, red, population,
+    targets."""
     options = {
         k: v
         for k, v in {
@@ -104,6 +110,7 @@ def load(
             "program": program,
             "cutoff_month": cutoff_month,
             "received": received.date() if received else None,
+            "since": since,
         }.items()
         if v is not None
     }
@@ -444,7 +451,7 @@ def usuarios_quitar(archivo, usuario) -> None:
     help="'indicadores' (el tablero de indicadores), una tabla del presupuesto (presupuesto-productos, "
     "presupuesto-meses, presupuesto-unidades, presupuesto-regiones, presupuesto-cambio) o de la calidad de datos "
     "(calidad-completitud, calidad-sin-reporte, calidad-atipicos, calidad-triangulacion, calidad-cargas, "
-    "calidad-cuarentena).",
+    "calidad-cuarentena), o el detalle de una región (region-detalle, con --region y --arbol).",
 )
 @click.option(
     "--producto",
@@ -452,6 +459,19 @@ def usuarios_quitar(archivo, usuario) -> None:
     help="Producto del marco lógico (p. ej. PAN_P_CRED) para las tablas del presupuesto.",
 )
 @click.option("--desde", "since", help="Año base de la comparación entre años (presupuesto-cambio).")
+@click.option(
+    "--arbol",
+    "tree",
+    type=click.Choice(["territorio", "red"]),
+    default="territorio",
+    show_default=True,
+    help="Árbol del detalle (region-detalle, calidad-completitud): territorio o red de salud.",
+)
+@click.option("--provincia", "province", help="Provincia del detalle (árbol territorio).")
+@click.option("--distrito", "district", help="Distrito del detalle (árbol territorio).")
+@click.option("--red", "red", help="Red del detalle (árbol red; código DISA_RED, p. ej. 13_01).")
+@click.option("--microred", "microred", help="MicroRed del detalle (árbol red; código DISA_RED_MICRORED).")
+@click.option("--indicador", "indicator", help="Indicador del detalle de la región (region-detalle).")
 @click.option("--lang", type=click.Choice(["es", "en"]), default="es", show_default=True)
 @click.option("--format", "fmt_", type=click.Choice(["xlsx", "csv", "json"]), required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
@@ -462,7 +482,25 @@ def usuarios_quitar(archivo, usuario) -> None:
     default="",
     help="Dirección del tablero (p. ej. https://semaforo.example.gob.pe) para que el enlace de la vista sea completo.",
 )
-def export(db, program, region, period, view, product, since, lang, fmt_, output, base_url) -> None:
+def export(
+    db,
+    program,
+    region,
+    period,
+    view,
+    product,
+    since,
+    tree,
+    province,
+    district,
+    red,
+    microred,
+    indicator,
+    lang,
+    fmt_,
+    output,
+    base_url,
+) -> None:
     """Exportar una vista con sus filtros, igual que la descarga del tablero (Excel con hojas de contexto)."""
     import datetime as dt
 
@@ -480,7 +518,19 @@ def export(db, program, region, period, view, product, since, lang, fmt_, output
         _err(f"No se puede abrir el almacén {db}: {e}")
         sys.exit(EXIT_ERROR)
     context.set_warehouse(wh)
-    f = Filters(program=program, period=period, product=product, since=since, lang=lang)
+    f = Filters(
+        program=program,
+        period=period,
+        product=product,
+        since=since,
+        tree=tree,
+        province=province,
+        district=district,
+        red=red,
+        microred=microred,
+        indicator=indicator,
+        lang=lang,
+    )
     if program not in wh.snapshot.catalogue.programs:
         raise click.BadParameter(f"programa desconocido: {program}", param_hint="--program")
     if not wh.has_period(program, period):
@@ -497,6 +547,11 @@ def export(db, program, region, period, view, product, since, lang, fmt_, output
         snapshot = exports.region_snapshot(wh, f, region) if region else exports.resumen_snapshot(wh, f)
     elif view in TABLES:
         from dashboard.tables import budget_scope
+
+        if TABLES[view].page == "/region" and region is None:
+            raise click.BadParameter(
+                f"la vista {view} es el detalle de una región: indique --region", param_hint="--region"
+            )
 
         if TABLES[view].page == "/presupuesto" and budget_scope(wh, f, region) is None:
             raise click.BadParameter(

@@ -18,6 +18,7 @@ SOURCES = {
     "population": ("raw_population", "min(year)::varchar", "max(year)::varchar"),
     "territory": ("core_district", "null", "null"),
     "facilities": ("core_facility", "null", "null"),
+    "red": ("core_network", "null", "null"),
     "targets": ("core_target", "min(year)::varchar", "max(year)::varchar"),
 }
 

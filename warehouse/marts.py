@@ -144,9 +144,9 @@ def refresh_admin(con: duckdb.DuckDBPyConnection, periods: Iterable[dt.date]) ->
     _units(
         con,
         "admin",
-        "select period, indicator_code, coalesce(cod_ipress, ubigeo) as unit, ubigeo, numerator, denominator, "
-        "batch_id from raw_admin where period in (select period from scope_period)",
-        "select period, indicator_code, coalesce(cod_ipress, ubigeo) as unit, ubigeo from raw_admin",
+        "select period, indicator_code, coalesce(cod_ipress, ubigeo) as unit, ubigeo, cod_ipress, numerator, "
+        "denominator, batch_id from raw_admin where period in (select period from scope_period)",
+        "select period, indicator_code, coalesce(cod_ipress, ubigeo) as unit, ubigeo, cod_ipress from raw_admin",
         periods,
     )
     _refresh_top(con, _FEED_PERIODS.format(feed="admin"))
@@ -156,10 +156,10 @@ def refresh_stock(con: duckdb.DuckDBPyConnection, periods: Iterable[dt.date]) ->
     _units(
         con,
         "stock",
-        "select period, indicator_code, cod_ipress as unit, ubigeo, "
+        "select period, indicator_code, cod_ipress as unit, ubigeo, cod_ipress, "
         "(stock_class(stock, cpm) = 'normostock')::integer as numerator, 1 as denominator, batch_id "
         "from raw_stock where period in (select period from scope_period)",
-        "select period, indicator_code, cod_ipress as unit, ubigeo from raw_stock",
+        "select period, indicator_code, cod_ipress as unit, ubigeo, cod_ipress from raw_stock",
         periods,
     )
     con.execute("delete from mart_stock_summary where period in (select period from scope_period)")
@@ -201,6 +201,29 @@ def refresh_population(con: duckdb.DuckDBPyConnection, years: Iterable[int]) -> 
         return
     con.execute("delete from mart_population where year in (select year from scope_year)")
     _run(con, "population")
+
+
+def refresh_network(con: duckdb.DuckDBPyConnection, since: dt.date) -> None:
+    """Rebuild the monthly marts from ``since`` on, after the network changed from that month (a network load):
+    the Red and MicroRed rows move, and the territory rows of those months are rebuilt alike."""
+    refresh_admin(
+        con,
+        [
+            r[0]
+            for r in con.execute(
+                "select distinct period from raw_admin where period >= ?", [since]
+            ).fetchall()
+        ],
+    )
+    refresh_stock(
+        con,
+        [
+            r[0]
+            for r in con.execute(
+                "select distinct period from raw_stock where period >= ?", [since]
+            ).fetchall()
+        ],
+    )
 
 
 def refresh_all(con: duckdb.DuckDBPyConnection) -> None:

@@ -126,6 +126,13 @@ def series(
 
 
 CHILD_LEVEL = {"pais": "region", "region": "provincia", "provincia": "distrito", "distrito": "eess"}
+TREES = ("territorio", "red")  # the territorial tree (the default) and the health network
+NETWORK_CHILD_LEVEL = {"pais": "region", "region": "red", "red": "microred", "microred": "eess"}
+
+
+def child_level(parent_level: str, tree: str = "territorio") -> str:
+    """The level one below ``parent_level`` along ``tree``."""
+    return (NETWORK_CHILD_LEVEL if tree == "red" else CHILD_LEVEL)[parent_level]
 
 
 def children(
@@ -134,17 +141,24 @@ def children(
     parent: str,
     parent_level: str,
     period: dt.date,
+    tree: str = "territorio",
+    region: str | None = None,
     allowed: Allowed = None,
 ) -> pd.DataFrame:
-    """Drill-down one level below ``parent`` for one indicator (region → provinces → districts → facilities)."""
+    """Drill-down one level below ``parent`` for one indicator, along the territory (region → provinces → districts
+    → facilities) or the network (region → Reds → MicroRedes → facilities). ``region``: only that region's part of
+    the parent (a Red may reach into another region's facilities)."""
+    level = child_level(parent_level, tree)
+    network_facilities = tree == "red" and level == "eess"
     return _run(
         con,
         "children",
         indicator=indicator,
         parent=parent,
-        child_level=CHILD_LEVEL[parent_level],
-        statuses=statuses([CHILD_LEVEL[parent_level]]),
+        child_level=level,
+        statuses="mart_facility_network_status" if network_facilities else statuses([level]),
         period=period,
+        region=region,
         allowed=_allowed(allowed),
     )
 
@@ -284,14 +298,21 @@ def quality_completeness(
     parent: str,
     start: dt.date,
     end: dt.date,
+    parent_level: str | None = None,
+    tree: str = "territorio",
+    region: str | None = None,
     allowed: Allowed = None,
 ) -> pd.DataFrame:
-    """Reports of ``program``'s indicators expected, received and on time per child territory of ``parent``."""
+    """Reports of ``program``'s indicators expected, received and on time per child of ``parent`` along ``tree``
+    (``parent_level``: 'pais' for 'PE', else 'region' by default); ``region``: only that region's part of a Red."""
+    level = parent_level or ("pais" if parent == "PE" else "region")
     return _run(
         con,
         "quality_completeness",
         program=program,
         parent=parent,
+        child_level=child_level(level, tree),
+        region=region,
         start=start,
         end=end,
         allowed=_allowed(allowed),
@@ -369,6 +390,13 @@ def territories(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every named territory (country, regions, provinces, districts) with level, parent and region."""
     return con.execute(
         "select * from core_territory order by territory_level, sort_order, territory_code"
+    ).df()
+
+
+def network(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every Red and MicroRed of the health network, once per region its facilities are in, with its parent."""
+    return con.execute(
+        "select * from core_network_territory order by region_code, territory_level desc, sort_order, name"
     ).df()
 
 

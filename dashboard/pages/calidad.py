@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, State, html, no_update
+from dash import Input, Output, State, dcc, html, no_update
 
 from warehouse.rules import status
 
@@ -19,7 +19,7 @@ from ..components.table_grid import export_buttons, table_grid
 from ..components.traffic_light import light
 from ..data import Warehouse
 from ..i18n import scope_name, t
-from ..state import Filters, href
+from ..state import TREES, Filters, href
 from ..tables import (
     QUALITY_BATCHES,
     QUALITY_COMPLETENESS,
@@ -164,18 +164,44 @@ def heatmap(df: pd.DataFrame, value: str, state: str, f: Filters, link) -> html.
     )
 
 
+def tree_links(f: Filters, region: str) -> html.P:
+    """The heat-map's tree: the region's provinces or its Reds (?arbol=red), one link to the other."""
+    links = []
+    for tree in TREES:
+        label = t(f"tree_{tree}", f.lang)
+        links.append(
+            html.Strong(label)
+            if tree == f.tree
+            else dcc.Link(
+                label, href=href(f"{PATH}/{region}", f, tree=tree, province=None, district=None, red=None)
+            )
+        )
+    return html.P([f"{t('tree', f.lang)}: ", links[0], " · ", links[1]], className="hint", id="quality-tree")
+
+
 def content(wh: Warehouse, f: Filters, region: str | None) -> list:
     lang = f.lang
     name = scope_name(wh, region, lang)
     parent = quality_parent(wh, f, region)
     if parent != (region or "PE"):
-        name += f" · {wh.snapshot.names.get(parent, parent)}"
+        name += " · " + (
+            wh.snapshot.network_name(region, parent)
+            if f.tree == "red"
+            else wh.snapshot.names.get(parent, parent)
+        )
 
     def link(code: str) -> str | None:
-        """A row opens its territory's breakdown: a region its provinces, a province its districts."""
+        """A row opens its breakdown: a region its provinces (Reds), a province its districts (a Red its
+        MicroRedes)."""
         if region is None:
-            return href(f"{PATH}/{code}", f, province=None, district=None)
-        return href(f"{PATH}/{region}", f, province=code) if parent == region else None
+            return href(f"{PATH}/{code}", f, province=None, district=None, red=None, microred=None)
+        if parent != region:
+            return None
+        return (
+            href(f"{PATH}/{region}", f, red=code)
+            if f.tree == "red"
+            else href(f"{PATH}/{region}", f, province=code)
+        )
 
     period = wh.resolve_period(f.program, f.period)
     completeness = frame(QUALITY_COMPLETENESS, wh, f, region)
@@ -203,6 +229,7 @@ def content(wh: Warehouse, f: Filters, region: str | None) -> list:
             f,
             region,
             [
+                *([tree_links(f, region)] if region else []),
                 html.H3(t("completeness", lang), className="chart-title"),
                 heatmap(completeness, "completeness_pct", "completeness_status", f, link),
                 html.H3(t("timeliness", lang), className="chart-title"),

@@ -23,6 +23,7 @@ from ..state import Filters, href, serialise
 from ..tables import (
     BUDGET_CHANGE,
     BUDGET_MONTHS,
+    BUDGET_NETWORK,
     BUDGET_PRODUCTS,
     BUDGET_REGIONS,
     BUDGET_UNITS,
@@ -270,6 +271,7 @@ def product_section(
             ],
             className="g-3",
         ),
+        *(network_section(wh, f, region) if region and f.tree == "red" and wh.below_region else []),
         _panel(
             t("regions_title", f.lang),
             BUDGET_REGIONS,
@@ -282,6 +284,24 @@ def product_section(
             "budget-regions-panel",
         ),
     ], regions
+
+
+def network_section(wh: Warehouse, f: Filters, region: str) -> list:
+    """?arbol=red: the region's coverage per Red, beside the budget that is recorded by department."""
+    rows = frame(BUDGET_NETWORK, wh, f, region)
+    return [
+        _panel(
+            BUDGET_NETWORK.title.get(f.lang),
+            BUDGET_NETWORK,
+            f,
+            region,
+            [
+                html.P(BUDGET_NETWORK.notes.get(f.lang), className="hint"),
+                table_grid("budget-network", BUDGET_NETWORK, rows, f.lang),
+            ],
+            "budget-network-panel",
+        )
+    ]
 
 
 def change_section(wh: Warehouse, f: Filters, region: str | None, scope: BudgetScope) -> list:

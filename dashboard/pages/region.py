@@ -21,12 +21,12 @@ from ..components.notice import public_only
 from ..components.scorecard import GRID_THEME, NO_DECIMALS, ONE_DECIMAL
 from ..components.table_grid import download_buttons
 from ..data import Warehouse
+from ..drill import drill_indicator, drill_indicators, drill_table, drill_target
 from ..i18n import grid_locale, level_name, t
-from ..state import Filters, href, serialise
+from ..state import TREES, Filters, href, serialise
 
 SPARK_MONTHS = 12
 TREND_MONTHS = 24
-DRILL_FEEDS = ("admin", "stock")
 
 
 def _months_back(d: dt.date, n: int) -> dt.date:
@@ -173,36 +173,6 @@ def main_content(wh: Warehouse, f: Filters, region: str) -> list:
 # --- drill-down ---------------------------------------------------------------------------------------------
 
 
-def drill_indicators(wh: Warehouse, f: Filters) -> list[Indicator]:
-    return [i for i in wh.snapshot.catalogue.indicators_for(program=f.program) if i.feed in DRILL_FEEDS]
-
-
-def drill_indicator(wh: Warehouse, f: Filters) -> Indicator | None:
-    inds = drill_indicators(wh, f)
-    chosen = next((i for i in inds if i.code == f.indicator), None)
-    return chosen or next((i for i in inds if i.key and i.level == "product"), inds[0] if inds else None)
-
-
-def drill_target(wh: Warehouse, f: Filters, region: str) -> tuple[str, str]:
-    """(parent code, parent level) of the table: the district, else the province, else the region."""
-    parents = wh.snapshot.parents
-    if f.district and parents.get(f.district) == f.province and parents.get(f.province) == region:
-        return f.district, "distrito"
-    if f.province and parents.get(f.province) == region:
-        return f.province, "provincia"
-    return region, "region"
-
-
-def drill_table(wh: Warehouse, f: Filters, region: str) -> pd.DataFrame:
-    """The rows of the drill-down (and of its export)."""
-    ind = drill_indicator(wh, f)
-    if ind is None:
-        return pd.DataFrame()
-    parent, level = drill_target(wh, f, region)
-    period = wh.resolve_period(f.program, f.period)
-    return wh.query(query.children, ind.code, parent, level, period)
-
-
 def quality_flags(wh: Warehouse, f: Filters, region: str, ind: Indicator) -> dict[str, list[str]]:
     """Facility → the data-quality reasons of its value of ``ind`` this month (the Calidad de datos rules), so
     that its light carries the mark."""
@@ -261,6 +231,9 @@ def _drill_rows(
                 "reporting": ""
                 if fmt.missing(r.units_expected)
                 else f"{int(r.units_reporting)}/{int(r.units_expected)}",
+                # a facility names both its places: its district and its MicroRed of the month
+                "district": getattr(r, "district_name", None) or "",
+                "microred": getattr(r, "microred_name", None) or "",
             }
         )
     return out
@@ -315,6 +288,11 @@ def drill_grid(
             "valueFormatter": NO_DECIMALS,
         },
     ]
+    if child_level == "eess":
+        cols[1:1] = [
+            {"headerName": t("district", lang), "field": "district", "minWidth": 140, "filter": True},
+            {"headerName": t("level_microred", lang), "field": "microred", "minWidth": 140, "filter": True},
+        ]
     cols.append(
         {
             "headerName": t("stock_class", lang),
@@ -355,25 +333,64 @@ def drill_grid(
     )
 
 
-def drill_content(wh: Warehouse, f: Filters, region: str) -> list:
-    lang = f.lang
-    if not wh.below_region:
-        return [public_only(lang)]
-    snap = wh.snapshot
-    ind = drill_indicator(wh, f)
-    if ind is None:
-        return [html.P(t("no_data_period", lang))]
-    parent, level = drill_target(wh, f, region)
-    child_level = query.CHILD_LEVEL[level]
-    df = drill_table(wh, f, region)
-    provinces = snap.children_of(region)
-    province = f.province if level in ("provincia", "distrito") else None
-    districts = snap.children_of(province) if province else provinces.iloc[0:0]
-    crumbs = [
+def _dropdown(
+    id_: str, label: str, value: str | None, options: pd.DataFrame, disabled: bool = False, shown: bool = True
+) -> dbc.Col:
+    return dbc.Col(
+        [
+            dbc.Label(label, html_for=id_),
+            dcc.Dropdown(
+                id=id_,
+                value=value,
+                placeholder=label,
+                disabled=disabled,
+                options=[{"label": r.name, "value": r.territory_code} for r in options.itertuples()],
+            ),
+        ],
+        md=3,
+        # both trees' choosers are always there (the drill callback listens to all four); one pair is shown
+        style=None if shown else {"display": "none"},
+    )
+
+
+def _tree_choice(f: Filters) -> dbc.Col:
+    return dbc.Col(
+        [
+            dbc.Label(t("tree", f.lang), html_for="drill-tree"),
+            dbc.RadioItems(
+                id="drill-tree",
+                value=f.tree,
+                inline=True,
+                options=[{"label": t(f"tree_{tree}", f.lang), "value": tree} for tree in TREES],
+            ),
+        ],
+        md=2,
+    )
+
+
+def _places(wh: Warehouse, f: Filters, region: str, parent: str, level: str) -> tuple[list, list]:
+    """The place choosers of both trees (province and district; Red and MicroRed), the URL's tree's shown, and
+    the breadcrumbs of the URL's tree."""
+    snap, lang = wh.snapshot, f.lang
+    network = f.tree == "red"
+    crumbs: list = [
         dcc.Link(
-            snap.names.get(region, region), href=href(f"/region/{region}", f, province=None, district=None)
+            snap.names.get(region, region),
+            href=href(f"/region/{region}", f, province=None, district=None, red=None, microred=None),
         )
     ]
+    red = f.red if network and level in ("red", "microred") else None
+    microredes = snap.network_children(region, red) if red else snap.network.iloc[0:0]
+    provinces = snap.children_of(region)
+    province = f.province if not network and level in ("provincia", "distrito") else None
+    districts = snap.children_of(province) if province else provinces.iloc[0:0]
+    if red:
+        crumbs += [
+            " › ",
+            dcc.Link(snap.network_name(region, red), href=href(f"/region/{region}", f, microred=None)),
+        ]
+    if level == "microred":
+        crumbs += [" › ", html.Span(snap.network_name(region, parent))]
     if province:
         crumbs += [
             " › ",
@@ -382,6 +399,53 @@ def drill_content(wh: Warehouse, f: Filters, region: str) -> list:
     if level == "distrito":
         crumbs += [" › ", html.Span(snap.names.get(parent, parent))]
     return [
+        _dropdown("drill-province", t("province", lang), province, provinces, shown=not network),
+        _dropdown(
+            "drill-district",
+            t("district", lang),
+            f.district if level == "distrito" else None,
+            districts,
+            disabled=province is None,
+            shown=not network,
+        ),
+        _dropdown(
+            "drill-red", t("level_red", lang), red, snap.network_children(region, region), shown=network
+        ),
+        _dropdown(
+            "drill-microred",
+            t("level_microred", lang),
+            f.microred if level == "microred" else None,
+            microredes,
+            disabled=red is None,
+            shown=network,
+        ),
+    ], crumbs
+
+
+def drill_content(wh: Warehouse, f: Filters, region: str) -> list:
+    lang = f.lang
+    title = html.H2(
+        t("drill_title_red" if f.tree == "red" else "drill_title", lang), className="section-title"
+    )
+    if not wh.below_region:
+        return [title, public_only(lang)]
+    ind = drill_indicator(wh, f)
+    if ind is None:
+        return [title, html.P(t("no_data_period", lang))]
+    parent, level = drill_target(wh, f, region)
+    child_level = query.child_level(level, f.tree)
+    df = drill_table(wh, f, region)
+    places, crumbs = _places(wh, f, region, parent, level)
+    notes = (
+        [t("drill_network_note", lang)]
+        if f.tree == "red"
+        else [t("drill_survey_note", lang), " ", t("drill_budget_note", lang)]
+    )
+    return [
+        html.Div(
+            [title, download_buttons(f"/export/region-detalle/{region}", f, f"detalle_{region}")],
+            className="section-head",
+        ),
         dbc.Row(
             [
                 dbc.Col(
@@ -398,35 +462,8 @@ def drill_content(wh: Warehouse, f: Filters, region: str) -> list:
                     ],
                     md=4,
                 ),
-                dbc.Col(
-                    [
-                        dbc.Label(t("province", lang), html_for="drill-province"),
-                        dcc.Dropdown(
-                            id="drill-province",
-                            value=province,
-                            placeholder=t("province", lang),
-                            options=[
-                                {"label": r.name, "value": r.territory_code} for r in provinces.itertuples()
-                            ],
-                        ),
-                    ],
-                    md=4,
-                ),
-                dbc.Col(
-                    [
-                        dbc.Label(t("district", lang), html_for="drill-district"),
-                        dcc.Dropdown(
-                            id="drill-district",
-                            value=f.district if level == "distrito" else None,
-                            placeholder=t("district", lang),
-                            disabled=province is None,
-                            options=[
-                                {"label": r.name, "value": r.territory_code} for r in districts.itertuples()
-                            ],
-                        ),
-                    ],
-                    md=4,
-                ),
+                _tree_choice(f),
+                *places,
             ],
             className="g-2 mb-2",
         ),
@@ -436,15 +473,7 @@ def drill_content(wh: Warehouse, f: Filters, region: str) -> list:
         )
         if len(df)
         else html.P(t("no_data_period", lang), className="hint"),
-        html.P(
-            [
-                html.I(className="bi bi-info-circle me-1"),
-                t("drill_survey_note", lang),
-                " ",
-                t("drill_budget_note", lang),
-            ],
-            className="hint mt-2",
-        ),
+        html.P([html.I(className="bi bi-info-circle me-1"), *notes], className="hint mt-2"),
     ]
 
 
@@ -478,13 +507,7 @@ def layout(wh: Warehouse, f: Filters, arg: str | None = None):
         [
             dcc.Store(id="region-key", data=main_key(f, arg)),
             html.Div(main_content(wh, f, arg), id="region-main"),
-            html.Section(
-                [
-                    html.H2(t("drill_title", f.lang), className="section-title"),
-                    html.Div(drill_content(wh, f, arg), id="region-drill"),
-                ],
-                className="panel",
-            ),
+            html.Section(html.Div(drill_content(wh, f, arg), id="region-drill"), className="panel"),
         ]
     )
 
@@ -518,17 +541,33 @@ def update(search: str, pathname: str, shown: str):
 @callback(
     Output("url", "search", allow_duplicate=True),
     Input("drill-indicator", "value"),
+    Input("drill-tree", "value"),
     Input("drill-province", "value"),
     Input("drill-district", "value"),
+    Input("drill-red", "value"),
+    Input("drill-microred", "value"),
     State("url", "search"),
     prevent_initial_call=True,
 )
-def choose_drill(indicator: str, province: str | None, district: str | None, search: str):
+def choose_drill(
+    indicator: str,
+    tree: str,
+    province: str | None,
+    district: str | None,
+    red: str | None,
+    microred: str | None,
+    search: str,
+):
     f = context.filters(search)
     if f.indicator is None and indicator == drill_indicator(context.warehouse(), f).code:
         indicator = None  # the page's default: writing it would add a history entry the back button stops at
     new = f.with_(
-        indicator=indicator, province=province, district=district if province == f.province else None
+        indicator=indicator,
+        tree=tree if tree in TREES else f.tree,
+        province=province,
+        district=district if province == f.province else None,
+        red=red,
+        microred=microred if red == f.red else None,
     )
     # Compared as filters, not as text: rewriting an equivalent URL (?lang=es → ?) would push a history entry
     # that the back button returns from straight into the same rewrite.

@@ -12,6 +12,7 @@ from warehouse.catalogue import Catalogue, load_catalogue
 from . import admin, budget, records, stock, survey
 from .extra import write_extra_catalogue
 from .facilities import write_renipress
+from .network import write_network
 from .population import write_padron
 from .scale import DEMO, NATIONAL, Scale
 from .targets import target_years, write_targets
@@ -19,7 +20,7 @@ from .territory import write_ubigeo
 from .world import World
 
 # The order the warehouse is built in: reference data first, then facts.
-LOAD_ORDER = ("territory", "facilities", "population", "targets", "budget", "survey", "admin", "stock")
+LOAD_ORDER = ("territory", "facilities", "red", "population", "targets", "budget", "survey", "admin", "stock")
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +81,8 @@ def generate(
             add(source, write_ubigeo(world.districts, folder / "ubigeo_distritos.csv"))
         elif source == "facilities":
             add(source, write_renipress(world.facilities, seed, folder / "renipress.csv"))
+        elif source == "red":
+            add(source, write_network(world.facilities, seed, folder))
         elif source == "population":
             for y in scale.population_years:
                 add(source, write_padron(world.population, y, folder / f"padron_{y}.csv"))

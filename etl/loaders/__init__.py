@@ -6,6 +6,7 @@ from .admin import AdminLoader
 from .base import Loader
 from .budget import BudgetLoader
 from .facilities import FacilitiesLoader
+from .network import NetworkLoader
 from .population import PopulationLoader
 from .stock import StockLoader
 from .survey import SurveyLoader
@@ -17,6 +18,7 @@ LOADERS: dict[str, type[Loader]] = {
     for loader in (
         TerritoryLoader,
         FacilitiesLoader,
+        NetworkLoader,
         PopulationLoader,
         TargetsLoader,
         BudgetLoader,

@@ -128,9 +128,13 @@ def test_opening_a_region_does_not_push_its_default_drill_indicator_into_history
 
     f = context.filters(f"?periodo={PERIOD}")
     default = region.drill_indicator(context.warehouse(), f).code
-    assert region.choose_drill(default, None, None, f"?periodo={PERIOD}") is no_update
+    assert (
+        region.choose_drill(default, "territorio", None, None, None, None, f"?periodo={PERIOD}") is no_update
+    )
     other = "PAN_P_CRED" if default != "PAN_P_CRED" else "PAN_P_VACUNA"
-    assert f"indicador={other}" in region.choose_drill(other, None, None, f"?periodo={PERIOD}")
+    assert f"indicador={other}" in region.choose_drill(
+        other, "territorio", None, None, None, None, f"?periodo={PERIOD}"
+    )
 
 
 def test_equivalent_links_are_never_rewritten_so_back_always_leaves_a_page(app):
@@ -140,7 +144,7 @@ def test_equivalent_links_are_never_rewritten_so_back_always_leaves_a_page(app):
 
     f = context.filters("?lang=es")
     default = region.drill_indicator(context.warehouse(), f).code
-    assert region.choose_drill(default, None, None, "?lang=es") is no_update
+    assert region.choose_drill(default, "territorio", None, None, None, None, "?lang=es") is no_update
     search, path, *_ = _sync("?lang=es", "/region/10", period=None, region="10", trigger="f-level")
     assert search is no_update and path is no_update
     # A real change is still written, in the canonical form.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dashboard.state import DEFAULT, LEVELS, Filters, href, parse, serialise
+from dashboard.state import DEFAULT, LEVELS, TREES, Filters, href, parse, serialise
 
 codes = st.from_regex(r"[A-Za-z0-9_]{1,12}", fullmatch=True)
 periods = st.one_of(st.none(), st.from_regex(r"20[0-9]{2}(-(0[1-9]|1[0-2]))?", fullmatch=True))
@@ -17,13 +17,30 @@ periods = st.one_of(st.none(), st.from_regex(r"20[0-9]{2}(-(0[1-9]|1[0-2]))?", f
     level=st.one_of(st.none(), st.sampled_from(LEVELS)),
     province=st.one_of(st.none(), codes),
     indicator=st.one_of(st.none(), codes),
+    tree=st.sampled_from(TREES),
+    red=st.one_of(st.none(), codes),
+    microred=st.one_of(st.none(), codes),
     lang=st.sampled_from(["es", "en"]),
 )
-def test_round_trip(program, period, level, province, indicator, lang):
+def test_round_trip(program, period, level, province, indicator, tree, red, microred, lang):
     f = Filters(
-        program=program, period=period, level=level, province=province, indicator=indicator, lang=lang
+        program=program,
+        period=period,
+        level=level,
+        province=province,
+        indicator=indicator,
+        tree=tree,
+        red=red,
+        microred=microred,
+        lang=lang,
     )
     assert parse(serialise(f)) == f
+
+
+def test_the_tree_is_in_the_url_and_territory_by_default():
+    assert serialise(Filters(tree="red", red="13_01")) == "?arbol=red&red=13_01"
+    assert parse("?arbol=red&microred=13_01_07") == Filters(tree="red", microred="13_01_07")
+    assert parse("?arbol=otro").tree == "territorio"
 
 
 def test_defaults_make_an_empty_query_and_keys_are_spanish():

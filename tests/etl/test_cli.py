@@ -174,6 +174,20 @@ BAD = {
         "where source = 'facilities')",
         [("00099999", "P.S. NUEVO")],
     ),
+    "red": Bad(
+        "Codigo_Unico,Codigo_Disa,Disa,Codigo_Red,Red,Codigo_MicroRed,MicroRed,Ubigueo_Establecimiento\n"
+        "000010101,1,AMAZONAS,01,CHACHAPOYAS,01,MR UNO,010101\n"
+        "ABC,1,AMAZONAS,01,CHACHAPOYAS,01,MR UNO,010101\n"
+        "000010102,1,AMAZONAS,01,OTRA,01,MR UNO,010102\n"
+        "000010103,1,AMAZONAS,01,CHACHAPOYAS,02,MR DOS,999999\n",
+        [
+            (3, "Codigo_Unico", "ABC", "el código RENIPRESS (Codigo_Unico) debe ser un número"),
+            (4, "Red", "OTRA", "el código 1_01 se llama CHACHAPOYAS en la fila 2"),
+            (5, "Ubigueo_Establecimiento", "999999", "ubigeo"),
+        ],
+        "select ipress, microred_key, microred from core_network_v",
+        [(10101, "1_01_01", "MR UNO")],
+    ),
 }
 SOURCES = list(BAD)
 
@@ -279,6 +293,10 @@ HEADERS = {
     "population": ("anio,ubigeo,grupo_edad,ninos", f"{Y},010101,<1,100"),
     "territory": ("inei,distrito", "010103,NUEVO"),
     "facilities": ("COD_IPRESS,NOMBRE,UBIGEO", "00099999,P.S. NUEVO,010101"),
+    "red": (
+        "Codigo_Unico,Codigo_Disa,Disa,Codigo_Red,Red,Codigo_MicroRed,MicroRed,Ubigueo_Establecimiento",
+        "000010101,1,AMAZONAS,01,CHACHAPOYAS,01,MR UNO,010101",
+    ),
 }
 
 

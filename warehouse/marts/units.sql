@@ -1,8 +1,13 @@
 -- Indicator values above the facility, from per-unit facts (a unit is a facility, or a district when the source
--- reports by district), for the periods in temp table scope_period.
--- Expects temp views unit_facts(period, indicator_code, unit, ubigeo, numerator, denominator, batch_id) for
--- those periods and unit_history(period, indicator_code, unit, ubigeo) with the reports before them.
--- A unit that reported in the look-back window but not in the period counts as expected and not reporting.
+-- reports by district), for the periods in temp table scope_period, along both trees with the same sums: the
+-- territory (country, region, province, district) and the health network (region → Red → MicroRed, by the
+-- facility's MicroRed in that month: core_network). A facility missing from the network master counts under its
+-- region's "sin red asignada"; a unit that is a district has no place in the network and only counts in the
+-- territory. No survey or budget figure comes here, so none is ever per Red.
+-- Expects temp views unit_facts(period, indicator_code, unit, ubigeo, cod_ipress, numerator, denominator,
+-- batch_id) for those periods and unit_history(period, indicator_code, unit, ubigeo, cod_ipress) with the reports
+-- before them. A unit that reported in the look-back window but not in the period counts as expected and not
+-- reporting.
 insert into mart_indicator_agg
 with
 
@@ -20,7 +25,7 @@ lookback_month as (
 ),
 
 expected as (
-    select distinct m.period, h.indicator_code, h.unit, h.ubigeo
+    select distinct m.period, h.indicator_code, h.unit, h.ubigeo, h.cod_ipress
     from lookback_month as m
     join unit_history as h on h.period = m.history_period
 ),
@@ -30,6 +35,7 @@ units as (
         coalesce(f.period, e.period) as period,
         coalesce(f.indicator_code, e.indicator_code) as indicator_code,
         coalesce(f.ubigeo, e.ubigeo) as ubigeo,
+        coalesce(f.cod_ipress, e.cod_ipress) as cod_ipress,
         f.numerator,
         f.denominator,
         f.batch_id,
@@ -40,9 +46,18 @@ units as (
 ),
 
 located as (
-    select u.*, dr.province_code, dr.region_code
+    select
+        u.*,
+        dr.province_code,
+        dr.region_code,
+        case when u.cod_ipress is not null then coalesce(n.red_key, 'sin_red') end as red_key,
+        case when u.cod_ipress is not null then coalesce(n.microred_key, 'sin_red_mr') end as microred_key
     from units as u
     join core_district_region as dr using (ubigeo)
+    left join core_network_v as n
+        on n.ipress = try_cast(u.cod_ipress as bigint)
+        and u.period >= n.valid_from
+        and (n.valid_to is null or u.period < n.valid_to)
 ),
 
 grouped as (
@@ -52,7 +67,9 @@ grouped as (
         region_code,
         province_code,
         ubigeo,
-        grouping(region_code, province_code, ubigeo) as level_bits,
+        red_key,
+        microred_key,
+        grouping(region_code, province_code, ubigeo, red_key, microred_key) as level_bits,
         sum(numerator) as numerator,
         sum(denominator) as denominator,
         count(*) filter (where reported) as units_reporting,
@@ -63,20 +80,40 @@ grouped as (
         (indicator_code, period),
         (indicator_code, period, region_code),
         (indicator_code, period, region_code, province_code),
-        (indicator_code, period, region_code, province_code, ubigeo)
+        (indicator_code, period, region_code, province_code, ubigeo),
+        (indicator_code, period, region_code, red_key),
+        (indicator_code, period, region_code, red_key, microred_key)
     )
+    -- district units have no Red: their group of the network sets is not a Red
+    having grouping(red_key) = 1 or red_key is not null
+),
+
+-- level, code and parent of each grouping set (bits: region 16, province 8, district 4, Red 2, MicroRed 1)
+leveled as (
+    select
+        *,
+        case level_bits
+            when 31 then 'pais' when 15 then 'region' when 7 then 'provincia' when 3 then 'distrito'
+            when 13 then 'red' when 12 then 'microred'
+        end as territory_level,
+        case level_bits
+            when 31 then 'PE' when 15 then region_code when 7 then province_code when 3 then ubigeo
+            when 13 then red_key when 12 then microred_key
+        end as territory_code,
+        case level_bits
+            when 31 then null when 15 then 'PE' when 7 then region_code when 3 then province_code
+            when 13 then region_code when 12 then red_key
+        end as parent_code
+    from grouped
 ),
 
 final as (
     select
         g.indicator_code,
-        case g.level_bits when 7 then 'pais' when 3 then 'region' when 1 then 'provincia' else 'distrito' end
-            as territory_level,
-        case g.level_bits when 7 then 'PE' when 3 then g.region_code when 1 then g.province_code else g.ubigeo end
-            as territory_code,
+        g.territory_level,
+        g.territory_code,
         coalesce(g.region_code, 'PE') as region_code,
-        case g.level_bits when 7 then null when 3 then 'PE' when 1 then g.region_code else g.province_code end
-            as parent_code,
+        g.parent_code,
         g.period,
         'M' as period_grain,
         case
@@ -94,7 +131,7 @@ final as (
         g.units_reporting,
         g.units_expected,
         g.batch_id
-    from grouped as g
+    from leveled as g
     join core_indicator as i using (indicator_code)
 )
 

@@ -3,8 +3,10 @@
 -- reports by district — is expected to report an indicator when it did in the look-back window, see
 -- marts/units.sql), reports received, and of those the ones on time: their file received within the deadline after
 -- the month closed (etl_batch.received_on). Lit by the completeness rule (completeness_light).
--- Parameters: $program (its indicators only), $parent ('PE' → its regions; a region → its provinces; a province →
--- its districts), $start, $end (first and last month), $allowed.
+-- Parameters: $program (its indicators only), $parent ('PE' → its regions; a region → its provinces, or its Reds on
+-- the network tree; a province → its districts; a Red → its MicroRedes), $child_level (the level of those
+-- children), $region (the region whose part of a Red is shown, or NULL), $start, $end (first and last month),
+-- $allowed.
 with
 
 settings as (
@@ -17,8 +19,10 @@ settings as (
 
 territories as (
     select territory_code, name, territory_level, region_code, sort_order
-    from core_territory
+    from core_node
     where parent_code = $parent
+      and territory_level = $child_level
+      and ($region is null or region_code = $region)
       and ($allowed is null or list_contains($allowed, region_code))
 ),
 
@@ -39,7 +43,8 @@ reported as (
     left join etl_batch as b on b.batch_id = a.batch_id
     where i.feed in ('admin', 'stock')
       and i.program_code = $program
-      and a.territory_code in (select territory_code from territories)
+      and a.territory_level = $child_level
+      and (a.territory_code, a.region_code) in (select (territory_code, region_code) from territories)
       and a.period between $start::date and $end::date
 ),
 

@@ -65,12 +65,20 @@ final as (
         count(*) as indicators_missing,
         string_agg(m.indicator_code, ', ' order by m.indicator_code) as indicators,
         string_agg(distinct m.source_code, ', ' order by m.source_code) as sources,
-        max(m.last_period) as last_reported
+        max(m.last_period) as last_reported,
+        n.red_key,
+        case when m.cod_ipress is not null then coalesce(n.microred, 'Sin microred asignada') end
+            as microred_name
     from missing as m
     left join core_region as r on r.region_code = m.region_code
     left join core_province as p on p.province_code = m.province_code
     left join core_district as d on d.ubigeo = m.ubigeo
     left join core_facility as f on f.cod_ipress = m.cod_ipress
+    -- the facility's MicroRed in the month (the network tree's place of the facility)
+    left join core_network_v as n
+        on n.ipress = try_cast(m.cod_ipress as bigint)
+        and $period::date >= n.valid_from
+        and (n.valid_to is null or $period::date < n.valid_to)
     group by all
 )
 

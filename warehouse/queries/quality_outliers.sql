@@ -136,9 +136,16 @@ final as (
         f.modified_z,
         f.reasons,
         f.batch_id,
-        f.row_number
+        f.row_number,
+        n.red_key,
+        coalesce(n.microred, 'Sin microred asignada') as microred_name
     from flagged as f
     left join core_facility as fac using (cod_ipress)
+    -- the facility's MicroRed that month (the network tree's place of the facility)
+    left join core_network_v as n
+        on n.ipress = try_cast(f.cod_ipress as bigint)
+        and f.period >= n.valid_from
+        and (n.valid_to is null or f.period < n.valid_to)
     where len(f.reasons) > 0
 )
 

@@ -62,4 +62,32 @@ where territory_level = 'distrito'
 
 union all
 
+select
+    indicator_code, 'red', territory_code, region_code, parent_code, period, period_grain, value,
+    numerator, denominator, ci_low, ci_high, cv, n, printed_referential, units_reporting, units_expected,
+    batch_id
+from mart_indicator_agg
+where territory_level = 'red'
+
+union all
+
+select
+    indicator_code, 'microred', territory_code, region_code, parent_code, period, period_grain, value,
+    numerator, denominator, ci_low, ci_high, cv, n, printed_referential, units_reporting, units_expected,
+    batch_id
+from mart_indicator_agg
+where territory_level = 'microred'
+
+union all
+
 select * from mart_facility_value;
+
+-- The facility rows again, each under the MicroRed it belonged to in its month (the network tree's drill-down);
+-- a facility outside the network master under its region's "sin microred asignada".
+create or replace view mart_facility_network_value as
+select v.* replace (coalesce(n.microred_key, 'sin_red_mr') as parent_code)
+from mart_facility_value as v
+left join core_network_v as n
+    on n.ipress = try_cast(v.territory_code as bigint)
+    and v.period >= n.valid_from
+    and (n.valid_to is null or v.period < n.valid_to);

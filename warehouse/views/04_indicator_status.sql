@@ -104,3 +104,7 @@ select * from indicator_status('mart_indicator_value');
 -- for the country and regions only read the stored statuses in mart_status_top instead (warehouse/marts.py).
 create or replace view mart_indicator_status_fast as
 select * from indicator_status('mart_indicator_value_fast');
+
+-- The same rules over the facility rows placed in the network tree (mart_facility_network_value).
+create or replace view mart_facility_network_status as
+select * from indicator_status('mart_facility_network_value');
