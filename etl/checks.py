@@ -143,12 +143,20 @@ def parsed_once(table: str, col: str, expr: str, name: str) -> str:
 
 
 def decimal_comma(con: duckdb.DuckDBPyConnection, table: str, col: str) -> bool:
-    """Whether a numeric column of the stage is written with decimal commas (decided on the whole column)."""
-    return bool(
-        con.execute(
-            f"select coalesce(bool_or(looks_decimal_comma({col})), false) from {table} where contains({col}, ',')"
-        ).fetchone()[0]
-    )
+    """Whether a numeric column of the stage is written with decimal commas, decided by the majority of the
+    values that show a convention: one stray ``12,5`` in a column of ``12.5`` is that row's problem, not a reason
+    to misread every other row (and the other way round)."""
+    comma, point = con.execute(
+        f"select count(*) filter (where looks_decimal_comma({col})), "
+        f"count(*) filter (where regexp_full_match(trim({col}), {lit(DECIMAL_POINT)})) "
+        f"from {table} where contains({col}, ',') or contains({col}, '.')"
+    ).fetchone()
+    return comma > point
+
+
+# A decimal point that a decimal-comma reading could not take for a thousands separator (the mirror of the
+# looks_decimal_comma macro): 12.5, 0.25, 1.2345, 1,234.5.
+DECIMAL_POINT = r"[-+]?\d+\.(\d{1,2}|\d{4,})|[-+]?\d{1,3}(,\d{3})+\.\d+"
 
 
 def short_code(col: str, width: int) -> str:

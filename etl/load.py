@@ -4,7 +4,8 @@ constraints, record the batch — or change nothing at all.
 Outcomes and exit codes (``semaforo load``):
     0  loaded (or already loaded: the same file, by SHA-256, adds nothing)
     1  loaded the valid rows; the rows listed were rejected and kept in etl_quarantine
-    3  refused: nothing loaded (unreadable, empty or wrongly structured file, every row wrong, or --strict
+    3  refused: nothing loaded (unreadable, empty, cut or wrongly structured file, a column that fails wholesale,
+       more rejected rows than settings' load.max_rejected_pct without --force, every row wrong, or --strict
        with any problem); the attempt is recorded in etl_batch / etl_quarantine
     4  the warehouse or the catalogue cannot be used (locked, invalid catalogue, constraint failure)
 """
@@ -37,6 +38,7 @@ from warehouse.marts import ensure_status
 from warehouse.sync import sync_reference
 
 from .checks import add_problems, collected, run_checks
+from .csvfile import Staged
 from .loaders import LOADERS
 from .loaders.base import LoadContext
 from .parquet import is_parquet, parquet_files
@@ -263,6 +265,12 @@ def _load(con, loader, path, sha, cat, report, strict, force, options, echo) -> 
         staged = loader.stage(ctx)
         ctx.warnings += staged.warnings
         report.rows_read = staged.rows + len(staged.problems)
+        if staged.problems:  # lines the reader could not split: the file is damaged or cut, not a bad row
+            report.problems = staged.problems
+            raise _Refused(
+                f"estructura dañada: {len(staged.problems)} línea(s) que no se pueden separar en columnas "
+                "(comillas sin cerrar, campos de más o de menos, archivo cortado)"
+            )
         loader.prepare(ctx, staged)
         echo(f"Validando {staged.rows:,} filas …")
         run_checks(con, staged, loader.checks(ctx, staged))
@@ -284,6 +292,9 @@ def _load(con, loader, path, sha, cat, report, strict, force, options, echo) -> 
                 if valid == 0
                 else "problemas de estructura"
             )
+        refusal = failed_column(con, staged, cat) or too_many_rejected(report, cat, force)
+        if refusal:
+            raise _Refused(refusal)
         batch_id = con.execute("select nextval('etl_batch_seq')").fetchone()[0]
         echo(f"Escribiendo {valid:,} filas válidas (lote {batch_id}) …")
         before = _batch_rows(con, loader.raw_table)
@@ -319,6 +330,38 @@ def _load(con, loader, path, sha, cat, report, strict, force, options, echo) -> 
     except Exception:
         con.execute("rollback")
         raise
+
+
+def failed_column(con: duckdb.DuckDBPyConnection, staged: Staged, cat: Catalogue) -> str | None:
+    """A column that fails in most rows is a changed convention (decimal comma, date format) or the wrong file,
+    never a few bad rows: the reason to refuse the file whole, --force or not."""
+    share = cat.load["column_failure_pct"] / 100
+    worst = con.execute(
+        "select column_name, count(distinct _row) as n, arg_min(reason, _row), arg_min(coalesce(line, _row), _row), "
+        "arg_min(value, _row) from problems where _row is not null group by column_name order by n desc limit 1"
+    ).fetchone()
+    if worst is None or worst[1] < max(cat.load["column_failure_min_rows"], share * staged.rows):
+        return None
+    column, n, reason, row, value = worst
+    return (
+        f"la columna {column!r} falla en {n:,} de {staged.rows:,} filas (p. ej. fila {row}, valor {value!r}: "
+        f"{reason}): un cambio de convención (coma decimal, formato de fecha) o un archivo equivocado, no filas "
+        "sueltas"
+    )
+
+
+def too_many_rejected(report: LoadReport, cat: Catalogue, force: bool) -> str | None:
+    """A load that would reject more than its share of rows (settings, load.max_rejected_pct) is refused whole
+    unless ``--force``: what is left of a misread file must not replace what the warehouse holds."""
+    limit = cat.load["max_rejected_pct"]
+    if force or not report.rows_read or report.rows_rejected * 100 <= limit * report.rows_read:
+        return None
+    pct = 100 * report.rows_rejected / report.rows_read
+    return (
+        f"{report.rows_rejected:,} de {report.rows_read:,} filas rechazadas ({pct:.1f} %), más que el "
+        f"{limit:g} % admitido (settings.yaml, load.max_rejected_pct); para cargar las filas válidas de todos "
+        "modos: --force"
+    )
 
 
 def _batch_rows(con, table: str | None) -> dict[int, int]:

@@ -38,6 +38,13 @@ QUALITY_DEFAULTS = {
     "jump_points": 30.0,
     "denominator_change_pct": 50.0,
 }
+# How a load guards the warehouse (settings.yaml, load): conventions of this project, editable.
+LOAD_DEFAULTS = {
+    "max_rejected_pct": 5.0,
+    "column_failure_pct": 50.0,
+    "column_failure_min_rows": 10.0,
+    "replace_scope_min_pct": 90.0,
+}
 DIRECTIONS = ("up", "down")
 PERIODICITIES = ("monthly", "annual")
 RULE_KINDS = ("target", "bands", "stock", "budget_pace")
@@ -210,6 +217,7 @@ class Catalogue:
     budget_pace: BudgetPace
     mef: Mapping[str, Any]
     quality: Mapping[str, float]  # data-quality thresholds (QUALITY_DEFAULTS keys)
+    load: Mapping[str, float]  # load guards (LOAD_DEFAULTS keys)
     sources: Mapping[str, Source]
     programs: Mapping[str, Program]
     elements: Mapping[str, Element]
@@ -369,6 +377,15 @@ def parse_catalogue(files: Iterable[CatalogueFile]) -> Catalogue:
             quality[key] = float(value)
     if quality["completeness_at_risk_from"] >= quality["completeness_adequate_from"]:
         p.add(f"{w}, data_quality", "completeness_at_risk_from debe ser menor que completeness_adequate_from")
+
+    load = dict(LOAD_DEFAULTS)
+    for key, value in (s.get("load") or {}).items():
+        if key not in LOAD_DEFAULTS:
+            p.add(f"{w}, load", f"clave desconocida {key!r} (use una de {', '.join(LOAD_DEFAULTS)})")
+        elif not isinstance(value, int | float) or value < 0 or (key.endswith("_pct") and value > 100):
+            p.add(f"{w}, load", f"{key} debe ser un número ≥ 0 (los _pct, un porcentaje de 0 a 100)")
+        else:
+            load[key] = float(value)
 
     sources = {}
     for code, raw in (s.get("sources") or {}).items():
@@ -554,6 +571,7 @@ def parse_catalogue(files: Iterable[CatalogueFile]) -> Catalogue:
         budget_pace=budget_pace,
         mef=dict(s.get("mef") or {}),
         quality=quality,
+        load=load,
         sources=sources,
         programs=dict(sorted(programs.items())),
         elements=elements,
