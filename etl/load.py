@@ -284,6 +284,9 @@ def _load(con, loader, path, sha, cat, report, strict, force, options, echo) -> 
         )
         valid = con.execute("select count(*) from valid").fetchone()[0]
         report.rows_rejected = report.rows_read - valid
+        refusal = failed_column(con, staged, cat)
+        if refusal:
+            raise _Refused(refusal)
         if report.problems and (strict or valid == 0 or any(p.row is None for p in report.problems)):
             raise _Refused(
                 "--strict: el archivo tiene problemas"
@@ -292,7 +295,7 @@ def _load(con, loader, path, sha, cat, report, strict, force, options, echo) -> 
                 if valid == 0
                 else "problemas de estructura"
             )
-        refusal = failed_column(con, staged, cat) or too_many_rejected(report, cat, force)
+        refusal = too_many_rejected(report, cat, force)
         if refusal:
             raise _Refused(refusal)
         batch_id = con.execute("select nextval('etl_batch_seq')").fetchone()[0]
