@@ -16,7 +16,7 @@ import duckdb
 from warehouse.catalogue import CatalogueError, load_catalogue
 from warehouse.db import WarehouseError
 
-from .load import EXIT_ERROR, LoadReport, load_file, report_lines, writer_lock
+from .load import EXIT_ERROR, LoadReport, load_file, report_lines, undo_batch, writer_lock
 from .loaders import LOADERS
 from .status import warehouse_status
 
@@ -46,10 +46,33 @@ def main() -> None:
 
 @main.command()
 @DB
-@click.argument("source", type=click.Choice(sorted({*LOADERS, "budget", "survey"})))
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("source", required=False, type=click.Choice(sorted({*LOADERS, "budget", "survey"})))
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Rechazar el archivo entero si alguna fila tiene problemas.")
-@click.option("--force", is_flag=True, help="Cargar aunque el mismo archivo (SHA-256) ya esté cargado.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Cargar aunque el mismo archivo (SHA-256) ya esté cargado, o aunque rechace más filas que el umbral "
+    "(settings.yaml, load.max_rejected_pct).",
+)
+@click.option(
+    "--dry-run",
+    "dry_run",
+    is_flag=True,
+    help="Simular: validar y decir qué se cargaría y qué se reemplazaría o desaparecería, sin cambiar nada.",
+)
+@click.option(
+    "--completo",
+    is_flag=True,
+    help="El archivo reemplaza enteros los alcances que toca (mes × departamento…), aunque los cubra en parte.",
+)
+@click.option(
+    "--deshacer",
+    "undo",
+    type=int,
+    metavar="LOTE",
+    help="Deshacer el lote LOTE: quitar sus filas y reponer las que reemplazó.",
+)
 @click.option(
     "--hoja",
     "sheet",
@@ -75,9 +98,34 @@ def main() -> None:
 )
 @click.option("--json", "as_json", is_flag=True, help="Informe en JSON.")
 def load(
-    db, source, files, strict, force, sheet, indicator, program, cutoff_month, received, as_json
+    db,
+    source,
+    files,
+    strict,
+    force,
+    dry_run,
+    completo,
+    undo,
+    sheet,
+    indicator,
+    program,
+    cutoff_month,
+    received,
+    as_json,
 ) -> None:
-    """Cargar archivos de una fuente: admin, stock, budget, survey, territory, facilities, population, targets."""
+    """Cargar archivos de una fuente: admin, stock, budget, survey, territory, facilities, population, targets.
+    Con --deshacer LOTE, deshacer un lote en vez de cargar."""
+    if undo is not None:
+        if source or files:
+            raise click.UsageError("--deshacer LOTE no lleva fuente ni archivos")
+        r = undo_batch(db, undo, echo=_err)
+        if as_json:
+            click.echo(json.dumps(r.as_dict(), ensure_ascii=False, indent=2))
+        else:
+            (click.echo if r.status == "loaded" else _err)(r.message)
+        sys.exit(r.exit_code)
+    if not source or not files:
+        raise click.UsageError("indique la fuente y al menos un archivo (o --deshacer LOTE)")
     options = {
         k: v
         for k, v in {
@@ -86,6 +134,7 @@ def load(
             "program": program,
             "cutoff_month": cutoff_month,
             "received": received.date() if received else None,
+            "completo": completo or None,
         }.items()
         if v is not None
     }
@@ -108,6 +157,7 @@ def load(
             force=force,
             options=options,
             catalogue=cat,
+            dry_run=dry_run,
             echo=lambda m: _err(m) if not as_json else None,
         )
         reports.append(r)

@@ -153,14 +153,17 @@ def reader_cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
 
 
 @contextlib.contextmanager
-def open_writer(path: str | os.PathLike, in_place: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+def open_writer(
+    path: str | os.PathLike, in_place: bool = False, discard: bool = False
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """The one writer (callers hold ``etl.load.writer_lock``). Builds the next version beside the file — copy,
     write, checkpoint, fsync — and renames it over the original: readers see the old version or the new one,
     never a half-written file, and a writer that dies leaves the original intact. ``in_place`` writes the file
-    itself, for a file nobody else can be reading (the demo's private build file)."""
+    itself, for a file nobody else can be reading (the demo's private build file). ``discard``: the copy is
+    thrown away at the end (a dry run), whatever was done in it."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    if in_place:
+    if in_place and not discard:
         try:
             con = duckdb.connect(str(path))
         except duckdb.IOException as e:
@@ -181,7 +184,7 @@ def open_writer(path: str | os.PathLike, in_place: bool = False) -> Iterator[duc
         migrate(con)
         yield con
         con.execute("checkpoint")
-        ok = True
+        ok = not discard
     finally:
         con.close()
         if ok:

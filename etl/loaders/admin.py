@@ -15,6 +15,7 @@ from .. import checks as ck
 from ..columns import Column, Layout
 from ..csvfile import Staged
 from ..records.definitions import load_definitions
+from ..replace import Grain
 from .base import LoadContext, Loader
 
 LAYOUT = Layout(
@@ -47,12 +48,31 @@ LAYOUT = Layout(
 
 DUPLICATE_KEY = ["periodo", "indicador", "coalesce(cod_ipress, ubigeo)"]
 
+GRAIN = Grain(
+    "raw_admin",
+    keys=("period", "indicator_code", "coalesce(cod_ipress, ubigeo)"),
+    # Per indicator too: the monthly HIS file and the figures computed from nominal records (semaforo compute)
+    # cover different indicators of the same months, and neither may erase the other.
+    scope=(("period", "period"), ("left(ubigeo, 2)", "department"), ("indicator_code", "indicator_code")),
+    describe=(
+        ("establecimientos", "cod_ipress"),
+        ("distritos", "ubigeo"),
+        ("indicadores", "indicator_code"),
+        ("meses", "period"),
+        ("años", "year(period)"),
+    ),
+    refresh=lambda con, t: refresh_admin(
+        con, [p for (p,) in con.execute(f"select distinct period from {t}").fetchall()]
+    ),
+)
+
 
 class AdminLoader(Loader):
     source = "admin"
     description = "indicadores de producto mensuales (registros administrativos)"
     layout = LAYOUT
     raw_table = "raw_admin"
+    grain = GRAIN
 
     def prepare(self, ctx: LoadContext, staged: Staged) -> None:
         # What pad_codes, upper(trim()) and the checks' subqueries did statement by statement, in one rewrite of
@@ -176,17 +196,10 @@ class AdminLoader(Loader):
             "select _period as period, coalesce(ubigeo, _facility_ubigeo) as ubigeo, cod_ipress, "
             "indicador as indicator_code, _num as numerator, _den as denominator, _row from valid"
         )
-        # Per indicator too: the monthly HIS file and the figures computed from nominal records (semaforo
-        # compute) cover different indicators of the same months, and neither may erase the other.
-        con.execute(
-            "create or replace temp table admin_scope as "
-            "select distinct period, left(ubigeo, 2) as department, indicator_code from admin_rows"
-        )
-        scope = con.execute("select distinct period, department from admin_scope order by all").fetchall()
-        con.execute(
-            "delete from raw_admin as a using admin_scope as s "
-            "where a.period = s.period and left(a.ubigeo, 2) = s.department and a.indicator_code = s.indicator_code"
-        )
+        scope = con.execute(
+            "select distinct period, left(ubigeo, 2) as department from admin_rows order by all"
+        ).fetchall()
+        self.replace_rows(ctx, "admin_rows", batch_id)
         con.execute(
             "insert into raw_admin select ?, _row, period, ubigeo, cod_ipress, indicator_code, numerator, denominator "
             "from admin_rows order by period, ubigeo",

@@ -15,6 +15,7 @@ from ..columns import Layout
 from ..csvfile import Staged, stage_csv
 from ..excel import is_excel, stage_excel
 from ..parquet import is_parquet, stage_parquet
+from ..replace import Grain, Replacement, replace
 
 
 @dataclass
@@ -24,6 +25,7 @@ class LoadContext:
     catalogue: Catalogue
     options: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    replacement: Replacement | None = None  # what write() replaced (see etl.replace)
 
     @property
     def label(self) -> str:
@@ -42,6 +44,7 @@ class Loader:
     description: ClassVar[str]
     layout: ClassVar[Layout | None] = None
     raw_table: ClassVar[str | None] = None  # table whose rows carry batch_id (for superseded batches)
+    grain: ClassVar[Grain | None] = None  # how write() replaces rows of raw_table (etl.replace)
 
     def stage(self, ctx: LoadContext) -> Staged:
         assert self.layout is not None
@@ -63,6 +66,19 @@ class Loader:
 
     def write(self, ctx: LoadContext, staged: Staged, batch_id: int) -> str:
         raise NotImplementedError
+
+    def replace_rows(self, ctx: LoadContext, incoming: str, batch_id: int) -> None:
+        """Delete (and record) the stored rows that the rows of ``incoming`` replace: their own keys, and whole
+        scopes only where the file covers them or ``--completo`` says so (:mod:`etl.replace`)."""
+        assert self.grain is not None
+        ctx.replacement = replace(
+            ctx.con,
+            self.grain,
+            incoming,
+            batch_id,
+            whole=bool(ctx.options.get("completo")),
+            min_pct=ctx.catalogue.load["replace_scope_min_pct"],
+        )
 
 
 def pad_codes(ctx: LoadContext, staged: Staged, column: str, width: int, what: str) -> None:

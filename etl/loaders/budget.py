@@ -19,15 +19,42 @@ from ..csvfile import Staged
 from ..excel import is_excel
 from ..mef import MEASURES, MefCsv, MefLayout, stage_consulta_amigable
 from ..problems import LoadError, Problem
+from ..replace import Grain
 from .base import LoadContext, Loader, pad_codes
 
 EXTERIOR = "98"  # Consulta Amigable's department "Exterior": counted in the national total only
+
+GRAIN = Grain(
+    "raw_budget",
+    keys=(
+        "year",
+        "month",
+        "program_code",
+        "product_code",
+        "department_code",
+        "ejecutora_province",
+        "sec_ejec",
+    ),
+    # MEF republishes each year whole: a file that covers a (year, program) is that year of that program.
+    scope=(("year", "year"), ("program_code", "program_code")),
+    describe=(
+        ("productos", "product_code"),
+        ("unidades ejecutoras", "sec_ejec"),
+        ("departamentos", "department_code"),
+        ("meses", "year * 100 + month"),
+        ("años", "year"),
+    ),
+    refresh=lambda con, t: refresh_budget(
+        con, [y for (y,) in con.execute(f"select distinct year from {t}").fetchall()]
+    ),
+)
 
 
 class BudgetLoader(Loader):
     source = "budget"
     description = "ejecución presupuestal MEF (datos abiertos CSV o Consulta Amigable XLSX)"
     raw_table = "raw_budget"
+    grain = GRAIN
 
     def stage(self, ctx: LoadContext) -> Staged:
         program = ctx.options.get("program")
@@ -169,10 +196,7 @@ class BudgetLoader(Loader):
         scope = con.execute(
             "select year, program_code, max(month) from budget_rows group by all order by all"
         ).fetchall()
-        con.execute(
-            "delete from raw_budget as b using (select distinct year, program_code from budget_rows) as s "
-            "where b.year = s.year and b.program_code = s.program_code"
-        )
+        self.replace_rows(ctx, "budget_rows", batch_id)
         con.execute(
             "insert into raw_budget select ?, year, month, program_code, product_code, product_name, "
             "department_code, ejecutora_province, pia, pim, certificado, comprometido_anual, comprometido, "

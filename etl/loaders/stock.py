@@ -12,6 +12,7 @@ from warehouse.marts import refresh_stock
 from .. import checks as ck
 from ..columns import Column, Layout
 from ..csvfile import Staged
+from ..replace import Grain
 from .base import LoadContext, Loader
 
 LAYOUT = Layout(
@@ -32,11 +33,28 @@ LAYOUT = Layout(
 DUPLICATE_KEY = ["periodo", "insumo", "cod_ipress"]
 
 
+GRAIN = Grain(
+    "raw_stock",
+    keys=("period", "indicator_code", "cod_ipress"),
+    scope=(("period", "period"), ("left(ubigeo, 2)", "department")),
+    describe=(
+        ("establecimientos", "cod_ipress"),
+        ("insumos", "indicator_code"),
+        ("meses", "period"),
+        ("años", "year(period)"),
+    ),
+    refresh=lambda con, t: refresh_stock(
+        con, [p for (p,) in con.execute(f"select distinct period from {t}").fetchall()]
+    ),
+)
+
+
 class StockLoader(Loader):
     source = "stock"
     description = "stock de insumos críticos por establecimiento y mes"
     layout = LAYOUT
     raw_table = "raw_stock"
+    grain = GRAIN
 
     def prepare(self, ctx: LoadContext, staged: Staged) -> None:
         # As AdminLoader.prepare: one rewrite of the stage (codes normalised, period and numbers parsed, codes
@@ -131,10 +149,7 @@ class StockLoader(Loader):
             "select distinct period, left(ubigeo, 2) as department from stock_rows"
         )
         scope = con.execute("select * from stock_scope order by all").fetchall()
-        con.execute(
-            "delete from raw_stock as s using stock_scope as x "
-            "where s.period = x.period and left(s.ubigeo, 2) = x.department"
-        )
+        self.replace_rows(ctx, "stock_rows", batch_id)
         con.execute(
             "insert into raw_stock select ?, _row, period, cod_ipress, ubigeo, indicator_code, stock, cpm "
             "from stock_rows order by period, ubigeo",

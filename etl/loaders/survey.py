@@ -18,6 +18,7 @@ from ..excel import find_header, is_excel, stage_excel
 from ..inei import FORMAT, read_sheets, stage_cuadros
 from ..problems import LoadError, Problem
 from ..regions import RegionLabels
+from ..replace import Grain
 from .base import LoadContext, Loader
 
 LAYOUT = Layout(
@@ -53,11 +54,23 @@ UNKNOWN_REGION = (
 PCT = "indicador in (select indicator_code from core_indicator where unit = 'pct')"
 
 
+GRAIN = Grain(
+    "raw_survey",
+    keys=("indicator_code", "year", "region_code"),
+    scope=(("indicator_code", "indicator_code"), ("year", "year")),
+    describe=(("regiones", "region_code"), ("indicadores", "indicator_code"), ("años", "year")),
+    refresh=lambda con, t: refresh_survey(
+        con, con.execute(f"select distinct indicator_code, year from {t}").fetchall()
+    ),
+)
+
+
 class SurveyLoader(Loader):
     source = "survey"
     description = "estimaciones ENDES por región y año (tabla ordenada o cuadro INEI)"
     layout = LAYOUT
     raw_table = "raw_survey"
+    grain = GRAIN
 
     def stage(self, ctx: LoadContext) -> Staged:
         if not is_excel(ctx.path):
@@ -203,11 +216,7 @@ class SurveyLoader(Loader):
             from valid
         """)
         pairs = con.execute("select distinct indicator_code, year from survey_rows order by all").fetchall()
-        con.execute("""
-            delete from raw_survey as s
-            using (select distinct indicator_code, year from survey_rows) as p
-            where s.indicator_code = p.indicator_code and s.year = p.year
-        """)
+        self.replace_rows(ctx, "survey_rows", batch_id)
         con.execute(
             """
             insert into raw_survey (batch_id, row_number, sheet, year, region_code, indicator_code, value,
