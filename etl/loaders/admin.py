@@ -9,7 +9,7 @@ nothing else. CSV, Excel, or the year-partitioned Parquet folder that ``semaforo
 
 from __future__ import annotations
 
-from warehouse.marts import refresh_admin
+from warehouse.marts import refresh_admin, refresh_months
 
 from .. import checks as ck
 from ..columns import Column, Layout
@@ -61,8 +61,8 @@ GRAIN = Grain(
         ("meses", "period"),
         ("años", "year(period)"),
     ),
-    refresh=lambda con, t: refresh_admin(
-        con, [p for (p,) in con.execute(f"select distinct period from {t}").fetchall()]
+    refresh=lambda con, t: refresh_months(
+        con, "admin", [p for (p,) in con.execute(f"select distinct period from {t}").fetchall()]
     ),
 )
 

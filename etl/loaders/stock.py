@@ -7,7 +7,7 @@ one stock rule (``stock_class``). Like the administrative loader, a file replace
 
 from __future__ import annotations
 
-from warehouse.marts import refresh_stock
+from warehouse.marts import refresh_months, refresh_stock
 
 from .. import checks as ck
 from ..columns import Column, Layout
@@ -43,8 +43,8 @@ GRAIN = Grain(
         ("meses", "period"),
         ("años", "year(period)"),
     ),
-    refresh=lambda con, t: refresh_stock(
-        con, [p for (p,) in con.execute(f"select distinct period from {t}").fetchall()]
+    refresh=lambda con, t: refresh_months(
+        con, "stock", [p for (p,) in con.execute(f"select distinct period from {t}").fetchall()]
     ),
 )
 
