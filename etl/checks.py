@@ -84,6 +84,19 @@ def non_negative(col: str, dc: bool, parsed: str = "") -> Check:
     return Check(col, f"{parsed or f'parse_num({col}, {dc})'} < 0", lit("valor negativo"))
 
 
+def at_most(col: str, parsed: str, limit: float | None, setting: str) -> list[Check]:
+    """A value above the largest plausible one (settings.yaml, ``plausible_max.<setting>``); none when unset."""
+    if limit is None:
+        return []
+    return [
+        Check(
+            col,
+            f"{parsed} > {limit!r}",
+            lit(f"valor inverosímil: mayor que {limit:,.0f} (settings.yaml, plausible_max.{setting})"),
+        )
+    ]
+
+
 def percentage(col: str, dc: bool) -> Check:
     return Check(
         col, f"parse_num({col}, {dc}) not between 0 and 100", lit("porcentaje fuera del rango 0–100")

@@ -218,6 +218,7 @@ class Catalogue:
     mef: Mapping[str, Any]
     quality: Mapping[str, float]  # data-quality thresholds (QUALITY_DEFAULTS keys)
     load: Mapping[str, float]  # load guards (LOAD_DEFAULTS keys)
+    plausible_max: Mapping[str, float]  # "source.column" → largest plausible value
     sources: Mapping[str, Source]
     programs: Mapping[str, Program]
     elements: Mapping[str, Element]
@@ -386,6 +387,13 @@ def parse_catalogue(files: Iterable[CatalogueFile]) -> Catalogue:
             p.add(f"{w}, load", f"{key} debe ser un número ≥ 0 (los _pct, un porcentaje de 0 a 100)")
         else:
             load[key] = float(value)
+
+    plausible_max = {}
+    for key, value in (s.get("plausible_max") or {}).items():
+        if not isinstance(value, int | float) or value <= 0 or "." not in str(key):
+            p.add(f"{w}, plausible_max", f"{key}: use «fuente.columna: número positivo»")
+        else:
+            plausible_max[str(key)] = float(value)
 
     sources = {}
     for code, raw in (s.get("sources") or {}).items():
@@ -572,6 +580,7 @@ def parse_catalogue(files: Iterable[CatalogueFile]) -> Catalogue:
         mef=dict(s.get("mef") or {}),
         quality=quality,
         load=load,
+        plausible_max=plausible_max,
         sources=sources,
         programs=dict(sorted(programs.items())),
         elements=elements,

@@ -134,6 +134,7 @@ class AdminLoader(Loader):
 
     def checks(self, ctx: LoadContext, staged: Staged) -> list[ck.Check]:
         # The lookups were made once in prepare(): _facility_*, _district_known, _indicator_* (codes are trimmed).
+        bounds = ctx.catalogue.plausible_max
         return [
             ck.required("periodo"),
             *ck.period("periodo", parsed="_period"),
@@ -168,6 +169,8 @@ class AdminLoader(Loader):
             ck.non_negative("numerador", self.dc_num, parsed="_num"),
             ck.number("denominador", self.dc_den, parsed="_den"),
             ck.non_negative("denominador", self.dc_den, parsed="_den"),
+            *ck.at_most("numerador", "_num", bounds.get("admin.numerador"), "admin.numerador"),
+            *ck.at_most("denominador", "_den", bounds.get("admin.denominador"), "admin.denominador"),
             ck.Check(
                 "denominador",
                 f"_indicator_unit <> 'count' and {ck.blank('denominador')}",

@@ -81,6 +81,22 @@ class Loader:
         )
 
 
+def upsert(
+    ctx: LoadContext, staged: Staged, table: str, key: str, columns: dict[str, tuple[str, str | None]]
+) -> None:
+    """Insert the valid rows into a registry, replacing the stored row with the same ``key``. ``columns``: table
+    column → (SQL over ``valid``, the optional file column it comes from, or None when always present). A column
+    the file does not have is left out: new rows get NULL, stored rows keep their value — a file without the
+    optional altitude column must not erase every altitude."""
+    present = {c: sql for c, (sql, source) in columns.items() if source is None or source in staged.mapping}
+    names = ", ".join(present)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in present if c != key)
+    ctx.con.execute(
+        f"insert into {table} ({names}) select {', '.join(present.values())} from valid "
+        f"on conflict ({key}) do update set {updates}"
+    )
+
+
 def pad_codes(ctx: LoadContext, staged: Staged, column: str, width: int, what: str) -> None:
     """Codes typed as numbers lose their leading zeros (010101 → 10101): restore them, and say so."""
     if column not in staged.mapping:

@@ -108,6 +108,24 @@ class BudgetLoader(Loader):
             pad_codes(ctx, staged, "departamento", 2, "códigos de departamento")
         self.amounts = [a.column for a in self.layout.amounts]
         self.dc = {c: ck.decimal_comma(ctx.con, staged.table, c) for c in self.amounts}
+        self._mark_repeated(ctx, staged)
+
+    def _mark_repeated(self, ctx: LoadContext, staged: Staged) -> None:
+        """Lines repeated whole (every column) in an open-data CSV: each after the first is a problem, unless the
+        user says the source repeats movements on purpose (--suma-repetidas), when they are summed and counted."""
+        con, t = ctx.con, staged.table
+        self.repeated = 0
+        if self.csv is None:
+            return
+        con.execute(
+            f"create or replace temp table _repeated as select _row from (select _row, row_number() over "
+            f"(partition by _line_hash order by _row desc) as k from {t}) where k > 1"
+        )  # provisional keys run −1, −2… in file order: the first line of a group has the largest
+        self.repeated = con.execute("select count(*) from _repeated").fetchone()[0]
+        if self.repeated and ctx.options.get("sum_repeated"):
+            ctx.warnings.append(
+                f"{ctx.label}: {self.repeated:,} líneas repetidas idénticas se suman (--suma-repetidas)"
+            )
 
     def checks(self, ctx: LoadContext, staged: Staged) -> list[ck.Check]:
         found: list[ck.Check] = [
@@ -159,11 +177,48 @@ class BudgetLoader(Loader):
                 ),
             ]
         non_negative = set(ctx.catalogue.mef.get("non_negative") or MEASURES)
+        limit = ctx.catalogue.plausible_max.get("budget.monto")
+        plain = self.csv is not None and self.layout.kind in ("mensual", "anual")
         for a in self.layout.amounts:
-            found.append(ck.number(a.column, self.dc[a.column]))
+            dc = self.dc[a.column]
+            found.append(ck.number(a.column, dc))
             if a.measure in non_negative:
-                found.append(ck.non_negative(a.column, self.dc[a.column]))
+                found.append(ck.non_negative(a.column, dc))
+            found += ck.at_most(a.column, f"abs(parse_num({a.column}, {dc}))", limit, "budget.monto")
+            if plain:  # the open data write 0 for no movement: a blank is a damaged or cut value, not 0
+                found.append(
+                    ck.Check(a.column, ck.blank(a.column), ck.lit("monto vacío: un vacío no se toma como 0"))
+                )
+        if self.repeated and not ctx.options.get("sum_repeated"):
+            found.append(
+                ck.Check(
+                    self.amounts[0],
+                    "_row in (select _row from _repeated)",
+                    ck.lit(
+                        "línea repetida, idéntica en todas sus columnas a una anterior: no se suma dos veces "
+                        "(si la fuente repite movimientos a propósito, cargue con --suma-repetidas)"
+                    ),
+                )
+            )
+        found += self._devengado_within_pim()
         return found
+
+    def _devengado_within_pim(self) -> list[ck.Check]:
+        """The devengado of a budget line, summed over the file's months, cannot exceed its PIM."""
+        by = {a.measure: a.column for a in self.layout.amounts if a.month is None and a.year is None}
+        if self.layout.kind not in ("mensual", "anual") or not {"pim", "devengado"} <= by.keys():
+            return []
+        dev, pim = (f"parse_num({by[m]}, {self.dc[by[m]]})" for m in ("devengado", "pim"))
+        line = "partition by ano, programa, producto, departamento, provincia, ejecutora"
+        total_dev, total_pim = f"sum({dev}) over ({line})", f"sum({pim}) over ({line})"
+        return [
+            ck.Check(
+                by["devengado"],
+                f"{total_dev} > {total_pim} + 0.005",
+                f"'el devengado de su línea presupuestal (año, programa, producto, departamento, unidad ejecutora), "
+                f"' || {total_dev} || ', supera su PIM, ' || {total_pim}",
+            )
+        ]
 
     def locate(self, ctx: LoadContext, staged: Staged) -> None:
         """The CSV's staged rows carry provisional keys: put real line numbers in when a problem names one."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from .. import checks as ck
 from ..columns import Column, Layout
 from ..csvfile import Staged
-from .base import LoadContext, Loader, pad_codes
+from .base import LoadContext, Loader, pad_codes, upsert
 
 LAYOUT = Layout(
     (
@@ -57,10 +57,22 @@ class FacilitiesLoader(Loader):
     def write(self, ctx: LoadContext, staged: Staged, batch_id: int) -> str:
         con = ctx.con
         before = con.execute("select count(*) from core_facility").fetchone()[0]
-        con.execute(
-            "insert or replace into core_facility select cod_ipress, trim(nombre), ubigeo, trim(institucion), "
-            "trim(clasificacion), trim(tipo_establecimiento), trim(categoria), trim(estado), ? from valid",
-            [batch_id],
+        upsert(
+            ctx,
+            staged,
+            "core_facility",
+            "cod_ipress",
+            {
+                "cod_ipress": ("cod_ipress", None),
+                "name": ("trim(nombre)", None),
+                "ubigeo": ("ubigeo", None),
+                "institucion": ("trim(institucion)", "institucion"),
+                "clasificacion": ("trim(clasificacion)", "clasificacion"),
+                "tipo": ("trim(tipo_establecimiento)", "tipo_establecimiento"),
+                "categoria": ("trim(categoria)", "categoria"),
+                "estado": ("trim(estado)", "estado"),
+                "batch_id": (str(int(batch_id)), None),
+            },
         )
         after = con.execute("select count(*) from core_facility").fetchone()[0]
         return f"{after} establecimientos ({after - before} nuevos)"

@@ -65,6 +65,12 @@ class PopulationLoader(Loader):
                 "nullif(trim(ninos), '') is not null and not regexp_full_match(trim(ninos), '\\d+')",
                 ck.lit("el número de niños debe ser un entero no negativo"),
             ),
+            *ck.at_most(
+                "ninos",
+                "try_cast(trim(ninos) as double)",
+                ctx.catalogue.plausible_max.get("population.ninos"),
+                "population.ninos",
+            ),
             ck.duplicates(["anio", "ubigeo", "grupo_edad"], "grupo_edad"),
         ]
 

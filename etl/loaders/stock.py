@@ -133,6 +133,8 @@ class StockLoader(Loader):
             ck.required("cpm"),
             ck.number("cpm", self.dc_cpm, parsed="_cpm"),
             ck.non_negative("cpm", self.dc_cpm, parsed="_cpm"),
+            *ck.at_most("stock", "_stock", ctx.catalogue.plausible_max.get("stock.stock"), "stock.stock"),
+            *ck.at_most("cpm", "_cpm", ctx.catalogue.plausible_max.get("stock.cpm"), "stock.cpm"),
             ck.duplicates(DUPLICATE_KEY, "insumo", first="_dup_first"),
         ]
 

@@ -168,6 +168,11 @@ class SurveyLoader(Loader):
                 "(not regexp_full_match(trim(n), '\\d+') or try_cast(trim(n) as integer) is null)",
                 ck.lit("n (casos de la muestra) debe ser un entero no negativo"),
             ),
+            ck.Check(
+                "n",
+                "regexp_full_match(trim(n), '0+')",
+                ck.lit("n = 0: una estimación sin casos en la muestra no es una estimación"),
+            ),
             self._duplicates(),
         ]
         for col, expr in (("valor", value), ("ic_inf", low), ("ic_sup", high)):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from .. import checks as ck
 from ..columns import Column, Layout
 from ..csvfile import Staged
-from .base import LoadContext, Loader, pad_codes
+from .base import LoadContext, Loader, pad_codes, upsert
 
 LAYOUT = Layout(
     (
@@ -73,11 +73,22 @@ class TerritoryLoader(Loader):
     def write(self, ctx: LoadContext, staged: Staged, batch_id: int) -> str:
         con = ctx.con
         before = con.execute("select count(*) from core_district").fetchone()[0]
-        con.execute(
-            "insert or replace into core_district "
-            "select ubigeo, left(ubigeo, 4), left(ubigeo, 2), trim(distrito), nullif(trim(reniec), ''), "
-            "parse_num(altitud, false), parse_num(latitud, false), parse_num(longitud, false), ? from valid",
-            [batch_id],
+        upsert(
+            ctx,
+            staged,
+            "core_district",
+            "ubigeo",
+            {
+                "ubigeo": ("ubigeo", None),
+                "province_code": ("left(ubigeo, 4)", None),
+                "department_code": ("left(ubigeo, 2)", None),
+                "name": ("trim(distrito)", None),
+                "reniec_code": ("nullif(trim(reniec), '')", "reniec"),
+                "altitude_m": ("parse_num(altitud, false)", "altitud"),
+                "latitude": ("parse_num(latitud, false)", "latitud"),
+                "longitude": ("parse_num(longitud, false)", "longitud"),
+                "batch_id": (str(int(batch_id)), None),
+            },
         )
         after = con.execute("select count(*) from core_district").fetchone()[0]
         return f"{after} distritos ({after - before} nuevos)"
