@@ -67,6 +67,12 @@ def main() -> None:
     help="El archivo reemplaza enteros los alcances que toca (mes × departamento…), aunque los cubra en parte.",
 )
 @click.option(
+    "--suma-repetidas",
+    "sum_repeated",
+    is_flag=True,
+    help="MEF: la fuente repite movimientos a propósito; sumar las líneas idénticas en vez de rechazarlas.",
+)
+@click.option(
     "--deshacer",
     "undo",
     type=int,
@@ -105,6 +111,7 @@ def load(
     force,
     dry_run,
     completo,
+    sum_repeated,
     undo,
     sheet,
     indicator,
@@ -135,6 +142,7 @@ def load(
             "cutoff_month": cutoff_month,
             "received": received.date() if received else None,
             "completo": completo or None,
+            "sum_repeated": sum_repeated or None,
         }.items()
         if v is not None
     }
