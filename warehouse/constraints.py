@@ -10,6 +10,22 @@ import duckdb
 CONSTRAINTS = Path(__file__).parent / "constraints"
 
 
+RESTRICTED = "batch_id = $batch_id"  # how every constraint limits itself to what one batch touched
+
+
+def violations_anywhere(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
+    """Like :func:`violations`, over the whole warehouse: each constraint without its batch restriction."""
+    failed = {}
+    for path in sorted(CONSTRAINTS.glob("*.sql")):
+        sql = path.read_text(encoding="utf-8").replace(RESTRICTED, "true")
+        if "$batch_id" in sql:
+            raise ValueError(f"{path.name}: restrinja el lote solo con «{RESTRICTED}»")
+        rows = con.execute(sql).fetchmany(5)
+        if rows:
+            failed[path.stem] = rows
+    return failed
+
+
 def violations(con: duckdb.DuckDBPyConnection, batch_id: int) -> dict[str, list[tuple]]:
     """Constraint name → offending rows (first 5), for every constraint that fails."""
     failed = {}

@@ -178,10 +178,19 @@ def open_writer(
     tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
     if path.exists():
         shutil.copy2(path, tmp)
-    con = duckdb.connect(str(tmp))
+    try:
+        con = duckdb.connect(str(tmp))
+    except duckdb.Error as e:
+        tmp.unlink(missing_ok=True)
+        raise WarehouseError(f"el almacén {path} no se puede abrir: {_first_line(e)}") from e
     ok = False
     try:
+        # A damaged warehouse is refused before anything is written: its damage must not be carried forward
+        # into the next version (the copy holds the same bytes, read here from the page cache).
+        existing = path.exists() and schema_version(con)[0] > 0
+        _refuse_damage(path, unreadable(con) if existing else [])
         migrate(con)
+        _refuse_damage(path, broken_constraints(con) if existing else [])
         yield con
         con.execute("checkpoint")
         ok = not discard
@@ -194,6 +203,68 @@ def open_writer(
         else:
             tmp.unlink(missing_ok=True)
         Path(f"{tmp}.wal").unlink(missing_ok=True)
+
+
+def verify(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """What is wrong with an open warehouse, [] when nothing: every block of every table is read
+    (:func:`unreadable`) and every constraint runs over the whole warehouse."""
+    return unreadable(con) or broken_constraints(con)
+
+
+def unreadable(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The tables that cannot be read whole. DuckDB checks each block's checksum as it reads it, so reading
+    every column of every row finds a damaged block here rather than in a dashboard query."""
+    problems = []
+    tables = con.execute(
+        "select table_name from information_schema.tables where table_type = 'BASE TABLE' "
+        "and table_catalog = current_database() and table_schema = 'main' order by 1"
+    ).fetchall()
+    for (table,) in tables:
+        try:
+            con.execute(f'select count(*), bit_xor(hash(columns(*))) from "{table}"').fetchall()
+        except duckdb.Error as e:
+            problems.append(f"la tabla {table} no se puede leer entera: {_first_line(e)}")
+    return problems
+
+
+def broken_constraints(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The constraints (warehouse/constraints) that fail anywhere in the warehouse."""
+    from .constraints import violations_anywhere  # constraints reads the files this module's callers migrate
+
+    try:
+        failed = violations_anywhere(con)
+    except duckdb.Error as e:
+        return [f"las restricciones no se pueden comprobar: {_first_line(e)}"]
+    return [f"restricción {name} incumplida: {rows}" for name, rows in failed.items()]
+
+
+def _refuse_damage(path: Path, damage: list[str]) -> None:
+    if damage:
+        raise WarehouseError(
+            f"el almacén {path} está dañado; no se escribe nada (restaure una copia de seguridad): "
+            + "; ".join(damage)
+        )
+
+
+def _first_line(e: Exception) -> str:
+    return str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+
+
+def check_file(path: str | os.PathLike) -> list[str]:
+    """:func:`verify` on a warehouse file, opened read-only; a file that cannot even be opened says why."""
+    path = Path(path)
+    if not path.exists():
+        return [f"no existe el almacén {path}"]
+    try:
+        con = duckdb.connect()
+        try:
+            con.execute(f"attach ? as {CATALOG} (read_only)", [str(path)])
+            con.execute(f"use {CATALOG}")
+            return verify(con)
+        finally:
+            con.close()
+    except duckdb.Error as e:
+        return [f"el almacén no se puede abrir: {_first_line(e)}"]
 
 
 def remove_stale_copies(path: Path) -> list[Path]:
