@@ -13,10 +13,11 @@ CONSTRAINTS = Path(__file__).parent / "constraints"
 RESTRICTED = "batch_id = $batch_id"  # how every constraint limits itself to what one batch touched
 
 
-def violations_anywhere(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
-    """Like :func:`violations`, over the whole warehouse: each constraint without its batch restriction."""
+def violations_anywhere(con: duckdb.DuckDBPyConnection, prefix: str = "") -> dict[str, list[tuple]]:
+    """Like :func:`violations`, over the whole warehouse: each constraint (those named ``prefix…``) without its
+    batch restriction."""
     failed = {}
-    for path in sorted(CONSTRAINTS.glob("*.sql")):
+    for path in sorted(CONSTRAINTS.glob(f"{prefix}*.sql")):
         sql = path.read_text(encoding="utf-8").replace(RESTRICTED, "true")
         if "$batch_id" in sql:
             raise ValueError(f"{path.name}: restrinja el lote solo con «{RESTRICTED}»")
