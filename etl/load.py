@@ -331,7 +331,11 @@ def _load(con, loader, path, sha, cat, report, strict, force, options, echo) -> 
         if refusal:
             raise _Refused(refusal)
         batch_id = con.execute("select nextval('etl_batch_seq')").fetchone()[0]
-        echo(f"Escribiendo {valid:,} filas válidas (lote {batch_id}) …")
+        echo(
+            f"Simulando la escritura de {valid:,} filas válidas …"
+            if report.dry_run
+            else f"Escribiendo {valid:,} filas válidas (lote {batch_id}) …"
+        )
         report.scope = loader.write(ctx, staged, batch_id)
         report.replacement = ctx.replacement
         if ctx.replacement and (
