@@ -69,19 +69,21 @@ def replace(
     keys = ", ".join(f"{k} as _k{i}" for i, k in enumerate(grain.keys))
     scope = ", ".join(f"{expr} as {name}" for expr, name in grain.scope)
     names = ", ".join(name for _, name in grain.scope)
-    # Key and scope expressions name the table's bare columns: _incoming_keys has only _k0… and _in.
-    on_keys = " and ".join(f"{k} is not distinct from i._k{i}" for i, k in enumerate(grain.keys))
+    stored_keys = ", ".join(f"{k} as _s{i}" for i, k in enumerate(grain.keys))
+    on_keys = " and ".join(f"s._s{i} is not distinct from i._k{i}" for i in range(len(grain.keys)))
     on_scope = " and ".join(f"s.{name} = u.{name}" for _, name in grain.scope)
     con.execute(
         f"create or replace temp table _incoming_keys as select distinct {keys}, true as _in from {incoming}"
     )
     con.execute(f"create or replace temp table _units_in as select distinct {scope} from {incoming}")
-    # The stored rows of the scopes the file touches, and whether the file carries each one's key.
+    # The stored rows of the scopes the file touches (only those: the table may hold years of them), and
+    # whether the file carries each one's key.
     con.execute(
-        f"create or replace temp table _stored as select s.* from ("
-        f"select r.rowid as _rid, {scope}, "
-        f"coalesce(i._in, false) as _carried from {t} as r left join _incoming_keys as i on {on_keys}) as s "
-        f"semi join _units_in as u on {on_scope}"
+        f"create or replace temp table _stored as "
+        f"with s as (select * from (select rowid as _rid, {scope}, {stored_keys} from {t}) as s "
+        f"semi join _units_in as u on {on_scope}) "
+        f"select s._rid, {', '.join(f's.{n}' for _, n in grain.scope)}, coalesce(i._in, false) as _carried "
+        f"from s left join _incoming_keys as i on {on_keys}"
     )
     con.execute(
         f"create or replace temp table _units as select {names}, count(*) as stored, "
