@@ -314,6 +314,10 @@ def _load(con, loader, path, sha, cat, report, strict, force, options, echo) -> 
             f"create or replace temp view valid as select * from {staged.table} "
             "where _row not in (select _row from problems where _row is not null)"
         )
+        con.execute(
+            f"create or replace temp view rejected as select * from {staged.table} "
+            "where _row in (select _row from problems where _row is not null)"
+        )
         valid = con.execute("select count(*) from valid").fetchone()[0]
         report.rows_rejected = report.rows_read - valid
         refusal = failed_column(con, staged, cat)

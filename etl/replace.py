@@ -40,6 +40,9 @@ class Replacement:
     kept: dict[str, int] = field(default_factory=dict)  # stored rows of thin scopes the file does not carry
     thin: list[str] = field(default_factory=list)  # those scopes, with their coverage
     whole: int = 0  # scopes replaced whole
+    rejected_kept: int = (
+        0  # stored rows kept, in scopes replaced whole, because their new version was rejected
+    )
     min_pct: float = 0.0
 
     def lines(self) -> list[str]:
@@ -48,6 +51,10 @@ class Replacement:
             parts = ", ".join(f"{n:,} {what}" for what, n in self.gone.items() if n)
             out.append(
                 f"DESAPARECEN {parts} que el archivo no trae, en {self.whole:,} alcance(s) que reemplaza enteros"
+            )
+        if self.rejected_kept:
+            out.append(
+                f"se conservan {self.rejected_kept:,} filas guardadas cuya nueva versión en el archivo fue rechazada"
             )
         if self.kept.get("filas"):
             parts = ", ".join(f"{n:,} {what}" for what, n in self.kept.items() if n)
@@ -60,11 +67,18 @@ class Replacement:
 
 
 def replace(
-    con: duckdb.DuckDBPyConnection, grain: Grain, incoming: str, batch_id: int, whole: bool, min_pct: float
+    con: duckdb.DuckDBPyConnection,
+    grain: Grain,
+    incoming: str,
+    batch_id: int,
+    whole: bool,
+    min_pct: float,
+    protected: str | None = None,
 ) -> Replacement:
     """Delete the stored rows that the rows of ``incoming`` (same column names as ``grain.table``) replace,
     copying them into ``etl_replaced_<table>`` under ``batch_id``; the caller then inserts ``incoming``.
-    ``whole``: replace every scope the file touches entirely (``--completo``)."""
+    ``whole``: replace every scope the file touches entirely (``--completo``). ``protected``: SQL of the keys of
+    the file's rejected rows, whose stored rows stay even in a scope replaced whole."""
     t = grain.table
     keys = ", ".join(f"{k} as _k{i}" for i, k in enumerate(grain.keys))
     scope = ", ".join(f"{expr} as {name}" for expr, name in grain.scope)
@@ -75,6 +89,15 @@ def replace(
     con.execute(
         f"create or replace temp table _incoming_keys as select distinct {keys}, true as _in from {incoming}"
     )
+    con.execute(
+        "create or replace temp table _protected_keys as "
+        + (
+            f"select distinct {keys}, true as _in from ({protected})"
+            if protected
+            else "select * from _incoming_keys limit 0"
+        )
+    )
+    on_protected = on_keys.replace("i._k", "p._k")
     con.execute(f"create or replace temp table _units_in as select distinct {scope} from {incoming}")
     # The stored rows of the scopes the file touches (only those: the table may hold years of them), and
     # whether the file carries each one's key.
@@ -82,8 +105,9 @@ def replace(
         f"create or replace temp table _stored as "
         f"with s as (select * from (select rowid as _rid, {scope}, {stored_keys} from {t}) as s "
         f"semi join _units_in as u on {on_scope}) "
-        f"select s._rid, {', '.join(f's.{n}' for _, n in grain.scope)}, coalesce(i._in, false) as _carried "
-        f"from s left join _incoming_keys as i on {on_keys}"
+        f"select s._rid, {', '.join(f's.{n}' for _, n in grain.scope)}, coalesce(i._in, false) as _carried, "
+        f"coalesce(p._in, false) as _protected "
+        f"from s left join _incoming_keys as i on {on_keys} left join _protected_keys as p on {on_protected}"
     )
     con.execute(
         f"create or replace temp table _units as select {names}, count(*) as stored, "
@@ -95,13 +119,16 @@ def replace(
         [min_pct],
     )
     con.execute(
-        f"create or replace temp table _fate as select s._rid, s._carried, u.whole from _stored as s "
+        f"create or replace temp table _fate as select s._rid, s._carried, s._protected, u.whole from _stored as s "
         f"join _units_whole as u on {on_scope}"
     )
     plan = Replacement(min_pct=min_pct)
     plan.replaced = con.execute("select count(*) from _fate where _carried").fetchone()[0]
-    plan.gone = _describe(con, grain, "not _carried and whole")
+    plan.gone = _describe(con, grain, "not _carried and whole and not _protected")
     plan.kept = _describe(con, grain, "not _carried and not whole")
+    plan.rejected_kept = con.execute(
+        "select count(*) from _fate where not _carried and whole and _protected"
+    ).fetchone()[0]
     plan.whole = con.execute("select count(*) from _units_whole where whole and carried < stored").fetchone()[
         0
     ]
@@ -111,7 +138,7 @@ def replace(
             f"select {names}, carried, stored from _units_whole where not whole order by all"
         ).fetchall()
     ]
-    gone = "select _rid from _fate where _carried or whole"
+    gone = "select _rid from _fate where _carried or (whole and not _protected)"
     con.execute(f"insert into etl_replaced_{t} select ?, * from {t} where rowid in ({gone})", [batch_id])
     con.execute(f"delete from {t} where rowid in ({gone})")
     return plan

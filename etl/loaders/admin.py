@@ -191,6 +191,12 @@ class AdminLoader(Loader):
             ),
         ]
 
+    def rejected_keys(self, ctx: LoadContext) -> str | None:
+        return (
+            "select _period as period, coalesce(ubigeo, _facility_ubigeo) as ubigeo, cod_ipress, "
+            "indicador as indicator_code from rejected where _period is not null"
+        )
+
     def write(self, ctx: LoadContext, staged: Staged, batch_id: int) -> str:
         con = ctx.con
         # The stage already holds every value parsed (prepare): the valid rows go straight into raw_admin.

@@ -67,6 +67,11 @@ class Loader:
     def write(self, ctx: LoadContext, staged: Staged, batch_id: int) -> str:
         raise NotImplementedError
 
+    def rejected_keys(self, ctx: LoadContext) -> str | None:
+        """SQL of the keys (as ``grain.table``'s columns) of the rows the checks rejected (temp view ``rejected``):
+        a stored row whose new version was rejected is kept, even in a scope the file replaces whole."""
+        return None
+
     def replace_rows(self, ctx: LoadContext, incoming: str, batch_id: int) -> None:
         """Delete (and record) the stored rows that the rows of ``incoming`` replace: their own keys, and whole
         scopes only where the file covers them or ``--completo`` says so (:mod:`etl.replace`)."""
@@ -76,6 +81,7 @@ class Loader:
             self.grain,
             incoming,
             batch_id,
+            protected=self.rejected_keys(ctx),
             whole=bool(ctx.options.get("completo")),
             min_pct=ctx.catalogue.load["replace_scope_min_pct"],
         )

@@ -232,6 +232,16 @@ class BudgetLoader(Loader):
             f"update problems as p set _row = s._row from {staged.table} as s where p._row = s._provisional"
         )
 
+    def rejected_keys(self, ctx: LoadContext) -> str | None:
+        if self.layout.kind != "mensual":  # other layouts spread a row over months or years
+            return None
+        return (
+            "select try_cast(trim(ano) as integer) as year, try_cast(trim(mes) as integer) as month, "
+            "programa as program_code, producto as product_code, "
+            f"nullif(departamento, '{EXTERIOR}') as department_code, provincia as ejecutora_province, "
+            "ejecutora as sec_ejec from rejected"
+        )
+
     def write(self, ctx: LoadContext, staged: Staged, batch_id: int) -> str:
         con = self.con = ctx.con
         con.execute(f"create or replace temp table budget_lines as {self._lines_sql()}")

@@ -74,6 +74,9 @@ class PopulationLoader(Loader):
             ck.duplicates(["anio", "ubigeo", "grupo_edad"], "grupo_edad"),
         ]
 
+    def rejected_keys(self, ctx: LoadContext) -> str | None:
+        return "select try_cast(trim(anio) as integer) as year, ubigeo, grupo_edad as age_group from rejected"
+
     def write(self, ctx: LoadContext, staged: Staged, batch_id: int) -> str:
         con = ctx.con
         con.execute(

@@ -138,6 +138,12 @@ class StockLoader(Loader):
             ck.duplicates(DUPLICATE_KEY, "insumo", first="_dup_first"),
         ]
 
+    def rejected_keys(self, ctx: LoadContext) -> str | None:
+        return (
+            "select _period as period, insumo as indicator_code, cod_ipress from rejected "
+            "where _period is not null"
+        )
+
     def write(self, ctx: LoadContext, staged: Staged, batch_id: int) -> str:
         con = ctx.con
         # The stage already holds every value parsed (prepare): the valid rows go straight into raw_stock.

@@ -16,7 +16,7 @@ import xlsxwriter
 from click.testing import CliRunner
 
 from etl.cli import main
-from tests.conftest import load, tables, write
+from tests.conftest import load, rows, tables, write
 from tests.etl.test_cli import mef_row, mef_text
 from tests.etl.test_faults import districts
 
@@ -258,9 +258,44 @@ def test_one_decimal_comma_in_a_decimal_point_column_is_that_rows_problem(full_d
     assert [(p.row, p.column) for p in r.problems] == [(6, "numerador")]
     assert r.rows_loaded == 39
     after = data(full_db)
-    # Only the month the file carries changed: the same 40 keys, less the rejected one.
+    # Only the keys the file carries changed: the other 39 rows of the month now come from this batch with their
+    # new values; the row whose numerator was rejected keeps its stored value; nothing else moved.
     changed = {t for t in after if after[t] != before[t]}
-    assert "raw_admin" in changed and "raw_stock" not in changed and "raw_budget" not in changed
+    assert changed <= {
+        "raw_admin",
+        "etl_replaced_raw_admin",
+        "mart_indicator_agg",
+        "mart_indicator_top",
+        "mart_status_top",
+    }
+    old, new = (
+        {(row[2], row[3], row[5]): row for row in d["raw_admin"]} for d in (before, after)
+    )  # (period, ubigeo, indicator) → row
+    assert old.keys() == new.keys()
+    moved = {k for k in old if old[k] != new[k]}
+    assert len(moved) == 39 and all(new[k][0] == r.batch_id for k in moved)
+    (kept,) = old.keys() - moved
+    assert kept[1] == ls[5].split(";")[1]
+
+
+def test_one_decimal_comma_in_a_semicolon_mef_file_does_not_empty_the_budget(full_db, tmp_path):
+    """The issue's case: one '50,5' in a ';' file flipped every amount column to decimal comma, rejected 99 % of
+    the rows and replaced the year's budget with the rest."""
+    text = budget_text(40).replace(",", ";")
+    ls = text.splitlines()
+    ls[9] = ls[9].replace(";58.75;", ";58,75;", 1)
+    before = rows(full_db, "select sum(pim), sum(devengado) from raw_budget")
+    r = load(full_db, "budget", write(tmp_path / "gasto_coma.csv", "\n".join(ls) + "\n"))
+    assert r.status == "partial", (r.message, r.problems[:3])
+    assert [(p.row, p.column, p.value) for p in r.problems] == [(10, "MONTO_DEVENGADO", "58,75")]
+    pim, dev = rows(full_db, "select sum(pim), sum(devengado) from raw_budget")[0]
+    # 39 lines of this file, and the stored version of the rejected line's key (the same 58.75) kept.
+    assert (pim, dev) == (40 * 100, sum(50 + k + 0.75 for k in range(40)))
+    assert pim > before[0][0]
+    assert any(
+        "se conservan 1 filas guardadas cuya nueva versión en el archivo fue rechazada" in w
+        for w in r.warnings
+    )
 
 
 def test_more_rejected_rows_than_the_threshold_refuse_the_file_unless_forced(full_db, tmp_path):
