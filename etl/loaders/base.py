@@ -88,18 +88,29 @@ class Loader:
 
 
 def upsert(
-    ctx: LoadContext, staged: Staged, table: str, key: str, columns: dict[str, tuple[str, str | None]]
+    ctx: LoadContext,
+    staged: Staged,
+    table: str,
+    key: tuple[str, ...],
+    columns: dict[str, tuple[str, str | None]],
+    batch_id: int,
 ) -> None:
-    """Insert the valid rows into a registry, replacing the stored row with the same ``key``. ``columns``: table
-    column → (SQL over ``valid``, the optional file column it comes from, or None when always present). A column
-    the file does not have is left out: new rows get NULL, stored rows keep their value — a file without the
-    optional altitude column must not erase every altitude."""
+    """Insert the valid rows into a registry, updating the stored row with the same ``key`` (the stored version
+    is first copied into ``etl_replaced_<table>``, for ``--deshacer``). ``columns``: table column → (SQL over
+    ``valid``, the optional file column it comes from, or None when always present). A column the file does not
+    have is left out: new rows get NULL, stored rows keep their value — a file without the optional altitude
+    column must not erase every altitude."""
     present = {c: sql for c, (sql, source) in columns.items() if source is None or source in staged.mapping}
     names = ", ".join(present)
-    updates = ", ".join(f"{c} = excluded.{c}" for c in present if c != key)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in present if c not in key)
+    ctx.con.execute(
+        f"insert into etl_replaced_{table} select ?, * from {table} where ({', '.join(key)}) in "
+        f"(select ({', '.join(present[k] for k in key)}) from valid)",
+        [batch_id],
+    )
     ctx.con.execute(
         f"insert into {table} ({names}) select {', '.join(present.values())} from valid "
-        f"on conflict ({key}) do update set {updates}"
+        f"on conflict ({', '.join(key)}) do update set {updates}"
     )
 
 

@@ -6,10 +6,16 @@ when present. Facilities are upserted by their code.
 
 from __future__ import annotations
 
+from warehouse.marts import refresh_all
+
 from .. import checks as ck
 from ..columns import Column, Layout
 from ..csvfile import Staged
+from ..replace import Grain
 from .base import LoadContext, Loader, pad_codes, upsert
+
+# Upserted by key; undoing a batch rebuilds every mart (a facility's district places its rows).
+GRAIN = Grain("core_facility", ("cod_ipress",), (), (), lambda con, _t: refresh_all(con))
 
 LAYOUT = Layout(
     (
@@ -35,6 +41,7 @@ class FacilitiesLoader(Loader):
     source = "facilities"
     description = "registro de establecimientos de salud (RENIPRESS)"
     layout = LAYOUT
+    grain = GRAIN
 
     def prepare(self, ctx: LoadContext, staged: Staged) -> None:
         pad_codes(ctx, staged, "cod_ipress", 8, "códigos IPRESS")
@@ -61,7 +68,7 @@ class FacilitiesLoader(Loader):
             ctx,
             staged,
             "core_facility",
-            "cod_ipress",
+            ("cod_ipress",),
             {
                 "cod_ipress": ("cod_ipress", None),
                 "name": ("trim(nombre)", None),
@@ -73,6 +80,7 @@ class FacilitiesLoader(Loader):
                 "estado": ("trim(estado)", "estado"),
                 "batch_id": (str(int(batch_id)), None),
             },
+            batch_id,
         )
         after = con.execute("select count(*) from core_facility").fetchone()[0]
         return f"{after} establecimientos ({after - before} nuevos)"

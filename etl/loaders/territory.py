@@ -7,10 +7,16 @@ skipped with a warning. Districts are upserted: a newer table adds new districts
 
 from __future__ import annotations
 
+from warehouse.marts import refresh_all
+
 from .. import checks as ck
 from ..columns import Column, Layout
 from ..csvfile import Staged
+from ..replace import Grain
 from .base import LoadContext, Loader, pad_codes, upsert
+
+# Upserted by key; undoing a batch rebuilds every mart (a district's place in the hierarchy may change them).
+GRAIN = Grain("core_district", ("ubigeo",), (), (), lambda con, _t: refresh_all(con))
 
 LAYOUT = Layout(
     (
@@ -30,6 +36,7 @@ class TerritoryLoader(Loader):
     source = "territory"
     description = "tabla oficial de ubigeos (distritos)"
     layout = LAYOUT
+    grain = GRAIN
 
     def prepare(self, ctx: LoadContext, staged: Staged) -> None:
         con, t = ctx.con, staged.table
@@ -77,7 +84,7 @@ class TerritoryLoader(Loader):
             ctx,
             staged,
             "core_district",
-            "ubigeo",
+            ("ubigeo",),
             {
                 "ubigeo": ("ubigeo", None),
                 "province_code": ("left(ubigeo, 4)", None),
@@ -89,6 +96,7 @@ class TerritoryLoader(Loader):
                 "longitude": ("parse_num(longitud, false)", "longitud"),
                 "batch_id": (str(int(batch_id)), None),
             },
+            batch_id,
         )
         after = con.execute("select count(*) from core_district").fetchone()[0]
         return f"{after} distritos ({after - before} nuevos)"

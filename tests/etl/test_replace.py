@@ -187,3 +187,27 @@ def test_a_dry_run_changes_nothing_at_all(territory_db, tmp_path):
         assert "no se cambió nada" in r.stdout
         assert ("DESAPARECEN 11 filas" in r.stderr) == bool(extra), r.stderr
     assert tables(territory_db) == before
+
+
+def test_undo_restores_the_registries_a_batch_updated(territory_db, tmp_path):
+    districts_before = rows(territory_db, "select * from core_district order by all")
+    f = write(
+        tmp_path / "ubigeo.csv",
+        "inei,distrito,altitude\n010101,NUEVO NOMBRE,2500\n010199,DISTRITO NUEVO,10\n",
+    )
+    t = load(territory_db, "territory", f)
+    assert t.status == "loaded", t.problems
+    assert rows(territory_db, "select name, altitude_m from core_district where ubigeo = '010101'") == [
+        ("NUEVO NOMBRE", 2500.0)
+    ]
+    targets = "indicador,region,anio,meta\nPAN_P_CRED,09,2026,80\n"
+    a = load(territory_db, "targets", write(tmp_path / "metas.csv", targets))
+    b = load(territory_db, "targets", write(tmp_path / "metas2.csv", targets.replace(",80", ",85")))
+    assert rows(territory_db, "select target from core_target") == [(85.0,)]
+    assert undo_batch(territory_db, b.batch_id).status == "loaded"
+    assert rows(territory_db, "select target, batch_id from core_target") == [(80.0, a.batch_id)]
+    assert undo_batch(territory_db, a.batch_id).status == "loaded"
+    assert rows(territory_db, "select count(*) from core_target") == [(0,)]
+    r = undo_batch(territory_db, t.batch_id)
+    assert r.status == "loaded", r.message
+    assert rows(territory_db, "select * from core_district order by all") == districts_before

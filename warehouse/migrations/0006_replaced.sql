@@ -6,3 +6,7 @@ create table etl_replaced_raw_stock as select null::integer as replaced_by, * fr
 create table etl_replaced_raw_budget as select null::integer as replaced_by, * from raw_budget limit 0;
 create table etl_replaced_raw_survey as select null::integer as replaced_by, * from raw_survey limit 0;
 create table etl_replaced_raw_population as select null::integer as replaced_by, * from raw_population limit 0;
+-- Registries are upserted by key: the rows a load updated are kept the same way.
+create table etl_replaced_core_district as select null::integer as replaced_by, * from core_district limit 0;
+create table etl_replaced_core_facility as select null::integer as replaced_by, * from core_facility limit 0;
+create table etl_replaced_core_target as select null::integer as replaced_by, * from core_target limit 0;
