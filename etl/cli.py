@@ -210,9 +210,16 @@ def status(db, as_json) -> None:
     except (WarehouseError, duckdb.Error) as e:
         _err(f"No se puede leer el almacén {db}: {e}")
         sys.exit(EXIT_ERROR)
+    # Every block read (not the constraints: `semaforo check`): a damaged warehouse is never reported as fine.
+    s["damaged"] = check_file(db, constraints=False)
     if as_json:
         click.echo(json.dumps(s, ensure_ascii=False, indent=2, default=str))
-        return
+        sys.exit(EXIT_ERROR if s["damaged"] else 0)
+    if s["damaged"]:
+        _err(
+            f"ATENCIÓN: el almacén {db} está DAÑADO (restaure una copia de seguridad): "
+            + "; ".join(s["damaged"])
+        )
     click.echo(f"Almacén {db} — esquema v{s['schema_version']}, catálogo {s['catalogue_version']}")
     click.echo("\nFilas por fuente:")
     for src, info in s["sources"].items():
@@ -228,6 +235,7 @@ def status(db, as_json) -> None:
             f"  {b['batch_id']:>5} {b['source']:<11} {b['status']:<10} {b['rows_loaded'] or 0:>10,} filas  "
             f"{b['rows_rejected'] or 0:>6,} rech.  {b['file_name']}"
         )
+    sys.exit(EXIT_ERROR if s["damaged"] else 0)
 
 
 @main.command()

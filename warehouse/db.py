@@ -252,8 +252,9 @@ def _first_line(e: Exception) -> str:
     return str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
 
 
-def check_file(path: str | os.PathLike) -> list[str]:
-    """:func:`verify` on a warehouse file, opened read-only; a file that cannot even be opened says why."""
+def check_file(path: str | os.PathLike, constraints: bool = True) -> list[str]:
+    """:func:`verify` on a warehouse file, opened read-only (``constraints=False``: only :func:`unreadable`); a
+    file that cannot even be opened says why."""
     path = Path(path)
     if not path.exists():
         return [f"no existe el almacén {path}"]
@@ -262,7 +263,7 @@ def check_file(path: str | os.PathLike) -> list[str]:
         try:
             con.execute(f"attach ? as {CATALOG} (read_only)", [str(path)])
             con.execute(f"use {CATALOG}")
-            return verify(con)
+            return verify(con) if constraints else unreadable(con)
         finally:
             con.close()
     except duckdb.Error as e:

@@ -64,6 +64,9 @@ def test_a_damaged_block_is_found_and_no_load_carries_it_forward(territory_db, t
     assert "NO está íntegro" in r.stderr and "no se puede leer entera" in r.stderr and "checksum" in r.stderr
     js = json.loads(cli("check", "--db", bad, "--json").stdout)
     assert js["ok"] is False and js["problems"]
+    status = cli("status", "--db", bad)
+    assert status.exit_code == 4 and ("está DAÑADO" in status.stderr or "No se puede leer" in status.stderr)
+    assert cli("status", "--db", territory_db).exit_code == 0
     before = sha(bad)
     load = cli("load", "--db", bad, "admin", write(tmp_path / "his.csv", HIS))
     assert load.exit_code == 4, load.output
