@@ -198,6 +198,12 @@ class SurveyLoader(Loader):
             f"|| first_value({first}) over ({key} order by _row) || ')'",
         )
 
+    def rejected_keys(self, ctx: LoadContext) -> str | None:
+        return (
+            "select upper(trim(indicador)) as indicator_code, try_cast(trim(anio) as integer) as year, region_code "
+            "from rejected where region_code is not null"
+        )
+
     def write(self, ctx: LoadContext, staged: Staged, batch_id: int) -> str:
         con = ctx.con
         line, sheet = (
