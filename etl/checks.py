@@ -230,15 +230,6 @@ def run_checks(con: duckdb.DuckDBPyConnection, staged: Staged, checks: list[Chec
         con.execute("insert into problems " + " union all ".join(parts))
 
 
-def add_problems(con: duckdb.DuckDBPyConnection, problems: list[Problem]) -> None:
-    """Problems found outside SQL (e.g. lines the CSV reader could not split) join the same table."""
-    if problems:
-        con.executemany(
-            "insert into problems values (?, ?, ?, ?, ?, null)",
-            [(p.row, p.column, p.value, p.reason, p.sheet) for p in problems],
-        )
-
-
 def collected(con: duckdb.DuckDBPyConnection, file: str, sheet: str | None) -> list[Problem]:
     # distinct: the cells of one unpivoted row share a wrong label and report it once.
     rows = con.execute(

@@ -37,7 +37,7 @@ from warehouse.db import WarehouseError, open_writer
 from warehouse.marts import ensure_status
 from warehouse.sync import sync_reference
 
-from .checks import add_problems, collected, run_checks
+from .checks import collected, run_checks
 from .csvfile import Staged
 from .loaders import LOADERS
 from .loaders.base import LoadContext
@@ -307,7 +307,6 @@ def _load(con, loader, path, sha, cat, report, strict, force, options, echo) -> 
         echo(f"Validando {staged.rows:,} filas …")
         run_checks(con, staged, loader.checks(ctx, staged))
         loader.locate(ctx, staged)
-        add_problems(con, staged.problems)
         report.problems = collected(con, label, staged.sheet)
         report.warnings = ctx.warnings
         con.execute(
