@@ -145,9 +145,9 @@ def replace(
 
 
 def _describe(con: duckdb.DuckDBPyConnection, grain: Grain, which: str) -> dict[str, int]:
-    counts = ", ".join(f"count(distinct {expr})" for _, expr in grain.describe)
+    counts = "".join(f", count(distinct {expr})" for _, expr in grain.describe)
     row = con.execute(
-        f"select count(*), {counts} from {grain.table} as r "
+        f"select count(*){counts} from {grain.table} as r "
         f"where rowid in (select _rid from _fate where {which})"
     ).fetchone()
     return dict(zip(["filas", *(what for what, _ in grain.describe)], row, strict=True))
