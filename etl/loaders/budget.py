@@ -211,10 +211,13 @@ class BudgetLoader(Loader):
         dev, pim = (f"parse_num({by[m]}, {self.dc[by[m]]})" for m in ("devengado", "pim"))
         line = "partition by ano, programa, producto, departamento, provincia, ejecutora"
         total_dev, total_pim = f"sum({dev}) over ({line})", f"sum({pim}) over ({line})"
+        # A line with an unreadable amount is not judged: that row's own problem says why, and the line's sums
+        # without it would blame its other rows.
+        readable = f"bool_and({dev} is not null and {pim} is not null) over ({line})"
         return [
             ck.Check(
                 by["devengado"],
-                f"{total_dev} > {total_pim} + 0.005",
+                f"{total_dev} > {total_pim} + 0.005 and {readable}",
                 f"'el devengado de su línea presupuestal (año, programa, producto, departamento, unidad ejecutora), "
                 f"' || {total_dev} || ', supera su PIM, ' || {total_pim}",
             )
