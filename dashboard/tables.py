@@ -602,6 +602,7 @@ BATCH_STATUS = {
     "loaded": T("cargado", "loaded"),
     "partial": T("cargado en parte", "partly loaded"),
     "superseded": T("reemplazado", "superseded"),
+    "undone": T("deshecho (--deshacer)", "undone"),
     "rejected": T("rechazado", "rejected"),
     "failed": T("fallido", "failed"),
 }

@@ -84,6 +84,19 @@ def non_negative(col: str, dc: bool, parsed: str = "") -> Check:
     return Check(col, f"{parsed or f'parse_num({col}, {dc})'} < 0", lit("valor negativo"))
 
 
+def at_most(col: str, parsed: str, limit: float | None, setting: str) -> list[Check]:
+    """A value above the largest plausible one (settings.yaml, ``plausible_max.<setting>``); none when unset."""
+    if limit is None:
+        return []
+    return [
+        Check(
+            col,
+            f"{parsed} > {limit!r}",
+            lit(f"valor inverosímil: mayor que {limit:,.0f} (settings.yaml, plausible_max.{setting})"),
+        )
+    ]
+
+
 def percentage(col: str, dc: bool) -> Check:
     return Check(
         col, f"parse_num({col}, {dc}) not between 0 and 100", lit("porcentaje fuera del rango 0–100")
@@ -143,12 +156,20 @@ def parsed_once(table: str, col: str, expr: str, name: str) -> str:
 
 
 def decimal_comma(con: duckdb.DuckDBPyConnection, table: str, col: str) -> bool:
-    """Whether a numeric column of the stage is written with decimal commas (decided on the whole column)."""
-    return bool(
-        con.execute(
-            f"select coalesce(bool_or(looks_decimal_comma({col})), false) from {table} where contains({col}, ',')"
-        ).fetchone()[0]
-    )
+    """Whether a numeric column of the stage is written with decimal commas, decided by the majority of the
+    values that show a convention: one stray ``12,5`` in a column of ``12.5`` is that row's problem, not a reason
+    to misread every other row (and the other way round)."""
+    comma, point = con.execute(
+        f"select count(*) filter (where looks_decimal_comma({col})), "
+        f"count(*) filter (where regexp_full_match(trim({col}), {lit(DECIMAL_POINT)})) "
+        f"from {table} where contains({col}, ',') or contains({col}, '.')"
+    ).fetchone()
+    return comma > point
+
+
+# A decimal point that a decimal-comma reading could not take for a thousands separator (the mirror of the
+# looks_decimal_comma macro): 12.5, 0.25, 1.2345, 1,234.5.
+DECIMAL_POINT = r"[-+]?\d+\.(\d{1,2}|\d{4,})|[-+]?\d{1,3}(,\d{3})+\.\d+"
 
 
 def short_code(col: str, width: int) -> str:
@@ -207,15 +228,6 @@ def run_checks(con: duckdb.DuckDBPyConnection, staged: Staged, checks: list[Chec
         )
     if parts:
         con.execute("insert into problems " + " union all ".join(parts))
-
-
-def add_problems(con: duckdb.DuckDBPyConnection, problems: list[Problem]) -> None:
-    """Problems found outside SQL (e.g. lines the CSV reader could not split) join the same table."""
-    if problems:
-        con.executemany(
-            "insert into problems values (?, ?, ?, ?, ?, null)",
-            [(p.row, p.column, p.value, p.reason, p.sheet) for p in problems],
-        )
 
 
 def collected(con: duckdb.DuckDBPyConnection, file: str, sheet: str | None) -> list[Problem]:

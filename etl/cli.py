@@ -15,10 +15,10 @@ import click
 import duckdb
 
 from warehouse.catalogue import CatalogueError, load_catalogue
-from warehouse.db import WarehouseError
+from warehouse.db import WarehouseError, check_file
 
 from . import crash
-from .load import EXIT_ERROR, LoadReport, load_file, program_version, report_lines, writer_lock
+from .load import EXIT_ERROR, LoadReport, load_file, program_version, report_lines, undo_batch, writer_lock
 from .loaders import LOADERS
 from .status import warehouse_status
 
@@ -64,10 +64,39 @@ def run() -> None:
 
 @main.command()
 @DB
-@click.argument("source", type=click.Choice(sorted({*LOADERS, "budget", "survey"})))
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("source", required=False, type=click.Choice(sorted({*LOADERS, "budget", "survey"})))
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Rechazar el archivo entero si alguna fila tiene problemas.")
-@click.option("--force", is_flag=True, help="Cargar aunque el mismo archivo (SHA-256) ya esté cargado.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Cargar aunque el mismo archivo (SHA-256) ya esté cargado, o aunque rechace más filas que el umbral "
+    "(settings.yaml, load.max_rejected_pct).",
+)
+@click.option(
+    "--dry-run",
+    "dry_run",
+    is_flag=True,
+    help="Simular: validar y decir qué se cargaría y qué se reemplazaría o desaparecería, sin cambiar nada.",
+)
+@click.option(
+    "--completo",
+    is_flag=True,
+    help="El archivo reemplaza enteros los alcances que toca (mes × departamento…), aunque los cubra en parte.",
+)
+@click.option(
+    "--suma-repetidas",
+    "sum_repeated",
+    is_flag=True,
+    help="MEF: la fuente repite movimientos a propósito; sumar las líneas idénticas en vez de rechazarlas.",
+)
+@click.option(
+    "--deshacer",
+    "undo",
+    type=int,
+    metavar="LOTE",
+    help="Deshacer el lote LOTE: quitar sus filas y reponer las que reemplazó.",
+)
 @click.option(
     "--hoja",
     "sheet",
@@ -98,10 +127,37 @@ def run() -> None:
 )
 @click.option("--json", "as_json", is_flag=True, help="Informe en JSON.")
 def load(
-    db, source, files, strict, force, sheet, indicator, program, cutoff_month, received, since, as_json
+    db,
+    source,
+    files,
+    strict,
+    force,
+    dry_run,
+    completo,
+    sum_repeated,
+    undo,
+    sheet,
+    indicator,
+    program,
+    cutoff_month,
+    received,
+    since,
+    as_json,
 ) -> None:
-    """Cargar archivos de una fuente: admin, stock, budget, survey, territory, facilities, red, population,
-    targets."""
+    """Cargar archivos de una fuente: admin, stock, budget, survey, territory, facilities, red,
+    population, targets.
+    Con --deshacer LOTE, deshacer un lote en vez de cargar."""
+    if undo is not None:
+        if source or files:
+            raise click.UsageError("--deshacer LOTE no lleva fuente ni archivos")
+        r = undo_batch(db, undo, echo=_err)
+        if as_json:
+            click.echo(json.dumps(r.as_dict(), ensure_ascii=False, indent=2))
+        else:
+            (click.echo if r.status == "loaded" else _err)(r.message)
+        sys.exit(r.exit_code)
+    if not source or not files:
+        raise click.UsageError("indique la fuente y al menos un archivo (o --deshacer LOTE)")
     options = {
         k: v
         for k, v in {
@@ -111,6 +167,8 @@ def load(
             "cutoff_month": cutoff_month,
             "received": received.date() if received else None,
             "since": since,
+            "completo": completo or None,
+            "sum_repeated": sum_repeated or None,
         }.items()
         if v is not None
     }
@@ -133,6 +191,7 @@ def load(
             force=force,
             options=options,
             catalogue=cat,
+            dry_run=dry_run,
             echo=lambda m: _err(m) if not as_json else None,
         )
         reports.append(r)
@@ -142,6 +201,26 @@ def load(
     if as_json:
         click.echo(json.dumps([r.as_dict() for r in reports], ensure_ascii=False, indent=2))
     sys.exit(worst)
+
+
+@main.command()
+@DB
+@click.option("--json", "as_json", is_flag=True, help="Resultado en JSON.")
+def check(db, as_json) -> None:
+    """Verificar el almacén entero: leer cada bloque de cada tabla y correr todas las restricciones.
+    Sale con 0 si está íntegro, 4 si no (o si no se puede abrir)."""
+    problems = check_file(db)
+    if as_json:
+        click.echo(json.dumps({"db": str(db), "ok": not problems, "problems": problems}, ensure_ascii=False))
+    elif problems:
+        _err(f"El almacén {db} NO está íntegro:")
+        for p in problems:
+            _err(f"  {p}")
+    else:
+        click.echo(
+            f"Almacén {db}: íntegro (todas las tablas leídas enteras, todas las restricciones cumplidas)"
+        )
+    sys.exit(EXIT_ERROR if problems else 0)
 
 
 @main.command()
@@ -157,9 +236,16 @@ def status(db, as_json) -> None:
     except (WarehouseError, duckdb.Error) as e:
         _err(f"No se puede leer el almacén {db}: {e}")
         sys.exit(EXIT_ERROR)
+    # Every block read (not the constraints: `semaforo check`): a damaged warehouse is never reported as fine.
+    s["damaged"] = check_file(db, constraints=False)
     if as_json:
         click.echo(json.dumps(s, ensure_ascii=False, indent=2, default=str))
-        return
+        sys.exit(EXIT_ERROR if s["damaged"] else 0)
+    if s["damaged"]:
+        _err(
+            f"ATENCIÓN: el almacén {db} está DAÑADO (restaure una copia de seguridad): "
+            + "; ".join(s["damaged"])
+        )
     click.echo(f"Almacén {db} — esquema v{s['schema_version']}, catálogo {s['catalogue_version']}")
     click.echo("\nFilas por fuente:")
     for src, info in s["sources"].items():
@@ -175,6 +261,7 @@ def status(db, as_json) -> None:
             f"  {b['batch_id']:>5} {b['source']:<11} {b['status']:<10} {b['rows_loaded'] or 0:>10,} filas  "
             f"{b['rows_rejected'] or 0:>6,} rech.  {b['file_name']}"
         )
+    sys.exit(EXIT_ERROR if s["damaged"] else 0)
 
 
 @main.command()

@@ -79,14 +79,70 @@ def sniff_delimiter(header_line: str) -> str:
     return best if counts[best] > 1 else ","
 
 
+def not_text(label: str, head: bytes) -> Problem | None:
+    """Why a file named as delimited text is something else (a workbook, UTF-16, binary), or None. Read as text,
+    such a file would give garbage columns or one swallowed line instead of a clear refusal."""
+    if head.startswith(b"PK\x03\x04"):
+        return Problem(
+            label, "no es texto delimitado sino un libro Excel (XLSX) o un ZIP: cárguelo como .xlsx"
+        )
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return Problem(label, "no es texto delimitado sino un libro Excel antiguo (XLS): cárguelo como .xls")
+    if _utf16(head[:4000]):
+        return Problem(
+            label, "el archivo está en UTF-16: guárdelo como CSV UTF-8 (o Latin-1) y vuelva a cargarlo"
+        )
+    nul = head.find(b"\x00")
+    if nul >= 0:
+        return Problem(
+            label,
+            f"no es texto delimitado: tiene bytes nulos (binario) desde el byte {nul + 1}",
+            row=head[:nul].count(b"\n") + 1,
+        )
+    return None
+
+
+def _utf16(sample: bytes) -> bool:
+    """A BOM, or ASCII text in UTF-16 without one: a NUL in every other byte, none in the others."""
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    half = len(sample) // 2
+    nuls = sorted((sample[::2].count(0), sample[1::2].count(0)))
+    return half >= 4 and nuls[1] >= 0.8 * half and nuls[0] <= 0.1 * half
+
+
+def cut_last_line(path: Path) -> Problem | None:
+    """A file whose last line has no line break was probably cut (an interrupted download or copy) in the middle
+    of a value — 11.3 read as 11 — which no row check can tell: the file is refused, naming that line."""
+    with open(path, "rb") as f:
+        f.seek(0, 2)
+        if f.tell() == 0:
+            return None
+        f.seek(-1, 2)
+        if f.read(1) in b"\r\n":
+            return None
+        f.seek(0)
+        lines = 1 + sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
+    return Problem(
+        path.name,
+        "la última línea no termina en salto de línea: el archivo parece cortado (descarga o copia "
+        "interrumpida); si está completo, añada el salto de línea final y vuelva a cargarlo",
+        row=lines,
+    )
+
+
 def read_head(path: Path) -> tuple[str, str, list[str]]:
-    """(encoding, delimiter, headers) of a delimited file; LoadError if it is empty or has no header."""
+    """(encoding, delimiter, headers) of a delimited file; LoadError if it is empty, has no header, is not text
+    (a workbook, UTF-16, binary) or was cut short."""
     label = path.name
     try:
         with open(path, "rb") as f:
             head = f.read(SNIFF_BYTES)
+        wrong = not_text(label, head) or (cut_last_line(path) if head.strip() else None)
     except OSError as e:
         raise LoadError([Problem(label, f"no se puede leer el archivo: {e.strerror}")]) from e
+    if wrong:
+        raise LoadError([wrong])
     if not head.strip():
         raise LoadError([Problem(label, "el archivo está vacío")])
     encoding = sniff_encoding(head)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import posixpath
+import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +23,12 @@ from .csvfile import Staged
 from .problems import LoadError, Problem
 
 HEADER_SEARCH_ROWS = 30
+SHOWN_CELLS = 5  # formula cells named in a refusal; the count says how many more
+
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_REF = re.compile(rb'\br="([A-Z]+\d+)"')
+_VALUE = re.compile(rb"<(?:\w+:)?v>")
 
 # A workbook is a zip: calamine inflates a sheet whole into memory, so a small file that expands to gigabytes (a
 # "zip bomb", or a damaged one) would exhaust the machine before a row is read. Real workbooks expand 3–20×
@@ -82,6 +90,9 @@ def cell_text(value: object) -> str | None:
 def open_sheet(path: Path, sheet: str | None = None) -> tuple[str, list[list[object]]]:
     """(sheet name, rows) of the named sheet or the first one; LoadError if the file is not a readable workbook."""
     label = path.name
+    wrong = not_a_workbook(path)
+    if wrong:
+        raise LoadError([wrong])
     check_expansion(path)
     try:
         book = CalamineWorkbook.from_path(str(path))
@@ -99,7 +110,93 @@ def open_sheet(path: Path, sheet: str | None = None) -> tuple[str, list[list[obj
         rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except Exception as e:
         raise LoadError([Problem(label, f"no se puede leer la hoja: {e}", sheet=name)]) from e
+    formulas = uncomputed_formulas(path, name)
+    if formulas:
+        raise LoadError(formulas)
     return name, rows
+
+
+def not_a_workbook(path: Path) -> Problem | None:
+    """A file named as a workbook whose first bytes say it is not one (a CSV renamed .xlsx), or None."""
+    magic = {".xlsx": b"PK\x03\x04", ".xlsm": b"PK\x03\x04", ".xls": b"\xd0\xcf\x11\xe0"}.get(
+        path.suffix.lower()
+    )
+    try:
+        with open(path, "rb") as f:
+            head = f.read(8)
+    except OSError:
+        return None  # calamine reports it
+    if magic is None or head.startswith(magic) or (path.suffix.lower() == ".xls" and head.startswith(b"PK")):
+        return None
+    if head and b"\x00" not in head:
+        what = "texto (¿un CSV con otra extensión?): cárguelo con la extensión .csv"
+    else:
+        what = "otro tipo de archivo"
+    return Problem(path.name, f"no es un libro Excel {path.suffix.lower()} sino {what}")
+
+
+def uncomputed_formulas(path: Path, sheet: str) -> list[Problem]:
+    """Formula cells of ``sheet`` whose value was never computed. A workbook written by a program (not saved by
+    Excel or LibreOffice) may hold formulas with no stored result, or with a placeholder 0 and the flag that asks
+    Excel to recalculate on opening; calamine reads those as empty or 0, so the file is refused instead."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            xml = z.read(_sheet_part(z, sheet))
+            recalc = b'fullCalcOnLoad="1"' in z.read("xl/workbook.xml")
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return []  # not an OOXML workbook (XLS, ODS): calamine's own reading stands
+    if not _FORMULA.search(xml):
+        return []
+    cells = []
+    for m in _CELL.finditer(xml):
+        body = m.group(2) or b""
+        if _FORMULA.search(body) and (recalc or not _VALUE.search(body)):
+            ref = _REF.search(m.group(1))
+            cells.append(ref.group(1).decode() if ref else "?")
+    if not cells:
+        return []
+    shown = ", ".join(cells[:SHOWN_CELLS]) + (
+        f" y {len(cells) - SHOWN_CELLS} más" if len(cells) > SHOWN_CELLS else ""
+    )
+    first = int(re.sub(r"\D", "", cells[0]) or 0) or None
+    why = "el libro pide recalcular al abrirse" if recalc else "sin valor guardado"
+    return [
+        Problem(
+            path.name,
+            f"{len(cells)} celda(s) con fórmula cuyo resultado no está calculado ({why}): {shown}; "
+            "ábralo en Excel o LibreOffice, guárdelo y vuelva a cargarlo",
+            row=first,
+            sheet=sheet,
+        )
+    ]
+
+
+def _sheet_part(z: zipfile.ZipFile, sheet: str) -> str:
+    """The zip member holding the named sheet, through workbook.xml and its relationships."""
+    book = z.read("xl/workbook.xml").decode("utf-8", "replace")
+    rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    for m in re.finditer(r"<(?:\w+:)?sheet\b[^>]*>", book):
+        tag = m.group(0)
+        name = re.search(r'\bname="([^"]*)"', tag)
+        rid = re.search(r'\br:id="([^"]*)"', tag)
+        if name and rid and _unescape(name.group(1)) == sheet:
+            for rel in re.finditer(r"<Relationship\b[^>]*>", rels):
+                if re.search(rf'\bId="{re.escape(rid.group(1))}"', rel.group(0)):
+                    target = re.search(r'\bTarget="([^"]*)"', rel.group(0)).group(1)
+                    return (
+                        target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+                    )
+    raise KeyError(sheet)
+
+
+def _unescape(text: str) -> str:
+    return (
+        text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", '"')
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+    )
 
 
 def find_header(rows: list[list[object]], layout: Layout) -> int | None:

@@ -34,7 +34,7 @@ from warehouse.catalogue import Catalogue
 
 from .csvfile import Staged
 from .cuadros import NotRecognised, cuadro_number, fold, plain, survey_indicator
-from .excel import cell_text, check_expansion
+from .excel import cell_text, check_expansion, not_a_workbook, uncomputed_formulas
 from .problems import LoadError, Problem
 from .regions import COUNTRY, WHOLE_LIMA, RegionLabels, normalize_label
 
@@ -90,6 +90,9 @@ def column_letter(index: int) -> str:
 def read_sheets(path: Path, sheet: str | None = None) -> list[tuple[str, list[list[object]]]]:
     """(name, rows) of the named sheet, or of every sheet; row k of the list is Excel row k + 1."""
     label = path.name
+    wrong = not_a_workbook(path)
+    if wrong:
+        raise LoadError([wrong])
     check_expansion(path)
     try:
         book = CalamineWorkbook.from_path(str(path))
@@ -98,10 +101,14 @@ def read_sheets(path: Path, sheet: str | None = None) -> list[tuple[str, list[li
             raise LoadError([Problem(label, f"no existe la hoja {sheet!r}; hojas: {', '.join(names)}")])
         if not names:
             raise LoadError([Problem(label, "el libro no tiene hojas")])
-        return [
+        read = [
             (n, book.get_sheet_by_name(n).to_python(skip_empty_area=False))
             for n in ([sheet] if sheet else names)
         ]
+        formulas = [p for n, _ in read for p in uncomputed_formulas(path, n)]
+        if formulas:
+            raise LoadError(formulas)
+        return read
     except LoadError:
         raise
     except Exception as e:  # calamine raises its own error types for zip/xml damage

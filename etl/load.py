@@ -4,7 +4,8 @@ constraints, record the batch — or change nothing at all.
 Outcomes and exit codes (``semaforo load``):
     0  loaded (or already loaded: the same file, by SHA-256, adds nothing)
     1  loaded the valid rows; the rows listed were rejected and kept in etl_quarantine
-    3  refused: nothing loaded (unreadable, empty or wrongly structured file, every row wrong, or --strict
+    3  refused: nothing loaded (unreadable, empty, cut or wrongly structured file, a column that fails wholesale,
+       more rejected rows than settings' load.max_rejected_pct without --force, every row wrong, or --strict
        with any problem); the attempt is recorded in etl_batch / etl_quarantine
     4  the warehouse or the catalogue cannot be used (locked, invalid catalogue, constraint failure)
 """
@@ -36,11 +37,13 @@ from warehouse.db import WarehouseError, open_writer
 from warehouse.marts import ensure_status
 from warehouse.sync import sync_reference
 
-from .checks import add_problems, collected, run_checks
+from .checks import collected, run_checks
+from .csvfile import Staged
 from .loaders import LOADERS
 from .loaders.base import LoadContext
 from .parquet import is_parquet, parquet_files
 from .problems import LoadError, Problem
+from .replace import Replacement
 
 EXIT_OK, EXIT_PARTIAL, EXIT_REFUSED, EXIT_ERROR = 0, 1, 3, 4
 
@@ -66,6 +69,8 @@ class LoadReport:
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     message: str = ""
+    dry_run: bool = False  # --dry-run: what the load would do; nothing was changed
+    replacement: Replacement | None = None  # what it replaced (or would replace)
 
     @property
     def exit_code(self) -> int:
@@ -83,6 +88,16 @@ class LoadReport:
             "rows_loaded": self.rows_loaded,
             "rows_rejected": self.rows_rejected,
             "scope": self.scope,
+            "dry_run": self.dry_run,
+            "replacement": None
+            if self.replacement is None
+            else {
+                "replaced": self.replacement.replaced,
+                "gone": self.replacement.gone,
+                "kept": self.replacement.kept,
+                "thin_scopes": self.replacement.thin,
+                "whole_scopes": self.replacement.whole,
+            },
             "seconds": round(self.seconds, 3),
             "message": self.message,
             "warnings": self.warnings,
@@ -115,7 +130,15 @@ def report_lines(r: LoadReport, limit: int = 200) -> list[tuple[str, str]]:
                     f"  … y {len(r.problems) - limit} más (todos en la tabla etl_quarantine, lote {r.batch_id})",
                 )
             )
-    if r.status == "loaded":
+    if r.dry_run and r.status in ("loaded", "partial"):
+        lines.append(
+            (
+                "ok",
+                f"{r.file}: SIMULACIÓN (--dry-run), no se cambió nada: se cargarían {r.rows_loaded:,} filas "
+                f"({r.scope})" + (f" y se rechazarían {r.rows_rejected:,}" if r.rows_rejected else ""),
+            )
+        )
+    elif r.status == "loaded":
         lines.append(
             (
                 "ok",
@@ -206,12 +229,15 @@ def load_file(
     catalogue: Catalogue | None = None,
     echo: Callable[[str], None] = lambda _msg: None,
     in_place: bool = False,
+    dry_run: bool = False,
 ) -> LoadReport:
     """Load one source file into the warehouse ``db`` in one transaction; the report says what happened.
-    ``in_place`` is for a private file nobody serves (the demo build): see ``warehouse.db.open_writer``."""
+    ``in_place`` is for a private file nobody serves (the demo build): see ``warehouse.db.open_writer``.
+    ``dry_run``: do everything but commit — the report says what would be loaded, rejected and replaced
+    (:func:`preview_load`). Option ``completo``: replace every scope the file touches entirely."""
     path = Path(path)
     started = time.perf_counter()
-    report = LoadReport(source, path.name, "error")
+    report = LoadReport(source, path.name, "error", dry_run=dry_run)
     if source not in LOADERS:
         report.message = f"fuente desconocida {source!r}; use una de: {', '.join(sorted(LOADERS))}"
         return report
@@ -227,7 +253,7 @@ def load_file(
         return report
     sha = file_sha256(path)
     try:
-        with writer_lock(db, echo), open_writer(db, in_place) as con:
+        with writer_lock(db, echo), open_writer(db, in_place, discard=dry_run) as con:
             _load(con, LOADERS[source](), path, sha, cat, report, strict, force, options or {}, echo)
     except WarehouseError as e:
         report.message = str(e)
@@ -237,9 +263,17 @@ def load_file(
     return report
 
 
+def preview_load(db: str | os.PathLike, source: str, path: str | os.PathLike, **options: Any) -> LoadReport:
+    """What loading ``path`` would do, with nothing changed: rows loaded and rejected, problems, and what it
+    would replace (``report.replacement``: rows replaced by key, and rows, facilities, indicators, months and
+    years that would disappear or be kept). For the web upload's confirmation step; ``options`` as for
+    :func:`load_file` (``strict``, ``force``, ``options={"completo": True, …}``)."""
+    return load_file(db, source, path, dry_run=True, **options)
+
+
 def _load(con, loader, path, sha, cat, report, strict, force, options, echo) -> None:
     label = path.name
-    if not force:
+    if not force and not report.dry_run:
         done = con.execute(
             "select batch_id, rows_loaded from etl_batch where source = ? and file_sha256 = ? "
             "and status in ('loaded', 'partial') order by batch_id desc limit 1",
@@ -263,19 +297,31 @@ def _load(con, loader, path, sha, cat, report, strict, force, options, echo) -> 
         staged = loader.stage(ctx)
         ctx.warnings += staged.warnings
         report.rows_read = staged.rows + len(staged.problems)
+        if staged.problems:  # lines the reader could not split: the file is damaged or cut, not a bad row
+            report.problems = staged.problems
+            raise _Refused(
+                f"estructura dañada: {len(staged.problems)} línea(s) que no se pueden separar en columnas "
+                "(comillas sin cerrar, campos de más o de menos, archivo cortado)"
+            )
         loader.prepare(ctx, staged)
         echo(f"Validando {staged.rows:,} filas …")
         run_checks(con, staged, loader.checks(ctx, staged))
         loader.locate(ctx, staged)
-        add_problems(con, staged.problems)
         report.problems = collected(con, label, staged.sheet)
         report.warnings = ctx.warnings
         con.execute(
             f"create or replace temp view valid as select * from {staged.table} "
             "where _row not in (select _row from problems where _row is not null)"
         )
+        con.execute(
+            f"create or replace temp view rejected as select * from {staged.table} "
+            "where _row in (select _row from problems where _row is not null)"
+        )
         valid = con.execute("select count(*) from valid").fetchone()[0]
         report.rows_rejected = report.rows_read - valid
+        refusal = failed_column(con, staged, cat)
+        if refusal:
+            raise _Refused(refusal)
         if report.problems and (strict or valid == 0 or any(p.row is None for p in report.problems)):
             raise _Refused(
                 "--strict: el archivo tiene problemas"
@@ -284,11 +330,21 @@ def _load(con, loader, path, sha, cat, report, strict, force, options, echo) -> 
                 if valid == 0
                 else "problemas de estructura"
             )
+        refusal = too_many_rejected(report, cat, force)
+        if refusal:
+            raise _Refused(refusal)
         batch_id = con.execute("select nextval('etl_batch_seq')").fetchone()[0]
-        echo(f"Escribiendo {valid:,} filas válidas (lote {batch_id}) …")
-        before = _batch_rows(con, loader.raw_table)
+        echo(
+            f"Simulando la escritura de {valid:,} filas válidas …"
+            if report.dry_run
+            else f"Escribiendo {valid:,} filas válidas (lote {batch_id}) …"
+        )
         report.scope = loader.write(ctx, staged, batch_id)
-        report.warnings += _replaced(before, _batch_rows(con, loader.raw_table), batch_id, valid)
+        report.replacement = ctx.replacement
+        if ctx.replacement and (
+            ctx.replacement.replaced or ctx.replacement.gone["filas"] or ctx.replacement.kept["filas"]
+        ):
+            report.warnings += ctx.replacement.lines()
         ensure_status(con)  # a targets load or a catalogue edit changes the stored statuses
         failed = violations(con, batch_id)
         if failed:
@@ -304,6 +360,10 @@ def _load(con, loader, path, sha, cat, report, strict, force, options, echo) -> 
             )
         report.status = "partial" if report.problems else "loaded"
         report.batch_id, report.rows_loaded = batch_id, valid
+        if report.dry_run:
+            report.batch_id = None
+            con.execute("rollback")
+            return
         _record(con, batch_id, loader.source, path, sha, started_at, report, staged.format, cat, received)
         con.execute("commit")
     except (LoadError, _Refused) as e:
@@ -315,34 +375,43 @@ def _load(con, loader, path, sha, cat, report, strict, force, options, echo) -> 
         report.message = (
             f"{label}: no se cargó nada ({e if isinstance(e, _Refused) else 'archivo no válido'})"
         )
-        _record_attempt(con, loader.source, path, sha, started_at, report, cat)
+        if not report.dry_run:
+            _record_attempt(con, loader.source, path, sha, started_at, report, cat)
     except Exception:
         con.execute("rollback")
         raise
 
 
-def _batch_rows(con, table: str | None) -> dict[int, int]:
-    if table is None:
-        return {}
-    return dict(con.execute(f"select batch_id, count(*) from {table} group by all").fetchall())
+def failed_column(con: duckdb.DuckDBPyConnection, staged: Staged, cat: Catalogue) -> str | None:
+    """A column that fails in most rows is a changed convention (decimal comma, date format) or the wrong file,
+    never a few bad rows: the reason to refuse the file whole, --force or not."""
+    share = cat.load["column_failure_pct"] / 100
+    worst = con.execute(
+        "select column_name, count(distinct _row) as n, arg_min(reason, _row), arg_min(coalesce(line, _row), _row), "
+        "arg_min(value, _row) from problems where _row is not null group by column_name order by n desc limit 1"
+    ).fetchone()
+    if worst is None or worst[1] < max(cat.load["column_failure_min_rows"], share * staged.rows):
+        return None
+    column, n, reason, row, value = worst
+    return (
+        f"la columna {column!r} falla en {n:,} de {staged.rows:,} filas (p. ej. fila {row}, valor {value!r}: "
+        f"{reason}): un cambio de convención (coma decimal, formato de fecha) o un archivo equivocado, no filas "
+        "sueltas"
+    )
 
 
-def _replaced(before: dict[int, int], after: dict[int, int], batch_id: int, valid: int) -> list[str]:
-    """Say what a load replaced: a file's scope (its months and departments…) replaces every earlier row of that
-    scope, so a small file can stand in for a large one. Never silently: the rows and batches it replaced, and a
-    louder warning when they far outnumber the file's own."""
-    gone = {b: n - after.get(b, 0) for b, n in before.items() if n > after.get(b, 0)}
-    total = sum(gone.values())
-    if not total:
-        return []
-    batches = ", ".join(f"{b} ({n:,} filas)" for b, n in sorted(gone.items()))
-    line = f"reemplaza {total:,} filas cargadas antes (lotes {batches}) por las {valid:,} de este archivo (lote {batch_id})"
-    if total > 2 * valid:
-        line += (
-            "; ATENCIÓN: el archivo trae mucho menos filas que las que reemplaza en su alcance. Si no era la "
-            "intención, vuelva a cargar el archivo anterior con --force (en la web: «volver a cargar»)"
-        )
-    return [line]
+def too_many_rejected(report: LoadReport, cat: Catalogue, force: bool) -> str | None:
+    """A load that would reject more than its share of rows (settings, load.max_rejected_pct) is refused whole
+    unless ``--force``: what is left of a misread file must not replace what the warehouse holds."""
+    limit = cat.load["max_rejected_pct"]
+    if force or not report.rows_read or report.rows_rejected * 100 <= limit * report.rows_read:
+        return None
+    pct = 100 * report.rows_rejected / report.rows_read
+    return (
+        f"{report.rows_rejected:,} de {report.rows_read:,} filas rechazadas ({pct:.1f} %), más que el "
+        f"{limit:g} % admitido (settings.yaml, load.max_rejected_pct); para cargar las filas válidas de todos "
+        "modos: --force"
+    )
 
 
 def _record(con, batch_id, source, path, sha, started_at, report, fmt, cat, received=None) -> None:
@@ -385,3 +454,115 @@ def _record_attempt(con, source, path, sha, started_at, report, cat) -> None:
     report.batch_id = batch_id
     _record(con, batch_id, source, path, sha, started_at, report, {}, cat)
     con.execute("commit")
+
+
+def undo_batch(
+    db: str | os.PathLike, batch_id: int, echo: Callable[[str], None] = lambda _msg: None
+) -> LoadReport:
+    """Undo batch ``batch_id``: remove its rows and put back the rows it replaced (kept in
+    ``etl_replaced_<raw table>``), in one transaction that refreshes the marts and checks the constraints. Refused
+    when a later batch replaced rows of this one (undo that one first) or wrote keys that the restored rows
+    hold. The batch is marked ``undone``; batches whose rows come back are ``loaded``/``partial`` again."""
+    started = time.perf_counter()
+    report = LoadReport("", f"lote {batch_id}", "error")
+    try:
+        with writer_lock(db, echo), open_writer(db) as con:
+            _undo(con, batch_id, report)
+    except WarehouseError as e:
+        report.message = str(e)
+    except duckdb.IOException as e:
+        report.message = f"no se puede escribir el almacén {db}: {e}"
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _undo(con, batch_id: int, report: LoadReport) -> None:
+    found = con.execute(
+        "select source, status, file_name from etl_batch where batch_id = ?", [batch_id]
+    ).fetchone()
+    if found is None:
+        report.status, report.message = "refused", f"no existe el lote {batch_id}"
+        return
+    source, status, file_name = found
+    report.source, report.file = source, f"lote {batch_id} ({file_name})"
+    grain = LOADERS[source].grain if source in LOADERS else None
+    if grain is None or status not in ("loaded", "partial", "superseded"):
+        why = f"está {status}" if grain else f"la fuente {source} no guarda lo que reemplaza"
+        report.status, report.message = "refused", f"el lote {batch_id} no se puede deshacer: {why}"
+        return
+    t, saved = grain.table, f"etl_replaced_{grain.table}"
+    later = [
+        b
+        for (b,) in con.execute(
+            f"select distinct replaced_by from {saved} where batch_id = ? order by 1", [batch_id]
+        ).fetchall()
+    ]
+    if later:
+        report.status = "refused"
+        report.message = (
+            f"el lote {batch_id} no se puede deshacer: el lote {', '.join(map(str, later))} reemplazó filas suyas "
+            "(deshaga primero ese lote)"
+        )
+        return
+    keys = ", ".join(grain.keys)
+    con.execute("begin")
+    try:
+        con.execute(
+            f"create or replace temp table _undo_back as select * exclude (replaced_by) from {saved} "
+            "where replaced_by = ?",
+            [batch_id],
+        )
+        con.execute(
+            f"create or replace temp table _undo_gone as select * from {t} where batch_id = ?", [batch_id]
+        )
+        clash = con.execute(
+            f"select count(*) from (select {keys} from _undo_back intersect all "
+            f"select {keys} from {t} where batch_id <> ?)",
+            [batch_id],
+        ).fetchone()[0]
+        if clash:
+            raise _Refused(
+                f"{clash:,} filas que volverían tienen ya otra versión cargada por un lote posterior"
+            )
+        con.execute(f"delete from {t} where batch_id = ?", [batch_id])
+        con.execute(f"insert into {t} select * from _undo_back")
+        con.execute(f"delete from {saved} where replaced_by = ?", [batch_id])
+        con.execute(
+            "create or replace temp table _undo_rows as select * from _undo_back union all "
+            "by name select * from _undo_gone"
+        )
+        grain.refresh(con, "_undo_rows")
+        ensure_status(con)
+        restored = [
+            b for (b,) in con.execute("select distinct batch_id from _undo_back order by 1").fetchall()
+        ]
+        for b in restored:
+            failed = violations(con, b)
+            if failed:
+                raise WarehouseError(
+                    "restricciones del almacén incumplidas: "
+                    + "; ".join(f"{name}: {rows}" for name, rows in failed.items())
+                )
+        con.execute("update etl_batch set status = 'undone' where batch_id = ?", [batch_id])
+        con.execute(
+            f"update etl_batch set status = case when rows_rejected > 0 then 'partial' else 'loaded' end "
+            f"where status = 'superseded' and batch_id in (select distinct batch_id from {t})"
+        )
+        gone, back = (
+            con.execute(f"select count(*) from {x}").fetchone()[0] for x in ("_undo_gone", "_undo_back")
+        )
+        con.execute("commit")
+    except _Refused as e:
+        con.execute("rollback")
+        report.status, report.message = "refused", f"el lote {batch_id} no se puede deshacer: {e}"
+        return
+    except Exception:
+        con.execute("rollback")
+        raise
+    report.status, report.batch_id, report.rows_loaded = "loaded", batch_id, back
+    report.scope = (
+        f"quitadas {gone:,} filas del lote {batch_id}; repuestas {back:,} filas que había reemplazado"
+    )
+    report.message = f"lote {batch_id} deshecho: {report.scope}" + (
+        f" (lotes {', '.join(map(str, restored))})" if restored else ""
+    )

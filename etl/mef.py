@@ -436,6 +436,11 @@ class MefCsv:
             f"columns = {columns})"
         )
 
+    def line_hash(self) -> str:
+        """SQL: a hash of every field of the line, staged or not — two lines equal in all 62 columns are the
+        same movement published twice, while lines equal only in the staged columns are distinct movements."""
+        return f"hash({', '.join(f'c{k}' for k in range(len(self.layout.headers)))})"
+
     def stage(self, con: duckdb.DuckDBPyConnection, table: str = "stage") -> Staged:
         label = self.path.name
         lines = data_lines(self.path)
@@ -443,7 +448,8 @@ class MefCsv:
             raise LoadError([Problem(label, "el archivo no tiene filas de datos, solo encabezado")])
         con.execute(
             f"create or replace temp table {table} as "
-            f"select {self.layout.select(self.program)} from {self.source(rejects=True)} "
+            f"select {self.layout.select(self.program)}, {self.line_hash()} as _line_hash "
+            f"from {self.source(rejects=True)} "
             f"where {self.keep}"
         )
         rejects = read_rejects(con)

@@ -28,6 +28,8 @@ FEEDS = ("admin", "stock", "survey", "budget")
 UNITS = {"pct": 100.0, "per_1000": 1000.0, "count": 1.0}
 # Data-quality thresholds (settings.yaml, data_quality): the schema's defaults.
 QUALITY_DEFAULTS = schema.DataQuality().model_dump()
+# How a load guards the warehouse (settings.yaml, load): conventions of this project, editable.
+LOAD_DEFAULTS = schema.LoadGuards().model_dump()
 DIRECTIONS = ("up", "down")
 PERIODICITIES = ("monthly", "annual")
 RULE_KINDS = ("target", "bands", "stock", "budget_pace")
@@ -200,6 +202,8 @@ class Catalogue:
     budget_pace: BudgetPace
     mef: Mapping[str, Any]
     quality: Mapping[str, float]  # data-quality thresholds (QUALITY_DEFAULTS keys)
+    load: Mapping[str, float]  # load guards (LOAD_DEFAULTS keys)
+    plausible_max: Mapping[str, float]  # "source.column" → largest plausible value
     sources: Mapping[str, Source]
     programs: Mapping[str, Program]
     elements: Mapping[str, Element]
@@ -355,6 +359,22 @@ def parse_catalogue(files: Iterable[CatalogueFile]) -> Catalogue:
             quality[key] = float(value)
     if quality["completeness_at_risk_from"] >= quality["completeness_adequate_from"]:
         p.add(f"{w}, data_quality", "completeness_at_risk_from debe ser menor que completeness_adequate_from")
+
+    load = dict(LOAD_DEFAULTS)
+    for key, value in (s.get("load") or {}).items():
+        if key not in LOAD_DEFAULTS:
+            p.add(f"{w}, load", f"clave desconocida {key!r} (use una de {', '.join(LOAD_DEFAULTS)})")
+        elif not isinstance(value, int | float) or value < 0 or (key.endswith("_pct") and value > 100):
+            p.add(f"{w}, load", f"{key} debe ser un número ≥ 0 (los _pct, un porcentaje de 0 a 100)")
+        else:
+            load[key] = float(value)
+
+    plausible_max = {}
+    for key, value in (s.get("plausible_max") or {}).items():
+        if not isinstance(value, int | float) or value <= 0 or "." not in str(key):
+            p.add(f"{w}, plausible_max", f"{key}: use «fuente.columna: número positivo»")
+        else:
+            plausible_max[str(key)] = float(value)
 
     sources = {}
     for code, raw in (s.get("sources") or {}).items():
@@ -540,6 +560,8 @@ def parse_catalogue(files: Iterable[CatalogueFile]) -> Catalogue:
         budget_pace=budget_pace,
         mef=dict(s.get("mef") or {}),
         quality=quality,
+        load=load,
+        plausible_max=plausible_max,
         sources=sources,
         programs=dict(sorted(programs.items())),
         elements=elements,

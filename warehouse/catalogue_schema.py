@@ -87,6 +87,15 @@ class DataQuality(Strict):
     denominator_change_pct: float = 50.0
 
 
+class LoadGuards(Strict):
+    """How a load guards the warehouse; the defaults are this project's conventions, described in settings.yaml."""
+
+    max_rejected_pct: float = 5.0
+    column_failure_pct: float = 50.0
+    column_failure_min_rows: float = 10.0
+    replace_scope_min_pct: float = 90.0
+
+
 class Settings(Strict):
     referential_cv: float | None = None
     expected_lookback_months: int | None = None
@@ -96,6 +105,8 @@ class Settings(Strict):
     mef: Mef | None = None
     sources: dict[str, Source] | None = None
     data_quality: DataQuality | None = None
+    load: LoadGuards | None = None
+    plausible_max: dict[str, float] | None = None  # "source.column": the largest plausible value
 
 
 # --- program_*.yaml ------------------------------------------------------------------------------------------

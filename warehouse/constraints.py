@@ -13,6 +13,23 @@ from .db import named_parameters
 CONSTRAINTS = Path(__file__).parent / "constraints"
 
 
+RESTRICTED = "batch_id = $batch_id"  # how every constraint limits itself to what one batch touched
+
+
+def violations_anywhere(con: duckdb.DuckDBPyConnection, prefix: str = "") -> dict[str, list[tuple[Any, ...]]]:
+    """Like :func:`violations`, over the whole warehouse: each constraint (those named ``prefix…``) without its
+    batch restriction."""
+    failed = {}
+    for path in sorted(CONSTRAINTS.glob(f"{prefix}*.sql")):
+        sql = path.read_text(encoding="utf-8").replace(RESTRICTED, "true")
+        if "$batch_id" in sql:
+            raise ValueError(f"{path.name}: restrinja el lote solo con «{RESTRICTED}»")
+        rows = con.execute(sql).fetchmany(5)
+        if rows:
+            failed[path.stem] = rows
+    return failed
+
+
 def violations(con: duckdb.DuckDBPyConnection, batch_id: int) -> dict[str, list[tuple[Any, ...]]]:
     """Constraint name → offending rows (first 5), for every constraint that fails."""
     failed = {}

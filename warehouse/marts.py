@@ -226,6 +226,22 @@ def refresh_network(con: duckdb.DuckDBPyConnection, since: dt.date) -> None:
     )
 
 
+def refresh_months(con: duckdb.DuckDBPyConnection, feed: str, periods: Iterable[dt.date]) -> None:
+    """Rebuild a monthly feed's marts for ``periods`` after rows were removed (a batch undone): the months that
+    still have rows are refreshed, those left without any lose their mart rows — refreshing them would list
+    every unit expected there as not reporting, for a month that was never loaded."""
+    periods = sorted(set(periods))
+    left = {p for (p,) in con.execute(f"select distinct period from raw_{feed}").fetchall()}
+    (refresh_admin if feed == "admin" else refresh_stock)(con, [p for p in periods if p in left])
+    empty = [(p,) for p in periods if p not in left]
+    if not _scope(con, "scope_period", "period date", empty):
+        return
+    for table in ("mart_indicator_agg", "mart_indicator_top", "mart_status_top"):
+        con.execute(f"delete from {table} where {_FEED_PERIODS.format(feed=feed)}")
+    if feed == "stock":
+        con.execute("delete from mart_stock_summary where period in (select period from scope_period)")
+
+
 def refresh_all(con: duckdb.DuckDBPyConnection) -> None:
     """Rebuild every mart from the raw tables (after a territory or catalogue change)."""
     con.execute("delete from mart_indicator_agg")

@@ -9,12 +9,13 @@ nothing else. CSV, Excel, or the year-partitioned Parquet folder that ``semaforo
 
 from __future__ import annotations
 
-from warehouse.marts import refresh_admin
+from warehouse.marts import refresh_admin, refresh_months
 
 from .. import checks as ck
 from ..columns import Column, Layout
 from ..csvfile import Staged
 from ..records.definitions import load_definitions
+from ..replace import Grain
 from .base import LoadContext, Loader
 
 LAYOUT = Layout(
@@ -47,12 +48,31 @@ LAYOUT = Layout(
 
 DUPLICATE_KEY = ["periodo", "indicador", "coalesce(cod_ipress, ubigeo)"]
 
+GRAIN = Grain(
+    "raw_admin",
+    keys=("period", "indicator_code", "coalesce(cod_ipress, ubigeo)"),
+    # Per indicator too: the monthly HIS file and the figures computed from nominal records (semaforo compute)
+    # cover different indicators of the same months, and neither may erase the other.
+    scope=(("period", "period"), ("left(ubigeo, 2)", "department"), ("indicator_code", "indicator_code")),
+    describe=(
+        ("establecimientos", "cod_ipress"),
+        ("distritos", "ubigeo"),
+        ("indicadores", "indicator_code"),
+        ("meses", "period"),
+        ("años", "year(period)"),
+    ),
+    refresh=lambda con, t: refresh_months(
+        con, "admin", [p for (p,) in con.execute(f"select distinct period from {t}").fetchall()]
+    ),
+)
+
 
 class AdminLoader(Loader):
     source = "admin"
     description = "indicadores de producto mensuales (registros administrativos)"
     layout = LAYOUT
     raw_table = "raw_admin"
+    grain = GRAIN
 
     def prepare(self, ctx: LoadContext, staged: Staged) -> None:
         # What pad_codes, upper(trim()) and the checks' subqueries did statement by statement, in one rewrite of
@@ -114,6 +134,7 @@ class AdminLoader(Loader):
 
     def checks(self, ctx: LoadContext, staged: Staged) -> list[ck.Check]:
         # The lookups were made once in prepare(): _facility_*, _district_known, _indicator_* (codes are trimmed).
+        bounds = ctx.catalogue.plausible_max
         return [
             ck.required("periodo"),
             *ck.period("periodo", parsed="_period"),
@@ -148,6 +169,8 @@ class AdminLoader(Loader):
             ck.non_negative("numerador", self.dc_num, parsed="_num"),
             ck.number("denominador", self.dc_den, parsed="_den"),
             ck.non_negative("denominador", self.dc_den, parsed="_den"),
+            *ck.at_most("numerador", "_num", bounds.get("admin.numerador"), "admin.numerador"),
+            *ck.at_most("denominador", "_den", bounds.get("admin.denominador"), "admin.denominador"),
             ck.Check(
                 "denominador",
                 f"_indicator_unit <> 'count' and {ck.blank('denominador')}",
@@ -168,6 +191,12 @@ class AdminLoader(Loader):
             ),
         ]
 
+    def rejected_keys(self, ctx: LoadContext) -> str | None:
+        return (
+            "select _period as period, coalesce(ubigeo, _facility_ubigeo) as ubigeo, cod_ipress, "
+            "indicador as indicator_code from rejected where _period is not null"
+        )
+
     def write(self, ctx: LoadContext, staged: Staged, batch_id: int) -> str:
         con = ctx.con
         # The stage already holds every value parsed (prepare): the valid rows go straight into raw_admin.
@@ -176,17 +205,10 @@ class AdminLoader(Loader):
             "select _period as period, coalesce(ubigeo, _facility_ubigeo) as ubigeo, cod_ipress, "
             "indicador as indicator_code, _num as numerator, _den as denominator, _row from valid"
         )
-        # Per indicator too: the monthly HIS file and the figures computed from nominal records (semaforo
-        # compute) cover different indicators of the same months, and neither may erase the other.
-        con.execute(
-            "create or replace temp table admin_scope as "
-            "select distinct period, left(ubigeo, 2) as department, indicator_code from admin_rows"
-        )
-        scope = con.execute("select distinct period, department from admin_scope order by all").fetchall()
-        con.execute(
-            "delete from raw_admin as a using admin_scope as s "
-            "where a.period = s.period and left(a.ubigeo, 2) = s.department and a.indicator_code = s.indicator_code"
-        )
+        scope = con.execute(
+            "select distinct period, left(ubigeo, 2) as department from admin_rows order by all"
+        ).fetchall()
+        self.replace_rows(ctx, "admin_rows", batch_id)
         con.execute(
             "insert into raw_admin select ?, _row, period, ubigeo, cod_ipress, indicator_code, numerator, denominator "
             "from admin_rows order by period, ubigeo",

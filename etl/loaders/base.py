@@ -15,6 +15,7 @@ from ..columns import Layout
 from ..csvfile import Staged, stage_csv
 from ..excel import is_excel, stage_excel
 from ..parquet import is_parquet, stage_parquet
+from ..replace import Grain, Replacement, replace
 
 
 @dataclass
@@ -24,6 +25,7 @@ class LoadContext:
     catalogue: Catalogue
     options: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    replacement: Replacement | None = None  # what write() replaced (see etl.replace)
 
     @property
     def label(self) -> str:
@@ -42,6 +44,7 @@ class Loader:
     description: ClassVar[str]
     layout: ClassVar[Layout | None] = None
     raw_table: ClassVar[str | None] = None  # table whose rows carry batch_id (for superseded batches)
+    grain: ClassVar[Grain | None] = None  # how write() replaces rows of raw_table (etl.replace)
 
     def stage(self, ctx: LoadContext) -> Staged:
         assert self.layout is not None
@@ -63,6 +66,57 @@ class Loader:
 
     def write(self, ctx: LoadContext, staged: Staged, batch_id: int) -> str:
         raise NotImplementedError
+
+    def rejected_keys(self, ctx: LoadContext) -> str | None:
+        """SQL of the keys (as ``grain.table``'s columns) of the rows the checks rejected (temp view ``rejected``):
+        a stored row whose new version was rejected is kept, even in a scope the file replaces whole."""
+        return None
+
+    def replace_rows(self, ctx: LoadContext, incoming: str, batch_id: int) -> None:
+        """Delete (and record) the stored rows that the rows of ``incoming`` replace: their own keys, and whole
+        scopes only where the file covers them or ``--completo`` says so (:mod:`etl.replace`)."""
+        assert self.grain is not None
+        ctx.replacement = replace(
+            ctx.con,
+            self.grain,
+            incoming,
+            batch_id,
+            protected=self.rejected_keys(ctx),
+            whole=bool(ctx.options.get("completo")),
+            min_pct=ctx.catalogue.load["replace_scope_min_pct"],
+        )
+
+
+def upsert(
+    ctx: LoadContext,
+    staged: Staged,
+    table: str,
+    key: tuple[str, ...],
+    columns: dict[str, tuple[str, str | None]],
+    batch_id: int,
+) -> None:
+    """Insert the valid rows into a registry, updating the stored row with the same ``key`` (the stored version
+    is first copied into ``etl_replaced_<table>``, for ``--deshacer``). ``columns``: table column → (SQL over
+    ``valid``, the optional file column it comes from, or None when always present). A column the file does not
+    have is left out, and a blank optional value is not written: new rows get NULL, stored rows keep their value —
+    a file without the optional altitude column must not erase every altitude."""
+    present = {c: sql for c, (sql, source) in columns.items() if source is None or source in staged.mapping}
+    names = ", ".join(present)
+    # An optional value the row leaves blank (NA) keeps the stored one too.
+    updates = ", ".join(
+        f"{c} = excluded.{c}" if columns[c][1] is None else f"{c} = coalesce(excluded.{c}, {table}.{c})"
+        for c in present
+        if c not in key
+    )
+    ctx.con.execute(
+        f"insert into etl_replaced_{table} select ?, * from {table} where ({', '.join(key)}) in "
+        f"(select ({', '.join(present[k] for k in key)}) from valid)",
+        [batch_id],
+    )
+    ctx.con.execute(
+        f"insert into {table} ({names}) select {', '.join(present.values())} from valid "
+        f"on conflict ({', '.join(key)}) do update set {updates}"
+    )
 
 
 def pad_codes(ctx: LoadContext, staged: Staged, column: str, width: int, what: str) -> None:

@@ -32,15 +32,42 @@ from ..mef import (
 )
 from ..places import place_split_departments
 from ..problems import LoadError, Problem
+from ..replace import Grain
 from .base import LoadContext, Loader, pad_codes
 
 EXTERIOR = "98"  # Consulta Amigable's department "Exterior": counted in the national total only
+
+GRAIN = Grain(
+    "raw_budget",
+    keys=(
+        "year",
+        "month",
+        "program_code",
+        "product_code",
+        "department_code",
+        "ejecutora_province",
+        "sec_ejec",
+    ),
+    # MEF republishes each year whole: a file that covers a (year, program) is that year of that program.
+    scope=(("year", "year"), ("program_code", "program_code")),
+    describe=(
+        ("productos", "product_code"),
+        ("unidades ejecutoras", "sec_ejec"),
+        ("departamentos", "department_code"),
+        ("meses", "year * 100 + month"),
+        ("años", "year"),
+    ),
+    refresh=lambda con, t: refresh_budget(
+        con, [y for (y,) in con.execute(f"select distinct year from {t}").fetchall()]
+    ),
+)
 
 
 class BudgetLoader(Loader):
     source = "budget"
     description = "ejecución presupuestal MEF (datos abiertos CSV o Consulta Amigable XLSX)"
     raw_table = "raw_budget"
+    grain = GRAIN
 
     def stage(self, ctx: LoadContext) -> Staged:
         self.non_negative = non_negative_measures(ctx.catalogue.mef)
@@ -97,6 +124,24 @@ class BudgetLoader(Loader):
         self.dc = {c: ck.decimal_comma(ctx.con, staged.table, c) for c in self.amounts}
         self.monthly = {a.month: a.column for a in self.layout.amounts if a.month is not None}
         place_split_departments(ctx, staged)
+        self._mark_repeated(ctx, staged)
+
+    def _mark_repeated(self, ctx: LoadContext, staged: Staged) -> None:
+        """Lines repeated whole (every column) in an open-data CSV: each after the first is a problem, unless the
+        user says the source repeats movements on purpose (--suma-repetidas), when they are summed and counted."""
+        con, t = ctx.con, staged.table
+        self.repeated = 0
+        if self.csv is None:
+            return
+        con.execute(
+            f"create or replace temp table _repeated as select _row from (select _row, row_number() over "
+            f"(partition by _line_hash order by _row desc) as k from {t}) where k > 1"
+        )  # provisional keys run −1, −2… in file order: the first line of a group has the largest
+        self.repeated = con.execute("select count(*) from _repeated").fetchone()[0]
+        if self.repeated and ctx.options.get("sum_repeated"):
+            ctx.warnings.append(
+                f"{ctx.label}: {self.repeated:,} líneas repetidas idénticas se suman (--suma-repetidas)"
+            )
 
     def checks(self, ctx: LoadContext, staged: Staged) -> list[ck.Check]:
         found: list[ck.Check] = [
@@ -160,7 +205,28 @@ class BudgetLoader(Loader):
             found += self._monthly_checks()
         # Amounts may be negative: a month's movement can reverse an earlier one. Only year-to-date totals
         # must not be, and those are checked after summing (write), never row by row.
-        found += [ck.number(a.column, self.dc[a.column]) for a in self.layout.amounts]
+        limit = ctx.catalogue.plausible_max.get("budget.monto")
+        plain = self.csv is not None and self.layout.kind in ("mensual", "anual")
+        for a in self.layout.amounts:
+            dc = self.dc[a.column]
+            found.append(ck.number(a.column, dc))
+            found += ck.at_most(a.column, f"abs(parse_num({a.column}, {dc}))", limit, "budget.monto")
+            if plain:  # the open data write 0 for no movement: a blank is a damaged or cut value, not 0
+                found.append(
+                    ck.Check(a.column, ck.blank(a.column), ck.lit("monto vacío: un vacío no se toma como 0"))
+                )
+        if self.repeated and not ctx.options.get("sum_repeated"):
+            found.append(
+                ck.Check(
+                    self.amounts[0],
+                    "_row in (select _row from _repeated)",
+                    ck.lit(
+                        "línea repetida, idéntica en todas sus columnas a una anterior: no se suma dos veces "
+                        "(si la fuente repite movimientos a propósito, cargue con --suma-repetidas)"
+                    ),
+                )
+            )
+        found += self._devengado_within_pim()
         return found
 
     def _monthly_checks(self) -> list[ck.Check]:
@@ -194,6 +260,26 @@ class BudgetLoader(Loader):
                     )
         return found
 
+    def _devengado_within_pim(self) -> list[ck.Check]:
+        """The devengado of a budget line, summed over the file's months, cannot exceed its PIM."""
+        by = {a.measure: a.column for a in self.layout.amounts if a.month is None and a.year is None}
+        if self.layout.kind not in ("mensual", "anual") or not {"pim", "devengado"} <= by.keys():
+            return []
+        dev, pim = (f"parse_num({by[m]}, {self.dc[by[m]]})" for m in ("devengado", "pim"))
+        line = "partition by ano, programa, producto, departamento, provincia, ejecutora"
+        total_dev, total_pim = f"sum({dev}) over ({line})", f"sum({pim}) over ({line})"
+        # A line with an unreadable amount is not judged: that row's own problem says why, and the line's sums
+        # without it would blame its other rows.
+        readable = f"bool_and({dev} is not null and {pim} is not null) over ({line})"
+        return [
+            ck.Check(
+                by["devengado"],
+                f"{total_dev} > {total_pim} + 0.005 and {readable}",
+                f"'el devengado de su línea presupuestal (año, programa, producto, departamento, unidad ejecutora), "
+                f"' || {total_dev} || ', supera su PIM, ' || {total_pim}",
+            )
+        ]
+
     def locate(self, ctx: LoadContext, staged: Staged) -> None:
         """The CSV's staged rows carry provisional keys: put real line numbers in when a problem names one."""
         con = ctx.con
@@ -204,6 +290,16 @@ class BudgetLoader(Loader):
         self.csv.number_lines(con, staged.table)
         con.execute(
             f"update problems as p set _row = s._row from {staged.table} as s where p._row = s._provisional"
+        )
+
+    def rejected_keys(self, ctx: LoadContext) -> str | None:
+        if self.layout.kind != "mensual":  # other layouts spread a row over months or years
+            return None
+        return (
+            "select try_cast(trim(ano) as integer) as year, try_cast(trim(mes) as integer) as month, "
+            "programa as program_code, producto as product_code, "
+            f"nullif(departamento, '{EXTERIOR}') as department_code, provincia as ejecutora_province, "
+            "ejecutora as sec_ejec from rejected"
         )
 
     def write(self, ctx: LoadContext, staged: Staged, batch_id: int) -> str:
@@ -246,10 +342,7 @@ class BudgetLoader(Loader):
         scope = con.execute(
             "select year, program_code, max(month) from budget_rows group by all order by all"
         ).fetchall()
-        con.execute(
-            "delete from raw_budget as b using (select distinct year, program_code from budget_rows) as s "
-            "where b.year = s.year and b.program_code = s.program_code"
-        )
+        self.replace_rows(ctx, "budget_rows", batch_id)
         con.execute(
             "insert into raw_budget select ?, year, month, program_code, product_code, product_name, "
             "department_code, ejecutora_province, pia, pim, certificado, comprometido_anual, comprometido, "

@@ -8,10 +8,16 @@ present. Facilities are upserted by their code.
 
 from __future__ import annotations
 
+from warehouse.marts import refresh_all
+
 from .. import checks as ck
 from ..columns import Column, Layout
 from ..csvfile import Staged
-from .base import LoadContext, Loader, pad_codes
+from ..replace import Grain
+from .base import LoadContext, Loader, pad_codes, upsert
+
+# Upserted by key; undoing a batch rebuilds every mart (a facility's district places its rows).
+GRAIN = Grain("core_facility", ("cod_ipress",), (), (), lambda con, _t: refresh_all(con))
 
 LAYOUT = Layout(
     (
@@ -46,6 +52,7 @@ class FacilitiesLoader(Loader):
     source = "facilities"
     description = "registro de establecimientos de salud (RENIPRESS)"
     layout = LAYOUT
+    grain = GRAIN
 
     def prepare(self, ctx: LoadContext, staged: Staged) -> None:
         pad_codes(ctx, staged, "cod_ipress", 8, "códigos IPRESS")
@@ -68,10 +75,23 @@ class FacilitiesLoader(Loader):
     def write(self, ctx: LoadContext, staged: Staged, batch_id: int) -> str:
         con = ctx.con
         before = con.execute("select count(*) from core_facility").fetchone()[0]
-        con.execute(
-            "insert or replace into core_facility select cod_ipress, trim(nombre), ubigeo, trim(institucion), "
-            "trim(clasificacion), trim(tipo_establecimiento), trim(categoria), trim(estado), ? from valid",
-            [batch_id],
+        upsert(
+            ctx,
+            staged,
+            "core_facility",
+            ("cod_ipress",),
+            {
+                "cod_ipress": ("cod_ipress", None),
+                "name": ("trim(nombre)", None),
+                "ubigeo": ("ubigeo", None),
+                "institucion": ("trim(institucion)", "institucion"),
+                "clasificacion": ("trim(clasificacion)", "clasificacion"),
+                "tipo": ("trim(tipo_establecimiento)", "tipo_establecimiento"),
+                "categoria": ("trim(categoria)", "categoria"),
+                "estado": ("trim(estado)", "estado"),
+                "batch_id": (str(int(batch_id)), None),
+            },
+            batch_id,
         )
         after = con.execute("select count(*) from core_facility").fetchone()[0]
         return f"{after} establecimientos ({after - before} nuevos)"

@@ -9,6 +9,7 @@ from warehouse.marts import refresh_population
 from .. import checks as ck
 from ..columns import Column, Layout
 from ..csvfile import Staged
+from ..replace import Grain
 from .base import LoadContext, Loader, pad_codes
 
 AGE_GROUPS = ("<1", "1", "2", "3", "4", "<3", "<5", "6-35m")
@@ -23,11 +24,23 @@ LAYOUT = Layout(
 )
 
 
+GRAIN = Grain(
+    "raw_population",
+    keys=("year", "ubigeo", "age_group"),
+    scope=(("year", "year"), ("left(ubigeo, 2)", "department")),
+    describe=(("distritos", "ubigeo"), ("grupos de edad", "age_group"), ("años", "year")),
+    refresh=lambda con, t: refresh_population(
+        con, [y for (y,) in con.execute(f"select distinct year from {t}").fetchall()]
+    ),
+)
+
+
 class PopulationLoader(Loader):
     source = "population"
     description = "población objetivo del Padrón Nominal"
     layout = LAYOUT
     raw_table = "raw_population"
+    grain = GRAIN
 
     def prepare(self, ctx: LoadContext, staged: Staged) -> None:
         pad_codes(ctx, staged, "ubigeo", 6, "ubigeos")
@@ -52,8 +65,17 @@ class PopulationLoader(Loader):
                 "nullif(trim(ninos), '') is not null and not regexp_full_match(trim(ninos), '\\d+')",
                 ck.lit("el número de niños debe ser un entero no negativo"),
             ),
+            *ck.at_most(
+                "ninos",
+                "try_cast(trim(ninos) as double)",
+                ctx.catalogue.plausible_max.get("population.ninos"),
+                "population.ninos",
+            ),
             ck.duplicates(["anio", "ubigeo", "grupo_edad"], "grupo_edad"),
         ]
+
+    def rejected_keys(self, ctx: LoadContext) -> str | None:
+        return "select try_cast(trim(anio) as integer) as year, ubigeo, grupo_edad as age_group from rejected"
 
     def write(self, ctx: LoadContext, staged: Staged, batch_id: int) -> str:
         con = ctx.con
@@ -61,10 +83,7 @@ class PopulationLoader(Loader):
             "create or replace temp table population_rows as select cast(trim(anio) as integer) as year, ubigeo, "
             "grupo_edad as age_group, cast(trim(ninos) as bigint) as children, _row from valid"
         )
-        con.execute(
-            "delete from raw_population as p using (select distinct year, left(ubigeo, 2) as d from population_rows) s "
-            "where p.year = s.year and left(p.ubigeo, 2) = s.d"
-        )
+        self.replace_rows(ctx, "population_rows", batch_id)
         con.execute(
             "insert into raw_population select ?, _row, year, ubigeo, age_group, children from population_rows",
             [batch_id],

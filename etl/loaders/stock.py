@@ -7,11 +7,12 @@ one stock rule (``stock_class``). Like the administrative loader, a file replace
 
 from __future__ import annotations
 
-from warehouse.marts import refresh_stock
+from warehouse.marts import refresh_months, refresh_stock
 
 from .. import checks as ck
 from ..columns import Column, Layout
 from ..csvfile import Staged
+from ..replace import Grain
 from .base import LoadContext, Loader
 
 LAYOUT = Layout(
@@ -32,11 +33,28 @@ LAYOUT = Layout(
 DUPLICATE_KEY = ["periodo", "insumo", "cod_ipress"]
 
 
+GRAIN = Grain(
+    "raw_stock",
+    keys=("period", "indicator_code", "cod_ipress"),
+    scope=(("period", "period"), ("left(ubigeo, 2)", "department")),
+    describe=(
+        ("establecimientos", "cod_ipress"),
+        ("insumos", "indicator_code"),
+        ("meses", "period"),
+        ("años", "year(period)"),
+    ),
+    refresh=lambda con, t: refresh_months(
+        con, "stock", [p for (p,) in con.execute(f"select distinct period from {t}").fetchall()]
+    ),
+)
+
+
 class StockLoader(Loader):
     source = "stock"
     description = "stock de insumos críticos por establecimiento y mes"
     layout = LAYOUT
     raw_table = "raw_stock"
+    grain = GRAIN
 
     def prepare(self, ctx: LoadContext, staged: Staged) -> None:
         # As AdminLoader.prepare: one rewrite of the stage (codes normalised, period and numbers parsed, codes
@@ -115,8 +133,16 @@ class StockLoader(Loader):
             ck.required("cpm"),
             ck.number("cpm", self.dc_cpm, parsed="_cpm"),
             ck.non_negative("cpm", self.dc_cpm, parsed="_cpm"),
+            *ck.at_most("stock", "_stock", ctx.catalogue.plausible_max.get("stock.stock"), "stock.stock"),
+            *ck.at_most("cpm", "_cpm", ctx.catalogue.plausible_max.get("stock.cpm"), "stock.cpm"),
             ck.duplicates(DUPLICATE_KEY, "insumo", first="_dup_first"),
         ]
+
+    def rejected_keys(self, ctx: LoadContext) -> str | None:
+        return (
+            "select _period as period, insumo as indicator_code, cod_ipress from rejected "
+            "where _period is not null"
+        )
 
     def write(self, ctx: LoadContext, staged: Staged, batch_id: int) -> str:
         con = ctx.con
@@ -131,10 +157,7 @@ class StockLoader(Loader):
             "select distinct period, left(ubigeo, 2) as department from stock_rows"
         )
         scope = con.execute("select * from stock_scope order by all").fetchall()
-        con.execute(
-            "delete from raw_stock as s using stock_scope as x "
-            "where s.period = x.period and left(s.ubigeo, 2) = x.department"
-        )
+        self.replace_rows(ctx, "stock_rows", batch_id)
         con.execute(
             "insert into raw_stock select ?, _row, period, cod_ipress, ubigeo, indicator_code, stock, cpm "
             "from stock_rows order by period, ubigeo",

@@ -18,6 +18,7 @@ from ..excel import find_header, is_excel, stage_excel
 from ..inei import FORMAT, read_sheets, stage_cuadros
 from ..problems import LoadError, Problem
 from ..regions import RegionLabels
+from ..replace import Grain
 from .base import LoadContext, Loader
 
 LAYOUT = Layout(
@@ -53,11 +54,23 @@ UNKNOWN_REGION = (
 PCT = "indicador in (select indicator_code from core_indicator where unit = 'pct')"
 
 
+GRAIN = Grain(
+    "raw_survey",
+    keys=("indicator_code", "year", "region_code"),
+    scope=(("indicator_code", "indicator_code"), ("year", "year")),
+    describe=(("regiones", "region_code"), ("indicadores", "indicator_code"), ("años", "year")),
+    refresh=lambda con, t: refresh_survey(
+        con, con.execute(f"select distinct indicator_code, year from {t}").fetchall()
+    ),
+)
+
+
 class SurveyLoader(Loader):
     source = "survey"
     description = "estimaciones ENDES por región y año (tabla ordenada o cuadro INEI)"
     layout = LAYOUT
     raw_table = "raw_survey"
+    grain = GRAIN
 
     def stage(self, ctx: LoadContext) -> Staged:
         if not is_excel(ctx.path):
@@ -155,6 +168,11 @@ class SurveyLoader(Loader):
                 "(not regexp_full_match(trim(n), '\\d+') or try_cast(trim(n) as integer) is null)",
                 ck.lit("n (casos de la muestra) debe ser un entero no negativo"),
             ),
+            ck.Check(
+                "n",
+                "regexp_full_match(trim(n), '0+')",
+                ck.lit("n = 0: una estimación sin casos en la muestra no es una estimación"),
+            ),
             self._duplicates(),
         ]
         for col, expr in (("valor", value), ("ic_inf", low), ("ic_sup", high)):
@@ -180,6 +198,12 @@ class SurveyLoader(Loader):
             f"|| first_value({first}) over ({key} order by _row) || ')'",
         )
 
+    def rejected_keys(self, ctx: LoadContext) -> str | None:
+        return (
+            "select upper(trim(indicador)) as indicator_code, try_cast(trim(anio) as integer) as year, region_code "
+            "from rejected where region_code is not null"
+        )
+
     def write(self, ctx: LoadContext, staged: Staged, batch_id: int) -> str:
         con = ctx.con
         line, sheet = (
@@ -203,11 +227,7 @@ class SurveyLoader(Loader):
             from valid
         """)
         pairs = con.execute("select distinct indicator_code, year from survey_rows order by all").fetchall()
-        con.execute("""
-            delete from raw_survey as s
-            using (select distinct indicator_code, year from survey_rows) as p
-            where s.indicator_code = p.indicator_code and s.year = p.year
-        """)
+        self.replace_rows(ctx, "survey_rows", batch_id)
         con.execute(
             """
             insert into raw_survey (batch_id, row_number, sheet, year, region_code, indicator_code, value,

@@ -9,7 +9,11 @@ from __future__ import annotations
 from .. import checks as ck
 from ..columns import Column, Layout
 from ..csvfile import Staged
-from .base import LoadContext, Loader
+from ..replace import Grain
+from .base import LoadContext, Loader, upsert
+
+# Upserted by key; undoing a batch needs nothing rebuilt but the stored statuses (ensure_status).
+GRAIN = Grain("core_target", ("indicator_code", "territory_code", "year"), (), (), lambda _con, _t: None)
 
 LAYOUT = Layout(
     (
@@ -35,6 +39,7 @@ class TargetsLoader(Loader):
     source = "targets"
     description = "metas por indicador, región y año"
     layout = LAYOUT
+    grain = GRAIN
 
     def prepare(self, ctx: LoadContext, staged: Staged) -> None:
         ctx.con.execute(f"update {staged.table} set indicador = upper(trim(indicador))")
@@ -75,10 +80,19 @@ class TargetsLoader(Loader):
         ]
 
     def write(self, ctx: LoadContext, staged: Staged, batch_id: int) -> str:
-        ctx.con.execute(
-            f"insert or replace into core_target select indicador, region_code, cast(trim(anio) as integer), "
-            f"parse_num(meta, {self.dc}), ? from valid",
-            [batch_id],
+        upsert(
+            ctx,
+            staged,
+            "core_target",
+            ("indicator_code", "territory_code", "year"),
+            {
+                "indicator_code": ("indicador", None),
+                "territory_code": ("region_code", None),
+                "year": ("cast(trim(anio) as integer)", None),
+                "target": (f"parse_num(meta, {self.dc})", None),
+                "batch_id": (str(int(batch_id)), None),
+            },
+            batch_id,
         )
         n = ctx.con.execute("select count(*) from valid").fetchone()[0]
         return f"{n} metas"

@@ -18,12 +18,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from warehouse.marts import refresh_all
+
 from .. import checks as ck
 from ..columns import Column, Layout, normalize
 from ..csvfile import Staged
 from ..places import name_key
 from ..problems import LoadError, Problem
-from .base import LoadContext, Loader, pad_codes
+from ..replace import Grain
+from .base import LoadContext, Loader, pad_codes, upsert
+
+# Upserted by key; undoing a batch rebuilds every mart (a district's place in the hierarchy may change them).
+GRAIN = Grain("core_district", ("ubigeo",), (), (), lambda con, _t: refresh_all(con))
 
 # Headers that say the codes are INEI's; the others (``ubigeo``, ``cod_ubigeo``…) may hold either numbering.
 INEI_HEADERS = ("inei", "ubigeo_inei", "cod_ubigeo_inei", "iddist")
@@ -65,6 +71,7 @@ class TerritoryLoader(Loader):
     source = "territory"
     description = "tabla oficial de ubigeos (distritos)"
     layout = LAYOUT
+    grain = GRAIN
 
     def prepare(self, ctx: LoadContext, staged: Staged) -> None:
         con, t = ctx.con, staged.table
@@ -210,14 +217,23 @@ class TerritoryLoader(Loader):
                 f"{ctx.label}: {len(renamed)} distritos cambian de nombre (p. ej. {shown})"
                 + (" …" if len(renamed) > 5 else "")
             )
-        con.execute(
-            # A value the table does not give (no altitude column, NA) keeps the one already loaded.
-            "insert or replace into core_district "
-            "select v.ubigeo, left(v.ubigeo, 4), left(v.ubigeo, 2), trim(v.distrito), "
-            "coalesce(nullif(trim(v.reniec), ''), d.reniec_code), coalesce(parse_num(v.altitud, false), d.altitude_m), "
-            "coalesce(parse_num(v.latitud, false), d.latitude), coalesce(parse_num(v.longitud, false), d.longitude), ? "
-            "from valid as v left join core_district as d using (ubigeo)",
-            [batch_id],
+        upsert(
+            ctx,
+            staged,
+            "core_district",
+            ("ubigeo",),
+            {
+                "ubigeo": ("ubigeo", None),
+                "province_code": ("left(ubigeo, 4)", None),
+                "department_code": ("left(ubigeo, 2)", None),
+                "name": ("trim(distrito)", None),
+                "reniec_code": ("nullif(trim(reniec), '')", "reniec"),
+                "altitude_m": ("parse_num(altitud, false)", "altitud"),
+                "latitude": ("parse_num(latitud, false)", "latitud"),
+                "longitude": ("parse_num(longitud, false)", "longitud"),
+                "batch_id": (str(int(batch_id)), None),
+            },
+            batch_id,
         )
         after = con.execute("select count(*) from core_district").fetchone()[0]
         coded = " (códigos RENIEC convertidos a INEI)" if self.reniec else ""

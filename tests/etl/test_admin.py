@@ -93,7 +93,7 @@ def test_partial_load_keeps_valid_rows_and_strict_refuses(territory_db, tmp_path
     strict = load(territory_db, "admin", f, strict=True)
     assert strict.status == "refused"
     assert rows(territory_db, "select count(*) from raw_admin") == [(0,)]
-    r = load(territory_db, "admin", f)
+    r = load(territory_db, "admin", f, force=True)  # 2 of 3 rows rejected: above the 5 % threshold
     assert r.status == "partial" and r.exit_code == 1 and r.rows_loaded == 1
     assert {p.row for p in r.problems} == {2, 3}
     assert "clave duplicada" in r.problems[0].reason
@@ -154,7 +154,7 @@ def test_unit_that_stops_reporting_is_no_reportado(territory_db, tmp_path):
     assert got["08"] in ("critico", "en_riesgo", "adecuado")
 
 
-def test_a_file_that_replaces_many_more_rows_than_it_brings_says_so(territory_db, tmp_path):
+def test_a_late_report_of_one_unit_replaces_its_own_rows_only(territory_db, tmp_path):
     districts = ("010101", "010102", "010201", "010202", "010301")
     full = write(
         tmp_path / "his_2024_06.csv",
@@ -172,15 +172,26 @@ def test_a_file_that_replaces_many_more_rows_than_it_brings_says_so(territory_db
         tmp_path / "his_2024_06_amazonas.csv",
         "periodo,ubigeo,indicador,numerador,denominador\n2024-06,010101,PAN_P_CRED,3,4\n",
     )
+    # Its scope is June, Amazonas (01), CRED: 5 stored rows of which it carries 1 (20 % < 90 %): a thin cover.
+    preview = load(territory_db, "admin", one, dry_run=True)
+    assert preview.dry_run and preview.status == "loaded" and preview.batch_id is None
+    assert preview.replacement.replaced == 1 and preview.replacement.gone["filas"] == 0
+    assert preview.replacement.kept == {
+        "filas": 4, "establecimientos": 0, "distritos": 4, "indicadores": 1, "meses": 1, "años": 1,
+    }  # fmt: skip
     r = load(territory_db, "admin", one)
     assert r.status == "loaded"
-    # Its scope is June, Amazonas (01), CRED: the five CRED rows go, the VACUNA rows of the same month stay.
-    (line,) = [w for w in r.warnings if "reemplaza" in w]
-    assert f"reemplaza 5 filas cargadas antes (lotes {first.batch_id} (5 filas))" in line
-    assert "ATENCIÓN" in line and "--force" in line
+    assert any("se conservan 4 filas" in w and "--completo" in w for w in r.warnings), r.warnings
+    assert rows(territory_db, "select count(*) from raw_admin") == [(10,)]
+    assert rows(territory_db, "select numerator from raw_admin where ubigeo = '010101' and "
+                "indicator_code = 'PAN_P_CRED'") == [(3.0,)]  # fmt: skip
+    # --completo: the file stands for the whole scope; what disappears is said first (dry run) and after.
+    whole = load(territory_db, "admin", one, force=True, options={"completo": True}, dry_run=True)
+    assert whole.replacement.gone["filas"] == 4 and whole.replacement.gone["distritos"] == 4
+    assert rows(territory_db, "select count(*) from raw_admin") == [(10,)]  # the dry run changed nothing
+    again = load(territory_db, "admin", one, force=True, options={"completo": True})
+    assert any("DESAPARECEN 4 filas" in w for w in again.warnings), again.warnings
+    assert rows(territory_db, "select count(*) from raw_admin where indicator_code = 'PAN_P_CRED'") == [(1,)]
     assert rows(territory_db, "select count(*) from raw_admin where indicator_code = 'PAN_P_VACUNA'") == [
         (5,)
     ]
-    # the earlier file can be put back, as the warning says
-    again = load(territory_db, "admin", full, force=True)
-    assert again.status == "loaded" and rows(territory_db, "select count(*) from raw_admin") == [(10,)]

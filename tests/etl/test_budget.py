@@ -107,7 +107,7 @@ def test_a_new_file_of_a_year_replaces_it_and_a_bad_row_is_located_by_line(terri
             line(month=2, dev="12,5,0"),  # line 8: not a number
         ],
     )
-    r = load(territory_db, "budget", second)
+    r = load(territory_db, "budget", second, force=True)  # 4 of 5 rows rejected: only with --force
     assert r.status == "partial" and r.rows_loaded == 1
     found = {(p.row, p.column, p.reason) for p in r.problems}
     assert (5, "MONTO_DEVENGADO", "no es un número") in found
@@ -142,9 +142,10 @@ def test_strict_refusal_and_ragged_rows_leave_the_warehouse_as_it_was(territory_
     assert [(p.row, p.reason) for p in r.problems] == [(3, "la fila tiene menos columnas que el encabezado")]
     assert r.status == "refused"
     assert rows(territory_db, "select * from raw_budget order by all") == before
-    # Without --strict the line is reported and left out; the rest of the year loads.
-    r = load(territory_db, "budget", ragged)
-    assert r.status == "partial" and r.rows_loaded == 1
+    # Without --strict too: a line the reader cannot split is structural damage, the whole file is refused.
+    r = load(territory_db, "budget", ragged, force=True)
+    assert r.status == "refused" and "estructura dañada" in r.message
+    assert rows(territory_db, "select * from raw_budget order by all") == before
 
 
 def test_latin1_semicolons_and_a_missing_amount_column(territory_db, tmp_path):
@@ -439,7 +440,7 @@ def test_devengado_mensual_whose_year_total_is_not_the_sum_of_its_months_is_refu
     bad = accrual(product="3033256", months=(10, 20), pim=50)
     bad["MONTO_DEVENGADO_ANUAL"] = 40
     f = mef_csv(tmp_path / "devengado.csv", [good, bad], columns=DEVENGADO_MENSUAL)
-    r = load(territory_db, "budget", f)
+    r = load(territory_db, "budget", f, force=True)  # 1 of 2 rows rejected: past the threshold
     assert r.status == "partial" and r.rows_loaded == 1
     assert [(p.row, p.column, p.value) for p in r.problems] == [(3, "MONTO_DEVENGADO_ANUAL", "40")]
     assert "no es la suma del devengado de los meses (30" in r.problems[0].reason

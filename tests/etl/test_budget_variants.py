@@ -68,7 +68,9 @@ def test_a_multiyear_export_applies_the_cutoff_month_to_its_last_year_only(terri
         [[LAST_YEAR, *unit, *money(1000, 900)], [THIS_YEAR, *unit, *money(1200, 300)]],
     )
     # Without --mes-corte the open year cannot be placed: its rows are refused by row, the closed year loads.
-    r = load(territory_db, "budget", f, options={"program": "0001"})
+    r = load(
+        territory_db, "budget", f, force=True, options={"program": "0001"}
+    )  # 1 of 2 rows: past the threshold
     assert r.status == "partial"
     assert [(p.row, p.column) for p in r.problems] == [(3, "Año")] and "--mes-corte" in r.problems[0].reason
     r = load(territory_db, "budget", f, force=True, options={"program": "0001", "cutoff_month": 1})
@@ -230,7 +232,7 @@ def test_a_damaged_processed_export_names_each_bad_code(real_db, tmp_path):
             [*good[:7], "30004-5", *good[8:], *money(100, 10)],  # row 5
         ],
     )
-    r = load(real_db, "budget", f, options={"program": "0001"})
+    r = load(real_db, "budget", f, force=True, options={"program": "0001"})
     assert (r.status, r.rows_loaded) == ("partial", 1)
     assert [(p.row, p.column, p.value) for p in r.problems] == [
         (3, "UBI_PROV", "HU"),

@@ -236,16 +236,24 @@ def test_bad_rows_are_all_listed_quarantined_and_never_loaded(territory_db, tmp_
     assert len(report["problems"]) == len(bad.problems)
     assert data(territory_db) == before
 
-    # Default: the valid rows load, the command exits 1, the bad rows go to the quarantine with their batch.
-    r = cli("load", "--db", territory_db, source, f)
+    # Default: more than 5 % of the rows rejected (settings, load.max_rejected_pct) refuses the file whole.
     good = len(bad.text.splitlines()) - 1 - len({p[0] for p in bad.problems})
+    r = cli("load", "--db", territory_db, source, f)
+    assert r.exit_code == 3, r.output
+    assert_listed(r.stderr, f.name, bad.problems)
+    if good:
+        assert "más que el 5 % admitido (settings.yaml, load.max_rejected_pct)" in r.stderr
+    assert data(territory_db) == before
+
+    # --force: the valid rows load, the command exits 1, the bad rows go to the quarantine with their batch.
+    r = cli("load", "--db", territory_db, source, f, "--force")
     assert r.exit_code == (1 if good else 3), r.output
     assert_listed(r.stderr, f.name, bad.problems)
     assert rows(territory_db, bad.loaded) == bad.expected
     batches = rows(
         territory_db, "select batch_id, status from etl_batch where file_name = ? order by 1", (f.name,)
     )
-    assert [s for _, s in batches] == ["refused", "refused", "partial" if good else "refused"]
+    assert [s for _, s in batches] == ["refused", "refused", "refused", "partial" if good else "refused"]
     for batch_id, _ in batches:
         quarantined = rows(
             territory_db,
@@ -376,7 +384,7 @@ def test_the_real_command_reports_several_bad_files_without_a_traceback(territor
     missing = tmp_path / "no_esta.csv"
     before = data(territory_db)
     proc = subprocess.run(
-        [sys.executable, "-c", "from etl.cli import main; main()", "load", "--db", str(territory_db), "admin",
+        [sys.executable, "-c", "from etl.cli import main; main()", "load", "--db", str(territory_db), "admin", "--force",
          str(bad), str(cut), str(empty), str(missing)],
         cwd=ROOT, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
@@ -424,7 +432,8 @@ def test_status_json_reports_batches_rows_periods_and_quarantine(territory_db, t
     stock = write(
         tmp_path / "stock.csv", f"periodo,cod_ipress,insumo,stock,cpm\n{Y}-02,00010101,PAN_I_MMN,10,5\n"
     )
-    assert load(territory_db, "admin", admin).status == "partial"
+    # 1 of 4 rows rejected, above load.max_rejected_pct: loaded only with force.
+    assert load(territory_db, "admin", admin, force=True).status == "partial"
     assert load(territory_db, "admin", admin).status == "skipped"
     assert load(territory_db, "stock", stock).status == "loaded"
     r = cli("status", "--db", territory_db, "--json")

@@ -60,14 +60,18 @@ def test_a_windows_1252_budget_file_is_read_by_the_mef_reader(territory_db, tmp_
 
 
 @pytest.mark.parametrize(
-    ("payload", "byte"),
+    ("payload", "byte", "why"),
     [
-        (b"\x81", "0x81"),  # undefined in Windows-1252
-        (b"\x00", "0x00"),  # a NUL: UTF-16 or binary, not a CSV
+        (b"\x81", "0x81", "no es texto UTF-8 ni Windows-1252"),  # undefined in Windows-1252
+        (
+            b"\x00",
+            None,
+            "bytes nulos",
+        ),  # a NUL: UTF-16 or binary, found by the kind check before the encoding
     ],
 )
 def test_a_file_neither_utf8_nor_windows_1252_is_refused_naming_the_line(
-    territory_db, tmp_path, payload, byte
+    territory_db, tmp_path, payload, byte, why
 ):
     text = "COD_IPRESS;NOMBRE;UBIGEO\r\n00099999;P.S. ÑAÑOS;010101\r\n".encode("cp1252")
     f = tmp_path / "renipress_roto.csv"
@@ -77,7 +81,7 @@ def test_a_file_neither_utf8_nor_windows_1252_is_refused_naming_the_line(
     assert r.status == "refused" and r.exit_code == 3
     (p,) = r.problems
     assert p.row == 3 and p.value == byte
-    assert "no es texto UTF-8 ni Windows-1252" in p.reason
+    assert why in p.reason
     assert tables(territory_db, skip=("etl_batch", "etl_quarantine")) == before
 
 

@@ -82,7 +82,7 @@ def test_a_damaged_ipress_csv_names_each_bad_row(territory_db, tmp_path):
             ipress("00004325", "PALCA", "090201"),  # row 6: good
         ],
     )
-    r = load(territory_db, "facilities", f)
+    r = load(territory_db, "facilities", f, force=True)  # 3 of 5 rows rejected: past the threshold
     assert (r.status, r.rows_loaded, r.rows_rejected) == ("partial", 2, 3)
     assert [(p.row, p.column, p.value) for p in sorted(r.problems, key=lambda p: p.row)] == [
         (3, "Código Único", "0000ABCD"),

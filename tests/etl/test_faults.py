@@ -246,7 +246,7 @@ def test_numbers_that_are_not_amounts_are_rejected(territory_db, tmp_path, text)
         ADMIN_HEADER
         + f"{LAST_YEAR}-01,010101,PAN_P_CRED,{text},{text}\n{LAST_YEAR}-01,010102,PAN_P_CRED,1,2\n",
     )
-    r = load(territory_db, "admin", admin)
+    r = load(territory_db, "admin", admin, force=True)  # 1 of 2 rows: above the threshold
     assert r.status == "partial"
     assert {(p.row, p.column, p.reason) for p in r.problems} >= {
         (2, "numerador", "no es un número"),
@@ -257,13 +257,13 @@ def test_numbers_that_are_not_amounts_are_rejected(territory_db, tmp_path, text)
         f"periodo,cod_ipress,insumo,stock,cpm\n{LAST_YEAR}-01,00010101,PAN_I_MMN,{text},5\n"
         f"{LAST_YEAR}-01,00010102,PAN_I_MMN,3,5\n",
     )
-    r = load(territory_db, "stock", stock)
+    r = load(territory_db, "stock", stock, force=True)
     assert r.status == "partial" and {(p.row, p.column) for p in r.problems} == {(2, "stock")}
     survey = write(
         tmp_path / "endes.csv",
         f"anio,region,indicador,valor\n{LAST_YEAR},Cusco,SMN_MNEO,{text}\n{LAST_YEAR},Puno,SMN_MNEO,12\n",
     )
-    r = load(territory_db, "survey", survey)
+    r = load(territory_db, "survey", survey, force=True)
     assert r.status == "partial" and {(p.row, p.column) for p in r.problems} == {(2, "valor")}
     assert rows(
         territory_db,
@@ -334,7 +334,11 @@ def test_corrected_stock_file_replaces_its_month_and_department_only(territory_d
     second = write(
         tmp_path / "stock_v2.csv", f"periodo,cod_ipress,insumo,stock,cpm\n{y}-02,00010101,PAN_I_MMN,25,5\n"
     )
-    b = load(territory_db, "stock", second)
+    # It carries 1 of the 2 stored rows of its scope: without --completo the other facility is kept …
+    kept = load(territory_db, "stock", second, dry_run=True)
+    assert (kept.replacement.replaced, kept.replacement.kept["filas"]) == (1, 1)
+    # … with it, the file stands for February of department 01.
+    b = load(territory_db, "stock", second, options={"completo": True})
     assert (b.status, b.scope) == ("loaded", f"periodos {y}-02; departamentos 1")
     assert rows(territory_db, "select strftime(period, '%m'), cod_ipress, stock, batch_id from raw_stock order by all") == [
         ("01", "00010101", 10.0, a.batch_id),
@@ -357,7 +361,7 @@ def test_corrected_population_file_replaces_its_year_and_department_only(territo
     a = load(territory_db, "population", first)
     assert a.status == "loaded", a.problems
     second = write(tmp_path / "padron_v2.csv", f"anio,ubigeo,grupo_edad,ninos\n{y},010101,<1,110\n")
-    b = load(territory_db, "population", second)
+    b = load(territory_db, "population", second, options={"completo": True})
     assert b.status == "loaded", b.problems
     assert rows(territory_db, "select year, ubigeo, children, batch_id from raw_population order by all") == [
         (y - 1, "010101", 90, a.batch_id),

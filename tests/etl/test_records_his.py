@@ -152,9 +152,7 @@ def test_the_same_export_in_every_layout_gives_the_same_figures(tmp_path):
     assert seen["zip40_1252"][0] == EXPECTED
     assert all(v == seen["csv48"] for v in seen.values())
     assert any("NominalTrama, 40 columnas, sin renipress" in f for f in r.found)
-    assert any(
-        "MaestroPaciente, nombres de base de datos (…_Paciente) (Windows-1252)" in f for f in r.found
-    )
+    assert any("MaestroPaciente, nombres de base de datos (…_Paciente) (Windows-1252)" in f for f in r.found)
 
 
 def test_no_key_no_run_and_the_key_decides_the_pseudonym(tmp_path, monkeypatch):

@@ -122,7 +122,7 @@ def test_inei_table_loads_country_and_department_section(territory_db, tmp_path)
 
 def test_unknown_label_in_department_section_is_a_problem_and_the_rest_loads(territory_db, tmp_path):
     body = [*DCI_BODY, ["Resto Costa", 8.0, 7.5, 7.1, 6.9, 7.0], ["Cusco", 14.0, 13.5, "x", 13.0, "140"]]
-    r = load(territory_db, "survey", dci_file(tmp_path / "dci.xlsx", body))
+    r = load(territory_db, "survey", dci_file(tmp_path / "dci.xlsx", body), force=True)
     assert (r.status, r.exit_code) == ("partial", 1)
     assert [str(p) for p in r.problems] == [
         "dci.xlsx, hoja 'Cuadro', fila 23, columna 'B (Ámbito geográfico)': región desconocida (use el "
@@ -366,7 +366,7 @@ def test_tidy_xlsx_is_read_by_its_header(territory_db, tmp_path):
     ws.write_row(2, 0, [2024, 21, "PAN_P_CRED_ENDES", "(20.0)", 25.0])
     ws.write_row(3, 0, [2024, "Tacna", "PAN_P_CRED_ENDES", "(12.0)", 16.0])
     book.close()
-    r = load(territory_db, "survey", path)
+    r = load(territory_db, "survey", path, force=True)
     assert (r.status, r.exit_code) == ("partial", 1)
     assert [str(p) for p in r.problems] == [
         "endes_tidy.xlsx, hoja 'datos', fila 2, columna 'Región': clave duplicada en el archivo (año, "
@@ -394,7 +394,7 @@ def test_bad_rows_are_reported_at_once_and_only_valid_rows_load(territory_db, tm
         "2023,Piura,PAN_P_CRED,30,,,,\n"
         "2023,Tumbes,PAN_DCI,9.5,8,11,4,300\n",
     )
-    r = load(territory_db, "survey", f)
+    r = load(territory_db, "survey", f, force=True)
     assert (r.status, r.exit_code, r.rows_loaded, r.rows_rejected) == ("partial", 1, 1, 9)
     region = (
         "región desconocida (use el código, el nombre o la etiqueta ENDES de una de las 26 regiones, con "
@@ -478,7 +478,7 @@ def test_same_file_twice_adds_nothing_and_a_later_table_replaces_overlapping_yea
         [["Total", 11.6, 11.4, 12.0, 12.1], ["Departamento"], ["Amazonas", 18.0, 17.5, 17.0, 16.4]],
         years=[2022, 2023, 2024, "2025 P/"],
     )
-    r = load(territory_db, "survey", later)
+    r = load(territory_db, "survey", later, options={"completo": True})  # 2 of 8 regions: --completo
     assert (r.status, r.scope) == ("loaded", "PAN_DCI 2022–2025")
     by_year = rows(
         territory_db,

@@ -1,0 +1,153 @@
+"""What a load replaces, decided before anything changes, recorded so that it can be undone.
+
+A file's rows replace the stored rows with their keys (the same month, unit and indicator…). A file replaces the
+whole of a scope it touches (a month × department × indicator, a year × program…) — so that rows it no longer
+carries disappear, as when a corrected file drops a facility — only when it carries at least
+``load.replace_scope_min_pct`` of the rows stored in that scope, or when the user says so (``--completo``). A
+thinly covered scope (a stray row of another year, the late report of one facility) keeps its other rows.
+
+Every stored row a load deletes is copied, with the batch that replaced it, into ``etl_replaced_<raw table>``:
+``semaforo load --deshacer LOTE`` (:func:`etl.load.undo_batch`) puts them back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import duckdb
+
+MAX_THIN_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class Grain:
+    """How rows of one raw table are identified and grouped into the scopes a file may replace whole."""
+
+    table: str
+    keys: tuple[str, ...]  # SQL over the table's columns: equal keys = the same fact
+    scope: tuple[tuple[str, str], ...]  # (SQL, name): the unit a complete file replaces whole
+    describe: tuple[tuple[str, str], ...]  # (what, SQL): counted in what would disappear (es-PE words)
+    refresh: Callable[[duckdb.DuckDBPyConnection, str], None]  # rebuild the marts for the rows of a table
+
+
+@dataclass
+class Replacement:
+    """What a load replaces: the plan shown by ``--dry-run`` and recorded by every load."""
+
+    replaced: int = 0  # stored rows the file's rows replace, key for key
+    gone: dict[str, int] = field(default_factory=dict)  # what disappears: rows, facilities, months…
+    kept: dict[str, int] = field(default_factory=dict)  # stored rows of thin scopes the file does not carry
+    thin: list[str] = field(default_factory=list)  # those scopes, with their coverage
+    whole: int = 0  # scopes replaced whole
+    rejected_kept: int = (
+        0  # stored rows kept, in scopes replaced whole, because their new version was rejected
+    )
+    min_pct: float = 0.0
+
+    def lines(self) -> list[str]:
+        out = [f"reemplaza {self.replaced:,} filas guardadas con la misma clave que filas del archivo"]
+        if self.gone.get("filas"):
+            parts = ", ".join(f"{n:,} {what}" for what, n in self.gone.items() if n)
+            out.append(
+                f"DESAPARECEN {parts} que el archivo no trae, en {self.whole:,} alcance(s) que reemplaza enteros"
+            )
+        if self.rejected_kept:
+            out.append(
+                f"se conservan {self.rejected_kept:,} filas guardadas cuya nueva versión en el archivo fue rechazada"
+            )
+        if self.kept.get("filas"):
+            parts = ", ".join(f"{n:,} {what}" for what, n in self.kept.items() if n)
+            shown = "; ".join(self.thin[:MAX_THIN_SHOWN]) + ("; …" if len(self.thin) > MAX_THIN_SHOWN else "")
+            out.append(
+                f"se conservan {parts} de {len(self.thin):,} alcance(s) que el archivo cubre solo en parte "
+                f"(menos del {self.min_pct:g} % de sus filas: {shown}); para reemplazarlos enteros: --completo"
+            )
+        return out
+
+
+def replace(
+    con: duckdb.DuckDBPyConnection,
+    grain: Grain,
+    incoming: str,
+    batch_id: int,
+    whole: bool,
+    min_pct: float,
+    protected: str | None = None,
+) -> Replacement:
+    """Delete the stored rows that the rows of ``incoming`` (same column names as ``grain.table``) replace,
+    copying them into ``etl_replaced_<table>`` under ``batch_id``; the caller then inserts ``incoming``.
+    ``whole``: replace every scope the file touches entirely (``--completo``). ``protected``: SQL of the keys of
+    the file's rejected rows, whose stored rows stay even in a scope replaced whole."""
+    t = grain.table
+    keys = ", ".join(f"{k} as _k{i}" for i, k in enumerate(grain.keys))
+    scope = ", ".join(f"{expr} as {name}" for expr, name in grain.scope)
+    names = ", ".join(name for _, name in grain.scope)
+    stored_keys = ", ".join(f"{k} as _s{i}" for i, k in enumerate(grain.keys))
+    on_keys = " and ".join(f"s._s{i} is not distinct from i._k{i}" for i in range(len(grain.keys)))
+    on_scope = " and ".join(f"s.{name} = u.{name}" for _, name in grain.scope)
+    con.execute(
+        f"create or replace temp table _incoming_keys as select distinct {keys}, true as _in from {incoming}"
+    )
+    con.execute(
+        "create or replace temp table _protected_keys as "
+        + (
+            f"select distinct {keys}, true as _in from ({protected})"
+            if protected
+            else "select * from _incoming_keys limit 0"
+        )
+    )
+    on_protected = on_keys.replace("i._k", "p._k")
+    con.execute(f"create or replace temp table _units_in as select distinct {scope} from {incoming}")
+    # The stored rows of the scopes the file touches (only those: the table may hold years of them), and
+    # whether the file carries each one's key.
+    con.execute(
+        f"create or replace temp table _stored as "
+        f"with s as (select * from (select rowid as _rid, {scope}, {stored_keys} from {t}) as s "
+        f"semi join _units_in as u on {on_scope}) "
+        f"select s._rid, {', '.join(f's.{n}' for _, n in grain.scope)}, coalesce(i._in, false) as _carried, "
+        f"coalesce(p._in, false) as _protected "
+        f"from s left join _incoming_keys as i on {on_keys} left join _protected_keys as p on {on_protected}"
+    )
+    con.execute(
+        f"create or replace temp table _units as select {names}, count(*) as stored, "
+        "count(*) filter (where _carried) as carried from _stored group by all"
+    )
+    con.execute(
+        "create or replace temp table _units_whole as select *, "
+        f"({str(whole).lower()} or carried * 100 >= ? * stored) as whole from _units",
+        [min_pct],
+    )
+    con.execute(
+        f"create or replace temp table _fate as select s._rid, s._carried, s._protected, u.whole from _stored as s "
+        f"join _units_whole as u on {on_scope}"
+    )
+    plan = Replacement(min_pct=min_pct)
+    plan.replaced = con.execute("select count(*) from _fate where _carried").fetchone()[0]
+    plan.gone = _describe(con, grain, "not _carried and whole and not _protected")
+    plan.kept = _describe(con, grain, "not _carried and not whole")
+    plan.rejected_kept = con.execute(
+        "select count(*) from _fate where not _carried and whole and _protected"
+    ).fetchone()[0]
+    plan.whole = con.execute("select count(*) from _units_whole where whole and carried < stored").fetchone()[
+        0
+    ]
+    plan.thin = [
+        f"{' '.join(str(v) for v in row[:-2])}: {row[-2]:,} de {row[-1]:,} filas"
+        for row in con.execute(
+            f"select {names}, carried, stored from _units_whole where not whole order by all"
+        ).fetchall()
+    ]
+    gone = "select _rid from _fate where _carried or (whole and not _protected)"
+    con.execute(f"insert into etl_replaced_{t} select ?, * from {t} where rowid in ({gone})", [batch_id])
+    con.execute(f"delete from {t} where rowid in ({gone})")
+    return plan
+
+
+def _describe(con: duckdb.DuckDBPyConnection, grain: Grain, which: str) -> dict[str, int]:
+    counts = "".join(f", count(distinct {expr})" for _, expr in grain.describe)
+    row = con.execute(
+        f"select count(*){counts} from {grain.table} as r "
+        f"where rowid in (select _rid from _fate where {which})"
+    ).fetchone()
+    return dict(zip(["filas", *(what for what, _ in grain.describe)], row, strict=True))
