@@ -8,6 +8,7 @@ a copy in the repository), so the app works on a machine with no internet.
 from __future__ import annotations
 
 import os
+from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -17,7 +18,7 @@ import flask
 import flask_bootstrap
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
-from . import callbacks, context, export, pages, printview, security, theme, upload
+from . import callbacks, context, delivery, export, pages, printview, security, theme, upload
 from .auth import Users, current_user
 from .callbacks import callback
 from .components.filter_bar import NATIONAL, filter_bar, period_options
@@ -33,17 +34,25 @@ from .state import Filters, href, parse, serialise
 
 ROOT = Path(__file__).resolve().parents[1]
 VENDOR = Path(flask_bootstrap.__file__).parent / "static" / "bootstrap5"
+# The package's version in the path: a new Bootstrap gets a new URL, so browsers may keep these for ever.
+VENDOR_URL = f"/vendor/{version('bootstrap-flask')}"
 STYLESHEETS = [
-    "/vendor/css/bootstrap.min.css",
-    "/vendor/css/font/bootstrap-icons.min.css",
+    f"{VENDOR_URL}/css/bootstrap.min.css",
+    f"{VENDOR_URL}/css/font/bootstrap-icons.min.css",
     "/theme/lights.css",
 ]
 
 
 def _vendor_routes(server: flask.Flask) -> None:
     @server.route("/vendor/<path:path>")
-    def vendor(path: str):  # Bootstrap 5 and Bootstrap Icons from the installed package
+    def vendor(
+        path: str,
+    ):  # Bootstrap 5 and Bootstrap Icons from the installed package (login and upload pages)
         return flask.send_from_directory(VENDOR, path, max_age=86400)
+
+    @server.route(f"{VENDOR_URL}/<path:path>")
+    def vendor_versioned(path: str):  # the same under the package's version: kept by browsers for a year
+        return flask.send_from_directory(VENDOR, path, max_age=31536000)
 
     @server.route("/theme/lights.css")
     def lights():
@@ -254,6 +263,7 @@ def create_app(
         update_title=None,
         serve_locally=True,
     )
+    delivery.install(app)  # first: its after_request runs last, on the finished response
     _vendor_routes(app.server)
     export.register(app.server)
     printview.register(app.server)

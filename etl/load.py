@@ -34,6 +34,7 @@ from warehouse.catalogue import Catalogue, CatalogueError, load_catalogue
 from warehouse.constraints import violations
 from warehouse.db import WarehouseError, open_writer
 from warehouse.marts import ensure_status
+from warehouse.phases import phase, profiled
 from warehouse.sync import sync_reference
 
 from .checks import add_problems, collected, run_checks
@@ -66,6 +67,7 @@ class LoadReport:
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     message: str = ""
+    phases: dict[str, float] = field(default_factory=dict)  # seconds per phase (warehouse.phases)
 
     @property
     def exit_code(self) -> int:
@@ -225,15 +227,19 @@ def load_file(
     except CatalogueError as e:
         report.message = str(e)
         return report
-    sha = file_sha256(path)
-    try:
-        with writer_lock(db, echo), open_writer(db, in_place) as con:
-            _load(con, LOADERS[source](), path, sha, cat, report, strict, force, options or {}, echo)
-    except WarehouseError as e:
-        report.message = str(e)
-    except duckdb.IOException as e:
-        report.message = f"no se puede escribir el almacén {db}: {e}"
+    with profiled() as profile:
+        with phase("hash"):
+            sha = file_sha256(path)
+        try:
+            with writer_lock(db, echo), open_writer(db, in_place) as con:
+                _load(con, LOADERS[source](), path, sha, cat, report, strict, force, options or {}, echo)
+        except WarehouseError as e:
+            report.message = str(e)
+        except duckdb.IOException as e:
+            report.message = f"no se puede escribir el almacén {db}: {e}"
     report.seconds = time.perf_counter() - started
+    report.phases = dict(profile.seconds)
+    report.phases["other"] = max(0.0, report.seconds - sum(profile.seconds.values()))
     return report
 
 
@@ -258,23 +264,26 @@ def _load(con, loader, path, sha, cat, report, strict, force, options, echo) -> 
     ctx = LoadContext(con, path, cat, options)
     con.execute("begin")
     try:
-        sync_reference(con, cat)
+        with phase("reference"):
+            sync_reference(con, cat)
         echo(f"Leyendo {label} …")
-        staged = loader.stage(ctx)
-        ctx.warnings += staged.warnings
-        report.rows_read = staged.rows + len(staged.problems)
-        loader.prepare(ctx, staged)
+        with phase("read"):
+            staged = loader.stage(ctx)
+            ctx.warnings += staged.warnings
+            report.rows_read = staged.rows + len(staged.problems)
+            loader.prepare(ctx, staged)
         echo(f"Validando {staged.rows:,} filas …")
-        run_checks(con, staged, loader.checks(ctx, staged))
-        loader.locate(ctx, staged)
-        add_problems(con, staged.problems)
-        report.problems = collected(con, label, staged.sheet)
-        report.warnings = ctx.warnings
-        con.execute(
-            f"create or replace temp view valid as select * from {staged.table} "
-            "where _row not in (select _row from problems where _row is not null)"
-        )
-        valid = con.execute("select count(*) from valid").fetchone()[0]
+        with phase("checks"):
+            run_checks(con, staged, loader.checks(ctx, staged))
+            loader.locate(ctx, staged)
+            add_problems(con, staged.problems)
+            report.problems = collected(con, label, staged.sheet)
+            report.warnings = ctx.warnings
+            con.execute(
+                f"create or replace temp view valid as select * from {staged.table} "
+                "where _row not in (select _row from problems where _row is not null)"
+            )
+            valid = con.execute("select count(*) from valid").fetchone()[0]
         report.rows_rejected = report.rows_read - valid
         if report.problems and (strict or valid == 0 or any(p.row is None for p in report.problems)):
             raise _Refused(
@@ -286,11 +295,13 @@ def _load(con, loader, path, sha, cat, report, strict, force, options, echo) -> 
             )
         batch_id = con.execute("select nextval('etl_batch_seq')").fetchone()[0]
         echo(f"Escribiendo {valid:,} filas válidas (lote {batch_id}) …")
-        before = _batch_rows(con, loader.raw_table)
-        report.scope = loader.write(ctx, staged, batch_id)
-        report.warnings += _replaced(before, _batch_rows(con, loader.raw_table), batch_id, valid)
+        with phase("write"):  # the marts and stored statuses it refreshes are phases of their own
+            before = _batch_rows(con, loader.raw_table)
+            report.scope = loader.write(ctx, staged, batch_id)
+            report.warnings += _replaced(before, _batch_rows(con, loader.raw_table), batch_id, valid)
         ensure_status(con)  # a targets load or a catalogue edit changes the stored statuses
-        failed = violations(con, batch_id)
+        with phase("constraints"):
+            failed = violations(con, batch_id)
         if failed:
             raise WarehouseError(
                 "restricciones del almacén incumplidas: "
@@ -304,8 +315,10 @@ def _load(con, loader, path, sha, cat, report, strict, force, options, echo) -> 
             )
         report.status = "partial" if report.problems else "loaded"
         report.batch_id, report.rows_loaded = batch_id, valid
-        _record(con, batch_id, loader.source, path, sha, started_at, report, staged.format, cat, received)
-        con.execute("commit")
+        with phase("record"):
+            _record(con, batch_id, loader.source, path, sha, started_at, report, staged.format, cat, received)
+        with phase("commit"):
+            con.execute("commit")
     except (LoadError, _Refused) as e:
         con.execute("rollback")
         if isinstance(e, LoadError):

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import duckdb
 
+from .phases import phase
+
 HERE = Path(__file__).parent
 MIGRATIONS = HERE / "migrations"
 VIEWS = HERE / "views"
@@ -174,20 +176,24 @@ def open_writer(path: str | os.PathLike, in_place: bool = False) -> Iterator[duc
     remove_stale_copies(path)
     tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
     if path.exists():
-        shutil.copy2(path, tmp)
+        with phase("copy"):
+            shutil.copy2(path, tmp)
     con = duckdb.connect(str(tmp))
     ok = False
     try:
-        migrate(con)
+        with phase("migrate"):
+            migrate(con)
         yield con
-        con.execute("checkpoint")
+        with phase("checkpoint"):
+            con.execute("checkpoint")
         ok = True
     finally:
         con.close()
         if ok:
-            _fsync(tmp)
-            os.replace(tmp, path)
-            _fsync(path.parent)
+            with phase("fsync+rename"):
+                _fsync(tmp)
+                os.replace(tmp, path)
+                _fsync(path.parent)
         else:
             tmp.unlink(missing_ok=True)
         Path(f"{tmp}.wal").unlink(missing_ok=True)
