@@ -171,19 +171,30 @@ def shown_region_of(wh: Warehouse, pathname: str | None) -> str:
     return arg if page.regional and region_ok(wh, arg) else NATIONAL
 
 
-def shell(wh: Warehouse, pathname: str, search: str) -> html.Div:
+def shell(wh: Warehouse, pathname: str, search: str, known: bool = False) -> html.Div:
+    """The page for ``pathname`` and ``search``; ``known`` when they are the browser's own URL (the Referer)."""
     f = context.filters(search)
     page, arg = pages.match(pathname)
     region = shown_region_of(wh, pathname)
+    # With the URL it was rendered for, the Location does not announce it again on mount: the page's url
+    # callbacks (its content, already here) are not run a second time, which costs a round trip and the page's
+    # whole payload. Without it, the Location announces the browser's URL and the router renders the page.
+    url = {"pathname": pathname, "search": search} if known else {}
     return html.Div(
         [
-            dcc.Location(id="url", refresh="callback-nav"),
+            dcc.Location(id="url", refresh="callback-nav", **url),
             dcc.Store(id="page-key", data=pages.key_of(pathname)),
             navbar(f, pathname),
             dbc.Container(
                 [
                     filter_bar(wh, f, region),
-                    html.Main(page.layout(wh, f, arg), id="page", className="page"),
+                    # a page change shows progress while its layout travels (not filter changes: their own)
+                    dcc.Loading(
+                        html.Main(page.layout(wh, f, arg), id="page", className="page"),
+                        target_components={"page": "children"},
+                        delay_show=300,
+                        type="circle",
+                    ),
                     html.Footer(footer(wh, f.lang), className="footer"),
                 ],
                 fluid=True,
@@ -219,14 +230,15 @@ def footer(wh: Warehouse, lang: str) -> list:
     ]
 
 
-def page_url() -> tuple[str, str]:
-    """Path and query of the page being opened. Dash asks for the layout from /_dash-layout, so the page's own
-    URL is the request's Referer (same origin); without one, the router callback renders the page instead."""
+def page_url() -> tuple[str, str, bool]:
+    """Path and query of the page being opened, and whether they are known. Dash asks for the layout from
+    /_dash-layout, so the page's own URL is the request's Referer (same origin); without one, the router
+    callback renders the page instead."""
     req = flask.request
     ref = urlsplit(req.referrer or "")
-    if ref.netloc and ref.netloc != req.host:
-        return "/", ""
-    return (ref.path or "/"), ("?" + ref.query if ref.query else "")
+    if not ref.netloc or ref.netloc != req.host:
+        return "/", "", False
+    return (ref.path or "/"), ("?" + ref.query if ref.query else ""), True
 
 
 def create_app(
@@ -276,13 +288,19 @@ def create_app(
     def interpolate_index(**parts: str) -> str:
         # <html lang> of the page's language: screen readers and the browser's translate offer depend on it.
         lang = parse("?" + flask.request.query_string.decode()).lang
-        return base_index(**parts).replace("<html>", f'<html lang="{lang}">', 1)
+        # Until its scripts arrive (seconds on a provincial link) the page says it is loading, in its language.
+        return (
+            base_index(**parts)
+            .replace("<html>", f'<html lang="{lang}">', 1)
+            .replace(
+                "Loading...", f'<span class="app-loading" role="status">{t("loading_app", lang)}</span>', 1
+            )
+        )
 
     app.interpolate_index = interpolate_index
 
     def layout():
-        path, search = page_url()
-        return shell(wh, path, search)
+        return shell(wh, *page_url())
 
     app.layout = layout
     # Dash finishes its setup (the script list that its component-file route checks against) on the first
