@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 import shutil
 
@@ -21,6 +22,9 @@ GZIP = {"Accept-Encoding": "gzip"}
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory, territory_template):
+    folder = tmp_path_factory.mktemp("compressed")
+    saved = os.environ.get("SEMAFORO_CACHE_DIR")
+    os.environ["SEMAFORO_CACHE_DIR"] = str(folder)
     db = tmp_path_factory.mktemp("delivery") / "warehouse.duckdb"
     shutil.copy(territory_template, db)
     previous = context._current  # the session's app (other test modules) gets its warehouse back afterwards
@@ -28,6 +32,10 @@ def client(tmp_path_factory, territory_template):
     yield app.server.test_client()
     if previous is not None:
         context.set_warehouse(previous)
+    if saved is None:
+        os.environ.pop("SEMAFORO_CACHE_DIR", None)
+    else:
+        os.environ["SEMAFORO_CACHE_DIR"] = saved
 
 
 def decoded(resp) -> bytes:
@@ -119,3 +127,32 @@ def test_a_mismatched_bundle_falls_back_to_the_full_plotly(tmp_path, monkeypatch
     (tmp_path / "none.js").write_text("var x;", encoding="utf-8")
     with pytest.raises(ValueError, match=r"no plotly\.js version"):
         delivery.bundle_version(tmp_path / "none.js")
+
+
+def test_the_best_compression_is_made_once_in_the_background_and_shared_through_the_disk(tmp_path):
+    body = delivery.PLOTLY_BUNDLE.read_bytes()[:300_000]
+    key = ("/vendor/plotly.js/x.js", "br")
+    first = delivery.StaticCache(tmp_path)
+    quick = first.compressed(key, body)
+    assert brotli.decompress(quick) == body
+    first.wait()
+    (best,) = tmp_path.glob("*.br11")
+    assert brotli.decompress(best.read_bytes()) == body
+    assert len(best.read_bytes()) < len(quick)
+    assert first.compressed(key, body) == best.read_bytes()  # this process now serves the best one
+    other = delivery.StaticCache(tmp_path)  # another worker, or the next run: no compression at all
+    other.pool.shutdown()
+    assert other.compressed(key, body) == best.read_bytes()
+    # gzip (a browser without Brotli) is made at once at level 9
+    assert gzip.decompress(first.compressed((key[0], "gzip"), body)) == body
+
+
+def test_an_unwritable_cache_keeps_serving_the_quick_compression(tmp_path):
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    cache = delivery.StaticCache(blocked / "sub")
+    body = b"x = 1;" * 10_000
+    quick = cache.compressed(("/a.js", "br"), body)
+    cache.wait()
+    assert cache.compressed(("/a.js", "br"), body) == quick
+    assert brotli.decompress(quick) == body
