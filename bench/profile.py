@@ -1,5 +1,5 @@
-"""Where a load's time goes: the admin loader's phases (``warehouse.phases``: hash, copy, migrate, reference,
-read, checks, write, marts, statuses, constraints, record, commit, checkpoint, fsync+rename) on a month of HIS
+"""Where a load's time goes: the admin loader's phases (``warehouse.phases``: hash, copy, open, migrate,
+reference, read, checks, write, marts, statuses, constraints, record, commit, checkpoint, close, fsync+rename) on a month of HIS
 records and on a 50-row file cut from it, each loaded (forced) into a copy of the warehouse, as a running system
 does. The 50-row load is the fixed cost every load pays, whatever its file."""
 

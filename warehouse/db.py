@@ -178,7 +178,8 @@ def open_writer(path: str | os.PathLike, in_place: bool = False) -> Iterator[duc
     if path.exists():
         with phase("copy"):
             shutil.copy2(path, tmp)
-    con = duckdb.connect(str(tmp))
+    with phase("open"):
+        con = duckdb.connect(str(tmp))
     ok = False
     try:
         with phase("migrate"):
@@ -188,7 +189,8 @@ def open_writer(path: str | os.PathLike, in_place: bool = False) -> Iterator[duc
             con.execute("checkpoint")
         ok = True
     finally:
-        con.close()
+        with phase("close"):
+            con.close()
         if ok:
             with phase("fsync+rename"):
                 _fsync(tmp)

@@ -8,7 +8,7 @@ from tests.conftest import load, write
 from warehouse.phases import phase, profiled
 
 LOAD_PHASES = {"hash", "copy", "migrate", "reference", "read", "checks", "write", "marts", "statuses"}
-LOAD_PHASES |= {"constraints", "record", "commit", "checkpoint", "fsync+rename", "other"}
+LOAD_PHASES |= {"constraints", "record", "commit", "open", "close", "checkpoint", "fsync+rename", "other"}
 
 
 def test_nested_phases_are_counted_once_in_their_own_name():
