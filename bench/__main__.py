@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     echo("Many users on semaforo serve (gunicorn) while a month of data is loaded …")
     figures += load.load_test(db, Path(folder / "sources"), scratch / "load", env, args.small)
     echo("The provincial link: every page in Chromium at 2 Mbit/s, 150 ms, first and repeat visit …")
-    figures += network.measure(db, scratch / "network", env)
+    figures += network.measure(db, scratch / "network", env, best=not args.small)
     echo("Indicators from nominal records, on DuckDB and on Spark …")
     figures += records.measure(folder / "registros", args.small, echo)
     shutil.rmtree(scratch, ignore_errors=True)
