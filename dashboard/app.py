@@ -187,7 +187,7 @@ def shell(wh: Warehouse, pathname: str, search: str, known: bool = False) -> htm
             navbar(f, pathname),
             dbc.Container(
                 [
-                    filter_bar(wh, f, region),
+                    filter_bar(wh, f, region, level_disabled=not page.uses_level),
                     # a page change shows progress while its layout travels (not filter changes: their own)
                     dcc.Loading(
                         html.Main(page.layout(wh, f, arg), id="page", className="page"),
@@ -319,6 +319,8 @@ def create_app(
     Input("url", "pathname"),
     State("url", "search"),
     State("page-key", "data"),
+    # The layout is already the page of its URL; without a known URL the Location announces it and this runs.
+    prevent_initial_call=True,
 )
 def route(pathname: str, search: str, current: str):
     """A new page skeleton (with its content) when the path changes; filters alone are left to the page."""
@@ -384,7 +386,7 @@ def sync_filters(search, pathname, program, period, level, region):
     )
 
 
-@callback(Output("f-level", "disabled"), Input("url", "pathname"))
+@callback(Output("f-level", "disabled"), Input("url", "pathname"), prevent_initial_call=True)
 def level_filter_disabled(pathname: str | None) -> bool:
     """The chain-level filter is greyed out on pages it does not change, rather than silently doing nothing."""
     page, _arg = pages.match(pathname)
