@@ -63,7 +63,7 @@ def start_server(
         try:
             if requests.get(url + "/healthz", timeout=2).status_code == 200:
                 return proc, url, log
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # a worker still starting on a busy machine
             pass
         time.sleep(0.3)
     proc.kill()
