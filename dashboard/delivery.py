@@ -61,6 +61,9 @@ def plotly_bundle() -> Path | None:
     """The partial bundle if it matches the plotly.js major version that ``plotly`` ships, else None."""
     from plotly.offline import get_plotlyjs_version
 
+    if not PLOTLY_BUNDLE.is_file():  # an install without the package data
+        log.warning("falta %s; se sirve plotly.js completo", PLOTLY_BUNDLE)
+        return None
     shipped, ours = get_plotlyjs_version(), bundle_version(PLOTLY_BUNDLE)
     if shipped.split(".")[0] != ours.split(".")[0]:
         log.warning(

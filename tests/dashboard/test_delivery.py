@@ -123,6 +123,8 @@ def test_a_mismatched_bundle_falls_back_to_the_full_plotly(tmp_path, monkeypatch
     monkeypatch.setattr(delivery, "PLOTLY_BUNDLE", other)
     assert delivery.plotly_bundle() is None
     assert "no corresponde" in caplog.text
+    monkeypatch.setattr(delivery, "PLOTLY_BUNDLE", tmp_path / "absent.js")
+    assert delivery.plotly_bundle() is None
     monkeypatch.setattr(delivery, "PLOTLY_BUNDLE", tmp_path / "none.js")
     (tmp_path / "none.js").write_text("var x;", encoding="utf-8")
     with pytest.raises(ValueError, match=r"no plotly\.js version"):
