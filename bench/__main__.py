@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from . import etl, load, records, web
+from . import etl, load, network, profile, records, web
 from .report import Figure, machine, table, write_json
 from .scales import FULL, SMALL, Scale
 from .worker import ROOT, run_task
@@ -79,7 +79,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--rebuild", action="store_true", help="build the data set anew even if it is unchanged")
     ap.add_argument("--repeats", type=int, help="passes over the scripted session (default 3, small 2)")
+    ap.add_argument(
+        "--only",
+        choices=["network", "profile"],
+        help="one part alone, on the warehouse given by --db (e.g. the demo's); writes --out "
+        "(default bench/results-<part>.json), never results.json",
+    )
+    ap.add_argument("--db", type=Path, help="with --only: the warehouse to serve or load into")
+    ap.add_argument("--month", type=Path, help="with --only profile: a month of HIS records (CSV) to load")
     args = ap.parse_args(argv)
+    if args.only:
+        return only(args.only, args.db, args.out, args.month)
     scale = SMALL if args.small else FULL
     folder = args.data or HERE / "data" / scale.name
     out = args.out or HERE / ("results-small.json" if args.small else "results.json")
@@ -99,16 +109,32 @@ def main(argv: list[str] | None = None) -> int:
     files = etl.representative(Path(folder / "sources"), scale.months, scale.big_budget_year)
     figures += etl.measure(files, db, catalogue_dir, scratch)
     figures += etl.build_figures(build, note)
+    echo("Where a load's time goes: the admin loader's phases, a month and a 50-row file …")
+    month = next(Path(f["path"]) for f in files if f["source"] == "admin" and f["path"].endswith(".csv"))
+    figures += profile.measure(db, month, scratch / "profile", env)
     echo(f"Dashboard: scripted session ({repeats} passes) through /_dash-update-component …")
     figures += web.session(db, repeats, scratch, env)
     echo("Cold start of semaforo serve …")
     figures += web.cold_start(db, env)
     echo("Many users on semaforo serve (gunicorn) while a month of data is loaded …")
     figures += load.load_test(db, Path(folder / "sources"), scratch / "load", env, args.small)
+    echo("The provincial link: every page in Chromium at 2 Mbit/s, 150 ms, first and repeat visit …")
+    figures += network.measure(db, scratch / "network", env, best=not args.small)
     echo("Indicators from nominal records, on DuckDB and on Spark …")
     figures += records.measure(folder / "registros", args.small, echo)
     shutil.rmtree(scratch, ignore_errors=True)
-    order = ["etl", "callbacks", "payload", "memory", "start", "load", "records", "build"]
+    order = [
+        "etl",
+        "profile",
+        "callbacks",
+        "payload",
+        "network",
+        "memory",
+        "start",
+        "load",
+        "records",
+        "build",
+    ]
     figures.sort(key=lambda f: order.index(f.group))
     total = time.perf_counter() - started
     meta = {
@@ -135,6 +161,32 @@ def main(argv: list[str] | None = None) -> int:
     print(table(figures))
     missed = [f for f in figures if f.met is False]
     print(f"\n{len(figures)} figures, {len(missed)} targets missed; bench took {total:.0f} s → {out}")
+    write_json(out, figures, meta)
+    return 0
+
+
+def only(part: str, db: Path | None, out: Path | None, month: Path | None) -> int:
+    """One part of the bench alone on a given warehouse, written to its own JSON file."""
+    if db is None or not db.exists():
+        print("--only necesita --db con un almacén existente / needs --db with an existing warehouse")
+        return 2
+    if part == "profile" and (month is None or not month.exists()):
+        print("--only profile necesita --month con un archivo HIS / needs --month with a HIS CSV file")
+        return 2
+    out = out or HERE / f"results-{part}.json"
+    scratch = Path(os.environ.get("TMPDIR", "/tmp")) / f"semaforo-bench-{os.getpid()}"
+    started = time.perf_counter()
+    try:
+        figures = (
+            network.measure(db, scratch, {}) if part == "network" else profile.measure(db, month, scratch, {})
+        )
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    meta = {"only": part, "warehouse": str(db), "machine": machine()}
+    meta["bench_seconds"] = round(time.perf_counter() - started, 1)
+    print(table(figures))
+    missed = [f for f in figures if f.met is False]
+    print(f"\n{len(figures)} figures, {len(missed)} targets missed → {out}")
     write_json(out, figures, meta)
     return 0
 

@@ -107,7 +107,15 @@ def load(args: dict[str, Any]) -> dict[str, Any]:
         r = load_file(item["db"], item["source"], item["path"], force=True, catalogue=catalogue)
         if r.status not in ("loaded", "partial"):
             raise RuntimeError(f"{item['path']}: {r.status} {r.message} {[str(p) for p in r.problems[:3]]}")
-        out.append({**item, "seconds": r.seconds, "rows_read": r.rows_read, "rows_loaded": r.rows_loaded})
+        out.append(
+            {
+                **item,
+                "seconds": r.seconds,
+                "rows_read": r.rows_read,
+                "rows_loaded": r.rows_loaded,
+                "phases": r.phases,
+            }
+        )
     return {"loads": out}
 
 
@@ -290,6 +298,7 @@ def records_compare(args: dict[str, Any]) -> dict[str, Any]:
 TASKS = {
     "build": build,
     "load": load,
+    "profile": load,
     "read": read,
     "session": session,
     "replay": replay,

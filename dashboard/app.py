@@ -8,6 +8,7 @@ a copy in the repository), so the app works on a machine with no internet.
 from __future__ import annotations
 
 import os
+from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -17,7 +18,7 @@ import flask
 import flask_bootstrap
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
-from . import callbacks, context, export, pages, printview, security, theme, upload
+from . import callbacks, context, delivery, export, pages, printview, security, theme, upload
 from .auth import Users, current_user
 from .callbacks import callback
 from .components.filter_bar import NATIONAL, filter_bar, period_options
@@ -38,17 +39,25 @@ ASSETS = next(
     if p.is_dir()
 )
 VENDOR = Path(flask_bootstrap.__file__).parent / "static" / "bootstrap5"
+# The package's version in the path: a new Bootstrap gets a new URL, so browsers may keep these for ever.
+VENDOR_URL = f"/vendor/{version('bootstrap-flask')}"
 STYLESHEETS = [
-    "/vendor/css/bootstrap.min.css",
-    "/vendor/css/font/bootstrap-icons.min.css",
+    f"{VENDOR_URL}/css/bootstrap.min.css",
+    f"{VENDOR_URL}/css/font/bootstrap-icons.min.css",
     "/theme/lights.css",
 ]
 
 
 def _vendor_routes(server: flask.Flask) -> None:
     @server.route("/vendor/<path:path>")
-    def vendor(path: str):  # Bootstrap 5 and Bootstrap Icons from the installed package
+    def vendor(
+        path: str,
+    ):  # Bootstrap 5 and Bootstrap Icons from the installed package (login and upload pages)
         return flask.send_from_directory(VENDOR, path, max_age=86400)
+
+    @server.route(f"{VENDOR_URL}/<path:path>")
+    def vendor_versioned(path: str):  # the same under the package's version: kept by browsers for a year
+        return flask.send_from_directory(VENDOR, path, max_age=31536000)
 
     @server.route("/theme/lights.css")
     def lights():
@@ -167,19 +176,30 @@ def shown_region_of(wh: Warehouse, pathname: str | None) -> str:
     return arg if page.regional and region_ok(wh, arg) else NATIONAL
 
 
-def shell(wh: Warehouse, pathname: str, search: str) -> html.Div:
+def shell(wh: Warehouse, pathname: str, search: str, known: bool = False) -> html.Div:
+    """The page for ``pathname`` and ``search``; ``known`` when they are the browser's own URL (the Referer)."""
     f = context.filters(search)
     page, arg = pages.match(pathname)
     region = shown_region_of(wh, pathname)
+    # With the URL it was rendered for, the Location does not announce it again on mount: the page's url
+    # callbacks (its content, already here) are not run a second time, which costs a round trip and the page's
+    # whole payload. Without it, the Location announces the browser's URL and the router renders the page.
+    url = {"pathname": pathname, "search": search} if known else {}
     return html.Div(
         [
-            dcc.Location(id="url", refresh="callback-nav"),
+            dcc.Location(id="url", refresh="callback-nav", **url),
             dcc.Store(id="page-key", data=pages.key_of(pathname)),
             navbar(f, pathname),
             dbc.Container(
                 [
-                    filter_bar(wh, f, region),
-                    html.Main(page.layout(wh, f, arg), id="page", className="page"),
+                    filter_bar(wh, f, region, level_disabled=not page.uses_level),
+                    # a page change shows progress while its layout travels (not filter changes: their own)
+                    dcc.Loading(
+                        html.Main(page.layout(wh, f, arg), id="page", className="page"),
+                        target_components={"page": "children"},
+                        delay_show=300,
+                        type="circle",
+                    ),
                     html.Footer(footer(wh, f.lang), className="footer"),
                 ],
                 fluid=True,
@@ -215,14 +235,15 @@ def footer(wh: Warehouse, lang: str) -> list:
     ]
 
 
-def page_url() -> tuple[str, str]:
-    """Path and query of the page being opened. Dash asks for the layout from /_dash-layout, so the page's own
-    URL is the request's Referer (same origin); without one, the router callback renders the page instead."""
+def page_url() -> tuple[str, str, bool]:
+    """Path and query of the page being opened, and whether they are known. Dash asks for the layout from
+    /_dash-layout, so the page's own URL is the request's Referer (same origin); without one, the router
+    callback renders the page instead."""
     req = flask.request
     ref = urlsplit(req.referrer or "")
-    if ref.netloc and ref.netloc != req.host:
-        return "/", ""
-    return (ref.path or "/"), ("?" + ref.query if ref.query else "")
+    if not ref.netloc or ref.netloc != req.host:
+        return "/", "", False
+    return (ref.path or "/"), ("?" + ref.query if ref.query else ""), True
 
 
 def create_app(
@@ -259,6 +280,7 @@ def create_app(
         update_title=None,
         serve_locally=True,
     )
+    delivery.install(app)  # first: its after_request runs last, on the finished response
     _vendor_routes(app.server)
     export.register(app.server)
     printview.register(app.server)
@@ -271,13 +293,19 @@ def create_app(
     def interpolate_index(**parts: str) -> str:
         # <html lang> of the page's language: screen readers and the browser's translate offer depend on it.
         lang = parse("?" + flask.request.query_string.decode()).lang
-        return base_index(**parts).replace("<html>", f'<html lang="{lang}">', 1)
+        # Until its scripts arrive (seconds on a provincial link) the page says it is loading, in its language.
+        return (
+            base_index(**parts)
+            .replace("<html>", f'<html lang="{lang}">', 1)
+            .replace(
+                "Loading...", f'<span class="app-loading" role="status">{t("loading_app", lang)}</span>', 1
+            )
+        )
 
     app.interpolate_index = interpolate_index
 
     def layout():
-        path, search = page_url()
-        return shell(wh, path, search)
+        return shell(wh, *page_url())
 
     app.layout = layout
     # Dash finishes its setup (the script list that its component-file route checks against) on the first
@@ -297,6 +325,8 @@ def create_app(
     Input("url", "pathname"),
     State("url", "search"),
     State("page-key", "data"),
+    # The layout is already the page of its URL; without a known URL the Location announces it and this runs.
+    prevent_initial_call=True,
 )
 def route(pathname: str, search: str, current: str):
     """A new page skeleton (with its content) when the path changes; filters alone are left to the page."""
@@ -362,7 +392,7 @@ def sync_filters(search, pathname, program, period, level, region):
     )
 
 
-@callback(Output("f-level", "disabled"), Input("url", "pathname"))
+@callback(Output("f-level", "disabled"), Input("url", "pathname"), prevent_initial_call=True)
 def level_filter_disabled(pathname: str | None) -> bool:
     """The chain-level filter is greyed out on pages it does not change, rather than silently doing nothing."""
     page, _arg = pages.match(pathname)

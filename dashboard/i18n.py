@@ -150,6 +150,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "open_region": ("Ver la cadena causal de la región", "Open the region's causal chain"),
     "open_indicator": ("Ver el indicador en todas las regiones", "Open the indicator across regions"),
     "language": ("English", "Español"),
+    "loading_app": ("Cargando el tablero…", "Loading the dashboard…"),
     "upload": ("Cargar archivo", "Load a file"),
     "login": ("Ingresar", "Sign in"),
     "logout": ("Salir", "Sign out"),

@@ -35,6 +35,7 @@ from warehouse.catalogue import Catalogue, CatalogueError, load_catalogue
 from warehouse.constraints import violations
 from warehouse.db import WarehouseError, open_writer
 from warehouse.marts import ensure_status
+from warehouse.phases import phase, profiled
 from warehouse.sync import sync_reference
 
 from .checks import collected, run_checks
@@ -71,6 +72,7 @@ class LoadReport:
     message: str = ""
     dry_run: bool = False  # --dry-run: what the load would do; nothing was changed
     replacement: Replacement | None = None  # what it replaced (or would replace)
+    phases: dict[str, float] = field(default_factory=dict)  # seconds per phase (warehouse.phases)
 
     @property
     def exit_code(self) -> int:
@@ -251,15 +253,19 @@ def load_file(
     except CatalogueError as e:
         report.message = str(e)
         return report
-    sha = file_sha256(path)
-    try:
-        with writer_lock(db, echo), open_writer(db, in_place, discard=dry_run) as con:
-            _load(con, LOADERS[source](), path, sha, cat, report, strict, force, options or {}, echo)
-    except WarehouseError as e:
-        report.message = str(e)
-    except duckdb.IOException as e:
-        report.message = f"no se puede escribir el almacén {db}: {e}"
+    with profiled() as profile:
+        with phase("hash"):
+            sha = file_sha256(path)
+        try:
+            with writer_lock(db, echo), open_writer(db, in_place, discard=dry_run) as con:
+                _load(con, LOADERS[source](), path, sha, cat, report, strict, force, options or {}, echo)
+        except WarehouseError as e:
+            report.message = str(e)
+        except duckdb.IOException as e:
+            report.message = f"no se puede escribir el almacén {db}: {e}"
     report.seconds = time.perf_counter() - started
+    report.phases = dict(profile.seconds)
+    report.phases["other"] = max(0.0, report.seconds - sum(profile.seconds.values()))
     return report
 
 
@@ -292,32 +298,35 @@ def _load(con, loader, path, sha, cat, report, strict, force, options, echo) -> 
     ctx = LoadContext(con, path, cat, options)
     con.execute("begin")
     try:
-        sync_reference(con, cat)
+        with phase("reference"):
+            sync_reference(con, cat)
         echo(f"Leyendo {label} …")
-        staged = loader.stage(ctx)
-        ctx.warnings += staged.warnings
-        report.rows_read = staged.rows + len(staged.problems)
-        if staged.problems:  # lines the reader could not split: the file is damaged or cut, not a bad row
-            report.problems = staged.problems
-            raise _Refused(
-                f"estructura dañada: {len(staged.problems)} línea(s) que no se pueden separar en columnas "
-                "(comillas sin cerrar, campos de más o de menos, archivo cortado)"
-            )
-        loader.prepare(ctx, staged)
+        with phase("read"):
+            staged = loader.stage(ctx)
+            ctx.warnings += staged.warnings
+            report.rows_read = staged.rows + len(staged.problems)
+            if staged.problems:  # lines the reader could not split: the file is damaged or cut, not a bad row
+                report.problems = staged.problems
+                raise _Refused(
+                    f"estructura dañada: {len(staged.problems)} línea(s) que no se pueden separar en columnas "
+                    "(comillas sin cerrar, campos de más o de menos, archivo cortado)"
+                )
+            loader.prepare(ctx, staged)
         echo(f"Validando {staged.rows:,} filas …")
-        run_checks(con, staged, loader.checks(ctx, staged))
-        loader.locate(ctx, staged)
-        report.problems = collected(con, label, staged.sheet)
-        report.warnings = ctx.warnings
-        con.execute(
-            f"create or replace temp view valid as select * from {staged.table} "
-            "where _row not in (select _row from problems where _row is not null)"
-        )
-        con.execute(
-            f"create or replace temp view rejected as select * from {staged.table} "
-            "where _row in (select _row from problems where _row is not null)"
-        )
-        valid = con.execute("select count(*) from valid").fetchone()[0]
+        with phase("checks"):
+            run_checks(con, staged, loader.checks(ctx, staged))
+            loader.locate(ctx, staged)
+            report.problems = collected(con, label, staged.sheet)
+            report.warnings = ctx.warnings
+            con.execute(
+                f"create or replace temp view valid as select * from {staged.table} "
+                "where _row not in (select _row from problems where _row is not null)"
+            )
+            con.execute(
+                f"create or replace temp view rejected as select * from {staged.table} "
+                "where _row in (select _row from problems where _row is not null)"
+            )
+            valid = con.execute("select count(*) from valid").fetchone()[0]
         report.rows_rejected = report.rows_read - valid
         refusal = failed_column(con, staged, cat)
         if refusal:
@@ -339,14 +348,16 @@ def _load(con, loader, path, sha, cat, report, strict, force, options, echo) -> 
             if report.dry_run
             else f"Escribiendo {valid:,} filas válidas (lote {batch_id}) …"
         )
-        report.scope = loader.write(ctx, staged, batch_id)
+        with phase("write"):  # the marts and stored statuses it refreshes are phases of their own
+            report.scope = loader.write(ctx, staged, batch_id)
         report.replacement = ctx.replacement
         if ctx.replacement and (
             ctx.replacement.replaced or ctx.replacement.gone["filas"] or ctx.replacement.kept["filas"]
         ):
             report.warnings += ctx.replacement.lines()
         ensure_status(con)  # a targets load or a catalogue edit changes the stored statuses
-        failed = violations(con, batch_id)
+        with phase("constraints"):
+            failed = violations(con, batch_id)
         if failed:
             raise WarehouseError(
                 "restricciones del almacén incumplidas: "
@@ -364,8 +375,10 @@ def _load(con, loader, path, sha, cat, report, strict, force, options, echo) -> 
             report.batch_id = None
             con.execute("rollback")
             return
-        _record(con, batch_id, loader.source, path, sha, started_at, report, staged.format, cat, received)
-        con.execute("commit")
+        with phase("record"):
+            _record(con, batch_id, loader.source, path, sha, started_at, report, staged.format, cat, received)
+        with phase("commit"):
+            con.execute("commit")
     except (LoadError, _Refused) as e:
         con.execute("rollback")
         if isinstance(e, LoadError):

@@ -20,6 +20,8 @@ from typing import Any
 
 import duckdb
 
+from .phases import phase
+
 HERE = Path(__file__).parent
 MIGRATIONS = HERE / "migrations"
 VIEWS = HERE / "views"
@@ -186,9 +188,11 @@ def open_writer(
     remove_stale_copies(path)
     tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
     if path.exists():
-        shutil.copy2(path, tmp)
+        with phase("copy"):
+            shutil.copy2(path, tmp)
     try:
-        con = duckdb.connect(str(tmp))
+        with phase("open"):
+            con = duckdb.connect(str(tmp))
     except duckdb.Error as e:
         tmp.unlink(missing_ok=True)
         raise WarehouseError(f"el almacén {path} no se puede abrir: {_first_line(e)}") from e
@@ -196,21 +200,27 @@ def open_writer(
     try:
         # A damaged warehouse is refused before anything is written: its damage must not be carried forward
         # into the next version (the copy holds the same bytes, read here from the page cache).
-        existing = path.exists() and schema_version(con)[0] > 0
-        _refuse_damage(path, unreadable(con) if existing else [])
-        migrate(con)
+        with phase("verify"):
+            existing = path.exists() and schema_version(con)[0] > 0
+            _refuse_damage(path, unreadable(con) if existing else [])
+        with phase("migrate"):
+            migrate(con)
         # The raw data's constraints over the whole warehouse (≈ 1 s on the demo's); the marts' (≈ 4 s more) are
         # derived from them, checked for each load's batch and whole by `semaforo check`.
-        _refuse_damage(path, broken_constraints(con, "raw_") if existing else [])
+        with phase("verify"):
+            _refuse_damage(path, broken_constraints(con, "raw_") if existing else [])
         yield con
-        con.execute("checkpoint")
+        with phase("checkpoint"):
+            con.execute("checkpoint")
         ok = not discard
     finally:
-        con.close()
+        with phase("close"):
+            con.close()
         if ok:
-            _fsync(tmp)
-            os.replace(tmp, path)
-            _fsync(path.parent)
+            with phase("fsync+rename"):
+                _fsync(tmp)
+                os.replace(tmp, path)
+                _fsync(path.parent)
         else:
             tmp.unlink(missing_ok=True)
         Path(f"{tmp}.wal").unlink(missing_ok=True)

@@ -14,6 +14,7 @@ from typing import Any
 import duckdb
 
 from .db import MARTS, scalar, sql_file, views_fingerprint
+from .phases import timed
 
 
 def _run(con: duckdb.DuckDBPyConnection, name: str) -> None:
@@ -47,6 +48,7 @@ def _periods_with_followers(
     return [(p,) for p in sorted(set(periods) | {r[0] for r in later})]
 
 
+@timed("statuses")
 def _refresh_top(con: duckdb.DuckDBPyConnection, scope: str) -> None:
     """Copy the country and region rows of mart_indicator_agg that match ``scope`` (a condition on its columns,
     the one the refresh just rebuilt) into mart_indicator_top, ordered so that its zone maps narrow the reads;
@@ -98,6 +100,7 @@ def status_current(con: duckdb.DuckDBPyConnection) -> bool:
     return _stored_stamp(con) == rule_stamp(con)
 
 
+@timed("statuses")
 def ensure_status(con: duckdb.DuckDBPyConnection) -> bool:
     """Rebuild mart_status_top whole if a rule input changed since it was computed (a targets load, a catalogue
     edit, new rules' SQL); True when it did. Every writer calls this before it commits."""
@@ -138,6 +141,7 @@ _FEED_PERIODS = (
 )
 
 
+@timed("marts")
 def refresh_admin(con: duckdb.DuckDBPyConnection, periods: Iterable[dt.date]) -> None:
     # One raw row per period, indicator and unit (constraint raw_admin_unique, checked in the same transaction),
     # so the rows are the facts as they are: grouping them would change nothing and cost a hash aggregate.
@@ -152,6 +156,7 @@ def refresh_admin(con: duckdb.DuckDBPyConnection, periods: Iterable[dt.date]) ->
     _refresh_top(con, _FEED_PERIODS.format(feed="admin"))
 
 
+@timed("marts")
 def refresh_stock(con: duckdb.DuckDBPyConnection, periods: Iterable[dt.date]) -> None:
     _units(
         con,
@@ -167,6 +172,7 @@ def refresh_stock(con: duckdb.DuckDBPyConnection, periods: Iterable[dt.date]) ->
     _refresh_top(con, _FEED_PERIODS.format(feed="stock"))
 
 
+@timed("marts")
 def refresh_budget(con: duckdb.DuckDBPyConnection, years: Iterable[int]) -> None:
     if not _scope(con, "scope_year", "year integer", [(y,) for y in sorted(set(years))]):
         return
@@ -182,6 +188,7 @@ def refresh_budget(con: duckdb.DuckDBPyConnection, years: Iterable[int]) -> None
     )
 
 
+@timed("marts")
 def refresh_survey(con: duckdb.DuckDBPyConnection, pairs: Iterable[tuple[str, int]]) -> None:
     if not _scope(con, "scope_survey", "indicator_code varchar, year integer", sorted(set(pairs))):
         return
@@ -196,6 +203,7 @@ def refresh_survey(con: duckdb.DuckDBPyConnection, pairs: Iterable[tuple[str, in
     )
 
 
+@timed("marts")
 def refresh_population(con: duckdb.DuckDBPyConnection, years: Iterable[int]) -> None:
     if not _scope(con, "scope_year", "year integer", [(y,) for y in sorted(set(years))]):
         return
@@ -242,6 +250,7 @@ def refresh_months(con: duckdb.DuckDBPyConnection, feed: str, periods: Iterable[
         con.execute("delete from mart_stock_summary where period in (select period from scope_period)")
 
 
+@timed("marts")
 def refresh_all(con: duckdb.DuckDBPyConnection) -> None:
     """Rebuild every mart from the raw tables (after a territory or catalogue change)."""
     con.execute("delete from mart_indicator_agg")

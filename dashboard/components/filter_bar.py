@@ -35,7 +35,7 @@ def _field(label: str, control, width: int) -> dbc.Col:
     )
 
 
-def filter_bar(wh: Warehouse, f: Filters, region: str | None) -> html.Div:
+def filter_bar(wh: Warehouse, f: Filters, region: str | None, level_disabled: bool = False) -> html.Div:
     lang = f.lang
     cat = wh.snapshot.catalogue
     program = dcc.Dropdown(
@@ -53,6 +53,7 @@ def filter_bar(wh: Warehouse, f: Filters, region: str | None) -> html.Div:
     level = dcc.Dropdown(
         id="f-level",
         clearable=False,
+        disabled=level_disabled,
         value=f.level or "all",
         options=[{"label": t("all_levels", lang), "value": "all"}]
         + [{"label": level_name(lv, lang), "value": lv} for lv in LEVELS],

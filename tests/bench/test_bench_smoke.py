@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-GROUPS = {"etl", "callbacks", "payload", "memory", "start", "load", "records", "build"}
+GROUPS = {"etl", "profile", "callbacks", "payload", "network", "memory", "start", "load", "records", "build"}
 SOURCES = {"territory", "facilities", "population", "targets", "budget", "survey", "admin", "stock"}
 
 
@@ -55,6 +55,13 @@ def test_small_bench_writes_every_figure(tmp_path: Path) -> None:
         assert isinstance(f["value"], int | float) and f["value"] > 0, f
         if f["baseline"] is not None:
             assert f["baseline"] > 0 and f["ratio"] > 0, f
+    # The provincial link: every page, first and repeat visit, with bytes, requests and the lights shown.
+    network = [f for f in figures if f["group"] == "network"]
+    assert len(network) == 6 * 4, [f["name"] for f in network]
+    assert all(0 < f["value"] < 120 for f in network if f["unit"] == "s"), network  # lights were shown
+    # The load profile: its phases add up to the load's time.
+    for f in (f for f in figures if f["group"] == "profile"):
+        assert abs(sum(f["extra"]["phases"].values()) - f["value"]) < 0.02, f
     names = " ".join(f["name"] for f in figures)
     assert all(f"{s} loader" in names for s in SOURCES)
     assert ".xlsx" in names and "first map" in names and "map update" in names
