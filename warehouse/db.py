@@ -271,7 +271,7 @@ def _first_line(e: Exception) -> str:
     return str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
 
 
-def check_file(path: str | os.PathLike, constraints: bool = True) -> list[str]:
+def check_file(path: str | os.PathLike[str], constraints: bool = True) -> list[str]:
     """:func:`verify` on a warehouse file, opened read-only (``constraints=False``: only :func:`unreadable`); a
     file that cannot even be opened says why."""
     path = Path(path)

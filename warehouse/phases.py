@@ -8,8 +8,12 @@ from __future__ import annotations
 import contextlib
 import functools
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
+from typing import Any, ParamSpec, TypeVar
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 _profile: ContextVar[Profile | None] = ContextVar("semaforo_load_profile", default=None)
 
@@ -17,7 +21,7 @@ _profile: ContextVar[Profile | None] = ContextVar("semaforo_load_profile", defau
 class Profile:
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
-        self._stack: list[list] = []  # [name, started, time spent in nested phases]
+        self._stack: list[list[Any]] = []  # [name, started, time spent in nested phases]
 
     def start(self, name: str) -> None:
         self._stack.append([name, time.perf_counter(), 0.0])
@@ -54,12 +58,12 @@ def phase(name: str) -> Iterator[None]:
         p.stop()
 
 
-def timed(name: str):
+def timed(name: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Decorator: the whole call is phase ``name``."""
 
-    def wrap(fn):
+    def wrap(fn: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(fn)
-        def inner(*args, **kwargs):
+        def inner(*args: P.args, **kwargs: P.kwargs) -> R:
             with phase(name):
                 return fn(*args, **kwargs)
 
