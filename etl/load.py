@@ -40,6 +40,7 @@ from warehouse.sync import sync_reference
 
 from .checks import collected, run_checks
 from .csvfile import Staged
+from .excel import check_expansion
 from .loaders import LOADERS
 from .loaders.base import LoadContext
 from .parquet import is_parquet, parquet_files
@@ -252,6 +253,12 @@ def load_file(
         cat = catalogue or load_catalogue()
     except CatalogueError as e:
         report.message = str(e)
+        return report
+    try:  # a workbook that would inflate past any plausible size is refused before the warehouse is touched
+        if path.is_file():
+            check_expansion(path)
+    except LoadError as e:
+        report.status, report.problems = "refused", e.problems
         return report
     with profiled() as profile:
         with phase("hash"):

@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import os
 import shutil
+import threading
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -35,13 +36,26 @@ class WarehouseError(RuntimeError):
 def sql_file(path: Path) -> list[str]:
     """The statements of a .sql file as DuckDB's own parser splits them: a semicolon inside a literal or a
     comment does not end a statement; comments alone are no statement."""
-    return [s.query.strip() for s in duckdb.extract_statements(path.read_text(encoding="utf-8"))]
+    return [s.query.strip() for s in _statements(path.read_text(encoding="utf-8"))]
 
 
 def named_parameters(sql: str) -> frozenset[str]:
     """The ``$name`` parameters the SQL uses, by DuckDB's parser (``$level`` is not found inside ``$levels``,
     nor in a comment or a literal)."""
-    return frozenset(p for s in duckdb.extract_statements(sql) for p in s.named_parameters)
+    return frozenset(p for s in _statements(sql) for p in s.named_parameters)
+
+
+_parsers = threading.local()
+
+
+def _statements(sql: str) -> list[duckdb.Statement]:
+    # A private in-memory connection per thread: duckdb.extract_statements() would use the module's default
+    # connection, which another thread may be using at the same moment (the bench's generator computing records
+    # while files load) — DuckDB aborts the process then.
+    con = getattr(_parsers, "con", None)
+    if con is None:
+        con = _parsers.con = duckdb.connect()
+    return con.extract_statements(sql)
 
 
 def migrations() -> list[tuple[int, Path]]:
@@ -243,6 +257,8 @@ def unreadable(con: duckdb.DuckDBPyConnection) -> list[str]:
     for (table,) in tables:
         try:
             con.execute(f'select count(*), bit_xor(hash(columns(*))) from "{table}"').fetchall()
+        except duckdb.OutOfMemoryException:
+            raise  # too little memory to read it through is not damage: the caller says what ran out
         except duckdb.Error as e:
             problems.append(f"la tabla {table} no se puede leer entera: {_first_line(e)}")
     return problems
@@ -254,6 +270,8 @@ def broken_constraints(con: duckdb.DuckDBPyConnection, prefix: str = "") -> list
 
     try:
         failed = violations_anywhere(con, prefix)
+    except duckdb.OutOfMemoryException:
+        raise  # not damage, as in unreadable()
     except duckdb.Error as e:
         return [f"las restricciones no se pueden comprobar: {_first_line(e)}"]
     return [f"restricción {name} incumplida: {rows}" for name, rows in failed.items()]

@@ -9,6 +9,7 @@ from warehouse.phases import phase, profiled
 
 LOAD_PHASES = {"hash", "copy", "migrate", "reference", "read", "checks", "write", "marts", "statuses"}
 LOAD_PHASES |= {"constraints", "record", "commit", "open", "close", "checkpoint", "fsync+rename", "other"}
+LOAD_PHASES |= {"verify"}  # the warehouse read through and its raw constraints run before anything is written
 
 
 def test_nested_phases_are_counted_once_in_their_own_name():
