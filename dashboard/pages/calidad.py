@@ -122,7 +122,7 @@ def kpis(
     return cards
 
 
-def heatmap(df: pd.DataFrame, value: str, state: str, f: Filters, link) -> html.Div:
+def heatmap(df: pd.DataFrame, value: str, state: str, f: Filters, link) -> html.Div | html.P:
     """Territories × months, each cell its share and light (colour, glyph and a tooltip with the counts)."""
     if df.empty:
         return html.P(t("no_data_period", f.lang), className="hint")
