@@ -183,7 +183,7 @@ def content(wh: Warehouse, f: Filters, region: str | None) -> list:
     lang = f.lang
     name = scope_name(wh, region, lang)
     parent = quality_parent(wh, f, region)
-    if parent != (region or "PE"):
+    if region is not None and parent != region:  # the country's heat-map is always of its regions
         name += " · " + (
             wh.snapshot.network_name(region, parent)
             if f.tree == "red"

@@ -299,7 +299,11 @@ def network_section(wh: Warehouse, f: Filters, region: str) -> list:
             f,
             region,
             [
-                html.P(BUDGET_NETWORK.notes.get(f.lang), className="hint"),
+                *(
+                    [html.P(BUDGET_NETWORK.notes.get(f.lang), className="hint")]
+                    if BUDGET_NETWORK.notes
+                    else []
+                ),
                 table_grid("budget-network", BUDGET_NETWORK, rows, f.lang),
             ],
             "budget-network-panel",
