@@ -137,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     figures.sort(key=lambda f: order.index(f.group))
     total = time.perf_counter() - started
-    meta = {
+    meta: dict[str, Any] = {
         "scale": scale.name,
         "seed": SEED,
         "machine": machine(),
@@ -182,7 +182,7 @@ def only(part: str, db: Path | None, out: Path | None, month: Path | None) -> in
         )
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    meta = {"only": part, "warehouse": str(db), "machine": machine()}
+    meta: dict[str, Any] = {"only": part, "warehouse": str(db), "machine": machine()}
     meta["bench_seconds"] = round(time.perf_counter() - started, 1)
     print(table(figures))
     missed = [f for f in figures if f.met is False]

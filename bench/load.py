@@ -106,7 +106,7 @@ class Users:
                 done = time.perf_counter()
                 with self.lock:
                     self.hits.append(Hit(k, started - self.t0, kind, (done - started) * 1000, status))
-                    if kind == "export" and status == 200:
+                    if kind == "export" and r is not None and status == 200:
                         self.docs.append((done - self.t0, r.json()))
             time.sleep(rng.uniform(*self.think))
 
@@ -140,7 +140,8 @@ def cache_effect(url: str) -> tuple[list[float], list[float]]:
     """Layouts of views not opened before, then the same ones again on the same connection (so the same worker):
     the second answer comes from that process's query cache."""
     s = requests.Session()
-    first, again = [], []
+    first: list[float] = []
+    again: list[float] = []
     for region in REGIONS[:8]:
         path = f"/presupuesto/{region}?periodo=2026-06"
         for out in (first, again):

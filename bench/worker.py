@@ -146,7 +146,7 @@ def read(args: dict[str, Any]) -> dict[str, Any]:
         con.close()  # the table is on disk, as the loader's is
         seconds = time.perf_counter() - started
         con = duckdb.connect(str(db), read_only=True)
-        rows = con.execute("select count(*) from t").fetchone()[0]
+        rows = con.execute("select count(*) from t").fetchall()[0][0]
         con.close()
         out.append({**item, "seconds": seconds, "rows": rows})
         db.unlink(missing_ok=True)
@@ -257,7 +257,7 @@ def records_scan(args: dict[str, Any]) -> dict[str, Any]:
 
     with TreePeak() as peak:
         started = time.perf_counter()
-        duckdb.sql(
+        duckdb.execute(
             f"select count(*), count(distinct id_nino) from read_parquet('{args['records']}/**/*.parquet')"
         ).fetchall()
         seconds = time.perf_counter() - started
@@ -288,8 +288,8 @@ def records_compare(args: dict[str, Any]) -> dict[str, Any]:
         return f"select * exclude (anio) from read_parquet('{folder}/**/*.parquet')"
 
     a, b = q(args["a"]), q(args["b"])
-    rows = duckdb.sql(f"select count(*) from ({a})").fetchall()[0][0]
-    differing = duckdb.sql(
+    rows = duckdb.execute(f"select count(*) from ({a})").fetchall()[0][0]
+    differing = duckdb.execute(
         f"select count(*) from (({a} except all {b}) union all ({b} except all {a}))"
     ).fetchall()[0][0]
     return {"rows": rows, "differing": differing}

@@ -17,10 +17,12 @@ import dash_bootstrap_components as dbc
 import flask
 import flask_bootstrap
 from dash import Input, Output, State, ctx, dcc, html, no_update
+from dash.development.base_component import Component
 
 from . import callbacks, context, delivery, export, pages, printview, security, theme, upload
 from .auth import Users, current_user
 from .callbacks import callback
+from .components.attrs import ARIA_HIDDEN
 from .components.filter_bar import NATIONAL, filter_bar, period_options
 from .components.region_map import load_shapes
 from .components.traffic_light import lights_css
@@ -99,7 +101,7 @@ def navbar(f: Filters, pathname: str) -> dbc.Navbar:
             [
                 html.A(
                     [
-                        html.Span("●", className="brand-dot", **{"aria-hidden": "true"}),
+                        html.Span("●", className="brand-dot", **ARIA_HIDDEN),
                         html.Span(t("app_title", lang), className="brand-name"),
                         html.Span(t("app_subtitle", lang), className="brand-sub d-none d-md-inline"),
                     ],
@@ -127,7 +129,7 @@ def user_menu(lang: str) -> list:
     user = current_user()
     if user is None:
         return []
-    items = []
+    items: list[Component] = []
     if user.access.admin:
         items.append(
             html.A(
@@ -173,7 +175,7 @@ def user_menu(lang: str) -> list:
 def shown_region_of(wh: Warehouse, pathname: str | None) -> str:
     """The region the filter bar shows for a path: a regional page's own, if it is one the user may see."""
     page, arg = pages.match(pathname)
-    return arg if page.regional and region_ok(wh, arg) else NATIONAL
+    return arg if page.regional and arg is not None and region_ok(wh, arg) else NATIONAL
 
 
 def shell(wh: Warehouse, pathname: str, search: str, known: bool = False) -> html.Div:

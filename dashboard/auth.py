@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 import argon2
 import flask
 import flask_login
+import werkzeug
 import yaml
 
 from warehouse.sync import territory_rows
@@ -118,6 +119,7 @@ class Users:
     def get(self, username: str) -> User | None:
         if self.path is None:
             return None
+        stamp: int | None
         try:
             stamp = self.path.stat().st_mtime_ns
         except OSError:
@@ -319,7 +321,7 @@ class Gate:
                 return User(user.username, user.name, user.role, user.regions, None, "sso")
         return self.anonymous
 
-    def __call__(self) -> flask.Response | None:
+    def __call__(self) -> werkzeug.Response | None:
         """Flask ``before_request``: None to go on, or the response that refuses the request."""
         path = flask.request.path
         if is_open(path):

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import cachetools
 import duckdb
@@ -27,6 +28,9 @@ from warehouse.sync import stored_catalogue
 
 from . import format as fmt
 from .state import Filters
+
+if TYPE_CHECKING:
+    from .components.region_map import Shapes
 
 log = logging.getLogger(__name__)
 
@@ -185,7 +189,7 @@ class Warehouse:
         self._local = threading.local()
         self._version: Version | None = None
         self._opened = 0
-        self.shapes = None  # region polygons when the app was given a boundaries GeoJSON
+        self.shapes: Shapes | None = None  # region polygons when the app was given a boundaries GeoJSON
 
     # --- versions -------------------------------------------------------------------------------------------
 

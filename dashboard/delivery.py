@@ -178,9 +178,9 @@ class Compression(Compress):
         super().__init__(app)
         self.compress_mimetypes_set |= {"text/csv", "application/geo+json"}
 
-    def after_request(self, response: flask.Response) -> flask.Response:
+    def after_request(self, response: flask.Response | None) -> flask.Response:
         req = flask.request
-        if not (is_immutable(req) and response.status_code == 200):
+        if response is None or not (is_immutable(req) and response.status_code == 200):
             return super().after_request(response)
         response.headers["Cache-Control"] = IMMUTABLE
         response.headers.add("Vary", "Accept-Encoding")
@@ -196,7 +196,7 @@ class Compression(Compress):
         response.headers["Content-Encoding"] = encoding
         etag, weak = response.get_etag()
         if etag:
-            response.set_etag(f"{etag}:{encoding}", weak=weak)
+            response.set_etag(f"{etag}:{encoding}", weak=bool(weak))
         return response
 
 

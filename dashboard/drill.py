@@ -31,13 +31,19 @@ def drill_target(wh: Warehouse, f: Filters, region: str) -> tuple[str, str]:
     the region's (a stale or crafted link) falls back to its parent."""
     if f.tree == "red":
         snap = wh.snapshot
-        if f.red in set(snap.network_children(region, region).territory_code):
-            if f.microred in set(snap.network_children(region, f.red).territory_code):
-                return f.microred, "microred"
-            return f.red, "red"
+        red, microred = f.red, f.microred
+        if red is not None and red in set(snap.network_children(region, region).territory_code):
+            if microred is not None and microred in set(snap.network_children(region, red).territory_code):
+                return microred, "microred"
+            return red, "red"
         return region, "region"
     parents = wh.snapshot.parents
-    if f.district and parents.get(f.district) == f.province and parents.get(f.province) == region:
+    if (
+        f.district
+        and f.province is not None
+        and parents.get(f.district) == f.province
+        and parents.get(f.province) == region
+    ):
         return f.district, "distrito"
     if f.province and parents.get(f.province) == region:
         return f.province, "provincia"

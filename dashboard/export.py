@@ -16,6 +16,7 @@ import datetime as dt
 import io
 import json
 from dataclasses import dataclass, field
+from typing import Any, NoReturn
 
 import flask
 import pandas as pd
@@ -185,8 +186,9 @@ def table_snapshot(table: Table, wh: Warehouse, f: Filters, region: str | None) 
         scope = budget_scope(wh, f, region)
         indicators = [i.code for i in cat.indicators_for(program=f.program, level="budget")]
         indicators += [i.code for i in cat.indicators_for(program=f.program, level="final_result")]
-        if scope and scope.element and cat.elements[scope.element].coverage:
-            indicators.append(cat.elements[scope.element].coverage)
+        coverage = cat.elements[scope.element].coverage if scope and scope.element else None
+        if coverage:
+            indicators.append(coverage)
         if "coverage_indicator" in df:
             indicators += [c for c in df.coverage_indicator.dropna().unique()]
         when = (
@@ -264,7 +266,7 @@ def to_json(s: Snapshot, context_rows: list[tuple[str, str]]) -> bytes:
     return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
 
 
-WORDS = {
+WORDS: dict[str, dict[str, Any]] = {  # per language: labels, and tables of labels by code
     "es": {
         "context": "Contexto",
         "definitions": "Definiciones",
@@ -605,14 +607,14 @@ def to_xlsx(wh: Warehouse, f: Filters, s: Snapshot, context: list[tuple[str, str
         "order by batch_id",
         [ids, list(s.sources), visible, visible],
     ).fetchall()
-    for k, b in enumerate(batches, start=1):
-        b = list(b)
-        b[1] = w["sources"].get(b[1], b[1])
-        b[4] = (
-            b[4].astimezone(PERU).strftime("%Y-%m-%d %H:%M:%S") if b[4] else None
+    for k, batch in enumerate(batches, start=1):
+        cells = list(batch)
+        cells[1] = w["sources"].get(cells[1], cells[1])
+        cells[4] = (
+            cells[4].astimezone(PERU).strftime("%Y-%m-%d %H:%M:%S") if cells[4] else None
         )  # Lima time, as everywhere
-        b[5] = w["batch_status"].get(b[5], b[5])
-        bs.write_row(k, 0, ["" if v is None else v for v in b])
+        cells[5] = w["batch_status"].get(cells[5], cells[5])
+        bs.write_row(k, 0, ["" if v is None else v for v in cells])
     bs.set_column(1, 3, 36)
     bs.set_column(9, 9, 60)
 
@@ -667,7 +669,7 @@ def _send(wh: Warehouse, f: Filters, s: Snapshot, fmt_: str) -> flask.Response:
     )
 
 
-def refuse(reason: str) -> None:
+def refuse(reason: str) -> NoReturn:
     """A 404 that says why, in words a person reads (not Flask's bare English page)."""
     flask.abort(flask.Response(reason + "\n", status=404, mimetype="text/plain"))
 

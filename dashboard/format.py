@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from typing import TypeGuard
 
 import pandas as pd
 
@@ -55,6 +56,11 @@ def missing(x: object) -> bool:
     return x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x))
 
 
+def present(x: float | None) -> TypeGuard[float]:
+    """Not :func:`missing`: a number the type checker then knows is one."""
+    return not missing(x)
+
+
 def number(x: float | None, decimals: int = 1) -> str:
     return "–" if missing(x) else f"{x:,.{decimals}f}"
 
@@ -70,7 +76,7 @@ def value(x: float | None, unit: str, decimals: int = 1) -> str:
 
 def soles(x: float | None) -> str:
     """S/ 2,845.3 mill. — budget amounts in millions of soles, as MEF reports them."""
-    if missing(x):
+    if not present(x):
         return "–"
     if abs(x) >= 1e6:
         return f"S/ {x / 1e6:,.1f} mill."
@@ -88,6 +94,6 @@ def period(d: dt.date, grain: str, lang: str = "es", short: bool = False) -> str
 
 
 def delta(current: float | None, previous: float | None) -> float | None:
-    if missing(current) or missing(previous):
+    if not (present(current) and present(previous)):
         return None
     return current - previous

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import flask
 import jinja2
@@ -77,7 +78,7 @@ def render() -> str:
     cells = {(r.territory_code, r.indicator_code): r for r in snap.itertuples()}
     rows = []
     for code in ["PE", *resumen.region_codes(wh)]:
-        row = {"name": wh.snapshot.names.get(code, code), "cells": []}
+        row: dict[str, Any] = {"name": wh.snapshot.names.get(code, code), "cells": []}
         for ind in ordered:
             r = cells.get((code, ind.code))
             s = status(r.status if r is not None else None)

@@ -25,7 +25,7 @@ from limits import parse as parse_limit
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from warehouse.db import WarehouseError
+from warehouse.db import WarehouseError, scalar
 
 from . import format as fmt
 from .auth import ROLE_NAMES, Gate, User, Users, check_csrf, csrf_token, current_access, safe_next
@@ -265,7 +265,7 @@ def install(app: dash.Dash, wh: Warehouse, cfg: ServeConfig, users: Users) -> No
                 "archivo": dt.datetime.fromtimestamp(v.stamp[1] / 1e9, tz=dt.UTC)
                 .astimezone(fmt.PERU)
                 .isoformat(),
-                "ultimo_lote": wh.cursor.execute("select max(batch_id) from etl_batch").fetchone()[0],
+                "ultimo_lote": scalar(wh.cursor, "select max(batch_id) from etl_batch"),
                 "ultima_carga": fmt.lima(last).isoformat() if last is not None else None,
                 "aperturas_en_este_proceso": v.number,
                 "proceso": os.getpid(),

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
 import pandas as pd
 
@@ -85,8 +86,11 @@ def budget_scope(wh: Warehouse, f: Filters, region: str | None) -> BudgetScope |
     if year not in cutoffs:
         return None
     cat = wh.snapshot.catalogue
+    product = f.product
     element = (
-        f.product if f.product in cat.elements and cat.elements[f.product].program == f.program else None
+        product
+        if product is not None and product in cat.elements and cat.elements[product].program == f.program
+        else None
     )
     return BudgetScope(f.program, year, min(limit, cutoffs[year]), region or "PE", element)
 
@@ -488,7 +492,7 @@ def frame(table: Table, wh: Warehouse, f: Filters, arg: str | None) -> pd.DataFr
     return df[[c.key for c in table.columns]].reset_index(drop=True)
 
 
-def cell(value: object, kind: str, lang: str, words: bool = True) -> object:
+def cell(value: Any, kind: str, lang: str, words: bool = True) -> object:  # a DataFrame cell: any scalar
     """One value as shown and exported: months as 'YYYY-MM', money to the cent, missing as None; statuses as their
     words, or as their codes for the grid (whose renderer draws the light)."""
     if value is None or (not isinstance(value, str | bool) and pd.isna(value)):
@@ -541,8 +545,9 @@ def quality_scope(wh: Warehouse, f: Filters, region: str | None) -> tuple[str, s
     if region is None:
         return "PE", "pais"
     if f.tree == "red":
-        if f.red in set(wh.snapshot.network_children(region, region).territory_code):
-            return f.red, "red"
+        red = f.red
+        if red is not None and red in set(wh.snapshot.network_children(region, region).territory_code):
+            return red, "red"
         return region, "region"
     if f.province and wh.snapshot.parents.get(f.province) == region:
         return f.province, "provincia"

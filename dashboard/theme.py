@@ -6,6 +6,7 @@ from functools import cache
 
 import plotly.graph_objects as go
 import plotly.io as pio
+from dash import dcc
 
 from . import format as fmt
 
@@ -43,11 +44,11 @@ def register() -> None:
     pio.templates.default = "semaforo"
 
 
-def graph_config(lang: str, png: str | None = None) -> dict:
+def graph_config(lang: str, png: str | None = None) -> dcc.Graph.Config:
     """``dcc.Graph`` config: Plotly's date axes and numbers in the page's language, and a mode bar with one
     button, the PNG download (named ``png``), when the chart is one a report may need; none otherwise. The
     Spanish locale is given inline (Plotly ships none offline): months as Peru writes them, 'set.' included."""
-    config: dict = {"displayModeBar": False, "responsive": True}
+    config: dcc.Graph.Config = {"displayModeBar": False, "responsive": True}
     if png:
         config |= {
             "displayModeBar": True,

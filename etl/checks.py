@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import duckdb
 
+from warehouse.db import one, scalar
+
 from .csvfile import Staged
 from .problems import Problem
 
@@ -159,11 +161,12 @@ def decimal_comma(con: duckdb.DuckDBPyConnection, table: str, col: str) -> bool:
     """Whether a numeric column of the stage is written with decimal commas, decided by the majority of the
     values that show a convention: one stray ``12,5`` in a column of ``12.5`` is that row's problem, not a reason
     to misread every other row (and the other way round)."""
-    comma, point = con.execute(
+    comma, point = one(
+        con,
         f"select count(*) filter (where looks_decimal_comma({col})), "
         f"count(*) filter (where regexp_full_match(trim({col}), {lit(DECIMAL_POINT)})) "
-        f"from {table} where contains({col}, ',') or contains({col}, '.')"
-    ).fetchone()
+        f"from {table} where contains({col}, ',') or contains({col}, '.')",
+    )
     return comma > point
 
 
@@ -215,7 +218,7 @@ def run_checks(con: duckdb.DuckDBPyConnection, staged: Staged, checks: list[Chec
             f"create or replace temp table _flagged as select * from {staged.table} where "
             + " or ".join(f"({c.bad})" for c in plain)
         )
-        if con.execute("select count(*) from _flagged").fetchone()[0]:
+        if scalar(con, "select count(*) from _flagged"):
             for c in plain:
                 parts.append(
                     f"select _row, {header(c)}, {c.value or c.column}, {c.reason}, {sheet}, {line} "

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.db import scalar
+
 from .columns import Layout
 from .encoding import CP1252, UTF8, as_utf8
 from .problems import LoadError, Problem
@@ -45,6 +47,14 @@ class Staged:
     problems: list[Problem] = field(default_factory=list)  # rows the reader could not split
     warnings: list[str] = field(default_factory=list)
     sheet: str | None = None
+
+    @property
+    def header_row(self) -> int:
+        """The line of the file's header as the publisher numbers it (a spreadsheet's may sit below line 1)."""
+        row = self.format.get("header_row", 1)
+        if not isinstance(row, int):
+            raise TypeError(f"header_row debe ser un entero, no {row!r}")
+        return row
 
 
 def read_rejects(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str | None, str, str | None]]:
@@ -203,7 +213,7 @@ def _read(con, path, layout, mapping, headers, encoding, delimiter, table, warni
         )
         for line, column, kind, text in rejects
     ]
-    rows = con.execute(f"select count(*) from {table}").fetchone()[0]
+    rows = scalar(con, f"select count(*) from {table}")
     return rows, problems, encoding
 
 
@@ -217,7 +227,7 @@ def _add_row_numbers(con: duckdb.DuckDBPyConnection, table: str, reject_lines: l
     """``_row`` = file line of each staged record: its position + header + rejected lines before it."""
     con.execute(f"alter table {table} add column _row bigint")
     # rowids of a temp table start at an internal offset: count from the first one.
-    first = con.execute(f"select coalesce(min(rowid), 0) from {table}").fetchone()[0]
+    first = scalar(con, f"select coalesce(min(rowid), 0) from {table}")
     if not reject_lines:
         con.execute(f"update {table} set _row = rowid - {first} + 2")
         return

@@ -135,7 +135,8 @@ def parse_cuadro(sheet: str, rows: list[list[object]], regions: RegionLabels) ->
             "encabezado con los años como columnas (2020, 2021 … o «2024 P/»)"
         )
     header = texts[head]
-    year_cols = [j for j, t in enumerate(header) if t and _YEAR.fullmatch(t)]
+    years = {j: m.group(1) for j, t in enumerate(header) if t and (m := _YEAR.fullmatch(t))}
+    year_cols = list(years)
     label_col = _label_column(header, texts[head + 1 :], year_cols[0])
     if label_col is None:
         raise NotACuadro(
@@ -147,7 +148,7 @@ def parse_cuadro(sheet: str, rows: list[list[object]], regions: RegionLabels) ->
         title_row=top + 1,
         header_row=head + 1,
         label_header=_where(label_col, header[label_col]),
-        years=[YearColumn(j, _YEAR.fullmatch(header[j]).group(1), _where(j, header[j])) for j in year_cols],
+        years=[YearColumn(j, year, _where(j, header[j])) for j, year in years.items()],
         ignored_columns=[
             _where(j, t) for j, t in enumerate(header) if t and j > label_col and j not in year_cols
         ],
@@ -265,7 +266,7 @@ def stage_cuadros(
     arrow = _cells(cuadros)
     # DuckDB reads the local Arrow table by name (replacement scan); execute() also ends any pending result.
     con.execute(f"create or replace temp table {table} as select * from arrow")
-    fmt = {
+    fmt: dict[str, object] = {
         "format": FORMAT,
         "sheets": [
             {
@@ -307,22 +308,23 @@ def _assign_indicators(
             )
         c.indicator = indicator
         return cuadros
-    problems, unknown = [], []
+    problems: list[Problem] = []
+    unknown: list[Problem] = []
     for c in cuadros:
         try:
             c.indicator = survey_indicator(c.title, catalogue)
         except NotRecognised as e:
             problem = Problem(label, str(e), row=c.title_row, sheet=c.sheet)
             (problems if e.candidates or len(cuadros) == 1 else unknown).append(problem)
-    recognised = [c for c in cuadros if c.indicator]
-    if problems or not recognised:
+    loaded = [c for c in cuadros if c.indicator]
+    if problems or not loaded:
         raise LoadError(problems or unknown)  # sheets of unknown cuadros are skipped, not errors
     if unknown:
         warnings.append(
             f"{label}: cuadros sin indicador en el catálogo, no se cargan: "
             + "; ".join(f"hoja {p.sheet!r}" for p in unknown)
         )
-    return recognised
+    return loaded
 
 
 def _warn_skipped(label: str, cuadros: list[Cuadro], warnings: list[str]) -> None:

@@ -33,7 +33,7 @@ except ImportError:  # pragma: no cover — not POSIX: no writer lock
 
 from warehouse.catalogue import Catalogue, CatalogueError, load_catalogue
 from warehouse.constraints import violations
-from warehouse.db import WarehouseError, open_writer
+from warehouse.db import WarehouseError, open_writer, scalar
 from warehouse.marts import ensure_status
 from warehouse.phases import phase, profiled
 from warehouse.sync import sync_reference
@@ -333,7 +333,7 @@ def _load(con, loader, path, sha, cat, report, strict, force, options, echo) -> 
                 f"create or replace temp view rejected as select * from {staged.table} "
                 "where _row in (select _row from problems where _row is not null)"
             )
-            valid = con.execute("select count(*) from valid").fetchone()[0]
+            valid = scalar(con, "select count(*) from valid")
         report.rows_rejected = report.rows_read - valid
         refusal = failed_column(con, staged, cat)
         if refusal:
@@ -349,7 +349,7 @@ def _load(con, loader, path, sha, cat, report, strict, force, options, echo) -> 
         refusal = too_many_rejected(report, cat, force)
         if refusal:
             raise _Refused(refusal)
-        batch_id = con.execute("select nextval('etl_batch_seq')").fetchone()[0]
+        batch_id = scalar(con, "select nextval('etl_batch_seq')")
         echo(
             f"Simulando la escritura de {valid:,} filas válidas …"
             if report.dry_run
@@ -470,7 +470,7 @@ def _record(con, batch_id, source, path, sha, started_at, report, fmt, cat, rece
 def _record_attempt(con, source, path, sha, started_at, report, cat) -> None:
     """A refused file changes no data, but the attempt and its problems are kept for the record."""
     con.execute("begin")
-    batch_id = con.execute("select nextval('etl_batch_seq')").fetchone()[0]
+    batch_id = scalar(con, "select nextval('etl_batch_seq')")
     report.batch_id = batch_id
     _record(con, batch_id, source, path, sha, started_at, report, {}, cat)
     con.execute("commit")
@@ -535,11 +535,12 @@ def _undo(con, batch_id: int, report: LoadReport) -> None:
         con.execute(
             f"create or replace temp table _undo_gone as select * from {t} where batch_id = ?", [batch_id]
         )
-        clash = con.execute(
+        clash = scalar(
+            con,
             f"select count(*) from (select {keys} from _undo_back intersect all "
             f"select {keys} from {t} where batch_id <> ?)",
             [batch_id],
-        ).fetchone()[0]
+        )
         if clash:
             raise _Refused(
                 f"{clash:,} filas que volverían tienen ya otra versión cargada por un lote posterior"
@@ -568,9 +569,7 @@ def _undo(con, batch_id: int, report: LoadReport) -> None:
             f"update etl_batch set status = case when rows_rejected > 0 then 'partial' else 'loaded' end "
             f"where status = 'superseded' and batch_id in (select distinct batch_id from {t})"
         )
-        gone, back = (
-            con.execute(f"select count(*) from {x}").fetchone()[0] for x in ("_undo_gone", "_undo_back")
-        )
+        gone, back = (scalar(con, f"select count(*) from {x}") for x in ("_undo_gone", "_undo_back"))
         con.execute("commit")
     except _Refused as e:
         con.execute("rollback")

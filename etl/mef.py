@@ -39,7 +39,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from warehouse.db import WarehouseError
+from warehouse.db import WarehouseError, scalar
 
 from .checks import lit
 from .columns import normalize
@@ -466,9 +466,9 @@ class MefCsv:
         ]
         # Provisional keys −1, −2… in file order; number_lines() replaces them when a problem must be located.
         con.execute(f"alter table {table} add column _row bigint")
-        first = con.execute(f"select coalesce(min(rowid), 0) from {table}").fetchone()[0]
+        first = scalar(con, f"select coalesce(min(rowid), 0) from {table}")
         con.execute(f"update {table} set _row = {first} - rowid - 1")
-        rows = con.execute(f"select count(*) from {table}").fetchone()[0]
+        rows = scalar(con, f"select count(*) from {table}")
         fmt = {
             "format": "csv",
             "layout": self.layout.kind,
@@ -485,7 +485,7 @@ class MefCsv:
             f"create or replace temp table mef_lines as select {self.keep} as kept "
             f"from {self.source(rejects=False)}"
         )
-        first = con.execute("select coalesce(min(rowid), 0) from mef_lines").fetchone()[0]
+        first = scalar(con, "select coalesce(min(rowid), 0) from mef_lines")
         # The k-th rejected line L_k (k from 1) comes after L_k - 1 - k parsed records.
         con.execute("create or replace temp table mef_reject_thresholds (threshold bigint)")
         if self.reject_lines:
@@ -585,7 +585,7 @@ def stage_consulta_amigable(
         f"create or replace temp table {table} as select {layout.select(program)}, _row from mef_sheet "
         f"where {layout.keep(program, programs)}"
     )
-    staged_rows = con.execute(f"select count(*) from {table}").fetchone()[0]
+    staged_rows = scalar(con, f"select count(*) from {table}")
     fmt = {
         "format": "xlsx",
         "layout": layout.kind,

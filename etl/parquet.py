@@ -11,6 +11,8 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.db import scalar
+
 from .columns import Layout
 from .csvfile import Staged
 from .problems import LoadError, Problem
@@ -62,7 +64,7 @@ def stage_parquet(con: duckdb.DuckDBPyConnection, path: Path, layout: Layout, ta
         "union_by_name = true)",
         [f"{base}/", listed],
     )
-    rows = con.execute(f"select count(*) from {table}").fetchone()[0]
+    rows = scalar(con, f"select count(*) from {table}")
     if rows == 0:
         raise LoadError([Problem(label, "el Parquet no tiene filas")])
     fmt = {"format": "parquet", "files": len(files), "columns": mapping}

@@ -3,6 +3,8 @@ units of a department split into two regions (Lima) placed by their name."""
 
 from __future__ import annotations
 
+from warehouse.db import scalar
+
 from . import checks as ck
 from .csvfile import Staged
 from .loaders.base import LoadContext
@@ -25,7 +27,7 @@ def place_split_departments(ctx: LoadContext, staged: Staged) -> None:
         ).fetchall()
     )
     unplaced = f"provincia is null and departamento in ({', '.join(ck.lit(d) for d in split) or 'null'})"
-    if not split or not con.execute(f"select count(*) from {t} where {unplaced}").fetchone()[0]:
+    if not split or not scalar(con, f"select count(*) from {t} where {unplaced}"):
         return
     unit = name_key("ejecutora_nombre")
     for name, province in (mef.get("ejecutora_province_by_name") or {}).items():

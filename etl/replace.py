@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from warehouse.db import one, scalar
+
 MAX_THIN_SHOWN = 10
 
 
@@ -123,15 +125,11 @@ def replace(
         f"join _units_whole as u on {on_scope}"
     )
     plan = Replacement(min_pct=min_pct)
-    plan.replaced = con.execute("select count(*) from _fate where _carried").fetchone()[0]
+    plan.replaced = scalar(con, "select count(*) from _fate where _carried")
     plan.gone = _describe(con, grain, "not _carried and whole and not _protected")
     plan.kept = _describe(con, grain, "not _carried and not whole")
-    plan.rejected_kept = con.execute(
-        "select count(*) from _fate where not _carried and whole and _protected"
-    ).fetchone()[0]
-    plan.whole = con.execute("select count(*) from _units_whole where whole and carried < stored").fetchone()[
-        0
-    ]
+    plan.rejected_kept = scalar(con, "select count(*) from _fate where not _carried and whole and _protected")
+    plan.whole = scalar(con, "select count(*) from _units_whole where whole and carried < stored")
     plan.thin = [
         f"{' '.join(str(v) for v in row[:-2])}: {row[-2]:,} de {row[-1]:,} filas"
         for row in con.execute(
@@ -146,8 +144,9 @@ def replace(
 
 def _describe(con: duckdb.DuckDBPyConnection, grain: Grain, which: str) -> dict[str, int]:
     counts = "".join(f", count(distinct {expr})" for _, expr in grain.describe)
-    row = con.execute(
+    row = one(
+        con,
         f"select count(*){counts} from {grain.table} as r "
-        f"where rowid in (select _rid from _fate where {which})"
-    ).fetchone()
+        f"where rowid in (select _rid from _fate where {which})",
+    )
     return dict(zip(["filas", *(what for what, _ in grain.describe)], row, strict=True))

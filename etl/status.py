@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from warehouse.db import connect_readonly, schema_version
+from warehouse.db import connect_readonly, one, scalar, schema_version
 
 SOURCES = {
     "admin": ("raw_admin", "strftime(min(period), '%Y-%m')", "strftime(max(period), '%Y-%m')"),
@@ -52,7 +52,7 @@ def warehouse_status(db: str | os.PathLike) -> dict:
         ]
         sources = {}
         for src, (table, first, last) in SOURCES.items():
-            rows, lo, hi = con.execute(f"select count(*), {first}, {last} from {table}").fetchone()
+            rows, lo, hi = one(con, f"select count(*), {first}, {last} from {table}")
             sources[src] = {
                 "rows": rows,
                 "first_period": lo,
@@ -71,10 +71,10 @@ def warehouse_status(db: str | os.PathLike) -> dict:
             periods[src] = dict(
                 con.execute(f"select {expr} as p, count(*) from {table} group by p order by p").fetchall()
             )
-        mart_rows, mart_ind = con.execute(
-            "select count(*), count(distinct indicator_code) from mart_indicator_agg"
-        ).fetchone()
-        catalogue = con.execute("select max(catalogue_version) from etl_batch").fetchone()[0]
+        mart_rows, mart_ind = one(
+            con, "select count(*), count(distinct indicator_code) from mart_indicator_agg"
+        )
+        catalogue = scalar(con, "select max(catalogue_version) from etl_batch")
         return {
             "database": str(db),
             "schema_version": version,
@@ -82,7 +82,7 @@ def warehouse_status(db: str | os.PathLike) -> dict:
             "sources": sources,
             "rows_per_period": periods,
             "mart": {"rows": mart_rows, "indicators": mart_ind},
-            "quarantine_rows": con.execute("select count(*) from etl_quarantine").fetchone()[0],
+            "quarantine_rows": scalar(con, "select count(*) from etl_quarantine"),
             "batches": batches,
         }
     finally:

@@ -79,12 +79,17 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> tuple[int, str | None]:
     return int(version), views
 
 
-def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> Any:
-    """The one value of a query that returns one row (an aggregate, a lookup by key)."""
+def one(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> tuple[Any, ...]:
+    """The one row of a query that always returns one (aggregates): a missing row is an error, not ``None``."""
     row = con.execute(sql, params or []).fetchone()
     if row is None:
         raise WarehouseError(f"la consulta no devolvió filas: {sql}")
-    return row[0]
+    return row
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> Any:
+    """The one value of a query that returns one row (an aggregate, a lookup by key)."""
+    return one(con, sql, params)[0]
 
 
 def pending(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -12,6 +12,7 @@ from warehouse.catalogue import Catalogue, Indicator
 
 from .. import format as fmt
 from ..i18n import level_name, t
+from .attrs import ARIA_HIDDEN, aria_label
 from .sparkline import sparkline
 from .traffic_light import arrow, light
 
@@ -164,12 +165,12 @@ def causal_chain(
     return html.Div(
         [
             html.Div([heads, *lanes], className="chain-lanes"),
-            html.Div("→", className="chain-arrow", **{"aria-hidden": "true"}),
+            html.Div("→", className="chain-arrow", **ARIA_HIDDEN),
             result_column("intermediate_result"),
-            html.Div("→", className="chain-arrow", **{"aria-hidden": "true"}),
+            html.Div("→", className="chain-arrow", **ARIA_HIDDEN),
             result_column("final_result"),
         ],
         className="chain",
         role="figure",
-        **{"aria-label": t("chain_title", lang)},
+        **aria_label(t("chain_title", lang)),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
+from dash.development.base_component import Component
 
 from warehouse.catalogue import Indicator
 
@@ -14,6 +15,7 @@ from .traffic_light import arrow, light
 
 
 def kpi_card(ind: Indicator, row: pd.Series | None, lang: str, link: str) -> dbc.Card:
+    body: list[Component]
     if row is None:
         body = [light("sin_datos", lang)]
         when = "–"

@@ -61,7 +61,7 @@ def cells(regions: pd.DataFrame, values: pd.DataFrame) -> list[MapCell]:
 def _grid(cs: list[MapCell], lang: str):
     rows = max(c.row for c in cs) + 1
     cols = max(c.col for c in cs) + 1
-    z = [[None] * cols for _ in range(rows)]
+    z: list[list[float | None]] = [[None] * cols for _ in range(rows)]
     text = [[""] * cols for _ in range(rows)]
     hover = [[""] * cols for _ in range(rows)]
     custom = [[""] * cols for _ in range(rows)]
@@ -199,7 +199,7 @@ def load_shapes(path: Path, regions: pd.DataFrame, decimals: int = 3) -> Shapes:
 
 def _no_regions(path: Path, features: list, skipped: dict[str, int], unknown: list[str]) -> str:
     """Why no feature of a GeoJSON gave a region: the map would be empty, so serving stops and says this."""
-    first = next((f.get("properties") for f in features if isinstance(f, dict) and f.get("properties")), {})
+    first: dict = next((p for f in features if isinstance(f, dict) and (p := f.get("properties"))), {})
     counts = ", ".join(f"{n} {why}" for why, n in skipped.items() if n)
     found = f" (p. ej. {', '.join(unknown[:3])})" if unknown else ""
     return (
@@ -275,6 +275,8 @@ def choropleth_patch(cs: list[MapCell], lang: str = "es", title: str = "") -> Pa
 
 def clicked_region(click_data: dict | None) -> str | None:
     """Region code of a click on either map."""
+    if click_data is None:
+        return None
     try:
         point = click_data["points"][0]
     except (TypeError, KeyError, IndexError):

@@ -3,6 +3,8 @@ value and a trend arrow; sortable by any column with the national row pinned on 
 
 from __future__ import annotations
 
+from typing import Any
+
 import dash_ag_grid as dag
 import pandas as pd
 
@@ -54,7 +56,7 @@ def rows(
     links: dict[str, str],
 ) -> list[dict]:
     """One dict per territory (in ``order``), one key per indicator code."""
-    out = {
+    out: dict[str, dict[str, Any]] = {
         code: {"territory_code": code, "name": names.get(code, code), "href": links.get(code)}
         for code in order
     }

@@ -16,10 +16,10 @@ def sparkline(
     height: int = 28,
 ) -> str | None:
     """A data: URI of an SVG polyline through ``values`` (gaps for missing), with a dashed target line."""
-    points = [(k, v) for k, v in enumerate(values) if not fmt.missing(v)]
+    points = [(k, v) for k, v in enumerate(values) if fmt.present(v)]
     if len(points) < 2:
         return None
-    ys = [v for _, v in points] + ([] if fmt.missing(target) else [target])
+    ys = [v for _, v in points] + ([target] if fmt.present(target) else [])
     lo, hi = min(ys), max(ys)
     span = (hi - lo) or 1.0
     n = max(len(values) - 1, 1)
@@ -27,9 +27,10 @@ def sparkline(
     def xy(k: int, v: float) -> str:
         return f"{2 + k * (width - 4) / n:.1f},{height - 3 - (v - lo) * (height - 6) / span:.1f}"
 
-    segments, current = [], []
+    segments: list[list[str]] = []
+    current: list[str] = []
     for k, v in enumerate(values):
-        if fmt.missing(v) or (isinstance(v, float) and math.isinf(v)):
+        if not fmt.present(v) or math.isinf(v):
             if current:
                 segments.append(current)
             current = []
@@ -44,7 +45,7 @@ def sparkline(
     last_k, last_v = points[-1]
     dot = f'<circle cx="{xy(last_k, last_v).split(",")[0]}" cy="{xy(last_k, last_v).split(",")[1]}" r="2.4" fill="{colour}"/>'
     tline = ""
-    if not fmt.missing(target):
+    if fmt.present(target):
         ty = height - 3 - (target - lo) * (height - 6) / span
         tline = f'<line x1="0" x2="{width}" y1="{ty:.1f}" y2="{ty:.1f}" stroke="#555" stroke-dasharray="3,2" stroke-width="1"/>'
     svg = (

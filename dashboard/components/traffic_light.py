@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dash import html
+from dash.development.base_component import Component
 
 from warehouse.rules import STATUS_MEANING, STATUSES, status
 
 from .. import format as fmt
+from .attrs import ARIA_HIDDEN
 
 
 def light(
@@ -14,7 +16,7 @@ def light(
 ) -> html.Span:
     """A pill: icon, optional value text, status word."""
     s = status(code)
-    parts = [html.I(className=f"bi bi-{s.icon} light-icon", **{"aria-hidden": "true"})]
+    parts: list[Component] = [html.I(className=f"bi bi-{s.icon} light-icon", **ARIA_HIDDEN)]
     if text and text != "–":
         parts.append(html.Span(text, className="light-value"))
     parts.append(html.Span(s.label.get(lang), className="light-label"))

@@ -122,7 +122,7 @@ def kpis(
     return cards
 
 
-def heatmap(df: pd.DataFrame, value: str, state: str, f: Filters, link) -> html.Div:
+def heatmap(df: pd.DataFrame, value: str, state: str, f: Filters, link) -> html.Div | html.P:
     """Territories × months, each cell its share and light (colour, glyph and a tooltip with the counts)."""
     if df.empty:
         return html.P(t("no_data_period", f.lang), className="hint")
@@ -183,7 +183,7 @@ def content(wh: Warehouse, f: Filters, region: str | None) -> list:
     lang = f.lang
     name = scope_name(wh, region, lang)
     parent = quality_parent(wh, f, region)
-    if parent != (region or "PE"):
+    if region is not None and parent != region:  # the country's heat-map is always of its regions
         name += " · " + (
             wh.snapshot.network_name(region, parent)
             if f.tree == "red"

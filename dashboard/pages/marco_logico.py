@@ -13,6 +13,7 @@ from warehouse.catalogue import Catalogue, Element
 from .. import context
 from .. import format as fmt
 from ..callbacks import callback
+from ..components.attrs import data
 from ..components.traffic_light import light
 from ..data import Warehouse
 from ..i18n import t
@@ -79,7 +80,7 @@ def _row(
     cells = (label, inds, sources, assumptions if assumptions else None)
     # data-label: the column heading, shown above each cell when a phone stacks the row (semaforo.css)
     return html.Tr(
-        [html.Td(c, **{"data-label": h}) for c, h in zip(cells, _headings(f.lang), strict=True)],
+        [html.Td(c, **data("label", h)) for c, h in zip(cells, _headings(f.lang), strict=True)],
         className=cls,
     )
 

@@ -9,6 +9,7 @@ import dash_bootstrap_components as dbc
 import flask
 import pandas as pd
 from dash import Input, Output, State, dcc, html, no_update
+from dash.development.base_component import Component
 
 from .. import context, figures, theme
 from .. import format as fmt
@@ -49,7 +50,7 @@ def path_of(region: str | None) -> str:
 def _panel(
     title: str, table: Table | None, f: Filters, region: str | None, body: list, anchor: str
 ) -> html.Section:
-    head = [html.H2(title, className="section-title")]
+    head: list[Component] = [html.H2(title, className="section-title")]
     if table is not None:
         head.append(export_buttons(table, f, region, f.lang))
     return html.Section([html.Div(head, className="section-head"), *body], className="panel", id=anchor)
@@ -65,7 +66,9 @@ def heading(wh: Warehouse, f: Filters, region: str | None, scope: BudgetScope | 
     cat = wh.snapshot.catalogue
     program = cat.programs.get(f.program)
     territory = scope_name(wh, region, f.lang)
-    out = [html.H1(t("page_presupuesto", f.lang) + f" · {territory}", className="page-title")]
+    out: list[Component] = [
+        html.H1(t("page_presupuesto", f.lang) + f" · {territory}", className="page-title")
+    ]
     if scope is not None:
         out.append(
             html.P(
@@ -296,7 +299,11 @@ def network_section(wh: Warehouse, f: Filters, region: str) -> list:
             f,
             region,
             [
-                html.P(BUDGET_NETWORK.notes.get(f.lang), className="hint"),
+                *(
+                    [html.P(BUDGET_NETWORK.notes.get(f.lang), className="hint")]
+                    if BUDGET_NETWORK.notes
+                    else []
+                ),
                 table_grid("budget-network", BUDGET_NETWORK, rows, f.lang),
             ],
             "budget-network-panel",

@@ -501,7 +501,7 @@ def main_key(f: Filters, region: str) -> str:
 
 
 def layout(wh: Warehouse, f: Filters, arg: str | None = None):
-    if not region_ok(wh, arg):
+    if arg is None or not region_ok(wh, arg):
         return chooser(wh, f)
     return html.Div(
         [
@@ -530,7 +530,7 @@ def update(search: str, pathname: str, shown: str):
     """New filters: the chain and charts only when program, period or language changed; the drill-down always."""
     wh = context.warehouse()
     region = _region_of(pathname)
-    if not region_ok(wh, region):
+    if region is None or not region_ok(wh, region):
         return no_update, no_update, no_update
     f = context.filters(search)
     key = main_key(f, region)
@@ -550,7 +550,7 @@ def update(search: str, pathname: str, shown: str):
     prevent_initial_call=True,
 )
 def choose_drill(
-    indicator: str,
+    indicator: str | None,
     tree: str,
     province: str | None,
     district: str | None,
@@ -559,7 +559,8 @@ def choose_drill(
     search: str,
 ):
     f = context.filters(search)
-    if f.indicator is None and indicator == drill_indicator(context.warehouse(), f).code:
+    default = drill_indicator(context.warehouse(), f)  # None: the program has no indicator to drill into
+    if f.indicator is None and default is not None and indicator == default.code:
         indicator = None  # the page's default: writing it would add a history entry the back button stops at
     new = f.with_(
         indicator=indicator,

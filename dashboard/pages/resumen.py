@@ -98,7 +98,9 @@ def map_options(wh: Warehouse, f: Filters) -> list[dict]:
 
 def kpis(wh: Warehouse, f: Filters, snap: pd.DataFrame) -> list:
     cat = wh.snapshot.catalogue
-    heads = sorted((i for i in cat.indicators_for(program=f.program) if i.headline), key=lambda i: i.headline)
+    heads = sorted(
+        (i for i in cat.indicators_for(program=f.program) if i.headline), key=lambda i: i.headline or 0
+    )
     national = snap[snap.territory_code == "PE"].set_index("indicator_code")
     return [
         dbc.Col(

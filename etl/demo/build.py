@@ -53,8 +53,12 @@ def build_demo(
     """
     db = Path(db)
     started = time.perf_counter()
-    tmp_sources = tempfile.mkdtemp(prefix="semaforo-demo-") if sources is None else None
-    folder = Path(sources or tmp_sources)
+    tmp_sources: str | None = None
+    if sources is None:
+        tmp_sources = tempfile.mkdtemp(prefix="semaforo-demo-")
+        folder = Path(tmp_sources)
+    else:
+        folder = Path(sources)
     try:
         for s in LOAD_ORDER:
             if s not in LOADERS:

@@ -103,9 +103,9 @@ def generate(
             for y, m in scale.months:
                 add(source, *admin.write_month(model, y, m, folder, (y, m) == last, regional.get((y, m))))
         elif source == "stock":
-            model = stock.StockModel.build(world)
+            stock_model = stock.StockModel.build(world)
             for y, m in scale.months:
-                add(source, stock.write_month(model, y, m, folder, (y, m) == last))
+                add(source, stock.write_month(stock_model, y, m, folder, (y, m) == last))
         n = sum(1 for f in files if f.source == source)
         echo(f"  {source:<11} {n:>3} archivo(s) en {time.perf_counter() - started:.1f} s")
     return Generated(folder, tuple(files), catalogue_dir)

@@ -10,6 +10,7 @@ Identifiers are pseudonyms (``N`` + hex), never document numbers. Vectorised: te
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
 from statistics import NormalDist
 
@@ -52,7 +53,7 @@ def generate_records(
     seed: int,
     weights: np.ndarray | None = None,
     first_child: int = 0,
-    anemia: dict[str, float] | None = None,
+    anemia: Mapping[str, float] | None = None,
 ) -> pa.Table:
     """Attentions between ``start`` and ``end`` (inclusive) of ``children`` children spread over
     ``facilities`` (columns cod_ipress, ubigeo, altitude, region), in proportion to ``weights`` if given.

@@ -247,8 +247,9 @@ def _write_cuadro(ws, fmt: dict, est: pd.DataFrame, cuadro: str, code: str, titl
         if label:
             ws.write(row, 0, label, bold if groups[0][k][1] is None else None)
             for j, g in enumerate(groups, 1):
-                if g[k][1] is not None:
-                    ws.write_number(row, j, round(g[k][1], 1), number)
+                value = g[k][1]
+                if value is not None:
+                    ws.write_number(row, j, round(value, 1), number)
         row += 1
     ws.write(row, 0, "Departamento", bold)
     row += 1
@@ -280,8 +281,8 @@ def write_survey(seed: int, catalogue: Catalogue, folder: Path) -> list[Path]:
         first, rest = tables[:1], tables[1:]
         paths.append(write_workbook(est, first, folder / f"endes_cuadro_{first[0][0]}.xlsx"))
         if rest:
-            years = f"{WIDE_YEARS[0]}_{WIDE_YEARS[-1]}"
-            paths.append(write_workbook(est, rest, folder / f"endes_indicadores_resultados_{years}.xlsx"))
+            span = f"{WIDE_YEARS[0]}_{WIDE_YEARS[-1]}"
+            paths.append(write_workbook(est, rest, folder / f"endes_indicadores_resultados_{span}.xlsx"))
     years = sorted(est.year.unique())
     paths.append(write_tidy(est, folder / f"endes_indicadores_{years[0]}_{years[-1]}.csv"))
     return paths

@@ -50,7 +50,7 @@ RENIEC_DEPARTMENT = {
     "24": "23",
     "25": "25",
 }
-DEPARTMENT_NAMES = {}  # filled from the shipped departments.csv on first use
+DEPARTMENT_NAMES: dict[str, str] = {}  # filled from the shipped departments.csv on first use
 
 _SAINTS = (
     "SAN JUAN",

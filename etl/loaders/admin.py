@@ -9,6 +9,7 @@ nothing else. CSV, Excel, or the year-partitioned Parquet folder that ``semaforo
 
 from __future__ import annotations
 
+from warehouse.db import one
 from warehouse.marts import refresh_admin, refresh_months
 
 from .. import checks as ck
@@ -116,10 +117,11 @@ class AdminLoader(Loader):
         )
         # Codes are trimmed now: the duplicate key needs trim() on the period only.
         key = ["trim(periodo)", "indicador", "coalesce(cod_ipress, ubigeo)"]
-        n_ubigeo, n_ipress, unique = con.execute(
+        n_ubigeo, n_ipress, unique = one(
+            con,
             "select count(*) filter (where _short_ubigeo), count(*) filter (where _short_ipress), "
-            f"{ck.keys_all_distinct(key)} from {t}"
-        ).fetchone()
+            f"{ck.keys_all_distinct(key)} from {t}",
+        )
         for col, n, width, what in (
             ("ubigeo", n_ubigeo, 6, "ubigeos"),
             ("cod_ipress", n_ipress, 8, "códigos IPRESS"),

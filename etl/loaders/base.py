@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 import duckdb
 
 from warehouse.catalogue import Catalogue
+from warehouse.db import scalar
 
 from ..checks import Check
 from ..columns import Layout
@@ -123,9 +124,10 @@ def pad_codes(ctx: LoadContext, staged: Staged, column: str, width: int, what: s
     """Codes typed as numbers lose their leading zeros (010101 → 10101): restore them, and say so."""
     if column not in staged.mapping:
         return
-    n = ctx.con.execute(
-        f"select count(*) from {staged.table} where regexp_full_match(trim({column}), '\\d{{1,{width - 1}}}')"
-    ).fetchone()[0]
+    n = scalar(
+        ctx.con,
+        f"select count(*) from {staged.table} where regexp_full_match(trim({column}), '\\d{{1,{width - 1}}}')",
+    )
     if n:
         ctx.con.execute(
             f"update {staged.table} set {column} = lpad(trim({column}), {width}, '0') "

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from warehouse.db import scalar
 from warehouse.marts import refresh_budget
 
 from .. import checks as ck
@@ -82,16 +83,16 @@ class BudgetLoader(Loader):
         programs = sorted(ctx.catalogue.programs)
         self.csv: MefCsv | None = None
         if is_excel(ctx.path):
-            staged, self.layout = stage_consulta_amigable(
+            staged, self.mef_layout = stage_consulta_amigable(
                 ctx.con, ctx.path, program, programs, sheet=ctx.options.get("sheet")
             )
         else:
             self.csv = MefCsv(ctx.path, program, programs)
             staged = self.csv.stage(ctx.con)
-            self.layout = self.csv.layout
+            self.mef_layout = self.csv.layout
         self.cutoff: int | None = ctx.options.get("cutoff_month")
         self._check_closed_years(ctx, staged)
-        if self.layout.kind in ("anual", "multianual") and self.cutoff is None:
+        if self.mef_layout.kind in ("anual", "multianual") and self.cutoff is None:
             staged.warnings.append(
                 f"{ctx.label}: montos anuales sin --mes-corte: se toman como cierre de año (diciembre); "
                 "si el archivo se descargó antes del cierre, indique el mes con --mes-corte"
@@ -100,9 +101,9 @@ class BudgetLoader(Loader):
 
     def _check_closed_years(self, ctx: LoadContext, staged: Staged) -> None:
         """Year columns (PIM_2025…) of the running year need the cut-off month: refuse before reading rows."""
-        if self.layout.kind != "multianual" or self.cutoff is not None:
+        if self.mef_layout.kind != "multianual" or self.cutoff is not None:
             return
-        open_years = [y for y in self.layout.years if y >= dt.date.today().year]
+        open_years = [y for y in self.mef_layout.years if y >= dt.date.today().year]
         if open_years:
             raise LoadError(
                 [
@@ -110,7 +111,7 @@ class BudgetLoader(Loader):
                         ctx.label,
                         f"montos anuales de {open_years[0]}, año aún abierto: indique el mes al que "
                         "corresponden con --mes-corte",
-                        row=int(staged.format.get("header_row", 1)),
+                        row=staged.header_row,
                         sheet=staged.sheet,
                     )
                 ]
@@ -118,11 +119,11 @@ class BudgetLoader(Loader):
 
     def prepare(self, ctx: LoadContext, staged: Staged) -> None:
         pad_codes(ctx, staged, "programa", 4, "códigos de programa")
-        if self.layout.has("departamento") or self.layout.has("departamento_texto"):
+        if self.mef_layout.has("departamento") or self.mef_layout.has("departamento_texto"):
             pad_codes(ctx, staged, "departamento", 2, "códigos de departamento")
-        self.amounts = [a.column for a in self.layout.amounts]
+        self.amounts = [a.column for a in self.mef_layout.amounts]
         self.dc = {c: ck.decimal_comma(ctx.con, staged.table, c) for c in self.amounts}
-        self.monthly = {a.month: a.column for a in self.layout.amounts if a.month is not None}
+        self.monthly = {a.month: a.column for a in self.mef_layout.amounts if a.month is not None}
         place_split_departments(ctx, staged)
         self._mark_repeated(ctx, staged)
 
@@ -137,7 +138,7 @@ class BudgetLoader(Loader):
             f"create or replace temp table _repeated as select _row from (select _row, row_number() over "
             f"(partition by _line_hash order by _row desc) as k from {t}) where k > 1"
         )  # provisional keys run −1, −2… in file order: the first line of a group has the largest
-        self.repeated = con.execute("select count(*) from _repeated").fetchone()[0]
+        self.repeated = scalar(con, "select count(*) from _repeated")
         if self.repeated and ctx.options.get("sum_repeated"):
             ctx.warnings.append(
                 f"{ctx.label}: {self.repeated:,} líneas repetidas idénticas se suman (--suma-repetidas)"
@@ -151,9 +152,9 @@ class BudgetLoader(Loader):
                 ck.lit("código de programa presupuestal vacío o mal formado (4 dígitos, p. ej. 0001)"),
             )
         ]
-        if self.layout.kind != "multianual":
+        if self.mef_layout.kind != "multianual":
             found += [ck.required("ano"), *ck.year("ano")]
-        if self.layout.kind == "anual" and self.cutoff is None:
+        if self.mef_layout.kind == "anual" and self.cutoff is None:
             found.append(
                 ck.Check(
                     "ano",
@@ -163,7 +164,7 @@ class BudgetLoader(Loader):
                     ),
                 )
             )
-        if self.layout.kind == "mensual":
+        if self.mef_layout.kind == "mensual":
             found += [
                 ck.required("mes"),
                 ck.Check(
@@ -193,7 +194,7 @@ class BudgetLoader(Loader):
                 ),
             ]
         for column, (form, what) in CODE_COLUMNS.items():
-            if self.layout.has(column):
+            if self.mef_layout.has(column):
                 found.append(
                     ck.Check(
                         column,
@@ -201,13 +202,13 @@ class BudgetLoader(Loader):
                         ck.lit(f"{what} mal formado"),
                     )
                 )
-        if self.layout.kind == "devengado_mensual":
+        if self.mef_layout.kind == "devengado_mensual":
             found += self._monthly_checks()
         # Amounts may be negative: a month's movement can reverse an earlier one. Only year-to-date totals
         # must not be, and those are checked after summing (write), never row by row.
         limit = ctx.catalogue.plausible_max.get("budget.monto")
-        plain = self.csv is not None and self.layout.kind in ("mensual", "anual")
-        for a in self.layout.amounts:
+        plain = self.csv is not None and self.mef_layout.kind in ("mensual", "anual")
+        for a in self.mef_layout.amounts:
             dc = self.dc[a.column]
             found.append(ck.number(a.column, dc))
             found += ck.at_most(a.column, f"abs(parse_num({a.column}, {dc}))", limit, "budget.monto")
@@ -237,7 +238,7 @@ class BudgetLoader(Loader):
             for c in self.monthly.values()
         )
         found = []
-        if self.layout.has(DEVENGADO_TOTAL):
+        if self.mef_layout.has(DEVENGADO_TOTAL):
             total = f"try_cast(parse_num({DEVENGADO_TOTAL}, {self.dc[DEVENGADO_TOTAL]}) as decimal(38, 2))"
             found.append(
                 ck.Check(
@@ -262,8 +263,8 @@ class BudgetLoader(Loader):
 
     def _devengado_within_pim(self) -> list[ck.Check]:
         """The devengado of a budget line, summed over the file's months, cannot exceed its PIM."""
-        by = {a.measure: a.column for a in self.layout.amounts if a.month is None and a.year is None}
-        if self.layout.kind not in ("mensual", "anual") or not {"pim", "devengado"} <= by.keys():
+        by = {a.measure: a.column for a in self.mef_layout.amounts if a.month is None and a.year is None}
+        if self.mef_layout.kind not in ("mensual", "anual") or not {"pim", "devengado"} <= by.keys():
             return []
         dev, pim = (f"parse_num({by[m]}, {self.dc[by[m]]})" for m in ("devengado", "pim"))
         line = "partition by ano, programa, producto, departamento, provincia, ejecutora"
@@ -283,7 +284,7 @@ class BudgetLoader(Loader):
     def locate(self, ctx: LoadContext, staged: Staged) -> None:
         """The CSV's staged rows carry provisional keys: put real line numbers in when a problem names one."""
         con = ctx.con
-        if self.csv is None or not con.execute("select count(*) from problems where _row < 0").fetchone()[0]:
+        if self.csv is None or not scalar(con, "select count(*) from problems where _row < 0"):
             return
         con.execute(f"alter table {staged.table} add column _provisional bigint")
         con.execute(f"update {staged.table} set _provisional = _row")
@@ -293,7 +294,7 @@ class BudgetLoader(Loader):
         )
 
     def rejected_keys(self, ctx: LoadContext) -> str | None:
-        if self.layout.kind != "mensual":  # other layouts spread a row over months or years
+        if self.mef_layout.kind != "mensual":  # other layouts spread a row over months or years
             return None
         return (
             "select try_cast(trim(ano) as integer) as year, try_cast(trim(mes) as integer) as month, "
@@ -304,7 +305,7 @@ class BudgetLoader(Loader):
 
     def write(self, ctx: LoadContext, staged: Staged, batch_id: int) -> str:
         con = self.con = ctx.con
-        if self.layout.kind == "anual" and self.cutoff:
+        if self.mef_layout.kind == "anual" and self.cutoff:
             years = [
                 y
                 for (y,) in con.execute(
@@ -317,7 +318,7 @@ class BudgetLoader(Loader):
                     f"{ctx.label}: --mes-corte {self.cutoff} se aplica a {self.last_year}, el último año del archivo; "
                     f"{', '.join(map(str, years[:-1]))} se toman al cierre del año (diciembre)"
                 )
-        if self.layout.kind == "devengado_mensual":
+        if self.mef_layout.kind == "devengado_mensual":
             self.last_month = self.cutoff or self._last_month(self.monthly)
             if self.cutoff is None:
                 ctx.warnings.append(
@@ -403,16 +404,16 @@ class BudgetLoader(Loader):
         with_amounts = [
             m
             for m, c in sorted(monthly.items())
-            if self.con.execute(
-                f"select coalesce(bool_or(parse_num({c}, {self.dc[c]}) <> 0), false) from valid"
-            ).fetchone()[0]
+            if scalar(
+                self.con, f"select coalesce(bool_or(parse_num({c}, {self.dc[c]}) <> 0), false) from valid"
+            )
         ]
         return with_amounts[-1] if with_amounts else min(monthly)
 
     def _lines_sql(self) -> str:
         """One row per staged row and month (and year, for year columns), amounts parsed, at most one of each
         measure per row."""
-        layout: MefLayout = self.layout
+        layout: MefLayout = self.mef_layout
         keys = (
             "programa as program_code, producto as product_code, producto_nombre as product_name, "
             "departamento as department_code, provincia as ejecutora_province, ejecutora as sec_ejec, "
@@ -436,11 +437,11 @@ class BudgetLoader(Loader):
         if layout.kind == "anual":
             # --mes-corte is the month of the file's last year (the open one); earlier years are closed.
             plain = {a.measure: a.column for a in layout.amounts}
-            month = (
+            month_sql = (
                 f"case when year = {self.last_year} then {self.cutoff} else 12 end" if self.cutoff else "12"
             )
             return (
-                f"select year, {month} as month, * exclude (year) from (select cast(trim(ano) as integer) as year, "
+                f"select year, {month_sql} as month, * exclude (year) from (select cast(trim(ano) as integer) as year, "
                 f"{keys}, {amounts(plain)} from valid)"
             )
         if layout.kind == "devengado_mensual":

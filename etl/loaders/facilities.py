@@ -8,6 +8,7 @@ present. Facilities are upserted by their code.
 
 from __future__ import annotations
 
+from warehouse.db import scalar
 from warehouse.marts import refresh_all
 
 from .. import checks as ck
@@ -74,7 +75,7 @@ class FacilitiesLoader(Loader):
 
     def write(self, ctx: LoadContext, staged: Staged, batch_id: int) -> str:
         con = ctx.con
-        before = con.execute("select count(*) from core_facility").fetchone()[0]
+        before = scalar(con, "select count(*) from core_facility")
         upsert(
             ctx,
             staged,
@@ -93,5 +94,5 @@ class FacilitiesLoader(Loader):
             },
             batch_id,
         )
-        after = con.execute("select count(*) from core_facility").fetchone()[0]
+        after = scalar(con, "select count(*) from core_facility")
         return f"{after} establecimientos ({after - before} nuevos)"

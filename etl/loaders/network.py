@@ -17,6 +17,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from warehouse.db import one, scalar
 from warehouse.marts import refresh_network
 
 from .. import checks as ck
@@ -253,11 +254,12 @@ class NetworkLoader(Loader):
             "trim(ubigeo) as ubigeo, nullif(trim(nombre), '') as facility_name, "
             "_microred_key as microred_key from valid"
         )
-        later = con.execute(
+        later = one(
+            con,
             "select count(*), min(n.valid_from) from incoming as i join core_network as n using (ipress) "
             "where n.valid_to is null and n.valid_from > ?",
             [month],
-        ).fetchone()
+        )
         if later[0]:
             raise LoadError(
                 [
@@ -312,10 +314,11 @@ class NetworkLoader(Loader):
             )
         if len(moved) > MOVED_LISTED:
             ctx.warnings.append(f"… y {len(moved) - MOVED_LISTED} establecimientos más cambian de microred")
-        kept = con.execute(
+        kept = scalar(
+            con,
             "select count(*) from core_network where valid_to is null "
-            "and ipress not in (select ipress from incoming)"
-        ).fetchone()[0]
+            "and ipress not in (select ipress from incoming)",
+        )
         if kept:
             ctx.warnings.append(
                 f"{kept} establecimientos del almacén no están en {ctx.label}: conservan su red y microred"

@@ -7,6 +7,7 @@ one stock rule (``stock_class``). Like the administrative loader, a file replace
 
 from __future__ import annotations
 
+from warehouse.db import one
 from warehouse.marts import refresh_months, refresh_stock
 
 from .. import checks as ck
@@ -86,10 +87,11 @@ class StockLoader(Loader):
         )
         # Codes are trimmed now: the duplicate key needs trim() on the period only.
         key = ["trim(periodo)", "insumo", "cod_ipress"]
-        n_ubigeo, n_ipress, unique = con.execute(
+        n_ubigeo, n_ipress, unique = one(
+            con,
             "select count(*) filter (where _short_ubigeo), count(*) filter (where _short_ipress), "
-            f"{ck.keys_all_distinct(key)} from {t}"
-        ).fetchone()
+            f"{ck.keys_all_distinct(key)} from {t}",
+        )
         for col, n, width, what in (
             ("ubigeo", n_ubigeo, 6, "ubigeos"),
             ("cod_ipress", n_ipress, 8, "códigos IPRESS"),

@@ -6,6 +6,8 @@ national target), ``anio``, ``meta``. Targets are upserted by (indicator, region
 
 from __future__ import annotations
 
+from warehouse.db import scalar
+
 from .. import checks as ck
 from ..columns import Column, Layout
 from ..csvfile import Staged
@@ -94,5 +96,5 @@ class TargetsLoader(Loader):
             },
             batch_id,
         )
-        n = ctx.con.execute("select count(*) from valid").fetchone()[0]
+        n = scalar(ctx.con, "select count(*) from valid")
         return f"{n} metas"

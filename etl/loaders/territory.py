@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from warehouse.db import one, scalar
 from warehouse.marts import refresh_all
 
 from .. import checks as ck
@@ -82,9 +83,7 @@ class TerritoryLoader(Loader):
             )
         pad_codes(ctx, staged, "ubigeo", 6, "ubigeos")
         pad_codes(ctx, staged, "reniec", 6, "códigos RENIEC")
-        n = con.execute(f"select count(*) from {t} where regexp_full_match(ubigeo, '\\d{{4}}00')").fetchone()[
-            0
-        ]
+        n = scalar(con, f"select count(*) from {t} where regexp_full_match(ubigeo, '\\d{{4}}00')")
         if n:
             con.execute(f"delete from {t} where regexp_full_match(ubigeo, '\\d{{4}}00')")
             ctx.warnings.append(
@@ -206,7 +205,7 @@ class TerritoryLoader(Loader):
 
     def write(self, ctx: LoadContext, staged: Staged, batch_id: int) -> str:
         con = ctx.con
-        before = con.execute("select count(*) from core_district").fetchone()[0]
+        before = scalar(con, "select count(*) from core_district")
         renamed = con.execute(
             f"select v.ubigeo, d.name, trim(v.distrito) from valid as v join core_district as d using (ubigeo) "
             f"where {name_key('d.name')} <> {name_key('v.distrito')} order by 1"
@@ -235,7 +234,7 @@ class TerritoryLoader(Loader):
             },
             batch_id,
         )
-        after = con.execute("select count(*) from core_district").fetchone()[0]
+        after = scalar(con, "select count(*) from core_district")
         coded = " (códigos RENIEC convertidos a INEI)" if self.reniec else ""
         return f"{after} distritos ({after - before} nuevos){coded}"
 
@@ -254,7 +253,8 @@ def readings(ctx: LoadContext, staged: Staged) -> Readings:
     t, m = staged.table, staged.mapping
     text = {c: (c if c in m else "null::varchar") for c in ("distrito", "provincia", "departamento")}
     agree = " and ".join(f"coalesce({c}, true)" for c in ("d_ok", "p_ok", "dep_ok"))
-    row = ctx.con.execute(
+    row = one(
+        ctx.con,
         f"""
         with codes as (
             select _row, 'inei' as reading, ubigeo as code, {text["distrito"]} as distrito,
@@ -290,7 +290,8 @@ def readings(ctx: LoadContext, staged: Staged) -> Readings:
                (select min((_row, code, trim(distrito), inei_name)) from compared
                 where reading = 'inei' and d_ok = false)
         from per_row
-        """
-    ).fetchone()
-    example = tuple(row[4].values()) if isinstance(row[4], dict) else row[4]
-    return Readings(*row[:4], example)
+        """,
+    )
+    comparable, inei, reniec, crosswalk, raw = row
+    example = tuple(raw.values()) if isinstance(raw, dict) else raw
+    return Readings(comparable, inei, reniec, crosswalk, example)

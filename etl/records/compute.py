@@ -212,10 +212,10 @@ def compute(
         report.problems_total = len(e.problems)
         report.message = f"{records.name}: no se calculó nada (no se pudo leer)"
     except Exception as e:  # the engine's own failure (a Spark job, a full disk): one line, nothing written
-        first = (str(e).strip().splitlines() or [""])[0][:300]
+        line = (str(e).strip().splitlines() or [""])[0][:300]
         report.status = "error"
         report.message = (
-            f"{records.name}: el motor {engine_name} falló, no se calculó nada: {type(e).__name__}: {first}"
+            f"{records.name}: el motor {engine_name} falló, no se calculó nada: {type(e).__name__}: {line}"
         )
     finally:
         if eng is not None:
@@ -278,7 +278,9 @@ def _problems(path: Path, root: Path) -> tuple[int, list[Problem], dict[str, int
     import csv
     from collections import Counter
 
-    shown, kinds, total = [], Counter(), 0
+    shown: list[Problem] = []
+    kinds: Counter[str] = Counter()
+    total = 0
     with open(path, newline="", encoding="utf-8") as f:
         for r in csv.DictReader(f):
             total += 1
@@ -304,7 +306,7 @@ def _count_parquet(folder: Path) -> dict[str, int]:
     if not any(folder.rglob("*.parquet")):
         return {}
     return dict(
-        duckdb.sql(
+        duckdb.execute(
             f"select indicador, count(*) from read_parquet('{folder}/**/*.parquet') group by 1"
         ).fetchall()
     )

@@ -173,11 +173,15 @@ class Definitions:
         return tuple(known[c] for c in codes)
 
     @property
-    def measured_codes(self) -> dict[str, tuple[float, float] | None]:
+    def measured_codes(self) -> dict[str, tuple[float, float]]:
         """Activity codes whose rows must carry a value (and altitude), with the plausible range."""
-        out: dict[str, tuple[float, float] | None] = {}
+        out: dict[str, tuple[float, float]] = {}
         for d in self.items:
             if d.kind == "medicion":
+                if d.valid_range is None:  # the parser gives every medición one: a hand-built one may lack it
+                    raise ValueError(
+                        f"{d.indicator}: una medición necesita valor_valido / needs a valid range"
+                    )
                 for c in d.codes:
                     out[c] = d.valid_range
         return out

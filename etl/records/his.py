@@ -20,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.db import one, scalar
 from warehouse.yaml_schema import validate
 
 from ..columns import Layout
@@ -187,10 +188,11 @@ def read_his(path: Path, scratch: Path, key: bytes, target: Path, **duckdb_optio
         _pacientes(con, by_kind["paciente"], key, read)
         _establecimientos(con, by_kind["establecimiento"], read)
         _centros(con, by_kind.get("centro_poblado", []), settings, read)
-        read.rows, read.group_rows, read.ageless_rows = con.execute(
+        read.rows, read.group_rows, read.ageless_rows = one(
+            con,
             "select count(*), count(*) filter (where _excluida = 'grupal'), "
-            "count(*) filter (where _excluida = 'sin_edad') from his_trama"
-        ).fetchone()
+            "count(*) filter (where _excluida = 'sin_edad') from his_trama",
+        )
         con.execute(
             f"copy ({CONVERSION.read_text(encoding='utf-8')}) to '{_sql_path(target)}' (format parquet)"
         )
@@ -276,7 +278,7 @@ def _pacientes(con, files: list[HisFile], key: bytes, read: HisRead) -> None:
         f"from ({' union all '.join(parts)}) as r left join his_alias as a on a.alias = r.id_nino "
         "left join his_padron as pd on pd.id_nino = coalesce(a.id_nino, r.id_nino)"
     )
-    differ = con.execute("select count(*) from his_pacientes_padron where otra_fecha").fetchone()[0]
+    differ = scalar(con, "select count(*) from his_pacientes_padron where otra_fecha")
     if differ:
         read.warnings.append(
             f"{differ:,} pacientes tienen en MaestroPaciente otra fecha de nacimiento que en el Padrón Nominal: "
@@ -326,10 +328,11 @@ def _padron(con, files: list[HisFile], key: bytes, settings: dict, read: HisRead
         f"from {union} where coalesce(id_dni, id_cnv) is not null and fecha_nacimiento is not null "
         "and ubigeo is not null"
     )
-    twice = con.execute(
+    twice = scalar(
+        con,
         "select count(*) from (select id_nino from his_padron_todos group by id_nino "
-        "having count(distinct concat(fecha_nacimiento, ubigeo)) > 1)"
-    ).fetchone()[0]
+        "having count(distinct concat(fecha_nacimiento, ubigeo)) > 1)",
+    )
     if twice:
         read.warnings.append(
             f"Padrón Nominal: {twice:,} niñas o niños figuran dos veces con otra fecha de nacimiento u otro "
@@ -386,7 +389,7 @@ def _read(con, f: HisFile, layout: Layout, table: str, select: str = "*") -> Non
             ]
         )
     # Rows keep the file's order (insertion order is preserved): the line is the position after the header.
-    first = con.execute(f"select coalesce(min(rowid), 0) from {table}_datos").fetchone()[0]
+    first = scalar(con, f"select coalesce(min(rowid), 0) from {table}_datos")
     con.execute(
         f"create or replace temp view {table} as select *, rowid - {first} + 2 as _row from {table}_datos"
     )
