@@ -117,7 +117,11 @@ def register(server: flask.Flask, wh: Warehouse, cfg: ServeConfig) -> None:
             user=user.name if user.is_authenticated else "",
             **page,
         )
-        code = 200 if page["status"] in (None, "loaded", "partial", "skipped", "cancelled") else 422
+        code = (
+            200
+            if page["status"] in (None, "loaded", "partial", "skipped", "cancelled", "preview", "undone")
+            else 422
+        )
         return flask.Response(html, code, mimetype="text/html")
 
 

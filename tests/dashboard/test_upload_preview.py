@@ -25,7 +25,7 @@ NOTHING = ()
 
 
 @pytest.fixture(scope="module")
-def site(demo_db, tmp_path_factory):
+def site(app, demo_db, tmp_path_factory):
     folder = tmp_path_factory.mktemp("vista-previa")
     db = folder / "warehouse.duckdb"
     shutil.copy2(demo_db, db)
@@ -40,13 +40,12 @@ def site(demo_db, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def late(demo_db) -> tuple[bytes, str, int]:
-    """A late report of one facility for September 2026 (its values changed), built from the demo's HIS file:
-    the file, the facility and how many stored rows of its department's month it does not carry."""
+    """A late report of one facility for September 2026 (its rows sent again), cut from the demo's HIS file: the
+    file, the facility and how many rows it carries."""
     lines = (demo_db.parent / "sources" / "his_2026_09.csv").read_text(encoding="utf-8").splitlines()
     facility = lines[1].split(",")[2]
     own = [line for line in lines[1:] if line.split(",")[2] == facility]
-    changed = [",".join([*f.split(",")[:4], str(int(f.split(",")[4]) - 1), f.split(",")[5]]) for f in own]
-    return ("\n".join([lines[0], *changed]) + "\n").encode(), facility, len(own)
+    return ("\n".join([lines[0], *own]) + "\n").encode(), facility, len(own)
 
 
 def token(c, path: str = "/admin/cargar") -> str:
@@ -109,11 +108,7 @@ def test_a_completo_preview_says_what_would_disappear_and_confirmation_loads_exa
     assert gone and "reemplazar alcances completos" in page
     assert tables(db_path(), skip=NOTHING) == before
     # the confirmation loads what was previewed, --completo included: the department's month is this facility's
-    dept = rows(db_path(), "select department_code from core_facility where cod_ipress = ?", [facility])
-    if not dept:  # facilities may be known only by their district
-        dept = rows(
-            db_path(), "select distinct left(ubigeo, 2) from raw_admin where cod_ipress = ?", [facility]
-        )
+    dept = rows(db_path(), "select distinct left(ubigeo, 2) from raw_admin where cod_ipress = ?", [facility])
     stored = rows(
         db_path(),
         "select count(*) from raw_admin where period = date '2026-09-01' and left(ubigeo, 2) = ?",
