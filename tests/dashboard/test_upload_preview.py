@@ -119,22 +119,18 @@ def test_a_completo_preview_says_what_would_disappear_and_confirmation_loads_exa
     assert tables(db_path(), skip=NOTHING) == before
     # the confirmation loads what was previewed, --completo included: the department's month is this facility's
     dept = rows(db_path(), "select distinct left(ubigeo, 2) from raw_admin where cod_ipress = ?", [facility])
-    stored = rows(
-        db_path(),
-        "select count(*) from raw_admin where period = date '2026-09-01' and left(ubigeo, 2) = ?",
-        [dept[0][0]],
-    )[0][0]
+    indicators = sorted({line.split(",")[3] for line in data.decode().splitlines()[1:]})
+    scope = "from raw_admin where period = date '2026-09-01' and left(ubigeo, 2) = ? and list_contains(?, indicator_code)"
+    stored = rows(db_path(), f"select count(*) {scope}", [dept[0][0], indicators])[0][0]
     upload_id = pending_id(r)
     r = post(c, accion="confirmar", carga=upload_id)
     page = text(r)
     assert r.status_code == 200, page[-2000:]
     assert f"{n:,} filas cargadas en el lote" in page
-    after = rows(
-        db_path(),
-        "select count(*), count(distinct cod_ipress) from raw_admin where period = date '2026-09-01' "
-        "and left(ubigeo, 2) = ?",
-        [dept[0][0]],
-    )[0]
+    # the department's month of the file's indicators is now this facility's rows: the others disappeared
+    after = rows(db_path(), f"select count(*), count(distinct cod_ipress) {scope}", [dept[0][0], indicators])[
+        0
+    ]
     assert after == (n, 1) and stored - n == int(gone.group(1).replace(",", ""))
     # one confirmation per preview
     again = post(c, accion="confirmar", carga=upload_id)
@@ -145,7 +141,9 @@ def test_confirmation_loads_the_file_previewed_and_undo_from_the_web_restores_th
     data, _, n = late
     c = client_for(site, "adm")
     before = tables(db_path(), skip=("etl_batch", "etl_quarantine"))
-    r = preview(c, "his_2026_09_uno.csv", data)
+    r = preview(
+        c, "his_2026_09_uno.csv", data, forzar="1"
+    )  # the same file as before: loaded again, by choice
     r = post(c, accion="confirmar", carga=pending_id(r))
     page = text(r)
     assert r.status_code == 200 and "filas cargadas en el lote" in page, page[-2000:]
