@@ -48,7 +48,7 @@ def late(demo_db) -> tuple[bytes, str, int]:
     return ("\n".join([lines[0], *own]) + "\n").encode(), facility, len(own)
 
 
-def data(state: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
+def data_tables(state: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
     """The data tables, without the copies of replaced rows, their floats to 9 significant digits: a mart
     recomputed from the same rows may sum them in another order."""
     return {
@@ -162,7 +162,7 @@ def test_confirmation_loads_the_file_previewed_and_undo_from_the_web_restores_th
     assert r.status_code == 200, page[-2000:]
     assert f"lote {batch} deshecho: quitadas {n:,} filas del lote {batch}; repuestas {n:,} filas" in page
     after = tables(db_path(), skip=("etl_batch", "etl_quarantine"))
-    assert data(after) == data(before)
+    assert data_tables(after) == data_tables(before)
     # undone twice: refused, as the CLI refuses it
     r = post(c, accion="deshacer", lote=str(batch), confirmado="1")
     assert r.status_code == 422 and "no se puede deshacer" in text(r)
