@@ -1,6 +1,7 @@
 """Whether the served warehouse can answer its queries, for ``/healthz``: a file that opens may still hold a corrupt
 block that every page reading it would fail on. Each version of the file is read whole once (every block of every
-table: DuckDB checks each block's checksum as it reads it), and every check also runs a live query."""
+table: DuckDB checks each block's checksum as it reads it — the warehouse's own check, ``warehouse.db.unreadable``,
+which ``semaforo check`` and every load run too), and every check also runs a live query."""
 
 from __future__ import annotations
 
@@ -9,18 +10,9 @@ import weakref
 
 import duckdb
 
+from warehouse.db import unreadable
+
 from .data import Version, Warehouse
-
-_TABLES = "select table_name from duckdb_tables() where database_name = current_database() order by 1"
-
-
-def read_every_block(cur: duckdb.DuckDBPyConnection) -> None:
-    """Read every column of every row of every table (raises ``duckdb.Error`` naming a corrupt block)."""
-    for (name,) in cur.execute(_TABLES).fetchall():
-        try:
-            cur.execute(f'select bit_xor(hash(t)) from "{name}" t').fetchone()
-        except duckdb.Error as e:
-            raise type(e)(f"tabla {name}: {e}") from e
 
 
 class Health:
@@ -37,9 +29,8 @@ class Health:
         with self._lock:  # one full read per version, even when health checks arrive together
             if v not in self._verdicts:
                 try:
-                    read_every_block(v.cursor())
-                    self._verdicts[v] = None
-                except duckdb.Error as e:
+                    self._verdicts[v] = "; ".join(unreadable(v.cursor())) or None
+                except duckdb.Error as e:  # the table list itself cannot be read
                     self._verdicts[v] = str(e)
         if self._verdicts[v] is not None:
             return self._verdicts[v]

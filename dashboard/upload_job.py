@@ -3,6 +3,9 @@ to exhaust memory or time (a zip bomb, a pathological CSV) costs that child, nev
 serves. The parent (``dashboard.upload``) waits with a wall-clock limit and kills the child past it; a killed load
 leaves the warehouse as it was (the writer builds the next version beside the served one).
 
+The child runs one of three actions, each as the CLI would: ``preview`` (``semaforo load --dry-run``: nothing
+changes), ``load``, and ``undo`` (``semaforo load --deshacer LOTE``).
+
 Child: ``python -m dashboard.upload_job`` reads its job as JSON on stdin and writes the report as JSON on stdout.
 """
 
@@ -36,19 +39,31 @@ def run_load(
     strict: bool = False,
     force: bool = False,
     received: str | None = None,
+    completo: bool = False,
+    preview: bool = False,
 ) -> tuple[list[tuple[str, str]], str]:
-    """Load ``path`` into ``db`` in a limited child process: (report lines, status) as ``semaforo load`` reports
-    them, or an 'error' naming the limit the load passed."""
+    """Load ``path`` into ``db`` (or, with ``preview``, say what loading it would do and change nothing) in a
+    limited child process: (report lines, status) as ``semaforo load`` (``--dry-run``) reports them, or an
+    'error' naming the limit the load passed."""
     job = {
-        "db": str(db),
+        "action": "preview" if preview else "load",
         "source": source,
         "path": str(path),
         "strict": strict,
         "force": force,
+        "completo": completo,
         "received": received,
-        "memory_mb": limits.memory_mb,
-        "seconds": limits.seconds,
     }
+    return _run(db, job, path.name, limits)
+
+
+def run_undo(db: Path, batch_id: int, limits: Limits) -> tuple[list[tuple[str, str]], str]:
+    """Undo batch ``batch_id`` as ``semaforo load --deshacer`` does, in a limited child process."""
+    return _run(db, {"action": "undo", "batch": batch_id}, f"lote {batch_id}", limits)
+
+
+def _run(db: Path, job: dict, name: str, limits: Limits) -> tuple[list[tuple[str, str]], str]:
+    job = {**job, "db": str(db), "name": name, "memory_mb": limits.memory_mb, "seconds": limits.seconds}
     proc = subprocess.Popen(
         [sys.executable, "-m", "dashboard.upload_job"],
         stdin=subprocess.PIPE,
@@ -65,18 +80,18 @@ def run_load(
         return [
             (
                 "error",
-                f"{path.name}: la carga superó el tiempo máximo de {limits.seconds} s y se detuvo; "
+                f"{name}: la carga superó el tiempo máximo de {limits.seconds} s y se detuvo; "
                 "no se cargó nada (el almacén quedó como estaba)",
             )
         ], "error"
     if err:
-        log.warning("carga de %s: %s", path.name, err.decode("utf-8", "replace")[-4000:])
+        log.warning("carga de %s: %s", name, err.decode("utf-8", "replace")[-4000:])
     try:
         doc = json.loads(out.decode("utf-8"))
         return [(str(level), str(line)) for level, line in doc["lines"]], str(doc["status"])
     except (ValueError, KeyError, TypeError):
         pass
-    log.error("la carga de %s terminó sin informe (código %s)", path.name, proc.returncode)
+    log.error("la carga de %s terminó sin informe (código %s)", name, proc.returncode)
     # No report: the child died — killed by a limit (SIGKILL/SIGXCPU) or out of memory in a native library.
     memory = proc.returncode in (-signal.SIGKILL, -signal.SIGSEGV, -signal.SIGABRT)
     reason = (
@@ -84,7 +99,7 @@ def run_load(
         if memory
         else f"la carga terminó sin informe (código {proc.returncode})"
     )
-    return [("error", f"{path.name}: {reason}; no se cargó nada (el almacén quedó como estaba)")], "error"
+    return [("error", f"{name}: {reason}; no se cargó nada (el almacén quedó como estaba)")], "error"
 
 
 def _out_of_memory(e: BaseException) -> bool:
@@ -99,25 +114,12 @@ def _out_of_memory(e: BaseException) -> bool:
 
 def _child() -> int:
     job = json.loads(sys.stdin.read())
-    name = Path(job["path"]).name
+    name = job["name"]
     memory = job["memory_mb"] << 20
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     resource.setrlimit(resource.RLIMIT_CPU, (job["seconds"], job["seconds"] + 5))
     try:
-        import datetime as dt
-
-        from etl.load import load_file, report_lines
-
-        options = {"received": dt.date.fromisoformat(job["received"])} if job["received"] else None
-        report = load_file(
-            Path(job["db"]),
-            job["source"],
-            Path(job["path"]),
-            strict=job["strict"],
-            force=job["force"],
-            options=options,
-        )
-        doc = {"lines": report_lines(report), "status": report.status}
+        doc = _act(job)
     except Exception as e:  # reported to the page in words, the traceback to the server's log only
         if _out_of_memory(e):
             reason = f"la carga superó el límite de memoria de {job['memory_mb']:,} MB"
@@ -130,6 +132,30 @@ def _child() -> int:
         }
     sys.stdout.write(json.dumps(doc, ensure_ascii=False))
     return 0
+
+
+def _act(job: dict) -> dict:
+    import datetime as dt
+
+    from etl.load import load_file, report_lines, undo_batch
+
+    if job["action"] == "undo":
+        r = undo_batch(Path(job["db"]), int(job["batch"]))
+        # as the CLI says it: one line, the batch's message
+        return {"lines": [("ok" if r.status == "loaded" else "error", r.message)], "status": r.status}
+    options: dict = {"received": dt.date.fromisoformat(job["received"])} if job["received"] else {}
+    if job.get("completo"):
+        options["completo"] = True
+    report = load_file(
+        Path(job["db"]),
+        job["source"],
+        Path(job["path"]),
+        strict=job["strict"],
+        force=job["force"],
+        dry_run=job["action"] == "preview",
+        options=options or None,
+    )
+    return {"lines": report_lines(report), "status": report.status}
 
 
 if __name__ == "__main__":

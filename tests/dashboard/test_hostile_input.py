@@ -117,6 +117,14 @@ def upload(c, name: str, data: bytes, source: str = "targets", **form):
     )
 
 
+def confirm(c, preview):
+    """Confirm the load a preview page offers."""
+    upload_id = re.search(rb'name="carga" value="([^"]+)"', preview.data).group(1).decode()
+    page = c.get("/admin/cargar")
+    token = re.search(rb'name="csrf" value="([^"]+)"', page.data).group(1).decode()
+    return c.post("/admin/cargar", data={"csrf": token, "accion": "confirmar", "carga": upload_id})
+
+
 def test_only_an_administrator_reaches_the_upload_page(secured):
     assert client_for(secured).get("/admin/cargar").status_code == 403  # public
     assert client_for(secured, "mef").get("/admin/cargar").status_code == 403  # nacional
@@ -163,6 +171,7 @@ def test_an_upload_shows_the_clis_validation_report_and_a_traversal_name_stays_i
     )
     path = context.warehouse().path
     before = data_state(path)
+    history = rows(path, "select count(*) from etl_batch")
     r = upload(admin, "../../../../tmp/metas_malas.csv", bad, estricto="1")
     text = r.get_data(as_text=True)
     assert r.status_code == 422
@@ -176,9 +185,10 @@ def test_an_upload_shows_the_clis_validation_report_and_a_traversal_name_stays_i
     assert len(problems) >= 3
     for line in problems:
         assert str(markupsafe.escape(line)) in text, line
-    # strict: refused whole — no data changed; the attempt is in the load history, as a CLI refusal is
+    # strict: refused whole by the preview — nothing changed, not even the load history (a preview is a dry run)
     assert data_state(path) == before
-    assert rows(path, "select status from etl_batch order by batch_id desc limit 1") == [("refused",)]
+    assert rows(path, "select count(*) from etl_batch") == history
+    assert "Confirmar la carga" not in text  # nothing to confirm
     # the file was kept under the upload folder with a cleaned name, not at the path its name asked for
     uploads = list((context.warehouse().path.parent / "cargas").rglob("*.csv"))
     assert any(p.name == "tmp_metas_malas.csv" for p in uploads)
@@ -189,6 +199,9 @@ def test_a_good_upload_loads_and_the_next_request_sees_it(admin, secured):
     good = b"indicador,region,anio,meta\nPAN_P_CRED,09,2026,81.5\n"
     before = data_state(context.warehouse().path)
     r = upload(admin, "metas_2026_huancavelica.csv", good)
+    assert r.status_code == 200 and "Confirmar la carga" in r.get_data(as_text=True)
+    assert data_state(context.warehouse().path) == before  # the preview changed nothing
+    r = confirm(admin, r)
     text = r.get_data(as_text=True)
     assert r.status_code == 200, text[-2000:]
     assert "filas cargadas en el lote" in text

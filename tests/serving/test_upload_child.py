@@ -45,6 +45,12 @@ def test_an_upload_loads_in_a_child_of_the_worker_and_every_worker_serves_it(ser
         timeout=120,
     )
     assert r.status_code == 200, r.text[-2000:]
+    assert "Confirmar la carga" in r.text  # first the preview, then the confirmation loads it
+    upload_id = re.search(r'name="carga" value="([^"]+)"', r.text).group(1)
+    r = s.post(
+        url + "/admin/cargar", data={"csrf": token, "accion": "confirmar", "carga": upload_id}, timeout=120
+    )
+    assert r.status_code == 200, r.text[-2000:]
     assert "filas cargadas en el lote" in r.text
     assert "carga web de targets por adm" in log.read_text()
     # new connections: whichever worker answers serves the new batch and value
