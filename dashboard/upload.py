@@ -83,12 +83,14 @@ def register(server: flask.Flask, wh: Warehouse, cfg: ServeConfig) -> None:
             return flask.Response(
                 "Solo un administrador puede cargar archivos.\n", 403, mimetype="text/plain"
             )
-        lang = "en" if (flask.request.values.get("lang") == "en") else "es"
+        # The form is read only after the upload's own size limit is set (values would parse it under the app's).
+        lang = "en" if flask.request.args.get("lang") == "en" else "es"
         page: dict = {"lines": [], "status": None, "chosen": "admin"}
         if flask.request.method == "POST":
             flask.request.max_content_length = limit
             try:
                 check_csrf()
+                lang = "en" if flask.request.form.get("lang", lang) == "en" else "es"
                 action = flask.request.form.get("accion", "revisar")
                 page["chosen"] = flask.request.form.get("fuente") or page["chosen"]
                 if action == "revisar":
