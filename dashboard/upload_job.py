@@ -92,13 +92,14 @@ def _run(db: Path, job: dict, name: str, limits: Limits) -> tuple[list[tuple[str
     except (ValueError, KeyError, TypeError):
         pass
     log.error("la carga de %s terminó sin informe (código %s)", name, proc.returncode)
-    # No report: the child died — killed by a limit (SIGKILL/SIGXCPU) or out of memory in a native library.
-    memory = proc.returncode in (-signal.SIGKILL, -signal.SIGSEGV, -signal.SIGABRT)
-    reason = (
-        f"la carga superó el límite de memoria de {limits.memory_mb:,} MB"
-        if memory
-        else f"la carga terminó sin informe (código {proc.returncode})"
-    )
+    # No report: the child died — its CPU time ran out (SIGXCPU: on a busy machine that can come before the
+    # wall clock's), or memory ran out in a native library (SIGKILL/SIGSEGV/SIGABRT).
+    if proc.returncode == -signal.SIGXCPU:
+        reason = f"la carga superó el tiempo máximo de {limits.seconds} s y se detuvo"
+    elif proc.returncode in (-signal.SIGKILL, -signal.SIGSEGV, -signal.SIGABRT):
+        reason = f"la carga superó el límite de memoria de {limits.memory_mb:,} MB"
+    else:
+        reason = f"la carga terminó sin informe (código {proc.returncode})"
     return [("error", f"{name}: {reason}; no se cargó nada (el almacén quedó como estaba)")], "error"
 
 
