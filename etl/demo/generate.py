@@ -82,7 +82,9 @@ def generate(
         elif source == "facilities":
             add(source, write_renipress(world.facilities, seed, folder / "renipress.csv"))
         elif source == "red":
-            add(source, write_network(world.facilities, seed, folder))
+            add(
+                source, write_network(world.facilities, seed, folder / "red")
+            )  # masters apart from the monthly files
         elif source == "population":
             for y in scale.population_years:
                 add(source, write_padron(world.population, y, folder / f"padron_{y}.csv"))

@@ -175,6 +175,7 @@ def write_network(facilities: pd.DataFrame, seed: int, folder: Path) -> Path:
         )
         for k, f in enumerate(net.sort_values("cod_ipress").itertuples(index=False))
     ]
+    folder.mkdir(parents=True, exist_ok=True)
     path = folder / FILE_NAME
     write_rows(path, HEADER, rows)
     return path
