@@ -160,6 +160,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(table(figures))
     missed = [f for f in figures if f.met is False]
+    for f in (f for f in missed if f.note):
+        print(f"MISSED {f.group}: {f.name.split(':')[0]} — {f.note}")
     print(f"\n{len(figures)} figures, {len(missed)} targets missed; bench took {total:.0f} s → {out}")
     write_json(out, figures, meta)
     return 0

@@ -112,6 +112,7 @@ def figures(loads: list[dict[str, Any]], sizes: dict[str, float]) -> list[Figure
                 "s",
                 conditions=[("value", "<=", FIXED_TARGET_S)] if fixed else [],
                 target=f"fixed cost ≤ {FIXED_TARGET_S} s" if fixed else "(phases, information)",
+                note=_fixed_note(phases) if fixed else "",
                 extra={
                     "phases": {k: round(v, 4) for k, v in phases.items()},
                     "warehouse_mb": sizes[ld["warehouse"]],
@@ -132,7 +133,20 @@ def figures(loads: list[dict[str, Any]], sizes: dict[str, float]) -> list[Figure
                 "small warehouse",
                 [("ratio", "<=", RATIO_TARGET)],
                 f"≤ {RATIO_TARGET}× (a load's cost follows its file)",
+                note=_ratio_note(big["phases"], little["phases"]),
                 extra={"phases": big["phases"], "small_phases": little["phases"]},
             )
         )
     return out
+
+
+def _fixed_note(phases: dict[str, float]) -> str:
+    top = ", ".join(f"{k} {v:.2f} s" for k, v in list(phases.items())[:4])
+    return f"where the time goes: {top}"
+
+
+def _ratio_note(big: dict[str, float], little: dict[str, float]) -> str:
+    """The phases that grow with the warehouse: national minus small, largest first."""
+    grow = sorted(((k, v - little.get(k, 0.0)) for k, v in big.items()), key=lambda kv: -kv[1])
+    shown = ", ".join(f"{k} +{d:.2f} s" for k, d in grow[:4] if d > 0.005)
+    return f"what grows with the warehouse: {shown}"
