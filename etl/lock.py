@@ -11,7 +11,7 @@ from pathlib import Path
 try:
     import fcntl
 except ImportError:  # pragma: no cover — not POSIX: no writer lock
-    fcntl = None
+    fcntl = None  # type: ignore[assignment]
 
 from warehouse.errors import WarehouseError
 

@@ -193,8 +193,8 @@ def open_writer(
         # into the next version (the copy holds the same bytes, read here from the page cache). The version the
         # last writer stamped is not read whole again (warehouse.integrity says why).
         with phase("verify"):
-            existing = before is not None and schema_version(con)[0] > 0
-            check = existing and not (verified_before(path, before) and identity(path) == before)
+            stamped = before is not None and verified_before(path, before) and identity(path) == before
+            check = before is not None and schema_version(con)[0] > 0 and not stamped
             refuse_damage(path, unreadable(con) if check else [])
         with phase("migrate"):
             migrate(con)
