@@ -109,9 +109,9 @@ def main(argv: list[str] | None = None) -> int:
     files = etl.representative(Path(folder / "sources"), scale.months, scale.big_budget_year)
     figures += etl.measure(files, db, catalogue_dir, scratch)
     figures += etl.build_figures(build, note)
-    echo("Where a load's time goes: the admin loader's phases, a month and a 50-row file …")
+    echo("Where a load's time goes: a month and a 50-row file into the national and a small warehouse …")
     month = next(Path(f["path"]) for f in files if f["source"] == "admin" and f["path"].endswith(".csv"))
-    figures += profile.measure(db, month, scratch / "profile", env)
+    figures += profile.measure(db, month, scratch / "profile", env, build["loads"], folder / "sources")
     echo(f"Dashboard: scripted session ({repeats} passes) through /_dash-update-component …")
     figures += web.session(db, repeats, scratch, env)
     echo("Cold start of semaforo serve …")
@@ -160,9 +160,27 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(table(figures))
     missed = [f for f in figures if f.met is False]
+    explain(missed)
     print(f"\n{len(figures)} figures, {len(missed)} targets missed; bench took {total:.0f} s → {out}")
     write_json(out, figures, meta)
     return 0
+
+
+def explain(missed: list[Figure]) -> None:
+    """Under the table: each missed target's explanation, with its figures, where the bench has one."""
+    for f in (f for f in missed if f.note):
+        print(f"MISSED {f.group}: {f.name.split(':')[0]} — {f.note}")
+
+
+def _built_beside(db: Path) -> tuple[dict[str, str], list[dict[str, Any]] | None, Path | None]:
+    """(env, build loads, sources) of a bench data set whose warehouse is ``db`` (its manifest.json beside it),
+    so that ``--only profile`` on it builds the small warehouse too; ({}, None, None) for any other warehouse."""
+    manifest = db.parent / "manifest.json"
+    if not manifest.exists():
+        return {}, None, None
+    build = json.loads(manifest.read_text(encoding="utf-8"))["build"]
+    env = {"SEMAFORO_CATALOGUE": build["catalogue_dir"]} if build.get("catalogue_dir") else {}
+    return env, build["loads"], db.parent / "sources"
 
 
 def only(part: str, db: Path | None, out: Path | None, month: Path | None) -> int:
@@ -177,15 +195,17 @@ def only(part: str, db: Path | None, out: Path | None, month: Path | None) -> in
     scratch = Path(os.environ.get("TMPDIR", "/tmp")) / f"semaforo-bench-{os.getpid()}"
     started = time.perf_counter()
     try:
-        figures = (
-            network.measure(db, scratch, {}) if part == "network" else profile.measure(db, month, scratch, {})
-        )
+        if part == "network":
+            figures = network.measure(db, scratch, {})
+        else:
+            figures = profile.measure(db, month, scratch, *_built_beside(db))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     meta: dict[str, Any] = {"only": part, "warehouse": str(db), "machine": machine()}
     meta["bench_seconds"] = round(time.perf_counter() - started, 1)
     print(table(figures))
     missed = [f for f in figures if f.met is False]
+    explain(missed)
     print(f"\n{len(figures)} figures, {len(missed)} targets missed → {out}")
     write_json(out, figures, meta)
     return 0

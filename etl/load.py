@@ -12,24 +12,14 @@ Outcomes and exit codes (``semaforo load``):
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import hashlib
-import json
 import os
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import duckdb
-
-try:
-    import fcntl
-except ImportError:  # pragma: no cover — not POSIX: no writer lock
-    fcntl = None
 
 from warehouse.catalogue import Catalogue, CatalogueError, load_catalogue
 from warehouse.constraints import violations
@@ -38,187 +28,38 @@ from warehouse.marts import ensure_status
 from warehouse.phases import phase, profiled
 from warehouse.sync import sync_reference
 
+from .batch import file_sha256, program_version, record, record_attempt
 from .checks import collected, run_checks
 from .csvfile import Staged
 from .excel import check_expansion
 from .loaders import LOADERS
 from .loaders.base import LoadContext
-from .parquet import is_parquet, parquet_files
+from .lock import lock_wait_seconds, writer_lock
+from .parquet import is_parquet
 from .problems import LoadError, Problem
-from .replace import Replacement
+from .report import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL, EXIT_REFUSED, LoadReport, report_lines
+from .undo import undo_batch
 
-EXIT_OK, EXIT_PARTIAL, EXIT_REFUSED, EXIT_ERROR = 0, 1, 3, 4
-
-
-def program_version() -> str:
-    try:
-        return version("semaforo-ppr")
-    except PackageNotFoundError:
-        return "dev"
-
-
-@dataclass
-class LoadReport:
-    source: str
-    file: str
-    status: str  # loaded | partial | skipped | refused | error
-    batch_id: int | None = None
-    rows_read: int = 0
-    rows_loaded: int = 0
-    rows_rejected: int = 0
-    scope: str = ""
-    problems: list[Problem] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-    message: str = ""
-    dry_run: bool = False  # --dry-run: what the load would do; nothing was changed
-    replacement: Replacement | None = None  # what it replaced (or would replace)
-    phases: dict[str, float] = field(default_factory=dict)  # seconds per phase (warehouse.phases)
-
-    @property
-    def exit_code(self) -> int:
-        return {"loaded": EXIT_OK, "skipped": EXIT_OK, "partial": EXIT_PARTIAL, "refused": EXIT_REFUSED}.get(
-            self.status, EXIT_ERROR
-        )
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "source": self.source,
-            "file": self.file,
-            "status": self.status,
-            "batch_id": self.batch_id,
-            "rows_read": self.rows_read,
-            "rows_loaded": self.rows_loaded,
-            "rows_rejected": self.rows_rejected,
-            "scope": self.scope,
-            "dry_run": self.dry_run,
-            "replacement": None
-            if self.replacement is None
-            else {
-                "replaced": self.replacement.replaced,
-                "gone": self.replacement.gone,
-                "kept": self.replacement.kept,
-                "thin_scopes": self.replacement.thin,
-                "whole_scopes": self.replacement.whole,
-            },
-            "seconds": round(self.seconds, 3),
-            "message": self.message,
-            "warnings": self.warnings,
-            "problems": [str(p) for p in self.problems],
-            "problem_details": [
-                {
-                    "file": p.file,
-                    "sheet": p.sheet,
-                    "row": p.row,
-                    "column": p.column,
-                    "value": p.value,
-                    "reason": p.reason,
-                }
-                for p in self.problems
-            ],
-        }
-
-
-def report_lines(r: LoadReport, limit: int = 200) -> list[tuple[str, str]]:
-    """What a load says to the person who asked for it, as (level, line) with level 'ok', 'aviso' or 'error': the
-    CLI prints these lines and the web upload page shows the same ones."""
-    lines = [("aviso", f"aviso: {w}") for w in r.warnings]
-    if r.problems:
-        lines.append(("error", f"{len(r.problems)} problema(s) en {r.file}:"))
-        lines += [("error", f"  {p}") for p in r.problems[:limit]]
-        if len(r.problems) > limit:
-            lines.append(
-                (
-                    "error",
-                    f"  … y {len(r.problems) - limit} más (todos en la tabla etl_quarantine, lote {r.batch_id})",
-                )
-            )
-    if r.dry_run and r.status in ("loaded", "partial"):
-        lines.append(
-            (
-                "ok",
-                f"{r.file}: SIMULACIÓN (--dry-run), no se cambió nada: se cargarían {r.rows_loaded:,} filas "
-                f"({r.scope})" + (f" y se rechazarían {r.rows_rejected:,}" if r.rows_rejected else ""),
-            )
-        )
-    elif r.status == "loaded":
-        lines.append(
-            (
-                "ok",
-                f"{r.file}: {r.rows_loaded:,} filas cargadas en el lote {r.batch_id} ({r.scope}) en {r.seconds:.1f} s",
-            )
-        )
-    elif r.status == "partial":
-        lines.append(
-            (
-                "ok",
-                f"{r.file}: {r.rows_loaded:,} filas válidas cargadas en el lote {r.batch_id} ({r.scope}); "
-                f"{r.rows_rejected:,} filas rechazadas",
-            )
-        )
-    elif r.message:
-        lines.append(("ok" if r.status == "skipped" else "error", r.message))
-    return lines
-
-
-def file_sha256(path: Path) -> str:
-    """The file's SHA-256; for a Parquet folder, of its files' relative names and contents in order."""
-    h = hashlib.sha256()
-    for f in parquet_files(path) if path.is_dir() else [path]:
-        if path.is_dir():
-            h.update(str(f.relative_to(path)).encode() + b"\0")
-        with open(f, "rb") as fh:
-            while chunk := fh.read(1 << 20):
-                h.update(chunk)
-    return h.hexdigest()
+# Re-exported: the CLI, the upload job, the bench and the tests import these from here.
+__all__ = [
+    "EXIT_ERROR",
+    "EXIT_OK",
+    "EXIT_PARTIAL",
+    "EXIT_REFUSED",
+    "LoadReport",
+    "file_sha256",
+    "load_file",
+    "lock_wait_seconds",
+    "preview_load",
+    "program_version",
+    "report_lines",
+    "undo_batch",
+    "writer_lock",
+]
 
 
 class _Refused(Exception):
     pass
-
-
-def lock_wait_seconds() -> float:
-    return float(os.environ.get("SEMAFORO_LOCK_WAIT", "600"))
-
-
-@contextlib.contextmanager
-def writer_lock(
-    db: str | os.PathLike, echo: Callable[[str], None] = lambda _msg: None, wait: float | None = None
-) -> Iterator[None]:
-    """One writer at a time. DuckDB's own file lock cannot tell a reading dashboard (which the writer works
-    around by writing the next version beside the file and swapping it in) from another writer, whose committed
-    load that swap would silently discard. So every writer also takes an exclusive lock on ``<db>.lock`` and
-    waits its turn (up to ``SEMAFORO_LOCK_WAIT`` seconds, then WarehouseError). The kernel releases the lock
-    when a process dies, even by SIGKILL; the lock file itself stays."""
-    if fcntl is None:
-        yield
-        return
-    wait = lock_wait_seconds() if wait is None else wait
-    path = Path(f"{os.fspath(db)}.lock")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        f = open(path, "a+b")  # noqa: SIM115 — closed by the with below
-    except OSError as e:
-        raise WarehouseError(f"no se puede crear el cerrojo de escritura {path}: {e.strerror}") from e
-    with f:
-        deadline, told = time.monotonic() + wait, False
-        while True:
-            try:
-                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise WarehouseError(
-                        f"otro proceso sigue escribiendo en el almacén {db} después de {wait:.0f} s de espera"
-                    ) from None
-                if not told:
-                    echo(f"Otro proceso está escribiendo en el almacén {db}; esperando su turno …")
-                    told = True
-                time.sleep(0.1)
-        try:
-            yield
-        finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
 
 
 def load_file(
@@ -383,7 +224,7 @@ def _load(con, loader, path, sha, cat, report, strict, force, options, echo) -> 
             con.execute("rollback")
             return
         with phase("record"):
-            _record(con, batch_id, loader.source, path, sha, started_at, report, staged.format, cat, received)
+            record(con, batch_id, loader.source, path, sha, started_at, report, staged.format, cat, received)
         with phase("commit"):
             con.execute("commit")
     except (LoadError, _Refused) as e:
@@ -396,7 +237,7 @@ def _load(con, loader, path, sha, cat, report, strict, force, options, echo) -> 
             f"{label}: no se cargó nada ({e if isinstance(e, _Refused) else 'archivo no válido'})"
         )
         if not report.dry_run:
-            _record_attempt(con, loader.source, path, sha, started_at, report, cat)
+            record_attempt(con, loader.source, path, sha, started_at, report, cat)
     except Exception:
         con.execute("rollback")
         raise
@@ -431,157 +272,4 @@ def too_many_rejected(report: LoadReport, cat: Catalogue, force: bool) -> str | 
         f"{report.rows_rejected:,} de {report.rows_read:,} filas rechazadas ({pct:.1f} %), más que el "
         f"{limit:g} % admitido (settings.yaml, load.max_rejected_pct); para cargar las filas válidas de todos "
         "modos: --force"
-    )
-
-
-def _record(con, batch_id, source, path, sha, started_at, report, fmt, cat, received=None) -> None:
-    con.execute(
-        "insert into etl_batch values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            batch_id,
-            source,
-            path.name,
-            sha,
-            path.stat().st_size,
-            started_at,
-            dt.datetime.now(),
-            report.status,
-            report.rows_read,
-            report.rows_loaded,
-            report.rows_rejected,
-            report.scope,
-            json.dumps(fmt, ensure_ascii=False, default=str),
-            program_version(),
-            cat.version,
-            "\n".join(report.warnings) or None,
-            received or dt.date.today(),
-        ],
-    )
-    if report.problems:
-        con.executemany(
-            "insert into etl_quarantine values (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (batch_id, source, p.file, p.sheet, p.row, p.column, p.value, p.reason)
-                for p in report.problems
-            ],
-        )
-
-
-def _record_attempt(con, source, path, sha, started_at, report, cat) -> None:
-    """A refused file changes no data, but the attempt and its problems are kept for the record."""
-    con.execute("begin")
-    batch_id = scalar(con, "select nextval('etl_batch_seq')")
-    report.batch_id = batch_id
-    _record(con, batch_id, source, path, sha, started_at, report, {}, cat)
-    con.execute("commit")
-
-
-def undo_batch(
-    db: str | os.PathLike, batch_id: int, echo: Callable[[str], None] = lambda _msg: None
-) -> LoadReport:
-    """Undo batch ``batch_id``: remove its rows and put back the rows it replaced (kept in
-    ``etl_replaced_<raw table>``), in one transaction that refreshes the marts and checks the constraints. Refused
-    when a later batch replaced rows of this one (undo that one first) or wrote keys that the restored rows
-    hold. The batch is marked ``undone``; batches whose rows come back are ``loaded``/``partial`` again."""
-    started = time.perf_counter()
-    report = LoadReport("", f"lote {batch_id}", "error")
-    try:
-        with writer_lock(db, echo), open_writer(db) as con:
-            _undo(con, batch_id, report)
-    except WarehouseError as e:
-        report.message = str(e)
-    except duckdb.IOException as e:
-        report.message = f"no se puede escribir el almacén {db}: {e}"
-    report.seconds = time.perf_counter() - started
-    return report
-
-
-def _undo(con, batch_id: int, report: LoadReport) -> None:
-    found = con.execute(
-        "select source, status, file_name from etl_batch where batch_id = ?", [batch_id]
-    ).fetchone()
-    if found is None:
-        report.status, report.message = "refused", f"no existe el lote {batch_id}"
-        return
-    source, status, file_name = found
-    report.source, report.file = source, f"lote {batch_id} ({file_name})"
-    grain = LOADERS[source].grain if source in LOADERS else None
-    if grain is None or status not in ("loaded", "partial", "superseded"):
-        why = f"está {status}" if grain else f"la fuente {source} no guarda lo que reemplaza"
-        report.status, report.message = "refused", f"el lote {batch_id} no se puede deshacer: {why}"
-        return
-    t, saved = grain.table, f"etl_replaced_{grain.table}"
-    later = [
-        b
-        for (b,) in con.execute(
-            f"select distinct replaced_by from {saved} where batch_id = ? order by 1", [batch_id]
-        ).fetchall()
-    ]
-    if later:
-        report.status = "refused"
-        report.message = (
-            f"el lote {batch_id} no se puede deshacer: el lote {', '.join(map(str, later))} reemplazó filas suyas "
-            "(deshaga primero ese lote)"
-        )
-        return
-    keys = ", ".join(grain.keys)
-    con.execute("begin")
-    try:
-        con.execute(
-            f"create or replace temp table _undo_back as select * exclude (replaced_by) from {saved} "
-            "where replaced_by = ?",
-            [batch_id],
-        )
-        con.execute(
-            f"create or replace temp table _undo_gone as select * from {t} where batch_id = ?", [batch_id]
-        )
-        clash = scalar(
-            con,
-            f"select count(*) from (select {keys} from _undo_back intersect all "
-            f"select {keys} from {t} where batch_id <> ?)",
-            [batch_id],
-        )
-        if clash:
-            raise _Refused(
-                f"{clash:,} filas que volverían tienen ya otra versión cargada por un lote posterior"
-            )
-        con.execute(f"delete from {t} where batch_id = ?", [batch_id])
-        con.execute(f"insert into {t} select * from _undo_back")
-        con.execute(f"delete from {saved} where replaced_by = ?", [batch_id])
-        con.execute(
-            "create or replace temp table _undo_rows as select * from _undo_back union all "
-            "by name select * from _undo_gone"
-        )
-        grain.refresh(con, "_undo_rows")
-        ensure_status(con)
-        restored = [
-            b for (b,) in con.execute("select distinct batch_id from _undo_back order by 1").fetchall()
-        ]
-        for b in restored:
-            failed = violations(con, b)
-            if failed:
-                raise WarehouseError(
-                    "restricciones del almacén incumplidas: "
-                    + "; ".join(f"{name}: {rows}" for name, rows in failed.items())
-                )
-        con.execute("update etl_batch set status = 'undone' where batch_id = ?", [batch_id])
-        con.execute(
-            f"update etl_batch set status = case when rows_rejected > 0 then 'partial' else 'loaded' end "
-            f"where status = 'superseded' and batch_id in (select distinct batch_id from {t})"
-        )
-        gone, back = (scalar(con, f"select count(*) from {x}") for x in ("_undo_gone", "_undo_back"))
-        con.execute("commit")
-    except _Refused as e:
-        con.execute("rollback")
-        report.status, report.message = "refused", f"el lote {batch_id} no se puede deshacer: {e}"
-        return
-    except Exception:
-        con.execute("rollback")
-        raise
-    report.status, report.batch_id, report.rows_loaded = "loaded", batch_id, back
-    report.scope = (
-        f"quitadas {gone:,} filas del lote {batch_id}; repuestas {back:,} filas que había reemplazado"
-    )
-    report.message = f"lote {batch_id} deshecho: {report.scope}" + (
-        f" (lotes {', '.join(map(str, restored))})" if restored else ""
     )

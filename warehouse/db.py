@@ -10,63 +10,52 @@ the next writer; the served file is never touched.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import shutil
-import threading
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import duckdb
 
+from .errors import WarehouseError
+from .integrity import (
+    broken_constraints,
+    first_line,
+    identity,
+    refuse_damage,
+    stamp_path,
+    stamp_verified,
+    unreadable,
+    verified_before,
+    verify,
+)
+from .marts import ensure_status, status_current
 from .phases import phase
+from .sqlfiles import MARTS, MIGRATIONS, VIEWS, named_parameters, one, scalar, sql_file, views_fingerprint
 
-HERE = Path(__file__).parent
-MIGRATIONS = HERE / "migrations"
-VIEWS = HERE / "views"
-MARTS = HERE / "marts"
-
-
-class WarehouseError(RuntimeError):
-    """The warehouse file cannot be used as asked (missing, outdated, locked)."""
-
-
-def sql_file(path: Path) -> list[str]:
-    """The statements of a .sql file as DuckDB's own parser splits them: a semicolon inside a literal or a
-    comment does not end a statement; comments alone are no statement."""
-    return [s.query.strip() for s in _statements(path.read_text(encoding="utf-8"))]
-
-
-def named_parameters(sql: str) -> frozenset[str]:
-    """The ``$name`` parameters the SQL uses, by DuckDB's parser (``$level`` is not found inside ``$levels``,
-    nor in a comment or a literal)."""
-    return frozenset(p for s in _statements(sql) for p in s.named_parameters)
-
-
-_parsers = threading.local()
-
-
-def _statements(sql: str) -> list[duckdb.Statement]:
-    # A private in-memory connection per thread: duckdb.extract_statements() would use the module's default
-    # connection, which another thread may be using at the same moment (the bench's generator computing records
-    # while files load) — DuckDB aborts the process then.
-    con = getattr(_parsers, "con", None)
-    if con is None:
-        con = _parsers.con = duckdb.connect()
-    return con.extract_statements(sql)
+# Re-exported: the rest of the project imports these from here.
+__all__ = [
+    "MARTS",
+    "MIGRATIONS",
+    "VIEWS",
+    "WarehouseError",
+    "check_file",
+    "connect_readonly",
+    "migrate",
+    "named_parameters",
+    "one",
+    "open_writer",
+    "reader_cursor",
+    "scalar",
+    "sql_file",
+    "unreadable",
+    "verify",
+]
 
 
 def migrations() -> list[tuple[int, Path]]:
     return sorted((int(p.name.split("_", 1)[0]), p) for p in MIGRATIONS.glob("[0-9]*_*.sql"))
-
-
-def views_fingerprint() -> str:
-    h = hashlib.sha256()
-    for p in sorted(VIEWS.glob("*.sql")):
-        h.update(p.read_bytes())
-    return h.hexdigest()[:16]
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> tuple[int, str | None]:
@@ -79,29 +68,13 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> tuple[int, str | None]:
     return int(version), views
 
 
-def one(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> tuple[Any, ...]:
-    """The one row of a query that always returns one (aggregates): a missing row is an error, not ``None``."""
-    row = con.execute(sql, params or []).fetchone()
-    if row is None:
-        raise WarehouseError(f"la consulta no devolvió filas: {sql}")
-    return row
-
-
-def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> Any:
-    """The one value of a query that returns one row (an aggregate, a lookup by key)."""
-    return one(con, sql, params)[0]
-
-
 def pending(con: duckdb.DuckDBPyConnection) -> list[str]:
     version, views = schema_version(con)
     todo = [p.name for n, p in migrations() if n > version]
     if views != views_fingerprint():
         todo.append("views")
-    if not todo:
-        from .marts import status_current  # marts builds on this module
-
-        if not status_current(con):
-            todo.append("statuses")
+    if not todo and not status_current(con):
+        todo.append("statuses")
     return todo
 
 
@@ -135,8 +108,6 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
         con.execute("insert into schema_views values (?, ?)", [views_fingerprint(), datetime.now()])
         con.execute("commit")
         applied.append("views")
-    from .marts import ensure_status  # marts builds on this module
-
     con.execute("begin")
     if ensure_status(con):
         applied.append("statuses")
@@ -206,7 +177,8 @@ def open_writer(
         return
     remove_stale_copies(path)
     tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
-    if path.exists():
+    before = identity(path) if path.exists() else None
+    if before is not None:
         with phase("copy"):
             shutil.copy2(path, tmp)
     try:
@@ -214,20 +186,22 @@ def open_writer(
             con = duckdb.connect(str(tmp))
     except duckdb.Error as e:
         tmp.unlink(missing_ok=True)
-        raise WarehouseError(f"el almacén {path} no se puede abrir: {_first_line(e)}") from e
+        raise WarehouseError(f"el almacén {path} no se puede abrir: {first_line(e)}") from e
     ok = False
     try:
         # A damaged warehouse is refused before anything is written: its damage must not be carried forward
-        # into the next version (the copy holds the same bytes, read here from the page cache).
+        # into the next version (the copy holds the same bytes, read here from the page cache). The version the
+        # last writer stamped is not read whole again (warehouse.integrity says why).
         with phase("verify"):
-            existing = path.exists() and schema_version(con)[0] > 0
-            _refuse_damage(path, unreadable(con) if existing else [])
+            stamped = before is not None and verified_before(path, before) and identity(path) == before
+            check = before is not None and schema_version(con)[0] > 0 and not stamped
+            refuse_damage(path, unreadable(con) if check else [])
         with phase("migrate"):
             migrate(con)
-        # The raw data's constraints over the whole warehouse (≈ 1 s on the demo's); the marts' (≈ 4 s more) are
-        # derived from them, checked for each load's batch and whole by `semaforo check`.
+        # The raw data's constraints over the whole warehouse; the marts' are derived from them, checked for each
+        # load's batch and whole by `semaforo check`.
         with phase("verify"):
-            _refuse_damage(path, broken_constraints(con, "raw_") if existing else [])
+            refuse_damage(path, broken_constraints(con, "raw_") if check else [])
         yield con
         with phase("checkpoint"):
             con.execute("checkpoint")
@@ -240,58 +214,10 @@ def open_writer(
                 _fsync(tmp)
                 os.replace(tmp, path)
                 _fsync(path.parent)
+                stamp_verified(path)
         else:
             tmp.unlink(missing_ok=True)
         Path(f"{tmp}.wal").unlink(missing_ok=True)
-
-
-def verify(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """What is wrong with an open warehouse, [] when nothing: every block of every table is read
-    (:func:`unreadable`) and every constraint runs over the whole warehouse."""
-    return unreadable(con) or broken_constraints(con)
-
-
-def unreadable(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """The tables that cannot be read whole. DuckDB checks each block's checksum as it reads it, so reading
-    every column of every row finds a damaged block here rather than in a dashboard query."""
-    problems = []
-    tables = con.execute(
-        "select table_name from information_schema.tables where table_type = 'BASE TABLE' "
-        "and table_catalog = current_database() and table_schema = 'main' order by 1"
-    ).fetchall()
-    for (table,) in tables:
-        try:
-            con.execute(f'select count(*), bit_xor(hash(columns(*))) from "{table}"').fetchall()
-        except duckdb.OutOfMemoryException:
-            raise  # too little memory to read it through is not damage: the caller says what ran out
-        except duckdb.Error as e:
-            problems.append(f"la tabla {table} no se puede leer entera: {_first_line(e)}")
-    return problems
-
-
-def broken_constraints(con: duckdb.DuckDBPyConnection, prefix: str = "") -> list[str]:
-    """The constraints (warehouse/constraints, those named ``prefix…``) that fail anywhere in the warehouse."""
-    from .constraints import violations_anywhere  # constraints reads the files this module's callers migrate
-
-    try:
-        failed = violations_anywhere(con, prefix)
-    except duckdb.OutOfMemoryException:
-        raise  # not damage, as in unreadable()
-    except duckdb.Error as e:
-        return [f"las restricciones no se pueden comprobar: {_first_line(e)}"]
-    return [f"restricción {name} incumplida: {rows}" for name, rows in failed.items()]
-
-
-def _refuse_damage(path: Path, damage: list[str]) -> None:
-    if damage:
-        raise WarehouseError(
-            f"el almacén {path} está dañado; no se escribe nada (restaure una copia de seguridad): "
-            + "; ".join(damage)
-        )
-
-
-def _first_line(e: Exception) -> str:
-    return str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
 
 
 def check_file(path: str | os.PathLike[str], constraints: bool = True) -> list[str]:
@@ -305,11 +231,15 @@ def check_file(path: str | os.PathLike[str], constraints: bool = True) -> list[s
         try:
             con.execute(f"attach ? as {CATALOG} (read_only)", [str(path)])
             con.execute(f"use {CATALOG}")
-            return verify(con) if constraints else unreadable(con)
+            problems = verify(con) if constraints else unreadable(con)
         finally:
             con.close()
+        if problems:  # the next writer must read this file whole again, whatever its stamp says
+            with contextlib.suppress(OSError):
+                stamp_path(path).unlink(missing_ok=True)
+        return problems
     except duckdb.Error as e:
-        return [f"el almacén no se puede abrir: {_first_line(e)}"]
+        return [f"el almacén no se puede abrir: {first_line(e)}"]
 
 
 def remove_stale_copies(path: Path) -> list[Path]:

@@ -13,8 +13,8 @@ from typing import Any
 
 import duckdb
 
-from .db import MARTS, scalar, sql_file, views_fingerprint
 from .phases import timed
+from .sqlfiles import MARTS, scalar, sql_file, views_fingerprint
 
 
 def _run(con: duckdb.DuckDBPyConnection, name: str) -> None:
@@ -113,28 +113,46 @@ def ensure_status(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def _units(
-    con: duckdb.DuckDBPyConnection, feed: str, facts: str, history: str, periods: Iterable[dt.date]
-) -> None:
+    con: duckdb.DuckDBPyConnection,
+    feed: str,
+    facts: str,
+    history: str,
+    periods: Iterable[dt.date],
+    indicators: Iterable[str] | None = None,
+) -> bool:
+    """Rebuild the feed's mart rows of ``periods`` (and their followers), for ``indicators`` only when given:
+    every mart row is one indicator's (units.sql groups and matches expected units by indicator), so a load
+    that touched a few indicators of a month need not rebuild the month's others. False when nothing to do."""
     lookback = _lookback(con)
     scope = _periods_with_followers(con, "raw_" + feed, periods, lookback)
     if not _scope(con, "scope_period", "period date", scope):
-        return
+        return False
+    con.execute("create or replace temp table scope_indicator (indicator_code varchar)")
+    if indicators is None:
+        con.execute(
+            "insert into scope_indicator select indicator_code from core_indicator where feed = ?", [feed]
+        )
+    else:
+        _scope(con, "scope_indicator", "indicator_code varchar", [(i,) for i in sorted(set(indicators))])
     first, last = scope[0][0], scope[-1][0]
-    con.execute(
-        "delete from mart_indicator_agg where period in (select period from scope_period) "
-        "and indicator_code in (select indicator_code from core_indicator where feed = ?)",
-        [feed],
-    )
-    con.execute(f"create or replace temp view unit_facts as {facts}")
+    con.execute(f"delete from mart_indicator_agg where {_SCOPED}")
+    in_scope = "indicator_code in (select indicator_code from scope_indicator)"
+    con.execute(f"create or replace temp view unit_facts as {facts} and {in_scope}")
     # Only the look-back window before the scope can matter; the literals let DuckDB skip the other row groups.
     con.execute(
         f"create or replace temp view unit_history as {history} "
-        f"where period >= date '{first}' - interval {lookback} month and period < date '{last}'"
+        f"where period >= date '{first}' - interval {lookback} month and period < date '{last}' and {in_scope}"
     )
     _run(con, "units")
+    return True
 
 
-# The rows an admin or stock refresh rebuilt: its feed's indicators in the periods of scope_period.
+# The rows a monthly refresh rebuilt (_units): the indicators of scope_indicator in the periods of scope_period.
+_SCOPED = (
+    "period in (select period from scope_period) "
+    "and indicator_code in (select indicator_code from scope_indicator)"
+)
+# A feed's indicators in the periods of scope_period.
 _FEED_PERIODS = (
     "period in (select period from scope_period) "
     "and indicator_code in (select indicator_code from core_indicator where feed = '{feed}')"
@@ -142,23 +160,28 @@ _FEED_PERIODS = (
 
 
 @timed("marts")
-def refresh_admin(con: duckdb.DuckDBPyConnection, periods: Iterable[dt.date]) -> None:
+def refresh_admin(
+    con: duckdb.DuckDBPyConnection, periods: Iterable[dt.date], indicators: Iterable[str] | None = None
+) -> None:
+    """Rebuild the admin marts of ``periods``; of ``indicators`` only, when given (every indicator whose rows
+    the load wrote or removed: the others' mart rows are as they were)."""
     # One raw row per period, indicator and unit (constraint raw_admin_unique, checked in the same transaction),
     # so the rows are the facts as they are: grouping them would change nothing and cost a hash aggregate.
-    _units(
+    if _units(
         con,
         "admin",
         "select period, indicator_code, coalesce(cod_ipress, ubigeo) as unit, ubigeo, cod_ipress, numerator, "
         "denominator, batch_id from raw_admin where period in (select period from scope_period)",
         "select period, indicator_code, coalesce(cod_ipress, ubigeo) as unit, ubigeo, cod_ipress from raw_admin",
         periods,
-    )
-    _refresh_top(con, _FEED_PERIODS.format(feed="admin"))
+        indicators,
+    ):
+        _refresh_top(con, _SCOPED)
 
 
 @timed("marts")
 def refresh_stock(con: duckdb.DuckDBPyConnection, periods: Iterable[dt.date]) -> None:
-    _units(
+    if not _units(
         con,
         "stock",
         "select period, indicator_code, cod_ipress as unit, ubigeo, cod_ipress, "
@@ -166,10 +189,11 @@ def refresh_stock(con: duckdb.DuckDBPyConnection, periods: Iterable[dt.date]) ->
         "from raw_stock where period in (select period from scope_period)",
         "select period, indicator_code, cod_ipress as unit, ubigeo, cod_ipress from raw_stock",
         periods,
-    )
+    ):
+        return
     con.execute("delete from mart_stock_summary where period in (select period from scope_period)")
     _run(con, "stock_summary")
-    _refresh_top(con, _FEED_PERIODS.format(feed="stock"))
+    _refresh_top(con, _SCOPED)
 
 
 @timed("marts")

@@ -217,6 +217,15 @@ class AdminLoader(Loader):
             [batch_id],
         )
         periods = sorted({p for p, _ in scope})
-        refresh_admin(con, periods)
+        # The marts of the indicators the load wrote or removed (a scope replaced whole may hold others).
+        indicators = [
+            i
+            for (i,) in con.execute(
+                "select indicator_code from admin_rows union "
+                "select indicator_code from etl_replaced_raw_admin where replaced_by = ?",
+                [batch_id],
+            ).fetchall()
+        ]
+        refresh_admin(con, periods, indicators)
         months = ", ".join(p.strftime("%Y-%m") for p in periods)
         return f"periodos {months}; departamentos {len({d for _, d in scope})}"

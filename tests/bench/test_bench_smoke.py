@@ -62,6 +62,10 @@ def test_small_bench_writes_every_figure(tmp_path: Path) -> None:
     # The load profile: its phases add up to the load's time.
     for f in (f for f in figures if f["group"] == "profile"):
         assert abs(sum(f["extra"]["phases"].values()) - f["value"]) < 0.02, f
+    # A load's cost against the warehouse's size: the month into the full and into the small warehouse.
+    (ratio,) = [f for f in figures if f["group"] == "profile" and f["name"].startswith("one HIS month")]
+    assert ratio["baseline"] > 0 and ratio["conditions"] == [["ratio", "<=", 1.5]], ratio
+    assert sum("the fixed cost" in f["name"] for f in figures if f["group"] == "profile") == 2
     names = " ".join(f["name"] for f in figures)
     assert all(f"{s} loader" in names for s in SOURCES)
     assert ".xlsx" in names and "first map" in names and "map update" in names

@@ -22,7 +22,8 @@ def test_nested_phases_are_counted_once_in_their_own_name():
             time.sleep(0.01)
     assert set(p.seconds) == {"outer", "inner"}
     assert 0.05 <= p.seconds["inner"] < 0.09
-    assert 0.03 <= p.seconds["outer"] < 0.05  # 0.02 + 0.01, without the inner 0.05
+    # 0.02 + 0.01, without the inner 0.05 (which would make it ≥ 0.08); slack for a busy machine's sleeps
+    assert 0.03 <= p.seconds["outer"] < 0.075
 
 
 def test_a_phase_outside_a_profile_records_nothing():

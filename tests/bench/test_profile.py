@@ -1,0 +1,48 @@
+"""The load profile's small warehouse and its figures: the same reference files as the national build and only
+the measured month's look-back window of HIS months; the ratio names what grows with the warehouse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bench.profile import LOOKBACK_MONTHS, figures, small_warehouse_files
+
+
+def test_the_small_warehouse_holds_the_reference_and_the_months_window():
+    loads = [
+        {"source": "territory", "file": "ubigeo_distritos.csv"},
+        {"source": "facilities", "file": "renipress.csv"},
+        *({"source": "admin", "file": f"his_2026_{m:02d}.csv"} for m in range(1, 13)),
+        {"source": "admin", "file": "his_2026_09_diresa_cusco.csv"},  # a regional file: a fact, left out
+        {"source": "stock", "file": "stock_2026_09.csv"},
+        {"source": "budget", "file": "gasto_2025.csv"},
+        {"source": "targets", "file": "metas_2026.csv"},
+    ]
+    chosen = small_warehouse_files(loads, Path("/src"), Path("/src/his_2026_09.csv"))
+    names = [Path(f["path"]).name for f in chosen]
+    months = [f"his_2026_{m:02d}.csv" for m in range(9 - LOOKBACK_MONTHS, 10)]
+    assert names == ["ubigeo_distritos.csv", "renipress.csv", *months, "metas_2026.csv"]  # the build's order
+    assert all(f["path"].startswith("/src/") for f in chosen)
+
+
+def test_the_ratio_compares_the_same_month_and_names_what_grows():
+    def load(where, role, seconds, phases):
+        rows = 200_000 if role == "month" else 50
+        return {"warehouse": where, "role": role, "path": f"/x/{role}.csv", "rows_read": rows,
+                "seconds": seconds, "phases": phases}  # fmt: skip
+
+    loads = [
+        load("national", "first", 5.0, {"verify": 4.0, "copy": 1.0}),
+        load("national", "month", 6.0, {"copy": 3.0, "write": 3.0}),
+        load("national", "fixed", 3.2, {"copy": 3.0, "marts": 0.2}),
+        load("small", "first", 1.0, {"verify": 0.5, "copy": 0.5}),
+        load("small", "month", 3.3, {"copy": 0.3, "write": 3.0}),
+        load("small", "fixed", 0.3, {"copy": 0.1, "marts": 0.2}),
+    ]
+    out = figures(loads, {"national": 4000.0, "small": 300.0})
+    ratio = out[-1]
+    assert ratio.value == 6.0 and ratio.baseline == 3.3 and ratio.met is False
+    assert ratio.note == "what grows with the warehouse: copy +2.70 s"
+    fixed = [f for f in out if f.conditions]
+    assert [f.value for f in fixed] == [3.2, 6.0]  # the national fixed cost, and the ratio
+    assert fixed[0].met is False and "copy 3.00 s" in fixed[0].note
