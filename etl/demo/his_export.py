@@ -123,7 +123,7 @@ def _trama(con, att: Attentions, facilities, his_id, pid, scratch: Path, folder:
     hb_cita[cita[has_hb]] = att.hb[order][has_hb]
     table = pa.table(
         {
-            "cita": 700_000_000 + cita,
+            "cita": 700_000_000 + 40 * att.first_child + cita,  # chunks of children: no two share an id
             "fecha": pa.array(day, pa.date32()),
             "id_est": his_id[fac],
             "paciente": pid[order],
