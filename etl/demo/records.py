@@ -226,9 +226,9 @@ def write_records(table: pa.Table, path: Path, fmt: str = "parquet", part: int =
     return path
 
 
-# The demo computes from records what only records give: anemia by each altitude adjustment. (Its product
-# coverages come from the monthly aggregate files, as most regions report them.)
-DEMO_INDICATORS = ("PAN_ANEMIA_HIS_CDC", "PAN_ANEMIA_HIS_OMS")
+# The demo computes from records what only records give: anemia by each altitude adjustment and threshold. (Its
+# product coverages come from the monthly aggregate files, as most regions report them.)
+DEMO_INDICATORS = ("PAN_ANEMIA_HIS_CDC", "PAN_ANEMIA_HIS_OMS", "PAN_ANEMIA_HIS_NTS")
 DEMO_CHILDREN = 30_000
 DEMO_KEY = "clave-de-la-demostracion-no-secreta"  # the pseudonymisation key of the demo's synthetic exports
 HIS_FOLDER, KEY_FILE = "his_minsa", "clave_demo.txt"

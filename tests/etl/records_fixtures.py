@@ -84,6 +84,8 @@ EXPECTED = {
     ("2025-01", F2, "PAN_P_DOSAJE"): (0, 2),
     ("2025-03", F1, "PAN_ANEMIA_HIS_CDC"): (1, 2),  # D anemic, E not
     ("2025-03", F1, "PAN_ANEMIA_HIS_OMS"): (0, 2),
+    # NTS 213-2024 subtracts 1.8 at 2,900 m: D's 12.5 → 10.7, not under 10.5 at 10 months; E not anemic either.
+    ("2025-03", F1, "PAN_ANEMIA_HIS_NTS"): (0, 2),
     ("2025-03", F2, "PAN_P_HIERRO"): (1, 1),  # G
     ("2025-03", F1, "PAN_P_HIERRO"): (0, 3),  # D (10 months), E (13), H (20) attended without iron
     # A, B and C are 6 months old at their August 2024 checks (day 210: 08-07, 08-17, 08-02; their July checks
