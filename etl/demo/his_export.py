@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from .files import write_rows
+from .files import rng_for, write_rows
 from .his_headers import CENTRO_POBLADO, CODE_MASTERS, PERSONAL, REGISTRADOR
 from .network import his_ids, write_network
 from .records import Attentions
@@ -85,14 +85,7 @@ def write_his_export(
         )
     finally:
         con.close()
-    staff = pd.DataFrame({"id": his_id, "cod": facilities.cod_ipress.to_numpy()})
-    _zip_rows(folder / "MaestroPersonal1120952.zip", "MaestroPersonal.csv", PERSONAL, [
-        [f"510{i}", DNI, f"0070{k:04d}", "DEMO", "PERSONAL", "ENFERMERA", "1985-03-10", "1", "29", "06", "", str(i),
-         "2023-01-02 00:00:00", ""] for k, i in enumerate(staff.id)
-    ])  # fmt: skip
-    _zip_rows(folder / "MaestroRegistrador1121258.zip", "MaestroRegistrador.csv", REGISTRADOR, [
-        [f"880{i}", DNI, f"0080{k:04d}", "DEMO", "REGISTRADOR", "DIGITADOR", "1990-07-01"] for k, i in enumerate(staff.id)
-    ])  # fmt: skip
+    _staff(folder, his_id, seed)
     write_network(facilities, seed, folder)
     write_rows(
         folder / "MAESTRO_HIS_CENTRO_POBLADO.csv",
@@ -152,6 +145,19 @@ def _trama(con, att: Attentions, facilities, his_id, pid, scratch: Path, folder:
         )
         downloaded = dt.date(y + m // 12, m % 12 + 1, 10)
         _zip_file(csv, folder / f"NominalTrama{downloaded:%d%m%Y}_080000.zip")
+
+
+def _staff(folder: Path, his_id: np.ndarray, seed: int) -> None:
+    """One health worker and one data-entry clerk per facility (placeholders; birth dates drawn from the seed)."""
+    born = np.datetime64("1960-01-01") + rng_for(seed, "his-staff").integers(0, 40 * 365, (2, len(his_id)))
+    dates = np.datetime_as_string(born, unit="D")
+    _zip_rows(folder / "MaestroPersonal1120952.zip", "MaestroPersonal.csv", PERSONAL, [
+        [f"510{i}", DNI, f"0070{k:04d}", "DEMO", "PERSONAL", "ENFERMERA", dates[0, k], "1", "29", "06", "", str(i),
+         "2023-01-02 00:00:00", ""] for k, i in enumerate(his_id)
+    ])  # fmt: skip
+    _zip_rows(folder / "MaestroRegistrador1121258.zip", "MaestroRegistrador.csv", REGISTRADOR, [
+        [f"880{i}", DNI, f"0080{k:04d}", "DEMO", "REGISTRADOR", "DIGITADOR", dates[1, k]] for k, i in enumerate(his_id)
+    ])  # fmt: skip
 
 
 def _pacientes(patients: pd.DataFrame, att: Attentions) -> pa.Table:
