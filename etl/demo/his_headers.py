@@ -134,7 +134,9 @@ CODE_MASTERS: dict[str, tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]] = {
     "MAESTRO_HIS_CIE_CPMS": (
         ("Codigo_Item", "Descripcion_Item", "Fg_Tipo", "Descripcion_Tipo_Item", "Fg_Estado"),
         (
+            ("36416", "COLECCIÓN DE SANGRE CAPILAR (TAMIZAJE NEONATAL)", "CP", "Procedimiento (CPT)", "1"),
             ("85018", "DOSAJE DE HEMOGLOBINA", "PL", "Prueba de Laboratorio", "1"),
+            ("99381.01", "ATENCION INTEGRAL DEL RECIEN NACIDO (CRED)", "CP", "Procedimiento (CPT)", "1"),
             ("90585", "VACUNA BCG", "CP", "Procedimiento (CPT)", "1"),
             ("90670", "VACUNA ANTINEUMOCOCICA", "CP", "Procedimiento (CPT)", "1"),
             ("90681", "VACUNA ROTAVIRUS", "CP", "Procedimiento (CPT)", "1"),

@@ -5,7 +5,7 @@
 with nominal as (
     select
         cast(cita as varchar) as id_cita, fecha, cast(id_est as varchar) as id_est, paciente,
-        case when codigo = 'Z001' then '301202' when codigo like '90%' then '301204' else '301203' end as ups,
+        case when codigo in ('Z001', '99381.01') then '301202' when codigo like '90%' then '301204' else '301203' end as ups,
         case when edad < 30 then greatest(edad, 1) when edad < 365 then edad // 30 else edad // 365 end as edad_reg,
         case when edad < 30 then 'D' when edad < 365 then 'M' else 'A' end as tipo_edad,
         edad // 365 as anios, (edad % 365) // 30 as meses, (edad % 365) % 30 as dias,

@@ -25,7 +25,9 @@ from .files import rng_for
 
 # (code, age in days at which it is due, spread in days, how likely a child's typical attendance covers it)
 _SCHEDULE: list[tuple[str, int, int, float]] = (
-    [("90585", 1, 3, 0.97), ("90744", 1, 2, 0.93)]
+    # The newborn package: BCG and HvB on the day of birth or the next, screening on day 3, four CRED checks.
+    [("90585", 0, 1, 0.99), ("90744", 0, 1, 0.99), ("36416", 3, 1, 0.99)]
+    + [("99381.01", d, 1, 0.99) for d in (4, 10, 18, 26)]
     + [("Z001", 30 * k, 3, 0.97) for k in range(1, 12)]
     + [("Z001", 365 + 60 * k, 15, 0.7) for k in range(6)]
     + [("Z001", 730 + 90 * k, 20, 0.6) for k in range(4)]
@@ -46,7 +48,7 @@ def _lab(k: int) -> str:
     nth = sum(1 for c, *_ in _SCHEDULE[:k] if c == code)  # earlier items of the same code
     if code == "99199.17":
         return f"SF{nth % 6 + 1}"
-    if code in ("90723", "90713", "90681", "90670", "85018"):
+    if code in ("90723", "90713", "90681", "90670", "85018", "99381.01"):
         return str(min(nth + 1, 4))
     return ""
 
@@ -226,9 +228,9 @@ def write_records(table: pa.Table, path: Path, fmt: str = "parquet", part: int =
     return path
 
 
-# The demo computes from records what only records give: anemia by each altitude adjustment and threshold. (Its
-# product coverages come from the monthly aggregate files, as most regions report them.)
-DEMO_INDICATORS = ("PAN_ANEMIA_HIS_CDC", "PAN_ANEMIA_HIS_OMS", "PAN_ANEMIA_HIS_NTS")
+# The demo computes from records what only records give: anemia by each altitude adjustment and threshold, and the
+# newborn package. (Its other product coverages come from the monthly aggregate files, as most regions report them.)
+DEMO_INDICATORS = ("PAN_ANEMIA_HIS_CDC", "PAN_ANEMIA_HIS_OMS", "PAN_ANEMIA_HIS_NTS", "PAN_P_RECIEN_NACIDO")
 DEMO_CHILDREN = 30_000
 DEMO_KEY = "clave-de-la-demostracion-no-secreta"  # the pseudonymisation key of the demo's synthetic exports
 HIS_FOLDER, KEY_FILE = "his_minsa", "clave_demo.txt"
