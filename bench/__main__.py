@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from . import etl, load, network, profile, records, web
+from . import etl, his, load, network, profile, records, web
 from .report import Figure, machine, table, write_json
 from .scales import FULL, SMALL, Scale
 from .worker import ROOT, run_task
@@ -122,6 +122,8 @@ def main(argv: list[str] | None = None) -> int:
     figures += network.measure(db, scratch / "network", env, best=not args.small)
     echo("Indicators from nominal records, on DuckDB and on Spark …")
     figures += records.measure(folder / "registros", args.small, echo)
+    echo("A year of HIS-MINSA exports through semaforo compute, with and without --memoria …")
+    figures += his.measure(folder / "his", args.small, echo)
     shutil.rmtree(scratch, ignore_errors=True)
     order = [
         "etl",
@@ -133,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         "start",
         "load",
         "records",
+        "his",
         "build",
     ]
     figures.sort(key=lambda f: order.index(f.group))

@@ -21,6 +21,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from . import his
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -306,6 +308,7 @@ TASKS = {
     "records_scan": records_scan,
     "records_compute": records_compute,
     "records_compare": records_compare,
+    **his.TASKS,
 }
 
 

@@ -152,11 +152,18 @@ def _one_disa(
     return out
 
 
+def his_ids(cod_ipress: pd.Series) -> np.ndarray:
+    """Each facility's HIS internal ``Id_Establecimiento``: its rank by RENIPRESS code, from 1 — never equal to the
+    code itself, as in the real master (HIS.md §0). The demo's HIS exports use the same ids."""
+    return cod_ipress.rank(method="first").to_numpy(np.int64)
+
+
 def write_network(facilities: pd.DataFrame, seed: int, folder: Path) -> Path:
     net = build_network(facilities, seed)
+    net = net.assign(his_id=his_ids(net.cod_ipress))
     rows = [
         (
-            k + 1,
+            f.his_id,
             f.name,
             f.ubigeo,
             f.disa_code,
@@ -173,7 +180,7 @@ def write_network(facilities: pd.DataFrame, seed: int, folder: Path) -> Path:
             f.district_name,
             f.category,
         )
-        for k, f in enumerate(net.sort_values("cod_ipress").itertuples(index=False))
+        for f in net.sort_values("cod_ipress").itertuples(index=False)
     ]
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / FILE_NAME

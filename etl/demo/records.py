@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from statistics import NormalDist
 
@@ -24,7 +25,9 @@ from .files import rng_for
 
 # (code, age in days at which it is due, spread in days, how likely a child's typical attendance covers it)
 _SCHEDULE: list[tuple[str, int, int, float]] = (
-    [("90585", 1, 3, 0.97), ("90744", 1, 2, 0.93)]
+    # The newborn package: BCG and HvB on the day of birth or the next, screening on day 3, four CRED checks.
+    [("90585", 0, 1, 0.99), ("90744", 0, 1, 0.99), ("36416", 3, 1, 0.99)]
+    + [("99381.01", d, 1, 0.99) for d in (4, 10, 18, 26)]
     + [("Z001", 30 * k, 3, 0.97) for k in range(1, 12)]
     + [("Z001", 365 + 60 * k, 15, 0.7) for k in range(6)]
     + [("Z001", 730 + 90 * k, 20, 0.6) for k in range(4)]
@@ -35,6 +38,22 @@ _SCHEDULE: list[tuple[str, int, int, float]] = (
     + [(c, 20 * k + 10, 12, 0.4) for k in range(54) for c in ("J069", "A09X")]
 )
 _CODES = np.array([s[0] for s in _SCHEDULE])
+_CONSULTATIONS = ("J069", "A09X")  # other consultations: no definition counts them
+
+
+def _lab(k: int) -> str:
+    """The HIS LAB value of schedule item ``k`` (HIS.md §3): the dose number of a vaccine, SF1… for an iron
+    delivery, the test number of a haemoglobin test; empty for CRED Z001 and consultations."""
+    code = _SCHEDULE[k][0]
+    nth = sum(1 for c, *_ in _SCHEDULE[:k] if c == code)  # earlier items of the same code
+    if code == "99199.17":
+        return f"SF{nth % 6 + 1}"
+    if code in ("90723", "90713", "90681", "90670", "85018", "99381.01"):
+        return str(min(nth + 1, 4))
+    return ""
+
+
+_LABS = np.array([_lab(k) for k in range(len(_SCHEDULE))])
 _CODE_INDEX = np.unique(_CODES, return_inverse=True)[1]
 _HB_CODE = "85018"
 _HB_MEAN, _HB_SD = 11.45, 1.15  # altitude-free haemoglobin of a tested child, g/dL
@@ -43,6 +62,40 @@ _HB_MEAN, _HB_SD = 11.45, 1.15  # altitude-free haemoglobin of a tested child, g
 def cdc_adjustment(altitude: np.ndarray) -> np.ndarray:
     ft = altitude * 0.0032808
     return -0.032 * ft + 0.022 * ft**2
+
+
+@dataclass(frozen=True)
+class Attentions:
+    """The drawn attentions, one per (child, day, code), in date order, before any file layout: what both the
+    project's records layout and the HIS exports (``his_export``) are written from."""
+
+    item: np.ndarray  # index into _SCHEDULE
+    child: np.ndarray  # 0 … children-1
+    day: np.ndarray  # datetime64[D]
+    facility: np.ndarray  # row of the facilities table
+    hb: np.ndarray  # g/dL with the altitude effect on haemoglobin tests, NaN elsewhere
+    born: np.ndarray  # per child
+    sex: np.ndarray  # per child, M/F
+    home: np.ndarray  # per child: the facility it belongs to (its district is its residence)
+    first_child: int
+    seed: int
+
+    @property
+    def codes(self) -> np.ndarray:
+        return _CODES[self.item]
+
+    @property
+    def labs(self) -> np.ndarray:
+        return _LABS[self.item]
+
+    def ids(self) -> np.ndarray:
+        """The pseudonym of each attention's child in the project's layout (``N`` + hex): never a document."""
+        return np.char.add(
+            "N",
+            np.char.zfill(
+                np.char.mod("%x", self.child + self.first_child + (self.seed % 997) * 10_000_000), 9
+            ),
+        )
 
 
 def generate_records(
@@ -55,11 +108,51 @@ def generate_records(
     first_child: int = 0,
     anemia: Mapping[str, float] | None = None,
 ) -> pa.Table:
+    """Attentions between ``start`` and ``end`` (inclusive) in the project's records layout; see
+    :func:`draw_attentions`."""
+    return records_table(
+        draw_attentions(facilities, children, start, end, seed, weights, first_child, anemia), facilities
+    )
+
+
+def records_table(a: Attentions, facilities: pd.DataFrame) -> pa.Table:
+    """The attentions in the project's records layout, altitude on the haemoglobin tests only."""
+    is_hb = a.codes == _HB_CODE
+    altitude = facilities.altitude.to_numpy(float)
+    return pa.table(
+        {
+            "fecha_atencion": pa.array(a.day, pa.date32()),
+            "cod_ipress": facilities.cod_ipress.to_numpy()[a.facility],
+            "ubigeo": facilities.ubigeo.to_numpy()[a.facility],
+            "id_nino": a.ids(),
+            "fecha_nacimiento": pa.array(a.born[a.child], pa.date32()),
+            "sexo": a.sex[a.child],
+            "codigo": a.codes,
+            "valor": pa.array(a.hb, pa.float64(), from_pandas=True),
+            "altitud": pa.array(
+                np.where(is_hb, np.rint(altitude[a.facility]), np.nan), pa.float64(), from_pandas=True
+            ),
+        }
+    )
+
+
+def draw_attentions(
+    facilities: pd.DataFrame,
+    children: int,
+    start: dt.date,
+    end: dt.date,
+    seed: int,
+    weights: np.ndarray | None = None,
+    first_child: int = 0,
+    anemia: Mapping[str, float] | None = None,
+    consultations: bool = True,
+) -> Attentions:
     """Attentions between ``start`` and ``end`` (inclusive) of ``children`` children spread over
     ``facilities`` (columns cod_ipress, ubigeo, altitude, region), in proportion to ``weights`` if given.
     ``first_child`` numbers the children of one chunk of a larger population (the benchmark's). ``anemia``, %
     by region, sets each region's altitude-free haemoglobin so that about that share is below 11 g/dL once the
-    CDC adjustment is taken off (else regions differ at random)."""
+    CDC adjustment is taken off (else regions differ at random). ``consultations=False`` leaves out the other
+    consultations that no definition counts (half the rows)."""
     rng = rng_for(seed, f"records-{start}-{end}-{children}-{first_child}")
     n_f = len(facilities)
     first, last = np.datetime64(start, "D"), np.datetime64(end, "D")
@@ -79,7 +172,9 @@ def generate_records(
     altitude = facilities.altitude.to_numpy(float)
 
     per_item = []
-    for k, (_code, due, spread, p) in enumerate(_SCHEDULE):
+    for k, (code, due, spread, p) in enumerate(_SCHEDULE):
+        if not consultations and code in _CONSULTATIONS:
+            continue
         takes = rng.random(children) < np.clip(p * (0.4 + 0.75 * habit), 0, 1)
         age = due + np.rint(rng.normal(0, spread, children)).astype(np.int64)
         day = born + np.maximum(age, 0).astype("timedelta64[D]")
@@ -97,8 +192,7 @@ def generate_records(
     item, child, day, fac = item[once], child[once], day[once], fac[once]
     order = np.lexsort((item, day))
     item, child, day, fac = item[order], child[order], day[order], fac[order]
-    codes = _CODES[item]
-    is_hb = codes == _HB_CODE
+    is_hb = _CODES[item] == _HB_CODE
     hb = np.full(len(item), np.nan)
     m = int(is_hb.sum())
     hb[is_hb] = np.round(  # within what a haemoglobin meter reads (the definitions quarantine the rest)
@@ -106,25 +200,8 @@ def generate_records(
         + cdc_adjustment(altitude[fac[is_hb]]),
         1,
     ).clip(4.0, 19.5)  # fmt: skip
-    ids = np.char.add(
-        "N", np.char.zfill(np.char.mod("%x", child + first_child + (seed % 997) * 10_000_000), 9)
-    )
     sex = np.where(rng.random(children) < 0.51, "M", "F")
-    return pa.table(
-        {
-            "fecha_atencion": pa.array(day, pa.date32()),
-            "cod_ipress": facilities.cod_ipress.to_numpy()[fac],
-            "ubigeo": facilities.ubigeo.to_numpy()[fac],
-            "id_nino": ids,
-            "fecha_nacimiento": pa.array(born[child], pa.date32()),
-            "sexo": sex[child],
-            "codigo": codes,
-            "valor": pa.array(hb, pa.float64(), from_pandas=True),
-            "altitud": pa.array(
-                np.where(is_hb, np.rint(altitude[fac]), np.nan), pa.float64(), from_pandas=True
-            ),
-        }
-    )
+    return Attentions(item, child, day, fac, hb, born, sex, home, first_child, seed)
 
 
 def write_records(table: pa.Table, path: Path, fmt: str = "parquet", part: int = 0) -> Path:
@@ -151,16 +228,21 @@ def write_records(table: pa.Table, path: Path, fmt: str = "parquet", part: int =
     return path
 
 
-# The demo computes from records what only records give: anemia by each altitude adjustment. (Its product
-# coverages come from the monthly aggregate files, as most regions report them.)
-DEMO_INDICATORS = ("PAN_ANEMIA_HIS_CDC", "PAN_ANEMIA_HIS_OMS")
+# The demo computes from records what only records give: anemia by each altitude adjustment and threshold, and the
+# newborn package. (Its other product coverages come from the monthly aggregate files, as most regions report them.)
+DEMO_INDICATORS = ("PAN_ANEMIA_HIS_CDC", "PAN_ANEMIA_HIS_OMS", "PAN_ANEMIA_HIS_NTS", "PAN_P_RECIEN_NACIDO")
 DEMO_CHILDREN = 30_000
+DEMO_KEY = "clave-de-la-demostracion-no-secreta"  # the pseudonymisation key of the demo's synthetic exports
+HIS_FOLDER, KEY_FILE = "his_minsa", "clave_demo.txt"
 
 
 def write_demo_records(world, folder: Path, months: int = 24) -> Path:
-    """Nominal records of a sample of the demo's children over its last ``months`` months, computed into the
-    aggregate Parquet folder that the admin loader reads (the records themselves stay in ``registros/``)."""
+    """Nominal records of a sample of the demo's children over its last ``months`` months, written as the HIS
+    exports a regional office downloads (``his_minsa/``) and computed from them — through the same path as any
+    office's exports, under a demo key kept beside them — into the aggregate Parquet folder that the admin
+    loader reads."""
     from ..records.compute import compute
+    from .his_export import write_his_export
 
     y, m = (int(x) for x in world.scale.last_month.split("-"))
     end = dt.date(y + m // 12, m % 12 + 1, 1) - dt.timedelta(days=1)
@@ -171,10 +253,15 @@ def write_demo_records(world, folder: Path, months: int = 24) -> Path:
     weights = world.facility_children(end.year, "<3")
     # The historical ENDES series (the CDC-style adjustment) of the latest anchor year, per region.
     anemia = {r: levels[-1] for r, levels in ANEMIA_REGIONAL.items()}
-    table = generate_records(facilities, DEMO_CHILDREN, start, end, world.seed, weights, anemia=anemia)
-    records = write_records(table, folder / "registros")
+    # Without the other consultations (half the rows): the demo computes no definition that counts them.
+    attentions = draw_attentions(
+        facilities, DEMO_CHILDREN, start, end, world.seed, weights, anemia=anemia, consultations=False
+    )
+    his = write_his_export(attentions, facilities, world.districts, world.seed, folder / HIS_FOLDER)
+    key = folder / KEY_FILE
+    key.write_text(DEMO_KEY + "\n", encoding="utf-8")
     out = folder / "indicadores_registros"
-    report = compute(records, out, indicators=list(DEMO_INDICATORS), catalogue=world.catalogue)
+    report = compute(his, out, indicators=list(DEMO_INDICATORS), catalogue=world.catalogue, key_file=key)
     if report.status != "computed":
         raise RuntimeError("; ".join(report.lines()))
     return out

@@ -4,7 +4,7 @@ Columns: ``periodo`` (YYYY-MM), ``ubigeo`` (district) and/or ``cod_ipress`` (fac
 code), ``numerador``, ``denominador``; English names accepted. A file replaces, for each month and indicator it
 holds, the rows of the departments it covers, so a region's corrected file replaces that region's month and
 nothing else. CSV, Excel, or the year-partitioned Parquet folder that ``semaforo compute`` writes (with
-``ajuste``, checked against the indicator's definition).
+``ajuste``, checked against the indicator's definition, and ``denominador_fuente``, stored: padron or registros).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from warehouse.marts import refresh_admin, refresh_months
 from .. import checks as ck
 from ..columns import Column, Layout
 from ..csvfile import Staged
-from ..records.definitions import load_definitions
+from ..records.definitions import DENOMINATORS, load_definitions
 from ..replace import Grain
 from .base import LoadContext, Loader
 
@@ -42,6 +42,8 @@ LAYOUT = Layout(
         Column("denominador", ("denominator", "den"), required=False),
         # Written by `semaforo compute` for indicators that adjust a measurement: checked, never guessed.
         Column("ajuste", ("adjustment",), required=False),
+        # … and which children the denominator counts (the Padrón Nominal's, or those attended): stored per row.
+        Column("denominador_fuente", ("denominator_source",), required=False),
     ),
     one_of=(("ubigeo", "cod_ipress"),),
 )
@@ -186,6 +188,12 @@ class AdminLoader(Loader):
             ),
             ck.duplicates(DUPLICATE_KEY, "indicador", first="_dup_first"),
             ck.Check(
+                "denominador_fuente",
+                f"nullif(trim(denominador_fuente), '') is not null and lower(trim(denominador_fuente)) not in "
+                f"({', '.join(repr(d) for d in DENOMINATORS)})",
+                ck.lit(f"fuente del denominador desconocida (se espera {' o '.join(DENOMINATORS)})"),
+            ),
+            ck.Check(
                 "ajuste",
                 "coalesce(nullif(trim(ajuste), ''), '-') <> coalesce(_expected_ajuste, '-')",
                 "'el ajuste no es el de la definición del indicador (' || coalesce(_expected_ajuste, 'ninguno') "
@@ -205,15 +213,16 @@ class AdminLoader(Loader):
         con.execute(
             "create or replace temp view admin_rows as "
             "select _period as period, coalesce(ubigeo, _facility_ubigeo) as ubigeo, cod_ipress, "
-            "indicador as indicator_code, _num as numerator, _den as denominator, _row from valid"
+            "indicador as indicator_code, _num as numerator, _den as denominator, "
+            "lower(nullif(trim(denominador_fuente), '')) as denominator_source, _row from valid"
         )
         scope = con.execute(
             "select distinct period, left(ubigeo, 2) as department from admin_rows order by all"
         ).fetchall()
         self.replace_rows(ctx, "admin_rows", batch_id)
         con.execute(
-            "insert into raw_admin select ?, _row, period, ubigeo, cod_ipress, indicator_code, numerator, denominator "
-            "from admin_rows order by period, ubigeo",
+            "insert into raw_admin select ?, _row, period, ubigeo, cod_ipress, indicator_code, numerator, denominator, "
+            "denominator_source from admin_rows order by period, ubigeo",
             [batch_id],
         )
         periods = sorted({p for p, _ in scope})

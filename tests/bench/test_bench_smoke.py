@@ -9,7 +9,19 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-GROUPS = {"etl", "profile", "callbacks", "payload", "network", "memory", "start", "load", "records", "build"}
+GROUPS = {
+    "etl",
+    "profile",
+    "callbacks",
+    "payload",
+    "network",
+    "memory",
+    "start",
+    "load",
+    "records",
+    "his",
+    "build",
+}
 SOURCES = {"territory", "facilities", "population", "targets", "budget", "survey", "admin", "stock"}
 
 
@@ -66,6 +78,9 @@ def test_small_bench_writes_every_figure(tmp_path: Path) -> None:
     (ratio,) = [f for f in figures if f["group"] == "profile" and f["name"].startswith("one HIS month")]
     assert ratio["baseline"] > 0 and ratio["conditions"] == [["ratio", "<=", 1.5]], ratio
     assert sum("the fixed cost" in f["name"] for f in figures if f["group"] == "profile") == 2
+    # A year of HIS exports: every nominal item row written was read back, with and without --memoria.
+    his = [f for f in figures if f["group"] == "his" and "rows_read" in f["extra"]]
+    assert len(his) == 2 and all(f["extra"]["rows_read"] == f["extra"]["rows"] > 0 for f in his), his
     names = " ".join(f["name"] for f in figures)
     assert all(f"{s} loader" in names for s in SOURCES)
     assert ".xlsx" in names and "first map" in names and "map update" in names

@@ -111,13 +111,13 @@ def test_status_json_reports_the_batches(demo_db):
 
 
 def test_anemia_computed_from_records_follows_the_regions_and_names_its_adjustment(con):
-    """The demo's anemia from nominal records: two series (one per altitude adjustment), Puno highest under the
+    """The demo's anemia from nominal records: three series (one per altitude adjustment), Puno highest under the
     CDC adjustment as in ENDES' historical series, Tacna and Moquegua among the lowest."""
     rows = con.execute(
         "select indicator_code, territory_code, value from mart_indicator_agg where territory_level = 'region' "
         "and indicator_code like 'PAN_ANEMIA_HIS_%' and period >= date '2026-01-01' and period < date '2026-09-01'"
     ).fetchall()
-    assert {r[0] for r in rows} == {"PAN_ANEMIA_HIS_CDC", "PAN_ANEMIA_HIS_OMS"}
+    assert {r[0] for r in rows} == {"PAN_ANEMIA_HIS_CDC", "PAN_ANEMIA_HIS_OMS", "PAN_ANEMIA_HIS_NTS"}
     by_region: dict[str, list[float]] = {}
     for code, region, value in rows:
         if code == "PAN_ANEMIA_HIS_CDC":

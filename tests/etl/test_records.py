@@ -35,7 +35,11 @@ def test_hand_worked_values(tmp_path):
     # Cohort months before the records hold their history are named, not computed.
     assert r.skipped["PAN_P_CRED"][0] == "2024-01" and r.skipped["PAN_P_CRED"][-1] == "2024-12"
     summary = json.loads((tmp_path / "out" / SUMMARY).read_text(encoding="utf-8"))
-    assert summary["ajustes"] == {"PAN_ANEMIA_HIS_CDC": "cdc_formula", "PAN_ANEMIA_HIS_OMS": "oms_bandas"}
+    assert summary["ajustes"] == {
+        "PAN_ANEMIA_HIS_CDC": "cdc_formula",
+        "PAN_ANEMIA_HIS_OMS": "oms_bandas",
+        "PAN_ANEMIA_HIS_NTS": "nts_213_2024",
+    }
     assert "cada una 28 a 31 días después de la anterior" in summary["definiciones_texto"]["PAN_P_CRED"]
     assert summary["fuentes"]["PAN_P_CRED"].startswith("OGEI/MINSA, DL 1153")
     # Year partitions, and every anemia row says which adjustment made it.
@@ -44,7 +48,11 @@ def test_hand_worked_values(tmp_path):
         f"select indicador, list(distinct ajuste) from read_parquet('{tmp_path}/out/**/*.parquet') "
         "where indicador like 'PAN_ANEMIA%' group by 1 order by 1"
     ).fetchall()
-    assert adj == [("PAN_ANEMIA_HIS_CDC", ["cdc_formula"]), ("PAN_ANEMIA_HIS_OMS", ["oms_bandas"])]
+    assert adj == [
+        ("PAN_ANEMIA_HIS_CDC", ["cdc_formula"]),
+        ("PAN_ANEMIA_HIS_NTS", ["nts_213_2024"]),
+        ("PAN_ANEMIA_HIS_OMS", ["oms_bandas"]),
+    ]
 
 
 def test_csv_and_parquet_give_the_same(tmp_path):

@@ -177,27 +177,12 @@ def test_new_fields_are_validated(tmp_path, catalogue, change, message):
         _definitions(tmp_path, catalogue, NTS.replace(change, broken))
 
 
-# The newborn package of the Convenio de Gestión 2025 (ID 4, HIS.md §8.1), as it would be declared once the catalogue
-# has its indicator (none does yet: it borrows PAN_P_VACUNA's code here). Per-dose spacing: the 2nd CRED ≥ 3 days
-# after the 1st, the 3rd and 4th ≥ 7 days after the one before.
-NEWBORN = """
-definitions:
-  - indicator: PAN_P_VACUNA
-    kind: cohorte
-    edad_meses: 1
-    fuente: "prueba: OGEI/GERESA, CG 2025 ID 4"
-    requisitos:
-      - {nombre: "BCG", codigos: ["90585"], minimo: 1, edad_dias: [0, 1]}
-      - {nombre: "HvB", codigos: ["90744"], minimo: 1, edad_dias: [0, 1]}
-      - {nombre: "CRED", codigos: ["Z001", "99381.01"], minimo: 4, edad_dias: [3, 28], separacion_min_dias: [3, 7, 7]}
-      - {nombre: "Tamizaje neonatal", codigos: ["36416"], minimo: 1, edad_dias: [2, 6]}
-    excluir:
-      - {nombre: "Bajo peso al nacer o prematuridad", codigos: ["P071", "P073", "P0711", "P0712"], edad_dias: [0, 28]}
-"""
+# The newborn package of the Convenio de Gestión 2025 (ID 4, HIS.md §8.1) as shipped (PAN_P_RECIEN_NACIDO): BCG and
+# HvB on day 0–1, tamizaje on days 2–6, 4 CRED by day 28 with a spacing per dose — the 2nd ≥ 3 days after the 1st,
+# the 3rd and 4th ≥ 7 days after the one before.
 
 
 def test_newborn_package_with_a_spacing_per_dose(tmp_path, catalogue):
-    defs = _definitions(tmp_path, catalogue, NEWBORN)
     r = Records(born=dt.date(2024, 12, 10))  # newborns turning 1 month in 2025-01
 
     def newborn(child: str, bcg=0, hvb=1, cred=(3, 6, 13, 20), screening=3) -> None:
@@ -215,7 +200,12 @@ def test_newborn_package_with_a_spacing_per_dose(tmp_path, catalogue):
     r.add("N6", 0, "P0712")  # premature: out of the denominator
     rec = r.write(tmp_path / "registros.csv")
     report = compute(
-        rec, tmp_path / "out", definitions=defs, since=dt.date(2024, 12, 1), until=dt.date(2025, 1, 31)
+        rec,
+        tmp_path / "out",
+        indicators=["PAN_P_RECIEN_NACIDO"],
+        catalogue=catalogue,
+        since=dt.date(2024, 12, 1),
+        until=dt.date(2025, 1, 31),
     )
     assert report.status == "computed", report.lines()
     got = {f: v for (p, f, _i), v in output(tmp_path / "out").items() if p == "2025-01"}

@@ -1,0 +1,79 @@
+"""`semaforo compute`'s output loaded by the admin loader keeps which denominator each row used
+(`denominador_fuente` → raw_admin.denominator_source, migration 0008): the Padrón Nominal's children or those
+attended. An unknown value is refused with its file, row and column; a file without the column stores nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..conftest import load, rows, write
+from .test_records_his import dosaje, padron_export
+
+UBIGEO = (
+    "inei,reniec,departamento,provincia,distrito,altitude,latitude,longitude\n"
+    "090118,090118,HUANCAVELICA,HUANCAVELICA,ASCENSION,3720,-12.8,-74.9\n"
+    "090103,090103,HUANCAVELICA,HUANCAVELICA,ACORIA,3150,-12.6,-74.8\n"
+)
+RENIPRESS = (
+    "INSTITUCION;COD_IPRESS;NOMBRE;CLASIFICACION;TIPO_ESTABLECIMIENTO;DEPARTAMENTO;PROVINCIA;DISTRITO;UBIGEO;"
+    "DIRECCION;CATEGORIA;ESTADO;NORTE;ESTE\n"
+    "GOBIERNO REGIONAL;00012345;C.S. PRUEBA;CENTROS DE SALUD;ESTABLECIMIENTO DE SALUD SIN INTERNAMIENTO;"
+    "HUANCAVELICA;HUANCAVELICA;ASCENSION;090118;JR. LIMA 1;I-3;ACTIVO;-9.1;-75.0\n"
+    "GOBIERNO REGIONAL;00023456;P.S. PRUEBA;PUESTOS DE SALUD;ESTABLECIMIENTO DE SALUD SIN INTERNAMIENTO;"
+    "HUANCAVELICA;HUANCAVELICA;ACORIA;090103;JR. LIMA 2;I-2;ACTIVO;-9.1;-75.0\n"
+)
+
+
+def warehouse(tmp_path: Path) -> Path:
+    db = tmp_path / "w.duckdb"
+    assert load(db, "territory", write(tmp_path / "ubigeo.csv", UBIGEO)).status == "loaded"
+    assert (
+        load(db, "facilities", write(tmp_path / "renipress.csv", RENIPRESS, "utf-8-sig")).status == "loaded"
+    )
+    return db
+
+
+def test_the_denominator_used_is_stored(tmp_path):
+    db = warehouse(tmp_path)
+    h = padron_export()
+    dosaje(h.write(tmp_path / "con_padron"), tmp_path / "padron")
+    h.padron.clear()
+    dosaje(h.write(tmp_path / "sin_padron"), tmp_path / "registros")
+    for out in ("padron", "registros"):
+        r = load(db, "admin", tmp_path / out, force=True)
+        assert r.status == "loaded", r.problems
+        assert not [w for w in r.warnings if "desconocidas" in w], r.warnings
+    stored = rows(
+        db,
+        "select coalesce(cod_ipress, ubigeo), denominator_source from raw_admin "
+        "where indicator_code = 'PAN_P_DOSAJE' and period = date '2025-01-01' order by 1",
+    )
+    # The second load replaced the rows it holds; the Padrón's child never attended (a district row, no
+    # facility) is not among them, so that row keeps its own source — each row says which one it is.
+    assert stored == [("00012345", "registros"), ("00023456", "registros"), ("090103", "padron")]
+    assert load(db, "admin", tmp_path / "padron", force=True).status == "loaded"
+    assert rows(db, "select distinct denominator_source from raw_admin where period = date '2025-01-01'") == [
+        ("padron",)
+    ]
+
+
+def test_an_unknown_denominator_source_is_refused_and_a_file_without_it_stores_none(tmp_path):
+    db = warehouse(tmp_path)
+    bad = write(
+        tmp_path / "his_2025_01.csv",
+        "periodo,cod_ipress,indicador,numerador,denominador,denominador_fuente\n"
+        "2025-01,00012345,PAN_P_DOSAJE,1,2,padron\n"
+        "2025-01,00023456,PAN_P_DOSAJE,1,2,censo\n",
+    )
+    r = load(db, "admin", bad)
+    assert r.status != "loaded"
+    assert any(
+        p.row == 3 and p.column == "denominador_fuente" and "fuente del denominador desconocida" in p.reason
+        for p in r.problems
+    ), r.problems
+    plain = write(
+        tmp_path / "his_2025_02.csv",
+        "periodo,cod_ipress,indicador,numerador,denominador\n2025-02,00012345,PAN_P_DOSAJE,1,2\n",
+    )
+    assert load(db, "admin", plain).status == "loaded"
+    assert rows(db, "select denominator_source from raw_admin where period = date '2025-02-01'") == [(None,)]
