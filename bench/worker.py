@@ -43,8 +43,8 @@ def build(args: dict[str, Any]) -> dict[str, Any]:
     from etl.load import load_file
     from warehouse.catalogue import load_catalogue
 
-    from .etl import write_xlsx_copy
     from .scales import scale_named
+    from .workbook import write_xlsx_copy
 
     folder, db = Path(args["folder"]), Path(args["db"])
     scale = scale_named(args["scale"])

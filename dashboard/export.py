@@ -22,9 +22,9 @@ import flask
 import pandas as pd
 import xlsxwriter
 
-from etl.load import program_version
 from warehouse import query
 from warehouse.rules import STATUS_MEANING, STATUSES, describe_rule, status
+from warehouse.version import program_version
 
 from . import context
 from . import format as fmt

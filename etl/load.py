@@ -20,7 +20,6 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -32,11 +31,13 @@ except ImportError:  # pragma: no cover — not POSIX: no writer lock
     fcntl = None
 
 from warehouse.catalogue import Catalogue, CatalogueError, load_catalogue
+from warehouse.command import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL, EXIT_REFUSED
 from warehouse.constraints import violations
 from warehouse.db import WarehouseError, open_writer, scalar
 from warehouse.marts import ensure_status
 from warehouse.phases import phase, profiled
 from warehouse.sync import sync_reference
+from warehouse.version import program_version
 
 from .checks import collected, run_checks
 from .csvfile import Staged
@@ -46,15 +47,6 @@ from .loaders.base import LoadContext
 from .parquet import is_parquet, parquet_files
 from .problems import LoadError, Problem
 from .replace import Replacement
-
-EXIT_OK, EXIT_PARTIAL, EXIT_REFUSED, EXIT_ERROR = 0, 1, 3, 4
-
-
-def program_version() -> str:
-    try:
-        return version("semaforo-ppr")
-    except PackageNotFoundError:
-        return "dev"
 
 
 @dataclass

@@ -8,7 +8,7 @@ from typing import Any
 
 import duckdb
 
-from .db import named_parameters
+from .sql import named_parameters
 
 CONSTRAINTS = Path(__file__).parent / "constraints"
 

@@ -10,63 +10,30 @@ the next writer; the served file is never touched.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import shutil
-import threading
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import duckdb
 
+from .constraints import violations_anywhere
+from .marts import ensure_status, status_current
 from .phases import phase
-
-HERE = Path(__file__).parent
-MIGRATIONS = HERE / "migrations"
-VIEWS = HERE / "views"
-MARTS = HERE / "marts"
-
-
-class WarehouseError(RuntimeError):
-    """The warehouse file cannot be used as asked (missing, outdated, locked)."""
-
-
-def sql_file(path: Path) -> list[str]:
-    """The statements of a .sql file as DuckDB's own parser splits them: a semicolon inside a literal or a
-    comment does not end a statement; comments alone are no statement."""
-    return [s.query.strip() for s in _statements(path.read_text(encoding="utf-8"))]
-
-
-def named_parameters(sql: str) -> frozenset[str]:
-    """The ``$name`` parameters the SQL uses, by DuckDB's parser (``$level`` is not found inside ``$levels``,
-    nor in a comment or a literal)."""
-    return frozenset(p for s in _statements(sql) for p in s.named_parameters)
-
-
-_parsers = threading.local()
-
-
-def _statements(sql: str) -> list[duckdb.Statement]:
-    # A private in-memory connection per thread: duckdb.extract_statements() would use the module's default
-    # connection, which another thread may be using at the same moment (the bench's generator computing records
-    # while files load) — DuckDB aborts the process then.
-    con = getattr(_parsers, "con", None)
-    if con is None:
-        con = _parsers.con = duckdb.connect()
-    return con.extract_statements(sql)
+from .sql import MARTS as MARTS
+from .sql import MIGRATIONS as MIGRATIONS
+from .sql import VIEWS as VIEWS
+from .sql import WarehouseError as WarehouseError
+from .sql import named_parameters as named_parameters
+from .sql import one as one
+from .sql import scalar as scalar
+from .sql import sql_file as sql_file
+from .sql import views_fingerprint as views_fingerprint
 
 
 def migrations() -> list[tuple[int, Path]]:
     return sorted((int(p.name.split("_", 1)[0]), p) for p in MIGRATIONS.glob("[0-9]*_*.sql"))
-
-
-def views_fingerprint() -> str:
-    h = hashlib.sha256()
-    for p in sorted(VIEWS.glob("*.sql")):
-        h.update(p.read_bytes())
-    return h.hexdigest()[:16]
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> tuple[int, str | None]:
@@ -79,29 +46,13 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> tuple[int, str | None]:
     return int(version), views
 
 
-def one(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> tuple[Any, ...]:
-    """The one row of a query that always returns one (aggregates): a missing row is an error, not ``None``."""
-    row = con.execute(sql, params or []).fetchone()
-    if row is None:
-        raise WarehouseError(f"la consulta no devolvió filas: {sql}")
-    return row
-
-
-def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> Any:
-    """The one value of a query that returns one row (an aggregate, a lookup by key)."""
-    return one(con, sql, params)[0]
-
-
 def pending(con: duckdb.DuckDBPyConnection) -> list[str]:
     version, views = schema_version(con)
     todo = [p.name for n, p in migrations() if n > version]
     if views != views_fingerprint():
         todo.append("views")
-    if not todo:
-        from .marts import status_current  # marts builds on this module
-
-        if not status_current(con):
-            todo.append("statuses")
+    if not todo and not status_current(con):
+        todo.append("statuses")
     return todo
 
 
@@ -135,8 +86,6 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
         con.execute("insert into schema_views values (?, ?)", [views_fingerprint(), datetime.now()])
         con.execute("commit")
         applied.append("views")
-    from .marts import ensure_status  # marts builds on this module
-
     con.execute("begin")
     if ensure_status(con):
         applied.append("statuses")
@@ -271,8 +220,6 @@ def unreadable(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 def broken_constraints(con: duckdb.DuckDBPyConnection, prefix: str = "") -> list[str]:
     """The constraints (warehouse/constraints, those named ``prefix…``) that fail anywhere in the warehouse."""
-    from .constraints import violations_anywhere  # constraints reads the files this module's callers migrate
-
     try:
         failed = violations_anywhere(con, prefix)
     except duckdb.OutOfMemoryException:

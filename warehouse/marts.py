@@ -13,8 +13,8 @@ from typing import Any
 
 import duckdb
 
-from .db import MARTS, scalar, sql_file, views_fingerprint
 from .phases import timed
+from .sql import MARTS, scalar, sql_file, views_fingerprint
 
 
 def _run(con: duckdb.DuckDBPyConnection, name: str) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from .db import named_parameters
+from .sql import named_parameters
 
 QUERIES = Path(__file__).parent / "queries"
 

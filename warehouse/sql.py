@@ -1,0 +1,67 @@
+"""The warehouse's SQL files and the few helpers that read and run them: split into statements by DuckDB's parser,
+their ``$name`` parameters found by it, one row or one value of a query. Every other warehouse module builds on
+this one, and it on none of them, so the modules that open the warehouse and rebuild its marts need not import
+each other for it."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+HERE = Path(__file__).parent
+MIGRATIONS = HERE / "migrations"
+VIEWS = HERE / "views"
+MARTS = HERE / "marts"
+
+
+class WarehouseError(RuntimeError):
+    """The warehouse file cannot be used as asked (missing, outdated, locked)."""
+
+
+def sql_file(path: Path) -> list[str]:
+    """The statements of a .sql file as DuckDB's own parser splits them: a semicolon inside a literal or a
+    comment does not end a statement; comments alone are no statement."""
+    return [s.query.strip() for s in _statements(path.read_text(encoding="utf-8"))]
+
+
+def named_parameters(sql: str) -> frozenset[str]:
+    """The ``$name`` parameters the SQL uses, by DuckDB's parser (``$level`` is not found inside ``$levels``,
+    nor in a comment or a literal)."""
+    return frozenset(p for s in _statements(sql) for p in s.named_parameters)
+
+
+_parsers = threading.local()
+
+
+def _statements(sql: str) -> list[duckdb.Statement]:
+    # A private in-memory connection per thread: duckdb.extract_statements() would use the module's default
+    # connection, which another thread may be using at the same moment (the bench's generator computing records
+    # while files load) — DuckDB aborts the process then.
+    con = getattr(_parsers, "con", None)
+    if con is None:
+        con = _parsers.con = duckdb.connect()
+    return con.extract_statements(sql)
+
+
+def views_fingerprint() -> str:
+    h = hashlib.sha256()
+    for p in sorted(VIEWS.glob("*.sql")):
+        h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def one(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> tuple[Any, ...]:
+    """The one row of a query that always returns one (aggregates): a missing row is an error, not ``None``."""
+    row = con.execute(sql, params or []).fetchone()
+    if row is None:
+        raise WarehouseError(f"la consulta no devolvió filas: {sql}")
+    return row
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> Any:
+    """The one value of a query that returns one row (an aggregate, a lookup by key)."""
+    return one(con, sql, params)[0]
