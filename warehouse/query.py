@@ -1,23 +1,23 @@
 """Named, parameterised reads of the warehouse: one function per view, each a thin wrapper over a .sql file in
 ``warehouse/queries/``. Pages, exports and the JSON endpoint all call these, so they can never disagree.
 
-Every function takes ``allowed``: the region codes the caller may see (``None`` = all). The restriction is
-applied in the SQL, here, and nowhere else. :func:`below_region` says, from a call's arguments, whether it would
-return figures below the region level, which the public may not see.
+Each function is declared (:mod:`warehouse.access`): its scope (region level, below region, admin only) and
+whether it filters by the asker's regions — those take ``allowed``, the region codes the caller may see (``None`` =
+all), applied in the SQL, here, and nowhere else. A query or a .sql file that is not declared cannot run: this
+module refuses to import with an undeclared .sql file beside it, and :func:`_run` refuses an undeclared name.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import inspect
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import pandas as pd
 
+from .access import Scope, check_sql_files, declaration, declare
 from .sql import named_parameters
 
 QUERIES = Path(__file__).parent / "queries"
@@ -35,6 +35,7 @@ _parameters = cache(named_parameters)
 
 
 def _run(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pd.DataFrame:
+    declaration(name)  # an undeclared query does not run
     sql = _sql(name)
     names = _parameters(sql)
     return con.execute(sql, {k: v for k, v in params.items() if k in names}).df()
@@ -63,12 +64,25 @@ def _levels(con: duckdb.DuckDBPyConnection, territories: list[str]) -> list[str]
 TOP_LEVELS = frozenset({"pais", "region"})
 
 
+def _subregional(codes: str | Iterable[str] | None) -> bool:
+    """Country and region codes have two characters (PE, 01…25, LM, LR); provinces, districts and facilities more."""
+    if codes is None:
+        return False
+    return any(len(c) > 2 for c in ([codes] if isinstance(codes, str) else codes))
+
+
+# When the queries of several territories, or of one, go below the region level (their declarations' ``when``).
+BELOW_IF_TERRITORIES = {"when": lambda a: _subregional(a["territories"])}
+BELOW_IF_TERRITORY = {"when": lambda a: _subregional(a["territory"])}
+
+
 def statuses(levels: Iterable[str]) -> str:
     """The view of statuses to read for these territory levels: the stored ones when only the country and regions
     are asked for (mart_status_top, kept by the marts refresh), else the rules applied at read time."""
     return "mart_status_top" if set(levels) <= TOP_LEVELS else "mart_indicator_status_fast"
 
 
+@declare(Scope.BELOW_REGION, regions=True, **BELOW_IF_TERRITORIES)
 def snapshot(
     con: duckdb.DuckDBPyConnection,
     program: str,
@@ -102,6 +116,7 @@ def snapshot(
     )
 
 
+@declare(Scope.BELOW_REGION, regions=True, **BELOW_IF_TERRITORIES)
 def series(
     con: duckdb.DuckDBPyConnection,
     indicators: Iterable[str],
@@ -135,6 +150,7 @@ def child_level(parent_level: str, tree: str = "territorio") -> str:
     return (NETWORK_CHILD_LEVEL if tree == "red" else CHILD_LEVEL)[parent_level]
 
 
+@declare(Scope.BELOW_REGION, regions=True, when=lambda a: a["parent_level"] != "pais")
 def children(
     con: duckdb.DuckDBPyConnection,
     indicator: str,
@@ -163,6 +179,7 @@ def children(
     )
 
 
+@declare(Scope.BELOW_REGION, regions=True, **BELOW_IF_TERRITORIES)
 def stock(
     con: duckdb.DuckDBPyConnection,
     indicators: Iterable[str],
@@ -180,6 +197,7 @@ def stock(
     )
 
 
+@declare(Scope.REGION, regions=True)
 def budget_results(
     con: duckdb.DuckDBPyConnection, program: str, year: int, age_group: str = "<5", allowed: Allowed = None
 ) -> pd.DataFrame:
@@ -188,6 +206,7 @@ def budget_results(
     )
 
 
+@declare(Scope.BELOW_REGION, regions=True, **BELOW_IF_TERRITORY)
 def budget_products(
     con: duckdb.DuckDBPyConnection,
     program: str,
@@ -208,6 +227,7 @@ def budget_products(
     )
 
 
+@declare(Scope.BELOW_REGION, regions=True, **BELOW_IF_TERRITORY)
 def budget_months(
     con: duckdb.DuckDBPyConnection,
     program: str,
@@ -229,6 +249,7 @@ def budget_months(
     )
 
 
+@declare(Scope.BELOW_REGION, regions=True)  # executing units: hospitals, networks, municipalities
 def budget_units(
     con: duckdb.DuckDBPyConnection,
     program: str,
@@ -250,6 +271,7 @@ def budget_units(
     )
 
 
+@declare(Scope.REGION, regions=True)
 def budget_regions(
     con: duckdb.DuckDBPyConnection,
     program: str,
@@ -271,6 +293,7 @@ def budget_regions(
     )
 
 
+@declare(Scope.REGION, regions=True)
 def budget_change(
     con: duckdb.DuckDBPyConnection,
     program: str,
@@ -292,6 +315,7 @@ def budget_change(
     )
 
 
+@declare(Scope.BELOW_REGION, regions=True, when=lambda a: a["parent"] != "PE")
 def quality_completeness(
     con: duckdb.DuckDBPyConnection,
     program: str,
@@ -319,6 +343,7 @@ def quality_completeness(
     )
 
 
+@declare(Scope.BELOW_REGION, regions=True)  # facilities
 def quality_missing(
     con: duckdb.DuckDBPyConnection,
     program: str,
@@ -332,6 +357,7 @@ def quality_missing(
     )
 
 
+@declare(Scope.REGION, regions=True)
 def quality_triangulation(
     con: duckdb.DuckDBPyConnection, program: str, allowed: Allowed = None
 ) -> pd.DataFrame:
@@ -339,14 +365,17 @@ def quality_triangulation(
     return _run(con, "quality_triangulation", program=program, allowed=_allowed(allowed))
 
 
+@declare(Scope.ADMIN, regions=False)  # file names and quarantined rows of every region
 def quality_batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return _run(con, "quality_batches")
 
 
+@declare(Scope.ADMIN, regions=False)
 def quality_quarantine(con: duckdb.DuckDBPyConnection, source: str | None = None) -> pd.DataFrame:
     return _run(con, "quality_quarantine", source=source)
 
 
+@declare(Scope.BELOW_REGION, regions=True)  # facilities
 def quality_outliers(
     con: duckdb.DuckDBPyConnection,
     program: str,
@@ -361,6 +390,7 @@ def quality_outliers(
     )
 
 
+@declare(Scope.REGION, regions=False)
 def budget_cutoffs(con: duckdb.DuckDBPyConnection) -> dict[str, dict[int, int]]:
     """Program → fiscal year → last month with budget data."""
     out: dict[str, dict[int, int]] = {}
@@ -371,6 +401,7 @@ def budget_cutoffs(con: duckdb.DuckDBPyConnection) -> dict[str, dict[int, int]]:
     return out
 
 
+@declare(Scope.REGION, regions=False)
 def result_years(con: duckdb.DuckDBPyConnection) -> dict[str, list[int]]:
     """Program → the years with a value of its final result for some region (survey years)."""
     rows = con.execute(
@@ -382,10 +413,12 @@ def result_years(con: duckdb.DuckDBPyConnection) -> dict[str, list[int]]:
     return {program: list(years) for program, years in rows}
 
 
+@declare(Scope.REGION, regions=False)
 def periods(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return _run(con, "periods")
 
 
+@declare(Scope.REGION, regions=False)  # names, not figures
 def territories(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every named territory (country, regions, provinces, districts) with level, parent and region."""
     return con.execute(
@@ -393,6 +426,7 @@ def territories(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
+@declare(Scope.REGION, regions=False)  # names, not figures
 def network(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every Red and MicroRed of the health network, once per region its facilities are in, with its parent."""
     return con.execute(
@@ -400,10 +434,12 @@ def network(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
+@declare(Scope.REGION, regions=False)
 def regions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute("select * from core_region order by sort_order").df()
 
 
+@declare(Scope.REGION, regions=False)
 def batches_summary(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Latest load per source: the 'datos al' provenance shown next to each figure."""
     return con.execute(
@@ -412,44 +448,7 @@ def batches_summary(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
-# --- what lies below the region level ------------------------------------------------------------------------
-
-
-def _subregional(codes: str | Iterable[str] | None) -> bool:
-    """Country and region codes have two characters (PE, 01…25, LM, LR); provinces, districts and facilities more."""
-    if codes is None:
-        return False
-    return any(len(c) > 2 for c in ([codes] if isinstance(codes, str) else codes))
-
-
-# For each query returning rows of a level below the region, given its arguments by name. A query not named here
-# returns country- and region-level rows only.
-BELOW_REGION: dict[str, Callable[[dict[str, Any]], bool]] = {
-    "snapshot": lambda a: _subregional(a["territories"]),
-    "series": lambda a: _subregional(a["territories"]),
-    "stock": lambda a: _subregional(a["territories"]),
-    "children": lambda a: a["parent_level"] != "pais",
-    "budget_products": lambda a: _subregional(a["territory"]),
-    "budget_months": lambda a: _subregional(a["territory"]),
-    "budget_units": lambda a: True,  # executing units: hospitals, networks, municipalities
-    "quality_completeness": lambda a: a["parent"] != "PE",
-    "quality_missing": lambda a: True,  # facilities
-    "quality_outliers": lambda a: True,
-    "quality_batches": lambda a: True,  # file names and quarantined rows of every region
-    "quality_quarantine": lambda a: True,
-}
-
-
-def below_region(fn: Callable[..., pd.DataFrame], *args: object, **kwargs: object) -> bool:
-    """Whether ``fn(con, *args, **kwargs)`` would return figures below the region level."""
-    rule = BELOW_REGION.get(fn.__name__)
-    if rule is None:
-        return False
-    bound = inspect.signature(fn).bind(None, *args, **kwargs)
-    bound.apply_defaults()
-    return rule(bound.arguments)
-
-
+@declare(Scope.REGION, regions=True)  # batch ids, no figures
 def batches_visible(con: duckdb.DuckDBPyConnection, allowed: Allowed = None) -> pd.DataFrame:
     """The loaded batches (``batch_id``) whose files may be named to someone who sees only ``allowed``."""
     if allowed is None:
@@ -457,3 +456,6 @@ def batches_visible(con: duckdb.DuckDBPyConnection, allowed: Allowed = None) -> 
             "select batch_id from etl_batch where status in ('loaded', 'partial') order by batch_id"
         ).df()
     return _run(con, "batches_visible", allowed=_allowed(allowed))
+
+
+check_sql_files(QUERIES)  # every .sql file beside this module is declared above
