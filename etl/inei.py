@@ -28,13 +28,12 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-from python_calamine import CalamineWorkbook
 
 from warehouse.catalogue import Catalogue
 
 from .csvfile import Staged
 from .cuadros import NotRecognised, cuadro_number, fold, plain, survey_indicator
-from .excel import cell_text, check_expansion, not_a_workbook, uncomputed_formulas
+from .excel import cell_text, open_book, uncomputed_formulas, unreadable
 from .problems import LoadError, Problem
 from .regions import COUNTRY, WHOLE_LIMA, RegionLabels, normalize_label
 
@@ -89,32 +88,18 @@ def column_letter(index: int) -> str:
 
 def read_sheets(path: Path, sheet: str | None = None) -> list[tuple[str, list[list[object]]]]:
     """(name, rows) of the named sheet, or of every sheet; row k of the list is Excel row k + 1."""
-    label = path.name
-    wrong = not_a_workbook(path)
-    if wrong:
-        raise LoadError([wrong])
-    check_expansion(path)
+    book, names = open_book(path, sheet)
     try:
-        book = CalamineWorkbook.from_path(str(path))
-        names = book.sheet_names
-        if sheet is not None and sheet not in names:
-            raise LoadError([Problem(label, f"no existe la hoja {sheet!r}; hojas: {', '.join(names)}")])
-        if not names:
-            raise LoadError([Problem(label, "el libro no tiene hojas")])
         read = [
             (n, book.get_sheet_by_name(n).to_python(skip_empty_area=False))
             for n in ([sheet] if sheet else names)
         ]
-        formulas = [p for n, _ in read for p in uncomputed_formulas(path, n)]
-        if formulas:
-            raise LoadError(formulas)
-        return read
-    except LoadError:
-        raise
     except Exception as e:  # calamine raises its own error types for zip/xml damage
-        raise LoadError(
-            [Problem(label, f"no es un libro Excel legible (¿archivo truncado o dañado?): {e}")]
-        ) from e
+        raise unreadable(path, e) from e
+    formulas = [p for n, _ in read for p in uncomputed_formulas(path, n)]
+    if formulas:
+        raise LoadError(formulas)
+    return read
 
 
 def parse_cuadro(sheet: str, rows: list[list[object]], regions: RegionLabels) -> Cuadro:

@@ -43,7 +43,7 @@ from warehouse.db import WarehouseError, scalar
 
 from .checks import lit
 from .columns import normalize
-from .csvfile import Staged, read_head, read_rejects
+from .csvfile import Staged, read_head, read_rejects, reject_problems
 from .encoding import as_utf8
 from .excel import cell_text, open_sheet
 from .problems import LoadError, Problem
@@ -403,16 +403,6 @@ def _amount(normalized: str) -> Amount | None:
 # --- the open-data CSV --------------------------------------------------------------------------------------
 
 
-_REJECTS = {
-    "TOO MANY COLUMNS": "la fila tiene más columnas que el encabezado",
-    "MISSING COLUMNS": "la fila tiene menos columnas que el encabezado",
-    "UNQUOTED VALUE": "comillas sin cerrar o mal puestas",
-    "INVALID ENCODING": "caracteres que no corresponden a la codificación del archivo",
-    "LINE SIZE OVER MAXIMUM": "línea demasiado larga",
-    "INVALID STATE": "la fila no se puede leer",
-}
-
-
 class MefCsv:
     """One open-data CSV: how it is read, and the rows of the catalogue's programs staged from it."""
 
@@ -454,16 +444,7 @@ class MefCsv:
         )
         rejects = read_rejects(con)
         self.reject_lines = sorted({int(r[0]) for r in rejects})
-        problems = [
-            Problem(
-                label,
-                _REJECTS.get(kind, kind.lower()),
-                row=int(line),
-                column=self._header(column),
-                value=(text or "").strip("\r\n"),
-            )
-            for line, column, kind, text in rejects
-        ]
+        problems = reject_problems(label, rejects, self._header)
         # Provisional keys −1, −2… in file order; number_lines() replaces them when a problem must be located.
         con.execute(f"alter table {table} add column _row bigint")
         first = scalar(con, f"select coalesce(min(rowid), 0) from {table}")

@@ -18,6 +18,7 @@ import duckdb
 import pandas as pd
 
 from .access import Scope, check_sql_files, declaration, declare
+from .sources import MONTHLY_FEEDS
 from .sql import named_parameters
 
 QUERIES = Path(__file__).parent / "queries"
@@ -334,6 +335,7 @@ def quality_completeness(
         con,
         "quality_completeness",
         program=program,
+        monthly_feeds=list(MONTHLY_FEEDS),
         parent=parent,
         child_level=child_level(level, tree),
         region=region,

@@ -18,6 +18,7 @@ import datetime as dt
 
 from warehouse.db import scalar
 from warehouse.marts import refresh_budget
+from warehouse.sources import table
 
 from .. import checks as ck
 from ..csvfile import Staged
@@ -39,7 +40,7 @@ from .base import LoadContext, Loader, pad_codes
 EXTERIOR = "98"  # Consulta Amigable's department "Exterior": counted in the national total only
 
 GRAIN = Grain(
-    "raw_budget",
+    table("budget"),
     keys=(
         "year",
         "month",
@@ -67,7 +68,7 @@ GRAIN = Grain(
 class BudgetLoader(Loader):
     source = "budget"
     description = "ejecución presupuestal MEF (datos abiertos CSV o Consulta Amigable XLSX)"
-    raw_table = "raw_budget"
+    raw_table = GRAIN.table
     grain = GRAIN
 
     def stage(self, ctx: LoadContext) -> Staged:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from warehouse.db import one, scalar
 from warehouse.marts import refresh_network
+from warehouse.sources import table
 
 from .. import checks as ck
 from ..columns import Column, Layout
@@ -98,7 +99,7 @@ class NetworkLoader(Loader):
     source = "red"
     description = "red de salud: DISA/DIRESA → Red → MicroRed → establecimiento (MAESTRO_HIS_ESTABLECIMIENTO)"
     layout = LAYOUT
-    raw_table = "core_network"
+    raw_table = table("red")
 
     def stage(self, ctx: LoadContext) -> Staged:
         if is_excel(ctx.path) or not zipfile.is_zipfile(ctx.path):  # a workbook is a ZIP too
