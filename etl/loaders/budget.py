@@ -32,10 +32,10 @@ from ..mef import (
     non_negative_measures,
     stage_consulta_amigable,
 )
-from ..places import place_split_departments
 from ..problems import LoadError, Problem
 from ..replace import Grain
 from .base import LoadContext, Loader, pad_codes
+from .places import place_split_departments
 
 EXTERIOR = "98"  # Consulta Amigable's department "Exterior": counted in the national total only
 

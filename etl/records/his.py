@@ -25,7 +25,7 @@ from warehouse.yaml_schema import validate
 
 from ..columns import Layout
 from ..csvfile import (
-    _REJECT_REASONS,
+    REJECT_REASONS,
     SNIFF_BYTES,
     _decode,
     _header,
@@ -381,7 +381,7 @@ def _read(con, f: HisFile, layout: Layout, table: str, select: str = "*") -> Non
             [
                 Problem(
                     f.label,
-                    _REJECT_REASONS.get(kind, kind.lower()),
+                    REJECT_REASONS.get(kind, kind.lower()),
                     row=int(line),
                     column=_header(col, headers),
                 )

@@ -16,7 +16,7 @@ import pytest
 
 from dashboard.data import Access, Forbidden, Warehouse
 from tests.conftest import ROOT
-from warehouse import access, query
+from warehouse import access, budget_queries, named_queries, quality_queries, query
 from warehouse.access import EVERYONE, PUBLIC, Asker, Refused, Scope, Undeclared, regional
 from warehouse.sql import named_parameters
 
@@ -39,8 +39,9 @@ def test_every_sql_file_is_declared_and_uses_allowed_as_declared(path):
 def test_every_query_function_is_declared():
     functions = [
         fn
-        for name, fn in inspect.getmembers(query, inspect.isfunction)
-        if fn.__module__ == query.__name__
+        for module in (query, budget_queries, quality_queries)
+        for name, fn in inspect.getmembers(module, inspect.isfunction)
+        if fn.__module__ == module.__name__
         and not name.startswith("_")
         and next(iter(inspect.signature(fn).parameters), None) == "con"
     ]
@@ -59,11 +60,11 @@ def test_a_new_below_region_query_without_a_declaration_is_refused(
     (tmp_path / "facility_rows.sql").write_text(
         "select cod_ipress, name from core_facility\n", encoding="utf-8"
     )
-    monkeypatch.setattr(query, "QUERIES", tmp_path)
-    query._sql.cache_clear()
+    monkeypatch.setattr(named_queries, "QUERIES", tmp_path)
+    named_queries.sql_text.cache_clear()
 
     def facility_rows(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-        return query._run(con, "facility_rows")
+        return named_queries.run(con, "facility_rows")
 
     try:
         with pytest.raises(Undeclared, match="facility_rows"):
@@ -77,7 +78,7 @@ def test_a_new_below_region_query_without_a_declaration_is_refused(
         with pytest.raises(Forbidden, match="facility_rows"):
             wh.query(facility_rows)
     finally:
-        query._sql.cache_clear()
+        named_queries.sql_text.cache_clear()
 
 
 def test_an_undeclared_sql_file_stops_the_import(tmp_path):
