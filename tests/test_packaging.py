@@ -61,7 +61,9 @@ def undeclared(used: dict[str, set[str]], declared: set[str]) -> dict[str, set[s
 def test_every_package_the_program_imports_is_a_declared_dependency():
     default = names(PROJECT["dependencies"])
     extras = PROJECT["optional-dependencies"]
-    assert not undeclared(imports("etl", "warehouse", "dashboard", "semaforo"), default | names(extras["spark"]))
+    assert not undeclared(
+        imports("etl", "warehouse", "dashboard", "semaforo"), default | names(extras["spark"])
+    )
     # PySpark is optional: imported only inside the Spark engine's functions, never when a module loads.
     assert "pyspark" not in imports("etl", "warehouse", "dashboard", top_level_only=True)
 
