@@ -33,7 +33,7 @@ def build(args: dict[str, Any]) -> dict[str, Any]:
     """Generate the data set in a thread and load each file as soon as it is written (as `semaforo demo`)."""
     from etl.demo.generate import generate
     from etl.load import load_file
-    from warehouse.catalogue import load_catalogue
+    from warehouse.catalogue_read import load_catalogue
 
     from .scales import scale_named
     from .workbook import write_xlsx_copy
@@ -91,7 +91,7 @@ def _extra_catalogue(folder: Path, scale) -> Path | None:
 def load(args: dict[str, Any]) -> dict[str, Any]:
     """Each file through its loader, forced (a file already loaded is loaded again), timed."""
     from etl.load import load_file
-    from warehouse.catalogue import load_catalogue
+    from warehouse.catalogue_read import load_catalogue
 
     catalogue = load_catalogue(args.get("catalogue_dir"))
     out = []

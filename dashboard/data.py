@@ -21,7 +21,7 @@ import pandas as pd
 
 from warehouse import access, query
 from warehouse.access import Asker
-from warehouse.catalogue import Catalogue
+from warehouse.catalogue_model import Catalogue
 from warehouse.db import connect_readonly, reader_cursor
 from warehouse.sync import stored_catalogue
 

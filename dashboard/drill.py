@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from warehouse import query
-from warehouse.catalogue import Indicator
+from warehouse.catalogue_model import Indicator
 from warehouse.sources import MONTHLY_FEEDS
 
 from .data import Warehouse

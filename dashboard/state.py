@@ -7,7 +7,7 @@ import re
 from dataclasses import asdict, dataclass, replace
 from urllib.parse import parse_qs, urlencode
 
-from warehouse.catalogue import LEVELS as LEVELS  # the chain levels, as the catalogue names them
+from warehouse.catalogue_model import LEVELS as LEVELS
 from warehouse.territory_levels import TREES as TREES
 
 from .i18n import LANGS

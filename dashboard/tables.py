@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from warehouse import batch_status, query
-from warehouse.catalogue import Text
+from warehouse.catalogue_model import Text
 from warehouse.rules import status
 from warehouse.sources import MONTHLY_FEEDS
 

@@ -30,7 +30,8 @@ try:
 except ImportError:  # pragma: no cover — not POSIX: no writer lock
     fcntl = None
 
-from warehouse.catalogue import Catalogue, CatalogueError, load_catalogue
+from warehouse.catalogue_model import Catalogue, CatalogueError
+from warehouse.catalogue_read import load_catalogue
 from warehouse.command import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL, EXIT_REFUSED
 from warehouse.constraints import violations
 from warehouse.db import WarehouseError, open_writer, scalar

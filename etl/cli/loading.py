@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from warehouse.catalogue import CatalogueError, load_catalogue
+from warehouse.catalogue_model import CatalogueError
+from warehouse.catalogue_read import load_catalogue
 from warehouse.command import DB, EXIT_ERROR, err
 
 from ..load import LoadReport, load_file, report_lines, undo_batch

@@ -9,7 +9,8 @@ import sys
 import click
 import duckdb
 
-from warehouse.catalogue import CatalogueError, load_catalogue
+from warehouse.catalogue_model import CatalogueError
+from warehouse.catalogue_read import load_catalogue
 from warehouse.command import DB, EXIT_ERROR, err
 from warehouse.db import WarehouseError, check_file
 

@@ -16,7 +16,8 @@ from .. import checks as ck
 from ..columns import Column, Layout
 from ..csvfile import Staged, stage_csv
 from ..excel import find_header, is_excel, stage_excel
-from ..inei import FORMAT, read_sheets, stage_cuadros
+from ..inei import FORMAT, read_sheets
+from ..inei_stage import stage_cuadros
 from ..problems import LoadError, Problem
 from ..regions import RegionLabels
 from ..replace import Grain
