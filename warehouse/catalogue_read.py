@@ -7,8 +7,6 @@ catalogue the status view used."""
 
 from __future__ import annotations
 
-import itertools
-import math
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -18,18 +16,10 @@ from . import catalogue_schema as schema
 from .catalogue_model import (
     DIRECTIONS,
     ELEMENT_LEVELS,
-    FEEDS,
     LEVELS,
-    LIGHTS,
-    LOAD_DEFAULTS,
     PERIODICITIES,
-    QUALITY_DEFAULTS,
     RULE_KINDS,
-    STOCK_CLASSES,
     UNITS,
-    Band,
-    BandSet,
-    BudgetPace,
     Catalogue,
     CatalogueError,
     CatalogueFile,
@@ -39,51 +29,12 @@ from .catalogue_model import (
     Program,
     Rule,
     Source,
-    StockClass,
-    StockRule,
     Text,
 )
+from .catalogue_settings import Problems, read_settings, text
 from .yaml_schema import validate
 
 CATALOGUE_DIR = Path(__file__).parent / "catalogue"
-
-
-class _Problems:
-    def __init__(self) -> None:
-        self.items: list[str] = []
-
-    def add(self, where: str, msg: str) -> None:
-        self.items.append(f"{where}: {msg}")
-
-
-def _text(raw: Any, where: str, p: _Problems) -> Text:
-    if not isinstance(raw, dict) or not raw.get("es") or not raw.get("en"):
-        p.add(where, "necesita textos en español e inglés ('es' y 'en')")
-        return Text(str(raw), str(raw))
-    return Text(str(raw["es"]), str(raw["en"]))
-
-
-def _band_set(code: str, raw: Any, where: str, p: _Problems) -> BandSet:
-    bands: list[Band] = []
-    lower = -math.inf
-    raw_bands = (raw or {}).get("bands") or []
-    if not raw_bands:
-        p.add(where, "no tiene bandas")
-    for k, b in enumerate(raw_bands):
-        w = f"{where}, banda {k + 1}"
-        upper = b.get("below")
-        upper = math.inf if upper is None else float(upper)
-        if k < len(raw_bands) - 1 and upper == math.inf:
-            p.add(w, "solo la última banda puede no tener límite superior ('below')")
-        if k == len(raw_bands) - 1 and upper != math.inf:
-            p.add(w, "la última banda no debe tener límite superior: cubre el resto de valores")
-        if upper <= lower:
-            p.add(w, f"las bandas se superponen o no están en orden ascendente ({upper} ≤ {lower})")
-        if b.get("status") not in LIGHTS:
-            p.add(w, f"estado desconocido {b.get('status')!r} (use uno de {', '.join(LIGHTS)})")
-        bands.append(Band(lower, upper, str(b.get("status")), _text(b.get("label"), w, p)))
-        lower = upper
-    return BandSet(code, _text((raw or {}).get("source"), where, p), tuple(bands))
 
 
 def _read_files(directory: Path) -> tuple[CatalogueFile, ...]:
@@ -102,7 +53,7 @@ def load_catalogue(directory: Path | str | None = None) -> Catalogue:
 
 def parse_catalogue(files: Iterable[CatalogueFile]) -> Catalogue:
     files = tuple(files)
-    p = _Problems()
+    p = Problems()
     docs: dict[str, Any] = {}
     for f in files:
         # The declared keys and types first: the checks below read only well-formed documents.
@@ -119,81 +70,7 @@ def parse_catalogue(files: Iterable[CatalogueFile]) -> Catalogue:
     s = docs["settings.yaml"]
     w = "settings.yaml"
 
-    band_sets = {
-        code: _band_set(code, raw, f"{w}, band_sets.{code}", p)
-        for code, raw in (s.get("band_sets") or {}).items()
-    }
-
-    st = s.get("stock") or {}
-    classes = {}
-    for code in STOCK_CLASSES:
-        raw = (st.get("classes") or {}).get(code)
-        if raw is None:
-            p.add(f"{w}, stock.classes", f"falta la clase {code!r}")
-            continue
-        if raw.get("status") not in LIGHTS:
-            p.add(f"{w}, stock.classes.{code}", f"estado desconocido {raw.get('status')!r}")
-        classes[code] = StockClass(
-            code, str(raw.get("status")), _text(raw.get("label"), f"{w}, stock.{code}", p)
-        )
-    sub, over = float(st.get("sub_stock_below_months", 2)), float(st.get("over_stock_above_months", 6))
-    if not 0 < sub < over:
-        p.add(
-            f"{w}, stock",
-            f"se requiere 0 < sub_stock_below_months ({sub}) < over_stock_above_months ({over})",
-        )
-    avail_code = st.get("availability_bands")
-    if avail_code not in band_sets:
-        p.add(f"{w}, stock.availability_bands", f"conjunto de bandas desconocido {avail_code!r}")
-    stock = StockRule(sub, over, classes, band_sets.get(avail_code) or BandSet("?", Text("", ""), ()))
-
-    bp = s.get("budget_pace") or {}
-    pace = tuple(float(x) for x in bp.get("expected_cumulative_pct") or [])
-    if len(pace) != 12 or any(b < a for a, b in itertools.pairwise(pace)) or (pace and pace[-1] > 100):
-        p.add(f"{w}, budget_pace", "expected_cumulative_pct necesita 12 valores crecientes entre 0 y 100")
-    budget_pace = BudgetPace(pace, float(bp.get("at_risk_gap", 5)), float(bp.get("critical_gap", 15)))
-    if budget_pace.critical_gap <= budget_pace.at_risk_gap:
-        p.add(f"{w}, budget_pace", "critical_gap debe ser mayor que at_risk_gap")
-
-    quality = dict(QUALITY_DEFAULTS)
-    for key, value in (s.get("data_quality") or {}).items():
-        if value <= 0:
-            p.add(f"{w}, data_quality", f"{key} debe ser un número positivo")
-        else:
-            quality[key] = float(value)
-    if quality["completeness_at_risk_from"] >= quality["completeness_adequate_from"]:
-        p.add(f"{w}, data_quality", "completeness_at_risk_from debe ser menor que completeness_adequate_from")
-
-    load = dict(LOAD_DEFAULTS)
-    for key, value in (s.get("load") or {}).items():
-        if key not in LOAD_DEFAULTS:
-            p.add(f"{w}, load", f"clave desconocida {key!r} (use una de {', '.join(LOAD_DEFAULTS)})")
-        elif not isinstance(value, int | float) or value < 0 or (key.endswith("_pct") and value > 100):
-            p.add(f"{w}, load", f"{key} debe ser un número ≥ 0 (los _pct, un porcentaje de 0 a 100)")
-        else:
-            load[key] = float(value)
-
-    plausible_max = {}
-    for key, value in (s.get("plausible_max") or {}).items():
-        if not isinstance(value, int | float) or value <= 0 or "." not in str(key):
-            p.add(f"{w}, plausible_max", f"{key}: use «fuente.columna: número positivo»")
-        else:
-            plausible_max[str(key)] = float(value)
-
-    sources = {}
-    for code, raw in (s.get("sources") or {}).items():
-        if raw.get("feed") not in FEEDS:
-            p.add(
-                f"{w}, sources.{code}",
-                f"feed desconocido {raw.get('feed')!r} (use uno de {', '.join(FEEDS)})",
-            )
-        sources[code] = Source(
-            code,
-            str(raw.get("feed")),
-            str(raw.get("territory_level", "region")),
-            _text(raw.get("name"), f"{w}, sources.{code}", p),
-            str(raw.get("publisher", "")),
-        )
+    band_sets, stock, budget_pace, quality, load, plausible_max, sources = read_settings(s, w, p)
 
     programs: dict[str, Program] = {}
     elements: dict[str, Element] = {}
@@ -212,9 +89,9 @@ def parse_catalogue(files: Iterable[CatalogueFile]) -> Catalogue:
         programs[code] = Program(
             code,
             str(prog.get("short", code)),
-            _text(prog.get("name"), name, p),
+            text(prog.get("name"), name, p),
             str(prog.get("mef_name", "")),
-            (str(ben.get("age_group")), _text(ben.get("name"), f"{name}, beneficiaries", p)) if ben else None,
+            (str(ben.get("age_group")), text(ben.get("name"), f"{name}, beneficiaries", p)) if ben else None,
         )
         for e in doc.get("elements") or []:
             where = f"{name}, elemento {e.get('code')}"
@@ -226,8 +103,8 @@ def parse_catalogue(files: Iterable[CatalogueFile]) -> Catalogue:
                 str(e.get("code")),
                 code,
                 str(e.get("level")),
-                _text(e.get("objective"), where, p),
-                _text(e.get("assumptions"), where, p),
+                text(e.get("objective"), where, p),
+                text(e.get("assumptions"), where, p),
                 e.get("contributes_to"),
                 tuple(str(x) for x in e.get("mef_products") or []),
                 e.get("coverage"),
@@ -316,23 +193,23 @@ def parse_catalogue(files: Iterable[CatalogueFile]) -> Catalogue:
                 budget_products = tuple(str(x) for x in bp_raw)
             else:
                 p.add(where, "budget.products debe ser 'all' o una lista de códigos de producto MEF")
-        name_t = _text(i.get("name"), where, p)
+        name_t = text(i.get("name"), where, p)
         indicators[code] = Indicator(
             code=code,
             program=prog_code,
             element=str(i.get("element")),
             level=level,
             name=name_t,
-            short=_text(i.get("short"), where, p) if i.get("short") else name_t,
+            short=text(i.get("short"), where, p) if i.get("short") else name_t,
             unit=str(i.get("unit")),
             direction=str(i.get("direction")),
             periodicity=str(i.get("periodicity")),
             source=src,
-            numerator=_text(i.get("numerator"), where, p),
-            denominator=_text(i.get("denominator"), where, p),
+            numerator=text(i.get("numerator"), where, p),
+            denominator=text(i.get("denominator"), where, p),
             rule=Rule(str(kind), band_set, float(tolerance) if tolerance is not None else None),
             default_target=float(i["default_target"]) if i.get("default_target") is not None else None,
-            method=_text(i["method"], where, p) if i.get("method") is not None else None,
+            method=text(i["method"], where, p) if i.get("method") is not None else None,
             endes=endes,
             budget_products=budget_products,
             headline=i.get("headline"),
