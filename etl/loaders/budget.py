@@ -34,7 +34,7 @@ from ..mef import (
 from ..problems import LoadError, Problem
 from ..replace import Grain
 from .base import LoadContext, Loader, pad_codes
-from .budget_checks import EXTERIOR, budget_checks
+from .budget_checks import EXTERIOR, budget_checks, negative_totals
 from .places import place_split_departments
 
 GRAIN = Grain(
@@ -215,54 +215,11 @@ class BudgetLoader(Loader):
             "devengado, girado, source_rows, sec_ejec, ejecutora_name from budget_rows order by all",
             [batch_id],
         )
-        ctx.warnings += self._negative_totals(ctx.label)
+        ctx.warnings += negative_totals(con, self.non_negative, ctx.label)
         years = sorted({y for y, _, _ in scope})
         refresh_budget(con, years)
         parts = [f"{y} programa {p} (hasta el mes {m:02d})" for y, p, m in scope]
         return "; ".join(parts)
-
-    def _negative_totals(self, label: str, shown: int = 20) -> list[str]:
-        """Year-to-date totals below zero per year × program × product × department (reversals larger than what
-        was executed before them): suspect values, loaded as they are and listed, never dropped."""
-        if not self.non_negative:
-            return []
-        movements = "\nunion all\n".join(
-            f"select year, month, program_code, product_code, department_code, '{m}' as measure, {m} as amount "
-            "from budget_rows"
-            for m in self.non_negative
-        )
-        found = self.con.execute(
-            f"""
-            with movements as ({movements}),
-            monthly as (
-                select year, month, program_code, product_code, department_code, measure, sum(amount) as amount
-                from movements
-                where amount is not null
-                group by all
-            ),
-            to_date as (
-                select *, sum(amount) over (
-                    partition by year, program_code, product_code, department_code, measure order by month
-                ) as total
-                from monthly
-            )
-            select year, program_code, product_code, coalesce(department_code, 'sin departamento'), measure,
-                   min(month), arg_min(total, total), count(*)
-            from to_date
-            where total < -0.005
-            group by all
-            order by all
-            """
-        ).fetchall()
-        lines = [
-            f"{label}: valor sospechoso: {measure} acumulado negativo en {year} (programa {program}, producto "
-            f"{product}, departamento {dept}) desde el mes {first:02d}: {lowest:,.2f} en {months} mes(es); "
-            "se carga tal como viene en el archivo (las reversiones superan lo ejecutado antes)"
-            for year, program, product, dept, measure, first, lowest, months in found[:shown]
-        ]
-        if len(found) > shown:
-            lines.append(f"{label}: … y {len(found) - shown} totales acumulados negativos más")
-        return lines
 
     def _last_month(self, monthly: dict[int, str]) -> int:
         """Without --mes-corte, the last month with any devengado: later columns are the year still to come."""

@@ -1,8 +1,11 @@
-"""The budget loader's row checks (:class:`etl.loaders.budget.BudgetLoader`), one list per file layout."""
+"""The budget loader's checks (:class:`etl.loaders.budget.BudgetLoader`): its row checks, one list per file layout,
+and after writing, the year-to-date totals that went negative (listed, never dropped)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+import duckdb
 
 from .. import checks as ck
 from ..csvfile import Staged
@@ -153,3 +156,49 @@ def _devengado_within_pim(loader: BudgetLoader) -> list[ck.Check]:
             f"' || {total_dev} || ', supera su PIM, ' || {total_pim}",
         )
     ]
+
+
+def negative_totals(
+    con: duckdb.DuckDBPyConnection, non_negative: tuple[str, ...], label: str, shown: int = 20
+) -> list[str]:
+    """Year-to-date totals below zero per year × program × product × department (reversals larger than what
+    was executed before them): suspect values, loaded as they are and listed, never dropped."""
+    if not non_negative:
+        return []
+    movements = "\nunion all\n".join(
+        f"select year, month, program_code, product_code, department_code, '{m}' as measure, {m} as amount "
+        "from budget_rows"
+        for m in non_negative
+    )
+    found = con.execute(
+        f"""
+        with movements as ({movements}),
+        monthly as (
+            select year, month, program_code, product_code, department_code, measure, sum(amount) as amount
+            from movements
+            where amount is not null
+            group by all
+        ),
+        to_date as (
+            select *, sum(amount) over (
+                partition by year, program_code, product_code, department_code, measure order by month
+            ) as total
+            from monthly
+        )
+        select year, program_code, product_code, coalesce(department_code, 'sin departamento'), measure,
+               min(month), arg_min(total, total), count(*)
+        from to_date
+        where total < -0.005
+        group by all
+        order by all
+        """
+    ).fetchall()
+    lines = [
+        f"{label}: valor sospechoso: {measure} acumulado negativo en {year} (programa {program}, producto "
+        f"{product}, departamento {dept}) desde el mes {first:02d}: {lowest:,.2f} en {months} mes(es); "
+        "se carga tal como viene en el archivo (las reversiones superan lo ejecutado antes)"
+        for year, program, product, dept, measure, first, lowest, months in found[:shown]
+    ]
+    if len(found) > shown:
+        lines.append(f"{label}: … y {len(found) - shown} totales acumulados negativos más")
+    return lines
