@@ -4,6 +4,6 @@
 from setuptools import find_packages, setup
 
 setup(
-    packages=[*find_packages(include=["etl*", "warehouse*", "dashboard*"]), "dashboard.assets"],
+    packages=[*find_packages(include=["etl*", "warehouse*", "dashboard*", "semaforo*"]), "dashboard.assets"],
     package_dir={"dashboard.assets": "assets"},
 )

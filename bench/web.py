@@ -231,9 +231,7 @@ def cold_start(db: Path, env: dict[str, str]) -> list[Figure]:
     layout, the callbacks list and the router's first callback); a bare Flask app started alike is the
     baseline."""
     semaforo = Path(sys.executable).with_name("semaforo")
-    base_cmd = (
-        [str(semaforo)] if semaforo.exists() else [sys.executable, "-c", "from etl.cli import main; main()"]
-    )
+    base_cmd = [str(semaforo)] if semaforo.exists() else [sys.executable, "-m", "semaforo"]
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     started = time.perf_counter()

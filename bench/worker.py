@@ -3,17 +3,15 @@
 
 Tasks: ``build`` (generate the data set and load every file into the warehouse), ``load`` (time chosen files
 through the real loaders), ``read`` (the same files through DuckDB's read_csv or python-calamine alone),
-``session`` (the scripted dashboard session) and ``replay`` (the session's raw queries, nothing else).
+``session`` (the scripted dashboard session) and ``replay`` (the session's raw queries, nothing else):
+``web_tasks``; the nominal records' tasks: ``records_tasks``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import pickle
 import queue
-import resource
 import subprocess
 import sys
 import threading
@@ -21,19 +19,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from . import his
+from . import his_tasks
+from .memory import peak_rss_mb
+from .records_tasks import records_compare, records_compute, records_generate, records_scan
+from .web_tasks import replay, session
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def peak_rss_mb() -> float:
-    """This process's peak resident memory (Linux reports ru_maxrss in kB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def rss_mb() -> float:
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 # --- tasks --------------------------------------------------------------------------------------------------
@@ -43,10 +34,10 @@ def build(args: dict[str, Any]) -> dict[str, Any]:
     """Generate the data set in a thread and load each file as soon as it is written (as `semaforo demo`)."""
     from etl.demo.generate import generate
     from etl.load import load_file
-    from warehouse.catalogue import load_catalogue
+    from warehouse.catalogue_read import load_catalogue
 
-    from .etl import write_xlsx_copy
     from .scales import scale_named
+    from .workbook import write_xlsx_copy
 
     folder, db = Path(args["folder"]), Path(args["db"])
     scale = scale_named(args["scale"])
@@ -101,7 +92,7 @@ def _extra_catalogue(folder: Path, scale) -> Path | None:
 def load(args: dict[str, Any]) -> dict[str, Any]:
     """Each file through its loader, forced (a file already loaded is loaded again), timed."""
     from etl.load import load_file
-    from warehouse.catalogue import load_catalogue
+    from warehouse.catalogue_read import load_catalogue
 
     catalogue = load_catalogue(args.get("catalogue_dir"))
     out = []
@@ -155,148 +146,6 @@ def read(args: dict[str, Any]) -> dict[str, Any]:
     return {"reads": out}
 
 
-def session(args: dict[str, Any]) -> dict[str, Any]:
-    """The scripted session on a new app, as one serving worker; its memory after the session."""
-    from dashboard import context
-    from dashboard.app import create_app
-    from dashboard.config import load_config
-
-    from .session import run, script
-
-    # No query cache: each measured callback repeats the same request, which a cache would answer from memory;
-    # the cache's effect is measured by the load test (bench/load.py), where many users repeat popular views.
-    app = create_app(config=load_config(env={}, db=args["db"], cache_mb=0))
-    pages = script(context.warehouse())
-    out = run(app, pages, args["repeats"])
-    with open(args["queries"], "wb") as f:
-        pickle.dump(out.pop("queries"), f)
-    out["rss_mb"] = rss_mb()
-    return out
-
-
-def replay(args: dict[str, Any]) -> dict[str, Any]:
-    """The session's raw queries alone on a read-only connection: the serving worker's memory baseline."""
-    from warehouse import query
-    from warehouse.db import connect_readonly, reader_cursor
-
-    with open(args["queries"], "rb") as f:
-        calls = pickle.load(f)
-    con = connect_readonly(args["db"])
-    cur = reader_cursor(con)
-    started = time.perf_counter()
-    for name, a, kw in calls:
-        getattr(query, name)(cur, *a, **kw)
-    return {"seconds": time.perf_counter() - started, "queries": len(calls), "rss_mb": rss_mb()}
-
-
-class TreePeak:
-    """Peak resident memory of this process and its children (Spark's JVM is one), sampled every 0.2 s."""
-
-    def __init__(self) -> None:
-        import psutil
-
-        self.me, self.peak, self.stop = psutil.Process(), 0.0, threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-
-    def sample(self) -> None:
-        import psutil
-
-        total = 0
-        for p in [self.me, *self.me.children(recursive=True)]:
-            with contextlib.suppress(psutil.Error):
-                total += p.memory_info().rss
-        self.peak = max(self.peak, total / 2**20)
-
-    def _run(self) -> None:
-        while not self.stop.wait(0.2):
-            self.sample()
-
-    def __enter__(self) -> TreePeak:
-        self.sample()
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop.set()
-        self.thread.join()
-        self.sample()
-        # A short task may end between samples: never report less than this process's own peak.
-        self.peak = max(self.peak, peak_rss_mb())
-
-
-def records_generate(args: dict[str, Any]) -> dict[str, Any]:
-    """National-scale nominal records, in chunks of children (memory stays bounded), as year-partitioned Parquet."""
-    import datetime as dt
-
-    import numpy as np
-    import pandas as pd
-
-    from etl.demo.records import generate_records, write_records
-
-    started = time.perf_counter()
-    rng = np.random.default_rng(2026)
-    n = args["facilities"]
-    regions = [f"{1 + k % 25:02d}" for k in range(n)]
-    facilities = pd.DataFrame(
-        {
-            "cod_ipress": [f"{k:08d}" for k in range(1, n + 1)],
-            "ubigeo": [f"{r}{1 + k % 9:02d}{1 + k % 7:02d}" for k, r in enumerate(regions)],
-            "altitude": rng.gamma(1.2, 1200, n).clip(0, 4800),
-            "region": regions,
-        }
-    )
-    start, end = (dt.date.fromisoformat(d) for d in args["period"])
-    rows, per = 0, -(-args["children"] // args["chunks"])
-    for k in range(args["chunks"]):
-        table = generate_records(facilities, per, start, end, 2026, first_child=k * per)
-        write_records(table, Path(args["folder"]) / "parquet", part=k)
-        rows += table.num_rows
-    return {"rows": rows, "seconds": time.perf_counter() - started}
-
-
-def records_scan(args: dict[str, Any]) -> dict[str, Any]:
-    import duckdb
-
-    with TreePeak() as peak:
-        started = time.perf_counter()
-        duckdb.execute(
-            f"select count(*), count(distinct id_nino) from read_parquet('{args['records']}/**/*.parquet')"
-        ).fetchall()
-        seconds = time.perf_counter() - started
-    return {"seconds": seconds, "tree_peak_mb": peak.peak}
-
-
-def records_compute(args: dict[str, Any]) -> dict[str, Any]:
-    from etl.records.compute import compute
-
-    with TreePeak() as peak:
-        options = {"memory_limit": args["memory_limit"]} if args.get("memory_limit") else {}
-        r = compute(Path(args["records"]), Path(args["out"]), args["engine"], **options)
-    if r.status not in ("computed", "partial"):
-        raise RuntimeError("\n".join(r.lines()))
-    return {
-        "seconds": r.seconds,
-        "steps": r.seconds_by_step,
-        "rows_out": r.rows_out,
-        "rejected": r.rows_rejected,
-        "tree_peak_mb": peak.peak,
-    }
-
-
-def records_compare(args: dict[str, Any]) -> dict[str, Any]:
-    import duckdb
-
-    def q(folder: str) -> str:
-        return f"select * exclude (anio) from read_parquet('{folder}/**/*.parquet')"
-
-    a, b = q(args["a"]), q(args["b"])
-    rows = duckdb.execute(f"select count(*) from ({a})").fetchall()[0][0]
-    differing = duckdb.execute(
-        f"select count(*) from (({a} except all {b}) union all ({b} except all {a}))"
-    ).fetchall()[0][0]
-    return {"rows": rows, "differing": differing}
-
-
 TASKS = {
     "build": build,
     "load": load,
@@ -308,7 +157,7 @@ TASKS = {
     "records_scan": records_scan,
     "records_compute": records_compute,
     "records_compare": records_compare,
-    **his.TASKS,
+    **his_tasks.TASKS,
 }
 
 

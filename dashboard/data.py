@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
-import inspect
 import logging
 import os
 import threading
@@ -21,8 +19,9 @@ import cachetools
 import duckdb
 import pandas as pd
 
-from warehouse import query
-from warehouse.catalogue import Catalogue
+from warehouse import access, query
+from warehouse.access import Asker
+from warehouse.catalogue_model import Catalogue
 from warehouse.db import connect_readonly, reader_cursor
 from warehouse.sync import stored_catalogue
 
@@ -145,11 +144,6 @@ def _hashable(value: object) -> object:
     if isinstance(value, set | frozenset):
         return tuple(sorted(_hashable(v) for v in value))
     return value
-
-
-@functools.cache
-def _takes_allowed(fn: Callable) -> bool:
-    return "allowed" in inspect.signature(fn).parameters
 
 
 class Forbidden(PermissionError):
@@ -285,20 +279,22 @@ class Warehouse:
         return self.access().admin and self.server_allowed is None
 
     def query(self, fn: Callable[..., pd.DataFrame], *args: object, **kwargs: object) -> pd.DataFrame:
-        """``fn(cursor, *args, allowed=…, **kwargs)`` — a ``warehouse.query`` function — for the current user:
-        refused (:class:`Forbidden`) when it would return rows below the region level to someone who may not see
-        them; cached per version and scope; a copy each time (callers add columns)."""
-        if not self.below_region and query.below_region(fn, *args, **kwargs):
-            raise Forbidden(f"{fn.__name__}: cifras por debajo del nivel regional no disponibles")
+        """``fn(cursor, *args, allowed=…, **kwargs)`` — a declared ``warehouse.query`` function — for the current
+        user: refused (:class:`Forbidden`) unless its declaration lets them see it (:func:`warehouse.access.permit`:
+        undeclared, admin only, below the region); cached per version and scope; a copy each time (callers add
+        columns)."""
         allowed = self.allowed
+        asker = Asker(regions=allowed, below_region=self.below_region, admin=self.admin)
+        try:
+            permitted = access.permit(fn, asker, *args, **kwargs)  # closed by default: warehouse.access
+        except access.Refused as e:
+            raise Forbidden(str(e)) from e
         v = self.version
         key = (fn.__name__, _hashable(args), _hashable(sorted(kwargs.items())), _hashable(allowed))
         with v.cache_lock:
             df = v.cache.get(key)
         if df is None:
-            if _takes_allowed(fn):
-                kwargs = {**kwargs, "allowed": allowed}
-            df = fn(v.cursor(), *args, **kwargs)
+            df = fn(v.cursor(), *args, **permitted)
             if self.cache_bytes:
                 with v.cache_lock, contextlib.suppress(ValueError):  # larger than the whole cache: not kept
                     v.cache[key] = df

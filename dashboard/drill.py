@@ -7,12 +7,13 @@ from __future__ import annotations
 import pandas as pd
 
 from warehouse import query
-from warehouse.catalogue import Indicator
+from warehouse.catalogue_model import Indicator
+from warehouse.sources import MONTHLY_FEEDS
 
 from .data import Warehouse
 from .state import Filters
 
-DRILL_FEEDS = ("admin", "stock")  # the feeds reported per facility: the only ones below the region
+DRILL_FEEDS = MONTHLY_FEEDS  # the feeds reported per facility: the only ones below the region
 
 
 def drill_indicators(wh: Warehouse, f: Filters) -> list[Indicator]:

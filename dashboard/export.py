@@ -22,9 +22,11 @@ import flask
 import pandas as pd
 import xlsxwriter
 
-from etl.load import program_version
 from warehouse import query
+from warehouse.batch_status import batch_status_words
 from warehouse.rules import STATUS_MEANING, STATUSES, describe_rule, status
+from warehouse.sources import SOURCES
+from warehouse.version import program_version
 
 from . import context
 from . import format as fmt
@@ -293,14 +295,7 @@ WORDS: dict[str, dict[str, Any]] = {  # per language: labels, and tables of labe
         "data_text": "hasta {period} · cargado el {loaded} (hora de Lima) · lote {batch} · {file}",
         "columns": "Columnas",
         "column_cols": ["Columna", "Qué es"],
-        "batch_status": {
-            "loaded": "cargado",
-            "partial": "cargado en parte",
-            "superseded": "reemplazado",
-            "undone": "deshecho",
-            "rejected": "rechazado",
-            "failed": "fallido",
-        },
+        "batch_status": batch_status_words("es"),
         "no_data": "sin datos cargados",
         "rows": "Filas",
         "notes": "Cómo leerla",
@@ -362,14 +357,7 @@ WORDS: dict[str, dict[str, Any]] = {  # per language: labels, and tables of labe
         "data_text": "up to {period} · loaded {loaded} (Lima time) · batch {batch} · {file}",
         "columns": "Columns",
         "column_cols": ["Column", "What it is"],
-        "batch_status": {
-            "loaded": "loaded",
-            "partial": "partly loaded",
-            "superseded": "superseded",
-            "undone": "undone",
-            "rejected": "rejected",
-            "failed": "failed",
-        },
+        "batch_status": batch_status_words("en"),
         "no_data": "no data loaded",
         "rows": "Rows",
         "notes": "How to read it",
@@ -469,14 +457,9 @@ def data_dates(wh: Warehouse) -> dict[str, dict]:
     cur = wh.cursor
     periods = dict(
         cur.execute(
-            """
-            select 'budget', strftime(max(make_date(year, month, 1)), '%Y-%m') from raw_budget
-            union all select 'admin', strftime(max(period), '%Y-%m') from raw_admin
-            union all select 'stock', strftime(max(period), '%Y-%m') from raw_stock
-            union all select 'survey', max(year)::varchar from raw_survey
-            union all select 'population', max(year)::varchar from raw_population
-            union all select 'targets', max(year)::varchar from core_target
-            """
+            " union all ".join(
+                f"select '{s.name}', max({s.period}) from {s.table}" for s in SOURCES.values() if s.period
+            )
         ).fetchall()
     )
     out = {}

@@ -11,7 +11,7 @@ import math
 
 import pandas as pd
 
-from warehouse.catalogue import Indicator
+from warehouse.catalogue_model import Indicator
 from warehouse.rules import status
 
 from . import format as fmt

@@ -11,7 +11,7 @@ from typing import Any
 import flask
 import jinja2
 
-from warehouse.catalogue import LEVELS
+from warehouse.catalogue_model import LEVELS
 from warehouse.rules import STATUS_MEANING, STATUSES, status
 
 from . import context

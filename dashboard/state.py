@@ -7,10 +7,11 @@ import re
 from dataclasses import asdict, dataclass, replace
 from urllib.parse import parse_qs, urlencode
 
+from warehouse.catalogue_model import LEVELS as LEVELS
+from warehouse.territory_levels import TREES as TREES
+
 from .i18n import LANGS
 
-TREES = ("territorio", "red")
-LEVELS = ("budget", "critical_input", "product", "intermediate_result", "final_result")
 KEYS = {  # attribute → query-string key, as Peruvian users would read it
     "program": "programa",
     "period": "periodo",

@@ -11,9 +11,10 @@ from typing import Any
 
 import pandas as pd
 
-from warehouse import query
-from warehouse.catalogue import Text
+from warehouse import batch_status, query
+from warehouse.catalogue_model import Text
 from warehouse.rules import status
+from warehouse.sources import MONTHLY_FEEDS
 
 from . import format as fmt
 from .data import Warehouse
@@ -603,14 +604,7 @@ def _whole(fn):
     return rows
 
 
-BATCH_STATUS = {
-    "loaded": T("cargado", "loaded"),
-    "partial": T("cargado en parte", "partly loaded"),
-    "superseded": T("reemplazado", "superseded"),
-    "undone": T("deshecho (--deshacer)", "undone"),
-    "rejected": T("rechazado", "rejected"),
-    "failed": T("fallido", "failed"),
-}
+BATCH_STATUS = {status: T(*words) for status, words in batch_status.BATCH_STATUS.items()}
 
 
 def _batch_words(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
@@ -657,7 +651,7 @@ QUALITY_COMPLETENESS = Table(
         Column("last_received", T("Último archivo recibido", "Last file received"), "date"),
     ),
     _completeness,
-    ("admin", "stock"),
+    MONTHLY_FEEDS,
     notes=T(
         "Un reporte es un indicador de una unidad (establecimiento, o distrito si la fuente reporta por distrito) "
         "en un mes. Se espera cuando la unidad lo reportó en los meses de la ventana (settings.yaml). A tiempo: "
@@ -686,7 +680,7 @@ QUALITY_MISSING = Table(
         Column("ubigeo", T("Ubigeo", "Ubigeo"), "code", screen=False),
     ),
     _missing,
-    ("admin", "stock"),
+    MONTHLY_FEEDS,
     page="/calidad",
 )
 
@@ -868,7 +862,7 @@ REGION_DRILL = Table(
         Column("batch_id", T("Lote", "Batch"), "batch"),
     ),
     _drill,
-    ("admin", "stock"),
+    MONTHLY_FEEDS,
     notes=T(
         "Un nivel por debajo de lo elegido en la página (?arbol=territorio: provincias, distritos, "
         "establecimientos; ?arbol=red: redes, microredes, establecimientos). Una red puede abarcar varias "

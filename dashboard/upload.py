@@ -23,14 +23,11 @@ import flask
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.utils import secure_filename
 
-from etl.load import file_sha256
-from etl.loaders import LOADERS
-
 from .auth import check_csrf, csrf_token
 from .config import ServeConfig
 from .data import Warehouse
 from .security import TEMPLATES
-from .upload_job import Limits, run_load, run_undo
+from .upload_job import LOADERS, Limits, file_sha256, run_load, run_undo
 
 log = logging.getLogger("semaforo.upload")
 

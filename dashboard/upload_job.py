@@ -22,6 +22,11 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
+# The dashboard's one door to the ETL: the loader's entry point and what the upload page shows of it (the sources,
+# the file hash that recognises a file already loaded).
+from etl.load import LOADERS as LOADERS
+from etl.load import file_sha256 as file_sha256
+
 log = logging.getLogger("semaforo.upload")
 
 

@@ -6,19 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from warehouse.sqlfiles import scalar
+from warehouse.version import program_version
 
 from .parquet import parquet_files
-
-
-def program_version() -> str:
-    try:
-        return version("semaforo-ppr")
-    except PackageNotFoundError:
-        return "dev"
 
 
 def file_sha256(path: Path) -> str:

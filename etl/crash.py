@@ -1,6 +1,6 @@
 """What the user sees of an error nobody anticipated: one line, and the full trace in a file for whoever fixes it.
 
-Every ``semaforo`` command runs inside :func:`etl.cli.run`; anything its own checks did not turn into a message
+Every ``semaforo`` command runs inside :func:`run`; anything its own checks did not turn into a message
 ends here, with exit code :data:`EXIT_UNEXPECTED` (never 0, nor 1, which means a partial load).
 """
 
@@ -13,6 +13,10 @@ import sys
 import tempfile
 import traceback
 from pathlib import Path
+
+import click
+
+from warehouse.version import program_version
 
 EXIT_UNEXPECTED = 5
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report a process ended by SIGINT
@@ -55,3 +59,19 @@ def handle(exc: BaseException, argv: list[str], version: str) -> None:
     command = next((a for a in argv[1:] if not a.startswith("-")), "")
     print(one_line(exc, command, write_trace(exc, argv, version)), file=sys.stderr)
     sys.exit(EXIT_UNEXPECTED)
+
+
+def run(group: click.Group) -> None:
+    """Run a ``semaforo`` command group: an unexpected error as one line and its trace in a file, and Ctrl-C as
+    exit 130 (click's own "Aborted!" would exit 1, which means a partial load here)."""
+    try:
+        code = group(standalone_mode=False)
+    except click.ClickException as e:
+        e.show()
+        sys.exit(e.exit_code)
+    except click.Abort:
+        click.echo("Interrumpido (Ctrl-C)", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except Exception as e:
+        handle(e, sys.argv, program_version())
+    sys.exit(code if isinstance(code, int) else 0)

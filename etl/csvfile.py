@@ -11,8 +11,10 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -25,7 +27,8 @@ from .problems import LoadError, Problem
 SNIFF_BYTES = 1 << 20
 DELIMITERS = (",", ";", "|", "\t")
 
-_REJECT_REASONS = {
+# DuckDB's reject kinds (reject_errors.error_type) as a person reads them: the one place for these messages.
+REJECT_REASONS = {
     "TOO MANY COLUMNS": "la fila tiene más columnas que el encabezado",
     "MISSING COLUMNS": "la fila tiene menos columnas que el encabezado",
     "UNQUOTED VALUE": "comillas sin cerrar o mal puestas",
@@ -203,18 +206,26 @@ def _read(con, path, layout, mapping, headers, encoding, delimiter, table, warni
         encoding = readable.encoding
     rejects = read_rejects(con)
     _add_row_numbers(con, table, [r[0] for r in rejects])
-    problems = [
+    problems = reject_problems(path.name, rejects, lambda column: _header(column, headers))
+    rows = scalar(con, f"select count(*) from {table}")
+    return rows, problems, encoding
+
+
+def reject_problems(
+    label: str, rejects: list[tuple[Any, ...]], header: Callable[[str | None], str | None]
+) -> list[Problem]:
+    """The lines DuckDB's CSV reader rejected (:func:`read_rejects`) as problems: file, line, column as the file
+    names it (``header`` of DuckDB's column name), the line as written, and the reason."""
+    return [
         Problem(
-            path.name,
-            _REJECT_REASONS.get(kind, kind.lower()),
+            label,
+            REJECT_REASONS.get(kind, kind.lower()),
             row=int(line),
-            column=_header(column, headers),
+            column=header(column),
             value=(text or "").strip("\r\n"),
         )
         for line, column, kind, text in rejects
     ]
-    rows = scalar(con, f"select count(*) from {table}")
-    return rows, problems, encoding
 
 
 def _header(column: str | None, headers: list[str]) -> str | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from warehouse.catalogue import Catalogue
+from warehouse.catalogue_model import Catalogue
 
 _CUADRO = re.compile(r"\bcuadro\s*(?:n\s*\.?\s*[°o]?\s*\.?\s*)?(\d+(?:\.\d+)*)([a-z])?(?![a-z0-9])")
 

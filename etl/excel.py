@@ -87,9 +87,9 @@ def cell_text(value: object) -> str | None:
     return str(value).strip() or None
 
 
-def open_sheet(path: Path, sheet: str | None = None) -> tuple[str, list[list[object]]]:
-    """(sheet name, rows) of the named sheet or the first one; LoadError if the file is not a readable workbook."""
-    label = path.name
+def open_book(path: Path, sheet: str | None = None) -> tuple[CalamineWorkbook, list[str]]:
+    """The workbook and its sheet names; LoadError if the file is not a readable workbook, has no sheet, or has
+    no sheet named ``sheet``."""
     wrong = not_a_workbook(path)
     if wrong:
         raise LoadError([wrong])
@@ -97,19 +97,27 @@ def open_sheet(path: Path, sheet: str | None = None) -> tuple[str, list[list[obj
     try:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as e:  # calamine raises its own error types for zip/xml damage
-        raise LoadError(
-            [Problem(label, f"no es un libro Excel legible (¿archivo truncado o dañado?): {e}")]
-        ) from e
+        raise unreadable(path, e) from e
     names = book.sheet_names
     if not names:
-        raise LoadError([Problem(label, "el libro no tiene hojas")])
+        raise LoadError([Problem(path.name, "el libro no tiene hojas")])
     if sheet is not None and sheet not in names:
-        raise LoadError([Problem(label, f"no existe la hoja {sheet!r}; hojas: {', '.join(names)}")])
+        raise LoadError([Problem(path.name, f"no existe la hoja {sheet!r}; hojas: {', '.join(names)}")])
+    return book, names
+
+
+def unreadable(path: Path, e: Exception) -> LoadError:
+    return LoadError([Problem(path.name, f"no es un libro Excel legible (¿archivo truncado o dañado?): {e}")])
+
+
+def open_sheet(path: Path, sheet: str | None = None) -> tuple[str, list[list[object]]]:
+    """(sheet name, rows) of the named sheet or the first one; LoadError if the file is not a readable workbook."""
+    book, names = open_book(path, sheet)
     name = sheet or names[0]
     try:
         rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except Exception as e:
-        raise LoadError([Problem(label, f"no se puede leer la hoja: {e}", sheet=name)]) from e
+        raise LoadError([Problem(path.name, f"no se puede leer la hoja: {e}", sheet=name)]) from e
     formulas = uncomputed_formulas(path, name)
     if formulas:
         raise LoadError(formulas)

@@ -21,14 +21,16 @@ from typing import Any
 
 import duckdb
 
-from warehouse.catalogue import Catalogue, CatalogueError, load_catalogue
+from warehouse.catalogue_model import Catalogue, CatalogueError
+from warehouse.catalogue_read import load_catalogue
 from warehouse.constraints import violations
 from warehouse.db import WarehouseError, open_writer, scalar
 from warehouse.marts import ensure_status
 from warehouse.phases import phase, profiled
 from warehouse.sync import sync_reference
+from warehouse.version import program_version
 
-from .batch import file_sha256, program_version, record, record_attempt
+from .batch import file_sha256, record, record_attempt
 from .checks import collected, run_checks
 from .csvfile import Staged
 from .excel import check_expansion

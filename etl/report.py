@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from warehouse.command import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL, EXIT_REFUSED
+
 from .problems import Problem
 from .replace import Replacement
-
-EXIT_OK, EXIT_PARTIAL, EXIT_REFUSED, EXIT_ERROR = 0, 1, 3, 4
 
 
 @dataclass

@@ -5,22 +5,7 @@ from __future__ import annotations
 import os
 
 from warehouse.db import connect_readonly, one, scalar, schema_version
-
-SOURCES = {
-    "admin": ("raw_admin", "strftime(min(period), '%Y-%m')", "strftime(max(period), '%Y-%m')"),
-    "stock": ("raw_stock", "strftime(min(period), '%Y-%m')", "strftime(max(period), '%Y-%m')"),
-    "budget": (
-        "raw_budget",
-        "min(year) || '-' || lpad(min(month)::varchar, 2, '0')",
-        "max(year) || '-' || lpad(max(month)::varchar, 2, '0')",
-    ),
-    "survey": ("raw_survey", "min(year)::varchar", "max(year)::varchar"),
-    "population": ("raw_population", "min(year)::varchar", "max(year)::varchar"),
-    "territory": ("core_district", "null", "null"),
-    "facilities": ("core_facility", "null", "null"),
-    "red": ("core_network", "null", "null"),
-    "targets": ("core_target", "min(year)::varchar", "max(year)::varchar"),
-}
+from warehouse.sources import SOURCES
 
 
 def warehouse_status(db: str | os.PathLike) -> dict:
@@ -51,8 +36,9 @@ def warehouse_status(db: str | os.PathLike) -> dict:
             ).fetchall()
         ]
         sources = {}
-        for src, (table, first, last) in SOURCES.items():
-            rows, lo, hi = one(con, f"select count(*), {first}, {last} from {table}")
+        for src, source in SOURCES.items():
+            period = source.period or "null"
+            rows, lo, hi = one(con, f"select count(*), min({period}), max({period}) from {source.table}")
             sources[src] = {
                 "rows": rows,
                 "first_period": lo,
@@ -62,14 +48,12 @@ def warehouse_status(db: str | os.PathLike) -> dict:
                 ),
             }
         periods = {}
-        for src, table, expr in (
-            ("admin", "raw_admin", "strftime(period, '%Y-%m')"),
-            ("stock", "raw_stock", "strftime(period, '%Y-%m')"),
-            ("budget", "raw_budget", "year || '-' || lpad(month::varchar, 2, '0')"),
-            ("survey", "raw_survey", "year::varchar"),
-        ):
+        for src in ("admin", "stock", "budget", "survey"):
+            source = SOURCES[src]
             periods[src] = dict(
-                con.execute(f"select {expr} as p, count(*) from {table} group by p order by p").fetchall()
+                con.execute(
+                    f"select {source.period} as p, count(*) from {source.table} group by p order by p"
+                ).fetchall()
             )
         mart_rows, mart_ind = one(
             con, "select count(*), count(distinct indicator_code) from mart_indicator_agg"

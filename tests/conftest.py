@@ -10,7 +10,8 @@ import duckdb
 import pytest
 
 from etl.load import LoadReport, load_file
-from warehouse.catalogue import Catalogue, load_catalogue
+from warehouse.catalogue_model import Catalogue
+from warehouse.catalogue_read import load_catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"

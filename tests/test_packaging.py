@@ -13,7 +13,7 @@ from importlib.metadata import packages_distributions
 from tests.conftest import ROOT
 
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-LOCAL = {"etl", "warehouse", "dashboard", "tests", "bench", "tools"}
+LOCAL = {"etl", "warehouse", "dashboard", "semaforo", "tests", "bench", "tools"}
 
 
 def canonical(name: str) -> str:
@@ -61,7 +61,9 @@ def undeclared(used: dict[str, set[str]], declared: set[str]) -> dict[str, set[s
 def test_every_package_the_program_imports_is_a_declared_dependency():
     default = names(PROJECT["dependencies"])
     extras = PROJECT["optional-dependencies"]
-    assert not undeclared(imports("etl", "warehouse", "dashboard"), default | names(extras["spark"]))
+    assert not undeclared(
+        imports("etl", "warehouse", "dashboard", "semaforo"), default | names(extras["spark"])
+    )
     # PySpark is optional: imported only inside the Spark engine's functions, never when a module loads.
     assert "pyspark" not in imports("etl", "warehouse", "dashboard", top_level_only=True)
 

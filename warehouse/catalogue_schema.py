@@ -1,7 +1,7 @@
 """The declared shape of the catalogue files: every key a file may hold, and its type.
 
 ``settings.yaml`` is :class:`Settings`; every other file is a :class:`ProgramFile`. Values (levels, rules, band
-order, links between elements) are checked in :mod:`warehouse.catalogue` with its Spanish messages; here only
+order, links between elements) are checked in :mod:`warehouse.catalogue_read` with its Spanish messages; here only
 the keys and their types, so that a misspelled key stops the load (see :mod:`warehouse.yaml_schema`).
 """
 

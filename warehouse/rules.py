@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .catalogue import BandSet, Catalogue, Indicator, Text
+from .catalogue_model import BandSet, Catalogue, Indicator, Text
 
 
 @dataclass(frozen=True, slots=True)

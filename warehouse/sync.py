@@ -15,7 +15,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from .catalogue import STOCK_CLASSES, Catalogue, CatalogueFile, parse_catalogue
+from .catalogue_model import STOCK_CLASSES, Catalogue, CatalogueFile
+from .catalogue_read import parse_catalogue
 
 TERRITORY = Path(__file__).parent / "territory"
 

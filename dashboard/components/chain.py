@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 from dash import dcc, html
 
-from warehouse.catalogue import Catalogue, Indicator
+from warehouse.catalogue_model import Catalogue, Indicator
 
 from .. import format as fmt
 from ..i18n import level_name, t

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from warehouse.catalogue import LEVELS
+from warehouse.catalogue_model import LEVELS
 
 from .. import format as fmt
 from ..data import Warehouse

@@ -7,7 +7,7 @@ import pandas as pd
 from dash import dcc, html
 from dash.development.base_component import Component
 
-from warehouse.catalogue import Indicator
+from warehouse.catalogue_model import Indicator
 
 from .. import format as fmt
 from ..i18n import t

@@ -8,7 +8,7 @@ from typing import Any
 import dash_ag_grid as dag
 import pandas as pd
 
-from warehouse.catalogue import LEVELS, Catalogue
+from warehouse.catalogue_model import LEVELS, Catalogue
 from warehouse.rules import status
 
 from .. import format as fmt

@@ -8,7 +8,7 @@ import pandas as pd
 from dash import Input, Output, State, dcc, html, no_update
 
 from warehouse import query
-from warehouse.catalogue import Catalogue, Element
+from warehouse.catalogue_model import Catalogue, Element
 
 from .. import context
 from .. import format as fmt

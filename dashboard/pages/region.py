@@ -11,7 +11,7 @@ import pandas as pd
 from dash import Input, Output, State, dcc, html, no_update
 
 from warehouse import query
-from warehouse.catalogue import Indicator
+from warehouse.catalogue_model import Indicator
 
 from .. import context, figures, theme
 from .. import format as fmt

@@ -18,7 +18,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from warehouse.catalogue import load_catalogue
+from warehouse.catalogue_read import load_catalogue
 
 from ..load import load_file
 from ..loaders import LOADERS

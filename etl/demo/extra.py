@@ -1,6 +1,6 @@
 """The benchmark's extra synthetic series, declared as a catalogue file next to the generated data.
 
-A catalogue is a directory of YAML files (warehouse.catalogue.load_catalogue): this writes a copy of the
+A catalogue is a directory of YAML files (warehouse.catalogue_read.load_catalogue): this writes a copy of the
 shipped catalogue plus ``program_9999_sintetico.yaml``, a program whose product and critical-input indicators
 exist only to bring the national data set to about 60 monthly facility series. Point SEMAFORO_CATALOGUE at the
 directory.
@@ -11,7 +11,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from warehouse.catalogue import CATALOGUE_DIR
+from warehouse.catalogue_read import CATALOGUE_DIR
 
 PROGRAM_FILE = "program_9999_sintetico.yaml"
 

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from warehouse.catalogue import Catalogue, load_catalogue
+from warehouse.catalogue_model import Catalogue
+from warehouse.catalogue_read import load_catalogue
 
 from . import admin, budget, records, stock, survey
 from .extra import write_extra_catalogue

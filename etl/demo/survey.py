@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from warehouse.catalogue import Catalogue
+from warehouse.catalogue_model import Catalogue
 
 from .calibration import (
     ANEMIA_ANCHORS,

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from warehouse.catalogue import Catalogue
+from warehouse.catalogue_model import Catalogue
 from warehouse.sync import TERRITORY
 
 from .calibration import LAGGING_REGIONS, TARGET_PATHS, TARGET_RISE_PER_YEAR

@@ -11,7 +11,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from warehouse.catalogue import Catalogue
+from warehouse.catalogue_model import Catalogue
 
 from .calibration import REGION_CODES
 from .facilities import build_facilities

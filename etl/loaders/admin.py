@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from warehouse.db import one
 from warehouse.marts import refresh_admin, refresh_months
+from warehouse.sources import table
 
 from .. import checks as ck
 from ..columns import Column, Layout
@@ -52,7 +53,7 @@ LAYOUT = Layout(
 DUPLICATE_KEY = ["periodo", "indicador", "coalesce(cod_ipress, ubigeo)"]
 
 GRAIN = Grain(
-    "raw_admin",
+    table("admin"),
     keys=("period", "indicator_code", "coalesce(cod_ipress, ubigeo)"),
     # Per indicator too: the monthly HIS file and the figures computed from nominal records (semaforo compute)
     # cover different indicators of the same months, and neither may erase the other.
@@ -74,7 +75,7 @@ class AdminLoader(Loader):
     source = "admin"
     description = "indicadores de producto mensuales (registros administrativos)"
     layout = LAYOUT
-    raw_table = "raw_admin"
+    raw_table = GRAIN.table
     grain = GRAIN
 
     def prepare(self, ctx: LoadContext, staged: Staged) -> None:

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 import duckdb
 
-from warehouse.catalogue import Catalogue
+from warehouse.catalogue_model import Catalogue
 from warehouse.db import scalar
 
 from ..checks import Check

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from warehouse.db import one, scalar
 from warehouse.marts import refresh_network
+from warehouse.sources import table
 
 from .. import checks as ck
 from ..columns import Column, Layout
@@ -26,6 +27,7 @@ from ..csvfile import Staged
 from ..excel import is_excel
 from ..problems import LoadError, Problem
 from .base import LoadContext, Loader
+from .network_checks import CHECKS
 
 LAYOUT = Layout(
     (
@@ -77,7 +79,6 @@ LAYOUT = Layout(
     )
 )
 
-NO_UNIT = "00"  # Codigo_Red / Codigo_MicroRed of a facility that belongs to no Red / MicroRed
 SINCE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 BEFORE_ANY_LOAD = dt.date(1900, 1, 1)
 MOVED_LISTED = 50
@@ -98,7 +99,7 @@ class NetworkLoader(Loader):
     source = "red"
     description = "red de salud: DISA/DIRESA → Red → MicroRed → establecimiento (MAESTRO_HIS_ESTABLECIMIENTO)"
     layout = LAYOUT
-    raw_table = "core_network"
+    raw_table = table("red")
 
     def stage(self, ctx: LoadContext) -> Staged:
         if is_excel(ctx.path) or not zipfile.is_zipfile(ctx.path):  # a workbook is a ZIP too
@@ -183,64 +184,7 @@ class NetworkLoader(Loader):
         )
 
     def checks(self, ctx: LoadContext, staged: Staged) -> list[ck.Check]:
-        return [
-            ck.required("codigo_unico"),
-            ck.Check(
-                "codigo_unico",
-                f"{ck.filled('codigo_unico')} and coalesce(_ipress, 0) = 0",
-                ck.lit("el código RENIPRESS (Codigo_Unico) debe ser un número de hasta 9 dígitos"),
-            ),
-            ck.Check(
-                "codigo_unico",
-                "_ipress is not null and _ipress_row < _row",
-                "'código RENIPRESS repetido en el archivo (primera aparición en la fila ' || _ipress_row || ')'",
-            ),
-            ck.required("codigo_disa"),
-            ck.Check(
-                "codigo_disa",
-                f"{ck.filled('codigo_disa')} and not regexp_full_match(codigo_disa, '0*[1-9]\\d?')",
-                ck.lit("el código de DISA/DIRESA debe ser un número de 1 a 99"),
-            ),
-            ck.required("disa"),
-            *(
-                check
-                for code, name, what in (
-                    ("codigo_red", "red", "Red"),
-                    ("codigo_microred", "microred", "MicroRed"),
-                )
-                for check in (
-                    ck.required(code),
-                    ck.Check(
-                        code,
-                        f"{ck.filled(code)} and not regexp_full_match({code}, '[0-9A-Za-z]{{2}}')",
-                        ck.lit(f"el código de {what} debe tener 2 caracteres (00 = ninguna)"),
-                    ),
-                    ck.Check(
-                        name,
-                        f"{ck.blank(name)} and coalesce({code}, '') <> '{NO_UNIT}'",
-                        ck.lit(f"nombre de {what} vacío"),
-                    ),
-                )
-            ),
-            # A composite code names one Red / MicroRed: a file that names it twice must name it alike.
-            *(
-                ck.Check(
-                    name,
-                    f"{ck.filled(name)} and {name} is distinct from _{name}_first",
-                    f"'el código ' || _{name}_key || ' se llama ' || coalesce(_{name}_first, '') || "
-                    f"' en la fila ' || _{name}_row",
-                )
-                for name in ("red", "microred")
-            ),
-            ck.Check(
-                "ubigeo",
-                "ubigeo is null or trim(ubigeo) = ''",
-                ck.lit(
-                    "sin ubigeo del establecimiento (ni en el archivo ni en el registro de establecimientos cargado)"
-                ),
-            ),
-            ck.known("ubigeo", "core_district", "ubigeo", "ubigeo (cargue antes la tabla de ubigeos)"),
-        ]
+        return list(CHECKS)
 
     def write(self, ctx: LoadContext, staged: Staged, batch_id: int) -> str:
         con = ctx.con

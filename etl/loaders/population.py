@@ -5,6 +5,7 @@ departments."""
 from __future__ import annotations
 
 from warehouse.marts import refresh_population
+from warehouse.sources import table
 
 from .. import checks as ck
 from ..columns import Column, Layout
@@ -25,7 +26,7 @@ LAYOUT = Layout(
 
 
 GRAIN = Grain(
-    "raw_population",
+    table("population"),
     keys=("year", "ubigeo", "age_group"),
     scope=(("year", "year"), ("left(ubigeo, 2)", "department")),
     describe=(("distritos", "ubigeo"), ("grupos de edad", "age_group"), ("años", "year")),
@@ -39,7 +40,7 @@ class PopulationLoader(Loader):
     source = "population"
     description = "población objetivo del Padrón Nominal"
     layout = LAYOUT
-    raw_table = "raw_population"
+    raw_table = GRAIN.table
     grain = GRAIN
 
     def prepare(self, ctx: LoadContext, staged: Staged) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from warehouse.db import one
 from warehouse.marts import refresh_months, refresh_stock
+from warehouse.sources import table
 
 from .. import checks as ck
 from ..columns import Column, Layout
@@ -35,7 +36,7 @@ DUPLICATE_KEY = ["periodo", "insumo", "cod_ipress"]
 
 
 GRAIN = Grain(
-    "raw_stock",
+    table("stock"),
     keys=("period", "indicator_code", "cod_ipress"),
     scope=(("period", "period"), ("left(ubigeo, 2)", "department")),
     describe=(
@@ -54,7 +55,7 @@ class StockLoader(Loader):
     source = "stock"
     description = "stock de insumos críticos por establecimiento y mes"
     layout = LAYOUT
-    raw_table = "raw_stock"
+    raw_table = GRAIN.table
     grain = GRAIN
 
     def prepare(self, ctx: LoadContext, staged: Staged) -> None:

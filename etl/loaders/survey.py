@@ -10,12 +10,14 @@ estimate; ``-`` or an empty value means no estimate (stored as NULL: "Sin datos"
 from __future__ import annotations
 
 from warehouse.marts import refresh_survey
+from warehouse.sources import table
 
 from .. import checks as ck
 from ..columns import Column, Layout
 from ..csvfile import Staged, stage_csv
 from ..excel import find_header, is_excel, stage_excel
-from ..inei import FORMAT, read_sheets, stage_cuadros
+from ..inei import FORMAT, read_sheets
+from ..inei_stage import stage_cuadros
 from ..problems import LoadError, Problem
 from ..regions import RegionLabels
 from ..replace import Grain
@@ -55,7 +57,7 @@ PCT = "indicador in (select indicator_code from core_indicator where unit = 'pct
 
 
 GRAIN = Grain(
-    "raw_survey",
+    table("survey"),
     keys=("indicator_code", "year", "region_code"),
     scope=(("indicator_code", "indicator_code"), ("year", "year")),
     describe=(("regiones", "region_code"), ("indicadores", "indicator_code"), ("años", "year")),
@@ -69,7 +71,7 @@ class SurveyLoader(Loader):
     source = "survey"
     description = "estimaciones ENDES por región y año (tabla ordenada o cuadro INEI)"
     layout = LAYOUT
-    raw_table = "raw_survey"
+    raw_table = GRAIN.table
     grain = GRAIN
 
     def stage(self, ctx: LoadContext) -> Staged:

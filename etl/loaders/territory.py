@@ -24,10 +24,10 @@ from warehouse.marts import refresh_all
 from .. import checks as ck
 from ..columns import Column, Layout, normalize
 from ..csvfile import Staged
-from ..places import name_key
 from ..problems import LoadError, Problem
 from ..replace import Grain
 from .base import LoadContext, Loader, pad_codes, upsert
+from .places import name_key
 
 # Upserted by key; undoing a batch rebuilds every mart (a district's place in the hierarchy may change them).
 GRAIN = Grain("core_district", ("ubigeo",), (), (), lambda con, _t: refresh_all(con))

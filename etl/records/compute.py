@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from warehouse.catalogue import Catalogue, CatalogueError, load_catalogue
+from warehouse.catalogue_model import Catalogue, CatalogueError
+from warehouse.catalogue_read import load_catalogue
 
 from ..load import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL, EXIT_REFUSED, program_version
 from ..problems import LoadError, Problem

@@ -13,7 +13,8 @@ from typing import Any
 import sqlglot
 from sqlglot import exp
 
-from warehouse.catalogue import CATALOGUE_DIR, Catalogue, CatalogueError, Text
+from warehouse.catalogue_model import Catalogue, CatalogueError, Text
+from warehouse.catalogue_read import CATALOGUE_DIR
 from warehouse.yaml_schema import validate
 
 from .schema import RecordsFile

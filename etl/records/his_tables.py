@@ -9,7 +9,7 @@ from warehouse.db import scalar
 from warehouse.yaml_schema import validate
 
 from ..columns import Layout
-from ..csvfile import _REJECT_REASONS, _header, read_head, read_rejects
+from ..csvfile import REJECT_REASONS, _header, read_head, read_rejects
 from ..encoding import as_utf8
 from ..problems import LoadError, Problem
 from .definitions import HIS_SETTINGS, RECORDS_DIR
@@ -171,7 +171,7 @@ def _read(con, f: HisFile, layout: Layout, table: str, select: str = "*") -> Non
             [
                 Problem(
                     f.label,
-                    _REJECT_REASONS.get(kind, kind.lower()),
+                    REJECT_REASONS.get(kind, kind.lower()),
                     row=int(line),
                     column=_header(col, headers),
                 )

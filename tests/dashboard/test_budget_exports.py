@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from dashboard import context
 from dashboard.app import create_app
-from etl.cli import main
+from semaforo.cli import main
 from tests.conftest import load, rows
 from tests.etl.test_budget import line, mef_csv
 

@@ -15,7 +15,7 @@ from dashboard import context
 from dashboard.app import create_app
 from dashboard.pages import region
 from dashboard.state import parse
-from etl.cli import main
+from semaforo.cli import main
 from tests.conftest import load, rows, write
 from tests.etl.test_network import admin, loaded, master
 

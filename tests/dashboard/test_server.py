@@ -15,7 +15,7 @@ from dash import no_update
 from dashboard import app as shell
 from dashboard import context
 from dashboard.app import create_app, route
-from etl.cli import main
+from semaforo.cli import main
 from tests.dashboard.test_callbacks import PERIOD, _sync, texts
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from dashboard.data import Access, Forbidden, Warehouse
-from warehouse import query
+from warehouse import access, query
 from warehouse.db import open_writer
 
 
@@ -64,7 +64,11 @@ def test_the_query_cache_belongs_to_a_version_and_to_the_callers_regions(db, mon
     put(db, "probe", "old")
     wh = Warehouse(db)
     calls = []
+    monkeypatch.setattr(
+        access, "DECLARED", dict(access.DECLARED)
+    )  # the probe below is declared for this test only
 
+    @access.declare(access.Scope.REGION, regions=True)
     def regions(con, allowed=None):
         calls.append(allowed)
         return pd.DataFrame({"n": [len(calls)]})

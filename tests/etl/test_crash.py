@@ -12,13 +12,14 @@ from pathlib import Path
 import pytest
 
 from etl import cli
+from etl.cli import loading
 from etl.crash import EXIT_UNEXPECTED
 from tests.conftest import ROOT
 
 
 def semaforo(*args: str, traces: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "etl.cli", *args],
+        [sys.executable, "-m", "semaforo", *args],
         cwd=ROOT, capture_output=True, text=True, timeout=120, env={**os.environ, "SEMAFORO_TRAZAS": str(traces)},
     )  # fmt: skip
 
@@ -50,7 +51,7 @@ def test_a_bug_inside_load_exits_5_not_1(monkeypatch, tmp_path, capsys):
     def broken(*args, **kwargs):
         raise KeyError("batch_id")
 
-    monkeypatch.setattr(cli, "load_file", broken)
+    monkeypatch.setattr(loading, "load_file", broken)
     monkeypatch.setenv("SEMAFORO_TRAZAS", str(tmp_path))
     f = tmp_path / "x.csv"
     f.write_text("COD_IPRESS,NOMBRE,UBIGEO\n00099999,P.S. NUEVO,010101\n", encoding="utf-8")
@@ -86,7 +87,7 @@ def test_ctrl_c_exits_130_not_1(monkeypatch, tmp_path, capsys):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "load_file", interrupted)
+    monkeypatch.setattr(loading, "load_file", interrupted)
     f = tmp_path / "x.csv"
     f.write_text("COD_IPRESS,NOMBRE,UBIGEO\n00099999,P.S. NUEVO,010101\n", encoding="utf-8")
     monkeypatch.setattr(

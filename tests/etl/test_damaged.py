@@ -316,7 +316,7 @@ def test_the_threshold_is_data(full_db, tmp_path, monkeypatch):
     """settings.yaml's load.max_rejected_pct decides, not a constant: at 10 % the same file loads."""
     import shutil
 
-    from warehouse.catalogue import load_catalogue
+    from warehouse.catalogue_read import load_catalogue
 
     folder = tmp_path / "catalogo"
     shutil.copytree(Path(__file__).resolve().parents[2] / "warehouse" / "catalogue", folder)

@@ -137,7 +137,7 @@ def test_national_scale_generator_at_a_small_size(tmp_path):
     filled with other programs up to a row count, and files the real loaders take with that catalogue."""
     from etl.demo.generate import generate_national
     from etl.load import load_file
-    from warehouse.catalogue import load_catalogue
+    from warehouse.catalogue_read import load_catalogue
 
     scale = NATIONAL.replace(
         districts=250,

@@ -10,7 +10,7 @@ from etl.demo.mef import AMOUNTS, COLUMNS
 from etl.demo.scale import DEMO
 from etl.demo.survey import survey_estimates
 from etl.demo.world import World
-from warehouse.catalogue import load_catalogue
+from warehouse.catalogue_read import load_catalogue
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from etl.cli import main
 from etl.records.compute import PROBLEMS, SUMMARY, compute
 from etl.records.definitions import load_definitions
-from warehouse.catalogue import CatalogueError
+from warehouse.catalogue_model import CatalogueError
 
 from .records_fixtures import EXPECTED, F1, HEADER, hand_records, write_csv
 

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from dashboard.components.region_map import load_shapes
 from dashboard.config import load_config
 from dashboard.serving import check
-from etl.cli import main
+from semaforo.cli import main
 from tests.conftest import load, shared
 from warehouse import query
 

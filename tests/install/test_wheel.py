@@ -24,7 +24,7 @@ from tests.conftest import ROOT
 pytestmark = pytest.mark.install
 # Neither this checkout nor a chosen catalogue or warehouse may leak into the installed program.
 ENV = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "SEMAFORO_CATALOGUE", "SEMAFORO_DB")}
-PACKAGES = ("etl", "warehouse", "dashboard")
+PACKAGES = ("etl", "warehouse", "dashboard", "semaforo")
 
 
 def run(*args: object, cwd: Path, timeout: int = 900) -> subprocess.CompletedProcess[str]:

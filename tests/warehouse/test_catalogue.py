@@ -7,7 +7,8 @@ import dataclasses
 import pytest
 import yaml
 
-from warehouse.catalogue import CATALOGUE_DIR, CatalogueError, CatalogueFile, load_catalogue, parse_catalogue
+from warehouse.catalogue_model import CatalogueError, CatalogueFile
+from warehouse.catalogue_read import CATALOGUE_DIR, load_catalogue, parse_catalogue
 
 
 def files(**overrides: str) -> list[CatalogueFile]:

@@ -13,7 +13,8 @@ import pytest
 
 from etl.records.definitions import RECORDS_DIR, load_definitions
 from tests.conftest import ROOT, write
-from warehouse.catalogue import CATALOGUE_DIR, CatalogueError, CatalogueFile, load_catalogue, parse_catalogue
+from warehouse.catalogue_model import CatalogueError, CatalogueFile
+from warehouse.catalogue_read import CATALOGUE_DIR, load_catalogue, parse_catalogue
 
 PAN = "program_0001_pan.yaml"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from warehouse import query
+from warehouse import access, named_queries
 from warehouse.constraints import CONSTRAINTS, violations
 from warehouse.db import named_parameters, sql_file
 
@@ -48,15 +48,20 @@ def test_parameters_are_found_by_the_parser_not_by_substring():
 
 def test_a_named_query_gets_only_the_parameters_it_uses(tmp_path, monkeypatch):
     (tmp_path / "solo_niveles.sql").write_text("select len($levels) as n -- not $level\n", encoding="utf-8")
-    monkeypatch.setattr(query, "QUERIES", tmp_path)
-    query._sql.cache_clear()
+    monkeypatch.setattr(named_queries, "QUERIES", tmp_path)
+    monkeypatch.setattr(access, "DECLARED", dict(access.DECLARED))
+
+    @access.declare(access.Scope.REGION, regions=False)
+    def solo_niveles(con: duckdb.DuckDBPyConnection) -> None: ...
+
+    named_queries.sql_text.cache_clear()
     try:
         con = duckdb.connect()
         # `$level` is a substring of `$levels`: passing it too would make DuckDB refuse an unused parameter.
-        df = query._run(con, "solo_niveles", level="region", levels=["pais", "region"])
+        df = named_queries.run(con, "solo_niveles", level="region", levels=["pais", "region"])
         assert df["n"].tolist() == [2]
     finally:
-        query._sql.cache_clear()
+        named_queries.sql_text.cache_clear()
 
 
 @pytest.mark.parametrize("path", sorted(CONSTRAINTS.glob("*.sql")), ids=lambda p: p.stem)

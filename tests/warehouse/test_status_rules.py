@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from warehouse.catalogue import load_catalogue
+from warehouse.catalogue_read import load_catalogue
 from warehouse.db import open_writer
 from warehouse.sync import sync_reference
 

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from tests.conftest import load, write
-from warehouse import query
+from warehouse import named_queries, query
 from warehouse.db import WarehouseError, connect_readonly, open_writer
 from warehouse.marts import status_current
 
@@ -110,11 +110,11 @@ def test_pages_read_the_same_rows_from_the_stored_statuses(demo_db, monkeypatch)
     stored = reads()
     assert all(len(df) for df in stored[:3])
     # The same reads with the rules applied at read time (budget_results names the stored table in its SQL).
-    text = query._sql
+    text = named_queries.sql_text
     monkeypatch.setattr(query, "statuses", lambda levels: "mart_indicator_status_fast")
     monkeypatch.setattr(
-        query,
-        "_sql",
+        named_queries,
+        "sql_text",
         lambda name: text(name).replace("from mart_status_top", "from mart_indicator_status_fast"),
     )
     applied = reads()

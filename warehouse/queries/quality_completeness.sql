@@ -6,7 +6,7 @@
 -- Parameters: $program (its indicators only), $parent ('PE' → its regions; a region → its provinces, or its Reds on
 -- the network tree; a province → its districts; a Red → its MicroRedes), $child_level (the level of those
 -- children), $region (the region whose part of a Red is shown, or NULL), $start, $end (first and last month),
--- $allowed.
+-- $monthly_feeds (warehouse.sources.MONTHLY_FEEDS), $allowed.
 with
 
 settings as (
@@ -41,7 +41,7 @@ reported as (
     join core_indicator as i using (indicator_code)
     cross join settings as s
     left join etl_batch as b on b.batch_id = a.batch_id
-    where i.feed in ('admin', 'stock')
+    where list_contains($monthly_feeds, i.feed)
       and i.program_code = $program
       and a.territory_level = $child_level
       and (a.territory_code, a.region_code) in (select (territory_code, region_code) from territories)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from warehouse.db import scalar
 
-from . import checks as ck
-from .csvfile import Staged
-from .loaders.base import LoadContext
+from .. import checks as ck
+from ..csvfile import Staged
+from .base import LoadContext
 
 
 def name_key(sql: str) -> str:

@@ -1,0 +1,1 @@
+"""The ``semaforo`` command, composed above the ETL and the dashboard (:mod:`semaforo.cli`)."""
