@@ -15,12 +15,11 @@ import json
 import shutil
 from pathlib import Path
 
+from .his_tasks import PERIOD
 from .report import Figure
 
 NATIONAL = {"children": 800_000, "chunks": 8, "memory": "2GB", "scale": "national"}
 SMALL = {"children": 6_000, "chunks": 2, "memory": "1GB", "scale": "small"}
-# Thirteen months, as the records part: the December cohort (12 months old) has its whole first year.
-PERIOD = ("2024-12-01", "2025-12-31")
 KEY = "clave-del-banco-de-pruebas-0123456789"  # synthetic documents: the key needs no secrecy here
 SHAPING = ("etl/demo/records.py", "etl/demo/his_export.py", "etl/demo/his_trama.sql", "etl/demo/network.py")
 
