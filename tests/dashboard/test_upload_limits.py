@@ -96,11 +96,11 @@ def test_the_cli_refuses_the_bomb_under_a_memory_cap_and_changes_nothing(bomb, t
 
 
 @pytest.fixture(scope="module")
-def uploader(app, demo_db, tmp_path_factory):
-    """An app with a users file and an administrator, on its own copy of the demo warehouse; uploads up to 20 MB."""
+def uploader(small_app, small_db, tmp_path_factory):
+    """An app with a users file and an administrator, on its own copy of the fixture warehouse; uploads up to 20 MB."""
     folder = tmp_path_factory.mktemp("cargas")
     db = folder / "warehouse.duckdb"
-    shutil.copy2(demo_db, db)
+    shutil.copy2(small_db, db)
     users = folder / "usuarios.yaml"
     upsert_user(users, "adm", "admin", [], "Administración", PASSWORD)
     previous = context.warehouse()

@@ -25,10 +25,10 @@ NOTHING = ()
 
 
 @pytest.fixture(scope="module")
-def site(app, demo_db, tmp_path_factory):
+def site(small_app, small_db, tmp_path_factory):
     folder = tmp_path_factory.mktemp("vista-previa")
     db = folder / "warehouse.duckdb"
-    shutil.copy2(demo_db, db)
+    shutil.copy2(small_db, db)
     users = folder / "usuarios.yaml"
     upsert_user(users, "adm", "admin", [], "Administración", PASSWORD)
     upsert_user(users, "mef", "nacional", [], "Analista MEF", PASSWORD)
@@ -39,10 +39,10 @@ def site(app, demo_db, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def late(demo_db) -> tuple[bytes, str, int]:
-    """A late report of one facility for September 2026 (its rows sent again), cut from the demo's HIS file: the
+def late(small_db) -> tuple[bytes, str, int]:
+    """A late report of one facility for September 2026 (its rows sent again), cut from the fixture warehouse's HIS file: the
     file, the facility and how many rows it carries."""
-    lines = (demo_db.parent / "sources" / "his_2026_09.csv").read_text(encoding="utf-8").splitlines()
+    lines = (small_db.parent / "sources" / "his_2026_09.csv").read_text(encoding="utf-8").splitlines()
     facility = lines[1].split(",")[2]
     own = [line for line in lines[1:] if line.split(",")[2] == facility]
     return ("\n".join([lines[0], *own]) + "\n").encode(), facility, len(own)
