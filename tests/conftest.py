@@ -188,7 +188,8 @@ MARK_BY_FIXTURE = {"demo_db": "demo", "spark": "spark"}
 MARK_BY_FOLDER = {"browser": "browser", "serving": "serving", "bench": "bench", "install": "install"}
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    xdist = config.pluginmanager.hasplugin("xdist")
     for item in items:
         names = {MARK_BY_FIXTURE[f] for f in getattr(item, "fixturenames", ()) if f in MARK_BY_FIXTURE}
         folder = item.path.relative_to(ROOT / "tests").parts[0]
@@ -196,3 +197,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             names.add(MARK_BY_FOLDER[folder])
         for name in sorted(names - {m.name for m in item.iter_markers()}):
             item.add_marker(name)
+        if xdist:
+            # `make test` runs two workers with --dist loadgroup: a module stays on one worker (its module
+            # fixtures, a served copy or a zip bomb, are made once), and the browser tests share one worker
+            # (dash[testing] serves every app on port 8050).
+            group = "browser" if folder == "browser" else item.path.relative_to(ROOT).as_posix()
+            item.add_marker(pytest.mark.xdist_group(group))

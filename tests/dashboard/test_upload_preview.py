@@ -107,6 +107,7 @@ def test_the_preview_shows_a_late_reports_scope_and_changes_nothing(site, late):
     post(c, accion="cancelar", carga=pending_id(r))
 
 
+@pytest.mark.slow
 def test_a_completo_preview_says_what_would_disappear_and_confirmation_loads_exactly_that(site, late):
     data, facility, n = late
     c = client_for(site, "adm")
@@ -137,6 +138,7 @@ def test_a_completo_preview_says_what_would_disappear_and_confirmation_loads_exa
     assert again.status_code == 422
 
 
+@pytest.mark.slow
 def test_confirmation_loads_the_file_previewed_and_undo_from_the_web_restores_the_rows(site, late):
     data, _, n = late
     c = client_for(site, "adm")
