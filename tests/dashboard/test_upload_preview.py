@@ -87,6 +87,7 @@ def text(r) -> str:
     return html.unescape(r.get_data(as_text=True))
 
 
+@pytest.mark.slow
 def test_the_preview_shows_a_late_reports_scope_and_changes_nothing(site, late):
     data, _, n = late
     c = client_for(site, "adm")
@@ -170,6 +171,7 @@ def test_confirmation_loads_the_file_previewed_and_undo_from_the_web_restores_th
     assert r.status_code == 422 and "no se puede deshacer" in text(r)
 
 
+@pytest.mark.slow
 def test_a_file_changed_between_preview_and_confirmation_is_refused(site, late):
     data, _, _ = late
     c = client_for(site, "adm")
@@ -200,6 +202,7 @@ def test_cancel_deletes_the_stored_upload_and_changes_nothing(site, late):
     assert post(c, accion="confirmar", carga=upload_id).status_code == 422
 
 
+@pytest.mark.slow
 def test_a_non_administrator_cannot_preview_confirm_or_undo(site, late):
     data, _, _ = late
     adm = client_for(site, "adm")
