@@ -23,7 +23,7 @@ from warehouse.catalogue import load_catalogue
 SEED = 2026
 MONTH = (2026, 9)
 
-# Every region, about 200 districts and facilities (the generator keeps every province's capital district),
+# Every region, about 200 districts and facilities (the generator gives every province at least one district),
 # one month of admin, stock and budget data; the survey tables and the targets as the demo writes them.
 SCALE = Scale(
     name="fixture",
