@@ -7,7 +7,7 @@ PORT ?= 8050
 PYTHON ?= python3
 PIP := $(BIN)/pip install -q -c constraints.txt
 
-.PHONY: demo test typecheck lint format bench bench-small lock clean
+.PHONY: demo test test-fast typecheck lint format bench bench-small lock clean
 
 $(BIN)/pip:
 	$(PYTHON) -m venv $(VENV)
@@ -27,11 +27,23 @@ demo: $(VENV)/.installed-app
 	$(BIN)/semaforo demo --db $(DB) --sources demo-data
 	$(BIN)/semaforo serve --db $(DB) --port $(PORT)
 
+# pytest on two workers (pytest-xdist); a test module stays on one worker, the browser tests share one.
+PYTEST := $(BIN)/pytest -n 2 --dist loadgroup
+# What `make test-fast` leaves out (markers in pyproject.toml): Chromium, gunicorn, Spark, the bench, the wheel,
+# the demo warehouse's one-minute build, and single tests of several seconds.
+FAST := not (browser or serving or spark or bench or install or demo or slow)
+
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m tools.typecheck
-	$(BIN)/pytest
+	$(PYTEST)
+
+# Under a minute: lint and every test but the marked ones above, on the small fixture warehouse.
+test-fast: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(PYTEST) -q -m "$(FAST)"
 
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/python -m tools.typecheck

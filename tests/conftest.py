@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import csv
+import fcntl
+import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from etl.load import LoadReport, load_file
+from tests import fixture_warehouse
 from warehouse.catalogue_model import Catalogue
 from warehouse.catalogue_read import load_catalogue
 
@@ -136,15 +140,67 @@ def territory_db(territory_template: Path, db: Path) -> Path:
     return db
 
 
+def built_once(factory: pytest.TempPathFactory, name: str, build: Callable[[Path, Path], None]) -> Path:
+    """``folder/name.duckdb`` (its source files in ``folder/sources``), built once for the whole run.
+
+    Under pytest-xdist every worker is its own session: the first to need the warehouse builds it in the run's
+    shared temporary folder while the others wait on a lock, so a 55-s build is not paid once per worker. The
+    builders rename a finished file into place, so a file that exists is complete."""
+    root = factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # pytest-N/popen-gwK → pytest-N, shared by the run's workers
+    folder = root / name
+    db = folder / f"{name}.duckdb"
+    folder.mkdir(exist_ok=True)
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not db.exists():
+            build(db, folder / "sources")
+    return db
+
+
+@pytest.fixture(scope="session")
+def small_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small fixture warehouse (:mod:`tests.fixture_warehouse`: every source, one month, about 200 places),
+    built once per run in seconds; its source files are in ``small_db.parent / "sources"``. Read-only: a test
+    that writes copies it (``shutil.copy2(small_db, tmp_path / "w.duckdb")``)."""
+    return built_once(tmp_path_factory, "small", fixture_warehouse.build)
+
+
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo warehouse (`semaforo demo`, seed 2026), built once per session by the generator and the real
-    loaders; its source files are in ``demo_db.parent / "sources"``. Costs about a minute and a half: open it
-    read-only (``duckdb.connect(str(demo_db), read_only=True)``) and never write to it."""
+    """The demo warehouse (`semaforo demo`, seed 2026), built once per run by the generator and the real
+    loaders; its source files are in ``demo_db.parent / "sources"``. Costs about a minute on an idle machine:
+    only tests that need the demo's calibrated numbers or its 45 months use it (they are marked ``demo``).
+    Open it read-only (``duckdb.connect(str(demo_db), read_only=True)``) and never write to it."""
+    return built_once(tmp_path_factory, "demo", _build_demo)
+
+
+def _build_demo(db: Path, sources: Path) -> None:
     from etl.demo.build import build_demo
 
-    folder = tmp_path_factory.mktemp("demo")
-    db = folder / "demo.duckdb"
-    failures = build_demo(db, folder / "sources", seed=2026, echo=lambda _msg: None)
+    failures = build_demo(db, sources, seed=2026, echo=lambda _msg: None)
     assert not failures, failures
-    return db
+
+
+# Markers given by what a test uses or where it lives, so that none can be forgotten: `make test-fast`
+# leaves these out (see pyproject.toml for every marker).
+MARK_BY_FIXTURE = {"demo_db": "demo", "spark": "spark"}
+MARK_BY_FOLDER = {"browser": "browser", "serving": "serving", "bench": "bench", "install": "install"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    xdist = config.pluginmanager.hasplugin("xdist")
+    for item in items:
+        names = {MARK_BY_FIXTURE[f] for f in getattr(item, "fixturenames", ()) if f in MARK_BY_FIXTURE}
+        folder = item.path.relative_to(ROOT / "tests").parts[0]
+        if folder in MARK_BY_FOLDER:
+            names.add(MARK_BY_FOLDER[folder])
+        for name in sorted(names - {m.name for m in item.iter_markers()}):
+            item.add_marker(name)
+        if xdist:
+            # `make test` runs two workers with --dist loadgroup: a module stays on one worker (its module
+            # fixtures, a served copy or a zip bomb, are made once), and the browser tests share one worker
+            # (dash[testing] serves every app on port 8050).
+            group = "browser" if folder == "browser" else item.path.relative_to(ROOT).as_posix()
+            item.add_marker(pytest.mark.xdist_group(group))

@@ -1,8 +1,11 @@
-"""Dashboard tests run the real app's callbacks against the demo warehouse (built once per session)."""
+"""Dashboard tests run the real app's callbacks against a real warehouse: the small fixture warehouse (built in
+seconds, once per run), or the demo warehouse for a test or module marked ``demo`` (tests that need the demo's
+numbers or its months of history): ``app``, ``sql``, ``huancavelica_only`` and ``secured`` follow the marker."""
 
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -14,39 +17,83 @@ from dashboard.config import load_config
 from tests.dashboard.clients import PASSWORD
 
 
-@pytest.fixture(scope="session")
-def app(demo_db):
-    return create_app(demo_db)
+def warehouse_for(request: pytest.FixtureRequest) -> Path:
+    """The demo warehouse for a test (or module) marked ``demo``, else the small fixture warehouse."""
+    return request.getfixturevalue("demo_db" if request.node.get_closest_marker("demo") else "small_db")
 
 
-@pytest.fixture(scope="session")
-def sql(demo_db):
-    """Read the warehouse directly, to check what the callbacks show against the data."""
-    con = duckdb.connect(str(demo_db), read_only=True)
+def reader(db: Path):
+    """Read a warehouse directly, to check what the callbacks show against the data."""
+    con = duckdb.connect(str(db), read_only=True)
 
     def run(query: str, *params):
         return con.execute(query, list(params)).fetchall()
 
-    yield run
-    con.close()
+    return run, con
+
+
+@pytest.fixture(scope="session")
+def _served() -> dict[Path, tuple]:
+    """Apps made so far this session, by warehouse: (app, the warehouse it serves)."""
+    return {}
+
+
+def _serve(served: dict[Path, tuple], db: Path):
+    if db not in served:
+        made = create_app(db)
+        served[db] = (made, context.warehouse())
+    made, warehouse = served[db]
+    context.set_warehouse(warehouse)
+    return made
+
+
+@pytest.fixture(scope="session")
+def small_app(_served, small_db):
+    """The app on the small fixture warehouse, made once (module fixtures that make their own app need one
+    first, to give its warehouse back)."""
+    return _serve(_served, small_db)
 
 
 @pytest.fixture
-def huancavelica_only(app, demo_db):
+def app(request, _served, small_app):
+    """The app on the small fixture warehouse, or on the demo's for a test marked ``demo``; the callbacks
+    read the warehouse it serves."""
+    return _serve(_served, warehouse_for(request))
+
+
+@pytest.fixture(scope="session")
+def _readers():
+    made: dict[Path, tuple] = {}
+    yield made
+    for _run, con in made.values():
+        con.close()
+
+
+@pytest.fixture
+def sql(request, _readers):
+    """Read the test's warehouse (as ``app``) directly, to check what the callbacks show against the data."""
+    db = warehouse_for(request)
+    if db not in _readers:
+        _readers[db] = reader(db)
+    return _readers[db][0]
+
+
+@pytest.fixture
+def huancavelica_only(request, small_app):
     """An app restricted to one region; the session's app gets its warehouse back afterwards."""
     previous = context.warehouse()
-    restricted = create_app(demo_db, allowed=frozenset({"09"}))
+    restricted = create_app(warehouse_for(request), allowed=frozenset({"09"}))
     yield restricted
     context.set_warehouse(previous)
 
 
 @pytest.fixture(scope="module")
-def secured(app, demo_db, tmp_path_factory):
+def secured(request, small_app, tmp_path_factory):
     """An app with logins (a users file: regional Huancavelica, nacional, admin, a Cusco user by single sign-on
-    only) that lets anonymous visitors in as *publico*, on its own copy of the demo warehouse (uploads write)."""
+    only) that lets anonymous visitors in as *publico*, on its own copy of the warehouse (uploads write)."""
     folder = tmp_path_factory.mktemp("secured")
     db = folder / "warehouse.duckdb"
-    shutil.copy2(demo_db, db)
+    shutil.copy2(warehouse_for(request), db)
     users = folder / "usuarios.yaml"
     upsert_user(users, "huanca", "regional", ["09"], "Gerencia Huancavelica", PASSWORD)
     upsert_user(users, "mef", "nacional", [], "Analista MEF", PASSWORD)

@@ -8,6 +8,7 @@ import csv
 import io
 import re
 
+import pytest
 from dash import no_update
 
 from dashboard import context
@@ -25,6 +26,7 @@ def page(search: str, region: str | None = None):
     return presupuesto.layout(context.warehouse(), parse(search), region)
 
 
+@pytest.mark.demo
 def test_the_grid_holds_exactly_the_rows_of_its_downloads(app):
     client = app.server.test_client()
     for table, grid_id, region in (
@@ -75,6 +77,7 @@ def test_bottlenecks_come_first_and_are_named_with_their_reason(app):
     assert first["product_name"] in listed and "esperado" in listed
 
 
+@pytest.mark.demo
 def test_product_and_base_year_choosers_write_the_url(app):
     assert presupuesto.choose_product("PAN_P_HIERRO", f"?periodo={PERIOD}") == (
         f"?periodo={PERIOD}&producto=PAN_P_HIERRO"
@@ -124,6 +127,7 @@ def test_print_view_holds_the_whole_scorecard_with_legend_and_sources(app):
     assert "setiembre 2026" in html
 
 
+@pytest.mark.demo
 def test_a_regional_server_names_only_its_own_executing_units(huancavelica_only):
     client = huancavelica_only.server.test_client()
     units = csv.DictReader(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import plotly.graph_objects as go
+import pytest
 from dash import Patch
 from plotly.utils import PlotlyJSONEncoder
 
@@ -66,6 +67,7 @@ def test_iron_supplementation_red_regions_match_the_warehouse(app, sql):
     assert red, "the demo should have regions red on iron supplementation this month"
 
 
+@pytest.mark.demo
 def test_budget_against_results_plots_spending_per_child_and_stunting(app, sql):
     *_, budget = resumen.update(f"?periodo={PERIOD}", "/")
     # The survey's last year (2025) closes before the budget's: the section compares that year.
@@ -106,6 +108,7 @@ def test_level_filter_and_english(app):
     }
 
 
+@pytest.mark.demo
 def test_late_region_shows_no_reportado_in_its_chain(app, sql):
     late = sql(
         "select territory_code from mart_indicator_status where indicator_code = 'PAN_P_CRED' and "
@@ -118,6 +121,7 @@ def test_late_region_shows_no_reportado_in_its_chain(app, sql):
     assert key == region.main_key(parse(f"?periodo={PERIOD}"), code)
 
 
+@pytest.mark.demo
 def test_region_drill_down_to_districts_and_facilities(app, sql):
     ((province,),) = sql(
         "select province_code from core_province where department_code = '08' order by 1 limit 1"

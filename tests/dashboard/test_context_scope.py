@@ -22,13 +22,13 @@ CUSCO_FILE = "his_2026_09_diresa_cusco.csv"
 
 
 @pytest.fixture(scope="module")
-def late_cusco(app, demo_db, tmp_path_factory):
-    """A copy of the demo warehouse where Cusco's DIRESA re-sent its September (the newest admin batch), and
+def late_cusco(small_app, small_db, tmp_path_factory):
+    """A copy of the fixture warehouse where Cusco's DIRESA re-sent its September (the newest admin batch), and
     the file's SHA-256."""
     folder = tmp_path_factory.mktemp("contexto")
     db = folder / "warehouse.duckdb"
-    shutil.copy2(demo_db, db)
-    lines = (demo_db.parent / "sources" / "his_2026_09.csv").read_text(encoding="utf-8").splitlines()
+    shutil.copy2(small_db, db)
+    lines = (small_db.parent / "sources" / "his_2026_09.csv").read_text(encoding="utf-8").splitlines()
     cusco = folder / CUSCO_FILE
     cusco.write_text(
         "\n".join([lines[0], *(x for x in lines[1:] if x.split(",")[1].startswith("08"))]) + "\n"

@@ -131,6 +131,7 @@ def test_a_mismatched_bundle_falls_back_to_the_full_plotly(tmp_path, monkeypatch
         delivery.bundle_version(tmp_path / "none.js")
 
 
+@pytest.mark.slow
 def test_the_best_compression_is_made_once_in_the_background_and_shared_through_the_disk(tmp_path):
     body = delivery.PLOTLY_BUNDLE.read_bytes()[:300_000]
     key = ("/vendor/plotly.js/x.js", "br")

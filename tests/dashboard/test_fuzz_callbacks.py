@@ -12,6 +12,8 @@ import pytest
 
 from tests.dashboard.clients import client_for
 
+pytestmark = pytest.mark.slow  # hundreds of generated requests
+
 ODD_VALUES = [
     None,
     0,

@@ -56,9 +56,9 @@ def corrupt_copy(src: Path, dst: Path) -> list[str]:
 
 
 @pytest.fixture
-def served(app, demo_db, tmp_path):
+def served(app, small_db, tmp_path):
     db = tmp_path / "w.duckdb"
-    shutil.copy2(demo_db, db)
+    shutil.copy2(small_db, db)
     previous = context.warehouse()
     yield create_app(db), db
     context.set_warehouse(previous)

@@ -57,6 +57,7 @@ def admin(secured):
     return client_for(secured, "adm")
 
 
+@pytest.mark.slow
 def test_sql_metacharacters_in_every_parameter_are_plain_values(secured):
     before = warehouse_sha()
     c = client_for(secured, "mef")
@@ -195,6 +196,7 @@ def test_an_upload_shows_the_clis_validation_report_and_a_traversal_name_stays_i
     assert not (tmp_path.parent / "metas_malas.csv").exists()
 
 
+@pytest.mark.slow
 def test_a_good_upload_loads_and_the_next_request_sees_it(admin, secured):
     good = b"indicador,region,anio,meta\nPAN_P_CRED,09,2026,81.5\n"
     before = data_state(context.warehouse().path)

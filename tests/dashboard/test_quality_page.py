@@ -7,6 +7,8 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
+
 from dashboard import context
 from dashboard.pages import calidad, region
 from dashboard.state import parse
@@ -20,6 +22,7 @@ def page(search: str, arg: str | None = None):
     return calidad.layout(context.warehouse(), parse(search), arg)
 
 
+@pytest.mark.demo
 def test_heat_map_and_lights_come_from_the_completeness_rows(app, sql):
     content = page(f"?periodo={PERIOD}")
     text = texts(content)
@@ -43,6 +46,7 @@ def test_heat_map_and_lights_come_from_the_completeness_rows(app, sql):
         assert f"/calidad/{code}?periodo={PERIOD}" in text
 
 
+@pytest.mark.demo
 def test_quality_tables_equal_their_downloads(app):
     client = app.server.test_client()
     for table, grid_id, arg in (
@@ -60,6 +64,7 @@ def test_quality_tables_equal_their_downloads(app):
             assert [_csv(r[key]) for r in shown] == [r[heading] for r in downloaded], (table, key)
 
 
+@pytest.mark.demo
 def test_a_suspect_facility_value_carries_the_mark_in_the_drill_down(app):
     wh = context.warehouse()
     period = wh.resolve_period("0001", PERIOD)
@@ -98,6 +103,7 @@ def test_a_region_breaks_down_to_provinces_and_a_province_to_districts(app, sql)
     assert "Calidad de datos · Huánuco · HUANUCO" in texts(content)
 
 
+@pytest.mark.demo
 def test_a_province_narrows_the_lists_and_only_the_program_counts(app, sql):
     wh = context.warehouse()
     whole = grid(page(f"?periodo={PERIOD}", "10"), "quality-outliers").rowData

@@ -88,17 +88,17 @@ def test_a_regional_server_shows_only_its_region(huancavelica_only):
     assert "Cadena causal" in texts(own)
 
 
-def test_serve_refuses_unknown_regions_without_a_traceback(demo_db):
-    r = CliRunner().invoke(main, ["serve", "--db", str(demo_db), "--regiones", "09,XX"])
+def test_serve_refuses_unknown_regions_without_a_traceback(small_db):
+    r = CliRunner().invoke(main, ["serve", "--db", str(small_db), "--regiones", "09,XX"])
     assert r.exit_code == 4
     assert "regiones desconocidas: XX" in r.output and "Traceback" not in r.output
 
 
-def test_every_app_in_a_process_gets_every_callback(app, demo_db):
+def test_every_app_in_a_process_gets_every_callback(app, small_db):
     """dash.callback gives its callbacks to the first app only; ours are registered on each app."""
     previous = context.warehouse()
     try:
-        second = create_app(demo_db)
+        second = create_app(small_db)
         for a in (app, second):
             a.server.test_client().get("/")
         first_ids, second_ids = set(app.callback_map), set(second.callback_map)
@@ -164,6 +164,7 @@ def test_the_chain_level_filter_is_greyed_out_where_it_changes_nothing(app):
         assert shell.level_filter_disabled(path) is True, path
 
 
+@pytest.mark.demo
 def test_a_survey_year_opens_its_survey_figures_and_says_which_year(app, client):
     # The period chooser offers survey years before the monthly records start: such a year shows its ENDES
     # estimates (monthly lights 'Sin datos'), its heading says the year, and its export is not a 404.

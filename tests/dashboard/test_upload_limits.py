@@ -62,6 +62,7 @@ def bomb(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_the_reader_refuses_a_zip_bomb_from_its_directory(bomb):
     started = time.perf_counter()
     with pytest.raises(LoadError) as e:
@@ -75,6 +76,7 @@ def test_a_real_workbook_passes_the_check():
     check_expansion(shared("mef", "consulta_amigable_gl_municipalidades_2024_2025.xlsx"))
 
 
+@pytest.mark.slow
 def test_the_cli_refuses_the_bomb_under_a_memory_cap_and_changes_nothing(bomb, territory_db):
     before = tables(territory_db, skip=HISTORY)
 
@@ -96,11 +98,11 @@ def test_the_cli_refuses_the_bomb_under_a_memory_cap_and_changes_nothing(bomb, t
 
 
 @pytest.fixture(scope="module")
-def uploader(app, demo_db, tmp_path_factory):
-    """An app with a users file and an administrator, on its own copy of the demo warehouse; uploads up to 20 MB."""
+def uploader(small_app, small_db, tmp_path_factory):
+    """An app with a users file and an administrator, on its own copy of the fixture warehouse; uploads up to 20 MB."""
     folder = tmp_path_factory.mktemp("cargas")
     db = folder / "warehouse.duckdb"
-    shutil.copy2(demo_db, db)
+    shutil.copy2(small_db, db)
     users = folder / "usuarios.yaml"
     upsert_user(users, "adm", "admin", [], "Administración", PASSWORD)
     previous = context.warehouse()
@@ -119,6 +121,7 @@ def upload(c, name: str, data: bytes, source: str = "admin"):
     )
 
 
+@pytest.mark.slow
 def test_a_web_upload_of_the_bomb_is_refused_and_the_worker_never_reads_it(uploader, bomb):
     c = client_for(uploader, "adm")
     path = context.warehouse().path
@@ -133,6 +136,7 @@ def test_a_web_upload_of_the_bomb_is_refused_and_the_worker_never_reads_it(uploa
     assert c.get("/healthz").status_code == 200  # the worker serves on
 
 
+@pytest.mark.slow
 def test_a_load_past_its_memory_limit_stops_in_the_child_and_says_so(uploader, tmp_path):
     path = context.warehouse().path
     before = data_state(path)
@@ -154,6 +158,7 @@ def test_a_load_past_its_memory_limit_stops_in_the_child_and_says_so(uploader, t
     assert status == "loaded", lines
 
 
+@pytest.mark.slow
 def test_a_load_past_its_time_limit_is_killed_and_changes_nothing(uploader, tmp_path):
     path = context.warehouse().path
     before = data_state(path)

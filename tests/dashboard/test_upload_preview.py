@@ -25,10 +25,10 @@ NOTHING = ()
 
 
 @pytest.fixture(scope="module")
-def site(app, demo_db, tmp_path_factory):
+def site(small_app, small_db, tmp_path_factory):
     folder = tmp_path_factory.mktemp("vista-previa")
     db = folder / "warehouse.duckdb"
-    shutil.copy2(demo_db, db)
+    shutil.copy2(small_db, db)
     users = folder / "usuarios.yaml"
     upsert_user(users, "adm", "admin", [], "Administración", PASSWORD)
     upsert_user(users, "mef", "nacional", [], "Analista MEF", PASSWORD)
@@ -39,10 +39,10 @@ def site(app, demo_db, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def late(demo_db) -> tuple[bytes, str, int]:
-    """A late report of one facility for September 2026 (its rows sent again), cut from the demo's HIS file: the
+def late(small_db) -> tuple[bytes, str, int]:
+    """A late report of one facility for September 2026 (its rows sent again), cut from the fixture warehouse's HIS file: the
     file, the facility and how many rows it carries."""
-    lines = (demo_db.parent / "sources" / "his_2026_09.csv").read_text(encoding="utf-8").splitlines()
+    lines = (small_db.parent / "sources" / "his_2026_09.csv").read_text(encoding="utf-8").splitlines()
     facility = lines[1].split(",")[2]
     own = [line for line in lines[1:] if line.split(",")[2] == facility]
     return ("\n".join([lines[0], *own]) + "\n").encode(), facility, len(own)
@@ -87,6 +87,7 @@ def text(r) -> str:
     return html.unescape(r.get_data(as_text=True))
 
 
+@pytest.mark.slow
 def test_the_preview_shows_a_late_reports_scope_and_changes_nothing(site, late):
     data, _, n = late
     c = client_for(site, "adm")
@@ -107,6 +108,7 @@ def test_the_preview_shows_a_late_reports_scope_and_changes_nothing(site, late):
     post(c, accion="cancelar", carga=pending_id(r))
 
 
+@pytest.mark.slow
 def test_a_completo_preview_says_what_would_disappear_and_confirmation_loads_exactly_that(site, late):
     data, facility, n = late
     c = client_for(site, "adm")
@@ -137,6 +139,7 @@ def test_a_completo_preview_says_what_would_disappear_and_confirmation_loads_exa
     assert again.status_code == 422
 
 
+@pytest.mark.slow
 def test_confirmation_loads_the_file_previewed_and_undo_from_the_web_restores_the_rows(site, late):
     data, _, n = late
     c = client_for(site, "adm")
@@ -168,6 +171,7 @@ def test_confirmation_loads_the_file_previewed_and_undo_from_the_web_restores_th
     assert r.status_code == 422 and "no se puede deshacer" in text(r)
 
 
+@pytest.mark.slow
 def test_a_file_changed_between_preview_and_confirmation_is_refused(site, late):
     data, _, _ = late
     c = client_for(site, "adm")
@@ -198,6 +202,7 @@ def test_cancel_deletes_the_stored_upload_and_changes_nothing(site, late):
     assert post(c, accion="confirmar", carga=upload_id).status_code == 422
 
 
+@pytest.mark.slow
 def test_a_non_administrator_cannot_preview_confirm_or_undo(site, late):
     data, _, _ = late
     adm = client_for(site, "adm")

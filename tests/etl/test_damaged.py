@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -72,13 +73,23 @@ GOOD: dict[str, Callable[[], str]] = {
 }
 
 
-@pytest.fixture
-def full_db(territory_db, tmp_path):
-    """A warehouse holding a file of every source, loaded before the damaged ones arrive."""
+@pytest.fixture(scope="module")
+def full_template(territory_template, tmp_path_factory):
+    """A warehouse holding a file of every source, loaded once for the module (the tests get a copy)."""
+    folder = tmp_path_factory.mktemp("full")
+    db = folder / "full.duckdb"
+    shutil.copy(territory_template, db)
     for source, text in GOOD.items():
-        r = load(territory_db, source, write(tmp_path / f"{source}_base.csv", text()))
+        r = load(db, source, write(folder / f"{source}_base.csv", text()))
         assert r.status == "loaded", (source, r.problems)
-    return territory_db
+    return db
+
+
+@pytest.fixture
+def full_db(full_template, db):
+    """A copy of the warehouse holding a file of every source, before the damaged ones arrive."""
+    shutil.copy(full_template, db)
+    return db
 
 
 # --- damage, applied to the text of a good file ------------------------------------------------------------------

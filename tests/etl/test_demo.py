@@ -41,6 +41,7 @@ def small(tmp_path_factory):
     return generate(folder / "a", seed=7, scale=SMALL)
 
 
+@pytest.mark.slow
 def test_same_seed_gives_the_same_bytes(small, tmp_path):
     again = generate(tmp_path / "b", seed=7, scale=SMALL)
     a, b = digests(small.folder), digests(again.folder)
@@ -48,6 +49,7 @@ def test_same_seed_gives_the_same_bytes(small, tmp_path):
     assert {Path(name).suffix for name in a} >= {".csv", ".xlsx"}
 
 
+@pytest.mark.slow
 def test_another_seed_gives_other_data(small, tmp_path):
     other = generate(tmp_path / "c", seed=8, scale=SMALL, only=("facilities", "admin", "survey"))
     a, b = digests(small.folder), digests(other.folder)
@@ -132,6 +134,7 @@ def test_last_month_misses_the_late_regions(small):
     assert late and not late & {r["ubigeo"][:2] for r in last}
 
 
+@pytest.mark.slow
 def test_national_scale_generator_at_a_small_size(tmp_path):
     """The benchmark's generator: extra series declared in a catalogue written next to the data, a MEF file
     filled with other programs up to a row count, and files the real loaders take with that catalogue."""

@@ -138,6 +138,7 @@ def restore(db: Path, copy: Path) -> None:
     shutil.copy(copy, db)
 
 
+@pytest.mark.slow
 def test_a_load_killed_while_writing_leaves_the_warehouse_exactly_as_it_was(loaded_db, tmp_path):
     before = snapshot(loaded_db)
     pristine = shutil.copy(loaded_db, tmp_path / "pristine.duckdb")
@@ -171,6 +172,7 @@ def test_a_load_killed_while_writing_leaves_the_warehouse_exactly_as_it_was(load
     ]
 
 
+@pytest.mark.slow
 def test_two_loads_at_once_both_land(loaded_db, tmp_path):
     """The second writer waits for the first; before the writer lock it swapped its own copy over the first's
     committed load, which was lost while both reported success."""
