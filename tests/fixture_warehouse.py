@@ -18,7 +18,7 @@ from etl.demo.build import load_all
 from etl.demo.generate import LOAD_ORDER, SourceFile, generate
 from etl.demo.scale import Scale
 from etl.demo.world import World
-from warehouse.catalogue import load_catalogue
+from warehouse.catalogue_read import load_catalogue
 
 SEED = 2026
 MONTH = (2026, 9)

@@ -14,7 +14,7 @@ import pytest
 
 from dashboard import export, figures, theme
 from dashboard import format as fmt
-from warehouse.catalogue import load_catalogue
+from warehouse.catalogue_read import load_catalogue
 
 
 @pytest.mark.parametrize("cell", ["=1+1", "+51 999", "-2", "@SUM(A1)", "\tx", "\rx"])
