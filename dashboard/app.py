@@ -19,7 +19,8 @@ import flask_bootstrap
 from dash import Input, Output, State, ctx, dcc, html, no_update
 from dash.development.base_component import Component
 
-from . import callbacks, context, delivery, export, pages, printview, security, theme, upload
+from . import callbacks, context, delivery, pages, printview, security, theme, upload
+from .access import region_ok
 from .auth import Users, current_user
 from .callbacks import callback
 from .components.attrs import ARIA_HIDDEN
@@ -28,9 +29,9 @@ from .components.region_map import load_shapes
 from .components.traffic_light import lights_css
 from .config import ServeConfig, load_config
 from .data import Warehouse
+from .export import routes as export_routes
 from .format import PERU
 from .i18n import t
-from .pages.region import region_ok
 from .security import role_name
 from .state import Filters, href, parse, serialise
 
@@ -284,7 +285,7 @@ def create_app(
     )
     delivery.install(app)  # first: its after_request runs last, on the finished response
     _vendor_routes(app.server)
-    export.register(app.server)
+    export_routes.register(app.server)
     printview.register(app.server)
     upload.register(app.server, wh, cfg)
     callbacks.register(app)

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
-import inspect
 import logging
 import os
 import threading
@@ -147,9 +145,15 @@ def _hashable(value: object) -> object:
     return value
 
 
-@functools.cache
-def _takes_allowed(fn: Callable) -> bool:
-    return "allowed" in inspect.signature(fn).parameters
+level_below = query.child_level  # the level one below a parent's, along a tree
+
+
+def named_query(name: str) -> Callable[..., pd.DataFrame]:
+    """The warehouse's read of that name; an unknown name is an error, never an empty answer."""
+    fn = getattr(query, name, None)
+    if not callable(fn) or name.startswith("_"):
+        raise KeyError(f"no hay una consulta «{name}» en warehouse.query")
+    return fn
 
 
 class Forbidden(PermissionError):
@@ -286,23 +290,29 @@ class Warehouse:
 
     def query(self, fn: Callable[..., pd.DataFrame], *args: object, **kwargs: object) -> pd.DataFrame:
         """``fn(cursor, *args, allowed=…, **kwargs)`` — a ``warehouse.query`` function — for the current user:
-        refused (:class:`Forbidden`) when it would return rows below the region level to someone who may not see
-        them; cached per version and scope; a copy each time (callers add columns)."""
-        if not self.below_region and query.below_region(fn, *args, **kwargs):
-            raise Forbidden(f"{fn.__name__}: cifras por debajo del nivel regional no disponibles")
+        refused (:class:`Forbidden`, by dashboard.access) when the user may not see its rows; cached per version and scope; a copy each time (callers add columns)."""
+        from .access import read_refusal, takes_allowed  # access reads this class's properties
+
+        if reason := read_refusal(self, fn, args, kwargs):
+            raise Forbidden(reason)
         allowed = self.allowed
         v = self.version
         key = (fn.__name__, _hashable(args), _hashable(sorted(kwargs.items())), _hashable(allowed))
         with v.cache_lock:
             df = v.cache.get(key)
         if df is None:
-            if _takes_allowed(fn):
+            if takes_allowed(fn):
                 kwargs = {**kwargs, "allowed": allowed}
             df = fn(v.cursor(), *args, **kwargs)
             if self.cache_bytes:
                 with v.cache_lock, contextlib.suppress(ValueError):  # larger than the whole cache: not kept
                     v.cache[key] = df
         return df.copy()
+
+    def read(self, name: str, *args: object, **kwargs: object) -> pd.DataFrame:
+        """The named query ``name`` of ``warehouse.query`` for the current user (:meth:`query`): the one place
+        where the dashboard names the warehouse's reads."""
+        return self.query(named_query(name), *args, **kwargs)
 
     @property
     def snapshot(self) -> Snapshot:

@@ -1,6 +1,6 @@
 """The regional scorecard as a printable page (/imprimir): one A4 landscape sheet from the browser's "Print → Save as
 PDF", with the legend and the sources. Plain HTML from a Jinja template (autoescaped), no Dash: it must print the
-same in any browser and needs no script. Its rows come from the summary page's own query (resumen.table)."""
+same in any browser and needs no script. Its rows come from the view ``resumen`` (dashboard.views.indicators)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from warehouse.rules import STATUS_MEANING, STATUSES, status
 
 from . import context
 from . import format as fmt
-from .export import WORDS, data_dates
+from .export.context import data_dates
+from .export.words import WORDS
 from .format import PERU
 from .i18n import level_name, t
 from .state import href, parse
@@ -56,12 +57,13 @@ PRINT_WORDS = {
 
 def render() -> str:
     from .pages import resumen
+    from .views import indicators
 
     wh = context.warehouse()
     f = wh.checked(parse("?" + flask.request.query_string.decode()))
     lang = "en" if f.lang == "en" else "es"
     cat = wh.snapshot.catalogue
-    snap = resumen.table(wh, f)
+    snap = indicators.snapshot(wh, f)  # the rows of the view 'resumen'
     codes = resumen.scorecard_indicators(wh, f)
     indicators = [cat.indicators[c] for c in codes]
     groups = [

@@ -20,23 +20,22 @@ from ..components.traffic_light import light
 from ..data import Warehouse
 from ..i18n import scope_name, t
 from ..state import TREES, Filters, href
-from ..tables import (
+from ..views import View, frame
+from ..views.quality import (
     QUALITY_BATCHES,
     QUALITY_COMPLETENESS,
     QUALITY_MISSING,
     QUALITY_OUTLIERS,
     QUALITY_QUARANTINE,
     QUALITY_TRIANGULATION,
-    Table,
-    frame,
-    quality_parent,
 )
+from ..views.quality_rows import quality_parent
 from .region import regional_arg
 
 PATH = "/calidad"
 
 
-def _panel(title: str, table: Table, f: Filters, region: str | None, body: list, anchor: str) -> html.Section:
+def _panel(title: str, table: View, f: Filters, region: str | None, body: list, anchor: str) -> html.Section:
     head = html.Div(
         [html.H2(title, className="section-title"), export_buttons(table, f, region, f.lang)],
         className="section-head",
@@ -48,7 +47,7 @@ def _panel(title: str, table: Table, f: Filters, region: str | None, body: list,
 def _grid_panel(
     grid_id: str,
     title: str,
-    table: Table,
+    table: View,
     df: pd.DataFrame,
     f: Filters,
     region: str | None,

@@ -7,7 +7,6 @@ from __future__ import annotations
 import pandas as pd
 from dash import Input, Output, State, dcc, html, no_update
 
-from warehouse import query
 from warehouse.catalogue import Catalogue, Element
 
 from .. import context
@@ -28,7 +27,7 @@ SECTIONS = (
 
 def table(wh: Warehouse, f: Filters) -> pd.DataFrame:
     period = wh.resolve_period(f.program, f.period)
-    return wh.query(query.snapshot, f.program, ["PE"], period)
+    return wh.read("snapshot", f.program, ["PE"], period)
 
 
 def _indicator_cells(cat: Catalogue, codes: list[str], national: pd.DataFrame, f: Filters):

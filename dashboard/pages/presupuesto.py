@@ -13,6 +13,7 @@ from dash.development.base_component import Component
 
 from .. import context, figures, theme
 from .. import format as fmt
+from ..access import region_ok
 from ..callbacks import callback
 from ..components.kpi import figure_card
 from ..components.notice import public_only
@@ -21,20 +22,17 @@ from ..components.traffic_light import light
 from ..data import Warehouse
 from ..i18n import scope_name, t
 from ..state import Filters, href, serialise
-from ..tables import (
+from ..views import View, frame
+from ..views.budget import (
     BUDGET_CHANGE,
     BUDGET_MONTHS,
     BUDGET_NETWORK,
     BUDGET_PRODUCTS,
     BUDGET_REGIONS,
     BUDGET_UNITS,
-    BudgetScope,
-    Table,
-    budget_scope,
-    change_years,
-    frame,
 )
-from .region import region_ok, regional_arg
+from ..views.budget_rows import BudgetScope, budget_scope, change_years
+from .region import regional_arg
 
 PATH = "/presupuesto"
 
@@ -48,7 +46,7 @@ def path_of(region: str | None) -> str:
 
 
 def _panel(
-    title: str, table: Table | None, f: Filters, region: str | None, body: list, anchor: str
+    title: str, table: View | None, f: Filters, region: str | None, body: list, anchor: str
 ) -> html.Section:
     head: list[Component] = [html.H2(title, className="section-title")]
     if table is not None:

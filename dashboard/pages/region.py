@@ -10,20 +10,22 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, dcc, html, no_update
 
-from warehouse import query
 from warehouse.catalogue import Indicator
 
 from .. import context, figures, theme
 from .. import format as fmt
+from ..access import region_ok
 from ..callbacks import callback
 from ..components.chain import causal_chain
 from ..components.notice import public_only
 from ..components.scorecard import GRID_THEME, NO_DECIMALS, ONE_DECIMAL
 from ..components.table_grid import download_buttons
-from ..data import Warehouse
-from ..drill import drill_indicator, drill_indicators, drill_table, drill_target
+from ..data import Warehouse, level_below
 from ..i18n import grid_locale, level_name, t
 from ..state import TREES, Filters, href, serialise
+from ..views.drill import drill_indicator, drill_indicators, drill_table, drill_target
+from ..views.indicators import region_snapshot
+from ..views.quality_rows import REASONS
 
 SPARK_MONTHS = 12
 TREND_MONTHS = 24
@@ -32,14 +34,6 @@ TREND_MONTHS = 24
 def _months_back(d: dt.date, n: int) -> dt.date:
     y, m = divmod(d.year * 12 + d.month - 1 - n, 12)
     return dt.date(y, m + 1, 1)
-
-
-def region_ok(wh: Warehouse, code: str | None) -> bool:
-    return (
-        bool(code)
-        and code in set(wh.snapshot.regions.region_code)
-        and (wh.allowed is None or code in wh.allowed)
-    )
 
 
 def regional_arg(wh: Warehouse, f: Filters, arg: str | None) -> tuple[str | None, list]:
@@ -55,13 +49,13 @@ def chain_data(wh: Warehouse, f: Filters, region: str):
     """The one set of queries behind the chain, trends and survey panels of a region."""
     cat = wh.snapshot.catalogue
     period = wh.resolve_period(f.program, f.period)
-    snap = wh.query(query.snapshot, f.program, [region], period)
+    snap = region_snapshot(wh, f, region)
     inds = cat.indicators_for(program=f.program)
     monthly = [i.code for i in inds if i.periodicity == "monthly"]
     annual = [i.code for i in inds if i.periodicity == "annual"]
-    recent = wh.query(query.series, monthly, [region, "PE"], _months_back(period, TREND_MONTHS - 1), period)
-    surveys = wh.query(query.series, annual, [region, "PE"], dt.date(2000, 1, 1), period)
-    stock = wh.query(query.stock, [i.code for i in inds if i.feed == "stock"], [region], period)
+    recent = wh.read("series", monthly, [region, "PE"], _months_back(period, TREND_MONTHS - 1), period)
+    surveys = wh.read("series", annual, [region, "PE"], dt.date(2000, 1, 1), period)
+    stock = wh.read("stock", [i.code for i in inds if i.feed == "stock"], [region], period)
     return period, snap, recent, surveys, stock
 
 
@@ -179,7 +173,7 @@ def quality_flags(wh: Warehouse, f: Filters, region: str, ind: Indicator) -> dic
     if ind.feed != "admin":
         return {}
     period = wh.resolve_period(f.program, f.period)
-    df = wh.query(query.quality_outliers, f.program, period, region)
+    df = wh.read("quality_outliers", f.program, period, region)
     df = df[df.indicator_code == ind.code]
     return {r.cod_ipress: list(r.reasons) for r in df.itertuples()}
 
@@ -188,8 +182,6 @@ def _drill_rows(
     df: pd.DataFrame, ind: Indicator, lang: str, flags: dict[str, list[str]] | None = None
 ) -> list[dict]:
     from warehouse.rules import status as status_of
-
-    from ..tables import REASONS
 
     flags = flags or {}
     out = []
@@ -433,7 +425,7 @@ def drill_content(wh: Warehouse, f: Filters, region: str) -> list:
     if ind is None:
         return [title, html.P(t("no_data_period", lang))]
     parent, level = drill_target(wh, f, region)
-    child_level = query.child_level(level, f.tree)
+    child_level = level_below(level, f.tree)
     df = drill_table(wh, f, region)
     places, crumbs = _places(wh, f, region, parent, level)
     notes = (

@@ -7,8 +7,6 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, dcc, html, no_update
 
-from warehouse import query
-
 from .. import context, figures, theme
 from .. import format as fmt
 from ..callbacks import callback
@@ -28,6 +26,8 @@ from ..components.traffic_light import legend, rules_table
 from ..data import Warehouse
 from ..i18n import t
 from ..state import Filters, href, serialise
+from ..views import indicators
+from ..views.indicators import allowed_regions as region_codes
 
 
 def map_indicator(wh: Warehouse, f: Filters) -> str:
@@ -44,18 +44,6 @@ def scorecard_indicators(wh: Warehouse, f: Filters) -> list[str]:
     cat = wh.snapshot.catalogue
     inds = cat.indicators_for(program=f.program, level=f.level)
     return [i.code for i in inds if f.level or i.key]
-
-
-def region_codes(wh: Warehouse) -> list[str]:
-    regions = wh.snapshot.regions.region_code.tolist()
-    return [r for r in regions if wh.allowed is None or r in wh.allowed]
-
-
-def table(wh: Warehouse, f: Filters) -> pd.DataFrame:
-    """The one query behind this page, its exports and its JSON: every indicator of the program for the country
-    and the regions at the period."""
-    period = wh.resolve_period(f.program, f.period)
-    return wh.query(query.snapshot, f.program, ["PE", *region_codes(wh)], period)
 
 
 def _map_values(snap: pd.DataFrame, code: str, unit: str, lang: str) -> pd.DataFrame:
@@ -149,7 +137,7 @@ def budget_year(wh: Warehouse, f: Filters, age_group: str) -> tuple[int, pd.Data
     survey's year usually closes before the budget's)."""
     period = wh.resolve_period(f.program, f.period)
     for year in range(period.year, period.year - 4, -1):
-        df = wh.query(query.budget_results, f.program, year, age_group)
+        df = wh.read("budget_results", f.program, year, age_group)
         regional = df[df.territory_level == "region"]
         if regional.spent_per_child.notna().any() and regional.result_value.notna().any():
             return year, df
@@ -219,7 +207,7 @@ def export_links(f: Filters) -> html.Div:
 
 
 def layout(wh: Warehouse, f: Filters, arg: str | None = None):
-    snap = table(wh, f)
+    snap = indicators.snapshot(wh, f)
     cat = wh.snapshot.catalogue
     codes = scorecard_indicators(wh, f)
     regions = region_codes(wh)
@@ -314,7 +302,7 @@ def update(search: str, pathname: str):
         return (no_update,) * 11
     wh = context.warehouse()
     f = context.filters(search)
-    snap = table(wh, f)
+    snap = indicators.snapshot(wh, f)
     code = map_indicator(wh, f)
     figure = map_figure(wh, f, snap, patch=True)  # same traces whatever the filters: only values change
     cols, data, pinned = scorecard_parts(wh, f, snap)

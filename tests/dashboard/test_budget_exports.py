@@ -10,15 +10,18 @@ import datetime as dt
 import io
 import json
 
+import click
 import openpyxl
 import pytest
 from click.testing import CliRunner
 
 from dashboard import context
 from dashboard.app import create_app
-from etl.cli import main
+from dashboard.export.command import export
 from tests.conftest import load, rows
 from tests.etl.test_budget import line, mef_csv
+
+main = click.Group(commands=[export])  # the command-line root registers dashboard.export.command.export
 
 YEAR = dt.date.today().year - 1
 FORMULA = '=HYPERLINK("http://mal.example","clic")'

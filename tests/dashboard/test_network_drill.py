@@ -7,17 +7,20 @@ from __future__ import annotations
 
 import json
 
+import click
 import openpyxl
 import pytest
 from click.testing import CliRunner
 
 from dashboard import context
 from dashboard.app import create_app
+from dashboard.export.command import export
 from dashboard.pages import region
 from dashboard.state import parse
-from etl.cli import main
 from tests.conftest import load, rows, write
 from tests.etl.test_network import admin, loaded, master
+
+main = click.Group(commands=[export])  # the command-line root registers dashboard.export.command.export
 
 JUNE = "?periodo=2025-06&indicador=PAN_P_CRED&arbol=red"
 
@@ -201,7 +204,8 @@ def test_the_budget_pages_coverage_follows_the_network(small_app, territory_db, 
     small_app()
     from dashboard.context import warehouse
     from dashboard.pages import presupuesto
-    from dashboard.tables import BUDGET_NETWORK, frame
+    from dashboard.views import frame
+    from dashboard.views.budget import BUDGET_NETWORK
 
     f = parse("?periodo=2025-06&producto=PAN_P_CRED&arbol=red")
     rows_ = frame(BUDGET_NETWORK, warehouse(), f, "09")

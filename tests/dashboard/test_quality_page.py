@@ -10,7 +10,7 @@ import io
 from dashboard import context
 from dashboard.pages import calidad, region
 from dashboard.state import parse
-from dashboard.tables import TABLES
+from dashboard.views import VIEWS as TABLES
 from tests.dashboard.test_budget_page import _csv, grid
 from tests.dashboard.test_callbacks import PERIOD, _walk, texts
 from warehouse import query
