@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .. import format as fmt
 from ..data import Warehouse
 from ..state import Filters
 from .model import Period
@@ -172,8 +173,6 @@ def unavailable(wh: Warehouse, f: Filters, region: str | None) -> str | None:
 
 def period(wh: Warehouse, f: Filters, region: str | None) -> Period:
     """'enero–febrero 2026': the months the amounts add up."""
-    from .. import format as fmt
-
     s = budget_scope(wh, f, region)
     if s is None:
         return Period("", "")

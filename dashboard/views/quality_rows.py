@@ -116,7 +116,7 @@ REASONS = {
 
 
 def _outlier_names(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
-    from . import context  # the catalogue of the warehouse served: short names keep the grid light
+    from .. import context  # the catalogue of the warehouse served: short names keep the grid light
 
     indicators = context.warehouse().snapshot.catalogue.indicators
     df = df.copy()
