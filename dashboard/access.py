@@ -47,6 +47,15 @@ def page_allowed(wh: Warehouse, public: bool) -> bool:
     return public or wh.below_region
 
 
+def may_see(wh: Warehouse, view: View) -> bool:
+    """Whether the current user may see this view at all (its scope); a page leaves out what they may not."""
+    if view.scope == "below_region":
+        return wh.below_region
+    if view.scope == "admin":
+        return wh.admin
+    return True
+
+
 def filters_refusal(wh: Warehouse, f: Filters) -> Refusal | None:
     """A download of a program or period with no data is an error, not an empty file."""
     if f.program not in wh.snapshot.catalogue.programs:
@@ -76,11 +85,11 @@ def view_refusal(wh: Warehouse, view: View, f: Filters, arg: str | None) -> Refu
         return Refusal(f"la vista {view.key} es de {what}: indique {option}", option=option)
     if view.arg == "region" and arg is not None and not region_ok(wh, arg):
         return Refusal(f"región desconocida: {arg} (o no está entre las que puede ver)", option="--region")
-    if view.scope == "below_region" and not wh.below_region:
+    if view.scope == "below_region" and not may_see(wh, view):
         return Refusal(
             "la vista pública no incluye cifras por debajo de la región: ingrese con su usuario", status=403
         )
-    if view.scope == "admin" and not wh.admin:
+    if view.scope == "admin" and not may_see(wh, view):
         return Refusal(
             "esta tabla nombra archivos y valores de todas las regiones: solo para administradores del servidor "
             "nacional"

@@ -13,6 +13,7 @@ from warehouse.rules import status
 
 from .. import context
 from .. import format as fmt
+from ..access import may_see
 from ..callbacks import callback
 from ..components.kpi import figure_card
 from ..components.table_grid import export_buttons, table_grid
@@ -251,7 +252,7 @@ def content(wh: Warehouse, f: Filters, region: str | None) -> list:
             region,
         ),
     ]
-    if wh.admin:  # QUALITY_BATCHES and QUALITY_QUARANTINE: admin_only
+    if may_see(wh, QUALITY_BATCHES) and may_see(wh, QUALITY_QUARANTINE):
         sections += [
             _grid_panel(
                 "quality-batches",
