@@ -215,26 +215,14 @@ def shell(wh: Warehouse, pathname: str, search: str, known: bool = False) -> htm
 def footer(wh: Warehouse, lang: str) -> list:
     loaded = wh.snapshot.loaded
     when = loaded.loaded_at.max() if len(loaded) else None
-    text = "Semáforo PpR · datos cargados el " if lang == "es" else "Semáforo PpR · data loaded on "
     return [
         # etl_batch keeps the loading machine's local time without a zone: shown in Lima's, as exports do
         html.Small(
-            text
-            + (
-                when.to_pydatetime().astimezone(PERU).strftime("%d/%m/%Y %H:%M")
-                + (" (hora de Lima)" if lang == "es" else " (Lima time)")
-                if when is not None
-                else "–"
-            )
+            t("footer_loaded", lang, when=when.to_pydatetime().astimezone(PERU).strftime("%d/%m/%Y %H:%M"))
+            if when is not None
+            else t("footer_loaded", lang, when="–")
         ),
-        html.Small(
-            " · "
-            + (
-                "Fuentes: INEI–ENDES, MINSA–HIS/SISMED/SIGA, MEF–SIAF"
-                if lang == "es"
-                else "Sources: INEI–ENDES, MINSA–HIS/SISMED/SIGA, MEF–SIAF"
-            )
-        ),
+        html.Small(" · " + t("footer_sources", lang)),
     ]
 
 

@@ -10,8 +10,7 @@ from warehouse.catalogue import Indicator
 from warehouse.rules import status as status_of
 
 from .. import format as fmt
-from ..i18n import grid_locale, level_name, t
-from ..views.quality_rows import REASONS
+from ..i18n import grid_locale, lang_of, level_name, section, t
 from .scorecard import GRID_THEME, NO_DECIMALS, ONE_DECIMAL
 
 
@@ -42,13 +41,12 @@ def _drill_rows(
                 "status_icon": s.icon,
                 "status_rank": s.rank,
                 "detail": "; ".join(
-                    (
-                        [(r.rule_label_es if lang == "es" else r.rule_label_en)]
-                        if isinstance(r.rule_label_es, str)
-                        else []
-                    )
+                    ([getattr(r, f"rule_label_{lang_of(lang)}")] if isinstance(r.rule_label_es, str) else [])
                     + (
-                        [f"⚑ {t('quality_mark', lang)}: " + ", ".join(REASONS[x].get(lang) for x in reasons)]
+                        [
+                            f"⚑ {t('quality_mark', lang)}: "
+                            + ", ".join(section("outlier_reason", lang)[x] for x in reasons)
+                        ]
                         if reasons
                         else []
                     )

@@ -14,10 +14,9 @@ from warehouse.rules import STATUS_MEANING, STATUSES, describe_rule
 
 from ..data import Warehouse
 from ..format import PERU
-from ..i18n import level_name, scope_name
+from ..i18n import lang_of, level_name, scope_name, section
 from ..state import Filters, href
 from .snapshot import Snapshot
-from .words import WORDS
 
 
 @dataclass
@@ -33,8 +32,8 @@ class Sheets:
 
 def context_rows(wh: Warehouse, f: Filters, s: Snapshot, generated: dt.datetime, base_url: str = "") -> list:
     f = s.filters or f
-    lang = "en" if f.lang == "en" else "es"
-    w = WORDS[lang]
+    lang = lang_of(f.lang)
+    w = section("export", lang)
     cat = wh.snapshot.catalogue
     prog = cat.programs.get(f.program)
     names = wh.snapshot.names
@@ -116,7 +115,7 @@ def _batch_ids(s: Snapshot) -> list[int]:
 
 def batch_rows(wh: Warehouse, s: Snapshot, lang: str) -> list[list[object]]:
     """The batches the snapshot's rows name, and each of its sources' latest, of those the user may see."""
-    w = WORDS[lang]
+    w = section("export", lang)
     visible = visible_batches(wh)
     batches = wh.cursor.execute(
         "select batch_id, source, file_name, file_sha256, finished_at, status, "
@@ -133,13 +132,13 @@ def batch_rows(wh: Warehouse, s: Snapshot, lang: str) -> list[list[object]]:
         cells[1] = w["sources"].get(cells[1], cells[1])
         # Lima time, as everywhere
         cells[4] = cells[4].astimezone(PERU).strftime("%Y-%m-%d %H:%M:%S") if cells[4] else None
-        cells[5] = w["batch_status"].get(cells[5], cells[5])
+        cells[5] = section("batch_status", lang).get(cells[5], cells[5])
         out.append(["" if v is None else v for v in cells])
     return out
 
 
 def sheets(wh: Warehouse, f: Filters, s: Snapshot, generated: dt.datetime, base_url: str = "") -> Sheets:
-    lang = "en" if (s.filters or f).lang == "en" else "es"
+    lang = lang_of((s.filters or f).lang)
     cat = wh.snapshot.catalogue
     definitions = [
         [

@@ -9,6 +9,7 @@ import pandas as pd
 
 from .. import format as fmt
 from ..data import Warehouse
+from ..i18n import lang_of
 from ..state import Filters, href
 from ..views import View, frame, labelled
 from ..views.model import Period
@@ -42,7 +43,7 @@ def _indicators(df: pd.DataFrame) -> list[str]:
 
 def snapshot(view: View, wh: Warehouse, f: Filters, arg: str | None) -> Snapshot:
     """The view as a download: exactly the rows of the page's grid, with its context."""
-    lang = "en" if f.lang == "en" else "es"
+    lang = lang_of(f.lang)
     if view.effective is not None:
         f = view.effective(wh, f, arg)
     df = frame(view, wh, f, arg)

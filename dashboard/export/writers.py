@@ -12,9 +12,9 @@ import json
 import pandas as pd
 import xlsxwriter
 
+from ..i18n import section
 from .context import Sheets
 from .snapshot import Snapshot
-from .words import WORDS
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -69,7 +69,7 @@ def sheet_name(title: str) -> str:
 def to_xlsx(s: Snapshot, sheets: Sheets) -> bytes:
     """The table (traffic lights in their colours, statuses as words), then its context, the definitions of its
     indicators, the statuses, the load batches and what each column means."""
-    w = WORDS[sheets.lang]
+    w = section("export", sheets.lang)
     buf = io.BytesIO()
     book = xlsxwriter.Workbook(
         buf,

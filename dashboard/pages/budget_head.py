@@ -96,10 +96,10 @@ def kpis(
         for key, label in (
             ("pia", "PIA"),
             ("pim", "PIM"),
-            ("certificado", "Certificado" if f.lang != "en" else "Certified"),
-            ("comprometido_anual", "Compromiso anual" if f.lang != "en" else "Annual commitment"),
-            ("devengado", "Devengado" if f.lang != "en" else "Accrued"),
-            ("girado", "Girado" if f.lang != "en" else "Paid"),
+            ("certificado", t("certified", f.lang)),
+            ("comprometido_anual", t("annual_commitment", f.lang)),
+            ("devengado", t("accrued", f.lang)),
+            ("girado", t("paid", f.lang)),
         )
     ]
     month = fmt.MONTHS[f.lang][scope.month - 1]

@@ -30,7 +30,7 @@ from ..views.quality import (
     QUALITY_QUARANTINE,
     QUALITY_TRIANGULATION,
 )
-from ..views.quality_rows import quality_parent
+from ..views.quality_rows import completeness_light, quality_parent
 from .region import regional_arg
 
 PATH = "/calidad"
@@ -75,7 +75,6 @@ def kpis(
         if len(completeness)
         else completeness
     )
-    q = wh.snapshot.catalogue.quality
     cards = []
     for label, part, whole in (
         (
@@ -90,15 +89,7 @@ def kpis(
         ),
     ):
         pct = _share(part, whole)
-        code = (
-            None
-            if pct is None
-            else "adecuado"
-            if pct >= q["completeness_adequate_from"]
-            else "en_riesgo"
-            if pct >= q["completeness_at_risk_from"]
-            else "critico"
-        )
+        code = completeness_light(wh, pct)
         cards.append(
             figure_card(
                 label,

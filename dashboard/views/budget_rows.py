@@ -10,6 +10,7 @@ import pandas as pd
 
 from .. import format as fmt
 from ..data import Warehouse
+from ..i18n import lang_of, t
 from ..state import Filters
 from .model import Period
 
@@ -124,15 +125,14 @@ def _product_names(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
     """The program total's row is named; the logical-framework product is in the page's language."""
     df = df.copy()
     total = df.product_code.isna()
-    df.loc[total, "product_name"] = "Total del programa" if f.lang != "en" else "Program total"
-    df["element"] = df.objective_en if f.lang == "en" else df.objective_es
+    df.loc[total, "product_name"] = t("program_total", f.lang)
+    df["element"] = df[f"objective_{lang_of(f.lang)}"]
     return df
 
 
 def _unit_names(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
     df = df.copy()
-    none = "(sin unidad ejecutora en el archivo)" if f.lang != "en" else "(no executing unit in the file)"
-    df["ejecutora_name"] = df.ejecutora_name.fillna(none)
+    df["ejecutora_name"] = df.ejecutora_name.fillna(t("no_executing_unit", f.lang))
     return df
 
 
@@ -176,7 +176,7 @@ def period(wh: Warehouse, f: Filters, region: str | None) -> Period:
     s = budget_scope(wh, f, region)
     if s is None:
         return Period("", "")
-    months = fmt.MONTHS["en" if f.lang == "en" else "es"]
+    months = fmt.MONTHS[lang_of(f.lang)]
     text = months[0] if s.month == 1 else f"{months[0]}–{months[s.month - 1]}"
     return Period(f"{text} {s.year}", f"{s.period:%Y-%m}")
 

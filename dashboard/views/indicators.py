@@ -11,7 +11,7 @@ from warehouse.rules import status
 
 from .. import format as fmt
 from ..data import Warehouse
-from ..i18n import level_name
+from ..i18n import lang_of, level_name
 from ..state import Filters
 from .model import Column, Period, View
 
@@ -57,7 +57,7 @@ def _labelled(wh: Warehouse, f: Filters, snap: pd.DataFrame) -> pd.DataFrame:
     if snap.empty:
         return snap
     cat, names = wh.snapshot.catalogue, wh.snapshot.names
-    lang = "en" if f.lang == "en" else "es"
+    lang = lang_of(f.lang)
     df = snap.sort_values(["territory_code", "indicator_code"]).reset_index(drop=True)
     inds = [cat.indicators[c] for c in df.indicator_code]
     return df.assign(
@@ -138,7 +138,7 @@ def _indicator_period(wh: Warehouse, f: Filters, code: str | None) -> Period:
     """The month of the indicator's own program (the page may be opened with another program's filters)."""
     ind = indicator_of(wh, code)
     d = wh.resolve_period(ind.program if ind else f.program, f.period)
-    return Period(fmt.month(d, "en" if f.lang == "en" else "es"), f"{d:%Y-%m}")
+    return Period(fmt.month(d, lang_of(f.lang)), f"{d:%Y-%m}")
 
 
 def _no_indicator(wh: Warehouse, f: Filters, arg: str | None) -> str | None:

@@ -10,6 +10,7 @@ import pandas as pd
 from warehouse.catalogue import Text
 
 from ..data import Warehouse
+from ..i18n import section
 from ..state import Filters
 
 T = Text
@@ -41,6 +42,17 @@ def quality_scope(wh: Warehouse, f: Filters, region: str | None) -> tuple[str, s
     if f.province and wh.snapshot.parents.get(f.province) == region:
         return f.province, "provincia"
     return region, "region"
+
+
+def completeness_light(wh: Warehouse, pct: float | None) -> str | None:
+    """A share of reports lit by the warehouse's one completeness rule (the SQL macro ``completeness_light``) with
+    the catalogue's bounds (settings.yaml, data_quality): the page's own totals as the query's rows are lit."""
+    if pct is None:
+        return None
+    q = wh.snapshot.catalogue.quality
+    bounds = [pct, q["completeness_adequate_from"], q["completeness_at_risk_from"]]
+    row = wh.cursor.execute("select completeness_light(?, ?, ?)", bounds).fetchone()
+    return row[0] if row else None
 
 
 def _completeness(wh: Warehouse, f: Filters, region: str | None) -> pd.DataFrame:
@@ -92,27 +104,11 @@ def _whole(name: str):
     return rows
 
 
-BATCH_STATUS = {
-    "loaded": T("cargado", "loaded"),
-    "partial": T("cargado en parte", "partly loaded"),
-    "superseded": T("reemplazado", "superseded"),
-    "undone": T("deshecho (--deshacer)", "undone"),
-    "rejected": T("rechazado", "rejected"),
-    "failed": T("fallido", "failed"),
-}
-
-
 def _batch_words(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
     df = df.copy()
-    df["status"] = [BATCH_STATUS[x].get(f.lang) if x in BATCH_STATUS else x for x in df.status]
+    words = section("batch_status", f.lang)
+    df["status"] = [words.get(x, x) for x in df.status]
     return df
-
-
-REASONS = {
-    "atipico": T("lejos de su propia historia", "far from its own history"),
-    "salto": T("salto brusco frente al mes anterior", "abrupt jump from the month before"),
-    "denominador": T("denominador cambió más de lo plausible", "denominator changed implausibly"),
-}
 
 
 def _outlier_names(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
@@ -120,6 +116,7 @@ def _outlier_names(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
 
     indicators = context.warehouse().snapshot.catalogue.indicators
     df = df.copy()
-    df["reasons_text"] = ["; ".join(REASONS[r].get(f.lang) for r in rs) for rs in df.reasons]
+    reasons = section("outlier_reason", f.lang)
+    df["reasons_text"] = ["; ".join(reasons[r] for r in rs) for rs in df.reasons]
     df["indicator"] = [indicators[c].short.get(f.lang) if c in indicators else c for c in df.indicator_code]
     return df
