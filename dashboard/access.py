@@ -24,6 +24,24 @@ if TYPE_CHECKING:
     from .views.model import View
 
 
+class Forbidden(PermissionError):
+    """The caller may not see what was asked for (another region, figures below the region level)."""
+
+
+@dataclass(frozen=True)
+class Access:
+    """What the person behind the current request may see: ``regions`` (None = all), whether figures below the
+    region level (provinces, districts, facilities, executing units: not for the public, who see published
+    region-level figures only) and the administrator's pages. Outside a request (CLI, tests): everything."""
+
+    regions: frozenset[str] | None = None
+    below_region: bool = True
+    admin: bool = True  # data-quality details (load history, quarantined rows) and the upload page
+
+
+FULL_ACCESS = Access()
+
+
 @dataclass(frozen=True, slots=True)
 class Refusal:
     """Why a request is refused, in words a person reads; the HTTP status and the command's option it concerns."""

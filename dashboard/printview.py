@@ -31,13 +31,13 @@ _ENV = jinja2.Environment(
 
 def render() -> str:
     from .pages import resumen
-    from .views import indicators
+    from .views import indicators as indicator_views
 
     wh = context.warehouse()
     f = wh.checked(parse("?" + flask.request.query_string.decode()))
     lang = lang_of(f.lang)
     cat = wh.snapshot.catalogue
-    snap = indicators.snapshot(wh, f)  # the rows of the view 'resumen'
+    snap = indicator_views.snapshot(wh, f)  # the rows of the view 'resumen'
     codes = resumen.scorecard_indicators(wh, f)
     indicators = [cat.indicators[c] for c in codes]
     groups = [

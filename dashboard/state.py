@@ -7,10 +7,13 @@ import re
 from dataclasses import asdict, dataclass, replace
 from urllib.parse import parse_qs, urlencode
 
+from warehouse.catalogue import LEVELS
+
 from .i18n import LANGS
 
+__all__ = ["LEVELS", "TREES", "Filters", "href", "parse", "serialise"]
+
 TREES = ("territorio", "red")
-LEVELS = ("budget", "critical_input", "product", "intermediate_result", "final_result")
 KEYS = {  # attribute → query-string key, as Peruvian users would read it
     "program": "programa",
     "period": "periodo",

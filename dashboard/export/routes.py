@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from typing import NoReturn
 
 import flask
@@ -19,9 +20,15 @@ from .render import MIMETYPES, render
 from .snapshot import Snapshot, snapshot
 from .writers import records
 
+log = logging.getLogger("semaforo.web")
+
 
 def refuse(refusal: Refusal) -> NoReturn:
-    """A 404 (or 403) that says why, in words a person reads (not Flask's bare English page)."""
+    """A 404 (or 403) that says why, in words a person reads (not Flask's bare English page); logged, as every
+    refusal of access is (dashboard.security)."""
+    user = flask.g.get("semaforo_user")
+    who = f"{user.username or user.role} ({user.role})" if user else "-"
+    log.warning("rechazado %s %s para %s: %s", flask.request.method, flask.request.path, who, refusal.reason)
     reason = refusal.reason[:1].upper() + refusal.reason[1:]
     flask.abort(flask.Response(reason + "\n", status=refusal.status, mimetype="text/plain"))
 

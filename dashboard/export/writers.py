@@ -144,8 +144,8 @@ def to_xlsx(s: Snapshot, sheets: Sheets) -> bytes:
 
     bs = book.add_worksheet(w["batches"])
     bs.write_row(0, 0, w["batch_cols"], bold)
-    for k, cells in enumerate(sheets.batches, start=1):
-        bs.write_row(k, 0, cells)
+    for k, batch in enumerate(sheets.batches, start=1):
+        bs.write_row(k, 0, batch)
     bs.set_column(1, 3, 36)
     bs.set_column(9, 9, 60)
 

@@ -143,7 +143,12 @@ def drill_content(wh: Warehouse, f: Filters, region: str) -> list:
     )
     return [
         html.Div(
-            [title, download_buttons(f"/export/region-detalle/{region}", f, f"detalle_{region}")],
+            [
+                title,
+                download_buttons(
+                    f"/export/region-detalle/{region}", f.with_(indicator=ind.code), f"detalle_{region}"
+                ),
+            ],
             className="section-head",
         ),
         dbc.Row(

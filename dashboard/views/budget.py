@@ -4,12 +4,12 @@ across years, and the coverage per Red of the network tree."""
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from warehouse.catalogue import Text
 
 from .budget_columns import BATCH, CERT, COMP, DEV, EXEC, EXPECTED, GIR, PACE, PIA, PIM
 from .budget_rows import (
-    HOOKS,
     _change,
     _months,
     _network_coverage,
@@ -18,12 +18,23 @@ from .budget_rows import (
     _regions,
     _unit_names,
     _units,
+    effective,
+    indicators,
+    period,
+    unavailable,
 )
 from .model import Column, View
 
 T = Text
 
-BUDGET_PRODUCTS = View(
+
+def _budget(*args: Any, **kw: Any) -> View:
+    """A budget view: refused, filtered, dated and defined by the budget's rules (views.budget_rows)."""
+    view = View(*args, **kw)
+    return replace(view, unavailable=unavailable, effective=effective, period=period, indicators=indicators)
+
+
+BUDGET_PRODUCTS = _budget(
     "presupuesto-productos",
     T("Ejecución por producto", "Execution by product"),
     (
@@ -82,10 +93,9 @@ BUDGET_PRODUCTS = View(
         "in the year's nominal register (its age group, in the catalogue). Bottleneck: execution behind pace and coverage below target. The last row is "
         "the program total.",
     ),
-    **HOOKS,
 )
 
-BUDGET_MONTHS = View(
+BUDGET_MONTHS = _budget(
     "presupuesto-meses",
     T("Ejecución mes a mes (acumulada)", "Month by month (cumulative)"),
     (
@@ -104,10 +114,9 @@ BUDGET_MONTHS = View(
     ),
     _months,
     ("budget",),
-    **HOOKS,
 )
 
-BUDGET_UNITS = View(
+BUDGET_UNITS = _budget(
     "presupuesto-unidades",
     T("Ejecución por unidad ejecutora", "Execution by executing unit"),
     (
@@ -140,10 +149,9 @@ BUDGET_UNITS = View(
     ("budget",),
     _unit_names,
     scope="below_region",  # executing units: hospitals, networks, municipalities
-    **HOOKS,
 )
 
-BUDGET_REGIONS = View(
+BUDGET_REGIONS = _budget(
     "presupuesto-regiones",
     T("Presupuesto, cobertura y resultado por región", "Budget, coverage and result by region"),
     (
@@ -177,10 +185,9 @@ BUDGET_REGIONS = View(
         "register; per beneficiary: by the chosen product's target population. Final result: the latest ENDES "
         "estimate up to the year.",
     ),
-    **HOOKS,
 )
 
-BUDGET_CHANGE = View(
+BUDGET_CHANGE = _budget(
     "presupuesto-cambio",
     T("Dinero y resultados entre años", "Money and results across years"),
     (
@@ -224,11 +231,10 @@ BUDGET_CHANGE = View(
         "Coverage: each year's latest month. Result: each year's ENDES "
         "estimate; 'referential' when either is. A comparison, not proof of causation.",
     ),
-    **HOOKS,
 )
 
 
-BUDGET_NETWORK = View(
+BUDGET_NETWORK = _budget(
     "presupuesto-cobertura-red",
     T("Cobertura por red de salud", "Coverage by health network (Red)"),
     (
@@ -254,5 +260,4 @@ BUDGET_NETWORK = View(
         "The records' coverage of each Red of the region at the budget's cut-off month (?arbol=red). Budget is "
         "recorded by department and executing unit, not by Red: this table does not split it.",
     ),
-    **HOOKS,
 )

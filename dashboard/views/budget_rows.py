@@ -193,7 +193,3 @@ def indicators(wh: Warehouse, f: Filters, region: str | None, df: pd.DataFrame) 
     if "coverage_indicator" in df:
         codes += list(df.coverage_indicator.dropna().unique())
     return list(dict.fromkeys(codes))
-
-
-# Every budget view's hooks (dashboard.views.model.View).
-HOOKS = {"unavailable": unavailable, "effective": effective, "period": period, "indicators": indicators}

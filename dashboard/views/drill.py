@@ -53,9 +53,10 @@ def drill_target(wh: Warehouse, f: Filters, region: str) -> tuple[str, str]:
     return region, "region"
 
 
-def drill_table(wh: Warehouse, f: Filters, region: str) -> pd.DataFrame:
-    """The rows of the drill-down (and of its export), along the URL's tree and within the region."""
-    ind = drill_indicator(wh, f)
+def drill_table(wh: Warehouse, f: Filters, region: str, ind: Indicator | None = None) -> pd.DataFrame:
+    """The rows of the drill-down of one indicator (the URL's, else the default), along the URL's tree and
+    within the region."""
+    ind = ind or drill_indicator(wh, f)
     if ind is None:
         return pd.DataFrame()
     parent, level = drill_target(wh, f, region)
@@ -64,12 +65,17 @@ def drill_table(wh: Warehouse, f: Filters, region: str) -> pd.DataFrame:
 
 
 def _drill(wh: Warehouse, f: Filters, region: str | None) -> pd.DataFrame:
-    """The rows of the region page's drill-down grid, along the URL's tree (the page's own query)."""
+    """The view's rows: the drill-down of the URL's indicator, as the page's grid shows it (the page's downloads
+    name it), or — with no indicator in the filters — of every indicator reported per facility, one after the
+    other (the region's whole detail at that level, as ``semaforo export --vista region-detalle`` gives it)."""
     if region is None:
         return pd.DataFrame()
-    df = drill_table(wh, f, region)
-    if df.empty:
-        return df
+    chosen = f.indicator and next((i for i in drill_indicators(wh, f) if i.code == f.indicator), None)
+    frames = [drill_table(wh, f, region, ind) for ind in ([chosen] if chosen else drill_indicators(wh, f))]
+    frames = [df for df in frames if len(df)]
+    if not frames:
+        return pd.DataFrame()
+    df = pd.concat(frames, ignore_index=True)
     return df.assign(level_name=[level_name(x, f.lang) for x in df.territory_level])
 
 

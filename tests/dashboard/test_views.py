@@ -43,6 +43,8 @@ REQUESTS = {
     "calidad-cargas": (None, ""),
     "calidad-cuarentena": (None, ""),
 }
+# The demo loads every file whole: no row in quarantine (tests/etl's damaged files fill that view).
+EMPTY_ON_DEMO = {"calidad-cuarentena"}
 
 
 def test_every_view_is_requested_here():
@@ -81,7 +83,7 @@ def test_every_view_downloads_exactly_its_grid_rows_in_every_format(app, key):
         f = view.effective(wh, f, arg)
     df = frame(view, wh, f, arg)
     grid = records(view, df, "es")
-    assert len(grid) > 0, key
+    assert len(grid) > 0 or key in EMPTY_ON_DEMO, key
     client = app.server.test_client()
     labels = [c.label.get("es") for c in view.columns]
 
