@@ -3,8 +3,6 @@ table, and the indicator's definition from the catalogue."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import pandas as pd
@@ -22,15 +20,10 @@ from ..components.traffic_light import light
 from ..data import Warehouse
 from ..i18n import level_name, t
 from ..state import Filters, href
+from ..views.charts import indicator_history as history
 from ..views.indicators import allowed_regions as regions
 from ..views.indicators import indicator_of
 from ..views.indicators import indicator_snapshot as table
-
-
-def history(wh: Warehouse, f: Filters, ind: Indicator) -> pd.DataFrame:
-    period = wh.resolve_period(ind.program, f.period)
-    start = dt.date(period.year - 3, period.month, 1) if ind.periodicity == "monthly" else dt.date(2000, 1, 1)
-    return wh.read("series", [ind.code], ["PE", *regions(wh)], start, period)
 
 
 def definition(wh: Warehouse, ind: Indicator, lang: str) -> html.Dl:

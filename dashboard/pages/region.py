@@ -18,16 +18,11 @@ from ..components.table_grid import download_buttons
 from ..data import Warehouse
 from ..i18n import t
 from ..state import Filters, href
+from ..views.charts import months_back, region_series
 from ..views.indicators import region_snapshot
 from .region_drill import drill_content
 
 SPARK_MONTHS = 12
-TREND_MONTHS = 24
-
-
-def _months_back(d: dt.date, n: int) -> dt.date:
-    y, m = divmod(d.year * 12 + d.month - 1 - n, 12)
-    return dt.date(y, m + 1, 1)
 
 
 def regional_arg(wh: Warehouse, f: Filters, arg: str | None) -> tuple[str | None, list]:
@@ -39,22 +34,8 @@ def regional_arg(wh: Warehouse, f: Filters, arg: str | None) -> tuple[str | None
     return None, notice
 
 
-def chain_data(wh: Warehouse, f: Filters, region: str):
-    """The one set of queries behind the chain, trends and survey panels of a region."""
-    cat = wh.snapshot.catalogue
-    period = wh.resolve_period(f.program, f.period)
-    snap = region_snapshot(wh, f, region)
-    inds = cat.indicators_for(program=f.program)
-    monthly = [i.code for i in inds if i.periodicity == "monthly"]
-    annual = [i.code for i in inds if i.periodicity == "annual"]
-    recent = wh.read("series", monthly, [region, "PE"], _months_back(period, TREND_MONTHS - 1), period)
-    surveys = wh.read("series", annual, [region, "PE"], dt.date(2000, 1, 1), period)
-    stock = wh.read("stock", [i.code for i in inds if i.feed == "stock"], [region], period)
-    return period, snap, recent, surveys, stock
-
-
 def _sparks(recent: pd.DataFrame, surveys: pd.DataFrame, region: str, period: dt.date) -> dict[str, list]:
-    since = pd.Timestamp(_months_back(period, SPARK_MONTHS - 1))
+    since = pd.Timestamp(months_back(period, SPARK_MONTHS - 1))
     out: dict[str, list] = {}
     # Both frames come ordered by indicator, territory and period (series.sql): one pass each, no grouping.
     for code, where, when, value in zip(
@@ -73,7 +54,8 @@ def main_content(wh: Warehouse, f: Filters, region: str) -> list:
     cat = wh.snapshot.catalogue
     lang = f.lang
     name = wh.snapshot.names.get(region, region)
-    period, snap, recent, surveys, stock = chain_data(wh, f, region)
+    snap = region_snapshot(wh, f, region)  # the view 'region'
+    period, recent, surveys, stock = region_series(wh, f, region)
     program = cat.programs.get(f.program)
     inds = cat.indicators_for(program=f.program)
     # Budget per product is in each chain box; the trends keep the program's total, not six look-alike saws.

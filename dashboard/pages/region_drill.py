@@ -8,8 +8,6 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, dcc, html, no_update
 
-from warehouse.catalogue import Indicator
-
 from .. import context
 from ..access import may_see
 from ..callbacks import callback
@@ -19,18 +17,8 @@ from ..components.table_grid import download_buttons
 from ..data import Warehouse, level_below
 from ..i18n import t
 from ..state import TREES, Filters, href, serialise
+from ..views.charts import quality_flags
 from ..views.drill import REGION_DRILL, drill_indicator, drill_indicators, drill_table, drill_target
-
-
-def quality_flags(wh: Warehouse, f: Filters, region: str, ind: Indicator) -> dict[str, list[str]]:
-    """Facility → the data-quality reasons of its value of ``ind`` this month (the Calidad de datos rules), so
-    that its light carries the mark."""
-    if ind.feed != "admin":
-        return {}
-    period = wh.resolve_period(f.program, f.period)
-    df = wh.read("quality_outliers", f.program, period, region)
-    df = df[df.indicator_code == ind.code]
-    return {r.cod_ipress: list(r.reasons) for r in df.itertuples()}
 
 
 def _dropdown(

@@ -1,25 +1,15 @@
 """The Resumen page's panel of money against results: spending per child against the final result, per region, in
 the latest year with budget, population and a survey estimate."""
 
-import pandas as pd
+from __future__ import annotations
+
 from dash import dcc, html
 
 from .. import figures, theme
 from ..data import Warehouse
 from ..i18n import t
 from ..state import Filters
-
-
-def budget_year(wh: Warehouse, f: Filters, age_group: str) -> tuple[int, pd.DataFrame] | None:
-    """The latest year up to the period's with budget, population and the final result for some region (the
-    survey's year usually closes before the budget's)."""
-    period = wh.resolve_period(f.program, f.period)
-    for year in range(period.year, period.year - 4, -1):
-        df = wh.read("budget_results", f.program, year, age_group)
-        regional = df[df.territory_level == "region"]
-        if regional.spent_per_child.notna().any() and regional.result_value.notna().any():
-            return year, df
-    return None
+from ..views.charts import budget_year
 
 
 def budget_section(wh: Warehouse, f: Filters) -> list:
