@@ -12,7 +12,6 @@ import duckdb
 
 from warehouse.db import WarehouseError
 
-from .. import context
 from ..access import Refusal, product_refusal, view_refusal
 from ..data import Warehouse
 from ..format import PERU
@@ -137,7 +136,6 @@ def export(
     except (WarehouseError, duckdb.Error, OSError) as e:
         click.echo(f"No se puede abrir el almacén {db}: {e}", err=True)
         sys.exit(EXIT_ERROR)
-    context.set_warehouse(wh)
     region = region.upper() if region else None
     f = Filters(
         program=program,

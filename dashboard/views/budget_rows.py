@@ -121,7 +121,7 @@ def _change(wh: Warehouse, f: Filters, s: BudgetScope) -> pd.DataFrame:
     return wh.read("budget_change", s.program, *years, s.element, _age_group(wh, s.program))
 
 
-def _product_names(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
+def _product_names(wh: Warehouse, df: pd.DataFrame, f: Filters) -> pd.DataFrame:
     """The program total's row is named; the logical-framework product is in the page's language."""
     df = df.copy()
     total = df.product_code.isna()
@@ -130,7 +130,7 @@ def _product_names(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
     return df
 
 
-def _unit_names(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
+def _unit_names(wh: Warehouse, df: pd.DataFrame, f: Filters) -> pd.DataFrame:
     df = df.copy()
     df["ejecutora_name"] = df.ejecutora_name.fillna(t("no_executing_unit", f.lang))
     return df

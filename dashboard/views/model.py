@@ -55,7 +55,7 @@ class View:
     columns: tuple[Column, ...]
     rows: Rows  # the one query behind it (its parameters from the filters and the path's argument)
     sources: tuple[str, ...] = ()  # the feeds its figures come from; () = those of the indicators in its rows
-    names: Callable[[pd.DataFrame, Filters], pd.DataFrame] | None = None  # labels the query leaves to the app
+    names: Callable[[Warehouse, pd.DataFrame, Filters], pd.DataFrame] | None = None  # labels left to the app
     notes: Text | None = None  # how to read it (the page's hint; the export's context sheet)
     page: str = "/presupuesto"  # the page that shows it: the export's link back
     scope: Scope = "region"
@@ -86,7 +86,7 @@ def frame(view: View, wh: Warehouse, f: Filters, arg: str | None) -> pd.DataFram
     if df.empty:
         return pd.DataFrame(columns=[c.key for c in view.columns])
     if view.names is not None:
-        df = view.names(df, f)
+        df = view.names(wh, df, f)
     return df[[c.key for c in view.columns]].reset_index(drop=True)
 
 

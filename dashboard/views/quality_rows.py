@@ -104,17 +104,15 @@ def _whole(name: str):
     return rows
 
 
-def _batch_words(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
+def _batch_words(wh: Warehouse, df: pd.DataFrame, f: Filters) -> pd.DataFrame:
     df = df.copy()
     words = section("batch_status", f.lang)
     df["status"] = [words.get(x, x) for x in df.status]
     return df
 
 
-def _outlier_names(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
-    from .. import context  # the catalogue of the warehouse served: short names keep the grid light
-
-    indicators = context.warehouse().snapshot.catalogue.indicators
+def _outlier_names(wh: Warehouse, df: pd.DataFrame, f: Filters) -> pd.DataFrame:
+    indicators = wh.snapshot.catalogue.indicators  # short names keep the grid light
     df = df.copy()
     reasons = section("outlier_reason", f.lang)
     df["reasons_text"] = ["; ".join(reasons[r] for r in rs) for rs in df.reasons]
