@@ -15,8 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from warehouse import query
-
+from .reads import below_region
 from .state import Filters
 
 if TYPE_CHECKING:
@@ -124,7 +123,7 @@ def takes_allowed(fn: Callable) -> bool:
 
 def read_refusal(wh: Warehouse, fn: Callable, args: tuple, kwargs: dict) -> str | None:
     """Why the current user may not run ``fn(*args, **kwargs)``, a ``warehouse.query`` read, or None."""
-    if not query.below_region(fn, *args, **kwargs):
+    if not below_region(fn, *args, **kwargs):
         return None
     if not wh.below_region:
         return f"{fn.__name__}: cifras por debajo del nivel regional no disponibles"

@@ -17,12 +17,12 @@ import cachetools
 import duckdb
 import pandas as pd
 
-from warehouse import query
 from warehouse.db import connect_readonly, reader_cursor
 
 from . import format as fmt
 from .access import FULL_ACCESS, Access, Forbidden, read_refusal, takes_allowed
 from .lookups import Snapshot, read_snapshot
+from .reads import named_query
 from .state import Filters
 
 if TYPE_CHECKING:
@@ -78,17 +78,6 @@ def _hashable(value: object) -> object:
     if isinstance(value, set | frozenset):
         return tuple(sorted(_hashable(v) for v in value))
     return value
-
-
-level_below = query.child_level  # the level one below a parent's, along a tree
-
-
-def named_query(name: str) -> Callable[..., pd.DataFrame]:
-    """The warehouse's read of that name; an unknown name is an error, never an empty answer."""
-    fn = getattr(query, name, None)
-    if not callable(fn) or name.startswith("_"):
-        raise KeyError(f"no hay una consulta «{name}» en warehouse.query")
-    return fn
 
 
 class Warehouse:

@@ -11,9 +11,10 @@ from functools import cached_property
 import duckdb
 import pandas as pd
 
-from warehouse import query
 from warehouse.catalogue import Catalogue
 from warehouse.sync import stored_catalogue
+
+from .reads import named_query
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ class Snapshot:
 
 
 def read_snapshot(cur: duckdb.DuckDBPyConnection) -> Snapshot:
-    periods = query.periods(cur)
+    periods = named_query("periods")(cur)
     months: dict[str, list[dt.date]] = {}
     years: dict[str, list[int]] = {}
     for program, grain, period in periods[["program_code", "period_grain", "period"]].itertuples(index=False):
@@ -68,12 +69,12 @@ def read_snapshot(cur: duckdb.DuckDBPyConnection) -> Snapshot:
             years.setdefault(program, []).append(d.year)
     return Snapshot(
         catalogue=stored_catalogue(cur),
-        territories=query.territories(cur),
-        regions=query.regions(cur),
+        territories=named_query("territories")(cur),
+        regions=named_query("regions")(cur),
         months={k: sorted(set(v)) for k, v in months.items()},
         years={k: sorted(set(v)) for k, v in years.items()},
-        loaded=query.batches_summary(cur),
-        budget_cutoffs=query.budget_cutoffs(cur),
-        result_years=query.result_years(cur),
-        network=query.network(cur),
+        loaded=named_query("batches_summary")(cur),
+        budget_cutoffs=named_query("budget_cutoffs")(cur),
+        result_years=named_query("result_years")(cur),
+        network=named_query("network")(cur),
     )

@@ -43,7 +43,6 @@ def _fail(refusal: Refusal) -> None:
 @click.option(
     "--db",
     envvar="SEMAFORO_DB",
-    required=True,
     type=click.Path(dir_okay=False, path_type=Path),
     help="Archivo DuckDB del almacén (o variable SEMAFORO_DB).",
 )
@@ -99,7 +98,7 @@ def _fail(refusal: Refusal) -> None:
     help="Dirección del tablero (p. ej. https://semaforo.example.gob.pe) para que el enlace de la vista sea completo.",
 )
 def export(
-    db: Path,
+    db: Path | None,
     program: str,
     region: str | None,
     period: str | None,
@@ -128,8 +127,8 @@ def export(
         raise click.BadParameter(
             f"vista desconocida: {view}; las vistas:\n{view_list()}", param_hint="--view"
         )
-    if fmt_ is None or output is None:
-        raise click.UsageError("indique --format y -o (el archivo que se escribe)")
+    if db is None or fmt_ is None or output is None:
+        raise click.UsageError("indique --db (o SEMAFORO_DB), --format y -o (el archivo que se escribe)")
     try:
         wh = Warehouse(db)
         wh.snapshot  # noqa: B018 — fail here on an unusable warehouse

@@ -14,8 +14,9 @@ from ..callbacks import callback
 from ..components.drill_grid import drill_grid
 from ..components.notice import public_only
 from ..components.table_grid import download_buttons
-from ..data import Warehouse, level_below
+from ..data import Warehouse
 from ..i18n import t
+from ..reads import level_below
 from ..state import TREES, Filters, href, serialise
 from ..views.charts import quality_flags
 from ..views.drill import REGION_DRILL, drill_indicator, drill_indicators, drill_table, drill_target
