@@ -115,3 +115,23 @@ def download_buttons(base: str, f: Filters, what: str) -> html.Div:
 def export_buttons(table: View, f: Filters, arg: str | None, lang: str) -> html.Div:
     """The downloads of exactly this table with these filters (dashboard.export)."""
     return download_buttons(f"/export/{table.key}" + (f"/{arg}" if arg else ""), f, table.title.get(lang))
+
+
+def panel(
+    title: str,
+    view: View | None,
+    f: Filters,
+    region: str | None,
+    body: list,
+    anchor: str,
+    notes: bool = False,
+) -> html.Section:
+    """A page's section around a view: its title, the downloads of exactly that view, how to read it (with
+    ``notes``), then its body (the grid, or charts beside it)."""
+    head: list = [html.H2(title, className="section-title")]
+    if view is not None:
+        head.append(export_buttons(view, f, region, f.lang))
+    hint = [html.P(view.notes.get(f.lang), className="hint")] if notes and view and view.notes else []
+    return html.Section(
+        [html.Div(head, className="section-head"), *hint, *body], className="panel", id=anchor
+    )

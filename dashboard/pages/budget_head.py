@@ -10,12 +10,10 @@ from dash.development.base_component import Component
 from .. import format as fmt
 from ..access import region_ok
 from ..components.kpi import figure_card
-from ..components.table_grid import export_buttons
 from ..components.traffic_light import light
 from ..data import Warehouse
 from ..i18n import scope_name, t
 from ..state import Filters, href
-from ..views import View
 from ..views.budget_rows import BudgetScope
 
 PATH = "/presupuesto"
@@ -27,15 +25,6 @@ def region_of(wh: Warehouse, arg: str | None) -> str | None:
 
 def path_of(region: str | None) -> str:
     return f"{PATH}/{region}" if region else PATH
-
-
-def panel(
-    title: str, table: View | None, f: Filters, region: str | None, body: list, anchor: str
-) -> html.Section:
-    head: list[Component] = [html.H2(title, className="section-title")]
-    if table is not None:
-        head.append(export_buttons(table, f, region, f.lang))
-    return html.Section([html.Div(head, className="section-head"), *body], className="panel", id=anchor)
 
 
 def months_text(last: int, lang: str) -> str:

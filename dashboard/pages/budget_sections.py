@@ -10,7 +10,7 @@ from dash import dcc, html
 from .. import figures, theme
 from ..access import may_see
 from ..components.notice import public_only
-from ..components.table_grid import export_buttons, table_grid
+from ..components.table_grid import export_buttons, panel, table_grid
 from ..data import Warehouse
 from ..i18n import scope_name, t
 from ..state import Filters
@@ -23,7 +23,7 @@ from ..views.budget import (
     BUDGET_UNITS,
 )
 from ..views.budget_rows import BudgetScope, change_years
-from .budget_head import months_title, panel
+from .budget_head import months_title
 
 
 def product_options(wh: Warehouse, f: Filters) -> list[dict]:

@@ -16,7 +16,7 @@ from .. import format as fmt
 from ..access import may_see
 from ..callbacks import callback
 from ..components.kpi import figure_card
-from ..components.table_grid import export_buttons, table_grid
+from ..components.table_grid import panel, table_grid
 from ..components.traffic_light import light
 from ..data import Warehouse
 from ..i18n import scope_name, t
@@ -36,15 +36,6 @@ from .region import regional_arg
 PATH = "/calidad"
 
 
-def _panel(title: str, table: View, f: Filters, region: str | None, body: list, anchor: str) -> html.Section:
-    head = html.Div(
-        [html.H2(title, className="section-title"), export_buttons(table, f, region, f.lang)],
-        className="section-head",
-    )
-    notes = [html.P(table.notes.get(f.lang), className="hint")] if table.notes else []
-    return html.Section([head, *notes, *body], className="panel", id=anchor)
-
-
 def _grid_panel(
     grid_id: str,
     title: str,
@@ -55,9 +46,8 @@ def _grid_panel(
     empty: str | None = None,
 ) -> html.Section:
     """A table's panel: its grid, downloads and notes."""
-    return _panel(
-        title, table, f, region, [table_grid(grid_id, table, df, f.lang, empty)], f"{grid_id}-panel"
-    )
+    body = [table_grid(grid_id, table, df, f.lang, empty)]
+    return panel(title, table, f, region, body, f"{grid_id}-panel", notes=True)
 
 
 def _share(part: float, whole: float) -> float | None:
@@ -214,7 +204,7 @@ def content(wh: Warehouse, f: Filters, region: str | None) -> list:
             className="page-subtitle",
         ),
         dbc.Row(kpis(wh, f, completeness, len(outliers), gaps), className="g-2 kpi-row", id="quality-kpis"),
-        _panel(
+        panel(
             t("completeness_title", lang),
             QUALITY_COMPLETENESS,
             f,
@@ -227,6 +217,7 @@ def content(wh: Warehouse, f: Filters, region: str | None) -> list:
                 heatmap(completeness, "timeliness_pct", "timeliness_status", f, link),
             ],
             "quality-completeness",
+            notes=True,
         ),
         _grid_panel(
             "quality-missing", t("missing_title", lang, month=month), QUALITY_MISSING, missing, f, region

@@ -10,7 +10,7 @@ from dash import Input, Output, State, html, no_update
 
 from .. import context
 from ..callbacks import callback
-from ..components.table_grid import table_grid
+from ..components.table_grid import panel, table_grid
 from ..data import Warehouse
 from ..i18n import t
 from ..state import Filters, serialise
@@ -19,7 +19,7 @@ from ..views.budget import (
     BUDGET_PRODUCTS,
 )
 from ..views.budget_rows import budget_scope, change_years
-from .budget_head import PATH, bottlenecks, heading, kpis, panel, region_of
+from .budget_head import PATH, bottlenecks, heading, kpis, region_of
 from .budget_sections import change_section, product_section
 from .region import regional_arg
 
