@@ -194,3 +194,33 @@ def test_the_export_command_lists_every_view_when_given_none(demo_db):
         and "vista desconocida: no-existe" in wrong.output
         and "region-detalle" in wrong.output
     )
+
+
+@pytest.mark.parametrize("search", ["", "&provincia=0901", "&arbol=red"])
+def test_the_drill_down_grid_and_its_download_buttons_give_the_same_rows(app, search):
+    """The region page's drill-down grid (its own layout: lights, stock and quality marks) against the download
+    its buttons link to: the same territories, in the same order, with the same figures."""
+    from dashboard.pages import region_drill
+
+    wh = context.warehouse()
+    f = parse(f"?periodo={PERIOD}{search}")
+    content = region_drill.drill_content(wh, f, "09")
+    grid = next(c for c in _walk(content) if getattr(c, "id", None) == "drill-grid")
+    link = next(
+        c.href
+        for c in _walk(content)
+        if isinstance(getattr(c, "id", None), dict) and c.id.get("format") == "csv"
+    )
+    assert "indicador=" in link  # the indicator shown, named: the download is that grid's
+    body = app.server.test_client().get(link).data.decode("utf-8-sig")
+    table = list(csv.DictReader(io.StringIO(body)))
+    assert len(table) == len(grid.rowData) > 0
+    by_code = {r["Código"]: r for r in table}
+    for row in grid.rowData:
+        got = by_code[row["code"]]
+        assert got["Nombre"] == row["name"] or (got["Nombre"] == "" and row["name"] == row["code"])  # unnamed
+        for key, heading in (("numerator", "Numerador"), ("denominator", "Denominador")):
+            assert (row[key] is None) == (got[heading] == "")
+            assert (
+                row[key] is None or abs(row[key] - float(got[heading])) < 0.051
+            )  # the grid shows one decimal
