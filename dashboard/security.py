@@ -28,10 +28,11 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from warehouse.db import WarehouseError, scalar
 
 from . import format as fmt
-from .auth import ROLE_NAMES, Gate, User, Users, check_csrf, csrf_token, current_access, safe_next
+from .auth import ROLE_NAMES, User, Users
 from .callback_bodies import malformed_callback
 from .config import ServeConfig
 from .data import FULL_ACCESS, Forbidden, Warehouse
+from .gate import Gate, check_csrf, csrf_token, current_access, safe_next
 from .health import Health
 from .i18n import section
 from .shared_state import StateFile  # also registers the sqlite:// scheme of the login limits' storage

@@ -26,9 +26,9 @@ from werkzeug.utils import secure_filename
 from etl.load import file_sha256
 from etl.loaders import LOADERS
 
-from .auth import check_csrf, csrf_token
 from .config import ServeConfig
 from .data import Warehouse
+from .gate import check_csrf, csrf_token
 from .security import TEMPLATES
 from .upload_job import Limits, run_load, run_undo
 

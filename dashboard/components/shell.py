@@ -8,10 +8,10 @@ from dash import html
 from dash.development.base_component import Component
 
 from .. import pages
-from ..auth import current_user
 from ..components.attrs import ARIA_HIDDEN
 from ..data import Warehouse
 from ..format import PERU
+from ..gate import current_user
 from ..i18n import t
 from ..security import role_name
 from ..state import Filters, href
