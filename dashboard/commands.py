@@ -8,10 +8,11 @@ import sys
 from pathlib import Path
 
 import click
-import duckdb
 
-from warehouse.command import DB, EXIT_ERROR, err
+from warehouse.command import EXIT_ERROR, err
 from warehouse.db import WarehouseError
+
+from .export.command import export
 
 
 @click.command()
@@ -137,137 +138,4 @@ def usuarios_quitar(archivo, usuario) -> None:
     click.echo(f"{archivo}: usuario {usuario} quitado")
 
 
-@click.command()
-@DB
-@click.option(
-    "--program", "--programa", "program", default="0001", show_default=True, help="Programa presupuestal."
-)
-@click.option("--region", help="Código de región (p. ej. 09 o LM); por defecto el país.")
-@click.option(
-    "--period", "--periodo", "period", help="Mes 'AAAA-MM' o año 'AAAA'; por defecto el último con datos."
-)
-@click.option(
-    "--view",
-    "--vista",
-    "view",
-    default="indicadores",
-    show_default=True,
-    help="'indicadores' (el tablero de indicadores), una tabla del presupuesto (presupuesto-productos, "
-    "presupuesto-meses, presupuesto-unidades, presupuesto-regiones, presupuesto-cambio) o de la calidad de datos "
-    "(calidad-completitud, calidad-sin-reporte, calidad-atipicos, calidad-triangulacion, calidad-cargas, "
-    "calidad-cuarentena), o el detalle de una región (region-detalle, con --region y --arbol).",
-)
-@click.option(
-    "--producto",
-    "product",
-    help="Producto del marco lógico (p. ej. PAN_P_CRED) para las tablas del presupuesto.",
-)
-@click.option("--desde", "since", help="Año base de la comparación entre años (presupuesto-cambio).")
-@click.option(
-    "--arbol",
-    "tree",
-    type=click.Choice(["territorio", "red"]),
-    default="territorio",
-    show_default=True,
-    help="Árbol del detalle (region-detalle, calidad-completitud): territorio o red de salud.",
-)
-@click.option("--provincia", "province", help="Provincia del detalle (árbol territorio).")
-@click.option("--distrito", "district", help="Distrito del detalle (árbol territorio).")
-@click.option("--red", "red", help="Red del detalle (árbol red; código DISA_RED, p. ej. 13_01).")
-@click.option("--microred", "microred", help="MicroRed del detalle (árbol red; código DISA_RED_MICRORED).")
-@click.option("--indicador", "indicator", help="Indicador del detalle de la región (region-detalle).")
-@click.option("--lang", type=click.Choice(["es", "en"]), default="es", show_default=True)
-@click.option("--format", "fmt_", type=click.Choice(["xlsx", "csv", "json"]), required=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
-@click.option(
-    "--url",
-    "base_url",
-    envvar="SEMAFORO_URL",
-    default="",
-    help="Dirección del tablero (p. ej. https://semaforo.example.gob.pe) para que el enlace de la vista sea completo.",
-)
-def export(
-    db,
-    program,
-    region,
-    period,
-    view,
-    product,
-    since,
-    tree,
-    province,
-    district,
-    red,
-    microred,
-    indicator,
-    lang,
-    fmt_,
-    output,
-    base_url,
-) -> None:
-    """Exportar una vista con sus filtros, igual que la descarga del tablero (Excel con hojas de contexto)."""
-    import datetime as dt
-
-    from . import context
-    from . import export as exports
-    from .data import Warehouse
-    from .pages.region import region_ok
-    from .state import Filters
-    from .tables import TABLES
-
-    try:
-        wh = Warehouse(db)
-        wh.snapshot  # noqa: B018 — fail here on an unusable warehouse
-    except (WarehouseError, duckdb.Error, OSError) as e:
-        err(f"No se puede abrir el almacén {db}: {e}")
-        sys.exit(EXIT_ERROR)
-    context.set_warehouse(wh)
-    f = Filters(
-        program=program,
-        period=period,
-        product=product,
-        since=since,
-        tree=tree,
-        province=province,
-        district=district,
-        red=red,
-        microred=microred,
-        indicator=indicator,
-        lang=lang,
-    )
-    if program not in wh.snapshot.catalogue.programs:
-        raise click.BadParameter(f"programa desconocido: {program}", param_hint="--program")
-    if not wh.has_period(program, period):
-        raise click.BadParameter(f"sin datos del programa {program} para {period}", param_hint="--period")
-    if region is not None and not region_ok(wh, region.upper()):
-        raise click.BadParameter(f"región desconocida: {region}", param_hint="--region")
-    region = region.upper() if region else None
-    element = wh.snapshot.catalogue.elements.get(product) if product else None
-    if product and (element is None or element.program != program or element.level != "product"):
-        raise click.BadParameter(
-            f"producto desconocido del programa {program}: {product}", param_hint="--producto"
-        )
-    if view == "indicadores":
-        snapshot = exports.region_snapshot(wh, f, region) if region else exports.resumen_snapshot(wh, f)
-    elif view in TABLES:
-        from .tables import budget_scope
-
-        if TABLES[view].page == "/region" and region is None:
-            raise click.BadParameter(
-                f"la vista {view} es el detalle de una región: indique --region", param_hint="--region"
-            )
-
-        if TABLES[view].page == "/presupuesto" and budget_scope(wh, f, region) is None:
-            raise click.BadParameter(
-                f"sin ejecución presupuestal de {program} para {period}", param_hint="--period"
-            )
-        snapshot = exports.table_snapshot(TABLES[view], wh, f, region)
-    else:
-        raise click.BadParameter(f"vista desconocida: {view}", param_hint="--view")
-    output.write_bytes(
-        exports.render(wh, f, snapshot, fmt_, dt.datetime.now(exports.PERU), base_url.rstrip("/"))
-    )
-    click.echo(f"{output}: {len(snapshot.data)} filas ({snapshot.title})")
-
-
-COMMANDS: tuple[click.Command, ...] = (serve, usuarios, export)
+COMMANDS: tuple[click.Command, ...] = (serve, usuarios, export)  # export: dashboard/export/command.py

@@ -10,8 +10,6 @@ import logging
 import os
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,13 +17,11 @@ import cachetools
 import duckdb
 import pandas as pd
 
-from warehouse import access, query
-from warehouse.access import Asker
-from warehouse.catalogue_model import Catalogue
 from warehouse.db import connect_readonly, reader_cursor
-from warehouse.sync import stored_catalogue
 
 from . import format as fmt
+from .access import FULL_ACCESS, Access, Forbidden, read_arguments
+from .lookups import Snapshot, read_snapshot
 from .state import Filters
 
 if TYPE_CHECKING:
@@ -33,68 +29,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-
-@dataclass(frozen=True)
-class Snapshot:
-    """What one opened warehouse file holds that the pages need again and again."""
-
-    catalogue: Catalogue
-    territories: pd.DataFrame
-    regions: pd.DataFrame
-    months: dict[str, list[dt.date]]  # program → months with data
-    years: dict[str, list[int]]  # program → survey years
-    loaded: pd.DataFrame
-    budget_cutoffs: dict[str, dict[int, int]]  # program → fiscal year → last month with budget data
-    result_years: dict[str, list[int]]  # program → years with a final-result estimate for some region
-    network: pd.DataFrame  # the health network's Reds and MicroRedes, once per region they reach
-
-    def network_children(self, region: str, parent: str) -> pd.DataFrame:
-        """The Reds of a region (``parent`` = the region) or the MicroRedes of one of its Reds, in that region."""
-        n = self.network
-        return n[(n.region_code == region) & (n.parent_code == parent)]
-
-    def network_name(self, region: str, code: str) -> str:
-        n = self.network
-        names = n.name[(n.region_code == region) & (n.territory_code == code)]
-        return names.iloc[0] if len(names) else code
-
-    @cached_property
-    def names(self) -> dict[str, str]:
-        return dict(zip(self.territories.territory_code, self.territories.name, strict=True))
-
-    @cached_property
-    def levels(self) -> dict[str, str]:
-        return dict(zip(self.territories.territory_code, self.territories.territory_level, strict=True))
-
-    @cached_property
-    def parents(self) -> dict[str, str | None]:
-        return dict(zip(self.territories.territory_code, self.territories.parent_code, strict=True))
-
-    def children_of(self, code: str) -> pd.DataFrame:
-        return self.territories[self.territories.parent_code == code]
-
-
-def _read_snapshot(cur: duckdb.DuckDBPyConnection) -> Snapshot:
-    periods = query.periods(cur)
-    months: dict[str, list[dt.date]] = {}
-    years: dict[str, list[int]] = {}
-    for program, grain, period in periods[["program_code", "period_grain", "period"]].itertuples(index=False):
-        d = pd.Timestamp(period).date()
-        if grain == "M":
-            months.setdefault(program, []).append(d)
-        else:
-            years.setdefault(program, []).append(d.year)
-    return Snapshot(
-        catalogue=stored_catalogue(cur),
-        territories=query.territories(cur),
-        regions=query.regions(cur),
-        months={k: sorted(set(v)) for k, v in months.items()},
-        years={k: sorted(set(v)) for k, v in years.items()},
-        loaded=query.batches_summary(cur),
-        budget_cutoffs=query.budget_cutoffs(cur),
-        result_years=query.result_years(cur),
-        network=query.network(cur),
-    )
+__all__ = ["FULL_ACCESS", "Access", "Forbidden", "Version", "Warehouse"]  # access names: dashboard.access
 
 
 class Version:
@@ -144,24 +79,6 @@ def _hashable(value: object) -> object:
     if isinstance(value, set | frozenset):
         return tuple(sorted(_hashable(v) for v in value))
     return value
-
-
-class Forbidden(PermissionError):
-    """The caller may not see what was asked for (another region, figures below the region level)."""
-
-
-@dataclass(frozen=True)
-class Access:
-    """What the person behind the current request may see: ``regions`` (None = all), whether figures below the
-    region level (provinces, districts, facilities, executing units: not for the public, who see published
-    region-level figures only) and the administrator's pages. Outside a request (CLI, tests): everything."""
-
-    regions: frozenset[str] | None = None
-    below_region: bool = True
-    admin: bool = True  # data-quality details (load history, quarantined rows) and the upload page
-
-
-FULL_ACCESS = Access()
 
 
 class Warehouse:
@@ -281,14 +198,10 @@ class Warehouse:
     def query(self, fn: Callable[..., pd.DataFrame], *args: object, **kwargs: object) -> pd.DataFrame:
         """``fn(cursor, *args, allowed=…, **kwargs)`` — a declared ``warehouse.query`` function — for the current
         user: refused (:class:`Forbidden`) unless its declaration lets them see it (:func:`warehouse.access.permit`:
-        undeclared, admin only, below the region); cached per version and scope; a copy each time (callers add
-        columns)."""
+        undeclared, admin only, below the region; the dashboard's side in :func:`dashboard.access.read_arguments`);
+        cached per version and scope; a copy each time (callers add columns)."""
         allowed = self.allowed
-        asker = Asker(regions=allowed, below_region=self.below_region, admin=self.admin)
-        try:
-            permitted = access.permit(fn, asker, *args, **kwargs)  # closed by default: warehouse.access
-        except access.Refused as e:
-            raise Forbidden(str(e)) from e
+        permitted = read_arguments(self, fn, args, kwargs)
         v = self.version
         key = (fn.__name__, _hashable(args), _hashable(sorted(kwargs.items())), _hashable(allowed))
         with v.cache_lock:
@@ -304,7 +217,7 @@ class Warehouse:
     def snapshot(self) -> Snapshot:
         v = self.version
         if v.snapshot is None:
-            v.snapshot = _read_snapshot(v.cursor())
+            v.snapshot = read_snapshot(v.cursor())
         return v.snapshot
 
     def checked(self, f: Filters) -> Filters:

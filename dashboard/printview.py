@@ -1,6 +1,6 @@
 """The regional scorecard as a printable page (/imprimir): one A4 landscape sheet from the browser's "Print → Save as
 PDF", with the legend and the sources. Plain HTML from a Jinja template (autoescaped), no Dash: it must print the
-same in any browser and needs no script. Its rows come from the summary page's own query (resumen.table)."""
+same in any browser and needs no script. Its rows come from the view ``resumen`` (dashboard.views.indicators)."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from warehouse.rules import STATUS_MEANING, STATUSES, status
 
 from . import context
 from . import format as fmt
-from .export import WORDS, data_dates
+from .export.context import data_dates
 from .format import PERU
-from .i18n import level_name, t
+from .i18n import lang_of, level_name, section, t
 from .state import href, parse
 
 _ENV = jinja2.Environment(
@@ -28,40 +28,16 @@ _ENV = jinja2.Environment(
     lstrip_blocks=True,
 )
 
-PRINT_WORDS = {
-    "es": {
-        "print": "Imprimir o guardar como PDF",
-        "back": "Volver al tablero",
-        "generated": "Generado el",
-        "region": "Región",
-        "rules": "Reglas: productos e insumos contra la meta de cada región y año (con tolerancia); resultados con "
-        "las bandas de la OMS; presupuesto contra el avance esperado del mes. Entre paréntesis: estimación "
-        "referencial de la ENDES (CV alto).",
-        "sources": "Fuentes y datos",
-        "link": "Vista en línea",
-    },
-    "en": {
-        "print": "Print or save as PDF",
-        "back": "Back to the dashboard",
-        "generated": "Generated on",
-        "region": "Region",
-        "rules": "Rules: products and inputs against each region's target for the year (with tolerance); results "
-        "against WHO bands; budget against the month's expected pace. In parentheses: referential ENDES estimate "
-        "(high CV).",
-        "sources": "Sources and data",
-        "link": "Online view",
-    },
-}
-
 
 def render() -> str:
     from .pages import resumen
+    from .views import indicators as indicator_views
 
     wh = context.warehouse()
     f = wh.checked(parse("?" + flask.request.query_string.decode()))
-    lang = "en" if f.lang == "en" else "es"
+    lang = lang_of(f.lang)
     cat = wh.snapshot.catalogue
-    snap = resumen.table(wh, f)
+    snap = indicator_views.snapshot(wh, f)  # the rows of the view 'resumen'
     codes = resumen.scorecard_indicators(wh, f)
     indicators = [cat.indicators[c] for c in codes]
     groups = [
@@ -89,10 +65,11 @@ def render() -> str:
                 {"status": s.code, "glyph": s.glyph, "text": text, "label": s.label.get(lang)}
             )
         rows.append(row)
+    sources = section("export", lang)["sources"]
     sources = [
-        f"{WORDS[lang]['sources'].get(k, k)} {d['period']} ({d['file']}, {d['loaded']})"
+        f"{sources[k]} {d['period']} ({d['file']}, {d['loaded']})"
         for k, d in data_dates(wh).items()
-        if k in WORDS[lang]["sources"]
+        if k in sources
     ]
     program = cat.programs.get(f.program)
     return _ENV.get_template("scorecard_print.html").render(
@@ -114,7 +91,7 @@ def render() -> str:
             }
             for s in STATUSES.values()
         ],
-        words=PRINT_WORDS[lang],
+        words=section("print", lang),
         sources=sources,
         link=flask.request.host_url.rstrip("/") + href("/", f),
         back=href("/", f),

@@ -28,11 +28,14 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from warehouse.db import WarehouseError, scalar
 
 from . import format as fmt
-from .auth import ROLE_NAMES, Gate, User, Users, check_csrf, csrf_token, current_access, safe_next
+from .access import FULL_ACCESS, Forbidden
+from .auth import ROLE_NAMES, User, Users
 from .callback_bodies import malformed_callback
 from .config import ServeConfig
-from .data import FULL_ACCESS, Forbidden, Warehouse
+from .data import Warehouse
+from .gate import Gate, check_csrf, csrf_token, current_access, safe_next
 from .health import Health
+from .i18n import section
 from .shared_state import StateFile  # also registers the sqlite:// scheme of the login limits' storage
 
 log = logging.getLogger("semaforo.web")
@@ -44,27 +47,6 @@ TEMPLATES = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-
-LOGIN_WORDS = {
-    "es": {
-        "title": "Ingresar",
-        "user": "Usuario",
-        "password": "Contraseña",
-        "submit": "Ingresar",
-        "failed": "Usuario o contraseña incorrectos.",
-        "limited": "Demasiados intentos. Espere un minuto y vuelva a intentarlo.",
-        "public": "Ver las cifras públicas sin ingresar",
-    },
-    "en": {
-        "title": "Sign in",
-        "user": "User name",
-        "password": "Password",
-        "submit": "Sign in",
-        "failed": "Wrong user name or password.",
-        "limited": "Too many attempts. Wait a minute and try again.",
-        "public": "See the public figures without signing in",
-    },
-}
 
 
 def content_security_policy(app: dash.Dash) -> dict[str, str | list[str]]:
@@ -218,7 +200,7 @@ def install(app: dash.Dash, wh: Warehouse, cfg: ServeConfig, users: Users) -> No
                 state.record_failure(name.lower(), address)
             failed = True
         html = TEMPLATES.get_template("login.html").render(
-            w=LOGIN_WORDS[lang],
+            w=section("login", lang),
             lang=lang,
             failed=failed,
             csrf=csrf_token(),
@@ -230,7 +212,7 @@ def install(app: dash.Dash, wh: Warehouse, cfg: ServeConfig, users: Users) -> No
     @server.errorhandler(429)
     def too_many(e):
         lang = "en" if flask.request.args.get("lang") == "en" else "es"
-        return flask.Response(LOGIN_WORDS[lang]["limited"] + "\n", 429, mimetype="text/plain")
+        return flask.Response(section("login", lang)["limited"] + "\n", 429, mimetype="text/plain")
 
     @server.route("/salir")
     def logout():

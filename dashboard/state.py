@@ -12,6 +12,8 @@ from warehouse.territory_levels import TREES as TREES
 
 from .i18n import LANGS
 
+__all__ = ["LEVELS", "TREES", "Filters", "href", "parse", "serialise"]
+
 KEYS = {  # attribute → query-string key, as Peruvian users would read it
     "program": "programa",
     "period": "periodo",

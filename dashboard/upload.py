@@ -23,9 +23,9 @@ import flask
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.utils import secure_filename
 
-from .auth import check_csrf, csrf_token
 from .config import ServeConfig
 from .data import Warehouse
+from .gate import check_csrf, csrf_token
 from .security import TEMPLATES
 from .upload_job import LOADERS, Limits, file_sha256, run_load, run_undo
 

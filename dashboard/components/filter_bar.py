@@ -21,8 +21,7 @@ def period_options(wh: Warehouse, program: str, lang: str) -> list[dict]:
     months = sorted(snap.months.get(program, []), reverse=True)
     years = sorted({m.year for m in months} | set(snap.years.get(program, [])), reverse=True)
     opts = [{"label": fmt.month(m, lang), "value": m.strftime("%Y-%m")} for m in months]
-    suffix = " (año)" if lang == "es" else " (year)"
-    opts += [{"label": f"{y}{suffix}", "value": str(y)} for y in years]
+    opts += [{"label": t("year_option", lang, year=y), "value": str(y)} for y in years]
     return opts
 
 

@@ -1,4 +1,4 @@
-"""A declared table (dashboard.tables) as a grid: the same rows its downloads write, formatted as the app writes
+"""A view (dashboard.views) as a grid: the same rows its downloads write, formatted as the app writes
 numbers, statuses as lights, with its download buttons."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from warehouse.rules import STATUSES
 
 from ..i18n import grid_locale, t
 from ..state import Filters, href
-from ..tables import Table, cell
+from ..views import View, cell
 from .scorecard import GRID_THEME, NO_DECIMALS, ONE_DECIMAL
 
 _FORMAT = {
@@ -23,8 +23,8 @@ _FORMAT = {
 NUMERIC = frozenset(_FORMAT)
 
 
-def records(table: Table, df: pd.DataFrame, lang: str) -> list[dict]:
-    """The grid's rows: each value as the downloads write it (tables.cell), statuses as codes for the renderer."""
+def records(table: View, df: pd.DataFrame, lang: str) -> list[dict]:
+    """The grid's rows: each value as the downloads write it (dashboard.views.cell), statuses as codes for the renderer."""
     cols = [c for c in table.columns if c.screen]
     return [
         {c.key: cell(v, c.kind, lang, words=False) for c, v in zip(cols, row, strict=True)}
@@ -32,7 +32,7 @@ def records(table: Table, df: pd.DataFrame, lang: str) -> list[dict]:
     ]
 
 
-def column_defs(table: Table, lang: str) -> list[dict]:
+def column_defs(table: View, lang: str) -> list[dict]:
     statuses = {s.code: {"l": s.label.get(lang), "i": s.icon} for s in STATUSES.values()}
     defs = []
     shown = [c for c in table.columns if c.screen]
@@ -61,7 +61,7 @@ def column_defs(table: Table, lang: str) -> list[dict]:
 
 
 def table_grid(
-    grid_id: str, table: Table, df: pd.DataFrame, lang: str, empty: str | None = None
+    grid_id: str, table: View, df: pd.DataFrame, lang: str, empty: str | None = None
 ) -> dag.AgGrid | html.P:
     if df.empty:
         return html.P(empty or t("no_data_period", lang), className="hint")
@@ -112,6 +112,26 @@ def download_buttons(base: str, f: Filters, what: str) -> html.Div:
     )
 
 
-def export_buttons(table: Table, f: Filters, arg: str | None, lang: str) -> html.Div:
+def export_buttons(table: View, f: Filters, arg: str | None, lang: str) -> html.Div:
     """The downloads of exactly this table with these filters (dashboard.export)."""
     return download_buttons(f"/export/{table.key}" + (f"/{arg}" if arg else ""), f, table.title.get(lang))
+
+
+def panel(
+    title: str,
+    view: View | None,
+    f: Filters,
+    region: str | None,
+    body: list,
+    anchor: str,
+    notes: bool = False,
+) -> html.Section:
+    """A page's section around a view: its title, the downloads of exactly that view, how to read it (with
+    ``notes``), then its body (the grid, or charts beside it)."""
+    head: list = [html.H2(title, className="section-title")]
+    if view is not None:
+        head.append(export_buttons(view, f, region, f.lang))
+    hint = [html.P(view.notes.get(f.lang), className="hint")] if notes and view and view.notes else []
+    return html.Section(
+        [html.Div(head, className="section-head"), *hint, *body], className="panel", id=anchor
+    )

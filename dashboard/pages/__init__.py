@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from types import ModuleType
 
+from ..access import page_allowed
 from ..components.notice import public_only
 from . import calidad, indicador, marco_logico, not_found, presupuesto, region, resumen
 
@@ -24,7 +25,7 @@ class Page:
     public: bool = True  # shown in the public view (published region-level figures only)
 
     def layout(self, wh, f, arg):
-        if not self.public and not wh.below_region:
+        if not page_allowed(wh, self.public):
             return public_only(f.lang)
         return self.module.layout(wh, f, arg)
 

@@ -13,51 +13,41 @@ from warehouse.rules import status
 
 from .. import context
 from .. import format as fmt
+from ..access import may_see
 from ..callbacks import callback
 from ..components.kpi import figure_card
-from ..components.table_grid import export_buttons, table_grid
+from ..components.table_grid import panel, table_grid
 from ..components.traffic_light import light
 from ..data import Warehouse
 from ..i18n import scope_name, t
 from ..state import TREES, Filters, href
-from ..tables import (
+from ..views import View, frame
+from ..views.quality import (
     QUALITY_BATCHES,
     QUALITY_COMPLETENESS,
     QUALITY_MISSING,
     QUALITY_OUTLIERS,
     QUALITY_QUARANTINE,
     QUALITY_TRIANGULATION,
-    Table,
-    frame,
-    quality_parent,
 )
+from ..views.quality_rows import completeness_light, quality_parent
 from .region import regional_arg
 
 PATH = "/calidad"
 
 
-def _panel(title: str, table: Table, f: Filters, region: str | None, body: list, anchor: str) -> html.Section:
-    head = html.Div(
-        [html.H2(title, className="section-title"), export_buttons(table, f, region, f.lang)],
-        className="section-head",
-    )
-    notes = [html.P(table.notes.get(f.lang), className="hint")] if table.notes else []
-    return html.Section([head, *notes, *body], className="panel", id=anchor)
-
-
 def _grid_panel(
     grid_id: str,
     title: str,
-    table: Table,
+    table: View,
     df: pd.DataFrame,
     f: Filters,
     region: str | None,
     empty: str | None = None,
 ) -> html.Section:
     """A table's panel: its grid, downloads and notes."""
-    return _panel(
-        title, table, f, region, [table_grid(grid_id, table, df, f.lang, empty)], f"{grid_id}-panel"
-    )
+    body = [table_grid(grid_id, table, df, f.lang, empty)]
+    return panel(title, table, f, region, body, f"{grid_id}-panel", notes=True)
 
 
 def _share(part: float, whole: float) -> float | None:
@@ -75,7 +65,6 @@ def kpis(
         if len(completeness)
         else completeness
     )
-    q = wh.snapshot.catalogue.quality
     cards = []
     for label, part, whole in (
         (
@@ -90,15 +79,7 @@ def kpis(
         ),
     ):
         pct = _share(part, whole)
-        code = (
-            None
-            if pct is None
-            else "adecuado"
-            if pct >= q["completeness_adequate_from"]
-            else "en_riesgo"
-            if pct >= q["completeness_at_risk_from"]
-            else "critico"
-        )
+        code = completeness_light(wh, pct)
         cards.append(
             figure_card(
                 label,
@@ -223,7 +204,7 @@ def content(wh: Warehouse, f: Filters, region: str | None) -> list:
             className="page-subtitle",
         ),
         dbc.Row(kpis(wh, f, completeness, len(outliers), gaps), className="g-2 kpi-row", id="quality-kpis"),
-        _panel(
+        panel(
             t("completeness_title", lang),
             QUALITY_COMPLETENESS,
             f,
@@ -236,6 +217,7 @@ def content(wh: Warehouse, f: Filters, region: str | None) -> list:
                 heatmap(completeness, "timeliness_pct", "timeliness_status", f, link),
             ],
             "quality-completeness",
+            notes=True,
         ),
         _grid_panel(
             "quality-missing", t("missing_title", lang, month=month), QUALITY_MISSING, missing, f, region
@@ -252,7 +234,7 @@ def content(wh: Warehouse, f: Filters, region: str | None) -> list:
             region,
         ),
     ]
-    if wh.admin:  # QUALITY_BATCHES and QUALITY_QUARANTINE: admin_only
+    if may_see(wh, QUALITY_BATCHES) and may_see(wh, QUALITY_QUARANTINE):
         sections += [
             _grid_panel(
                 "quality-batches",

@@ -3,14 +3,11 @@ table, and the indicator's definition from the catalogue."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, dcc, html, no_update
 
-from warehouse import query
 from warehouse.catalogue_model import Indicator
 from warehouse.rules import describe_rule, status
 
@@ -23,27 +20,10 @@ from ..components.traffic_light import light
 from ..data import Warehouse
 from ..i18n import level_name, t
 from ..state import Filters, href
-
-
-def indicator_of(wh: Warehouse, code: str | None) -> Indicator | None:
-    return wh.snapshot.catalogue.indicators.get(code or "")
-
-
-def regions(wh: Warehouse) -> list[str]:
-    return [r for r in wh.snapshot.regions.region_code if wh.allowed is None or r in wh.allowed]
-
-
-def table(wh: Warehouse, f: Filters, ind: Indicator) -> pd.DataFrame:
-    """Country and regions for one indicator at the period: the ranking, the table and the export."""
-    period = wh.resolve_period(ind.program, f.period)
-    snap = wh.query(query.snapshot, ind.program, ["PE", *regions(wh)], period)
-    return snap[snap.indicator_code == ind.code].reset_index(drop=True)
-
-
-def history(wh: Warehouse, f: Filters, ind: Indicator) -> pd.DataFrame:
-    period = wh.resolve_period(ind.program, f.period)
-    start = dt.date(period.year - 3, period.month, 1) if ind.periodicity == "monthly" else dt.date(2000, 1, 1)
-    return wh.query(query.series, [ind.code], ["PE", *regions(wh)], start, period)
+from ..views.charts import indicator_history as history
+from ..views.indicators import allowed_regions as regions
+from ..views.indicators import indicator_of
+from ..views.indicators import indicator_snapshot as table
 
 
 def definition(wh: Warehouse, ind: Indicator, lang: str) -> html.Dl:

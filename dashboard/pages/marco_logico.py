@@ -7,7 +7,6 @@ from __future__ import annotations
 import pandas as pd
 from dash import Input, Output, State, dcc, html, no_update
 
-from warehouse import query
 from warehouse.catalogue_model import Catalogue, Element
 
 from .. import context
@@ -18,17 +17,13 @@ from ..components.traffic_light import light
 from ..data import Warehouse
 from ..i18n import t
 from ..state import Filters, href
+from ..views.charts import national_snapshot
 
 SECTIONS = (
     ("final_result", "final_result"),
     ("intermediate_result", "specific_results"),
     ("product", "products"),
 )
-
-
-def table(wh: Warehouse, f: Filters) -> pd.DataFrame:
-    period = wh.resolve_period(f.program, f.period)
-    return wh.query(query.snapshot, f.program, ["PE"], period)
 
 
 def _indicator_cells(cat: Catalogue, codes: list[str], national: pd.DataFrame, f: Filters):
@@ -98,7 +93,7 @@ def content(wh: Warehouse, f: Filters) -> list:
     cat = wh.snapshot.catalogue
     lang = f.lang
     program = cat.programs.get(f.program)
-    snap = table(wh, f)
+    snap = national_snapshot(wh, f)
     national = snap.set_index("indicator_code")
     elements = [e for e in cat.elements.values() if e.program == f.program]
     body = []

@@ -7,9 +7,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, dcc, html, no_update
 
-from warehouse import query
-
-from .. import context, figures, theme
+from .. import context, theme
 from .. import format as fmt
 from ..callbacks import callback
 from ..components.kpi import kpi_card
@@ -28,6 +26,9 @@ from ..components.traffic_light import legend, rules_table
 from ..data import Warehouse
 from ..i18n import t
 from ..state import Filters, href, serialise
+from ..views import indicators
+from ..views.indicators import allowed_regions as region_codes
+from .resumen_budget import budget_section
 
 
 def map_indicator(wh: Warehouse, f: Filters) -> str:
@@ -44,18 +45,6 @@ def scorecard_indicators(wh: Warehouse, f: Filters) -> list[str]:
     cat = wh.snapshot.catalogue
     inds = cat.indicators_for(program=f.program, level=f.level)
     return [i.code for i in inds if f.level or i.key]
-
-
-def region_codes(wh: Warehouse) -> list[str]:
-    regions = wh.snapshot.regions.region_code.tolist()
-    return [r for r in regions if wh.allowed is None or r in wh.allowed]
-
-
-def table(wh: Warehouse, f: Filters) -> pd.DataFrame:
-    """The one query behind this page, its exports and its JSON: every indicator of the program for the country
-    and the regions at the period."""
-    period = wh.resolve_period(f.program, f.period)
-    return wh.query(query.snapshot, f.program, ["PE", *region_codes(wh)], period)
 
 
 def _map_values(snap: pd.DataFrame, code: str, unit: str, lang: str) -> pd.DataFrame:
@@ -144,56 +133,6 @@ def scorecard_parts(wh: Warehouse, f: Filters, snap: pd.DataFrame) -> tuple[list
     return column_defs(codes, cat, f.lang, t("region", f.lang)), data[1:], data[:1]
 
 
-def budget_year(wh: Warehouse, f: Filters, age_group: str) -> tuple[int, pd.DataFrame] | None:
-    """The latest year up to the period's with budget, population and the final result for some region (the
-    survey's year usually closes before the budget's)."""
-    period = wh.resolve_period(f.program, f.period)
-    for year in range(period.year, period.year - 4, -1):
-        df = wh.query(query.budget_results, f.program, year, age_group)
-        regional = df[df.territory_level == "region"]
-        if regional.spent_per_child.notna().any() and regional.result_value.notna().any():
-            return year, df
-    return None
-
-
-def budget_section(wh: Warehouse, f: Filters) -> list:
-    title = html.H2(t("budget_vs_results", f.lang), className="section-title")
-    cat = wh.snapshot.catalogue
-    program = cat.programs.get(f.program)
-    if program is None or program.beneficiaries is None:
-        return [title, html.P(t("budget_vs_results_no_population", f.lang), className="hint")]
-    age_group, who_text = program.beneficiaries
-    who = who_text.get(f.lang)
-    found = budget_year(wh, f, age_group)
-    if found is None:
-        return [title, html.P(t("budget_vs_results_none", f.lang), className="hint")]
-    year, df = found
-    codes = df.result_indicator.dropna()
-    result = cat.indicators.get(codes.iloc[0]) if len(codes) else None
-    regions = wh.snapshot.regions
-    abbrevs = dict(zip(regions.region_code, regions.abbrev, strict=True))
-    corner = "corner_bottom_right" if result is not None and result.direction == "up" else "corner_top_right"
-    return [
-        title,
-        html.P(
-            t(
-                "budget_vs_results_sub",
-                f.lang,
-                year=year,
-                who=who,
-                result=result.short.get(f.lang) if result else "",
-            ),
-            className="hint",
-        ),
-        dcc.Graph(
-            id="budget-results",
-            figure=figures.budget_results(df, wh.snapshot.names, abbrevs, result, who, f.lang),
-            config=theme.graph_config(f.lang, png="presupuesto_y_resultados"),
-        ),
-        html.P(t("budget_vs_results_hint", f.lang, corner=t(corner, f.lang), who=who), className="hint"),
-    ]
-
-
 def legend_section(wh: Warehouse, f: Filters) -> list:
     cat = wh.snapshot.catalogue
     return [
@@ -219,7 +158,7 @@ def export_links(f: Filters) -> html.Div:
 
 
 def layout(wh: Warehouse, f: Filters, arg: str | None = None):
-    snap = table(wh, f)
+    snap = indicators.snapshot(wh, f)
     cat = wh.snapshot.catalogue
     codes = scorecard_indicators(wh, f)
     regions = region_codes(wh)
@@ -314,7 +253,7 @@ def update(search: str, pathname: str):
         return (no_update,) * 11
     wh = context.warehouse()
     f = context.filters(search)
-    snap = table(wh, f)
+    snap = indicators.snapshot(wh, f)
     code = map_indicator(wh, f)
     figure = map_figure(wh, f, snap, patch=True)  # same traces whatever the filters: only values change
     cols, data, pinned = scorecard_parts(wh, f, snap)

@@ -14,7 +14,7 @@ from dash import no_update
 from dashboard import context
 from dashboard.pages import presupuesto
 from dashboard.state import parse
-from dashboard.tables import TABLES
+from dashboard.views import VIEWS as TABLES
 from tests.dashboard.test_callbacks import PERIOD, _sync, _walk, texts
 
 

@@ -80,14 +80,14 @@ def test_healthz_answers_503_when_a_block_of_the_served_warehouse_is_corrupt(ser
 
 def test_a_warehouse_error_in_a_page_is_a_plain_503(served, monkeypatch):
     app, _db = served
-    from dashboard.pages import resumen
+    from dashboard.views import indicators
 
     def broken(*_a, **_k):
         raise duckdb.IOException(
             "Corrupt database file: computed checksum 1 does not match stored checksum 2"
         )
 
-    monkeypatch.setattr(resumen, "table", broken)
+    monkeypatch.setattr(indicators, "snapshot", broken)
     r = app.server.test_client().get(f"/export/resumen.csv?periodo={PERIOD}")
     assert r.status_code == 503 and r.mimetype == "text/plain"
     text = r.get_data(as_text=True)
@@ -96,12 +96,12 @@ def test_a_warehouse_error_in_a_page_is_a_plain_503(served, monkeypatch):
 
 def test_an_unexpected_error_shows_a_reference_never_a_traceback(served, monkeypatch, caplog):
     app, _db = served
-    from dashboard.pages import resumen
+    from dashboard.views import indicators
 
     def broken(*_a, **_k):
         raise RuntimeError("detalle interno /srv/semaforo/secreto.py")
 
-    monkeypatch.setattr(resumen, "table", broken)
+    monkeypatch.setattr(indicators, "snapshot", broken)
     c = app.server.test_client()
     with caplog.at_level(logging.ERROR, logger="semaforo.web"):
         responses = [

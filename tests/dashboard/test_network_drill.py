@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from dashboard import context
 from dashboard.app import create_app
-from dashboard.pages import region
+from dashboard.pages import region, region_drill
 from dashboard.state import parse
 from semaforo.cli import main
 from tests.conftest import load, rows, write
@@ -98,12 +98,14 @@ def test_a_regional_user_cannot_reach_another_regions_facility_through_a_shared_
 
 def test_choosing_a_red_and_the_tree_writes_the_url(small_app):
     small_app()
-    got = parse(region.choose_drill("PAN_P_CRED", "red", None, None, "13_01", None, "?indicador=PAN_P_CRED"))
+    got = parse(
+        region_drill.choose_drill("PAN_P_CRED", "red", None, None, "13_01", None, "?indicador=PAN_P_CRED")
+    )
     assert (got.tree, got.red, got.microred, got.indicator) == ("red", "13_01", None, "PAN_P_CRED")
     search = "?indicador=PAN_P_CRED&arbol=red&red=13_01"
-    got = parse(region.choose_drill("PAN_P_CRED", "red", None, None, "13_01", "13_01_07", search))
+    got = parse(region_drill.choose_drill("PAN_P_CRED", "red", None, None, "13_01", "13_01_07", search))
     assert (got.red, got.microred) == ("13_01", "13_01_07")
-    got = parse(region.choose_drill("PAN_P_CRED", "territorio", None, None, None, None, search))
+    got = parse(region_drill.choose_drill("PAN_P_CRED", "territorio", None, None, None, None, search))
     assert (got.tree, got.red) == ("territorio", None)
 
 
@@ -201,7 +203,8 @@ def test_the_budget_pages_coverage_follows_the_network(small_app, territory_db, 
     small_app()
     from dashboard.context import warehouse
     from dashboard.pages import presupuesto
-    from dashboard.tables import BUDGET_NETWORK, frame
+    from dashboard.views import frame
+    from dashboard.views.budget import BUDGET_NETWORK
 
     f = parse("?periodo=2025-06&producto=PAN_P_CRED&arbol=red")
     rows_ = frame(BUDGET_NETWORK, warehouse(), f, "09")

@@ -10,9 +10,9 @@ import io
 import pytest
 
 from dashboard import context
-from dashboard.pages import calidad, region
+from dashboard.pages import calidad, region_drill
 from dashboard.state import parse
-from dashboard.tables import TABLES
+from dashboard.views import VIEWS as TABLES
 from tests.dashboard.test_budget_page import _csv, grid
 from tests.dashboard.test_callbacks import PERIOD, _walk, texts
 from warehouse import query
@@ -74,7 +74,7 @@ def test_a_suspect_facility_value_carries_the_mark_in_the_drill_down(app):
     ]
     r = flagged.iloc[0]
     f = parse(f"?periodo={PERIOD}&provincia={r.ubigeo[:4]}&distrito={r.ubigeo}&indicador={r.indicator_code}")
-    rows = grid(region.drill_content(wh, f, "10"), "drill-grid").rowData
+    rows = grid(region_drill.drill_content(wh, f, "10"), "drill-grid").rowData
     mine = next(x for x in rows if x["code"] == r.cod_ipress)
     assert mine["value_text"].endswith("⚑") and "calidad del dato" in mine["detail"]
     assert all("⚑" not in x["value_text"] for x in rows if x["code"] not in set(flagged.cod_ipress))

@@ -124,15 +124,16 @@ def test_stale_links_open_something_sensible(app, client):
 
 
 def test_opening_a_region_does_not_push_its_default_drill_indicator_into_history(app):
-    from dashboard.pages import region
+    from dashboard.pages import region_drill
 
     f = context.filters(f"?periodo={PERIOD}")
-    default = region.drill_indicator(context.warehouse(), f).code
+    default = region_drill.drill_indicator(context.warehouse(), f).code
     assert (
-        region.choose_drill(default, "territorio", None, None, None, None, f"?periodo={PERIOD}") is no_update
+        region_drill.choose_drill(default, "territorio", None, None, None, None, f"?periodo={PERIOD}")
+        is no_update
     )
     other = "PAN_P_CRED" if default != "PAN_P_CRED" else "PAN_P_VACUNA"
-    assert f"indicador={other}" in region.choose_drill(
+    assert f"indicador={other}" in region_drill.choose_drill(
         other, "territorio", None, None, None, None, f"?periodo={PERIOD}"
     )
 
@@ -140,11 +141,11 @@ def test_opening_a_region_does_not_push_its_default_drill_indicator_into_history
 def test_equivalent_links_are_never_rewritten_so_back_always_leaves_a_page(app):
     """?lang=es says what ? says: rewriting one into the other pushed a history entry, and Back returned to the
     first, which was rewritten again (a tester was trapped on /region/10 after clicking the map from /?lang=es)."""
-    from dashboard.pages import region
+    from dashboard.pages import region_drill
 
     f = context.filters("?lang=es")
-    default = region.drill_indicator(context.warehouse(), f).code
-    assert region.choose_drill(default, "territorio", None, None, None, None, "?lang=es") is no_update
+    default = region_drill.drill_indicator(context.warehouse(), f).code
+    assert region_drill.choose_drill(default, "territorio", None, None, None, None, "?lang=es") is no_update
     search, path, *_ = _sync("?lang=es", "/region/10", period=None, region="10", trigger="f-level")
     assert search is no_update and path is no_update
     # A real change is still written, in the canonical form.

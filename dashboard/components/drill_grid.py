@@ -1,0 +1,158 @@
+"""The region page's drill-down grid: one row per child territory (or Red, MicroRed, facility) with its light,
+value, numerator and denominator; for facilities their district and MicroRed, stock class or data-quality mark."""
+
+from __future__ import annotations
+
+import dash_ag_grid as dag
+import pandas as pd
+
+from warehouse.catalogue_model import Indicator
+from warehouse.rules import status as status_of
+
+from .. import format as fmt
+from ..i18n import grid_locale, lang_of, level_name, section, t
+from .scorecard import GRID_THEME, NO_DECIMALS, ONE_DECIMAL
+
+
+def _drill_rows(
+    df: pd.DataFrame, ind: Indicator, lang: str, flags: dict[str, list[str]] | None = None
+) -> list[dict]:
+    flags = flags or {}
+    out = []
+    for r in df.itertuples():
+        reasons = flags.get(r.territory_code) if r.territory_level == "eess" else None
+        s = status_of(r.status)
+        stock = r.territory_level == "eess" and ind.feed == "stock"
+        value = (
+            None if fmt.missing(r.value) else round(float(r.value), 1)
+        )  # rounded once: badge and column agree
+        out.append(
+            {
+                "code": r.territory_code,
+                "name": r.name or r.territory_code,
+                "value": value,
+                "value_text": "–"
+                if value is None
+                else fmt.number(value, 1)
+                + (f" {t('months_word', lang)}" if stock else "")
+                + (" ⚑" if reasons else ""),
+                "status": s.code,
+                "status_label": s.label.get(lang),
+                "status_icon": s.icon,
+                "status_rank": s.rank,
+                "detail": "; ".join(
+                    ([getattr(r, f"rule_label_{lang_of(lang)}")] if isinstance(r.rule_label_es, str) else [])
+                    + (
+                        [
+                            f"⚑ {t('quality_mark', lang)}: "
+                            + ", ".join(section("outlier_reason", lang)[x] for x in reasons)
+                        ]
+                        if reasons
+                        else []
+                    )
+                ),
+                "numerator": None if fmt.missing(r.numerator) else round(float(r.numerator), 1),
+                "denominator": None if fmt.missing(r.denominator) else round(float(r.denominator), 1),
+                "reporting": ""
+                if fmt.missing(r.units_expected)
+                else f"{int(r.units_reporting)}/{int(r.units_expected)}",
+                # a facility names both its places: its district and its MicroRed of the month
+                "district": getattr(r, "district_name", None) or "",
+                "microred": getattr(r, "microred_name", None) or "",
+            }
+        )
+    return out
+
+
+def drill_grid(
+    df: pd.DataFrame, ind: Indicator, child_level: str, lang: str, flags: dict[str, list[str]] | None = None
+) -> dag.AgGrid:
+    stock = child_level == "eess" and ind.feed == "stock"
+    cols = [
+        {
+            "headerName": level_name(child_level, lang),
+            "field": "name",
+            "pinned": "left",
+            "minWidth": 260,
+            "flex": 2,
+            "filter": True,
+            "wrapText": True,  # facility names are long ("CENTRO DE SALUD …"): wrap rather than cut
+            "autoHeight": True,
+        },
+        {"headerName": t("code", lang), "field": "code", "width": 100},
+        {
+            "headerName": t("status", lang),
+            "field": "status_rank",
+            "cellRenderer": "LightCell",
+            "minWidth": 190,
+            "sort": "asc",
+        },
+        {
+            "headerName": t("months_of_supply" if stock else "value", lang),
+            "field": "value",
+            "type": "numericColumn",
+            "minWidth": 120,
+            "flex": 1,
+            "valueFormatter": ONE_DECIMAL,
+        },
+        {
+            "headerName": ("Stock" if stock else t("numerator", lang)),
+            "field": "numerator",
+            "type": "numericColumn",
+            "minWidth": 120,
+            "flex": 1,
+            "valueFormatter": NO_DECIMALS,
+        },
+        {
+            "headerName": t("cpm" if stock else "denominator", lang),
+            "headerTooltip": t("cpm_help", lang) if stock else None,
+            "field": "denominator",
+            "type": "numericColumn",
+            "minWidth": 120,
+            "flex": 1,
+            "valueFormatter": NO_DECIMALS,
+        },
+    ]
+    if child_level == "eess":
+        cols[1:1] = [
+            {"headerName": t("district", lang), "field": "district", "minWidth": 140, "filter": True},
+            {"headerName": t("level_microred", lang), "field": "microred", "minWidth": 140, "filter": True},
+        ]
+    cols.append(
+        {
+            "headerName": t("stock_class", lang),
+            "field": "detail",
+            "minWidth": 220,
+            "wrapText": True,
+            "autoHeight": True,
+        }
+        if stock
+        else {"headerName": t("reporting", lang).capitalize(), "field": "reporting", "width": 110}
+    )
+    if flags and not stock:  # the reason of each ⚑, beside the value it marks
+        cols.append(
+            {
+                "headerName": t("quality_col", lang),
+                "field": "detail",
+                "minWidth": 240,
+                "wrapText": True,
+                "autoHeight": True,
+            }
+        )
+    return dag.AgGrid(
+        id="drill-grid",
+        columnDefs=cols,
+        rowData=_drill_rows(df, ind, lang, flags),
+        defaultColDef={"resizable": True, "sortable": True, "suppressHeaderMenuButton": True},
+        dashGridOptions={
+            "theme": GRID_THEME,
+            "loadThemeGoogleFonts": False,
+            "domLayout": "autoHeight",
+            "pagination": len(df) > 20,
+            "paginationPageSize": 20,
+            "suppressCellFocus": True,
+            "enableCellTextSelection": True,
+            "localeText": grid_locale(lang),
+        },
+        style={"width": "100%"},
+    )

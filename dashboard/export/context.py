@@ -1,0 +1,158 @@
+"""What a download says about itself, read from the warehouse: the context sheet (filters, link, data date and
+load batch of every source, generation time, versions), the definitions of its indicators, the statuses and the
+load batches its figures come from — each as rows the pure writers (dashboard.export.writers) lay out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from warehouse.rules import STATUS_MEANING, STATUSES, describe_rule
+from warehouse.sources import SOURCES
+from warehouse.version import program_version
+
+from ..data import Warehouse
+from ..format import PERU
+from ..i18n import lang_of, level_name, scope_name, section
+from ..state import Filters, href
+from .snapshot import Snapshot
+
+
+@dataclass
+class Sheets:
+    """Everything a workbook holds besides its table: rows of text, in the download's language."""
+
+    lang: str
+    context: list[tuple[str, str]]
+    definitions: list[list[str]]
+    statuses: list[tuple[str, str, str, str, str]]  # code, label, meaning, colour, text colour
+    batches: list[list[object]]
+
+
+def context_rows(wh: Warehouse, f: Filters, s: Snapshot, generated: dt.datetime, base_url: str = "") -> list:
+    f = s.filters or f
+    lang = lang_of(f.lang)
+    w = section("export", lang)
+    cat = wh.snapshot.catalogue
+    prog = cat.programs.get(f.program)
+    names = wh.snapshot.names
+    filters = href("", f).lstrip("?").replace("&", "; ") or w["defaults"]
+    if s.territory != "PE" or wh.allowed is None:
+        territory = f"{names.get(s.territory, s.territory)} ({s.territory})"
+    else:
+        territory = w["own_regions"].format(
+            scope=scope_name(wh, None, lang), regions=", ".join(sorted(wh.allowed))
+        )
+    rows = [
+        (w["view"], s.title),
+        (w["program"], f"{f.program} – {prog.name.get(lang) if prog else ''}"),
+        (w["territory"], territory),
+        (w["period"], s.period_text),
+        (w["tree"], w["trees"]["red" if f.tree == "red" else "territorio"]),
+        *([(w["level"], level_name(s.level, lang))] if s.level else []),
+        (w["filters"], filters),
+        (w["link"], base_url + s.link),
+        (w["rows"], str(len(s.data))),
+        *([(w["notes"], s.notes)] if s.notes else []),
+        (w["generated"], generated.strftime("%Y-%m-%d %H:%M:%S %z")),
+        (w["version"], program_version()),
+        (w["catalogue"], cat.version),
+    ]
+    dates = data_dates(wh)
+    for source in s.sources:
+        d = dates.get(source)
+        label = w["data"].format(source=w["sources"].get(source, source))
+        rows.append((label, w["data_text"].format(**d) if d else w["no_data"]))
+    return rows
+
+
+def visible_batches(wh: Warehouse) -> list[int]:
+    """The batches whose files the current user may be told about: a regional user (or server) is not shown
+    another region's files — their names, hashes and scopes (warehouse/queries/batches_visible.sql)."""
+    return [int(b) for b in wh.read("batches_visible").batch_id]
+
+
+def data_dates(wh: Warehouse) -> dict[str, dict]:
+    """Per source: the latest period with data, and the latest batch that loaded it of those the user may be
+    told about."""
+    cur = wh.cursor
+    periods = dict(
+        cur.execute(
+            " union all ".join(
+                f"select '{s.name}', max({s.period}) from {s.table}" for s in SOURCES.values() if s.period
+            )
+        ).fetchall()
+    )
+    out = {}
+    for source, batch, file, loaded in cur.execute(
+        "select source, arg_max(batch_id, finished_at), arg_max(file_name, finished_at), max(finished_at) "
+        "from etl_batch where status in ('loaded', 'partial') and list_contains(?, batch_id) group by source",
+        [visible_batches(wh)],
+    ).fetchall():
+        out[source] = {
+            "period": periods.get(source) or "–",
+            "batch": batch,
+            "file": file,
+            # etl_batch keeps the loading machine's local time, without a zone: shown in Lima's
+            "loaded": loaded.astimezone(PERU).strftime("%Y-%m-%d %H:%M") if loaded else "–",
+        }
+    return out
+
+
+def _batch_ids(s: Snapshot) -> list[int]:
+    ids: set[int] = set()
+    for heading, kind in s.kinds.items():
+        if kind == "batch" and heading in s.data:
+            ids |= {int(v) for v in s.data[heading] if v is not None and not pd.isna(v)}
+    return sorted(ids)
+
+
+def batch_rows(wh: Warehouse, s: Snapshot, lang: str) -> list[list[object]]:
+    """The batches the snapshot's rows name, and each of its sources' latest, of those the user may see."""
+    w = section("export", lang)
+    visible = visible_batches(wh)
+    batches = wh.cursor.execute(
+        "select batch_id, source, file_name, file_sha256, finished_at, status, "
+        "rows_read, rows_loaded, rows_rejected, scope from etl_batch "
+        "where (list_contains(?, batch_id) or batch_id in (select max(batch_id) from etl_batch "
+        "where list_contains(?, source) and status in ('loaded', 'partial') and list_contains(?, batch_id) "
+        "group by source)) and list_contains(?, batch_id) "
+        "order by batch_id",
+        [_batch_ids(s), list(s.sources), visible, visible],
+    ).fetchall()
+    out = []
+    for batch in batches:
+        cells = list(batch)
+        cells[1] = w["sources"].get(cells[1], cells[1])
+        # Lima time, as everywhere
+        cells[4] = cells[4].astimezone(PERU).strftime("%Y-%m-%d %H:%M:%S") if cells[4] else None
+        cells[5] = section("batch_status", lang).get(cells[5], cells[5])
+        out.append(["" if v is None else v for v in cells])
+    return out
+
+
+def sheets(wh: Warehouse, f: Filters, s: Snapshot, generated: dt.datetime, base_url: str = "") -> Sheets:
+    lang = lang_of((s.filters or f).lang)
+    cat = wh.snapshot.catalogue
+    definitions = [
+        [
+            ind.code,
+            ind.name.get(lang),
+            level_name(ind.level, lang),
+            ind.unit,
+            ind.numerator.get(lang),
+            ind.denominator.get(lang),
+            f"{ind.source.publisher} {ind.source.code}",
+            describe_rule(ind, cat, lang),
+        ]
+        for ind in (cat.indicators[c] for c in s.indicators if c in cat.indicators)
+    ]
+    statuses = [
+        (st.code, st.label.get(lang), STATUS_MEANING[st.code].get(lang), st.colour, st.text_colour)
+        for st in STATUSES.values()
+    ]
+    return Sheets(
+        lang, context_rows(wh, f, s, generated, base_url), definitions, statuses, batch_rows(wh, s, lang)
+    )

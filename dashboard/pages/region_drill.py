@@ -1,0 +1,208 @@
+"""The region page's drill-down: the indicator, the tree (territory or health network), the place choosers and
+breadcrumbs, the grid of the view ``region-detalle`` (dashboard.views.drill) and its downloads; and the callback
+that writes the choices into the URL."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, State, dcc, html, no_update
+
+from .. import context
+from ..access import may_see
+from ..callbacks import callback
+from ..components.drill_grid import drill_grid
+from ..components.notice import public_only
+from ..components.table_grid import download_buttons
+from ..data import Warehouse
+from ..i18n import t
+from ..reads import level_below
+from ..state import TREES, Filters, href, serialise
+from ..views.charts import quality_flags
+from ..views.drill import REGION_DRILL, drill_indicator, drill_indicators, drill_table, drill_target
+
+
+def _dropdown(
+    id_: str, label: str, value: str | None, options: pd.DataFrame, disabled: bool = False, shown: bool = True
+) -> dbc.Col:
+    return dbc.Col(
+        [
+            dbc.Label(label, html_for=id_),
+            dcc.Dropdown(
+                id=id_,
+                value=value,
+                placeholder=label,
+                disabled=disabled,
+                options=[{"label": r.name, "value": r.territory_code} for r in options.itertuples()],
+            ),
+        ],
+        md=3,
+        # both trees' choosers are always there (the drill callback listens to all four); one pair is shown
+        style=None if shown else {"display": "none"},
+    )
+
+
+def _tree_choice(f: Filters) -> dbc.Col:
+    return dbc.Col(
+        [
+            dbc.Label(t("tree", f.lang), html_for="drill-tree"),
+            dbc.RadioItems(
+                id="drill-tree",
+                value=f.tree,
+                inline=True,
+                options=[{"label": t(f"tree_{tree}", f.lang), "value": tree} for tree in TREES],
+            ),
+        ],
+        md=2,
+    )
+
+
+def _places(wh: Warehouse, f: Filters, region: str, parent: str, level: str) -> tuple[list, list]:
+    """The place choosers of both trees (province and district; Red and MicroRed), the URL's tree's shown, and
+    the breadcrumbs of the URL's tree."""
+    snap, lang = wh.snapshot, f.lang
+    network = f.tree == "red"
+    crumbs: list = [
+        dcc.Link(
+            snap.names.get(region, region),
+            href=href(f"/region/{region}", f, province=None, district=None, red=None, microred=None),
+        )
+    ]
+    red = f.red if network and level in ("red", "microred") else None
+    microredes = snap.network_children(region, red) if red else snap.network.iloc[0:0]
+    provinces = snap.children_of(region)
+    province = f.province if not network and level in ("provincia", "distrito") else None
+    districts = snap.children_of(province) if province else provinces.iloc[0:0]
+    if red:
+        crumbs += [
+            " › ",
+            dcc.Link(snap.network_name(region, red), href=href(f"/region/{region}", f, microred=None)),
+        ]
+    if level == "microred":
+        crumbs += [" › ", html.Span(snap.network_name(region, parent))]
+    if province:
+        crumbs += [
+            " › ",
+            dcc.Link(snap.names.get(province, province), href=href(f"/region/{region}", f, district=None)),
+        ]
+    if level == "distrito":
+        crumbs += [" › ", html.Span(snap.names.get(parent, parent))]
+    return [
+        _dropdown("drill-province", t("province", lang), province, provinces, shown=not network),
+        _dropdown(
+            "drill-district",
+            t("district", lang),
+            f.district if level == "distrito" else None,
+            districts,
+            disabled=province is None,
+            shown=not network,
+        ),
+        _dropdown(
+            "drill-red", t("level_red", lang), red, snap.network_children(region, region), shown=network
+        ),
+        _dropdown(
+            "drill-microred",
+            t("level_microred", lang),
+            f.microred if level == "microred" else None,
+            microredes,
+            disabled=red is None,
+            shown=network,
+        ),
+    ], crumbs
+
+
+def drill_content(wh: Warehouse, f: Filters, region: str) -> list:
+    lang = f.lang
+    title = html.H2(
+        t("drill_title_red" if f.tree == "red" else "drill_title", lang), className="section-title"
+    )
+    if not may_see(wh, REGION_DRILL):
+        return [title, public_only(lang)]
+    ind = drill_indicator(wh, f)
+    if ind is None:
+        return [title, html.P(t("no_data_period", lang))]
+    parent, level = drill_target(wh, f, region)
+    child_level = level_below(level, f.tree)
+    df = drill_table(wh, f, region)
+    places, crumbs = _places(wh, f, region, parent, level)
+    notes = (
+        [t("drill_network_note", lang)]
+        if f.tree == "red"
+        else [t("drill_survey_note", lang), " ", t("drill_budget_note", lang)]
+    )
+    return [
+        html.Div(
+            [
+                title,
+                download_buttons(
+                    f"/export/region-detalle/{region}", f.with_(indicator=ind.code), f"detalle_{region}"
+                ),
+            ],
+            className="section-head",
+        ),
+        dbc.Row(
+            [
+                dbc.Col(
+                    [
+                        dbc.Label(t("drill_indicator", lang), html_for="drill-indicator"),
+                        dcc.Dropdown(
+                            id="drill-indicator",
+                            clearable=False,
+                            value=ind.code,
+                            options=[
+                                {"label": i.short.get(lang), "value": i.code} for i in drill_indicators(wh, f)
+                            ],
+                        ),
+                    ],
+                    md=4,
+                ),
+                _tree_choice(f),
+                *places,
+            ],
+            className="g-2 mb-2",
+        ),
+        html.Div(crumbs, className="crumbs"),
+        drill_grid(
+            df, ind, child_level, lang, quality_flags(wh, f, region, ind) if child_level == "eess" else None
+        )
+        if len(df)
+        else html.P(t("no_data_period", lang), className="hint"),
+        html.P([html.I(className="bi bi-info-circle me-1"), *notes], className="hint mt-2"),
+    ]
+
+
+@callback(
+    Output("url", "search", allow_duplicate=True),
+    Input("drill-indicator", "value"),
+    Input("drill-tree", "value"),
+    Input("drill-province", "value"),
+    Input("drill-district", "value"),
+    Input("drill-red", "value"),
+    Input("drill-microred", "value"),
+    State("url", "search"),
+    prevent_initial_call=True,
+)
+def choose_drill(
+    indicator: str | None,
+    tree: str,
+    province: str | None,
+    district: str | None,
+    red: str | None,
+    microred: str | None,
+    search: str,
+):
+    f = context.filters(search)
+    default = drill_indicator(context.warehouse(), f)  # None: the program has no indicator to drill into
+    if f.indicator is None and default is not None and indicator == default.code:
+        indicator = None  # the page's default: writing it would add a history entry the back button stops at
+    new = f.with_(
+        indicator=indicator,
+        tree=tree if tree in TREES else f.tree,
+        province=province,
+        district=district if province == f.province else None,
+        red=red,
+        microred=microred if red == f.red else None,
+    )
+    # Compared as filters, not as text: rewriting an equivalent URL (?lang=es → ?) would push a history entry
+    # that the back button returns from straight into the same rewrite.
+    return no_update if new == f else (serialise(new) or "?")

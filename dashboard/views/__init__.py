@@ -1,0 +1,48 @@
+"""Every table a person can see or download, declared once (dashboard.views.model.View), by its key in URLs:
+``/export/<key>.<csv|xlsx|json>``, ``/api/<key>`` and ``semaforo export --vista <key>``."""
+
+from __future__ import annotations
+
+from .budget import (
+    BUDGET_CHANGE,
+    BUDGET_MONTHS,
+    BUDGET_NETWORK,
+    BUDGET_PRODUCTS,
+    BUDGET_REGIONS,
+    BUDGET_UNITS,
+)
+from .drill import REGION_DRILL
+from .indicators import INDICATOR, REGION, RESUMEN
+from .model import Column, View, cell, frame, labelled
+from .quality import (
+    QUALITY_BATCHES,
+    QUALITY_COMPLETENESS,
+    QUALITY_MISSING,
+    QUALITY_OUTLIERS,
+    QUALITY_QUARANTINE,
+    QUALITY_TRIANGULATION,
+)
+
+VIEWS: dict[str, View] = {
+    v.key: v
+    for v in (
+        RESUMEN,
+        REGION,
+        INDICATOR,
+        REGION_DRILL,
+        BUDGET_PRODUCTS,
+        BUDGET_MONTHS,
+        BUDGET_UNITS,
+        BUDGET_REGIONS,
+        BUDGET_CHANGE,
+        BUDGET_NETWORK,
+        QUALITY_COMPLETENESS,
+        QUALITY_MISSING,
+        QUALITY_OUTLIERS,
+        QUALITY_TRIANGULATION,
+        QUALITY_BATCHES,
+        QUALITY_QUARANTINE,
+    )
+}
+
+__all__ = ["VIEWS", "Column", "View", "cell", "frame", "labelled"]

@@ -1,0 +1,71 @@
+"""The reads behind the pages' charts and marks (not tables, so not views): a region's trends, survey estimates and
+stock; an indicator's history across regions; the year of the money-against-results chart; the data-quality
+marks of a drill-down's facilities. Pages draw what these return."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from warehouse.catalogue_model import Indicator
+
+from ..data import Warehouse
+from ..state import Filters
+from .indicators import allowed_regions
+
+TREND_MONTHS = 24  # the region's monthly trends
+
+
+def months_back(d: dt.date, n: int) -> dt.date:
+    y, m = divmod(d.year * 12 + d.month - 1 - n, 12)
+    return dt.date(y, m + 1, 1)
+
+
+def region_series(
+    wh: Warehouse, f: Filters, region: str
+) -> tuple[dt.date, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(period, monthly series, survey series, stock) of a region and the country: its trends and survey panels."""
+    inds = wh.snapshot.catalogue.indicators_for(program=f.program)
+    period = wh.resolve_period(f.program, f.period)
+    monthly = [i.code for i in inds if i.periodicity == "monthly"]
+    annual = [i.code for i in inds if i.periodicity == "annual"]
+    recent = wh.read("series", monthly, [region, "PE"], months_back(period, TREND_MONTHS - 1), period)
+    surveys = wh.read("series", annual, [region, "PE"], dt.date(2000, 1, 1), period)
+    stock = wh.read("stock", [i.code for i in inds if i.feed == "stock"], [region], period)
+    return period, recent, surveys, stock
+
+
+def indicator_history(wh: Warehouse, f: Filters, ind: Indicator) -> pd.DataFrame:
+    """An indicator's series for the country and the regions: three years of months, or every survey year."""
+    period = wh.resolve_period(ind.program, f.period)
+    start = dt.date(period.year - 3, period.month, 1) if ind.periodicity == "monthly" else dt.date(2000, 1, 1)
+    return wh.read("series", [ind.code], ["PE", *allowed_regions(wh)], start, period)
+
+
+def national_snapshot(wh: Warehouse, f: Filters) -> pd.DataFrame:
+    """Every indicator of the program for the country at the period (the logical framework's lights)."""
+    return wh.read("snapshot", f.program, ["PE"], wh.resolve_period(f.program, f.period))
+
+
+def budget_year(wh: Warehouse, f: Filters, age_group: str) -> tuple[int, pd.DataFrame] | None:
+    """The latest year up to the period's with budget, population and the final result for some region (the
+    survey's year usually closes before the budget's)."""
+    period = wh.resolve_period(f.program, f.period)
+    for year in range(period.year, period.year - 4, -1):
+        df = wh.read("budget_results", f.program, year, age_group)
+        regional = df[df.territory_level == "region"]
+        if regional.spent_per_child.notna().any() and regional.result_value.notna().any():
+            return year, df
+    return None
+
+
+def quality_flags(wh: Warehouse, f: Filters, region: str, ind: Indicator) -> dict[str, list[str]]:
+    """Facility → the data-quality reasons of its value of ``ind`` this month (the Calidad de datos rules), so
+    that its light carries the mark."""
+    if ind.feed != "admin":
+        return {}
+    period = wh.resolve_period(f.program, f.period)
+    df = wh.read("quality_outliers", f.program, period, region)
+    df = df[df.indicator_code == ind.code]
+    return {r.cod_ipress: list(r.reasons) for r in df.itertuples()}

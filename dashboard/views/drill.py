@@ -1,0 +1,125 @@
+"""What the region page's drill-down shows, along either tree: the indicator it breaks down, the parent the URL
+chooses (a province or district; a Red or MicroRed with ``?arbol=red``) and the rows one level below it. The page
+(dashboard/pages/region.py) and the downloads both read it from here: the view ``region-detalle``."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from warehouse.catalogue_model import Indicator, Text
+from warehouse.sources import MONTHLY_FEEDS
+
+from ..data import Warehouse
+from ..i18n import level_name
+from ..state import Filters
+from .model import Column, View
+
+T = Text
+
+DRILL_FEEDS = MONTHLY_FEEDS  # the feeds reported per facility: the only ones below the region
+
+
+def drill_indicators(wh: Warehouse, f: Filters) -> list[Indicator]:
+    return [i for i in wh.snapshot.catalogue.indicators_for(program=f.program) if i.feed in DRILL_FEEDS]
+
+
+def drill_indicator(wh: Warehouse, f: Filters) -> Indicator | None:
+    inds = drill_indicators(wh, f)
+    chosen = next((i for i in inds if i.code == f.indicator), None)
+    return chosen or next((i for i in inds if i.key and i.level == "product"), inds[0] if inds else None)
+
+
+def drill_target(wh: Warehouse, f: Filters, region: str) -> tuple[str, str]:
+    """(parent code, parent level) of the table along the URL's tree: the district, else the province, else the
+    region; or on the network tree (?arbol=red) the MicroRed, else the Red, else the region. A code that is not
+    the region's (a stale or crafted link) falls back to its parent."""
+    if f.tree == "red":
+        snap = wh.snapshot
+        red, microred = f.red, f.microred
+        if red is not None and red in set(snap.network_children(region, region).territory_code):
+            if microred is not None and microred in set(snap.network_children(region, red).territory_code):
+                return microred, "microred"
+            return red, "red"
+        return region, "region"
+    parents = wh.snapshot.parents
+    if (
+        f.district
+        and f.province is not None
+        and parents.get(f.district) == f.province
+        and parents.get(f.province) == region
+    ):
+        return f.district, "distrito"
+    if f.province and parents.get(f.province) == region:
+        return f.province, "provincia"
+    return region, "region"
+
+
+def drill_table(wh: Warehouse, f: Filters, region: str, ind: Indicator | None = None) -> pd.DataFrame:
+    """The rows of the drill-down of one indicator (the URL's, else the default), along the URL's tree and
+    within the region."""
+    ind = ind or drill_indicator(wh, f)
+    if ind is None:
+        return pd.DataFrame()
+    parent, level = drill_target(wh, f, region)
+    period = wh.resolve_period(f.program, f.period)
+    return wh.read("children", ind.code, parent, level, period, tree=f.tree, region=region)
+
+
+def _drill(wh: Warehouse, f: Filters, region: str | None) -> pd.DataFrame:
+    """The view's rows: the drill-down of the URL's indicator, as the page's grid shows it (the page's downloads
+    name it), or — with no indicator in the filters — of every indicator reported per facility, one after the
+    other (the region's whole detail at that level, as ``semaforo export --vista region-detalle`` gives it)."""
+    if region is None:
+        return pd.DataFrame()
+    chosen = f.indicator and next((i for i in drill_indicators(wh, f) if i.code == f.indicator), None)
+    frames = [drill_table(wh, f, region, ind) for ind in ([chosen] if chosen else drill_indicators(wh, f))]
+    frames = [df for df in frames if len(df)]
+    if not frames:
+        return pd.DataFrame()
+    df = pd.concat(frames, ignore_index=True)
+    return df.assign(level_name=[level_name(x, f.lang) for x in df.territory_level])
+
+
+REGION_DRILL = View(
+    "region-detalle",
+    T("Detalle de la región por territorio o red", "Region detail by territory or health network"),
+    (
+        Column("level_name", T("Nivel", "Level"), "text"),
+        Column("territory_level", T("Nivel (código)", "Level (code)"), "code", screen=False),
+        Column("territory_code", T("Código", "Code"), "code"),
+        Column("name", T("Nombre", "Name"), "text"),
+        Column(
+            "district_name",
+            T("Distrito", "District"),
+            "text",
+            help=T("Distrito del establecimiento.", "The facility's district."),
+        ),
+        Column(
+            "microred_name",
+            T("MicroRed", "MicroRed"),
+            "text",
+            help=T("MicroRed del establecimiento en ese mes.", "The facility's MicroRed in that month."),
+        ),
+        Column("indicator_code", T("Indicador", "Indicator"), "code"),
+        Column("period", T("Mes", "Month"), "month"),
+        Column("value", T("Valor", "Value"), "number"),
+        Column("numerator", T("Numerador", "Numerator"), "number"),
+        Column("denominator", T("Denominador", "Denominator"), "number"),
+        Column("status", T("Estado", "Status"), "status"),
+        Column("units_reporting", T("Unidades que reportaron", "Units reporting"), "count"),
+        Column("units_expected", T("Unidades esperadas", "Units expected"), "count"),
+        Column("batch_id", T("Lote", "Batch"), "batch"),
+    ),
+    _drill,
+    MONTHLY_FEEDS,
+    notes=T(
+        "Un nivel por debajo de lo elegido en la página (?arbol=territorio: provincias, distritos, "
+        "establecimientos; ?arbol=red: redes, microredes, establecimientos). Una red puede abarcar varias "
+        "provincias: solo se cuentan los establecimientos de esta región.",
+        "One level below what the page has chosen (?arbol=territorio: provinces, districts, facilities; "
+        "?arbol=red: Reds, MicroRedes, facilities). A Red may span provinces: only this region's facilities count.",
+    ),
+    page="/region",
+    scope="below_region",
+    arg_required=True,
+)
