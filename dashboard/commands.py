@@ -12,8 +12,6 @@ import click
 from warehouse.command import EXIT_ERROR, err
 from warehouse.db import WarehouseError
 
-from .export.command import export
-
 
 @click.command()
 @click.option(
@@ -138,4 +136,6 @@ def usuarios_quitar(archivo, usuario) -> None:
     click.echo(f"{archivo}: usuario {usuario} quitado")
 
 
-COMMANDS: tuple[click.Command, ...] = (serve, usuarios, export)  # export: dashboard/export/command.py
+COMMANDS: tuple[click.Command, ...] = (serve, usuarios)
+# `semaforo export` reads the views (pandas, the dashboard's modules): imported only when it runs.
+LAZY_COMMANDS = {"export": "dashboard.export.command:export"}

@@ -19,10 +19,10 @@ from .warehouse import check, migrate, status
 COMMANDS: tuple[click.Command, ...] = (load, check, status, migrate, compute, demo)
 
 
-def command_group(*commands: click.Command) -> click.Group:
-    """A ``semaforo`` group of these commands, with ``--version`` and ``-h``."""
+def command_group(*commands: click.Command, cls: type[click.Group] = click.Group) -> click.Group:
+    """A ``semaforo`` group (of class ``cls``) of these commands, with ``--version`` and ``-h``."""
 
-    @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+    @click.group(cls=cls, context_settings={"help_option_names": ["-h", "--help"]})
     @click.version_option(program_version(), prog_name="semaforo")
     def semaforo() -> None:
         """Semáforo PpR: almacén DuckDB y tablero del Presupuesto por Resultados (PAN 0001)."""
