@@ -22,6 +22,7 @@ from warehouse.db import connect_readonly, reader_cursor
 from . import format as fmt
 from .access import FULL_ACCESS, Access, Forbidden, read_arguments
 from .lookups import Snapshot, read_snapshot
+from .reads import named_query
 from .state import Filters
 
 if TYPE_CHECKING:
@@ -212,6 +213,11 @@ class Warehouse:
                 with v.cache_lock, contextlib.suppress(ValueError):  # larger than the whole cache: not kept
                     v.cache[key] = df
         return df.copy()
+
+    def read(self, name: str, *args: object, **kwargs: object) -> pd.DataFrame:
+        """The named query ``name`` of ``warehouse.query`` for the current user (:meth:`query`): the one place
+        where the dashboard names the warehouse's reads."""
+        return self.query(named_query(name), *args, **kwargs)
 
     @property
     def snapshot(self) -> Snapshot:

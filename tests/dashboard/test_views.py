@@ -71,6 +71,7 @@ def _same(grid_value: object, kind: str, downloaded: str) -> bool:
     )  # a formula-like text is written behind an apostrophe
 
 
+@pytest.mark.demo  # every view has rows on the demo (the small warehouse has one month: no change, no outlier)
 @pytest.mark.parametrize("key", list(REQUESTS))
 def test_every_view_downloads_exactly_its_grid_rows_in_every_format(app, key):
     """The grid's rows (components.table_grid over views.frame) against the CSV, the Excel sheet, the JSON

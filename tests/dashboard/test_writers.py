@@ -12,8 +12,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from dashboard import export, figures, theme
+from dashboard import figures, theme
 from dashboard import format as fmt
+from dashboard.export import snapshot as snapshots
+from dashboard.export import writers as export
 from warehouse.catalogue_read import load_catalogue
 
 
@@ -45,7 +47,7 @@ def test_csv_bytes_bom_header_empty_gaps_whole_numbers_and_inert_formulas():
 
 def test_json_bytes_hold_context_columns_and_plain_values():
     data = pd.DataFrame({"Región": ["Cusco", "Lima"], "Valor": [np.float64(3.5), math.nan], "n": np.int64(2)})
-    snap = export.Snapshot(name="x", title="X", data=data, kinds={})
+    snap = snapshots.Snapshot(name="x", title="X", data=data, kinds={})
     doc = json.loads(export.to_json(snap, [("Vista", "Resumen"), ("Periodo", "setiembre 2026")]))
     assert doc == {
         "context": {"Vista": "Resumen", "Periodo": "setiembre 2026"},
