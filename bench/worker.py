@@ -72,7 +72,12 @@ def build(args: dict[str, Any]) -> dict[str, Any]:
         if r.status not in ("loaded", "partial"):
             raise RuntimeError(f"{item.path.name}: {r.status} {r.message} {[str(p) for p in r.problems[:3]]}")
         loads.append(
-            {"source": item.source, "file": item.path.name, "rows": r.rows_read, "seconds": r.seconds}
+            {
+                "source": item.source,
+                "file": str(item.path.relative_to(folder)),
+                "rows": r.rows_read,
+                "seconds": r.seconds,
+            }
         )
     thread.join()
     return {
