@@ -12,13 +12,14 @@ cursor right after the callback: that is the raw DuckDB query time the callback 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from warehouse import query
+from warehouse import access, query
 
 REFERER = "http://localhost"
 QUERY_FUNCTIONS = (
@@ -80,10 +81,20 @@ class Recorder:
         self.seconds = 0.0
         self.log: list[tuple[str, tuple, dict]] = []  # every call of the session, without its cursor
         self.originals = {name: getattr(query, name) for name in QUERY_FUNCTIONS}
+        self.declared = dict(access.DECLARED)
 
     def install(self) -> None:
+        # The wrapper stands for the declared query (access is closed by default: an undeclared function is refused).
         for name, fn in self.originals.items():
-            setattr(query, name, self._wrap(fn))
+            wrapped = self._wrap(fn)
+            setattr(query, name, wrapped)
+            access.DECLARED[name] = dataclasses.replace(access.DECLARED[name], fn=wrapped)
+
+    def uninstall(self) -> None:
+        for name, fn in self.originals.items():
+            setattr(query, name, fn)
+        access.DECLARED.clear()
+        access.DECLARED.update(self.declared)
 
     def _wrap(self, fn):
         @functools.wraps(fn)
@@ -228,8 +239,7 @@ def run(app, pages: list[Page], repeats: int) -> dict[str, Any]:
                 calls.append(_call(browser, recorder, route, "url.pathname", page.key, nav))
             del rep
     finally:
-        for name, fn in recorder.originals.items():
-            setattr(query, name, fn)
+        recorder.uninstall()
     return {
         "calls": [c.__dict__ for c in calls],
         "loads": loads,
