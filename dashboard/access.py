@@ -1,44 +1,25 @@
-"""Who may see what, decided here and nowhere else: refusals of pages, views (their grids, downloads, the JSON API
-and ``semaforo export``) and of the warehouse's reads.
+"""Who may see what: refusals of pages and views (their grids, downloads, the JSON API and ``semaforo export``).
 
 A view declares its scope (dashboard.views.model.Scope): region-level figures are public; figures below the region
 level need a signed-in user and are filtered to that user's regions; the administrator's details need an
-administrator of the national server. The warehouse's reads are refused by the same rules, as a second wall: a
+administrator of the national server. The warehouse's reads are refused by the same rules, as a second wall
+(``dashboard.data.read_arguments``, which applies the reads' declarations in warehouse.access to who asks): a
 read that returns rows below the region level is refused to the public, and — closed by default — refused to a
 user limited to some regions when the read cannot filter by region (it takes no ``allowed``); an undeclared
 read is refused to everyone (warehouse.access)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from warehouse.access import Asker, Refused, permit
-
+from .data import FULL_ACCESS, Access, Forbidden, Warehouse
 from .state import Filters
 
+__all__ = ["FULL_ACCESS", "Access", "Forbidden", "Refusal"]  # the request's access is data's (it reads by it)
+
 if TYPE_CHECKING:
-    from .data import Warehouse
     from .views.model import View
-
-
-class Forbidden(PermissionError):
-    """The caller may not see what was asked for (another region, figures below the region level)."""
-
-
-@dataclass(frozen=True)
-class Access:
-    """What the person behind the current request may see: ``regions`` (None = all), whether figures below the
-    region level (provinces, districts, facilities, executing units: not for the public, who see published
-    region-level figures only) and the administrator's pages. Outside a request (CLI, tests): everything."""
-
-    regions: frozenset[str] | None = None
-    below_region: bool = True
-    admin: bool = True  # data-quality details (load history, quarantined rows) and the upload page
-
-
-FULL_ACCESS = Access()
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,14 +95,3 @@ def view_refusal(wh: Warehouse, view: View, f: Filters, arg: str | None) -> Refu
     if view.unavailable is not None and (reason := view.unavailable(wh, f, arg)):
         return Refusal(reason, option="--period")
     return None
-
-
-def read_arguments(wh: Warehouse, fn: Callable, args: tuple, kwargs: dict) -> dict[str, object]:
-    """The keyword arguments to run ``fn(*args, **kwargs)``, a declared ``warehouse.query`` read, with for the
-    current user (their regions as ``allowed`` when the read filters by region), or :class:`Forbidden`. The rules
-    are the read's declaration (:mod:`warehouse.access`: closed by default), applied to who asks."""
-    asker = Asker(regions=wh.allowed, below_region=wh.below_region, admin=wh.admin)
-    try:
-        return permit(fn, asker, *args, **kwargs)
-    except Refused as e:
-        raise Forbidden(str(e)) from e

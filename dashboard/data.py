@@ -10,6 +10,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,10 +18,10 @@ import cachetools
 import duckdb
 import pandas as pd
 
+from warehouse.access import Asker, Refused, permit
 from warehouse.db import connect_readonly, reader_cursor
 
 from . import format as fmt
-from .access import FULL_ACCESS, Access, Forbidden, read_arguments
 from .lookups import Snapshot, read_snapshot
 from .reads import named_query
 from .state import Filters
@@ -31,6 +32,35 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 __all__ = ["FULL_ACCESS", "Access", "Forbidden", "Version", "Warehouse"]  # access names: dashboard.access
+
+
+class Forbidden(PermissionError):
+    """The caller may not see what was asked for (another region, figures below the region level)."""
+
+
+@dataclass(frozen=True)
+class Access:
+    """What the person behind the current request may see: ``regions`` (None = all), whether figures below the
+    region level (provinces, districts, facilities, executing units: not for the public, who see published
+    region-level figures only) and the administrator's pages. Outside a request (CLI, tests): everything."""
+
+    regions: frozenset[str] | None = None
+    below_region: bool = True
+    admin: bool = True  # data-quality details (load history, quarantined rows) and the upload page
+
+
+FULL_ACCESS = Access()
+
+
+def read_arguments(wh: Warehouse, fn: Callable, args: tuple, kwargs: dict) -> dict[str, object]:
+    """The keyword arguments to run ``fn(*args, **kwargs)``, a declared ``warehouse.query`` read, with for the
+    current user (their regions as ``allowed`` when the read filters by region), or :class:`Forbidden`. The rules
+    are the read's declaration (:mod:`warehouse.access`: closed by default), applied to who asks."""
+    asker = Asker(regions=wh.allowed, below_region=wh.below_region, admin=wh.admin)
+    try:
+        return permit(fn, asker, *args, **kwargs)
+    except Refused as e:
+        raise Forbidden(str(e)) from e
 
 
 class Version:
@@ -199,7 +229,7 @@ class Warehouse:
     def query(self, fn: Callable[..., pd.DataFrame], *args: object, **kwargs: object) -> pd.DataFrame:
         """``fn(cursor, *args, allowed=…, **kwargs)`` — a declared ``warehouse.query`` function — for the current
         user: refused (:class:`Forbidden`) unless its declaration lets them see it (:func:`warehouse.access.permit`:
-        undeclared, admin only, below the region; the dashboard's side in :func:`dashboard.access.read_arguments`);
+        undeclared, admin only, below the region; the dashboard's side in :func:`read_arguments`);
         cached per version and scope; a copy each time (callers add columns)."""
         allowed = self.allowed
         permitted = read_arguments(self, fn, args, kwargs)

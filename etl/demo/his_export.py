@@ -17,19 +17,16 @@ import os
 import shutil
 import zipfile
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from .attentions import Attentions
 from .files import rng_for, write_rows
 from .his_headers import CENTRO_POBLADO, CODE_MASTERS, PERSONAL, REGISTRADOR
 from .network import his_ids, write_network
-
-if TYPE_CHECKING:  # the attentions come from records.py, which calls this module: no import cycle
-    from .records import Attentions
 
 DNI, CNV = "1", "6"  # MAESTRO_HIS_TIPO_DOC codes
 CNV_ONLY = (

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from statistics import NormalDist
 
@@ -20,82 +19,16 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from .attentions import CODE_INDEX, CODES, CONSULTATIONS, HB_CODE, SCHEDULE, Attentions
 from .calibration import ANEMIA_REGIONAL
 from .files import rng_for
 
-# (code, age in days at which it is due, spread in days, how likely a child's typical attendance covers it)
-_SCHEDULE: list[tuple[str, int, int, float]] = (
-    # The newborn package: BCG and HvB on the day of birth or the next, screening on day 3, four CRED checks.
-    [("90585", 0, 1, 0.99), ("90744", 0, 1, 0.99), ("36416", 3, 1, 0.99)]
-    + [("99381.01", d, 1, 0.99) for d in (4, 10, 18, 26)]
-    + [("Z001", 30 * k, 3, 0.97) for k in range(1, 12)]
-    + [("Z001", 365 + 60 * k, 15, 0.7) for k in range(6)]
-    + [("Z001", 730 + 90 * k, 20, 0.6) for k in range(4)]
-    + [(c, d, 8, 0.99) for d in (60, 120, 180) for c in ("90723", "90713")]
-    + [(c, d, 8, 0.99) for d in (60, 120) for c in ("90681", "90670")]
-    + [("99199.17", 30 * m + 10, 8, 0.62) for m in range(6, 36)]
-    + [("85018", d, 20, 0.75) for d in (190, 365, 545, 730, 1000)]
-    + [(c, 20 * k + 10, 12, 0.4) for k in range(54) for c in ("J069", "A09X")]
-)
-_CODES = np.array([s[0] for s in _SCHEDULE])
-_CONSULTATIONS = ("J069", "A09X")  # other consultations: no definition counts them
-
-
-def _lab(k: int) -> str:
-    """The HIS LAB value of schedule item ``k`` (HIS.md §3): the dose number of a vaccine, SF1… for an iron
-    delivery, the test number of a haemoglobin test; empty for CRED Z001 and consultations."""
-    code = _SCHEDULE[k][0]
-    nth = sum(1 for c, *_ in _SCHEDULE[:k] if c == code)  # earlier items of the same code
-    if code == "99199.17":
-        return f"SF{nth % 6 + 1}"
-    if code in ("90723", "90713", "90681", "90670", "85018", "99381.01"):
-        return str(min(nth + 1, 4))
-    return ""
-
-
-_LABS = np.array([_lab(k) for k in range(len(_SCHEDULE))])
-_CODE_INDEX = np.unique(_CODES, return_inverse=True)[1]
-_HB_CODE = "85018"
 _HB_MEAN, _HB_SD = 11.45, 1.15  # altitude-free haemoglobin of a tested child, g/dL
 
 
 def cdc_adjustment(altitude: np.ndarray) -> np.ndarray:
     ft = altitude * 0.0032808
     return -0.032 * ft + 0.022 * ft**2
-
-
-@dataclass(frozen=True)
-class Attentions:
-    """The drawn attentions, one per (child, day, code), in date order, before any file layout: what both the
-    project's records layout and the HIS exports (``his_export``) are written from."""
-
-    item: np.ndarray  # index into _SCHEDULE
-    child: np.ndarray  # 0 … children-1
-    day: np.ndarray  # datetime64[D]
-    facility: np.ndarray  # row of the facilities table
-    hb: np.ndarray  # g/dL with the altitude effect on haemoglobin tests, NaN elsewhere
-    born: np.ndarray  # per child
-    sex: np.ndarray  # per child, M/F
-    home: np.ndarray  # per child: the facility it belongs to (its district is its residence)
-    first_child: int
-    seed: int
-
-    @property
-    def codes(self) -> np.ndarray:
-        return _CODES[self.item]
-
-    @property
-    def labs(self) -> np.ndarray:
-        return _LABS[self.item]
-
-    def ids(self) -> np.ndarray:
-        """The pseudonym of each attention's child in the project's layout (``N`` + hex): never a document."""
-        return np.char.add(
-            "N",
-            np.char.zfill(
-                np.char.mod("%x", self.child + self.first_child + (self.seed % 997) * 10_000_000), 9
-            ),
-        )
 
 
 def generate_records(
@@ -117,7 +50,7 @@ def generate_records(
 
 def records_table(a: Attentions, facilities: pd.DataFrame) -> pa.Table:
     """The attentions in the project's records layout, altitude on the haemoglobin tests only."""
-    is_hb = a.codes == _HB_CODE
+    is_hb = a.codes == HB_CODE
     altitude = facilities.altitude.to_numpy(float)
     return pa.table(
         {
@@ -172,8 +105,8 @@ def draw_attentions(
     altitude = facilities.altitude.to_numpy(float)
 
     per_item = []
-    for k, (code, due, spread, p) in enumerate(_SCHEDULE):
-        if not consultations and code in _CONSULTATIONS:
+    for k, (code, due, spread, p) in enumerate(SCHEDULE):
+        if not consultations and code in CONSULTATIONS:
             continue
         takes = rng.random(children) < np.clip(p * (0.4 + 0.75 * habit), 0, 1)
         age = due + np.rint(rng.normal(0, spread, children)).astype(np.int64)
@@ -188,11 +121,11 @@ def draw_attentions(
     away = rng.random(len(child)) < 0.05
     fac[away] = rng.integers(0, n_f, int(away.sum()))
     # A code given twice the same day (two schedule items that met) is one attention.
-    once = np.unique(np.stack([child, day.astype(np.int64), _CODE_INDEX[item]]), axis=1, return_index=True)[1]
+    once = np.unique(np.stack([child, day.astype(np.int64), CODE_INDEX[item]]), axis=1, return_index=True)[1]
     item, child, day, fac = item[once], child[once], day[once], fac[once]
     order = np.lexsort((item, day))
     item, child, day, fac = item[order], child[order], day[order], fac[order]
-    is_hb = _CODES[item] == _HB_CODE
+    is_hb = CODES[item] == HB_CODE
     hb = np.full(len(item), np.nan)
     m = int(is_hb.sum())
     hb[is_hb] = np.round(  # within what a haemoglobin meter reads (the definitions quarantine the rest)
