@@ -2,25 +2,18 @@
 engines. Everything below keeps to what both run the same way: integer month indexes instead of date
 truncation, ``row_number()`` in a subquery instead of QUALIFY, explicit orderings that leave no tie to chance.
 
-The engine provides ``registros_texto``: the layout's columns as text plus ``_archivo`` and ``_fila`` (where the
-row is, as far as the engine can say). The compiled views are then:
-
-- ``registros_tipados`` (materialised): parsed values, ages and month indexes, and one flag column per check;
-- ``problemas``: one row per failed check (file, row, column, value, reason);
-- ``registros_validos``: the rows with no problem — the only ones any indicator reads;
-- the indicator query: monthly numerator and denominator per facility, for the months the records cover whole.
+The indicator queries read ``registros_validos`` (:mod:`etl.records.checks`) and give the monthly numerator and
+denominator per facility, for the months the records cover whole.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import sqlglot
 
-from .definitions import Definition, Definitions, Requirement
+from .definitions import Definition, Requirement
+from .sql_text import in_list, q
 
 DIALECTS = {"duckdb": "duckdb", "spark": "spark"}
-MAX_AGE_DAYS = 6 * 366  # the program's children are under 5; a little room for late records
 
 
 def translate(sql: str, engine: str) -> str:
@@ -29,177 +22,6 @@ def translate(sql: str, engine: str) -> str:
         return sql
     return sqlglot.transpile(sql, read="duckdb", write=DIALECTS[engine], pretty=True)[0]
 
-
-def _q(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _in(codes: tuple[str, ...]) -> str:
-    return "(" + ", ".join(_q(c) for c in codes) + ")"
-
-
-def _blank(col: str) -> str:
-    return f"(nullif(trim({col}), '') is null)"
-
-
-@dataclass(frozen=True, slots=True)
-class Check:
-    column: str
-    bad: str  # SQL on registros_tipados' columns, true when the row fails
-    reason: str
-    # fila: the row is quarantined; medicion: the row's value is not used (it still counts as an attention);
-    # aviso: listed only (a column no definition reads)
-    scope: str = "fila"
-    shown: str = ""  # SQL of the value shown, when not the column itself
-
-
-_DNI_LIKE = "regexp_matches(trim(id_nino), '^[0-9]{8}$')"
-_ID_SHOWN = (
-    f"case when {_DNI_LIKE} then '********' else trim(id_nino) end"  # a document number is never copied
-)
-
-
-def checks(defs: Definitions) -> list[Check]:
-    """Every rule a record must meet, as SQL conditions. Rows that fail any are quarantined, never guessed at."""
-    date_ok = "length(trim({c})) = 10 and d_{c} is not null"
-    out = [
-        Check(c, _blank(c), f"falta {c}")
-        for c in ("fecha_atencion", "cod_ipress", "ubigeo", "id_nino", "fecha_nacimiento", "codigo")
-    ]
-    for c in ("fecha_atencion", "fecha_nacimiento"):
-        out.append(
-            Check(c, f"not {_blank(c)} and not ({date_ok.format(c=c)})", "fecha no válida (use AAAA-MM-DD)")
-        )
-    out += [
-        Check("problema", "not " + _blank("problema"), "la fila no se puede ubicar en los maestros del HIS"),
-        Check("fecha_nacimiento", "edad_dias < 0", "la fecha de nacimiento es posterior a la atención"),
-        Check("fecha_nacimiento", f"edad_dias > {MAX_AGE_DAYS}", "edad fuera del programa (más de 6 años)"),
-        Check(
-            "fecha_nacimiento",
-            "nacimientos_distintos",
-            "el mismo id_nino tiene otra fecha de nacimiento en otra fila",
-        ),
-        Check(
-            "cod_ipress",
-            f"not {_blank('cod_ipress')} and not regexp_matches(trim(cod_ipress), '^[0-9]{{1,8}}$')",
-            "código IPRESS no válido (hasta 8 dígitos)",
-        ),
-        Check(
-            "ubigeo",
-            f"not {_blank('ubigeo')} and not regexp_matches(trim(ubigeo), '^[0-9]{{1,6}}$')",
-            "ubigeo no válido (6 dígitos)",
-        ),
-        Check(
-            "id_nino",
-            _DNI_LIKE,
-            "parece un número de DNI (no se copia aquí): los registros deben traer un identificador seudonimizado",
-            shown="'********'",
-        ),
-        Check(
-            "sexo",
-            f"not {_blank('sexo')} and upper(trim(sexo)) not in ('M', 'F')",
-            "sexo no válido (M o F); ningún indicador lo usa: la atención cuenta",
-            "aviso",
-        ),
-        Check(
-            "valor",
-            f"not {_blank('valor')} and n_valor is null",
-            "valor no numérico: la atención cuenta, la medición no",
-            "medicion",
-        ),
-    ]
-    for code, (lo, hi) in defs.measured_codes.items():
-        out += [
-            Check(
-                "valor",
-                f"cod = {_q(code)} and {_blank('valor')}",
-                f"falta el valor de {code}: la atención cuenta, la medición no",
-                "medicion",
-            ),
-            Check(
-                "valor",
-                f"cod = {_q(code)} and (n_valor < {lo!r} or n_valor > {hi!r})",
-                f"valor de {code} fuera del rango plausible ({lo:g}–{hi:g}): la atención cuenta, la medición no",
-                "medicion",
-            ),
-            Check(
-                "altitud",
-                f"cod = {_q(code)} and ({_blank('altitud')} or n_altitud is null or n_altitud < 0 "
-                "or n_altitud > 6000)",
-                f"falta la altitud o no es válida (metros, 0–6000): el ajuste de {code} la necesita; la atención "
-                "cuenta, la medición no",
-                "medicion",
-            ),
-        ]
-    return out
-
-
-def typed(defs: Definitions) -> str:
-    """The query of ``registros_tipados``: values parsed once; a row's checks become one ``_malo`` flag. The
-    engine materialises it once (its window functions are the costly part), then every step reads it."""
-    parsed = (
-        "select *, "
-        "try_cast(trim(fecha_atencion) as date) as d_fecha_atencion, "
-        "try_cast(trim(fecha_nacimiento) as date) as d_fecha_nacimiento, "
-        "try_cast(replace(trim(valor), ',', '.') as double) as n_valor, "
-        "try_cast(replace(trim(altitud), ',', '.') as double) as n_altitud, "
-        "upper(trim(codigo)) as cod "
-        "from registros_texto"
-    )
-    aged = (
-        "select *, date_diff('day', d_fecha_nacimiento, d_fecha_atencion) as edad_dias, "
-        "(year(d_fecha_atencion) - year(d_fecha_nacimiento)) * 12 + month(d_fecha_atencion) "
-        "- month(d_fecha_nacimiento) - case when day(d_fecha_atencion) < day(d_fecha_nacimiento) then 1 else 0 end "
-        "as edad_meses, "
-        "year(d_fecha_atencion) * 12 + month(d_fecha_atencion) - 1 as mes_idx, "
-        "year(d_fecha_nacimiento) * 12 + month(d_fecha_nacimiento) - 1 as nac_mes_idx, "
-        "min(d_fecha_nacimiento) over (partition by trim(id_nino)) "
-        "<> max(d_fecha_nacimiento) over (partition by trim(id_nino)) as nacimientos_distintos "
-        f"from ({parsed}) as p"
-    )
-
-    def flag(scope: str) -> str:
-        return " or ".join(f"coalesce({c.bad}, false)" for c in checks(defs) if c.scope == scope) or "false"
-
-    return (
-        f"select *, ({flag('fila')}) as _malo, ({flag('medicion')}) as _sin_medida, ({flag('aviso')}) as _aviso "
-        f"from ({aged}) as a"
-    )
-
-
-# Rows identical in every column. They change no figure (each definition counts distinct children, dates and
-# months), so they are counted and shown, not quarantined; a group-by finds them at a fraction of a window's cost.
-_SAME = (
-    "trim(id_nino), d_fecha_atencion, trim(cod_ipress), trim(ubigeo), d_fecha_nacimiento, upper(trim(sexo)), cod, "
-    "n_valor, n_altitud, upper(trim(lab)), upper(trim(tipo_diagnostico))"
-)
-REPEATED = (
-    f"select count(*), coalesce(sum(n - 1), 0), min(ejemplo) from (select {_SAME}, count(*) as n, "
-    "min(concat(_archivo, ', fila ', coalesce(cast(_fila as varchar), '?'), ', id_nino ', trim(id_nino), ', ', "
-    f"trim(fecha_atencion), ', ', cod)) as ejemplo from registros_tipados where not _malo group by {_SAME} "
-    "having count(*) > 1) as g"
-)
-
-
-def problems_view(defs: Definitions) -> str:
-    flag = {"fila": "_malo", "medicion": "_sin_medida", "aviso": "_aviso"}
-    parts = [
-        f"select _archivo, _fila, {_q(c.column)} as columna, cast({c.shown or c.column} as varchar) as valor, "
-        f"{_q(c.reason)} as motivo, {_ID_SHOWN} as id_nino, trim(fecha_atencion) as fecha_atencion, "
-        f"{_q(c.scope)} as alcance from registros_tipados where {flag[c.scope]} and coalesce({c.bad}, false)"
-        for c in checks(defs)
-    ]
-    return "create or replace temp view problemas as " + " union all ".join(parts)
-
-
-VALID_VIEW = (
-    "create or replace temp view registros_validos as "
-    "select trim(id_nino) as id_nino, d_fecha_atencion as fecha_atencion, d_fecha_nacimiento as fecha_nacimiento, "
-    "lpad(trim(cod_ipress), 8, '0') as cod_ipress, lpad(trim(ubigeo), 6, '0') as ubigeo, cod as codigo, "
-    "n_valor as valor, n_altitud as altitud, not _sin_medida as medida_ok, edad_dias, edad_meses, mes_idx, "
-    "nac_mes_idx, coalesce(upper(trim(lab)), '') as lab, coalesce(upper(trim(tipo_diagnostico)), '') as tipo_dx "
-    "from registros_tipados where not _malo"
-)
 
 _LAST = "order by fecha_atencion desc, cod_ipress desc, ubigeo desc, codigo desc"
 
@@ -213,11 +35,11 @@ def _requirement(r: Requirement) -> str:
     ``separacion_min_dias`` after the last one chosen (an extra visit in between never spoils a series). With a
     maximum too, greedy could miss a series (30, 45, 75 days with 28–31 days apart: 45 → 75 is one), so each step
     keeps every attention reachable from one of the step before, as the official scripts do."""
-    where = f"codigo in {_in(r.codes)} and edad_dias between {r.age_days[0]} and {r.age_days[1]}"
+    where = f"codigo in {in_list(r.codes)} and edad_dias between {r.age_days[0]} and {r.age_days[1]}"
     if r.diagnosis:
-        where += f" and tipo_dx in {_in(r.diagnosis)}"
+        where += f" and tipo_dx in {in_list(r.diagnosis)}"
     if r.labs:
-        where += f" and lab in {_in(r.labs)}"
+        where += f" and lab in {in_list(r.labs)}"
     att = f"select distinct id_nino, fecha_atencion, edad_dias from registros_validos where {where}"
     first = r.first_age_days or r.age_days
     if r.spacing_max_days:
@@ -257,7 +79,7 @@ def _cohort(d: Definition, padron: bool = False) -> str:
     met = " and ".join(f"r{j}.id_nino is not null" for j in range(len(d.requirements)))
     for j, x in enumerate(d.exclusions):
         joins += (
-            f" left join (select distinct id_nino from registros_validos where codigo in {_in(x.codes)} and "
+            f" left join (select distinct id_nino from registros_validos where codigo in {in_list(x.codes)} and "
             f"edad_dias between {x.age_days[0]} and {x.age_days[1]}) as x{j} on x{j}.id_nino = c.id_nino"
         )
     kept = " and ".join(f"x{j}.id_nino is null" for j in range(len(d.exclusions))) or "true"
@@ -277,9 +99,9 @@ def _cohort(d: Definition, padron: bool = False) -> str:
         source = "registros"
         cohort = f"select id_nino, cod_ipress, ubigeo, nac_mes_idx + {d.cohort_months} as mes_idx from ({last}) as l"
     return (
-        f"select c.mes_idx, c.cod_ipress, c.ubigeo, {_q(d.indicator)} as indicador, "
+        f"select c.mes_idx, c.cod_ipress, c.ubigeo, {q(d.indicator)} as indicador, "
         f"sum(case when {met} then 1 else 0 end) as numerador, count(*) as denominador, "
-        f"cast(null as varchar) as ajuste, {_q(source)} as denominador_fuente from ({cohort}) as c {joins} "
+        f"cast(null as varchar) as ajuste, {q(source)} as denominador_fuente from ({cohort}) as c {joins} "
         f"where {kept} group by c.mes_idx, c.cod_ipress, c.ubigeo"
     )
 
@@ -287,9 +109,9 @@ def _cohort(d: Definition, padron: bool = False) -> str:
 def _month(d: Definition) -> str:
     lo, hi = d.age_months
     return (
-        f"select mes_idx, cod_ipress, ubigeo, {_q(d.indicator)} as indicador, sum(recibio) as numerador, "
+        f"select mes_idx, cod_ipress, ubigeo, {q(d.indicator)} as indicador, sum(recibio) as numerador, "
         "count(*) as denominador, cast(null as varchar) as ajuste, 'registros' as denominador_fuente from (select mes_idx, cod_ipress, ubigeo, "
-        f"max(case when codigo in {_in(d.codes)} then 1 else 0 end) over (partition by id_nino, mes_idx) "
+        f"max(case when codigo in {in_list(d.codes)} then 1 else 0 end) over (partition by id_nino, mes_idx) "
         f"as recibio, row_number() over (partition by id_nino, mes_idx {_LAST}) as k from registros_validos "
         f"where edad_meses between {lo} and {hi}) as m where k = 1 group by mes_idx, cod_ipress, ubigeo"
     )
@@ -307,11 +129,11 @@ def _measurement(d: Definition) -> str:
     else:
         below = repr(d.below)
     return (
-        f"select mes_idx, cod_ipress, ubigeo, {_q(d.indicator)} as indicador, "
+        f"select mes_idx, cod_ipress, ubigeo, {q(d.indicator)} as indicador, "
         f"sum(case when valor - {d.adjustment.sql()} < {below} then 1 else 0 end) as numerador, "
-        f"count(*) as denominador, {_q(d.adjustment.code)} as ajuste, 'registros' as denominador_fuente from (select mes_idx, cod_ipress, ubigeo, "
+        f"count(*) as denominador, {q(d.adjustment.code)} as ajuste, 'registros' as denominador_fuente from (select mes_idx, cod_ipress, ubigeo, "
         f"valor, altitud, edad_meses, row_number() over (partition by id_nino, mes_idx {_LAST}, valor, altitud) as k "
-        f"from registros_validos where codigo in {_in(d.codes)} and medida_ok and edad_meses between {lo} and {hi}) as m "
+        f"from registros_validos where codigo in {in_list(d.codes)} and medida_ok and edad_meses between {lo} and {hi}) as m "
         "where k = 1 group by mes_idx, cod_ipress, ubigeo"
     )
 

@@ -4,85 +4,26 @@ year-partitioned Parquet — written beside the target and renamed over it only 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from warehouse.catalogue_model import Catalogue, CatalogueError
 from warehouse.catalogue_read import load_catalogue
 
-from ..load import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL, EXIT_REFUSED, program_version
-from ..problems import LoadError, Problem
+from ..problems import LoadError
 from . import compile as sql
+from .checks import REPEATED, VALID_VIEW, problems_view, typed
 from .definitions import Definitions, load_definitions
 from .engines import engine, record_files
 from .his import looks_like_his, read_his
+from .output_folder import count_parquet, finish, remove_abandoned
 from .pseudonym import load_key
+from .report import PROBLEMS, SUMMARY, ComputeReport, read_problems, where
 
-SUMMARY = "_resumen.json"
-PROBLEMS = "_problemas.csv"  # the quarantine: every rejected row, located, beside the output and never loaded
-SHOWN_PROBLEMS = 200
-
-
-@dataclass
-class ComputeReport:
-    engine: str
-    records: str
-    out: str
-    status: str = "error"  # computed | partial | refused | error
-    message: str = ""
-    found: list[str] = field(default_factory=list)  # what was read: the layout of each file
-    rows_read: int = 0
-    rows_rejected: int = 0
-    problems: list[Problem] = field(default_factory=list)  # the first SHOWN_PROBLEMS
-    problems_total: int = 0
-    problem_kinds: dict[str, int] = field(default_factory=dict)  # "column: reason" → rows
-    warnings: list[str] = field(default_factory=list)
-    months: tuple[str, str] | None = None
-    rows_out: dict[str, int] = field(default_factory=dict)  # indicator → output rows
-    skipped: dict[str, list[str]] = field(default_factory=dict)  # indicator → months left out, and why
-    definitions: str = ""
-    seconds: float = 0.0
-    seconds_by_step: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def exit_code(self) -> int:
-        return {"computed": EXIT_OK, "partial": EXIT_PARTIAL, "refused": EXIT_REFUSED}.get(
-            self.status, EXIT_ERROR
-        )
-
-    def as_dict(self) -> dict:
-        d = asdict(self)
-        d["problems"] = [str(p) for p in self.problems]
-        return d
-
-    def lines(self) -> list[str]:
-        out = [f"leído: {f}" for f in self.found]
-        out += [str(p) for p in self.problems]
-        if self.problems_total > len(self.problems):
-            out.append(
-                f"… y {self.problems_total - len(self.problems):,} problemas más (todos en {PROBLEMS}); por tipo:"
-            )
-            out += [f"  {n:>10,} × {kind}" for kind, n in self.problem_kinds.items()]
-        out += [f"aviso: {w}" for w in self.warnings]
-        for code, months in self.skipped.items():
-            span = months[0] if len(months) == 1 else f"{months[0]} a {months[-1]} ({len(months)} meses)"
-            out.append(
-                f"aviso: {code}: sin cifra para {span}: los registros no cubren la historia de su cohorte"
-            )
-        if self.message:
-            out.append(self.message)
-        if self.status in ("computed", "partial"):
-            out.append(
-                f"{self.records}: {self.rows_read:,} registros leídos, {self.rows_rejected:,} en cuarentena; "
-                f"{sum(self.rows_out.values()):,} filas de indicadores ({', '.join(f'{k} {v:,}' for k, v in self.rows_out.items())}) "
-                f"en {self.out} con {self.engine}, {self.seconds:.1f} s"
-            )
-        return out
+__all__ = ["PROBLEMS", "SUMMARY", "ComputeReport", "compute"]
 
 
 def compute(
@@ -119,7 +60,7 @@ def compute(
         report.status, report.message = "refused", str(e)
         return report
     report.definitions = defs.digest
-    _remove_abandoned(out)
+    remove_abandoned(out)
     work = out.with_name(f"{out.name}.tmp-{os.getpid()}")
     shutil.rmtree(work, ignore_errors=True)
     (work / "_scratch" / "tmp").mkdir(parents=True)
@@ -160,9 +101,9 @@ def compute(
                     f"{d.indicator}: sin Padrón Nominal, el denominador son las niñas y niños atendidos "
                     "(denominador_fuente = registros)"
                 )
-        eng.materialize("registros_tipados", sql.typed(defs))
-        eng.execute(sql.problems_view(defs))
-        eng.execute(sql.VALID_VIEW)
+        eng.materialize("registros_tipados", typed(defs))
+        eng.execute(problems_view(defs))
+        eng.execute(VALID_VIEW)
         lap("lectura")
         echo("Validando …")
         report.rows_read, report.rows_rejected, flagged, earliest, latest = eng.rows(
@@ -170,16 +111,18 @@ def compute(
             "min(d_fecha_atencion) filter (where not _malo), max(d_fecha_atencion) filter (where not _malo) "
             "from registros_tipados"
         )[0]
-        groups, copies, example = eng.rows(sql.REPEATED)[0]
+        groups, copies, example = eng.rows(REPEATED)[0]
         if copies:
             report.warnings.append(
                 f"{copies:,} registros repetidos (idénticos a otro en todas las columnas, en {groups:,} grupos; "
-                f"p. ej. {_where(example, records)}): no cambian ninguna cifra, cada definición cuenta niños y "
+                f"p. ej. {where(example, records)}): no cambian ninguna cifra, cada definición cuenta niños y "
                 "fechas distintos; conviene corregir el extracto"
             )
         if flagged:
             eng.write_csv("select * from problemas order by _archivo, _fila, columna", work / PROBLEMS)
-            report.problems_total, report.problems, report.problem_kinds = _problems(work / PROBLEMS, records)
+            report.problems_total, report.problems, report.problem_kinds = read_problems(
+                work / PROBLEMS, records
+            )
         lap("validacion")
         valid = report.rows_read - report.rows_rejected
         if report.problems and (strict or valid == 0):
@@ -203,11 +146,11 @@ def compute(
             gone = [sql.month_label(m) for m in range(first, min(first + d.history_months, last + 1))]
             if gone:
                 report.skipped[d.indicator] = gone
-        counted = _count_parquet(work / "datos")
+        counted = count_parquet(work / "datos")
         report.rows_out = {d.indicator: counted.get(d.indicator, 0) for d in chosen}
         report.status = "partial" if report.problems else "computed"
         report.seconds = time.perf_counter() - started
-        _finish(work, out, report, chosen)
+        finish(work, out, report, chosen)
     except LoadError as e:
         report.status, report.problems = "refused", e.problems
         report.problems_total = len(e.problems)
@@ -224,20 +167,6 @@ def compute(
         shutil.rmtree(work, ignore_errors=True)
     report.seconds = time.perf_counter() - started
     return report
-
-
-def _remove_abandoned(out: Path) -> None:
-    """Scratch folders of runs that were killed (their process is gone): they may hold extracted HIS masters."""
-    for stale in out.parent.glob(f"{out.name}.tmp-*"):
-        pid = stale.name.rsplit("-", 1)[-1]
-        if not pid.isdigit() or int(pid) == os.getpid():
-            continue
-        try:
-            os.kill(int(pid), 0)
-        except (ProcessLookupError, OverflowError):
-            shutil.rmtree(stale, ignore_errors=True)
-        except PermissionError:  # another user's live process
-            continue
 
 
 EDGE_DAYS = 5  # an extract whose first or last attention is this close to the month's edge covers the month
@@ -260,80 +189,3 @@ def _covered(
                 "(si el extracto cubre el mes entero, declárelo con --desde / --hasta)"
             )
     return first, last
-
-
-def _where(file: str, root: Path) -> str:
-    """A problem's file as the operator knows it: relative to the records path given (Spark says file: URIs)."""
-    path = Path(file.removeprefix("file://").removeprefix("file:"))
-    if not path.is_absolute():  # already as the operator knows it (a HIS file, a ZIP member)
-        return str(path)
-    base = root if root.is_dir() else root.parent
-    try:
-        return str(path.relative_to(base))
-    except ValueError:
-        return path.name
-
-
-def _problems(path: Path, root: Path) -> tuple[int, list[Problem], dict[str, int]]:
-    """The problems file read as a stream: the first SHOWN_PROBLEMS located, every one counted by kind."""
-    import csv
-    from collections import Counter
-
-    shown: list[Problem] = []
-    kinds: Counter[str] = Counter()
-    total = 0
-    with open(path, newline="", encoding="utf-8") as f:
-        for r in csv.DictReader(f):
-            total += 1
-            kinds[f"{r['columna']}: {r['motivo']}"] += 1
-            if len(shown) < SHOWN_PROBLEMS:
-                shown.append(
-                    Problem(
-                        _where(r["_archivo"], root),
-                        r["motivo"]
-                        + ("" if r["_fila"] else f" (id_nino {r['id_nino']}, fecha {r['fecha_atencion']})"),
-                        row=int(r["_fila"]) if r["_fila"] else None,
-                        column=r["columna"],
-                        value=r["valor"] or None,
-                    )
-                )
-    return total, shown, dict(kinds.most_common())
-
-
-def _count_parquet(folder: Path) -> dict[str, int]:
-    """Output rows per indicator, read back from the files written (whichever engine wrote them)."""
-    import duckdb
-
-    if not any(folder.rglob("*.parquet")):
-        return {}
-    return dict(
-        duckdb.execute(
-            f"select indicador, count(*) from read_parquet('{folder}/**/*.parquet') group by 1"
-        ).fetchall()
-    )
-
-
-def _finish(work: Path, out: Path, report: ComputeReport, chosen) -> None:
-    """Move the data and the quarantine into place: the new folder replaces the old one in one rename."""
-    final = work.with_name(f"{out.name}.new-{os.getpid()}")
-    shutil.rmtree(final, ignore_errors=True)
-    (work / "datos").mkdir(exist_ok=True)
-    (work / "datos").rename(final)
-    if (work / PROBLEMS).exists():
-        shutil.move(work / PROBLEMS, final / PROBLEMS)
-    summary = report.as_dict() | {
-        "generado": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-        "programa": program_version(),
-        "definiciones_texto": {d.indicator: d.describe() for d in chosen},
-        "ajustes": {d.indicator: d.adjustment.code for d in chosen if d.adjustment},
-        "fuentes": {d.indicator: d.source for d in chosen},
-        "no_verificado": {d.indicator: d.unverified for d in chosen if d.unverified},
-    }
-    (final / SUMMARY).write_text(
-        json.dumps(summary, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
-    )
-    old = out.with_name(f"{out.name}.old-{os.getpid()}")
-    if out.exists():
-        out.rename(old)
-    final.rename(out)
-    shutil.rmtree(old, ignore_errors=True)
