@@ -168,6 +168,6 @@ VALID_VIEW = (
     "select trim(id_nino) as id_nino, d_fecha_atencion as fecha_atencion, d_fecha_nacimiento as fecha_nacimiento, "
     "lpad(trim(cod_ipress), 8, '0') as cod_ipress, lpad(trim(ubigeo), 6, '0') as ubigeo, cod as codigo, "
     "n_valor as valor, n_altitud as altitud, not _sin_medida as medida_ok, edad_dias, edad_meses, mes_idx, "
-    "nac_mes_idx, coalesce(upper(trim(lab)), '') as lab, coalesce(upper(trim(tipo_diagnostico)), '') as tipo_dx "
+    "nac_mes_idx, coalesce(upper(trim(lab)), '') as lab, coalesce(upper(trim(tipo_diagnostico)), '') as tipo_dx, coalesce(trim(cita), '') as cita "
     "from registros_tipados where not _malo"
 )

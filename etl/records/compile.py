@@ -26,6 +26,37 @@ def translate(sql: str, engine: str) -> str:
 _LAST = "order by fecha_atencion desc, cod_ipress desc, ubigeo desc, codigo desc"
 
 
+def _attentions(r: Requirement) -> str:
+    """The rows that may count for a requirement: its codes, ages, type of diagnosis and LAB, and no code of
+    ``atencion_sin`` in the same attention (same child, day, facility and Id_Cita)."""
+    where = f"v.codigo in {in_list(r.codes)} and v.edad_dias between {r.age_days[0]} and {r.age_days[1]}"
+    if r.diagnosis:
+        where += f" and v.tipo_dx in {in_list(r.diagnosis)}"
+    if r.labs:
+        where += f" and v.lab in {in_list(r.labs)}"
+    if not r.not_with:
+        return f"select v.* from registros_validos as v where {where}"
+    return (
+        "select v.* from registros_validos as v left join (select distinct id_nino, fecha_atencion, cod_ipress, "
+        f"cita from registros_validos where codigo in {in_list(r.not_with)}) as w on w.id_nino = v.id_nino and "
+        "w.fecha_atencion = v.fecha_atencion and w.cod_ipress = v.cod_ipress and w.cita = v.cita "
+        f"where {where} and w.id_nino is null"
+    )
+
+
+def _windows(r: Requirement) -> str:
+    """Children whose best delivery of each window adds up to ``peso_minimo``, the first window's weighing."""
+    best = ", ".join(
+        f"max(case when edad_dias between {lo} and {hi} then {r.weight_sql()} else 0 end) as w{k}"
+        for k, (lo, hi) in enumerate(r.windows)
+    )
+    total = " + ".join(f"w{k}" for k in range(len(r.windows)))
+    return (
+        f"select id_nino from (select id_nino, {best} from ({_attentions(r)}) as v group by id_nino) as b "
+        f"where w0 >= 1 and {total} >= {r.min_weight}"
+    )
+
+
 def _requirement(r: Requirement) -> str:
     """Children who meet one requirement: ``minimo`` attentions with its codes (and LAB, type of diagnosis), the
     first in ``primera_edad_dias``. Unrolled into ``minimo`` steps: no recursive SQL, which the engines do not
@@ -35,12 +66,9 @@ def _requirement(r: Requirement) -> str:
     ``separacion_min_dias`` after the last one chosen (an extra visit in between never spoils a series). With a
     maximum too, greedy could miss a series (30, 45, 75 days with 28–31 days apart: 45 → 75 is one), so each step
     keeps every attention reachable from one of the step before, as the official scripts do."""
-    where = f"codigo in {in_list(r.codes)} and edad_dias between {r.age_days[0]} and {r.age_days[1]}"
-    if r.diagnosis:
-        where += f" and tipo_dx in {in_list(r.diagnosis)}"
-    if r.labs:
-        where += f" and lab in {in_list(r.labs)}"
-    att = f"select distinct id_nino, fecha_atencion, edad_dias from registros_validos where {where}"
+    att = f"select distinct id_nino, fecha_atencion, edad_dias from ({_attentions(r)}) as v"
+    if r.windows:
+        return _windows(r)
     first = r.first_age_days or r.age_days
     if r.spacing_max_days:
         step = (

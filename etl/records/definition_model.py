@@ -35,12 +35,28 @@ class Requirement:
     diagnosis: tuple[str, ...] = ()  # Tipo_Diagnostico accepted (D, P, R); () any
     labs: tuple[str, ...] = ()  # LAB values accepted; () any
     step_spacing: tuple[int, ...] = ()  # a minimum spacing per step (2nd, 3rd…), when they differ
+    # Deliveries by window (the iron schemes): the best attention of each window counts its LAB's weight (a LAB
+    # not listed weighs 0; without weights each weighs 1); met when the first window has one that weighs and the
+    # windows add up to `min_weight`.
+    windows: tuple[tuple[int, int], ...] = ()
+    lab_weights: tuple[tuple[str, int], ...] = ()
+    min_weight: int = 0
+    not_with: tuple[str, ...] = ()  # an attention that also carries one of these codes does not count
+
+    def weight_sql(self) -> str:
+        """The weight of a row (its ``lab``) as SQL."""
+        if not self.lab_weights:
+            return "1"
+        cases = " ".join(f"when '{lab}' then {w}" for lab, w in self.lab_weights)
+        return f"(case lab {cases} else 0 end)"
 
     def gap(self, step: int) -> int:
         """Minimum days between the attention of ``step`` (1 = the 2nd) and the one before: never the same day."""
         return max(self.step_spacing[step - 1] if self.step_spacing else self.spacing_days, 1)
 
     def describe(self) -> str:
+        if self.windows:
+            return self._describe_windows()
         text = f"≥ {self.minimum} {self.name} ({', '.join(self.codes)}) entre los días {self.age_days[0]} y {self.age_days[1]} de edad"
         if self.first_age_days:
             text += f", la primera entre los días {self.first_age_days[0]} y {self.first_age_days[1]}"
@@ -54,7 +70,27 @@ class Requirement:
             text += f", tipo de diagnóstico {'/'.join(self.diagnosis)}"
         if self.labs:
             text += f", LAB {'/'.join(self.labs)}"
-        return text
+        return text + self._describe_not_with()
+
+    def _describe_windows(self) -> str:
+        spans = ", ".join(f"{lo}–{hi}" for lo, hi in self.windows)
+        text = f"{self.name} ({', '.join(self.codes)}): una entrega por ventana de edad ({spans} días), la primera obligatoria"
+        if self.lab_weights:
+            by_weight: dict[int, list[str]] = {}
+            for lab, w in self.lab_weights:
+                by_weight.setdefault(w, []).append(lab)
+            weights = "; ".join(f"{'/'.join(labs)} pesa {w}" for w, labs in sorted(by_weight.items()))
+            text += f"; por LAB, {weights}, otro LAB 0; al menos {self.min_weight} en total"
+        else:
+            text += f", al menos {self.min_weight} ventanas con entrega"
+        if self.diagnosis:
+            text += f", tipo de diagnóstico {'/'.join(self.diagnosis)}"
+        return text + self._describe_not_with()
+
+    def _describe_not_with(self) -> str:
+        if not self.not_with:
+            return ""
+        return f"; no cuenta la atención que también registra {', '.join(self.not_with)}"
 
 
 @dataclass(frozen=True, slots=True)

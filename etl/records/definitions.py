@@ -17,6 +17,7 @@ from warehouse.catalogue_read import CATALOGUE_DIR
 from warehouse.yaml_schema import validate
 
 from .definition_model import Adjustment, Definition, Definitions, Exclusion, Requirement, Threshold
+from .requirements import age_span, code_list, requirement
 from .schema import RecordsFile
 
 __all__ = [
@@ -108,17 +109,6 @@ def _formula(where: str, text: str, problems: list[str]) -> str | None:
     return tree.sql(dialect="duckdb")
 
 
-def _ages(where: str, raw: Any, problems: list[str], upper: int) -> tuple[int, int]:
-    try:
-        lo, hi = (int(v) for v in raw)
-    except (TypeError, ValueError):
-        problems.append(f"{where}: la edad va como [desde, hasta]")
-        return (0, 0)
-    if not 0 <= lo <= hi <= upper:
-        problems.append(f"{where}: edades fuera de orden o de rango (0–{upper}): {raw}")
-    return (lo, hi)
-
-
 def _definition(
     file: str, raw: dict[str, Any], adjustments: dict[str, Adjustment], cat: Catalogue, problems: list[str]
 ) -> Definition | None:
@@ -143,7 +133,7 @@ def _definition(
         if not 1 <= months <= 60:
             problems.append(f"{where}: edad_meses de la cohorte entre 1 y 60")
         reqs = [
-            _requirement(f"{where}, requisito {k}", k, r, problems, 31 * months)
+            requirement(f"{where}, requisito {k}", k, r, problems, 31 * months)
             for k, r in enumerate(raw.get("requisitos") or [], start=1)
         ]
         if not reqs:
@@ -151,8 +141,8 @@ def _definition(
         exclusions = tuple(
             Exclusion(
                 str(x.get("nombre") or f"exclusión {k}"),
-                _codes(f"{where}, exclusión {k}", x.get("codigos"), problems),
-                _ages(f"{where}, exclusión {k}", x.get("edad_dias"), problems, 31 * months),
+                code_list(f"{where}, exclusión {k}", x.get("codigos"), problems),
+                age_span(f"{where}, exclusión {k}", x.get("edad_dias"), problems, 31 * months),
             )
             for k, x in enumerate(raw.get("excluir") or [], start=1)
         )
@@ -171,8 +161,8 @@ def _definition(
             source=source,
             unverified=unverified,
         )
-    ages = _ages(where, raw.get("edad_meses"), problems, 72)
-    codes = _codes(where, raw.get("codigos"), problems)
+    ages = age_span(where, raw.get("edad_meses"), problems, 72)
+    codes = code_list(where, raw.get("codigos"), problems)
     if kind == "mes":
         return Definition(code, kind, codes, ages, source=source, unverified=unverified)
     adj = adjustments.get(str(raw.get("ajuste")))
@@ -183,7 +173,9 @@ def _definition(
     if not lo < hi:
         problems.append(f"{where}: valor_valido va como [mínimo, máximo]")
     thresholds = tuple(
-        Threshold(_ages(f"{where}, umbral {k}", t.get("edad_meses"), problems, 72), float(t.get("menor_que")))
+        Threshold(
+            age_span(f"{where}, umbral {k}", t.get("edad_meses"), problems, 72), float(t.get("menor_que"))
+        )
         for k, t in enumerate(raw.get("umbrales") or [], start=1)
     )
     if ("menor_que" in raw) == bool(thresholds):
@@ -202,47 +194,3 @@ def _definition(
         source=source,
         unverified=unverified,
     )
-
-
-DIAGNOSIS_TYPES = ("D", "P", "R")
-
-
-def _requirement(where: str, k: int, r: dict[str, Any], problems: list[str], upper: int) -> Requirement:
-    ages = _ages(where, r.get("edad_dias"), problems, upper)
-    first = _ages(where, r["primera_edad_dias"], problems, upper) if "primera_edad_dias" in r else None
-    if first and not (ages[0] <= first[0] and first[1] <= ages[1]):
-        problems.append(f"{where}: primera_edad_dias debe caer dentro de edad_dias")
-    spacing = r.get("separacion_min_dias") or 0
-    steps = tuple(int(v) for v in spacing) if isinstance(spacing, list) else ()
-    req = Requirement(
-        str(r.get("nombre") or f"requisito {k}"),
-        _codes(where, r.get("codigos"), problems),
-        int(r.get("minimo") or 0),
-        ages,
-        min(steps) if steps else int(spacing),
-        int(r.get("separacion_max_dias") or 0),
-        first,
-        tuple(str(t).strip().upper() for t in r.get("tipo_diagnostico") or []),
-        tuple(str(v).strip().upper() for v in r.get("lab") or []),
-        steps,
-    )
-    if steps and len(steps) != req.minimum - 1:
-        problems.append(
-            f"{where}: separacion_min_dias por paso lleva {req.minimum - 1} valores (uno por cada siguiente)"
-        )
-    if req.minimum < 1:
-        problems.append(f"{where}: minimo debe ser 1 o más")
-    if req.spacing_max_days and req.spacing_max_days < req.spacing_days:
-        problems.append(f"{where}: separacion_max_dias menor que separacion_min_dias")
-    if any(t not in DIAGNOSIS_TYPES for t in req.diagnosis):
-        problems.append(f"{where}: tipo_diagnostico solo D, P o R: {list(req.diagnosis)}")
-    if any(not v or "'" in v for v in req.labs):
-        problems.append(f"{where}: lab debe ser una lista de valores LAB")
-    return req
-
-
-def _codes(where: str, raw: Any, problems: list[str]) -> tuple[str, ...]:
-    codes = tuple(str(c).strip().upper() for c in raw or [])
-    if not codes or any(not c or "'" in c for c in codes):
-        problems.append(f"{where}: codigos debe ser una lista de códigos de actividad")
-    return codes

@@ -18,6 +18,9 @@ LAYOUT = Layout(
         # HIS items also carry their LAB value and type of diagnosis (D/P/R), which official definitions read.
         Column("lab", ("lab_valor",), required=False),
         Column("tipo_diagnostico", ("tipo_dx",), required=False),
+        # The attention (HIS Id_Cita): a definition may refuse an item whose attention also carries a code. Without
+        # it, an attention is the child's day at one facility.
+        Column("cita", ("id_cita",), required=False),
         # Set by the HIS reader when a row cannot be resolved (patient or facility not in its master).
         Column("problema", (), required=False),
     )

@@ -29,6 +29,10 @@ class Requirement(Strict):
     separacion_max_dias: int | None = None
     tipo_diagnostico: list[str] | None = None
     lab: list[str] | None = None
+    ventanas_dias: list[list[int]] | None = None  # one delivery per window (iron schemes)
+    peso_lab: dict[str, int] | None = None  # LAB value → weight of the delivery
+    peso_minimo: int | None = None
+    atencion_sin: list[str] | None = None  # codes that, in the same attention, keep a delivery from counting
 
 
 class Exclusion(Strict):

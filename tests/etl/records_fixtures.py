@@ -90,6 +90,9 @@ EXPECTED = {
     # A, B, C (at F1) and I (at F2), born in January 2024, turn one month in February: none has the newborn package.
     ("2024-02", F1, "PAN_P_RECIEN_NACIDO"): (0, 3),
     ("2024-02", F2, "PAN_P_RECIEN_NACIDO"): (0, 1),
+    # The same four turn 6 months in July 2024, at the facility of their last attention before: none got iron at 4.
+    ("2024-07", F1, "PAN_P_HIERRO_4M"): (0, 3),
+    ("2024-07", F2, "PAN_P_HIERRO_4M"): (0, 1),
     ("2025-03", F1, "PAN_P_HIERRO"): (0, 3),  # D (10 months), E (13), H (20) attended without iron
     # A, B and C are 6 months old at their August 2024 checks (day 210: 08-07, 08-17, 08-02; their July checks
     # fall days short of 6 months). C's 11th check (day 330) is 2024-11-30, at F2; A's and B's are in December.

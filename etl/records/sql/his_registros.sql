@@ -59,6 +59,7 @@ select
     cast(coalesce(altitud_cp, altitud_distrito) as varchar) as altitud,
     upper(trim(valor_lab)) as lab,
     upper(trim(tipo_diagnostico)) as tipo_diagnostico,
+    trim(id_cita) as cita,
     nullif(concat_ws('; ',
         case when versiones is null then 'Id_Paciente ' || trim(id_paciente) || ' no está en MaestroPaciente' end,
         case when versiones > 1 then 'Id_Paciente ' || trim(id_paciente)
