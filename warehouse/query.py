@@ -197,6 +197,17 @@ def batches_summary(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
+@declare(Scope.REGION, regions=True)  # a word per indicator and region, no figures
+def denominator_sources(
+    con: duckdb.DuckDBPyConnection, indicators: Iterable[str], period: dt.date, allowed: Allowed = None
+) -> pd.DataFrame:
+    """Which denominator the figures computed from nominal records used, per indicator for the country and each
+    region at ``period``: ``padron``, ``registros`` or ``padron+registros``; no row where no record says."""
+    return _run(
+        con, "denominator_sources", indicators=list(indicators), period=period, allowed=_allowed(allowed)
+    )
+
+
 @declare(Scope.REGION, regions=True)  # batch ids, no figures
 def batches_visible(con: duckdb.DuckDBPyConnection, allowed: Allowed = None) -> pd.DataFrame:
     """The loaded batches (``batch_id``) whose files may be named to someone who sees only ``allowed``."""

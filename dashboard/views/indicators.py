@@ -11,7 +11,7 @@ from warehouse.rules import status
 
 from .. import format as fmt
 from ..data import Warehouse
-from ..i18n import lang_of, level_name
+from ..i18n import lang_of, level_name, section
 from ..state import Filters
 from .model import Column, Period, View
 
@@ -60,6 +60,9 @@ def _labelled(wh: Warehouse, f: Filters, snap: pd.DataFrame) -> pd.DataFrame:
     lang = lang_of(f.lang)
     df = snap.sort_values(["territory_code", "indicator_code"]).reset_index(drop=True)
     inds = [cat.indicators[c] for c in df.indicator_code]
+    said = wh.read("denominator_sources", sorted(set(df.indicator_code)), df.period.max())
+    words = section("denominator_source", lang)
+    source_of = {(i, t): words.get(d, d) for i, t, d in said.itertuples(index=False)}
     return df.assign(
         territory=[names.get(c, c) for c in df.territory_code],
         indicator=[i.name.get(lang) for i in inds],
@@ -73,6 +76,9 @@ def _labelled(wh: Warehouse, f: Filters, snap: pd.DataFrame) -> pd.DataFrame:
         prev_period=[_period(p, g) for p, g in zip(df.prev_period, df.period_grain, strict=True)],
         source=[i.source.code for i in inds],
         batch=df.batch_id,
+        denominator_source=[
+            source_of.get((i, t)) for i, t in zip(df.indicator_code, df.territory_code, strict=True)
+        ],
     )
 
 
@@ -128,6 +134,9 @@ COLUMNS = (
            help=_help("Periodo anterior.", "Previous period.")),
     Column("source", T("fuente", "source"), "code",
            help=_help("Fuente del dato (hoja Definiciones).", "Source of the figure (Definitions sheet).")),
+    Column("denominator_source", T("fuente_denominador", "denominator_source"), "text",
+           help=_help("Indicadores desde registros nominales: denominador del Padrón Nominal o de los atendidos.",
+                      "Indicators from nominal records: denominator from the Padrón Nominal or the children attended.")),
     Column("batch", T("lote", "batch"), "batch",
            help=_help("Lote de carga del que viene el valor (hoja Lotes).",
                       "Load batch the value comes from (Batches sheet).")),

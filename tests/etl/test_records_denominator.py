@@ -77,3 +77,35 @@ def test_an_unknown_denominator_source_is_refused_and_a_file_without_it_stores_n
     )
     assert load(db, "admin", plain).status == "loaded"
     assert rows(db, "select denominator_source from raw_admin where period = date '2025-02-01'") == [(None,)]
+
+
+def test_the_indicator_views_say_which_denominator_a_figure_used(tmp_path):
+    """A MEF analyst reads it in the indicator views' column `fuente_denominador` (grid and every download): the
+    Padrón Nominal, the children attended, or both where the region's facilities differ; empty for indicators
+    whose files do not say."""
+    from dashboard.data import Warehouse
+    from dashboard.state import parse
+    from dashboard.views import frame
+    from dashboard.views.indicators import INDICATOR, RESUMEN
+
+    db = warehouse(tmp_path)
+    h = padron_export()
+    dosaje(h.write(tmp_path / "con_padron"), tmp_path / "padron")
+    assert load(db, "admin", tmp_path / "padron").status == "loaded"
+    f = parse("?periodo=2025-01")
+
+    def said(view, arg=None, lang="es") -> dict[str, str | None]:
+        df = frame(view, Warehouse(db), parse(f"?periodo=2025-01&lang={lang}"), arg)
+        df = df[df.indicator_code == "PAN_P_DOSAJE"]
+        return dict(zip(df.territory_code, df.denominator_source, strict=True))
+
+    assert said(INDICATOR, "PAN_P_DOSAJE") == {"PE": "Padrón Nominal", "09": "Padrón Nominal"}
+    assert said(INDICATOR, "PAN_P_DOSAJE", "en")["09"] == "Nominal register (Padrón Nominal)"
+    # The records-based load replaces the facilities' rows; the never-attended child's district row keeps its own.
+    h.padron.clear()
+    dosaje(h.write(tmp_path / "sin_padron"), tmp_path / "registros")
+    assert load(db, "admin", tmp_path / "registros", force=True).status == "loaded"
+    both = "Padrón Nominal y niñas y niños atendidos (según el establecimiento)"
+    assert said(RESUMEN) == {"PE": both, "09": both}
+    plain = frame(RESUMEN, Warehouse(db), f, None)
+    assert plain[plain.indicator_code != "PAN_P_DOSAJE"].denominator_source.isna().all()
