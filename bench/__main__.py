@@ -81,13 +81,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeats", type=int, help="passes over the scripted session (default 3, small 2)")
     ap.add_argument(
         "--only",
-        choices=["network", "profile"],
-        help="one part alone, on the warehouse given by --db (e.g. the demo's); writes --out "
+        choices=["network", "profile", "his"],
+        help="one part alone, on the warehouse given by --db (e.g. the demo's; his needs none); writes --out "
         "(default bench/results-<part>.json), never results.json",
     )
+    ap.add_argument("--ninos", type=int, help="with --only his: children of the national year (default all)")
     ap.add_argument("--db", type=Path, help="with --only: the warehouse to serve or load into")
     ap.add_argument("--month", type=Path, help="with --only profile: a month of HIS records (CSV) to load")
     args = ap.parse_args(argv)
+    if args.only == "his":
+        return only_his(args.ninos, args.data or HERE / "data" / "his", args.out)
     if args.only:
         return only(args.only, args.db, args.out, args.month)
     scale = SMALL if args.small else FULL
@@ -210,6 +213,19 @@ def only(part: str, db: Path | None, out: Path | None, month: Path | None) -> in
     missed = [f for f in figures if f.met is False]
     explain(missed)
     print(f"\n{len(figures)} figures, {len(missed)} targets missed → {out}")
+    write_json(out, figures, meta)
+    return 0
+
+
+def only_his(children: int | None, folder: Path, out: Path | None) -> int:
+    """The HIS part alone: ``children`` of the national year (all of it without), its exports kept in ``folder``."""
+    started = time.perf_counter()
+    size = his.part_of_national(children) if children else his.NATIONAL
+    figures = his.measure(folder, False, lambda m: print(m, flush=True), size)
+    meta: dict[str, Any] = {"only": "his", "children": size["children"], "machine": machine()}
+    meta["bench_seconds"] = round(time.perf_counter() - started, 1)
+    out = out or HERE / "results-his.json"
+    print(table(figures))
     write_json(out, figures, meta)
     return 0
 

@@ -5,7 +5,8 @@
 -- quarantine the row with the trama's file and line; nothing is guessed.
 with citas as (
     -- Hemoglobina and Id_Centro_Poblado belong to the attention, repeated (or left empty) on its rows: the
-    -- attention's value when it has exactly one. (A group-by joined back costs less than a window here.)
+    -- attention's value when it has exactly one. (A group-by joined back costs less than a window here; only
+    -- the rows that carry either value are grouped — most items carry neither.)
     select
         trim(id_cita) as cita,
         trim(id_paciente) as paciente,
@@ -16,12 +17,13 @@ with citas as (
         max(nullif(trim(id_centro_poblado), '')) as cp_max
     from his_trama
     where _excluida is null
+      and (nullif(trim(hemoglobina), '') is not null or nullif(trim(id_centro_poblado), '') is not null)
     group by all
 ),
 nominal as (
     select t.*, c.hb_min, c.hb_max, c.cp_min, c.cp_max
     from his_trama as t
-    join citas as c
+    left join citas as c
         on c.cita = trim(t.id_cita) and c.paciente = trim(t.id_paciente) and c.fecha = trim(t.fecha_atencion)
     where t._excluida is null
 ),
