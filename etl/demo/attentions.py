@@ -4,7 +4,8 @@ written from."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -66,6 +67,18 @@ class Attentions:
     @property
     def labs(self) -> np.ndarray:
         return LABS[self.item]
+
+    def only(self, codes: Collection[str]) -> Attentions:
+        """The attentions of these codes, each exactly as drawn (the others' draws are left out, not redrawn)."""
+        keep = np.isin(self.codes, list(codes))
+        return replace(
+            self,
+            item=self.item[keep],
+            child=self.child[keep],
+            day=self.day[keep],
+            facility=self.facility[keep],
+            hb=self.hb[keep],
+        )
 
     def ids(self) -> np.ndarray:
         """The pseudonym of each attention's child in the project's layout (``N`` + hex): never a document."""

@@ -175,6 +175,7 @@ def write_demo_records(world, folder: Path, months: int = 24) -> Path:
     office's exports, under a demo key kept beside them — into the aggregate Parquet folder that the admin
     loader reads."""
     from ..records.compute import compute
+    from ..records.definitions import load_definitions
     from .his_export import write_his_export
 
     y, m = (int(x) for x in world.scale.last_month.split("-"))
@@ -186,10 +187,16 @@ def write_demo_records(world, folder: Path, months: int = 24) -> Path:
     weights = world.facility_children(end.year, "<3")
     # The historical ENDES series (the CDC-style adjustment) of the latest anchor year, per region.
     anemia = {r: levels[-1] for r, levels in ANEMIA_REGIONAL.items()}
-    # Without the other consultations (half the rows): the demo computes no definition that counts them.
+    # Only the codes the demo's definitions name (fewer than half of the schedule's rows: no consultations, vaccines
+    # after the newborn's, iron or later CRED): the figures are those of the whole schedule — none of its other
+    # codes is due in a newborn's first month, where the newborn package places each child — and the download
+    # is a fraction to write and read.
+    named = {
+        c for d in load_definitions(world.catalogue).select(list(DEMO_INDICATORS)) for c in d.codes_named
+    }
     attentions = draw_attentions(
         facilities, DEMO_CHILDREN, start, end, world.seed, weights, anemia=anemia, consultations=False
-    )
+    ).only(named)
     his = write_his_export(attentions, facilities, world.districts, world.seed, folder / HIS_FOLDER)
     key = folder / KEY_FILE
     key.write_text(DEMO_KEY + "\n", encoding="utf-8")

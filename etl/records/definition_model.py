@@ -128,6 +128,17 @@ class Definition:
     unverified: str = ""  # what of it no second source confirms
 
     @property
+    def codes_named(self) -> frozenset[str]:
+        """The activity codes the definition names (its numerator's, exclusions' and measurements'). Its
+        denominator may still count attentions of any code: children attended, the facility of the last one."""
+        named = set(self.codes)
+        for r in self.requirements:
+            named |= set(r.codes) | set(r.not_with)
+        for x in self.exclusions:
+            named |= set(x.codes)
+        return frozenset(named)
+
+    @property
     def history_months(self) -> int:
         """Months of records before the evaluated month that a complete figure needs."""
         return self.cohort_months if self.kind == "cohorte" else 0
