@@ -12,6 +12,7 @@ DIAGNOSIS_TYPES = ("D", "P", "R")
 
 
 def requirement(where: str, k: int, r: dict[str, Any], problems: list[str], upper: int) -> Requirement:
+    """The ``k``-th requirement of a cohort whose ages stop at ``upper`` days; faults go to ``problems``."""
     if "ventanas_dias" in r:
         return _windowed(where, k, r, problems, upper)
     stray = [f for f in ("peso_lab", "peso_minimo") if f in r]
