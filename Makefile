@@ -27,8 +27,9 @@ demo: $(VENV)/.installed-app
 	$(BIN)/semaforo demo --db $(DB) --sources demo-data
 	$(BIN)/semaforo serve --db $(DB) --port $(PORT)
 
-# pytest on two workers (pytest-xdist); a test module stays on one worker, the browser tests share one.
-PYTEST := $(BIN)/pytest -n 2 --dist loadgroup
+# pytest on two workers (pytest-xdist); a test module stays on one worker, the browser tests share one, largest
+# first (tests/xdist_units.py).
+PYTEST := $(BIN)/pytest -n 2 --dist loadscope
 # What `make test-fast` leaves out (markers in pyproject.toml): Chromium, gunicorn, Spark, the bench, the wheel,
 # the demo warehouse's one-minute build, and single tests of several seconds.
 FAST := not (browser or serving or spark or bench or install or demo or slow)

@@ -8,6 +8,7 @@ import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -190,7 +191,6 @@ MARK_BY_FOLDER = {"browser": "browser", "serving": "serving", "bench": "bench", 
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    xdist = config.pluginmanager.hasplugin("xdist")
     for item in items:
         names = {MARK_BY_FIXTURE[f] for f in getattr(item, "fixturenames", ()) if f in MARK_BY_FIXTURE}
         folder = item.path.relative_to(ROOT / "tests").parts[0]
@@ -198,9 +198,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             names.add(MARK_BY_FOLDER[folder])
         for name in sorted(names - {m.name for m in item.iter_markers()}):
             item.add_marker(name)
-        if xdist:
-            # `make test` runs two workers with --dist loadgroup: a module stays on one worker (its module
-            # fixtures, a served copy or a zip bomb, are made once), and the browser tests share one worker
-            # (dash[testing] serves every app on port 8050).
-            group = "browser" if folder == "browser" else item.path.relative_to(ROOT).as_posix()
-            item.add_marker(pytest.mark.xdist_group(group))
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """`make test`'s two workers (``-n 2 --dist loadscope``; ``loadgroup`` alike): a module's tests stay on one
+    worker and the browser tests share one (:mod:`tests.xdist_units` says why markers no longer do it)."""
+    if config.getvalue("dist") not in ("loadscope", "loadgroup"):
+        return None
+    from tests.xdist_units import ModuleUnits
+
+    return ModuleUnits(config, log)

@@ -1,0 +1,27 @@
+"""How `make test` shares the tests between its two pytest-xdist workers: one work unit per test module (its
+module fixtures, a served copy, a module's warehouse or a generated data set, are made once, on one worker), and
+one for all the browser tests (dash[testing] serves every app on port 8050, so they must not run at once).
+
+``--dist loadgroup`` with ``xdist_group`` markers used to do this, but pytest-xdist 3.8 marks a group by
+rewriting the test's id, which pytest 9.2 no longer reads (pytest-xdist issue #1386): every test became its own
+unit, modules were split across the workers and their module fixtures built twice. The unit is decided here
+from the test's id alone, in the controller, which needs no marker to travel between processes."""
+
+from __future__ import annotations
+
+from xdist.scheduler import LoadScopeScheduling
+
+BROWSER = "tests/browser/"
+
+
+def unit_of(nodeid: str) -> str:
+    """The work unit of a test: ``browser`` for every browser test, else its module's path."""
+    return "browser" if nodeid.startswith(BROWSER) else nodeid.split("::", 1)[0]
+
+
+class ModuleUnits(LoadScopeScheduling):
+    """pytest-xdist's scope scheduler with :func:`unit_of` as the scope; units are handed out largest first
+    (``--loadscope-reorder``, pytest-xdist's default), so that a big module does not start last."""
+
+    def _split_scope(self, nodeid: str) -> str:
+        return unit_of(nodeid)
