@@ -8,7 +8,6 @@ import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import pytest
@@ -200,11 +199,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(name)
 
 
-def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
-    """`make test`'s two workers (``-n 2 --dist loadscope``; ``loadgroup`` alike): a module's tests stay on one
-    worker and the browser tests share one (:mod:`tests.xdist_units` says why markers no longer do it)."""
-    if config.getvalue("dist") not in ("loadscope", "loadgroup"):
-        return None
-    from tests.xdist_units import ModuleUnits
+def pytest_configure(config: pytest.Config) -> None:
+    # `make test`'s two workers share the tests by module (tests/xdist_units.py); without pytest-xdist
+    # (`-p no:xdist`) its hook would be unknown.
+    if config.pluginmanager.hasplugin("xdist"):
+        from tests import xdist_units
 
-    return ModuleUnits(config, log)
+        config.pluginmanager.register(xdist_units, "semaforo-xdist-units")

@@ -9,6 +9,9 @@ from the test's id alone, in the controller, which needs no marker to travel bet
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
 from xdist.scheduler import LoadScopeScheduling
 
 BROWSER = "tests/browser/"
@@ -25,3 +28,10 @@ class ModuleUnits(LoadScopeScheduling):
 
     def _split_scope(self, nodeid: str) -> str:
         return unit_of(nodeid)
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> ModuleUnits | None:
+    """Under ``-n 2 --dist loadscope`` (``make test``; ``loadgroup`` alike) the work units above."""
+    if config.getvalue("dist") not in ("loadscope", "loadgroup"):
+        return None
+    return ModuleUnits(config, log)
