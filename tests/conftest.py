@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import csv
 import fcntl
+import itertools
 import os
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 import pytest
+from _pytest.mark.expression import Expression  # how `-m` is read: pytest's own parser
 
 from etl.load import LoadReport, load_file
 from tests import fixture_warehouse
@@ -197,6 +200,22 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             names.add(MARK_BY_FOLDER[folder])
         for name in sorted(names - {m.name for m in item.iter_markers()}):
             item.add_marker(name)
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """A folder of :data:`MARK_BY_FOLDER` that the ``-m`` expression leaves out, whatever other marks its tests
+    carry, is not even imported (``make test-fast``: browser, serving, bench, install; a CPU-second a worker)."""
+    marker = MARK_BY_FOLDER.get(collection_path.name) if collection_path.parent == ROOT / "tests" else None
+    if marker is None or not config.option.markexpr:
+        return None
+    expression = Expression.compile(config.option.markexpr)
+    others = sorted(set(re.findall(r"[A-Za-z_]\w*", config.option.markexpr)) - {"and", "or", "not", marker})
+    for k in range(len(others) + 1):
+        for chosen in itertools.combinations(others, k):
+            marks = {marker, *chosen}
+            if expression.evaluate(lambda name, marks=marks, **_kw: name in marks):
+                return None  # a test of the folder with these marks would be run
+    return True
 
 
 def pytest_configure(config: pytest.Config) -> None:
