@@ -20,3 +20,21 @@ def test_every_browser_test_shares_one_unit():
     assert unit_of("tests/browser/test_pages.py::test_resumen") == "browser"
     assert unit_of("tests/browser/test_network.py::test_drill[red]") == "browser"
     assert unit_of("tests/dashboard/test_browser_words.py::test_x") == "tests/dashboard/test_browser_words.py"
+
+
+def test_the_browser_unit_is_handed_out_first():
+    from collections import OrderedDict
+
+    from tests.xdist_units import ModuleUnits
+
+    sent = []
+    units = ModuleUnits.__new__(ModuleUnits)  # only the work queue is needed to see the order
+    units.workqueue = OrderedDict(
+        [("tests/etl/test_cli.py", {"a": False}), ("browser", {"b": False}), ("tests/x.py", {"c": False})]
+    )
+    units.assigned_work = {}
+    node = type("Node", (), {"send_runtest_some": lambda self, indexes: sent.append(indexes)})()
+    units.registered_collections = {node: ["a", "b", "c"]}
+    units._assign_work_unit(node)
+    units._assign_work_unit(node)
+    assert sent == [[1], [0]]

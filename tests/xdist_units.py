@@ -23,11 +23,17 @@ def unit_of(nodeid: str) -> str:
 
 
 class ModuleUnits(LoadScopeScheduling):
-    """pytest-xdist's scope scheduler with :func:`unit_of` as the scope; units are handed out largest first
-    (``--loadscope-reorder``, pytest-xdist's default), so that a big module does not start last."""
+    """pytest-xdist's scope scheduler with :func:`unit_of` as the scope. The browser unit, the longest (minutes
+    of Chromium), goes first, to one worker while the other starts on the modules; then the modules with the
+    most tests (``--loadscope-reorder``, pytest-xdist's default), so that a big one does not start last."""
 
     def _split_scope(self, nodeid: str) -> str:
         return unit_of(nodeid)
+
+    def _assign_work_unit(self, node: Any) -> None:
+        if "browser" in self.workqueue:
+            self.workqueue.move_to_end("browser", last=False)
+        super()._assign_work_unit(node)
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> ModuleUnits | None:
