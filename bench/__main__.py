@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from . import etl, his, load, network, profile, records, web
+from . import cold_start, etl, his, load, network, profile, records, web
 from .report import Figure, machine, table, write_json
 from .scales import FULL, SMALL, Scale
 from .worker import ROOT, run_task
@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     echo(f"Dashboard: scripted session ({repeats} passes) through /_dash-update-component …")
     figures += web.session(db, repeats, scratch, env)
     echo("Cold start of semaforo serve …")
-    figures += web.cold_start(db, env)
+    figures += cold_start.cold_start(db, env)
     echo("Many users on semaforo serve (gunicorn) while a month of data is loaded …")
     figures += load.load_test(db, Path(folder / "sources"), scratch / "load", env, args.small)
     echo("The provincial link: every page in Chromium at 2 Mbit/s, 150 ms, first and repeat visit …")

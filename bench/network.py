@@ -20,7 +20,7 @@ from pathlib import Path
 import brotli
 
 from .report import Figure
-from .web import _free_port, _launch, _stop, _wait_listening
+from .server import free_port, launch, stop, wait_listening
 
 DOWN_BPS = 2_000_000  # 2 Mbit/s
 UP_BPS = 1_000_000
@@ -199,15 +199,15 @@ def measure(db: Path, scratch: Path, env: dict[str, str], best: bool = True) -> 
     scratch.mkdir(parents=True, exist_ok=True)
     served = scratch / "network.duckdb"
     shutil.copy2(db, served)
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     semaforo = str(Path(sys.executable).with_name("semaforo"))
     cache = scratch / "compressed"  # a new installation's: warmed below, as a server that has run a while
     env = {**env, "SEMAFORO_CACHE_DIR": str(cache)}
-    proc = _launch([semaforo, "serve", "--db", str(served), "--port", str(port)], env)
+    proc = launch([semaforo, "serve", "--db", str(served), "--port", str(port)], env)
     visits: list[Visit] = []
     try:
-        _wait_listening(url + "/healthz", proc, 120)
+        wait_listening(url + "/healthz", proc, 120)
         warm(url, cache, 300.0 if best else 0.0)  # --small (CI) does not wait for Brotli 11
         for page, path in PAGES:
             driver = browser()  # a new profile per page: the first visit starts with an empty cache
@@ -217,7 +217,7 @@ def measure(db: Path, scratch: Path, env: dict[str, str], best: bool = True) -> 
             finally:
                 driver.quit()
     finally:
-        _stop(proc)
+        stop(proc)
         served.unlink(missing_ok=True)
     return figures(visits)
 

@@ -1,22 +1,14 @@
-"""Serving figures: callback server times against the raw queries underneath, response and map payloads, one
-serving worker's memory, and the cold start of ``semaforo serve``."""
+"""Serving figures from the scripted session: callback server times against the raw queries underneath, response
+and map payloads, one serving worker's memory (the cold start is in :mod:`bench.cold_start`)."""
 
 from __future__ import annotations
 
-import json
-import os
-import socket
 import statistics
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
 from .report import Figure
-from .session import outputs_of
-from .worker import ROOT, run_task
+from .worker import run_task
 
 SHELL = {"url.search": "filter bar ↔ URL sync", "nav-resumen.href": "navigation links"}
 
@@ -170,132 +162,3 @@ def session(db: Path, repeats: int, scratch: Path, env: dict[str, str]) -> list[
     s = run_task("session", {"db": str(db), "repeats": repeats, "queries": str(queries)}, scratch, env)
     replay = run_task("replay", {"db": str(db), "queries": str(queries)}, scratch, env)
     return session_figures(s, replay)
-
-
-# --- cold start -------------------------------------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _get(url: str, referer: str | None = None) -> bytes:
-    req = urllib.request.Request(url, headers={"Referer": referer} if referer else {})
-    with urllib.request.urlopen(req, timeout=30) as r:
-        return r.read()
-
-
-def _wait_listening(url: str, proc: subprocess.Popen, limit: float = 60) -> None:
-    deadline = time.perf_counter() + limit
-    while time.perf_counter() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the server exited ({proc.returncode}): {proc.stdout.read()[-2000:]}")
-        try:
-            _get(url)  # urlopen raises unless 2xx
-            return
-        except OSError:
-            time.sleep(0.01)
-    raise RuntimeError(f"no answer from {url} after {limit} s")
-
-
-def _launch(cmd: list[str], env: dict[str, str]) -> subprocess.Popen:
-    return subprocess.Popen(
-        cmd,
-        cwd=ROOT,
-        env={**os.environ, **env},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
-BARE_FLASK = (
-    "import sys, flask; app = flask.Flask('bare'); app.route('/')(lambda: 'ok'); "
-    "app.run(host='127.0.0.1', port=int(sys.argv[1]))"
-)
-
-
-def cold_start(db: Path, env: dict[str, str]) -> list[Figure]:
-    """``semaforo serve`` started anew: time to the first answered GET / and to the first page (GET /, its
-    layout, the callbacks list and the router's first callback); a bare Flask app started alike is the
-    baseline."""
-    semaforo = Path(sys.executable).with_name("semaforo")
-    base_cmd = [str(semaforo)] if semaforo.exists() else [sys.executable, "-m", "semaforo"]
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    started = time.perf_counter()
-    proc = _launch([*base_cmd, "serve", "--db", str(db), "--port", str(port)], env)
-    try:
-        _wait_listening(url + "/", proc)
-        listening = time.perf_counter() - started
-        _get(url + "/_dash-layout", referer=url + "/")
-        _first_callback(url, json.loads(_get(url + "/_dash-dependencies")))
-        first_page = time.perf_counter() - started
-        again = time.perf_counter()
-        _get(url + "/")
-        _get(url + "/_dash-layout", referer=url + "/")
-        warm = time.perf_counter() - again
-    finally:
-        _stop(proc)
-    port = _free_port()
-    started = time.perf_counter()
-    bare = _launch([sys.executable, "-c", BARE_FLASK, str(port)], {})
-    try:
-        _wait_listening(f"http://127.0.0.1:{port}/", bare)
-        bare_s = time.perf_counter() - started
-    finally:
-        _stop(bare)
-    return [
-        Figure(
-            "start",
-            "semaforo serve: launch → first GET / answered",
-            listening,
-            "s",
-            bare_s,
-            "bare Flask app",
-            target="(information)",
-        ),
-        Figure(
-            "start",
-            "semaforo serve: launch → first page served (GET /, layout, first callback)",
-            first_page,
-            "s",
-            bare_s,
-            "bare Flask app",
-            [("value", "<=", 2.0)],
-            "< 2 s",
-            extra={"same_page_again_s": warm},
-        ),
-    ]
-
-
-def _first_callback(url: str, deps: list[dict]) -> None:
-    """The router callback a browser fires on first load (it answers 204: the page came with the layout)."""
-    (route,) = [d for d in deps if d["output"].startswith("..page.children")]
-    values = {("url", "pathname"): "/", ("url", "search"): "", ("page-key", "data"): "resumen:"}
-    body = {
-        "output": route["output"],
-        "outputs": outputs_of(route["output"]),
-        "inputs": [{**i, "value": values.get((i["id"], i["property"]))} for i in route["inputs"]],
-        "state": [{**x, "value": values.get((x["id"], x["property"]))} for x in route["state"]],
-        "changedPropIds": ["url.pathname"],
-    }
-    req = urllib.request.Request(
-        url + "/_dash-update-component",
-        data=json.dumps(body).encode(),
-        headers={"Content-Type": "application/json"},
-        method="POST",
-    )
-    with urllib.request.urlopen(req, timeout=30) as r:
-        r.read()

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import csv
 import fcntl
+import itertools
 import os
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 import pytest
+from _pytest.mark.expression import Expression  # how `-m` is read: pytest's own parser
 
 from etl.load import LoadReport, load_file
 from tests import fixture_warehouse
@@ -190,7 +193,6 @@ MARK_BY_FOLDER = {"browser": "browser", "serving": "serving", "bench": "bench", 
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    xdist = config.pluginmanager.hasplugin("xdist")
     for item in items:
         names = {MARK_BY_FIXTURE[f] for f in getattr(item, "fixturenames", ()) if f in MARK_BY_FIXTURE}
         folder = item.path.relative_to(ROOT / "tests").parts[0]
@@ -198,9 +200,28 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             names.add(MARK_BY_FOLDER[folder])
         for name in sorted(names - {m.name for m in item.iter_markers()}):
             item.add_marker(name)
-        if xdist:
-            # `make test` runs two workers with --dist loadgroup: a module stays on one worker (its module
-            # fixtures, a served copy or a zip bomb, are made once), and the browser tests share one worker
-            # (dash[testing] serves every app on port 8050).
-            group = "browser" if folder == "browser" else item.path.relative_to(ROOT).as_posix()
-            item.add_marker(pytest.mark.xdist_group(group))
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """A folder of :data:`MARK_BY_FOLDER` that the ``-m`` expression leaves out, whatever other marks its tests
+    carry, is not even imported (``make test-fast``: browser, serving, bench, install; a CPU-second a worker)."""
+    marker = MARK_BY_FOLDER.get(collection_path.name) if collection_path.parent == ROOT / "tests" else None
+    if marker is None or not config.option.markexpr:
+        return None
+    expression = Expression.compile(config.option.markexpr)
+    others = sorted(set(re.findall(r"[A-Za-z_]\w*", config.option.markexpr)) - {"and", "or", "not", marker})
+    for k in range(len(others) + 1):
+        for chosen in itertools.combinations(others, k):
+            marks = {marker, *chosen}
+            if expression.evaluate(lambda name, marks=marks, **_kw: name in marks):
+                return None  # a test of the folder with these marks would be run
+    return True
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # `make test`'s two workers share the tests by module (tests/xdist_units.py); without pytest-xdist
+    # (`-p no:xdist`) its hook would be unknown.
+    if config.pluginmanager.hasplugin("xdist"):
+        from tests import xdist_units
+
+        config.pluginmanager.register(xdist_units, "semaforo-xdist-units")

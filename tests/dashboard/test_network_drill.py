@@ -6,6 +6,7 @@ warehouse built with the real loaders (tests/etl/test_network.py's network) and 
 from __future__ import annotations
 
 import json
+import shutil
 
 import openpyxl
 import pytest
@@ -37,10 +38,20 @@ def grid(drill) -> list[dict]:
     return found[0].rowData if found else []
 
 
+@pytest.fixture(scope="module")
+def network_template(territory_template, tmp_path_factory):
+    """The small territory with the network master and two months of HIS loaded, once for the module."""
+    folder = tmp_path_factory.mktemp("network")
+    db = folder / "w.duckdb"
+    shutil.copy(territory_template, db)
+    loaded(db, "red", master(folder / "MAESTRO_HIS_ESTABLECIMIENTO.csv"), since="2025-01")
+    loaded(db, "admin", admin(folder / "his.csv"))
+    return db
+
+
 @pytest.fixture
-def small_app(territory_db, tmp_path):
-    loaded(territory_db, "red", master(tmp_path / "MAESTRO_HIS_ESTABLECIMIENTO.csv"), since="2025-01")
-    loaded(territory_db, "admin", admin(tmp_path / "his.csv"))
+def small_app(network_template, territory_db):
+    shutil.copy(network_template, territory_db)  # a copy for each test: one of them loads a budget file
     previous = context._current  # the session's app (other tests' demo) gets its warehouse back afterwards
     yield lambda allowed=None: create_app(territory_db, allowed=allowed)
     context.set_warehouse(previous)

@@ -35,6 +35,9 @@ def digests(folder: Path) -> dict[str, str]:
     }
 
 
+# The tests of the generated data set are marked slow (`make test` runs them, `make test-fast` does not): the
+# set costs about 20 CPU-seconds, most of it the nominal records. The demo's writers also run in every
+# `make test-fast`, through the small fixture warehouse (tests/fixture_warehouse.py).
 @pytest.fixture(scope="module")
 def small(tmp_path_factory):
     folder = tmp_path_factory.mktemp("small")
@@ -58,6 +61,7 @@ def test_another_seed_gives_other_data(small, tmp_path):
     assert [name for name in b if a.get(name) == b[name] and name not in fixed] == []
 
 
+@pytest.mark.slow
 def test_workbooks_have_fixed_timestamps(small):
     books = [f.path for f in small.files if f.path.suffix == ".xlsx"]
     assert books
@@ -68,6 +72,7 @@ def test_workbooks_have_fixed_timestamps(small):
         assert "2026-05-29T10:00:00Z" in core
 
 
+@pytest.mark.slow
 def test_files_come_in_load_order_for_every_loader(small):
     sources = [f.source for f in small.files]
     assert sources == sorted(sources, key=LOAD_ORDER.index)
@@ -86,6 +91,7 @@ def read(path: Path, delimiter: str = ",", encoding: str = "utf-8") -> list[dict
         return list(csv.DictReader(f, delimiter=delimiter))
 
 
+@pytest.mark.slow
 def test_ubigeo_table_uses_the_real_provinces(small):
     rows = read(small.of("territory")[0])
     assert list(rows[0]) == [
@@ -107,6 +113,7 @@ def test_ubigeo_table_uses_the_real_provinces(small):
     assert callao["reniec"].startswith("24")  # RENIEC numbers Callao 24
 
 
+@pytest.mark.slow
 def test_renipress_layout_and_codes(small):
     path = small.of("facilities")[0]
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
@@ -116,6 +123,7 @@ def test_renipress_layout_and_codes(small):
     assert all(len(c) == 8 and c.isdigit() for c in codes) and len(set(codes)) == len(codes)
 
 
+@pytest.mark.slow
 def test_regional_admin_file_is_latin1_with_semicolons_and_decimal_commas(small):
     regional = [p for p in small.of("admin") if "_diresa_" in p.name]
     assert len(regional) == SMALL.regional_files
@@ -126,6 +134,7 @@ def test_regional_admin_file_is_latin1_with_semicolons_and_decimal_commas(small)
     assert any("," in r["DENOMINADOR"] for r in rows)
 
 
+@pytest.mark.slow
 def test_last_month_misses_the_late_regions(small):
     from etl.demo.calibration import LATE_REGIONS
 
