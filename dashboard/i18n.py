@@ -59,6 +59,25 @@ def grid_locale(lang: str) -> dict[str, str]:
     return _grid_locale_es() if lang_of(lang) == "es" else {}
 
 
+# dcc.Dropdown's own words (Dash 4's ``labels``), by its key → our words' key.
+DROPDOWN_LABELS = {
+    "search": "dropdown_search",
+    "no_options_found": "dropdown_no_options",
+    "clear_search": "dropdown_clear_search",
+    "clear_selection": "dropdown_clear_selection",
+    "select_all": "dropdown_select_all",
+    "deselect_all": "dropdown_deselect_all",
+    "selected_count": "dropdown_selected_count",
+}
+
+
+@functools.cache
+def dropdown_labels(lang: str) -> dict[str, str]:
+    """The ``labels`` of every ``dcc.Dropdown``: its search box, "no options" and clear buttons in the language
+    (Dash's own are English only)."""
+    return {prop: entries()["app"][key][lang_of(lang)] for prop, key in DROPDOWN_LABELS.items()}
+
+
 def scope_name(wh, region: str | None, lang: str) -> str:
     """What a page or download covers: a region's name, the country, or — for a user who sees only some regions —
     those regions (their 'national' figures hold only them)."""
