@@ -8,9 +8,12 @@ from __future__ import annotations
 import functools
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import yaml
+
+if TYPE_CHECKING:
+    from dash.dcc import Dropdown
 
 LANGS = ("es", "en")
 WORDS_FILE = Path(__file__).parent / "words.yaml"
@@ -72,10 +75,13 @@ DROPDOWN_LABELS = {
 
 
 @functools.cache
-def dropdown_labels(lang: str) -> dict[str, str]:
+def dropdown_labels(lang: str) -> Dropdown.Labels:
     """The ``labels`` of every ``dcc.Dropdown``: its search box, "no options" and clear buttons in the language
     (Dash's own are English only)."""
-    return {prop: entries()["app"][key][lang_of(lang)] for prop, key in DROPDOWN_LABELS.items()}
+    return cast(
+        "Dropdown.Labels",
+        {prop: entries()["app"][key][lang_of(lang)] for prop, key in DROPDOWN_LABELS.items()},
+    )
 
 
 def scope_name(wh, region: str | None, lang: str) -> str:

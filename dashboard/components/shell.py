@@ -65,8 +65,7 @@ def navbar(f: Filters, pathname: str) -> dbc.Navbar:
                     id="nav-toggle",
                     type="button",
                     className="navbar-toggler",
-                    **aria_label(t("menu", lang)),
-                    **{"aria-controls": "nav-collapse"},
+                    **aria_label(t("menu", lang)) | {"aria-controls": "nav-collapse"},
                 ),
                 dbc.Collapse(
                     dbc.Nav(links, navbar=True, className="me-auto"), id="nav-collapse", navbar=True
