@@ -82,11 +82,20 @@ def shell(wh: Warehouse, pathname: str, search: str, known: bool = False) -> htm
     return html.Div(
         [
             dcc.Location(id="url", refresh="callback-nav", **url),
+            # Another page chosen in the region filter opens as a new page load: the server sends it whole and
+            # the browser draws it in about a third of the time Dash takes to swap a region page in place.
+            dcc.Location(id="url-go", refresh=True),
             dcc.Store(id="page-key", data=pages.key_of(pathname)),
             navbar(f, pathname),
             dbc.Container(
                 [
-                    filter_bar(wh, f, region, level_disabled=not page.uses_level),
+                    filter_bar(
+                        wh,
+                        f,
+                        region,
+                        level_disabled=not page.uses_level,
+                        region_disabled=not page.region_filter,
+                    ),
                     # a page change shows progress while its layout travels (not filter changes: their own)
                     dcc.Loading(
                         html.Main(page.layout(wh, f, arg), id="page", className="page"),
@@ -207,7 +216,7 @@ def route(pathname: str, search: str, current: str):
 
 @callback(
     Output("url", "search"),
-    Output("url", "pathname"),
+    Output("url-go", "href"),
     Output("f-program", "value"),
     Output("f-period", "value"),
     Output("f-period", "options"),
@@ -222,7 +231,8 @@ def route(pathname: str, search: str, current: str):
     prevent_initial_call=True,
 )
 def sync_filters(search, pathname, program, period, level, region):
-    """Keep the filter bar and the URL in step, both ways (one callback, so the cycle is allowed)."""
+    """Keep the filter bar and the URL in step, both ways (one callback, so the cycle is allowed). A region that
+    leads to another page is opened as a page load (``url-go``), with the filters."""
     wh = context.warehouse()
     f = context.filters(search)
     trigger = ctx.triggered_id
@@ -244,13 +254,18 @@ def sync_filters(search, pathname, program, period, level, region):
     if trigger == "f-region":
         region = region or NATIONAL  # a cleared dropdown means the country
         page, arg = pages.match(pathname)
-        if region == NATIONAL and page.regional and arg:
+        if not page.region_filter:  # greyed out there: never a way off the page
+            pass
+        elif region == NATIONAL and page.regional and arg:
             new_path = page.national_path
         elif region != NATIONAL and arg != region:
             new_path = f"{page.path}/{region}" if page.regional else f"/region/{region}"
             new = new.with_(province=None, district=None)
+    if new_path is not no_update:
+        new_path = href(new_path, new)
     return (
-        (serialise(new) or "?") if new != f else no_update,  # as filters, not text: see region.choose_drill
+        # as filters, not text: see region.choose_drill; none when the page is left
+        (serialise(new) or "?") if new != f and new_path is no_update else no_update,
         new_path,
         no_update,
         no_update,
@@ -260,11 +275,17 @@ def sync_filters(search, pathname, program, period, level, region):
     )
 
 
-@callback(Output("f-level", "disabled"), Input("url", "pathname"), prevent_initial_call=True)
-def level_filter_disabled(pathname: str | None) -> bool:
-    """The chain-level filter is greyed out on pages it does not change, rather than silently doing nothing."""
+@callback(
+    Output("f-level", "disabled"),
+    Output("f-region", "disabled"),
+    Input("url", "pathname"),
+    prevent_initial_call=True,
+)
+def filters_disabled(pathname: str | None) -> tuple[bool, bool]:
+    """The chain-level and region filters are greyed out on pages they do not change, rather than silently doing
+    nothing (or, for the region, leaving the page)."""
     page, _arg = pages.match(pathname)
-    return not page.uses_level
+    return not page.uses_level, not page.region_filter
 
 
 @callback(
@@ -286,8 +307,10 @@ def nav_links(search, pathname):
 @callback(
     Output("nav-collapse", "is_open"),
     Input("nav-toggle", "n_clicks"),
+    Input("url", "pathname"),
     State("nav-collapse", "is_open"),
     prevent_initial_call=True,
 )
-def toggle_nav(n, is_open):
-    return not is_open
+def toggle_nav(n, pathname, is_open):
+    """The phone's menu opens and closes with its button, and closes once a page is chosen."""
+    return not is_open if ctx.triggered_id == "nav-toggle" else False

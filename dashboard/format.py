@@ -74,12 +74,20 @@ def value(x: float | None, unit: str, decimals: int = 1) -> str:
     return f"{number(x, decimals)} {UNIT_SUFFIX.get(unit, '')}".strip()
 
 
-def soles(x: float | None) -> str:
-    """S/ 2,845.3 mill. — budget amounts in millions of soles, as MEF reports them."""
+# Millions of soles as each language abbreviates them: "mill." in Spanish, "M" in English.
+MILLIONS = {"es": "mill.", "en": "M"}
+
+
+def millions(lang: str = "es") -> str:
+    return MILLIONS["en" if lang == "en" else "es"]
+
+
+def soles(x: float | None, lang: str = "es") -> str:
+    """S/ 2,845.3 mill. (English: S/ 2,845.3 M) — budget amounts in millions of soles, as MEF reports them."""
     if not present(x):
         return "–"
     if abs(x) >= 1e6:
-        return f"S/ {x / 1e6:,.1f} mill."
+        return f"S/ {x / 1e6:,.1f} {millions(lang)}"
     return f"S/ {x:,.0f}"
 
 

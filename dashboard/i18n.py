@@ -8,9 +8,12 @@ from __future__ import annotations
 import functools
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import yaml
+
+if TYPE_CHECKING:
+    from dash.dcc import Dropdown
 
 LANGS = ("es", "en")
 WORDS_FILE = Path(__file__).parent / "words.yaml"
@@ -57,6 +60,28 @@ def _grid_locale_es() -> dict[str, str]:
 def grid_locale(lang: str) -> dict[str, str]:
     """AG Grid's own words (pagination, filters, empty grid): its Spanish locale; English is the grid's default."""
     return _grid_locale_es() if lang_of(lang) == "es" else {}
+
+
+# dcc.Dropdown's own words (Dash 4's ``labels``), by its key → our words' key.
+DROPDOWN_LABELS = {
+    "search": "dropdown_search",
+    "no_options_found": "dropdown_no_options",
+    "clear_search": "dropdown_clear_search",
+    "clear_selection": "dropdown_clear_selection",
+    "select_all": "dropdown_select_all",
+    "deselect_all": "dropdown_deselect_all",
+    "selected_count": "dropdown_selected_count",
+}
+
+
+@functools.cache
+def dropdown_labels(lang: str) -> Dropdown.Labels:
+    """The ``labels`` of every ``dcc.Dropdown``: its search box, "no options" and clear buttons in the language
+    (Dash's own are English only)."""
+    return cast(
+        "Dropdown.Labels",
+        {prop: entries()["app"][key][lang_of(lang)] for prop, key in DROPDOWN_LABELS.items()},
+    )
 
 
 def scope_name(wh, region: str | None, lang: str) -> str:

@@ -2,7 +2,8 @@
 (``views/04_indicator_status.sql``). Views, exports, legends and tooltips all take their words from here.
 
 Colours follow the Okabe–Ito colour-blind-safe palette; every status also has its own icon and label, so a
-light is never colour alone.
+light is never colour alone. Each text colour reads on its fill at WCAG AA (4.5:1): black on the vermilion and the
+green, where white would give 3.9 and 3.4.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ class Status:
 STATUSES: dict[str, Status] = {
     s.code: s
     for s in (
-        Status("critico", Text("Crítico", "Off track"), "#D55E00", "#ffffff", "x-octagon-fill", "✖", 0),
+        Status("critico", Text("Crítico", "Off track"), "#D55E00", "#000000", "x-octagon-fill", "✖", 0),
         Status(
             "en_riesgo",
             Text("En riesgo", "At risk"),
@@ -36,7 +37,7 @@ STATUSES: dict[str, Status] = {
             "!",
             1,
         ),
-        Status("adecuado", Text("Adecuado", "On track"), "#009E73", "#ffffff", "check-circle-fill", "✔", 2),
+        Status("adecuado", Text("Adecuado", "On track"), "#009E73", "#000000", "check-circle-fill", "✔", 2),
         Status(
             "referencial", Text("Referencial", "Referential"), "#56B4E9", "#1f1f1f", "question-circle", "≈", 3
         ),

@@ -12,7 +12,7 @@ from warehouse.catalogue_model import Catalogue, Indicator
 
 from .. import format as fmt
 from ..i18n import level_name, t
-from .attrs import ARIA_HIDDEN, aria_label
+from .attrs import ARIA_HIDDEN, aria_label, data
 from .sparkline import sparkline
 from .traffic_light import arrow, light
 
@@ -71,7 +71,8 @@ def _budget_extra(row: dict | None, lang: str) -> list:
         return []
     return [
         html.Div(
-            f"PIM {fmt.soles(row['denominator'])} · {t('executed', lang)} {fmt.soles(row['numerator'])}",
+            f"PIM {fmt.soles(row['denominator'], lang)} · {t('executed', lang)} "
+            f"{fmt.soles(row['numerator'], lang)}",
             className="box-detail",
         )
     ]
@@ -118,7 +119,14 @@ def causal_chain(
         cols = []
         for level in ("budget", "critical_input", "product"):
             inds = [i for i in cat.element_indicators(p.code) if i.level == level]
-            cols.append(html.Div([box(i) for i in inds], className=f"lane-cell level-{level}"))
+            # the level's name, shown above the cell on a phone, where the lanes' column heads are hidden
+            cols.append(
+                html.Div(
+                    [box(i) for i in inds],
+                    className=f"lane-cell level-{level}",
+                    **data("level", level_name(level, lang)),
+                )
+            )
         lanes.append(
             html.Div(
                 [
@@ -171,6 +179,6 @@ def causal_chain(
             result_column("final_result"),
         ],
         className="chain",
-        role="figure",
+        role="group",
         **aria_label(t("chain_title", lang)),
     )

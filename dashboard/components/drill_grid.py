@@ -150,6 +150,7 @@ def drill_grid(
             "domLayout": "autoHeight",
             "pagination": len(df) > 20,
             "paginationPageSize": 20,
+            "paginationPageSizeSelector": False,  # its list is absent until opened: invalid ARIA
             "suppressCellFocus": True,
             "enableCellTextSelection": True,
             "localeText": grid_locale(lang),

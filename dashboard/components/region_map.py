@@ -70,7 +70,11 @@ def _grid(cs: list[MapCell], lang: str):
         z[c.row][c.col] = (s.rank + 0.5) / _N
         shown = s.glyph if c.value_text == "–" else f"{s.glyph} {c.value_text}"
         # The value smaller than the abbreviation: "(12.0 ‰)" must fit a tile on a phone.
-        text[c.row][c.col] = f"<b>{c.abbrev}</b><br><span style='font-size:10px'>{shown}</span>"
+        # Each status's own text colour (4.5:1 on its fill), not Plotly's automatic white on the darker fills.
+        text[c.row][c.col] = (
+            f"<span style='color:{s.text_colour}'><b>{c.abbrev}</b><br>"
+            f"<span style='font-size:10px'>{shown}</span></span>"
+        )
         hover[c.row][c.col] = _hover(c, s.label.get(lang))
         custom[c.row][c.col] = c.region_code
     return z, text, hover, custom

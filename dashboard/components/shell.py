@@ -8,7 +8,7 @@ from dash import html
 from dash.development.base_component import Component
 
 from .. import pages
-from ..components.attrs import ARIA_HIDDEN
+from ..components.attrs import ARIA_HIDDEN, aria_label
 from ..data import Warehouse
 from ..format import PERU
 from ..gate import current_user
@@ -59,7 +59,14 @@ def navbar(f: Filters, pathname: str) -> dbc.Navbar:
                     href=href("/", f),
                     className="navbar-brand",
                 ),
-                dbc.NavbarToggler(id="nav-toggle"),
+                # Bootstrap's toggler as a plain button: dbc.NavbarToggler takes no accessible name
+                html.Button(
+                    html.Span(className="navbar-toggler-icon"),
+                    id="nav-toggle",
+                    type="button",
+                    className="navbar-toggler",
+                    **aria_label(t("menu", lang)) | {"aria-controls": "nav-collapse"},
+                ),
                 dbc.Collapse(
                     dbc.Nav(links, navbar=True, className="me-auto"), id="nav-collapse", navbar=True
                 ),
@@ -70,6 +77,7 @@ def navbar(f: Filters, pathname: str) -> dbc.Navbar:
         ),
         color="dark",
         dark=True,
+        expand="lg",  # one line from 992 px (a laptop at 125 %: 1,093 px); the menu button below
         className="mb-2",
     )
 
@@ -85,7 +93,7 @@ def user_menu(lang: str) -> list:
         items.append(
             html.A(
                 t("upload", lang),
-                href="/admin/cargar",
+                href="/admin/cargar" + ("?lang=en" if lang == "en" else ""),
                 className="btn btn-sm btn-outline-light me-2",
                 id="nav-upload",
             )

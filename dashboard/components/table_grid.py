@@ -83,6 +83,7 @@ def table_grid(
             "domLayout": "autoHeight",
             "pagination": len(df) > 30,
             "paginationPageSize": 50,
+            "paginationPageSizeSelector": False,  # its list is absent until opened: invalid ARIA
             "suppressCellFocus": True,
             "enableCellTextSelection": True,
             "animateRows": False,

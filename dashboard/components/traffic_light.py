@@ -43,6 +43,7 @@ def legend(lang: str = "es", cv: float = 15.0) -> html.Div:
             html.Div(
                 [light(code, lang, small=True), html.Span(meaning, className="legend-meaning")],
                 className="legend-item",
+                role="listitem",
             )
         )
     return html.Div(items, className="legend", role="list")

@@ -35,7 +35,7 @@ def budget_results(
                 "y": _r(d.result_value, 1),
                 "text": [abbrevs.get(c, c) for c in d.territory_code],
                 "customdata": [
-                    [names.get(c, c), fmt.value(v, result.unit if result else "pct"), fmt.soles(p)]
+                    [names.get(c, c), fmt.value(v, result.unit if result else "pct"), fmt.soles(p, lang)]
                     for c, v, p in zip(d.territory_code, d.result_value, d.pim, strict=True)
                 ],
                 "textposition": "top center",
@@ -104,7 +104,7 @@ def budget_months(df: pd.DataFrame, lang: str, title: str = "") -> dict:
             "x": x,
             "y": mill(df.pim),
             "line": {"color": NATIONAL_COLOUR, "width": 2},
-            "hovertemplate": "PIM S/ %{y:,.1f} mill.<extra></extra>",
+            "hovertemplate": f"PIM S/ %{{y:,.1f}} {fmt.millions(lang)}<extra></extra>",
         },
         {
             "type": "scatter",
@@ -113,7 +113,8 @@ def budget_months(df: pd.DataFrame, lang: str, title: str = "") -> dict:
             "x": x,
             "y": mill(expected),
             "line": {"color": "#1f1f1f", "width": 1, "dash": "dash"},
-            "hovertemplate": t("expected_pace", lang) + " S/ %{y:,.1f} mill.<extra></extra>",
+            "hovertemplate": t("expected_pace", lang)
+            + f" S/ %{{y:,.1f}} {fmt.millions(lang)}<extra></extra>",
         },
         {
             "type": "scatter",
@@ -128,7 +129,8 @@ def budget_months(df: pd.DataFrame, lang: str, title: str = "") -> dict:
                 "color": [status(s).colour for s in df.pace_status],
                 "line": {"color": "#1f2d3d", "width": 1},
             },
-            "hovertemplate": t("accrued", lang) + " S/ %{y:,.1f} mill. (%{customdata[0]} %)<extra></extra>",
+            "hovertemplate": t("accrued", lang)
+            + f" S/ %{{y:,.1f}} {fmt.millions(lang)} (%{{customdata[0]}} %)<extra></extra>",
         },
     ]
     layout = {

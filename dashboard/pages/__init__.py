@@ -22,6 +22,9 @@ class Page:
     uses_level: bool = False  # whether the chain-level filter changes what the page shows
     regional: bool = False  # the path may end in a region code, which the filter bar's region chooses
     national_path: str = "/"  # where choosing the whole country leads from this page
+    # Whether the region filter applies: pages of every region at once (an indicator's ranking, the logical
+    # framework) grey it out rather than leave for a region's page when it is touched.
+    region_filter: bool = True
     public: bool = True  # shown in the public view (published region-level figures only)
 
     def layout(self, wh, f, arg):
@@ -33,7 +36,7 @@ class Page:
 PAGES = [
     Page("resumen", "/", "page_resumen", resumen, uses_level=True),
     Page("region", "/region", "page_region", region, regional=True),
-    Page("indicador", "/indicador", "page_indicador", indicador),
+    Page("indicador", "/indicador", "page_indicador", indicador, region_filter=False),
     Page(
         "presupuesto",
         "/presupuesto",
@@ -45,7 +48,7 @@ PAGES = [
     Page(
         "calidad", "/calidad", "page_calidad", calidad, regional=True, national_path="/calidad", public=False
     ),
-    Page("marco", "/marco-logico", "page_marco", marco_logico),
+    Page("marco", "/marco-logico", "page_marco", marco_logico, region_filter=False),
 ]
 NOT_FOUND = Page("404", "", "not_found", not_found, in_nav=False)
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import flask
 import pandas as pd
-from dash import dcc, html
+from dash import html
 from dash.development.base_component import Component
 
 from .. import format as fmt
 from ..access import region_ok
+from ..components.copy_button import copy_button
 from ..components.kpi import figure_card
 from ..components.traffic_light import light
 from ..data import Warehouse
@@ -60,12 +61,7 @@ def heading(wh: Warehouse, f: Filters, region: str | None, scope: BudgetScope | 
     out.append(
         html.Div(
             [
-                html.Span(
-                    [dcc.Clipboard(content=link, className="d-inline-block me-1"), t("copy_link", f.lang)],
-                    className="btn btn-sm btn-outline-secondary me-2",
-                    id="copy-link",
-                    title=link,
-                ),
+                copy_button("copy-link", link, t("copy_link", f.lang), t("link_copied", f.lang)),
             ],
             className="mb-2",
         )
@@ -81,7 +77,7 @@ def kpis(
         return []
     r = total.iloc[0]
     cards = [
-        figure_card(label, [html.Div(fmt.soles(r[key]), className="kpi-value kpi-money")])
+        figure_card(label, [html.Div(fmt.soles(r[key], f.lang), className="kpi-value kpi-money")])
         for key, label in (
             ("pia", "PIA"),
             ("pim", "PIM"),
@@ -148,7 +144,7 @@ def bottlenecks(products: pd.DataFrame, lang: str) -> list:
                         coverage=fmt.value(r.coverage_value, "pct"),
                         target=fmt.value(r.coverage_target, "pct"),
                     )
-                    + f" · {fmt.soles(r.pim)} PIM",
+                    + f" · {fmt.soles(r.pim, lang)} PIM",
                     className="text-muted",
                 ),
             ],

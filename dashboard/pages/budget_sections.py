@@ -12,7 +12,7 @@ from ..access import may_see
 from ..components.notice import public_only
 from ..components.table_grid import export_buttons, panel, table_grid
 from ..data import Warehouse
-from ..i18n import scope_name, t
+from ..i18n import dropdown_labels, scope_name, t
 from ..state import Filters
 from ..views import frame
 from ..views.budget import (
@@ -49,6 +49,7 @@ def product_section(
             html.Label(t("product_filter", f.lang), htmlFor="budget-product", className="form-label me-2"),
             dcc.Dropdown(
                 id="budget-product",
+                labels=dropdown_labels(f.lang),
                 options=product_options(wh, f),
                 value=scope.element or "all",
                 clearable=False,
@@ -247,6 +248,7 @@ def change_section(wh: Warehouse, f: Filters, region: str | None, scope: BudgetS
                 html.Label(t("base_year", f.lang), htmlFor="budget-since", className="form-label me-2"),
                 dcc.Dropdown(
                     id="budget-since",
+                    labels=dropdown_labels(f.lang),
                     options=[{"label": str(y), "value": str(y)} for y in bases],
                     value=str(years[0]),
                     clearable=False,

@@ -24,6 +24,7 @@ from ..views.charts import indicator_history as history
 from ..views.indicators import allowed_regions as regions
 from ..views.indicators import indicator_of
 from ..views.indicators import indicator_snapshot as table
+from .not_found import unknown_code
 
 
 def definition(wh: Warehouse, ind: Indicator, lang: str) -> html.Dl:
@@ -232,7 +233,11 @@ def chooser(wh: Warehouse, f: Filters) -> list:
 
 def layout(wh: Warehouse, f: Filters, arg: str | None = None):
     ind = indicator_of(wh, arg)
-    return html.Div(content(wh, f, ind) if ind else chooser(wh, f), id="indicator-body")
+    return html.Div(content(wh, f, ind) if ind else _unknown(wh, f, arg), id="indicator-body")
+
+
+def _unknown(wh: Warehouse, f: Filters, code: str | None) -> list:
+    return [*unknown_code("unknown_indicator_choose", code, f.lang), *chooser(wh, f)]
 
 
 @callback(
@@ -247,5 +252,6 @@ def update(search: str, pathname: str):
         return no_update
     wh = context.warehouse()
     f = context.filters(search)
-    ind = indicator_of(wh, parts[1] if len(parts) == 2 else None)
-    return content(wh, f, ind) if ind else chooser(wh, f)
+    code = parts[1] if len(parts) == 2 else None
+    ind = indicator_of(wh, code)
+    return content(wh, f, ind) if ind else _unknown(wh, f, code)

@@ -20,6 +20,7 @@ from ..i18n import t
 from ..state import Filters, href
 from ..views.charts import months_back, region_series
 from ..views.indicators import region_snapshot
+from .not_found import unknown_code
 from .region_drill import drill_content
 
 SPARK_MONTHS = 12
@@ -165,7 +166,7 @@ def main_key(f: Filters, region: str) -> str:
 
 def layout(wh: Warehouse, f: Filters, arg: str | None = None):
     if arg is None or not region_ok(wh, arg):
-        return chooser(wh, f)
+        return html.Div([*unknown_code("unknown_region_choose", arg, f.lang), chooser(wh, f)])
     return html.Div(
         [
             dcc.Store(id="region-key", data=main_key(f, arg)),

@@ -15,7 +15,7 @@ from ..components.drill_grid import drill_grid
 from ..components.notice import public_only
 from ..components.table_grid import download_buttons
 from ..data import Warehouse
-from ..i18n import t
+from ..i18n import dropdown_labels, t
 from ..reads import level_below
 from ..state import TREES, Filters, href, serialise
 from ..views.charts import quality_flags
@@ -23,13 +23,20 @@ from ..views.drill import REGION_DRILL, drill_indicator, drill_indicators, drill
 
 
 def _dropdown(
-    id_: str, label: str, value: str | None, options: pd.DataFrame, disabled: bool = False, shown: bool = True
+    id_: str,
+    label: str,
+    value: str | None,
+    options: pd.DataFrame,
+    disabled: bool = False,
+    shown: bool = True,
+    lang: str = "es",
 ) -> dbc.Col:
     return dbc.Col(
         [
             dbc.Label(label, html_for=id_),
             dcc.Dropdown(
                 id=id_,
+                labels=dropdown_labels(lang),
                 value=value,
                 placeholder=label,
                 disabled=disabled,
@@ -88,7 +95,7 @@ def _places(wh: Warehouse, f: Filters, region: str, parent: str, level: str) -> 
     if level == "distrito":
         crumbs += [" › ", html.Span(snap.names.get(parent, parent))]
     return [
-        _dropdown("drill-province", t("province", lang), province, provinces, shown=not network),
+        _dropdown("drill-province", t("province", lang), province, provinces, shown=not network, lang=lang),
         _dropdown(
             "drill-district",
             t("district", lang),
@@ -96,9 +103,15 @@ def _places(wh: Warehouse, f: Filters, region: str, parent: str, level: str) -> 
             districts,
             disabled=province is None,
             shown=not network,
+            lang=lang,
         ),
         _dropdown(
-            "drill-red", t("level_red", lang), red, snap.network_children(region, region), shown=network
+            "drill-red",
+            t("level_red", lang),
+            red,
+            snap.network_children(region, region),
+            shown=network,
+            lang=lang,
         ),
         _dropdown(
             "drill-microred",
@@ -107,6 +120,7 @@ def _places(wh: Warehouse, f: Filters, region: str, parent: str, level: str) -> 
             microredes,
             disabled=red is None,
             shown=network,
+            lang=lang,
         ),
     ], crumbs
 
@@ -147,6 +161,7 @@ def drill_content(wh: Warehouse, f: Filters, region: str) -> list:
                         dbc.Label(t("drill_indicator", lang), html_for="drill-indicator"),
                         dcc.Dropdown(
                             id="drill-indicator",
+                            labels=dropdown_labels(lang),
                             clearable=False,
                             value=ind.code,
                             options=[

@@ -24,7 +24,7 @@ from ..components.scorecard import scorecard as scorecard_grid
 from ..components.table_grid import download_buttons
 from ..components.traffic_light import legend, rules_table
 from ..data import Warehouse
-from ..i18n import t
+from ..i18n import dropdown_labels, t
 from ..state import Filters, href, serialise
 from ..views import indicators
 from ..views.indicators import allowed_regions as region_codes
@@ -176,6 +176,7 @@ def layout(wh: Warehouse, f: Filters, arg: str | None = None):
                                     html.H2(t("map_title", f.lang), className="section-title"),
                                     dcc.Dropdown(
                                         id="map-indicator",
+                                        labels=dropdown_labels(f.lang),
                                         options=map_options(wh, f),
                                         value=map_indicator(wh, f),
                                         clearable=False,

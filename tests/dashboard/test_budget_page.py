@@ -100,10 +100,12 @@ def test_product_and_base_year_choosers_write_the_url(app):
 
 def test_region_filter_moves_within_the_budget_page(app):
     assert (
-        _sync(f"?periodo={PERIOD}", "/presupuesto", region="09", trigger="f-region")[1] == "/presupuesto/09"
+        _sync(f"?periodo={PERIOD}", "/presupuesto", region="09", trigger="f-region")[1].split("?")[0]
+        == "/presupuesto/09"
     )
     assert (
-        _sync(f"?periodo={PERIOD}", "/presupuesto/09", region="PE", trigger="f-region")[1] == "/presupuesto"
+        _sync(f"?periodo={PERIOD}", "/presupuesto/09", region="PE", trigger="f-region")[1].split("?")[0]
+        == "/presupuesto"
     )
     assert _sync(f"?periodo={PERIOD}", "/presupuesto/09", trigger="url")[-1] == "09"
 

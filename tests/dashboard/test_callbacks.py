@@ -174,7 +174,7 @@ def test_filter_bar_and_url_stay_in_step(app):
     search, path, *_ = _sync("?programa=0001&periodo=2026-05", "/", program="0002", trigger="f-program")
     assert search == "?programa=0002" and path is shell.no_update
     search, path, *_ = _sync("?periodo=2026-05", "/", region="09", trigger="f-region")
-    assert path == "/region/09" and search is shell.no_update
+    assert path == "/region/09?periodo=2026-05" and search is shell.no_update  # opened as a page load
 
 
 def _sync(search, pathname, program="0001", period="2026-05", level="all", region="PE", trigger="url"):

@@ -28,4 +28,5 @@ def test_delta_and_soles_keep_their_missing_answers():
     assert fmt.soles(None) == "–"
     assert fmt.soles(math.nan) == "–"
     assert fmt.soles(2_845_300_000.0) == "S/ 2,845.3 mill."
+    assert fmt.soles(2_845_300_000.0, "en") == "S/ 2,845.3 M"  # English writes millions as M
     assert fmt.soles(-12_345.0) == "S/ -12,345"

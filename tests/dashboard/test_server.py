@@ -120,7 +120,7 @@ def test_stale_links_open_something_sensible(app, client):
     # An unknown region leaves the filter bar on the country, never on a region called "None".
     assert _sync(f"?periodo={PERIOD}", "/region/99", region=None)[-1] == shell.NATIONAL
     _search, path, *_ = _sync(f"?periodo={PERIOD}", "/region/09", region=None, trigger="f-region")
-    assert path == "/"  # a cleared region dropdown means the country
+    assert path.split("?")[0] == "/"  # a cleared region dropdown means the country (opened as a page load)
 
 
 def test_opening_a_region_does_not_push_its_default_drill_indicator_into_history(app):
@@ -160,9 +160,25 @@ def test_a_period_without_data_opens_the_latest_and_the_filter_bar_says_so(app):
 
 
 def test_the_chain_level_filter_is_greyed_out_where_it_changes_nothing(app):
-    assert shell.level_filter_disabled("/") is False  # enabled on the summary (its scorecard and map)
+    assert shell.filters_disabled("/")[0] is False  # enabled on the summary (its scorecard and map)
     for path in ("/region/10", "/indicador/PAN_DCI", "/indicador", "/marco-logico"):
-        assert shell.level_filter_disabled(path) is True, path
+        assert shell.filters_disabled(path)[0] is True, path
+
+
+def test_the_region_filter_stays_on_pages_of_every_region(app):
+    """On an indicator's ranking and the logical framework the region filter is greyed out, and a region chosen
+    there anyway (a forged callback) leaves the page where it is; elsewhere it opens the region's page."""
+    for path in ("/indicador/PAN_DCI", "/indicador", "/marco-logico"):
+        assert shell.filters_disabled(path)[1] is True, path
+        _search, new_path, *_ = _sync("?periodo=2026-09", path, region="09", trigger="f-region")
+        assert new_path is no_update, path
+    for path in ("/", "/region/10", "/presupuesto", "/calidad/10"):
+        assert shell.filters_disabled(path)[1] is False, path
+    go = _sync("?periodo=2026-09", "/", region="09", trigger="f-region", period="2026-09")[1]
+    assert go == "/region/09?periodo=2026-09"  # the region's page, opened as a page load with the filters
+    assert _sync("?periodo=2026-09", "/calidad", region="09", trigger="f-region")[1].startswith(
+        "/calidad/09?"
+    )
 
 
 @pytest.mark.demo
