@@ -114,6 +114,7 @@ BUDGET_MONTHS = _budget(
     ),
     _months,
     ("budget",),
+    filters=("product",),
 )
 
 BUDGET_UNITS = _budget(
@@ -149,6 +150,7 @@ BUDGET_UNITS = _budget(
     ("budget",),
     _unit_names,
     scope="below_region",  # executing units: hospitals, networks, municipalities
+    filters=("product",),
 )
 
 BUDGET_REGIONS = _budget(
@@ -177,6 +179,7 @@ BUDGET_REGIONS = _budget(
     ),
     _regions,
     ("budget", "population", "admin", "survey"),
+    filters=("product",),
     notes=T(
         "PIM y devengado acumulados al mes del corte. Por niño: entre las niñas y niños de la población del "
         "programa en el Padrón Nominal del año; por beneficiario: entre la población objetivo del producto "
@@ -220,6 +223,7 @@ BUDGET_CHANGE = _budget(
     ),
     _change,
     ("budget", "population", "admin", "survey"),
+    filters=("product", "since"),
     notes=T(
         "PIM por niño: PIM del año del producto elegido entre las niñas y niños de su población objetivo en el "
         "Padrón Nominal (sin dato si no tiene, p. ej. gestantes), o del programa entre los de su población. "
@@ -254,6 +258,7 @@ BUDGET_NETWORK = _budget(
     _network_coverage,
     ("admin",),
     scope="below_region",
+    filters=("tree", "product"),
     notes=T(
         "La cobertura de los registros de cada red de la región en el mes de corte del presupuesto (?arbol=red). "
         "El presupuesto se registra por departamento y unidad ejecutora, no por red: esta tabla no lo reparte.",

@@ -76,61 +76,62 @@ def _labelled(wh: Warehouse, f: Filters, snap: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _help(es: str, en: str) -> Text:
-    return T(es, en)
+def _col(
+    key: str, label: Text, name: Text, kind: str, help: Text | None = None, screen: bool = False
+) -> Column:
+    return Column(key, label, kind, screen=screen, help=help, name=name)
 
 
+# Headed by their labels on screen and in Excel; the CSV and JSON keep the names scripts read (territorio_codigo…).
+# On screen (the Indicador page's grid): the region, period, value, interval, CV, target, light, previous value.
 COLUMNS = (
-    Column("territory_code", T("territorio_codigo", "territory_code"), "code",
-           help=_help("Código del territorio (PE = Perú; región INEI, LM/LR = Lima Metropolitana/Región).",
-                      "Territory code (PE = Peru; INEI region, LM/LR = Lima Metropolitana/Region).")),
-    Column("territory", T("territorio", "territory"), "text"),
-    Column("indicator_code", T("indicador_codigo", "indicator_code"), "code",
-           help=_help("Código del indicador en el catálogo (hoja Definiciones).",
-                      "Indicator code in the catalogue (Definitions sheet).")),
-    Column("indicator", T("indicador", "indicator"), "text"),
-    Column("level", T("nivel", "level"), "text",
-           help=_help("Nivel de la cadena causal: presupuesto, insumo, producto, resultado.",
-                      "Level of the causal chain: budget, input, product, result.")),
-    Column("period", T("periodo", "period"), "code",
-           help=_help("Mes (AAAA-MM) de los registros, o año de la encuesta.",
-                      "Month (YYYY-MM) of records, or survey year.")),
-    Column("value", T("valor", "value"), "number",
-           help=_help("Valor del indicador en su unidad.", "Indicator value in its unit.")),
-    Column("unit", T("unidad", "unit"), "code"),
-    Column("numerator", T("numerador", "numerator"), "number",
-           help=_help("Numerador (registros: casos; presupuesto: devengado).",
-                      "Numerator (records: cases; budget: accrued).")),
-    Column("denominator", T("denominador", "denominator"), "number",
-           help=_help("Denominador (registros: población objetivo; presupuesto: PIM).",
-                      "Denominator (records: target population; budget: PIM).")),
-    Column("ci_low", T("ic_inferior", "ci_low"), "number",
-           help=_help("Límite inferior del intervalo de confianza al 95 % (encuesta).",
-                      "Lower bound of the 95% CI (survey).")),
-    Column("ci_high", T("ic_superior", "ci_high"), "number",
-           help=_help("Límite superior del intervalo de confianza al 95 % (encuesta).",
-                      "Upper bound of the 95% CI (survey).")),
-    Column("cv", T("cv", "cv"), "number",
-           help=_help("Coeficiente de variación de la estimación (%); alto = referencial.",
-                      "Coefficient of variation of the estimate (%); high = referential.")),
-    Column("target", T("meta", "target"), "number",
-           help=_help("Meta de la región y año (o nacional, o la del catálogo).",
-                      "Target of the region and year (or national, or the catalogue's).")),
-    Column("status", T("estado", "status"), "status",
-           help=_help("Semáforo (hoja Estados).", "Traffic light (Statuses sheet).")),
-    Column("referential", T("referencial", "referential"), "bool",
-           help=_help("La encuesta marca la estimación como referencial.",
-                      "The survey marks the estimate as referential.")),
-    Column("prev_value", T("valor_anterior", "previous_value"), "number",
-           help=_help("Valor del periodo anterior (mes o año), para la tendencia.",
-                      "Value of the previous period, for the trend.")),
-    Column("prev_period", T("periodo_anterior", "previous_period"), "code",
-           help=_help("Periodo anterior.", "Previous period.")),
-    Column("source", T("fuente", "source"), "code",
-           help=_help("Fuente del dato (hoja Definiciones).", "Source of the figure (Definitions sheet).")),
-    Column("batch", T("lote", "batch"), "batch",
-           help=_help("Lote de carga del que viene el valor (hoja Lotes).",
-                      "Load batch the value comes from (Batches sheet).")),
+    _col("territory_code", T("Código del territorio", "Territory code"), T("territorio_codigo", "territory_code"),
+         "code", T("Código del territorio (PE = Perú; región INEI, LM/LR = Lima Metropolitana/Región).",
+                   "Territory code (PE = Peru; INEI region, LM/LR = Lima Metropolitana/Region).")),
+    _col("territory", T("Región", "Region"), T("territorio", "territory"), "text", screen=True),
+    _col("indicator_code", T("Código del indicador", "Indicator code"), T("indicador_codigo", "indicator_code"),
+         "code", T("Código del indicador en el catálogo (hoja Definiciones).",
+                   "Indicator code in the catalogue (Definitions sheet).")),
+    _col("indicator", T("Indicador", "Indicator"), T("indicador", "indicator"), "text"),
+    _col("level", T("Nivel", "Level"), T("nivel", "level"), "text",
+         T("Nivel de la cadena causal: presupuesto, insumo, producto, resultado.",
+           "Level of the causal chain: budget, input, product, result.")),
+    _col("period", T("Periodo", "Period"), T("periodo", "period"), "code",
+         T("Mes (AAAA-MM) de los registros, o año de la encuesta.", "Month (YYYY-MM) of records, or survey year."),
+         screen=True),
+    _col("value", T("Valor", "Value"), T("valor", "value"), "number",
+         T("Valor del indicador en su unidad.", "Indicator value in its unit."), screen=True),
+    _col("unit", T("Unidad", "Unit"), T("unidad", "unit"), "code"),
+    _col("numerator", T("Numerador", "Numerator"), T("numerador", "numerator"), "number",
+         T("Numerador (registros: casos; presupuesto: devengado).", "Numerator (records: cases; budget: accrued).")),
+    _col("denominator", T("Denominador", "Denominator"), T("denominador", "denominator"), "number",
+         T("Denominador (registros: población objetivo; presupuesto: PIM).",
+           "Denominator (records: target population; budget: PIM).")),
+    _col("ci_low", T("IC 95 % inferior", "95% CI low"), T("ic_inferior", "ci_low"), "number",
+         T("Límite inferior del intervalo de confianza al 95 % (encuesta).", "Lower bound of the 95% CI (survey)."),
+         screen=True),
+    _col("ci_high", T("IC 95 % superior", "95% CI high"), T("ic_superior", "ci_high"), "number",
+         T("Límite superior del intervalo de confianza al 95 % (encuesta).", "Upper bound of the 95% CI (survey)."),
+         screen=True),
+    _col("cv", T("CV (%)", "CV (%)"), T("cv", "cv"), "number",
+         T("Coeficiente de variación de la estimación (%); alto = referencial.",
+           "Coefficient of variation of the estimate (%); high = referential."), screen=True),
+    _col("target", T("Meta", "Target"), T("meta", "target"), "number",
+         T("Meta de la región y año (o nacional, o la del catálogo).",
+           "Target of the region and year (or national, or the catalogue's)."), screen=True),
+    _col("status", T("Estado", "Status"), T("estado", "status"), "status",
+         T("Semáforo (hoja Estados).", "Traffic light (Statuses sheet)."), screen=True),
+    _col("referential", T("Referencial", "Referential"), T("referencial", "referential"), "bool",
+         T("La encuesta marca la estimación como referencial.", "The survey marks the estimate as referential.")),
+    _col("prev_value", T("Anterior", "Previous"), T("valor_anterior", "previous_value"), "number",
+         T("Valor del periodo anterior (mes o año), para la tendencia.",
+           "Value of the previous period, for the trend."), screen=True),
+    _col("prev_period", T("Periodo anterior", "Previous period"), T("periodo_anterior", "previous_period"), "code",
+         T("Periodo anterior.", "Previous period.")),
+    _col("source", T("Fuente", "Source"), T("fuente", "source"), "code",
+         T("Fuente del dato (hoja Definiciones).", "Source of the figure (Definitions sheet).")),
+    _col("batch", T("Lote", "Batch"), T("lote", "batch"), "batch",
+         T("Lote de carga del que viene el valor (hoja Lotes).", "Load batch the value comes from (Batches sheet).")),
 )  # fmt: skip
 
 
@@ -145,13 +146,22 @@ def _no_indicator(wh: Warehouse, f: Filters, arg: str | None) -> str | None:
     return None if indicator_of(wh, arg) else f"No hay un indicador «{arg}» en el catálogo"
 
 
+def _at_level(wh: Warehouse, f: Filters, snap: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the chain level the scorecard is filtered to (?nivel=), or every level."""
+    if f.level is None or snap.empty:
+        return snap
+    codes = {i.code for i in wh.snapshot.catalogue.indicators_for(program=f.program, level=f.level)}
+    return snap[snap.indicator_code.isin(codes)]
+
+
 RESUMEN = View(
     "resumen",
     T("Indicadores por región", "Indicators by region"),
     COLUMNS,
-    lambda wh, f, _arg: _labelled(wh, f, snapshot(wh, f)),
+    lambda wh, f, _arg: _labelled(wh, f, _at_level(wh, f, snapshot(wh, f))),
     page="/",
     arg="none",
+    filters=("level",),
     file_name=lambda wh, f, _arg, p: f"semaforo_{f.program}_{p.stamp}",
 )
 

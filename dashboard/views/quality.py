@@ -18,6 +18,7 @@ from .quality_rows import (
 )
 
 T = Text
+TREE = ("tree", "red", "province")  # the heat-map's place along its tree (views.quality_rows.quality_scope)
 
 QUALITY_COMPLETENESS = View(
     "calidad-completitud",
@@ -51,6 +52,7 @@ QUALITY_COMPLETENESS = View(
     ),
     page="/calidad",
     scope="below_region",
+    filters=TREE,
 )
 
 QUALITY_MISSING = View(
@@ -73,6 +75,7 @@ QUALITY_MISSING = View(
     MONTHLY_FEEDS,
     page="/calidad",
     scope="below_region",
+    filters=TREE,
 )
 
 QUALITY_OUTLIERS = View(
@@ -116,6 +119,7 @@ QUALITY_OUTLIERS = View(
     ),
     page="/calidad",
     scope="below_region",
+    filters=TREE,
 )
 
 QUALITY_TRIANGULATION = View(
