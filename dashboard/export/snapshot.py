@@ -29,6 +29,7 @@ class Snapshot:
     sources: tuple[str, ...] = ()
     territory: str = "PE"
     period_text: str = ""
+    upto: str = ""  # the period viewed, 'YYYY-MM': the context's data dates are of it, not of the latest load
     link: str = ""
     notes: str = ""  # how to read it, for a reader who never saw the dashboard
     help: dict[str, str] = field(default_factory=dict)  # name → what the column means
@@ -81,6 +82,7 @@ def snapshot(view: View, wh: Warehouse, f: Filters, arg: str | None) -> Snapshot
         sources=sources,
         territory=territory,
         period_text=when.text,
+        upto=when.stamp,
         link=href(view.page.rstrip("/") + (f"/{arg}" if arg else "") or "/", f),
         notes=view.notes.get(lang) if view.notes else "",
         help={c.heading(lang): c.help.get(lang) for c in view.columns if c.help},

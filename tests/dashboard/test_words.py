@@ -83,7 +83,11 @@ def test_every_word_a_download_or_a_template_reads_exists():
     for path in (DASHBOARD / "export").glob("*.py"):
         for key in re.findall(r'\bw\["(\w+)"\]', path.read_text(encoding="utf-8")):
             assert key in export, (path.name, key)
-    templates = {"scorecard_print.html": ("words", "print"), "login.html": ("w", "login")}
+    templates = {
+        "scorecard_print.html": ("words", "print"),
+        "region_print.html": ("words", "print"),
+        "login.html": ("w", "login"),
+    }
     for template, (var, name) in templates.items():
         text = (DASHBOARD / "templates" / template).read_text(encoding="utf-8")
         keys = set(re.findall(rf"\b{var}\.(\w+)", text))
