@@ -39,8 +39,9 @@ def product_options(wh: Warehouse, f: Filters) -> list[dict]:
 
 def product_section(
     wh: Warehouse, f: Filters, region: str | None, scope: BudgetScope
-) -> tuple[list, pd.DataFrame]:
-    """The product chooser and what it narrows: months, executing units, regions (returned for the KPIs)."""
+) -> tuple[list, pd.DataFrame, pd.DataFrame]:
+    """The product chooser and what it narrows: months, executing units, regions (months and regions returned
+    for the KPIs)."""
     months = frame(BUDGET_MONTHS, wh, f, region)
     units = frame(BUDGET_UNITS, wh, f, region) if may_see(wh, BUDGET_UNITS) else None
     regions = frame(BUDGET_REGIONS, wh, f, region)
@@ -57,69 +58,76 @@ def product_section(
         ],
         className="panel chooser",
     )
-    return [
-        chooser,
-        dbc.Row(
-            [
-                dbc.Col(
-                    panel(
-                        t("months_title", f.lang),
-                        BUDGET_MONTHS,
-                        f,
-                        region,
-                        [
-                            dcc.Graph(
-                                id="budget-months-chart",
-                                figure=figures.budget_months(
-                                    months, f.lang, months_title(wh, f, region, scope)
-                                ),
-                                config=theme.graph_config(f.lang, png="presupuesto_meses"),
-                            )
-                            if len(months)
-                            else html.P(t("no_data_period", f.lang), className="hint"),
-                            table_grid("budget-months", BUDGET_MONTHS, months, f.lang),
-                        ],
-                        "budget-months-panel",
+    return (
+        [
+            chooser,
+            dbc.Row(
+                [
+                    dbc.Col(
+                        panel(
+                            t("months_title", f.lang),
+                            BUDGET_MONTHS,
+                            f,
+                            region,
+                            [
+                                dcc.Graph(
+                                    id="budget-months-chart",
+                                    figure=figures.budget_months(
+                                        months, f.lang, months_title(wh, f, region, scope)
+                                    ),
+                                    config=theme.graph_config(f.lang, png="presupuesto_meses"),
+                                )
+                                if len(months)
+                                else html.P(t("no_data_period", f.lang), className="hint"),
+                                table_grid("budget-months", BUDGET_MONTHS, months, f.lang),
+                            ],
+                            "budget-months-panel",
+                        ),
+                        lg=6,
                     ),
-                    lg=6,
-                ),
-                dbc.Col(
-                    panel(
-                        t("units_title", f.lang),
-                        BUDGET_UNITS,
-                        f,
-                        region,
-                        [table_grid("budget-units", BUDGET_UNITS, units, f.lang)],
-                        "budget-units-panel",
-                    )
-                    if units is not None
-                    else html.Section(
-                        [html.H2(t("units_title", f.lang), className="section-title"), public_only(f.lang)],
-                        className="panel",
-                        id="budget-units-panel",
+                    dbc.Col(
+                        panel(
+                            t("units_title", f.lang),
+                            BUDGET_UNITS,
+                            f,
+                            region,
+                            [table_grid("budget-units", BUDGET_UNITS, units, f.lang)],
+                            "budget-units-panel",
+                        )
+                        if units is not None
+                        else html.Section(
+                            [
+                                html.H2(t("units_title", f.lang), className="section-title"),
+                                public_only(f.lang),
+                            ],
+                            className="panel",
+                            id="budget-units-panel",
+                        ),
+                        lg=6,
                     ),
-                    lg=6,
-                ),
-            ],
-            className="g-3",
-        ),
-        *(
-            network_section(wh, f, region)
-            if region and f.tree == "red" and may_see(wh, BUDGET_NETWORK)
-            else []
-        ),
-        panel(
-            t("regions_title", f.lang),
-            BUDGET_REGIONS,
-            f,
-            region,
-            [
-                html.P(t("regions_hint", f.lang), className="hint"),
-                table_grid("budget-regions", BUDGET_REGIONS, regions, f.lang),
-            ],
-            "budget-regions-panel",
-        ),
-    ], regions
+                ],
+                className="g-3",
+            ),
+            *(
+                network_section(wh, f, region)
+                if region and f.tree == "red" and may_see(wh, BUDGET_NETWORK)
+                else []
+            ),
+            panel(
+                t("regions_title", f.lang),
+                BUDGET_REGIONS,
+                f,
+                region,
+                [
+                    html.P(t("regions_hint", f.lang), className="hint"),
+                    table_grid("budget-regions", BUDGET_REGIONS, regions, f.lang),
+                ],
+                "budget-regions-panel",
+            ),
+        ],
+        months,
+        regions,
+    )
 
 
 def network_section(wh: Warehouse, f: Filters, region: str) -> list:

@@ -36,6 +36,7 @@ REQUESTS = {
     "presupuesto-regiones": (None, ""),
     "presupuesto-cambio": (None, ""),
     "presupuesto-cobertura-red": ("09", "&arbol=red"),
+    "presupuesto-cuellos": (None, ""),
     "calidad-completitud": ("09", ""),
     "calidad-sin-reporte": (None, ""),
     "calidad-atipicos": ("10", ""),
