@@ -68,3 +68,9 @@ def scope_name(wh, region: str | None, lang: str) -> str:
     if wh.allowed is None:
         return t("national", lang)
     return f"{t('your_regions', lang)}: " + ", ".join(names.get(r, r) for r in sorted(wh.allowed))
+
+
+def chart_source(feeds: tuple[str, ...], period: str, lang: str) -> str:
+    """A chart's source line, for its PNG: 'Fuente: presupuesto (MEF–SIAF), … · datos de enero a setiembre 2026'."""
+    names = section("export", lang)["sources"]
+    return t("chart_source", lang, source=", ".join(names.get(f, f) for f in feeds), period=period)

@@ -68,8 +68,11 @@ def table_grid(
     empty: str | None = None,
     pinned: pd.Series | None = None,
     sort: tuple[str, str] | None = None,
+    fit: bool = False,
 ) -> dag.AgGrid | html.P:
-    """The view's rows as a grid; ``pinned`` marks rows kept on top (the country's), ``sort`` its first order."""
+    """The view's rows as a grid; ``pinned`` marks rows kept on top (the country's), ``sort`` its first order;
+    ``fit`` shrinks the columns to the panel's width (down to their minimum) as the window changes, so that a
+    narrow panel shows its amounts without sideways scrolling."""
     if df.empty:
         return html.P(empty or t("no_data_period", lang), className="hint")
     top = pinned if pinned is not None else pd.Series(False, index=df.index)
@@ -99,6 +102,7 @@ def table_grid(
         },
         className="table-grid",
         style={"width": "100%"},
+        **({"columnSize": "responsiveSizeToFit"} if fit else {}),
     )
 
 

@@ -83,3 +83,33 @@ def _by(frame: pd.DataFrame, *keys: str) -> dict:
 
 def _dates(values) -> list[str]:
     return [pd.Timestamp(v).strftime("%Y-%m-%d") for v in values]
+
+
+def stamped(figure: dict, title: str, source: str) -> dict:
+    """A chart that explains itself once downloaded as PNG (the camera button exports the figure as drawn): its
+    title above, when it has none, and its source and data date in a line below, in the bottom margin."""
+    layout = figure["layout"]
+    margin = layout.setdefault("margin", {})
+    if title and not (layout.get("title") or {}).get("text"):
+        layout["title"] = {"text": title, "font": {"size": 11}, "x": 0, "xanchor": "left", "y": 0.99}
+        margin["t"] = max(margin.get("t", 30), 34)
+    bottom = margin.get("b", 40)
+    margin["b"] = bottom + 16
+    layout["annotations"] = [
+        *layout.get("annotations", []),
+        {
+            "text": source,
+            "xref": "paper",
+            "yref": "paper",
+            "x": 0,
+            "y": 0,
+            "xanchor": "left",
+            "yanchor": "top",
+            "yshift": -bottom,
+            "showarrow": False,
+            "font": {"size": 9, "color": "#4a5561"},
+        },
+    ]
+    if "height" in layout:
+        layout["height"] += 16
+    return figure

@@ -12,7 +12,7 @@ from ..access import may_see
 from ..components.notice import public_only
 from ..components.table_grid import export_buttons, panel, table_grid
 from ..data import Warehouse
-from ..i18n import scope_name, t
+from ..i18n import chart_source, scope_name, t
 from ..state import Filters
 from ..views import frame
 from ..views.budget import (
@@ -23,7 +23,7 @@ from ..views.budget import (
     BUDGET_UNITS,
 )
 from ..views.budget_rows import BudgetScope, change_years
-from .budget_head import months_title
+from .budget_head import months_text, months_title
 
 
 def product_options(wh: Warehouse, f: Filters) -> list[dict]:
@@ -72,18 +72,24 @@ def product_section(
                             [
                                 dcc.Graph(
                                     id="budget-months-chart",
-                                    figure=figures.budget_months(
-                                        months, f.lang, months_title(wh, f, region, scope)
+                                    figure=figures.stamped(
+                                        figures.budget_months(months, f.lang),
+                                        months_title(wh, f, region, scope),
+                                        chart_source(
+                                            ("budget",),
+                                            months_text(scope.month, f.lang) + f" {scope.year}",
+                                            f.lang,
+                                        ),
                                     ),
                                     config=theme.graph_config(f.lang, png="presupuesto_meses"),
                                 )
                                 if len(months)
                                 else html.P(t("no_data_period", f.lang), className="hint"),
-                                table_grid("budget-months", BUDGET_MONTHS, months, f.lang),
+                                table_grid("budget-months", BUDGET_MONTHS, months, f.lang, fit=True),
                             ],
                             "budget-months-panel",
                         ),
-                        lg=6,
+                        xl=6,
                     ),
                     dbc.Col(
                         panel(
@@ -91,7 +97,7 @@ def product_section(
                             BUDGET_UNITS,
                             f,
                             region,
-                            [table_grid("budget-units", BUDGET_UNITS, units, f.lang)],
+                            [table_grid("budget-units", BUDGET_UNITS, units, f.lang, fit=True)],
                             "budget-units-panel",
                         )
                         if units is not None
@@ -103,7 +109,7 @@ def product_section(
                             className="panel",
                             id="budget-units-panel",
                         ),
-                        lg=6,
+                        xl=6,
                     ),
                 ],
                 className="g-3",
@@ -120,7 +126,7 @@ def product_section(
                 region,
                 [
                     html.P(t("regions_hint", f.lang), className="hint"),
-                    table_grid("budget-regions", BUDGET_REGIONS, regions, f.lang),
+                    table_grid("budget-regions", BUDGET_REGIONS, regions, f.lang, fit=True),
                 ],
                 "budget-regions-panel",
             ),
@@ -145,7 +151,7 @@ def network_section(wh: Warehouse, f: Filters, region: str) -> list:
                     if BUDGET_NETWORK.notes
                     else []
                 ),
-                table_grid("budget-network", BUDGET_NETWORK, rows, f.lang),
+                table_grid("budget-network", BUDGET_NETWORK, rows, f.lang, fit=True),
             ],
             "budget-network-panel",
         )
@@ -172,7 +178,8 @@ def change_section(wh: Warehouse, f: Filters, region: str | None, scope: BudgetS
     bases = [y for y in budget_years if y in result_years and y < years[1]]
     program = cat.programs.get(f.program)
     where = scope_name(wh, region, f.lang)
-    stamp = f"{program.short if program else f.program} · {where} · {years[0]}→{years[1]}"
+    span = f"{years[0]}→{years[1]}"
+    stamp = f"{program.short if program else f.program} · {where} · {span}"
     charts = [
         dbc.Col(
             [
@@ -180,15 +187,19 @@ def change_section(wh: Warehouse, f: Filters, region: str | None, scope: BudgetS
                 html.Div(
                     dcc.Graph(
                         id="budget-change-result",
-                        figure=figures.budget_change(
-                            df,
-                            abbrevs,
-                            "result_change",
-                            t("change_result", f.lang, result=result_name),
-                            f.lang,
-                            lower_is_better=result is None or result.direction == "down",
-                            highlight=region,
-                            title=f"{stamp} · {result_name}",
+                        figure=figures.stamped(
+                            figures.budget_change(
+                                df,
+                                abbrevs,
+                                "result_change",
+                                t("change_result", f.lang, result=result_name),
+                                f.lang,
+                                lower_is_better=result is None or result.direction == "down",
+                                highlight=region,
+                                title=f"{stamp} · {result_name}",
+                            ),
+                            "",
+                            chart_source(("budget", "population", "survey"), span, f.lang),
                         ),
                         config=theme.graph_config(f.lang, png="presupuesto_resultado"),
                     )
@@ -209,15 +220,19 @@ def change_section(wh: Warehouse, f: Filters, region: str | None, scope: BudgetS
                     html.Div(
                         dcc.Graph(
                             id="budget-change-coverage",
-                            figure=figures.budget_change(
-                                df,
-                                abbrevs,
-                                "coverage_change",
-                                t("change_coverage", f.lang),
-                                f.lang,
-                                False,
-                                highlight=region,
-                                title=f"{stamp} · {coverage.short.get(f.lang)}",
+                            figure=figures.stamped(
+                                figures.budget_change(
+                                    df,
+                                    abbrevs,
+                                    "coverage_change",
+                                    t("change_coverage", f.lang),
+                                    f.lang,
+                                    False,
+                                    highlight=region,
+                                    title=f"{stamp} · {coverage.short.get(f.lang)}",
+                                ),
+                                "",
+                                chart_source(("budget", "population", "admin"), span, f.lang),
                             ),
                             config=theme.graph_config(f.lang, png="presupuesto_cobertura"),
                         )
@@ -265,5 +280,5 @@ def change_section(wh: Warehouse, f: Filters, region: str | None, scope: BudgetS
         ),
         dbc.Row(charts, className="g-3"),
         html.P(t("change_hint", f.lang), className="hint"),
-        table_grid("budget-change", BUDGET_CHANGE, df, f.lang),
+        table_grid("budget-change", BUDGET_CHANGE, df, f.lang, fit=True),
     ]

@@ -75,6 +75,7 @@ def content(wh: Warehouse, f: Filters, ind: Indicator) -> list:
     df = table(wh, f, ind)
     hist = history(wh, f, ind)
     region_list = [(c, names.get(c, c)) for c in regions(wh)]
+    when = wh.period_label(ind.program, f.period, lang)
     nat = df[df.territory_code == "PE"]
     head = []
     if len(nat):
@@ -98,7 +99,11 @@ def content(wh: Warehouse, f: Filters, ind: Indicator) -> list:
                             dcc.Graph(
                                 id="indicator-ranking",
                                 className="wide-graph",
-                                figure=figures.ranking(df, ind, names, lang),
+                                figure=figures.stamped(
+                                    figures.ranking(df, ind, names, lang),
+                                    f"{ind.name.get(lang)} · {when}",
+                                    t("chart_source", lang, source=ind.source.name.get(lang), period=when),
+                                ),
                                 config=theme.graph_config(f.lang, png=f"ranking_{ind.code}"),
                             ),
                         ],
@@ -126,7 +131,11 @@ def content(wh: Warehouse, f: Filters, ind: Indicator) -> list:
                 dcc.Graph(
                     id="indicator-multiples",
                     className="wide-graph",
-                    figure=figures.multiples(hist, ind, region_list, lang),
+                    figure=figures.stamped(
+                        figures.multiples(hist, ind, region_list, lang),
+                        ind.name.get(lang),
+                        t("chart_source", lang, source=ind.source.name.get(lang), period=when),
+                    ),
                     config=theme.graph_config(f.lang, png=f"regiones_{ind.code}"),
                 ),
             ],

@@ -42,7 +42,7 @@ def content(wh: Warehouse, f: Filters, region: str | None) -> list:
             region,
             [
                 *bottlenecks(ranked, f.lang),
-                table_grid("budget-bottlenecks-grid", BUDGET_BOTTLENECKS, ranked, f.lang),
+                table_grid("budget-bottlenecks-grid", BUDGET_BOTTLENECKS, ranked, f.lang, fit=True),
             ],
             "budget-bottlenecks",
         ),
@@ -53,7 +53,7 @@ def content(wh: Warehouse, f: Filters, region: str | None) -> list:
             region,
             [
                 html.P(t("by_product_hint", f.lang), className="hint"),
-                table_grid("budget-products", BUDGET_PRODUCTS, products, f.lang),
+                table_grid("budget-products", BUDGET_PRODUCTS, products, f.lang, fit=True),
             ],
             "budget-products-panel",
         ),
