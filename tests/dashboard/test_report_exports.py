@@ -1,0 +1,86 @@
+"""Exports read like a report: the Contexto names exactly the filters the rows followed (a filter on screen that a
+view does not apply is not claimed; one it applies is), the scorecard's download follows the chain level, and the
+data dates are of the period viewed, not of the latest load. On the small fixture warehouse, through the web's
+downloads (the command line's are the same function)."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import openpyxl
+import pytest
+
+from dashboard import context
+from dashboard.views import VIEWS
+
+PERIOD = "2026-09"
+# Every filter the URL can carry, each with a value that exists in the fixture warehouse.
+EVERY = "&nivel=product&producto=PAN_P_CRED&provincia=0901&arbol=territorio&indicador=PAN_P_CRED&desde=2025"
+
+
+def _json(client, path: str) -> dict:
+    r = client.get(path)
+    assert r.status_code == 200, (path, r.data[:200])
+    return json.loads(r.data)
+
+
+def _filters(ctx: dict) -> set[str]:
+    return set(ctx["Filtros"].split("; "))
+
+
+@pytest.mark.parametrize(
+    ("path", "applied"),
+    [
+        ("/export/resumen.json", {"nivel=product"}),
+        ("/export/region/09.json", set()),
+        ("/export/indicador/PAN_DCI.json", set()),
+        ("/export/presupuesto-productos/09.json", set()),  # every product: the product filter is not applied
+        ("/export/presupuesto-meses/09.json", {"producto=PAN_P_CRED"}),
+        ("/export/presupuesto-cuellos.json", {"producto=PAN_P_CRED"}),
+        ("/export/region-detalle/09.json", {"provincia=0901", "indicador=PAN_P_CRED"}),
+    ],
+)
+def test_the_context_names_exactly_the_filters_its_rows_followed(app, path, applied):
+    client = app.server.test_client()
+    doc = _json(client, f"{path}?periodo={PERIOD}{EVERY}")
+    assert _filters(doc["context"]) == {f"periodo={PERIOD}", *applied}
+    link = doc["context"]["Enlace que reproduce la vista"]
+    query = link.split("?", 1)[1] if "?" in link else ""
+    assert set(query.split("&")) == {f"periodo={PERIOD}", *applied}  # the link reopens exactly these rows
+
+
+def test_the_scorecard_download_follows_the_chain_level(app):
+    client = app.server.test_client()
+    cat = context.warehouse().snapshot.catalogue
+    products = {i.code for i in cat.indicators_for(program="0001", level="product")}
+    chosen = _json(client, f"/export/resumen.json?periodo={PERIOD}&nivel=product")
+    every = _json(client, f"/export/resumen.json?periodo={PERIOD}")
+    assert chosen["rows"] == [r for r in every["rows"] if r["indicador_codigo"] in products]
+    assert {r["indicador_codigo"] for r in chosen["rows"]} & products  # not empty
+    assert len(every["rows"]) > len(chosen["rows"]) and "Filtros" in every["context"]
+    assert every["context"]["Filtros"] == f"periodo={PERIOD}"
+
+
+def test_the_excel_context_is_the_jsons(app):
+    client = app.server.test_client()
+    path = f"/export/presupuesto-meses/09.%s?periodo={PERIOD}{EVERY}"
+    doc = _json(client, path % "json")
+    book = openpyxl.load_workbook(io.BytesIO(client.get(path % "xlsx").data))
+    rows = dict(book["Contexto"].iter_rows(min_row=2, values_only=True))
+    assert rows["Filtros"] == doc["context"]["Filtros"] == f"periodo={PERIOD}; producto=PAN_P_CRED"
+
+
+@pytest.mark.parametrize("month", ["2026-06", PERIOD])
+def test_data_dates_are_of_the_period_viewed(app, month):
+    """June's budget download says its amounts are of June (the warehouse holds September's too)."""
+    client = app.server.test_client()
+    ctx = _json(client, f"/export/presupuesto-meses/09.json?periodo={month}")["context"]
+    assert ctx["Datos de presupuesto (MEF–SIAF)"].startswith(f"hasta {month} · cargado el ")
+
+
+def test_every_view_declares_only_filters_that_exist():
+    from dashboard.state import KEYS
+
+    for view in VIEWS.values():
+        assert set(view.filters) <= set(KEYS) - {"program", "period", "lang"}, view.key
