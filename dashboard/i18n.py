@@ -12,6 +12,8 @@ from typing import Any
 
 import yaml
 
+from warehouse.catalogue_model import Text
+
 LANGS = ("es", "en")
 WORDS_FILE = Path(__file__).parent / "words.yaml"
 # @ag-grid-community/locale's AG_GRID_LOCALE_ES for the grid of dash-ag-grid (MIT, vendor/LICENSE-ag-grid-locale)
@@ -43,6 +45,13 @@ def _section(name: str, lang: str) -> dict[str, Any]:
 def section(name: str, lang: str) -> dict[str, Any]:
     """All the words of one section in one language (a download's sheets, the print view, the sign-in page)."""
     return _section(name, lang_of(lang))
+
+
+def words(key: str) -> Text:
+    """A view's title, note, column label or help (section ``views``) as the two-language Text its declaration
+    holds."""
+    entry = entries()["views"][key]
+    return Text(entry["es"], entry["en"])
 
 
 def level_name(level: str, lang: str = "es") -> str:

@@ -8,16 +8,12 @@ from dataclasses import replace
 
 import pandas as pd
 
-from warehouse.catalogue_model import Text
-
 from ..data import Warehouse
-from ..i18n import lang_of
+from ..i18n import lang_of, words
 from ..state import Filters
 from .budget_columns import BATCH, DEV, EXEC, EXPECTED, PACE, PIM
 from .budget_rows import budget_scope, effective, indicators, period, unavailable
 from .model import Column, View
-
-T = Text
 
 
 def _rows(wh: Warehouse, f: Filters, region: str | None) -> pd.DataFrame:
@@ -41,78 +37,56 @@ def _names(wh: Warehouse, df: pd.DataFrame, f: Filters) -> pd.DataFrame:
 
 BUDGET_BOTTLENECKS = View(
     "presupuesto-cuellos",
-    T("Cuellos de botella por región y producto", "Bottlenecks by region and product"),
+    words("presupuesto-cuellos.title"),
     (
         Column(
             "bottleneck_rank",
-            T("Puesto", "Rank"),
+            words("presupuesto-cuellos.bottleneck_rank"),
             "count",
-            help=T(
-                "Puesto del cuello de botella entre todas las regiones y productos (1 = el mayor): brecha de "
-                "ejecución × brecha de cobertura. Vacío si el producto va al ritmo o cumple la meta.",
-                "Rank of the bottleneck among every region and product (1 = the widest): execution gap × coverage "
-                "gap. Empty when the product is on pace or meets its target.",
-            ),
+            help=words("presupuesto-cuellos.bottleneck_rank.help"),
         ),
-        Column("region_code", T("Código de la región", "Region code"), "code", screen=False),
-        Column("region", T("Región", "Region"), "text"),
-        Column("product_code", T("Código MEF", "MEF code"), "code", screen=False),
-        Column("product_name", T("Producto presupuestal", "Budget product"), "text", screen=False),
-        Column("element", T("Producto", "Product"), "text"),
+        Column("region_code", words("presupuesto-cuellos.region_code"), "code", screen=False),
+        Column("region", words("presupuesto-cuellos.region"), "text"),
+        Column("product_code", words("presupuesto-cuellos.product_code"), "code", screen=False),
+        Column("product_name", words("presupuesto-cuellos.product_name"), "text", screen=False),
+        Column("element", words("presupuesto-cuellos.element"), "text"),
         replace(PIM, screen=False),
         replace(DEV, screen=False),
         EXEC,
         replace(EXPECTED, screen=False),
         PACE,
-        Column("coverage_indicator", T("Indicador de cobertura", "Coverage indicator"), "code", screen=False),
-        Column("coverage_period", T("Mes de la cobertura", "Coverage month"), "month", screen=False),
-        Column("coverage_value", T("Cobertura (%)", "Coverage (%)"), "pct"),
-        Column("coverage_target", T("Meta de cobertura (%)", "Coverage target (%)"), "pct", screen=False),
-        Column("coverage_status", T("Estado de la cobertura", "Coverage status"), "status"),
+        Column("coverage_indicator", words("presupuesto-cuellos.coverage_indicator"), "code", screen=False),
+        Column("coverage_period", words("presupuesto-cuellos.coverage_period"), "month", screen=False),
+        Column("coverage_value", words("presupuesto-cuellos.coverage_value"), "pct"),
+        Column("coverage_target", words("presupuesto-cuellos.coverage_target"), "pct", screen=False),
+        Column("coverage_status", words("presupuesto-cuellos.coverage_status"), "status"),
         Column(
             "execution_gap",
-            T("Brecha de ejecución (puntos)", "Execution gap (points)"),
+            words("presupuesto-cuellos.execution_gap"),
             "number",
             screen=False,
-            help=T("Avance esperado − avance, si es positivo.", "Expected − execution, when positive."),
+            help=words("presupuesto-cuellos.execution_gap.help"),
         ),
         Column(
             "coverage_gap",
-            T("Brecha de cobertura (puntos)", "Coverage gap (points)"),
+            words("presupuesto-cuellos.coverage_gap"),
             "number",
             screen=False,
-            help=T(
-                "Meta − cobertura (o al revés si menos es mejor), si es positivo.",
-                "Target − coverage (or the reverse when lower is better), when positive.",
-            ),
+            help=words("presupuesto-cuellos.coverage_gap.help"),
         ),
         Column(
             "bottleneck_score",
-            T("Brecha × brecha", "Gap × gap"),
+            words("presupuesto-cuellos.bottleneck_score"),
             "number",
-            help=T(
-                "Brecha de ejecución × brecha de cobertura: el orden de los cuellos de botella.",
-                "Execution gap × coverage gap: the order of the bottlenecks.",
-            ),
+            help=words("presupuesto-cuellos.bottleneck_score.help"),
         ),
         BATCH,
-        Column("coverage_batch_id", T("Lote de cobertura", "Coverage batch"), "batch", screen=False),
+        Column("coverage_batch_id", words("presupuesto-cuellos.coverage_batch_id"), "batch", screen=False),
     ),
     _rows,
     ("budget", "admin"),
     _names,
-    notes=T(
-        "Cada región y producto presupuestal con indicador de cobertura: avance (devengado / PIM, acumulado al mes "
-        "del corte) contra el esperado del mes, y la cobertura del producto en la región (último mes del año con "
-        "datos) contra su meta. Los cuellos de botella se ordenan por brecha de ejecución (puntos por debajo del "
-        "avance esperado) × brecha de cobertura (puntos por debajo de la meta): 1 es el mayor; sin puesto si va al "
-        "ritmo o cumple la meta. En una región, su puesto entre todas.",
-        "Each region and budget product with a coverage indicator: execution (accrued / PIM, to the cut-off "
-        "month) against the month's expected pace, and the product's coverage in the region (the year's latest "
-        "month with data) against its target. Bottlenecks are ordered by execution gap (points behind the expected "
-        "pace) × coverage gap (points below target): 1 is the widest; no rank when on pace or on target. In a "
-        "region, its rank among all.",
-    ),
+    notes=words("presupuesto-cuellos.notes"),
     filters=("product",),
     unavailable=unavailable,
     effective=effective,

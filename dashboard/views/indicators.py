@@ -11,11 +11,9 @@ from warehouse.rules import status
 
 from .. import format as fmt
 from ..data import Warehouse
-from ..i18n import lang_of, level_name
+from ..i18n import lang_of, level_name, words
 from ..state import Filters
 from .model import Column, Period, View
-
-T = Text
 
 
 def allowed_regions(wh: Warehouse) -> list[str]:
@@ -85,53 +83,46 @@ def _col(
 # Headed by their labels on screen and in Excel; the CSV and JSON keep the names scripts read (territorio_codigo…).
 # On screen (the Indicador page's grid): the region, period, value, interval, CV, target, light, previous value.
 COLUMNS = (
-    _col("territory_code", T("Código del territorio", "Territory code"), T("territorio_codigo", "territory_code"),
-         "code", T("Código del territorio (PE = Perú; región INEI, LM/LR = Lima Metropolitana/Región).",
-                   "Territory code (PE = Peru; INEI region, LM/LR = Lima Metropolitana/Region).")),
-    _col("territory", T("Región", "Region"), T("territorio", "territory"), "text", screen=True),
-    _col("indicator_code", T("Código del indicador", "Indicator code"), T("indicador_codigo", "indicator_code"),
-         "code", T("Código del indicador en el catálogo (hoja Definiciones).",
-                   "Indicator code in the catalogue (Definitions sheet).")),
-    _col("indicator", T("Indicador", "Indicator"), T("indicador", "indicator"), "text"),
-    _col("level", T("Nivel", "Level"), T("nivel", "level"), "text",
-         T("Nivel de la cadena causal: presupuesto, insumo, producto, resultado.",
-           "Level of the causal chain: budget, input, product, result.")),
-    _col("period", T("Periodo", "Period"), T("periodo", "period"), "code",
-         T("Mes (AAAA-MM) de los registros, o año de la encuesta.", "Month (YYYY-MM) of records, or survey year."),
+    _col("territory_code", words("indicators.territory_code"), words("indicators.territory_code.name"),
+         "code", words("indicators.territory_code.help")),
+    _col("territory", words("indicators.territory"), words("indicators.territory.name"), "text", screen=True),
+    _col("indicator_code", words("indicators.indicator_code"), words("indicators.indicator_code.name"),
+         "code", words("indicators.indicator_code.help")),
+    _col("indicator", words("indicators.indicator"), words("indicators.indicator.name"), "text"),
+    _col("level", words("indicators.level"), words("indicators.level.name"), "text",
+         words("indicators.level.help")),
+    _col("period", words("indicators.period"), words("indicators.period.name"), "code",
+         words("indicators.period.help"),
          screen=True),
-    _col("value", T("Valor", "Value"), T("valor", "value"), "number",
-         T("Valor del indicador en su unidad.", "Indicator value in its unit."), screen=True),
-    _col("unit", T("Unidad", "Unit"), T("unidad", "unit"), "code"),
-    _col("numerator", T("Numerador", "Numerator"), T("numerador", "numerator"), "number",
-         T("Numerador (registros: casos; presupuesto: devengado).", "Numerator (records: cases; budget: accrued).")),
-    _col("denominator", T("Denominador", "Denominator"), T("denominador", "denominator"), "number",
-         T("Denominador (registros: población objetivo; presupuesto: PIM).",
-           "Denominator (records: target population; budget: PIM).")),
-    _col("ci_low", T("IC 95 % inferior", "95% CI low"), T("ic_inferior", "ci_low"), "number",
-         T("Límite inferior del intervalo de confianza al 95 % (encuesta).", "Lower bound of the 95% CI (survey)."),
+    _col("value", words("indicators.value"), words("indicators.value.name"), "number",
+         words("indicators.value.help"), screen=True),
+    _col("unit", words("indicators.unit"), words("indicators.unit.name"), "code"),
+    _col("numerator", words("indicators.numerator"), words("indicators.numerator.name"), "number",
+         words("indicators.numerator.help")),
+    _col("denominator", words("indicators.denominator"), words("indicators.denominator.name"), "number",
+         words("indicators.denominator.help")),
+    _col("ci_low", words("indicators.ci_low"), words("indicators.ci_low.name"), "number",
+         words("indicators.ci_low.help"),
          screen=True),
-    _col("ci_high", T("IC 95 % superior", "95% CI high"), T("ic_superior", "ci_high"), "number",
-         T("Límite superior del intervalo de confianza al 95 % (encuesta).", "Upper bound of the 95% CI (survey)."),
+    _col("ci_high", words("indicators.ci_high"), words("indicators.ci_high.name"), "number",
+         words("indicators.ci_high.help"),
          screen=True),
-    _col("cv", T("CV (%)", "CV (%)"), T("cv", "cv"), "number",
-         T("Coeficiente de variación de la estimación (%); alto = referencial.",
-           "Coefficient of variation of the estimate (%); high = referential."), screen=True),
-    _col("target", T("Meta", "Target"), T("meta", "target"), "number",
-         T("Meta de la región y año (o nacional, o la del catálogo).",
-           "Target of the region and year (or national, or the catalogue's)."), screen=True),
-    _col("status", T("Estado", "Status"), T("estado", "status"), "status",
-         T("Semáforo (hoja Estados).", "Traffic light (Statuses sheet)."), screen=True),
-    _col("referential", T("Referencial", "Referential"), T("referencial", "referential"), "bool",
-         T("La encuesta marca la estimación como referencial.", "The survey marks the estimate as referential.")),
-    _col("prev_value", T("Anterior", "Previous"), T("valor_anterior", "previous_value"), "number",
-         T("Valor del periodo anterior (mes o año), para la tendencia.",
-           "Value of the previous period, for the trend."), screen=True),
-    _col("prev_period", T("Periodo anterior", "Previous period"), T("periodo_anterior", "previous_period"), "code",
-         T("Periodo anterior.", "Previous period.")),
-    _col("source", T("Fuente", "Source"), T("fuente", "source"), "code",
-         T("Fuente del dato (hoja Definiciones).", "Source of the figure (Definitions sheet).")),
-    _col("batch", T("Lote", "Batch"), T("lote", "batch"), "batch",
-         T("Lote de carga del que viene el valor (hoja Lotes).", "Load batch the value comes from (Batches sheet).")),
+    _col("cv", words("indicators.cv"), words("indicators.cv.name"), "number",
+         words("indicators.cv.help"), screen=True),
+    _col("target", words("indicators.target"), words("indicators.target.name"), "number",
+         words("indicators.target.help"), screen=True),
+    _col("status", words("indicators.status"), words("indicators.status.name"), "status",
+         words("indicators.status.help"), screen=True),
+    _col("referential", words("indicators.referential"), words("indicators.referential.name"), "bool",
+         words("indicators.referential.help")),
+    _col("prev_value", words("indicators.prev_value"), words("indicators.prev_value.name"), "number",
+         words("indicators.prev_value.help"), screen=True),
+    _col("prev_period", words("indicators.prev_period"), words("indicators.prev_period.name"), "code",
+         words("indicators.prev_period.help")),
+    _col("source", words("indicators.source"), words("indicators.source.name"), "code",
+         words("indicators.source.help")),
+    _col("batch", words("indicators.batch"), words("indicators.batch.name"), "batch",
+         words("indicators.batch.help")),
 )  # fmt: skip
 
 
@@ -156,7 +147,7 @@ def _at_level(wh: Warehouse, f: Filters, snap: pd.DataFrame) -> pd.DataFrame:
 
 RESUMEN = View(
     "resumen",
-    T("Indicadores por región", "Indicators by region"),
+    words("resumen.title"),
     COLUMNS,
     lambda wh, f, _arg: _labelled(wh, f, _at_level(wh, f, snapshot(wh, f))),
     page="/",
@@ -167,7 +158,7 @@ RESUMEN = View(
 
 REGION = View(
     "region",
-    T("Indicadores de la región", "Indicators of the region"),
+    words("region.title"),
     COLUMNS,
     lambda wh, f, region: _labelled(wh, f, region_snapshot(wh, f, region or "")),
     page="/region",
@@ -178,7 +169,7 @@ REGION = View(
 
 INDICATOR = View(
     "indicador",
-    T("Indicador por región", "Indicator by region"),
+    words("indicador.title"),
     COLUMNS,
     lambda wh, f, code: _labelled(wh, f, indicator_snapshot(wh, f, indicator_of(wh, code))),  # type: ignore[arg-type]
     page="/indicador",
