@@ -156,8 +156,8 @@ def to_xlsx(s: Snapshot, sheets: Sheets) -> bytes:
     for k, name in enumerate(headings, start=1):
         hs.write_string(k, 0, s.labels.get(name, name))
         hs.write_string(k, 1, name)
-        if meaning := s.help.get(name):
-            hs.write_string(k, 2, meaning, wrap)
+        if about := s.help.get(name):
+            hs.write_string(k, 2, about, wrap)
     hs.set_column(0, 1, 36)
     hs.set_column(2, 2, 100)
     book.close()

@@ -172,7 +172,7 @@ def bottlenecks(ranked: pd.DataFrame, lang: str) -> list:
                 ),
             ],
             className="bottleneck",
-            value=int(r.bottleneck_rank),
+            value=str(int(r.bottleneck_rank)),
         )
         for r in b.itertuples()
     ]
