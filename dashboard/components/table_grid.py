@@ -18,6 +18,11 @@ from .scorecard import GRID_THEME
 # The numbers' decimals as the Excel download rounds them (one rule: views.model.DECIMALS).
 _FORMAT = {kind: {"function": f"fixed(params.value, {d})"} for kind, d in DECIMALS.items()}
 NUMERIC = frozenset(_FORMAT)
+FIT_MIN_WIDTH = {
+    "text": 200,
+    "status": 110,
+    **dict.fromkeys(NUMERIC, 80),
+}  # px, for grids sized to their panel
 
 
 def records(table: View, df: pd.DataFrame, lang: str) -> list[dict]:
@@ -29,7 +34,7 @@ def records(table: View, df: pd.DataFrame, lang: str) -> list[dict]:
     ]
 
 
-def column_defs(table: View, lang: str, sort: tuple[str, str] | None = None) -> list[dict]:
+def column_defs(table: View, lang: str, sort: tuple[str, str] | None = None, fit: bool = False) -> list[dict]:
     """The grid's columns: the view's screen columns, headed by their labels; ``sort``: (column, asc|desc)."""
     statuses = {s.code: {"l": s.label.get(lang), "i": s.icon} for s in STATUSES.values()}
     defs = []
@@ -54,6 +59,8 @@ def column_defs(table: View, lang: str, sort: tuple[str, str] | None = None) -> 
             d |= {"minWidth": 260, "wrapText": True, "autoHeight": True, "filter": True}
         if c.key == pinned:  # narrower, so that numbers show beside it on a phone
             d |= {"pinned": "left", "minWidth": 150, "width": 230}
+        if fit:  # sized to the panel: numbers and lights narrow, names with room not to wrap word by word
+            d["minWidth"] = FIT_MIN_WIDTH.get(c.kind, 90) if c.key != pinned else 130
         if sort and c.key == sort[0]:
             d["sort"] = sort[1]
         defs.append(d)
@@ -78,7 +85,7 @@ def table_grid(
     top = pinned if pinned is not None else pd.Series(False, index=df.index)
     return dag.AgGrid(
         id=grid_id,
-        columnDefs=column_defs(table, lang, sort),
+        columnDefs=column_defs(table, lang, sort, fit),
         rowData=records(table, df[~top], lang),
         defaultColDef={
             "resizable": True,
