@@ -61,6 +61,8 @@ def column_defs(table: View, lang: str, sort: tuple[str, str] | None = None, fit
             d |= {"pinned": "left", "minWidth": 150, "width": 230}
         if fit:  # sized to the panel: numbers and lights narrow, names with room not to wrap word by word
             d["minWidth"] = FIT_MIN_WIDTH.get(c.kind, 90) if c.key != pinned else 130
+            if c.kind == "text":  # a larger share of the width as the grid fits it
+                d["width"] = 320
         if sort and c.key == sort[0]:
             d["sort"] = sort[1]
         defs.append(d)

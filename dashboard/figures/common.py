@@ -87,29 +87,21 @@ def _dates(values) -> list[str]:
 
 def stamped(figure: dict, title: str, source: str) -> dict:
     """A chart that explains itself once downloaded as PNG (the camera button exports the figure as drawn): its
-    title above, when it has none, and its source and data date in a line below, in the bottom margin."""
+    title above — ``title``, or the one it has — and under it, smaller, its source and data date. In the title
+    block, so that no axis title or legend can overlap it."""
     layout = figure["layout"]
+    head = (layout.get("title") or {}).get("text") or title
+    layout["title"] = {
+        "font": {"size": 11},
+        "x": 0,
+        "xanchor": "left",
+        "y": 0.99,
+        "yanchor": "top",
+        **{k: v for k, v in (layout.get("title") or {}).items() if k in ("font", "x", "xanchor")},
+        "text": f"{head}<br><span style='font-size:9px;color:#4a5561'>{source}</span>",
+    }
     margin = layout.setdefault("margin", {})
-    if title and not (layout.get("title") or {}).get("text"):
-        layout["title"] = {"text": title, "font": {"size": 11}, "x": 0, "xanchor": "left", "y": 0.99}
-        margin["t"] = max(margin.get("t", 30), 34)
-    bottom = margin.get("b", 40)
-    margin["b"] = bottom + 16
-    layout["annotations"] = [
-        *layout.get("annotations", []),
-        {
-            "text": source,
-            "xref": "paper",
-            "yref": "paper",
-            "x": 0,
-            "y": 0,
-            "xanchor": "left",
-            "yanchor": "top",
-            "yshift": -bottom,
-            "showarrow": False,
-            "font": {"size": 9, "color": "#4a5561"},
-        },
-    ]
+    margin["t"] = max(margin.get("t", 30), 30) + 14
     if "height" in layout:
-        layout["height"] += 16
+        layout["height"] += 14
     return figure

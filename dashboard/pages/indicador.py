@@ -63,6 +63,7 @@ def grid(wh: Warehouse, f: Filters, ind: Indicator) -> html.Section:
                 f.lang,
                 pinned=df.territory_code == "PE",
                 sort=("value", worst_first),
+                fit=True,
             )
         ],
         "indicator-table",
@@ -75,8 +76,12 @@ def content(wh: Warehouse, f: Filters, ind: Indicator) -> list:
     df = table(wh, f, ind)
     hist = history(wh, f, ind)
     region_list = [(c, names.get(c, c)) for c in regions(wh)]
-    when = wh.period_label(ind.program, f.period, lang)
     nat = df[df.territory_code == "PE"]
+    when = (  # the data's own period (a survey's year), not the month chosen
+        fmt.period(pd.Timestamp(nat.period.iloc[0]).date(), nat.period_grain.iloc[0], lang)
+        if len(nat)
+        else wh.period_label(ind.program, f.period, lang)
+    )
     head = []
     if len(nat):
         r = nat.iloc[0]

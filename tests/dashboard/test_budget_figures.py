@@ -42,10 +42,11 @@ def test_a_stamped_chart_carries_title_source_and_date():
         "PAN · Huancavelica · 2026",
         "Fuente: presupuesto (MEF–SIAF) · datos de enero a setiembre 2026",
     )
-    layout = fig["layout"]
-    assert layout["title"]["text"] == "PAN · Huancavelica · 2026"
-    note = layout["annotations"][-1]
-    assert note["text"].startswith("Fuente: presupuesto") and "setiembre 2026" in note["text"]
-    assert note["yref"] == "paper" and note["y"] == 0 and note["yanchor"] == "top"  # below the plot
+    title = fig["layout"]["title"]["text"]
+    head, line = title.split("<br>")
+    assert head == "PAN · Huancavelica · 2026"  # in the title block: drawn into the PNG, over no axis
+    assert "Fuente: presupuesto (MEF–SIAF) · datos de enero a setiembre 2026" in line
     kept = figures.stamped({"layout": {"title": {"text": "Ya titulado"}, "margin": {"b": 30}}}, "Otro", "F")
-    assert kept["layout"]["title"]["text"] == "Ya titulado" and kept["layout"]["margin"]["b"] == 46
+    assert (
+        kept["layout"]["title"]["text"].startswith("Ya titulado<br>") and kept["layout"]["margin"]["t"] == 44
+    )
