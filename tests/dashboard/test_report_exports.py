@@ -84,3 +84,29 @@ def test_every_view_declares_only_filters_that_exist():
 
     for view in VIEWS.values():
         assert set(view.filters) <= set(KEYS) - {"program", "period", "lang"}, view.key
+
+
+def test_a_trend_line_fills_its_box_oldest_first_and_skips_gaps():
+    from dashboard.print_region import SPARK, spark_points
+
+    points = [tuple(map(float, p.split(","))) for p in spark_points([10.0, None, 30.0, 20.0]).split()]
+    w, h = SPARK
+    assert [x for x, _y in points] == [0.0, w / 2, w]  # three values, the gap skipped
+    assert points[0][1] == h - 1 and points[1][1] == 1.0  # the lowest at the foot, the highest at the top
+    assert spark_points([5.0]) == "" and spark_points([]) == ""  # no line from one value
+
+
+def test_the_region_page_prints_its_red_list_from_the_chains_lights(app):
+    client = app.server.test_client()
+    html = client.get(f"/imprimir?region=09&periodo={PERIOD}").get_data(as_text=True)
+    chain = html.split('<table class="chain">')[1].split("</table>")[0]
+    red = html.split('<ol class="red">')[1].split("</ol>")[0]
+    lit = chain.count('class="pill s-critico"') + chain.count('class="pill s-en_riesgo"')
+    assert red.count("<li>") == lit > 0
+    assert (
+        red.index("s-critico") < red.index("s-en_riesgo")
+        if "s-en_riesgo" in red and "s-critico" in red
+        else True
+    )
+    assert "Huancavelica" in html and "Cómo se decide cada luz en rojo" in html
+    assert client.get("/imprimir?region=XX").status_code == 404
