@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import openpyxl
 import pytest
@@ -103,10 +104,7 @@ def test_the_region_page_prints_its_red_list_from_the_chains_lights(app):
     red = html.split('<ol class="red">')[1].split("</ol>")[0]
     lit = chain.count('class="pill s-critico"') + chain.count('class="pill s-en_riesgo"')
     assert red.count("<li>") == lit > 0
-    assert (
-        red.index("s-critico") < red.index("s-en_riesgo")
-        if "s-en_riesgo" in red and "s-critico" in red
-        else True
-    )
+    order = re.findall(r"pill s-(critico|en_riesgo)", red)
+    assert len(order) == lit and order == sorted(order, key=["critico", "en_riesgo"].index)  # worst first
     assert "Huancavelica" in html and "Cómo se decide cada luz en rojo" in html
     assert client.get("/imprimir?region=XX").status_code == 404
