@@ -95,8 +95,9 @@ def stamped(figure: dict, title: str, source: str) -> dict:
         "font": {"size": 11},
         "x": 0,
         "xanchor": "left",
-        "y": 0.99,
+        "y": 1,
         "yanchor": "top",
+        "pad": {"t": 8},
         **{k: v for k, v in (layout.get("title") or {}).items() if k in ("font", "x", "xanchor")},
         "text": f"{head}<br><span style='font-size:9px;color:#4a5561'>{source}</span>",
     }
