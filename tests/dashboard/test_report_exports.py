@@ -108,3 +108,19 @@ def test_the_region_page_prints_its_red_list_from_the_chains_lights(app):
     assert len(order) == lit and order == sorted(order, key=["critico", "en_riesgo"].index)  # worst first
     assert "Huancavelica" in html and "Cómo se decide cada luz en rojo" in html
     assert client.get("/imprimir?region=XX").status_code == 404
+
+
+def test_the_command_line_applies_the_chain_level_as_the_web_does(app, small_db, tmp_path):
+    import click
+    from click.testing import CliRunner
+
+    from dashboard.export.command import export
+
+    main = click.Group(commands=[export])
+    out = tmp_path / "resumen.json"
+    args = ["export", "--db", str(small_db), "--periodo", PERIOD, "--nivel", "product", "--format", "json"]
+    result = CliRunner().invoke(main, [*args, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    web = _json(app.server.test_client(), f"/export/resumen.json?periodo={PERIOD}&nivel=product")
+    assert doc["rows"] == web["rows"] and doc["context"]["Filtros"] == "periodo=2026-09; nivel=product"
