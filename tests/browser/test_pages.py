@@ -139,9 +139,19 @@ def _downloaded(folder: str, name: str, timeout: float = 30) -> Path:
 
 
 def _click(duo, selector: str) -> None:
-    """Click a link after scrolling it to the middle of the window (at the window's foot a grid may cover it)."""
+    """Click a link once scrolled to the middle of the window and still: grids above it size their rows after
+    drawing, which moves it (a click at its old place lands on whatever moved there)."""
     link = duo.driver.find_element(By.CSS_SELECTOR, selector)
-    duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", link)
+    where = None
+    for _ in range(50):
+        duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", link)
+        now = duo.driver.execute_script(
+            "const r = arguments[0].getBoundingClientRect(); return [r.x, r.y];", link
+        )
+        if now == where:
+            break
+        where = now
+        time.sleep(0.2)
     link.click()
 
 
