@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 import yaml
 
+from warehouse.catalogue_model import Text
+
 if TYPE_CHECKING:
     from dash.dcc import Dropdown
 
@@ -46,6 +48,13 @@ def _section(name: str, lang: str) -> dict[str, Any]:
 def section(name: str, lang: str) -> dict[str, Any]:
     """All the words of one section in one language (a download's sheets, the print view, the sign-in page)."""
     return _section(name, lang_of(lang))
+
+
+def words(key: str) -> Text:
+    """A view's title, note, column label or help (section ``views``) as the two-language Text its declaration
+    holds."""
+    entry = entries()["views"][key]
+    return Text(entry["es"], entry["en"])
 
 
 def level_name(level: str, lang: str = "es") -> str:
@@ -93,3 +102,9 @@ def scope_name(wh, region: str | None, lang: str) -> str:
     if wh.allowed is None:
         return t("national", lang)
     return f"{t('your_regions', lang)}: " + ", ".join(names.get(r, r) for r in sorted(wh.allowed))
+
+
+def chart_source(feeds: tuple[str, ...], period: str, lang: str) -> str:
+    """A chart's source line, for its PNG: 'Fuente: presupuesto (MEF–SIAF), … · datos de enero a setiembre 2026'."""
+    names = section("export", lang)["sources"]
+    return t("chart_source", lang, source=", ".join(names.get(f, f) for f in feeds), period=period)

@@ -1,40 +1,32 @@
-"""The regional scorecard as a printable page (/imprimir): one A4 landscape sheet from the browser's "Print → Save as
-PDF", with the legend and the sources. Plain HTML from a Jinja template (autoescaped), no Dash: it must print the
-same in any browser and needs no script. Its rows come from the view ``resumen`` (dashboard.views.indicators)."""
+"""The printable scorecards (/imprimir): the regions × key indicators matrix, or with ``?region=09`` that region's
+own page (dashboard.print_region) — each one A4 landscape sheet from the browser's "Print → Save as PDF", with the
+legend, the rules in the catalogue's words and the sources of the month printed. Plain HTML from Jinja templates
+(autoescaped), no Dash: it must print the same in any browser and needs no script. The matrix's rows come from the
+view ``resumen`` (dashboard.views.indicators)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import flask
-import jinja2
 
 from warehouse.catalogue_model import LEVELS
-from warehouse.rules import STATUS_MEANING, STATUSES, status
+from warehouse.rules import status
 
-from . import context
+from . import context, print_parts, print_region
 from . import format as fmt
-from .export.context import data_dates
+from .access import region_ok
+from .data import Warehouse
 from .format import PERU
 from .i18n import lang_of, level_name, section, t
-from .state import href, parse
-
-_ENV = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
-    autoescape=True,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
+from .state import Filters, href, parse
 
 
-def render() -> str:
+def national(wh: Warehouse, f: Filters) -> dict[str, Any]:
     from .pages import resumen
     from .views import indicators as indicator_views
 
-    wh = context.warehouse()
-    f = wh.checked(parse("?" + flask.request.query_string.decode()))
     lang = lang_of(f.lang)
     cat = wh.snapshot.catalogue
     snap = indicator_views.snapshot(wh, f)  # the rows of the view 'resumen'
@@ -65,36 +57,43 @@ def render() -> str:
                 {"status": s.code, "glyph": s.glyph, "text": text, "label": s.label.get(lang)}
             )
         rows.append(row)
-    sources = section("export", lang)["sources"]
-    sources = [
-        f"{sources[k]} {d['period']} ({d['file']}, {d['loaded']})"
-        for k, d in data_dates(wh).items()
-        if k in sources
-    ]
     program = cat.programs.get(f.program)
-    return _ENV.get_template("scorecard_print.html").render(
-        lang=lang,
-        title=t("scorecard_title", lang),
-        program=program.name.get(lang) if program else f.program,
-        period=wh.period_label(f.program, f.period, lang),
+    period = wh.resolve_period(f.program, f.period)
+    return {
+        "lang": lang,
+        "title": t("scorecard_title", lang),
+        "program": program.name.get(lang) if program else f.program,
+        "period": wh.period_label(f.program, f.period, lang),
+        "groups": groups,
+        "rows": rows,
+        "statuses": print_parts.legend(lang),
+        "rules": print_parts.rules(ordered, cat, lang),
+        "words": section("print", lang),
+        "sources": print_parts.sources(wh, f"{period:%Y-%m}", lang),
+    }
+
+
+def render() -> str:
+    wh = context.warehouse()
+    f = wh.checked(parse("?" + flask.request.query_string.decode()))
+    region = flask.request.args.get("region", "").upper() or None
+    if region is not None and not region_ok(wh, region):
+        reason = section("print", f.lang)["unknown_region"].format(code=region)
+        flask.abort(flask.Response(reason + "\n", status=404, mimetype="text/plain"))
+    if region is None:
+        template, page, back = "scorecard_print.html", national(wh, f), href("/", f)
+    else:
+        template, page, back = (
+            "region_print.html",
+            print_region.page(wh, f, region),
+            href(f"/region/{region}", f),
+        )
+    link = href("/imprimir", f) + (f"{'&' if href('', f) else '?'}region={region}" if region else "")
+    return print_parts.TEMPLATES.get_template(template).render(
+        **page,
         generated=dt.datetime.now(PERU).strftime("%d/%m/%Y %H:%M"),
-        groups=groups,
-        rows=rows,
-        statuses=[
-            {
-                "code": s.code,
-                "colour": s.colour,
-                "text_colour": s.text_colour,
-                "glyph": s.glyph,
-                "label": s.label.get(lang),
-                "meaning": STATUS_MEANING[s.code].get(lang),
-            }
-            for s in STATUSES.values()
-        ],
-        words=section("print", lang),
-        sources=sources,
-        link=flask.request.host_url.rstrip("/") + href("/", f),
-        back=href("/", f),
+        link=flask.request.host_url.rstrip("/") + link,
+        back=back,
     )
 
 

@@ -45,6 +45,16 @@ def budget_products(
     )
 
 
+@declare(Scope.REGION, regions=True)
+def budget_region_products(
+    con: duckdb.DuckDBPyConnection, program: str, year: int, month: int, allowed: Allowed = None
+) -> pd.DataFrame:
+    """Each region × MEF product: execution against pace, coverage against target, bottlenecks ranked."""
+    return _run(
+        con, "budget_region_products", program=program, year=year, month=month, allowed=_allowed(allowed)
+    )
+
+
 @declare(Scope.BELOW_REGION, regions=True, **BELOW_IF_TERRITORY)
 def budget_months(
     con: duckdb.DuckDBPyConnection,

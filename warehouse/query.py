@@ -24,6 +24,7 @@ from .budget_queries import budget_change as budget_change
 from .budget_queries import budget_cutoffs as budget_cutoffs
 from .budget_queries import budget_months as budget_months
 from .budget_queries import budget_products as budget_products
+from .budget_queries import budget_region_products as budget_region_products
 from .budget_queries import budget_regions as budget_regions
 from .budget_queries import budget_results as budget_results
 from .budget_queries import budget_units as budget_units

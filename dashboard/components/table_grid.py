@@ -12,15 +12,17 @@ from warehouse.rules import STATUSES
 from ..i18n import grid_locale, t
 from ..state import Filters, href
 from ..views import View, cell
-from .scorecard import GRID_THEME, NO_DECIMALS, ONE_DECIMAL
+from ..views.model import DECIMALS
+from .scorecard import GRID_THEME
 
-_FORMAT = {
-    "soles": NO_DECIMALS,
-    "pct": ONE_DECIMAL,
-    "number": NO_DECIMALS,
-    "count": NO_DECIMALS,
-}
+# The numbers' decimals as the Excel download rounds them (one rule: views.model.DECIMALS).
+_FORMAT = {kind: {"function": f"fixed(params.value, {d})"} for kind, d in DECIMALS.items()}
 NUMERIC = frozenset(_FORMAT)
+FIT_MIN_WIDTH = {
+    "text": 200,
+    "status": 110,
+    **dict.fromkeys(NUMERIC, 80),
+}  # px, for grids sized to their panel
 
 
 def records(table: View, df: pd.DataFrame, lang: str) -> list[dict]:
@@ -32,7 +34,8 @@ def records(table: View, df: pd.DataFrame, lang: str) -> list[dict]:
     ]
 
 
-def column_defs(table: View, lang: str) -> list[dict]:
+def column_defs(table: View, lang: str, sort: tuple[str, str] | None = None, fit: bool = False) -> list[dict]:
+    """The grid's columns: the view's screen columns, headed by their labels; ``sort``: (column, asc|desc)."""
     statuses = {s.code: {"l": s.label.get(lang), "i": s.icon} for s in STATUSES.values()}
     defs = []
     shown = [c for c in table.columns if c.screen]
@@ -56,19 +59,36 @@ def column_defs(table: View, lang: str) -> list[dict]:
             d |= {"minWidth": 260, "wrapText": True, "autoHeight": True, "filter": True}
         if c.key == pinned:  # narrower, so that numbers show beside it on a phone
             d |= {"pinned": "left", "minWidth": 150, "width": 230}
+        if fit:  # sized to the panel: numbers and lights narrow, names with room not to wrap word by word
+            d["minWidth"] = FIT_MIN_WIDTH.get(c.kind, 90) if c.key != pinned else 130
+            if c.kind == "text":  # a larger share of the width as the grid fits it
+                d["width"] = 320
+        if sort and c.key == sort[0]:
+            d["sort"] = sort[1]
         defs.append(d)
     return defs
 
 
 def table_grid(
-    grid_id: str, table: View, df: pd.DataFrame, lang: str, empty: str | None = None
+    grid_id: str,
+    table: View,
+    df: pd.DataFrame,
+    lang: str,
+    empty: str | None = None,
+    pinned: pd.Series | None = None,
+    sort: tuple[str, str] | None = None,
+    fit: bool = False,
 ) -> dag.AgGrid | html.P:
+    """The view's rows as a grid; ``pinned`` marks rows kept on top (the country's), ``sort`` its first order;
+    ``fit`` shrinks the columns to the panel's width (down to their minimum) as the window changes, so that a
+    narrow panel shows its amounts without sideways scrolling."""
     if df.empty:
         return html.P(empty or t("no_data_period", lang), className="hint")
+    top = pinned if pinned is not None else pd.Series(False, index=df.index)
     return dag.AgGrid(
         id=grid_id,
-        columnDefs=column_defs(table, lang),
-        rowData=records(table, df, lang),
+        columnDefs=column_defs(table, lang, sort, fit),
+        rowData=records(table, df[~top], lang),
         defaultColDef={
             "resizable": True,
             "sortable": True,
@@ -88,9 +108,11 @@ def table_grid(
             "enableCellTextSelection": True,
             "animateRows": False,
             "localeText": grid_locale(lang),
+            "pinnedTopRowData": records(table, df[top], lang),
         },
         className="table-grid",
         style={"width": "100%"},
+        **({"columnSize": "responsiveSizeToFit"} if fit else {}),
     )
 
 

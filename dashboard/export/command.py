@@ -16,7 +16,7 @@ from warehouse.db import WarehouseError
 from ..access import Refusal, product_refusal, view_refusal
 from ..data import Warehouse
 from ..format import PERU
-from ..state import Filters
+from ..state import LEVELS, Filters
 from ..views import VIEWS
 from .render import FORMATS, render
 from .snapshot import snapshot
@@ -71,6 +71,12 @@ def _fail(refusal: Refusal) -> None:
 )
 @click.option("--desde", "since", help="Año base de la comparación entre años (presupuesto-cambio).")
 @click.option(
+    "--nivel",
+    "level",
+    type=click.Choice(LEVELS),
+    help="Nivel de la cadena de la vista resumen (p. ej. product), como el filtro del tablero.",
+)
+@click.option(
     "--arbol",
     "tree",
     type=click.Choice(["territorio", "red"]),
@@ -105,6 +111,7 @@ def export(
     view: str,
     product: str | None,
     since: str | None,
+    level: str | None,
     tree: str,
     province: str | None,
     district: str | None,
@@ -141,6 +148,7 @@ def export(
         period=period,
         product=product,
         since=since,
+        level=level,
         tree=tree,
         province=province,
         district=district,

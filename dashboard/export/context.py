@@ -60,7 +60,7 @@ def context_rows(wh: Warehouse, f: Filters, s: Snapshot, generated: dt.datetime,
         (w["version"], program_version()),
         (w["catalogue"], cat.version),
     ]
-    dates = data_dates(wh)
+    dates = data_dates(wh, s.upto or None)
     for source in s.sources:
         d = dates.get(source)
         label = w["data"].format(source=w["sources"].get(source, source))
@@ -74,25 +74,52 @@ def visible_batches(wh: Warehouse) -> list[int]:
     return [int(b) for b in wh.read("batches_visible").batch_id]
 
 
-def data_dates(wh: Warehouse) -> dict[str, dict]:
-    """Per source: the latest period with data, and the latest batch that loaded it of those the user may be
-    told about."""
+def data_dates(wh: Warehouse, upto: str | None = None) -> dict[str, dict]:
+    """Per source: the latest period with data up to ``upto`` ('YYYY-MM' or 'YYYY': the period viewed; None =
+    any), and the batch that loaded its rows — of those the user may be told about. A source without periods (the
+    territory, the registries) names its latest batch."""
     cur = wh.cursor
-    periods = dict(
-        cur.execute(
+    visible = visible_batches(wh)
+    if upto is not None and len(upto) == 4:  # a year: its months too
+        upto += "-12"
+    dated = [s for s in SOURCES.values() if s.period]
+    # Periods as text compare as dates do ('2026' <= '2026-09' < '2026-10'); the period's rows may come from
+    # several batches (a month reloaded): the latest the user may see is named.
+    periods = {
+        source: (period, batch)
+        for source, period, batch in cur.execute(
             " union all ".join(
-                f"select '{s.name}', max({s.period}) from {s.table}" for s in SOURCES.values() if s.period
-            )
+                f"(select '{s.name}', p, max(batch_id) filter (where list_contains($visible, batch_id)) "
+                f"from (select {s.period} as p, batch_id from {s.table}) "
+                "where $upto is null or p <= $upto group by p order by p desc limit 1)"
+                for s in dated
+            ),
+            {"visible": visible, "upto": upto},
         ).fetchall()
-    )
+    }
+    latest = {
+        source: batch
+        for source, batch in cur.execute(
+            "select source, arg_max(batch_id, finished_at) from etl_batch "
+            "where status in ('loaded', 'partial') and list_contains(?, batch_id) group by source",
+            [visible],
+        ).fetchall()
+    }
+    undated = {s.name for s in SOURCES.values() if not s.period}
+    chosen = {s: b for s, b in latest.items() if s in undated}
+    chosen |= {s: b for s, (_period, b) in periods.items() if b is not None}
+    files = {
+        batch: (file, loaded)
+        for batch, file, loaded in cur.execute(
+            "select batch_id, file_name, finished_at from etl_batch where list_contains(?, batch_id)",
+            [list(chosen.values())],
+        ).fetchall()
+    }
     out = {}
-    for source, batch, file, loaded in cur.execute(
-        "select source, arg_max(batch_id, finished_at), arg_max(file_name, finished_at), max(finished_at) "
-        "from etl_batch where status in ('loaded', 'partial') and list_contains(?, batch_id) group by source",
-        [visible_batches(wh)],
-    ).fetchall():
+    for source, batch in chosen.items():
+        file, loaded = files.get(batch, ("–", None))
         out[source] = {
-            "period": periods.get(source) or "–",
+            "period": periods[source][0] if source in periods else "–",
             "batch": batch,
             "file": file,
             # etl_batch keeps the loading machine's local time, without a zone: shown in Lima's

@@ -70,4 +70,5 @@ def register(server: flask.Flask) -> None:
         else:
             key = key.removesuffix(".json")
         s, _f = requested(key, arg)
-        return flask.Response(json.dumps(records(s.data), ensure_ascii=False), mimetype="application/json")
+        rows = records(s.exact if s.exact is not None else s.data)  # as the JSON download: every decimal
+        return flask.Response(json.dumps(rows, ensure_ascii=False), mimetype="application/json")

@@ -13,6 +13,7 @@ import pandas as pd
 import xlsxwriter
 
 from ..i18n import section
+from ..views.model import DECIMALS, on_screen
 from .context import Sheets
 from .snapshot import Snapshot
 
@@ -54,7 +55,9 @@ def records(df: pd.DataFrame) -> list[dict]:
 
 
 def to_json(s: Snapshot, context: list[tuple[str, str]]) -> bytes:
-    doc = {"context": dict(context), "columns": list(s.data.columns), "rows": records(s.data)}
+    """The context, the columns' names and the rows with every number as the warehouse holds it."""
+    data = s.exact if s.exact is not None else s.data
+    doc = {"context": dict(context), "columns": list(data.columns), "rows": records(data)}
     return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
 
 
@@ -67,8 +70,9 @@ def sheet_name(title: str) -> str:
 
 
 def to_xlsx(s: Snapshot, sheets: Sheets) -> bytes:
-    """The table (traffic lights in their colours, statuses as words), then its context, the definitions of its
-    indicators, the statuses, the load batches and what each column means."""
+    """The table headed by the screen's labels (traffic lights in their colours, statuses as words, numbers
+    rounded as on screen), then its context, the definitions of its indicators, the statuses, the load batches and
+    each column's label, machine name (the CSV's and JSON's) and meaning."""
     w = section("export", sheets.lang)
     buf = io.BytesIO()
     book = xlsxwriter.Workbook(
@@ -83,10 +87,8 @@ def to_xlsx(s: Snapshot, sheets: Sheets) -> bytes:
     book.set_properties({"title": f"Semáforo PpR — {s.title}", "created": dt.datetime(2000, 1, 1)})
     bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#E8EDF2"})
     formats = {
-        "soles": book.add_format({"num_format": "#,##0.00"}),
-        "pct": book.add_format({"num_format": "0.0"}),
-        "number": book.add_format({"num_format": "#,##0.0##"}),
-        "count": book.add_format({"num_format": "#,##0"}),
+        kind: book.add_format({"num_format": "#,##0" + ("." + "0" * d if d else "")})
+        for kind, d in DECIMALS.items()
     }
     fills = {
         label: book.add_format({"bg_color": colour, "font_color": text})
@@ -96,7 +98,7 @@ def to_xlsx(s: Snapshot, sheets: Sheets) -> bytes:
 
     ws = book.add_worksheet(sheet_name(s.title))
     headings = list(s.data.columns)
-    ws.write_row(0, 0, headings, bold)
+    ws.write_row(0, 0, [s.labels.get(h, h) for h in headings], bold)
     for k, row in enumerate(s.data.itertuples(index=False), start=1):
         for j, v in enumerate(row):
             kind = s.kinds.get(headings[j], "text")
@@ -107,11 +109,11 @@ def to_xlsx(s: Snapshot, sheets: Sheets) -> bytes:
             elif isinstance(v, bool):
                 ws.write_boolean(k, j, v)
             elif isinstance(v, int | float):
-                ws.write_number(k, j, v, formats.get(kind))
+                ws.write_number(k, j, on_screen(v, kind), formats.get(kind))
             else:
                 ws.write_string(k, j, str(v))
     for j, h in enumerate(headings):
-        width = max([len(str(h))] + [len(str(v)) for v in s.data[h].head(200) if v is not None])
+        width = max([len(s.labels.get(h, h))] + [len(str(v)) for v in s.data[h].head(200) if v is not None])
         ws.set_column(j, j, min(max(width + 2, 10), 60))
     ws.freeze_panes(1, 0)
     if len(s.data):
@@ -149,13 +151,14 @@ def to_xlsx(s: Snapshot, sheets: Sheets) -> bytes:
     bs.set_column(1, 3, 36)
     bs.set_column(9, 9, 60)
 
-    if s.help:
-        hs = book.add_worksheet(w["columns"])
-        hs.write_row(0, 0, w["column_cols"], bold)
-        for k, (heading, meaning) in enumerate(s.help.items(), start=1):
-            hs.write_string(k, 0, heading)
-            hs.write_string(k, 1, meaning, wrap)
-        hs.set_column(0, 0, 36)
-        hs.set_column(1, 1, 100)
+    hs = book.add_worksheet(w["columns"])
+    hs.write_row(0, 0, w["column_cols"], bold)
+    for k, name in enumerate(headings, start=1):
+        hs.write_string(k, 0, s.labels.get(name, name))
+        hs.write_string(k, 1, name)
+        if about := s.help.get(name):
+            hs.write_string(k, 2, about, wrap)
+    hs.set_column(0, 1, 36)
+    hs.set_column(2, 2, 100)
     book.close()
     return buf.getvalue()

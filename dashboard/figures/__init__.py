@@ -6,7 +6,17 @@ before they go on the wire.
 """
 
 from .budget import budget_change, budget_months, budget_results
+from .common import stamped
 from .indicator import multiples, ranking
 from .region import survey, trends
 
-__all__ = ["budget_change", "budget_months", "budget_results", "multiples", "ranking", "survey", "trends"]
+__all__ = [
+    "budget_change",
+    "budget_months",
+    "budget_results",
+    "multiples",
+    "ranking",
+    "stamped",
+    "survey",
+    "trends",
+]

@@ -21,10 +21,13 @@ def budget_results(
     lang: str,
 ) -> dict:
     """Devengado per beneficiary (x) against the final result (y), one point per region with the survey's
-    95% interval; dashed lines at the national values split the chart into four readings (spends more or less
+    95% interval (the farthest named, every one on hover); dashed lines at the national values split the chart into four readings (spends more or less
     than the country, has more or less stunting)."""
     d = df[(df.territory_level == "region") & df.spent_per_child.notna() & df.result_value.notna()]
     nat = df[df.territory_level == "pais"]
+    # Named: the regions farthest from the middle of the cloud (the rest on hover: 26 labels overlap).
+    middle = (d.spent_per_child.median(), d.result_value.median())
+    named = labelled_points(d, "spent_per_child", "result_value", centre=middle)
     traces: list[dict] = []
     if len(d):
         traces.append(
@@ -33,7 +36,7 @@ def budget_results(
                 "mode": "markers+text",
                 "x": _r(d.spent_per_child, 0),
                 "y": _r(d.result_value, 1),
-                "text": [abbrevs.get(c, c) for c in d.territory_code],
+                "text": [abbrevs.get(c, c) if c in named else "" for c in d.territory_code],
                 "customdata": [
                     [names.get(c, c), fmt.value(v, result.unit if result else "pct"), fmt.soles(p, lang)]
                     for c, v, p in zip(d.territory_code, d.result_value, d.pim, strict=True)
@@ -144,6 +147,28 @@ def budget_months(df: pd.DataFrame, lang: str, title: str = "") -> dict:
     return _figure(traces, layout)
 
 
+SCATTER_LABELS = 8  # regions named on a scatter: 26 labels in 380 px overlap
+
+
+def labelled_points(
+    d: pd.DataFrame,
+    x: str,
+    y: str,
+    highlight: str | None = None,
+    centre: tuple[float, float] = (0.0, 0.0),
+    n: int = SCATTER_LABELS,
+) -> set[str]:
+    """The territories whose points are named: the ``n`` farthest from ``centre`` (each axis in its own spread,
+    so that neither unit dominates) and the page's own region; the others are named on hover."""
+    if d.empty:
+        return set()
+    dx, dy = d[x] - centre[0], d[y] - centre[1]
+    spread_x = float(dx.abs().max()) or 1.0
+    spread_y = float(dy.abs().max()) or 1.0
+    far = ((dx / spread_x) ** 2 + (dy / spread_y) ** 2).nlargest(n).index
+    return set(d.territory_code[far]) | ({highlight} if highlight else set())
+
+
 def budget_change(
     df: pd.DataFrame,
     abbrevs: dict[str, str],
@@ -155,10 +180,11 @@ def budget_change(
     title: str = "",
 ) -> dict:
     """Change in PIM per child (x) against the change in ``y`` (coverage or the final result, in points), one
-    labelled point per region (``highlight``, the page's region, drawn larger); the zero lines split regions that
-    spent more or less and improved or not."""
+    point per region (``highlight``, the page's region, drawn larger), the farthest named (:func:`labelled_points`;
+    every one on hover); the zero lines split regions that spent more or less and improved or not."""
     d = df[df.pim_per_child_change.notna() & df[y].notna()]
     good = (d[y] < 0) if lower_is_better else (d[y] > 0)
+    named = labelled_points(d, "pim_per_child_change", y, highlight)
     traces = []
     if len(d):
         traces.append(
@@ -167,7 +193,7 @@ def budget_change(
                 "mode": "markers+text",
                 "x": _r(d.pim_per_child_change, 1),
                 "y": _r(d[y], 1),
-                "text": [abbrevs.get(c, c) for c in d.territory_code],
+                "text": [abbrevs.get(c, c) if c in named else "" for c in d.territory_code],
                 "customdata": [[n] for n in d.name],
                 "textposition": "top center",
                 "textfont": {"size": 9, "color": "#3d4a57"},

@@ -83,3 +83,26 @@ def _by(frame: pd.DataFrame, *keys: str) -> dict:
 
 def _dates(values) -> list[str]:
     return [pd.Timestamp(v).strftime("%Y-%m-%d") for v in values]
+
+
+def stamped(figure: dict, title: str, source: str) -> dict:
+    """A chart that explains itself once downloaded as PNG (the camera button exports the figure as drawn): its
+    title above — ``title``, or the one it has — and under it, smaller, its source and data date. In the title
+    block, so that no axis title or legend can overlap it."""
+    layout = figure["layout"]
+    head = (layout.get("title") or {}).get("text") or title
+    layout["title"] = {
+        "font": {"size": 11},
+        "x": 0,
+        "xanchor": "left",
+        "y": 1,
+        "yanchor": "top",
+        "pad": {"t": 8},
+        **{k: v for k, v in (layout.get("title") or {}).items() if k in ("font", "x", "xanchor")},
+        "text": f"{head}<br><span style='font-size:9px;color:#4a5561'>{source}</span>",
+    }
+    margin = layout.setdefault("margin", {})
+    margin["t"] = max(margin.get("t", 30), 30) + 14
+    if "height" in layout:
+        layout["height"] += 14
+    return figure

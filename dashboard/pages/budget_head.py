@@ -70,12 +70,19 @@ def heading(wh: Warehouse, f: Filters, region: str | None, scope: BudgetScope | 
 
 
 def kpis(
-    wh: Warehouse, f: Filters, scope: BudgetScope, products: pd.DataFrame, regions: pd.DataFrame
+    wh: Warehouse,
+    f: Filters,
+    scope: BudgetScope,
+    products: pd.DataFrame,
+    months: pd.DataFrame,
+    regions: pd.DataFrame,
 ) -> list:
-    total = products[products.product_code.isna()]
-    if total.empty:
+    """The money cards of the program, or — with a product chosen — of that product (the last month of the view
+    ``presupuesto-meses``, which follows the product filter), named so by :func:`kpis_scope`."""
+    rows = months.tail(1) if scope.element is not None else products[products.product_code.isna()]
+    if rows.empty:
         return []
-    r = total.iloc[0]
+    r = rows.iloc[0]
     cards = [
         figure_card(label, [html.Div(fmt.soles(r[key], f.lang), className="kpi-value kpi-money")])
         for key, label in (
@@ -118,8 +125,20 @@ def kpis(
     return cards
 
 
-def bottlenecks(products: pd.DataFrame, lang: str) -> list:
-    b = products[products.bottleneck.fillna(False).astype(bool)]
+def kpis_scope(wh: Warehouse, f: Filters, scope: BudgetScope) -> html.P:
+    """What the KPI row adds up: the whole program or the product chosen (never silently the program)."""
+    if scope.element is None:
+        return html.P(t("kpis_program", f.lang), className="hint", id="budget-kpis-scope")
+    product = wh.snapshot.catalogue.elements[scope.element].objective.get(f.lang)
+    return html.P(t("kpis_product", f.lang, product=product), className="hint", id="budget-kpis-scope")
+
+
+TOP_BOTTLENECKS = 5
+
+
+def bottlenecks(ranked: pd.DataFrame, lang: str) -> list:
+    """The widest bottlenecks of the view ``presupuesto-cuellos`` (ranked by execution gap × coverage gap)."""
+    b = ranked[ranked.bottleneck_rank.notna()].head(TOP_BOTTLENECKS)
     if b.empty:
         return [html.P(t("bottlenecks_none", lang), className="hint")]
     items = [
@@ -127,7 +146,7 @@ def bottlenecks(products: pd.DataFrame, lang: str) -> list:
             [
                 html.Div(
                     [
-                        html.Strong(f"{r.product_name}"),
+                        html.Strong(f"{r.region} · {r.element}"),
                         html.Span(f" ({r.product_code}) ", className="text-muted"),
                         html.Span(t("pace_word", lang) + " ", className="small ms-1"),
                         light(r.pace_status, lang, small=True),
@@ -149,10 +168,14 @@ def bottlenecks(products: pd.DataFrame, lang: str) -> list:
                 ),
             ],
             className="bottleneck",
+            value=str(int(r.bottleneck_rank)),
         )
         for r in b.itertuples()
     ]
-    return [html.P(t("bottlenecks_hint", lang), className="hint"), html.Ol(items, className="bottlenecks")]
+    return [
+        html.P(t("bottlenecks_hint", lang, n=len(items)), className="hint"),
+        html.Ol(items, className="bottlenecks"),
+    ]
 
 
 def months_title(wh: Warehouse, f: Filters, region: str | None, scope: BudgetScope) -> str:

@@ -12,7 +12,7 @@ from ..access import may_see
 from ..components.notice import public_only
 from ..components.table_grid import export_buttons, panel, table_grid
 from ..data import Warehouse
-from ..i18n import dropdown_labels, scope_name, t
+from ..i18n import chart_source, dropdown_labels, scope_name, t
 from ..state import Filters
 from ..views import frame
 from ..views.budget import (
@@ -23,7 +23,7 @@ from ..views.budget import (
     BUDGET_UNITS,
 )
 from ..views.budget_rows import BudgetScope, change_years
-from .budget_head import months_title
+from .budget_head import months_text, months_title
 
 
 def product_options(wh: Warehouse, f: Filters) -> list[dict]:
@@ -39,8 +39,9 @@ def product_options(wh: Warehouse, f: Filters) -> list[dict]:
 
 def product_section(
     wh: Warehouse, f: Filters, region: str | None, scope: BudgetScope
-) -> tuple[list, pd.DataFrame]:
-    """The product chooser and what it narrows: months, executing units, regions (returned for the KPIs)."""
+) -> tuple[list, pd.DataFrame, pd.DataFrame]:
+    """The product chooser and what it narrows: months, executing units, regions (months and regions returned
+    for the KPIs)."""
     months = frame(BUDGET_MONTHS, wh, f, region)
     units = frame(BUDGET_UNITS, wh, f, region) if may_see(wh, BUDGET_UNITS) else None
     regions = frame(BUDGET_REGIONS, wh, f, region)
@@ -58,69 +59,82 @@ def product_section(
         ],
         className="panel chooser",
     )
-    return [
-        chooser,
-        dbc.Row(
-            [
-                dbc.Col(
-                    panel(
-                        t("months_title", f.lang),
-                        BUDGET_MONTHS,
-                        f,
-                        region,
-                        [
-                            dcc.Graph(
-                                id="budget-months-chart",
-                                figure=figures.budget_months(
-                                    months, f.lang, months_title(wh, f, region, scope)
-                                ),
-                                config=theme.graph_config(f.lang, png="presupuesto_meses"),
-                            )
-                            if len(months)
-                            else html.P(t("no_data_period", f.lang), className="hint"),
-                            table_grid("budget-months", BUDGET_MONTHS, months, f.lang),
-                        ],
-                        "budget-months-panel",
+    return (
+        [
+            chooser,
+            dbc.Row(
+                [
+                    dbc.Col(
+                        panel(
+                            t("months_title", f.lang),
+                            BUDGET_MONTHS,
+                            f,
+                            region,
+                            [
+                                dcc.Graph(
+                                    id="budget-months-chart",
+                                    figure=figures.stamped(
+                                        figures.budget_months(months, f.lang),
+                                        months_title(wh, f, region, scope),
+                                        chart_source(
+                                            ("budget",),
+                                            months_text(scope.month, f.lang) + f" {scope.year}",
+                                            f.lang,
+                                        ),
+                                    ),
+                                    config=theme.graph_config(f.lang, png="presupuesto_meses"),
+                                )
+                                if len(months)
+                                else html.P(t("no_data_period", f.lang), className="hint"),
+                                table_grid("budget-months", BUDGET_MONTHS, months, f.lang, fit=True),
+                            ],
+                            "budget-months-panel",
+                        ),
+                        xl=6,
                     ),
-                    lg=6,
-                ),
-                dbc.Col(
-                    panel(
-                        t("units_title", f.lang),
-                        BUDGET_UNITS,
-                        f,
-                        region,
-                        [table_grid("budget-units", BUDGET_UNITS, units, f.lang)],
-                        "budget-units-panel",
-                    )
-                    if units is not None
-                    else html.Section(
-                        [html.H2(t("units_title", f.lang), className="section-title"), public_only(f.lang)],
-                        className="panel",
-                        id="budget-units-panel",
+                    dbc.Col(
+                        panel(
+                            t("units_title", f.lang),
+                            BUDGET_UNITS,
+                            f,
+                            region,
+                            [table_grid("budget-units", BUDGET_UNITS, units, f.lang, fit=True)],
+                            "budget-units-panel",
+                        )
+                        if units is not None
+                        else html.Section(
+                            [
+                                html.H2(t("units_title", f.lang), className="section-title"),
+                                public_only(f.lang),
+                            ],
+                            className="panel",
+                            id="budget-units-panel",
+                        ),
+                        xl=6,
                     ),
-                    lg=6,
-                ),
-            ],
-            className="g-3",
-        ),
-        *(
-            network_section(wh, f, region)
-            if region and f.tree == "red" and may_see(wh, BUDGET_NETWORK)
-            else []
-        ),
-        panel(
-            t("regions_title", f.lang),
-            BUDGET_REGIONS,
-            f,
-            region,
-            [
-                html.P(t("regions_hint", f.lang), className="hint"),
-                table_grid("budget-regions", BUDGET_REGIONS, regions, f.lang),
-            ],
-            "budget-regions-panel",
-        ),
-    ], regions
+                ],
+                className="g-3",
+            ),
+            *(
+                network_section(wh, f, region)
+                if region and f.tree == "red" and may_see(wh, BUDGET_NETWORK)
+                else []
+            ),
+            panel(
+                t("regions_title", f.lang),
+                BUDGET_REGIONS,
+                f,
+                region,
+                [
+                    html.P(t("regions_hint", f.lang), className="hint"),
+                    table_grid("budget-regions", BUDGET_REGIONS, regions, f.lang, fit=True),
+                ],
+                "budget-regions-panel",
+            ),
+        ],
+        months,
+        regions,
+    )
 
 
 def network_section(wh: Warehouse, f: Filters, region: str) -> list:
@@ -138,7 +152,7 @@ def network_section(wh: Warehouse, f: Filters, region: str) -> list:
                     if BUDGET_NETWORK.notes
                     else []
                 ),
-                table_grid("budget-network", BUDGET_NETWORK, rows, f.lang),
+                table_grid("budget-network", BUDGET_NETWORK, rows, f.lang, fit=True),
             ],
             "budget-network-panel",
         )
@@ -165,7 +179,8 @@ def change_section(wh: Warehouse, f: Filters, region: str | None, scope: BudgetS
     bases = [y for y in budget_years if y in result_years and y < years[1]]
     program = cat.programs.get(f.program)
     where = scope_name(wh, region, f.lang)
-    stamp = f"{program.short if program else f.program} · {where} · {years[0]}→{years[1]}"
+    span = f"{years[0]}→{years[1]}"
+    stamp = f"{program.short if program else f.program} · {where} · {span}"
     charts = [
         dbc.Col(
             [
@@ -173,15 +188,19 @@ def change_section(wh: Warehouse, f: Filters, region: str | None, scope: BudgetS
                 html.Div(
                     dcc.Graph(
                         id="budget-change-result",
-                        figure=figures.budget_change(
-                            df,
-                            abbrevs,
-                            "result_change",
-                            t("change_result", f.lang, result=result_name),
-                            f.lang,
-                            lower_is_better=result is None or result.direction == "down",
-                            highlight=region,
-                            title=f"{stamp} · {result_name}",
+                        figure=figures.stamped(
+                            figures.budget_change(
+                                df,
+                                abbrevs,
+                                "result_change",
+                                t("change_result", f.lang, result=result_name),
+                                f.lang,
+                                lower_is_better=result is None or result.direction == "down",
+                                highlight=region,
+                                title=f"{stamp} · {result_name}",
+                            ),
+                            "",
+                            chart_source(("budget", "population", "survey"), span, f.lang),
                         ),
                         config=theme.graph_config(f.lang, png="presupuesto_resultado"),
                     )
@@ -202,15 +221,19 @@ def change_section(wh: Warehouse, f: Filters, region: str | None, scope: BudgetS
                     html.Div(
                         dcc.Graph(
                             id="budget-change-coverage",
-                            figure=figures.budget_change(
-                                df,
-                                abbrevs,
-                                "coverage_change",
-                                t("change_coverage", f.lang),
-                                f.lang,
-                                False,
-                                highlight=region,
-                                title=f"{stamp} · {coverage.short.get(f.lang)}",
+                            figure=figures.stamped(
+                                figures.budget_change(
+                                    df,
+                                    abbrevs,
+                                    "coverage_change",
+                                    t("change_coverage", f.lang),
+                                    f.lang,
+                                    False,
+                                    highlight=region,
+                                    title=f"{stamp} · {coverage.short.get(f.lang)}",
+                                ),
+                                "",
+                                chart_source(("budget", "population", "admin"), span, f.lang),
                             ),
                             config=theme.graph_config(f.lang, png="presupuesto_cobertura"),
                         )
@@ -259,5 +282,5 @@ def change_section(wh: Warehouse, f: Filters, region: str | None, scope: BudgetS
         ),
         dbc.Row(charts, className="g-3"),
         html.P(t("change_hint", f.lang), className="hint"),
-        table_grid("budget-change", BUDGET_CHANGE, df, f.lang),
+        table_grid("budget-change", BUDGET_CHANGE, df, f.lang, fit=True),
     ]

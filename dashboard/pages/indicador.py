@@ -3,26 +3,25 @@ table, and the indicator's definition from the catalogue."""
 
 from __future__ import annotations
 
-import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, dcc, html, no_update
 
 from warehouse.catalogue_model import Indicator
-from warehouse.rules import describe_rule, status
+from warehouse.rules import describe_rule
 
 from .. import context, figures, theme
 from .. import format as fmt
 from ..callbacks import callback
-from ..components.scorecard import GRID_THEME, ONE_DECIMAL
-from ..components.table_grid import download_buttons
+from ..components.table_grid import panel, table_grid
 from ..components.traffic_light import light
 from ..data import Warehouse
 from ..i18n import level_name, t
 from ..state import Filters, href
+from ..views import frame
 from ..views.charts import indicator_history as history
+from ..views.indicators import INDICATOR, indicator_of
 from ..views.indicators import allowed_regions as regions
-from ..views.indicators import indicator_of
 from ..views.indicators import indicator_snapshot as table
 from .not_found import unknown_code
 
@@ -48,88 +47,27 @@ def definition(wh: Warehouse, ind: Indicator, lang: str) -> html.Dl:
     return html.Dl([part for k, v in items for part in (html.Dt(k), html.Dd(v))], className="definition")
 
 
-def _table_rows(df: pd.DataFrame, ind: Indicator, names: dict[str, str], lang: str) -> list[dict]:
-    out = []
-    for r in df.itertuples():
-        s = status(r.status)
-        out.append(
-            {
-                "name": names.get(r.territory_code, r.territory_code),
-                "code": r.territory_code,
-                # Rounded once, as the status badge shows it (47.249 → 47.2, not 47.25 → 47.3 in the grid).
-                "value": None if fmt.missing(r.value) else round(float(r.value), 1),
-                "value_text": ("(%s)" if r.status == "referencial" else "%s") % fmt.value(r.value, ind.unit),
-                "ci": "" if fmt.missing(r.ci_low) else f"{fmt.number(r.ci_low)} – {fmt.number(r.ci_high)}",
-                "cv": None if fmt.missing(r.cv) else round(float(r.cv), 1),
-                "target": None if fmt.missing(r.target) else round(float(r.target), 1),
-                "prev": None if fmt.missing(r.prev_value) else round(float(r.prev_value), 1),
-                "period": fmt.period(pd.Timestamp(r.period).date(), r.period_grain, lang, short=True),
-                "status": s.code,
-                "status_label": s.label.get(lang),
-                "status_icon": s.icon,
-                "status_rank": s.rank,
-            }
-        )
-    return out
-
-
-def grid(df: pd.DataFrame, ind: Indicator, names: dict[str, str], lang: str) -> dag.AgGrid:
-    data = _table_rows(df, ind, names, lang)
-    national = [r for r in data if r["code"] == "PE"]
-    cols = [
-        {"headerName": t("region", lang), "field": "name", "pinned": "left", "minWidth": 170, "filter": True},
-        {
-            "headerName": t("status", lang),
-            "field": "status_rank",
-            "cellRenderer": "LightCell",
-            "minWidth": 200,
-        },
-        {
-            "headerName": t("value", lang),
-            "field": "value",
-            "type": "numericColumn",
-            "width": 100,
-            "sort": "desc" if ind.direction == "down" else "asc",
-            "valueFormatter": ONE_DECIMAL,
-        },
-        {"headerName": t("ci95", lang), "field": "ci", "width": 130},
-        {
-            "headerName": "CV %",
-            "field": "cv",
-            "type": "numericColumn",
-            "width": 90,
-            "valueFormatter": ONE_DECIMAL,
-        },
-        {
-            "headerName": t("target", lang),
-            "field": "target",
-            "type": "numericColumn",
-            "width": 90,
-            "valueFormatter": ONE_DECIMAL,
-        },
-        {
-            "headerName": t("previous", lang).capitalize(),
-            "field": "prev",
-            "type": "numericColumn",
-            "width": 100,
-            "valueFormatter": ONE_DECIMAL,
-        },
-        {"headerName": t("period", lang), "field": "period", "width": 110},
-    ]
-    return dag.AgGrid(
-        id="indicator-grid",
-        columnDefs=cols,
-        rowData=[r for r in data if r["code"] != "PE"],
-        defaultColDef={"resizable": True, "sortable": True, "suppressHeaderMenuButton": True},
-        dashGridOptions={
-            "pinnedTopRowData": national,
-            "theme": GRID_THEME,
-            "loadThemeGoogleFonts": False,
-            "domLayout": "autoHeight",
-            "suppressCellFocus": True,
-            "enableCellTextSelection": True,
-        },
-        style={"width": "100%"},
+def grid(wh: Warehouse, f: Filters, ind: Indicator) -> html.Section:
+    """The table of the view ``indicador`` with its downloads: the country pinned on top, the regions worst first."""
+    df = frame(INDICATOR, wh, f, ind.code)
+    worst_first = "desc" if ind.direction == "down" else "asc"
+    return panel(
+        t("table_title", f.lang),
+        INDICATOR,
+        f,
+        ind.code,
+        [
+            table_grid(
+                "indicator-grid",
+                INDICATOR,
+                df,
+                f.lang,
+                pinned=df.territory_code == "PE",
+                sort=("value", worst_first),
+                fit=True,
+            )
+        ],
+        "indicator-table",
     )
 
 
@@ -140,6 +78,11 @@ def content(wh: Warehouse, f: Filters, ind: Indicator) -> list:
     hist = history(wh, f, ind)
     region_list = [(c, names.get(c, c)) for c in regions(wh)]
     nat = df[df.territory_code == "PE"]
+    when = (  # the data's own period (a survey's year), not the month chosen
+        fmt.period(pd.Timestamp(nat.period.iloc[0]).date(), nat.period_grain.iloc[0], lang)
+        if len(nat)
+        else wh.period_label(ind.program, f.period, lang)
+    )
     head = []
     if len(nat):
         r = nat.iloc[0]
@@ -150,7 +93,6 @@ def content(wh: Warehouse, f: Filters, ind: Indicator) -> list:
                 className="ms-2",
             ),
         ]
-    exports = download_buttons(f"/export/indicador/{ind.code}", f, ind.short.get(lang))
     return [
         html.H1(ind.name.get(lang), className="page-title"),
         html.P(head, className="page-subtitle"),
@@ -163,7 +105,11 @@ def content(wh: Warehouse, f: Filters, ind: Indicator) -> list:
                             dcc.Graph(
                                 id="indicator-ranking",
                                 className="wide-graph",
-                                figure=figures.ranking(df, ind, names, lang),
+                                figure=figures.stamped(
+                                    figures.ranking(df, ind, names, lang),
+                                    f"{ind.name.get(lang)} · {when}",
+                                    t("chart_source", lang, source=ind.source.name.get(lang), period=when),
+                                ),
                                 config=theme.graph_config(f.lang, png=f"ranking_{ind.code}"),
                             ),
                         ],
@@ -184,23 +130,18 @@ def content(wh: Warehouse, f: Filters, ind: Indicator) -> list:
             ],
             className="g-3",
         ),
-        html.Section(
-            [
-                html.Div(
-                    [html.H2(t("table_title", lang), className="section-title"), exports],
-                    className="section-head",
-                ),
-                grid(df, ind, names, lang),
-            ],
-            className="panel",
-        ),
+        grid(wh, f, ind),
         html.Section(
             [
                 html.H2(t("multiples_title", lang), className="section-title"),
                 dcc.Graph(
                     id="indicator-multiples",
                     className="wide-graph",
-                    figure=figures.multiples(hist, ind, region_list, lang),
+                    figure=figures.stamped(
+                        figures.multiples(hist, ind, region_list, lang),
+                        ind.name.get(lang),
+                        t("chart_source", lang, source=ind.source.name.get(lang), period=when),
+                    ),
                     config=theme.graph_config(f.lang, png=f"regiones_{ind.code}"),
                 ),
             ],

@@ -15,11 +15,10 @@ from ..data import Warehouse
 from ..i18n import t
 from ..state import Filters, serialise
 from ..views import frame
-from ..views.budget import (
-    BUDGET_PRODUCTS,
-)
+from ..views.budget import BUDGET_PRODUCTS
+from ..views.budget_bottlenecks import BUDGET_BOTTLENECKS
 from ..views.budget_rows import budget_scope, change_years
-from .budget_head import PATH, bottlenecks, heading, kpis, region_of
+from .budget_head import PATH, bottlenecks, heading, kpis, kpis_scope, region_of
 from .budget_sections import change_section, product_section
 from .region import regional_arg
 
@@ -30,16 +29,21 @@ def content(wh: Warehouse, f: Filters, region: str | None) -> list:
         year = f.period[:4] if f.period else wh.resolve_period(f.program, None).year
         return [*heading(wh, f, region, None), html.P(t("budget_none", f.lang, year=year), className="hint")]
     products = frame(BUDGET_PRODUCTS, wh, f, region)
-    detail, regions = product_section(wh, f, region, scope)
+    ranked = frame(BUDGET_BOTTLENECKS, wh, f, region)
+    detail, months, regions = product_section(wh, f, region, scope)
     return [
         *heading(wh, f, region, scope),
-        dbc.Row(kpis(wh, f, scope, products, regions), className="g-2 kpi-row", id="budget-kpis"),
+        kpis_scope(wh, f, scope),
+        dbc.Row(kpis(wh, f, scope, products, months, regions), className="g-2 kpi-row", id="budget-kpis"),
         panel(
             t("bottlenecks_title", f.lang),
-            None,
+            BUDGET_BOTTLENECKS,
             f,
             region,
-            bottlenecks(products, f.lang),
+            [
+                *bottlenecks(ranked, f.lang),
+                table_grid("budget-bottlenecks-grid", BUDGET_BOTTLENECKS, ranked, f.lang, fit=True),
+            ],
             "budget-bottlenecks",
         ),
         panel(
@@ -49,7 +53,7 @@ def content(wh: Warehouse, f: Filters, region: str | None) -> list:
             region,
             [
                 html.P(t("by_product_hint", f.lang), className="hint"),
-                table_grid("budget-products", BUDGET_PRODUCTS, products, f.lang),
+                table_grid("budget-products", BUDGET_PRODUCTS, products, f.lang, fit=True),
             ],
             "budget-products-panel",
         ),

@@ -7,7 +7,7 @@ from dash import dcc, html
 
 from .. import figures, theme
 from ..data import Warehouse
-from ..i18n import t
+from ..i18n import chart_source, t
 from ..state import Filters
 from ..views.charts import budget_year
 
@@ -43,7 +43,11 @@ def budget_section(wh: Warehouse, f: Filters) -> list:
         ),
         dcc.Graph(
             id="budget-results",
-            figure=figures.budget_results(df, wh.snapshot.names, abbrevs, result, who, f.lang),
+            figure=figures.stamped(
+                figures.budget_results(df, wh.snapshot.names, abbrevs, result, who, f.lang),
+                f"{t('budget_vs_results', f.lang)} · {year}",
+                chart_source(("budget", "population", "survey"), str(year), f.lang),
+            ),
             config=theme.graph_config(f.lang, png="presupuesto_y_resultados"),
         ),
         html.P(t("budget_vs_results_hint", f.lang, corner=t(corner, f.lang), who=who), className="hint"),

@@ -11,6 +11,7 @@ from .budget import (
     BUDGET_REGIONS,
     BUDGET_UNITS,
 )
+from .budget_bottlenecks import BUDGET_BOTTLENECKS
 from .drill import REGION_DRILL
 from .indicators import INDICATOR, REGION, RESUMEN
 from .model import Column, View, cell, frame, labelled
@@ -36,6 +37,7 @@ VIEWS: dict[str, View] = {
         BUDGET_REGIONS,
         BUDGET_CHANGE,
         BUDGET_NETWORK,
+        BUDGET_BOTTLENECKS,
         QUALITY_COMPLETENESS,
         QUALITY_MISSING,
         QUALITY_OUTLIERS,

@@ -2,83 +2,62 @@
 
 from __future__ import annotations
 
-from warehouse.catalogue_model import Text
-
+from ..i18n import words
 from .model import Column
 
-T = Text
 PIA = Column(
     "pia",
-    T("PIA (S/)", "PIA (S/)"),
+    words("budget.pia"),
     "soles",
-    help=T(
-        "Presupuesto Institucional de Apertura: el aprobado al inicio del año.", "Initial approved budget."
-    ),
+    help=words("budget.pia.help"),
 )
 PIM = Column(
     "pim",
-    T("PIM (S/)", "PIM (S/)"),
+    words("budget.pim"),
     "soles",
-    help=T(
-        "Presupuesto Institucional Modificado: el vigente, con las modificaciones del año hasta el mes del corte.",
-        "Modified budget: the one in force, with the year's changes up to the cut-off month.",
-    ),
+    help=words("budget.pim.help"),
 )
 CERT = Column(
     "certificado",
-    T("Certificado (S/)", "Certified (S/)"),
+    words("budget.certificado"),
     "soles",
-    help=T("Monto con certificación de crédito presupuestario (reservado).", "Amount certified (reserved)."),
+    help=words("budget.certificado.help"),
 )
 COMP = Column(
     "comprometido_anual",
-    T("Compromiso anual (S/)", "Annual commitment (S/)"),
+    words("budget.comprometido_anual"),
     "soles",
-    help=T(
-        "Obligaciones comprometidas para el año (contratos, órdenes).", "Obligations committed for the year."
-    ),
+    help=words("budget.comprometido_anual.help"),
 )
 DEV = Column(
     "devengado",
-    T("Devengado (S/)", "Accrued (S/)"),
+    words("budget.devengado"),
     "soles",
-    help=T(
-        "Gasto reconocido (bien o servicio recibido), acumulado de enero al mes: la cifra de ejecución.",
-        "Spending recognised (good or service received), January to the month: the execution figure.",
-    ),
+    help=words("budget.devengado.help"),
 )
-GIR = Column("girado", T("Girado (S/)", "Paid (S/)"), "soles", help=T("Monto pagado.", "Amount paid."))
+GIR = Column("girado", words("budget.girado"), "soles", help=words("budget.girado.help"))
 EXEC = Column(
     "execution_pct",
-    T("Avance (%)", "Execution (%)"),
+    words("budget.execution_pct"),
     "pct",
-    help=T("Devengado / PIM × 100.", "Accrued / PIM × 100."),
+    help=words("budget.execution_pct.help"),
 )
 EXPECTED = Column(
     "expected_pct",
-    T("Avance esperado (%)", "Expected (%)"),
+    words("budget.expected_pct"),
     "pct",
-    help=T(
-        "Avance que la curva de ritmo espera al mes del corte (settings.yaml, budget_pace).",
-        "Execution the pace curve expects by the cut-off month (settings.yaml, budget_pace).",
-    ),
+    help=words("budget.expected_pct.help"),
 )
 PACE = Column(
     "pace_status",
-    T("Ritmo de ejecución", "Execution pace"),
+    words("budget.pace_status"),
     "status",
-    help=T(
-        "Semáforo del avance contra el esperado (ver la hoja Definiciones).",
-        "Traffic light of execution against the expected pace (see the Definitions sheet).",
-    ),
+    help=words("budget.pace_status.help"),
 )
 BATCH = Column(
     "budget_batch_id",
-    T("Lote MEF", "MEF batch"),
+    words("budget.budget_batch_id"),
     "batch",
     screen=False,
-    help=T(
-        "Carga del archivo del MEF de donde vienen los montos (hoja Lotes).",
-        "Load of the MEF file (Batches sheet).",
-    ),
+    help=words("budget.budget_batch_id.help"),
 )

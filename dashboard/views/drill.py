@@ -122,4 +122,5 @@ REGION_DRILL = View(
     page="/region",
     scope="below_region",
     arg_required=True,
+    filters=("tree", "province", "district", "red", "microred", "indicator"),
 )

@@ -11,11 +11,9 @@ from warehouse.rules import status
 
 from .. import format as fmt
 from ..data import Warehouse
-from ..i18n import lang_of, level_name, section
+from ..i18n import lang_of, level_name, section, words
 from ..state import Filters
 from .model import Column, Period, View
-
-T = Text
 
 
 def allowed_regions(wh: Warehouse) -> list[str]:
@@ -61,8 +59,8 @@ def _labelled(wh: Warehouse, f: Filters, snap: pd.DataFrame) -> pd.DataFrame:
     df = snap.sort_values(["territory_code", "indicator_code"]).reset_index(drop=True)
     inds = [cat.indicators[c] for c in df.indicator_code]
     said = wh.read("denominator_sources", sorted(set(df.indicator_code)), df.period.max())
-    words = section("denominator_source", lang)
-    source_of = {(i, t): words.get(d, d) for i, t, d in said.itertuples(index=False)}
+    denominators = section("denominator_source", lang)
+    source_of = {(i, t): denominators.get(d, d) for i, t, d in said.itertuples(index=False)}
     return df.assign(
         territory=[names.get(c, c) for c in df.territory_code],
         indicator=[i.name.get(lang) for i in inds],
@@ -82,64 +80,57 @@ def _labelled(wh: Warehouse, f: Filters, snap: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _help(es: str, en: str) -> Text:
-    return T(es, en)
+def _col(
+    key: str, label: Text, name: Text, kind: str, help: Text | None = None, screen: bool = False
+) -> Column:
+    return Column(key, label, kind, screen=screen, help=help, name=name)
 
 
+# Headed by their labels on screen and in Excel; the CSV and JSON keep the names scripts read (territorio_codigo…).
+# On screen (the Indicador page's grid): the region, period, value, interval, CV, target, light, previous value.
 COLUMNS = (
-    Column("territory_code", T("territorio_codigo", "territory_code"), "code",
-           help=_help("Código del territorio (PE = Perú; región INEI, LM/LR = Lima Metropolitana/Región).",
-                      "Territory code (PE = Peru; INEI region, LM/LR = Lima Metropolitana/Region).")),
-    Column("territory", T("territorio", "territory"), "text"),
-    Column("indicator_code", T("indicador_codigo", "indicator_code"), "code",
-           help=_help("Código del indicador en el catálogo (hoja Definiciones).",
-                      "Indicator code in the catalogue (Definitions sheet).")),
-    Column("indicator", T("indicador", "indicator"), "text"),
-    Column("level", T("nivel", "level"), "text",
-           help=_help("Nivel de la cadena causal: presupuesto, insumo, producto, resultado.",
-                      "Level of the causal chain: budget, input, product, result.")),
-    Column("period", T("periodo", "period"), "code",
-           help=_help("Mes (AAAA-MM) de los registros, o año de la encuesta.",
-                      "Month (YYYY-MM) of records, or survey year.")),
-    Column("value", T("valor", "value"), "number",
-           help=_help("Valor del indicador en su unidad.", "Indicator value in its unit.")),
-    Column("unit", T("unidad", "unit"), "code"),
-    Column("numerator", T("numerador", "numerator"), "number",
-           help=_help("Numerador (registros: casos; presupuesto: devengado).",
-                      "Numerator (records: cases; budget: accrued).")),
-    Column("denominator", T("denominador", "denominator"), "number",
-           help=_help("Denominador (registros: población objetivo; presupuesto: PIM).",
-                      "Denominator (records: target population; budget: PIM).")),
-    Column("ci_low", T("ic_inferior", "ci_low"), "number",
-           help=_help("Límite inferior del intervalo de confianza al 95 % (encuesta).",
-                      "Lower bound of the 95% CI (survey).")),
-    Column("ci_high", T("ic_superior", "ci_high"), "number",
-           help=_help("Límite superior del intervalo de confianza al 95 % (encuesta).",
-                      "Upper bound of the 95% CI (survey).")),
-    Column("cv", T("cv", "cv"), "number",
-           help=_help("Coeficiente de variación de la estimación (%); alto = referencial.",
-                      "Coefficient of variation of the estimate (%); high = referential.")),
-    Column("target", T("meta", "target"), "number",
-           help=_help("Meta de la región y año (o nacional, o la del catálogo).",
-                      "Target of the region and year (or national, or the catalogue's).")),
-    Column("status", T("estado", "status"), "status",
-           help=_help("Semáforo (hoja Estados).", "Traffic light (Statuses sheet).")),
-    Column("referential", T("referencial", "referential"), "bool",
-           help=_help("La encuesta marca la estimación como referencial.",
-                      "The survey marks the estimate as referential.")),
-    Column("prev_value", T("valor_anterior", "previous_value"), "number",
-           help=_help("Valor del periodo anterior (mes o año), para la tendencia.",
-                      "Value of the previous period, for the trend.")),
-    Column("prev_period", T("periodo_anterior", "previous_period"), "code",
-           help=_help("Periodo anterior.", "Previous period.")),
-    Column("source", T("fuente", "source"), "code",
-           help=_help("Fuente del dato (hoja Definiciones).", "Source of the figure (Definitions sheet).")),
-    Column("denominator_source", T("fuente_denominador", "denominator_source"), "text",
-           help=_help("Indicadores desde registros nominales: denominador del Padrón Nominal o de los atendidos.",
-                      "Indicators from nominal records: denominator from the Padrón Nominal or the children attended.")),
-    Column("batch", T("lote", "batch"), "batch",
-           help=_help("Lote de carga del que viene el valor (hoja Lotes).",
-                      "Load batch the value comes from (Batches sheet).")),
+    _col("territory_code", words("indicators.territory_code"), words("indicators.territory_code.name"),
+         "code", words("indicators.territory_code.help")),
+    _col("territory", words("indicators.territory"), words("indicators.territory.name"), "text", screen=True),
+    _col("indicator_code", words("indicators.indicator_code"), words("indicators.indicator_code.name"),
+         "code", words("indicators.indicator_code.help")),
+    _col("indicator", words("indicators.indicator"), words("indicators.indicator.name"), "text"),
+    _col("level", words("indicators.level"), words("indicators.level.name"), "text",
+         words("indicators.level.help")),
+    _col("period", words("indicators.period"), words("indicators.period.name"), "code",
+         words("indicators.period.help"),
+         screen=True),
+    _col("value", words("indicators.value"), words("indicators.value.name"), "number",
+         words("indicators.value.help"), screen=True),
+    _col("unit", words("indicators.unit"), words("indicators.unit.name"), "code"),
+    _col("numerator", words("indicators.numerator"), words("indicators.numerator.name"), "number",
+         words("indicators.numerator.help")),
+    _col("denominator", words("indicators.denominator"), words("indicators.denominator.name"), "number",
+         words("indicators.denominator.help")),
+    _col("ci_low", words("indicators.ci_low"), words("indicators.ci_low.name"), "number",
+         words("indicators.ci_low.help"),
+         screen=True),
+    _col("ci_high", words("indicators.ci_high"), words("indicators.ci_high.name"), "number",
+         words("indicators.ci_high.help"),
+         screen=True),
+    _col("cv", words("indicators.cv"), words("indicators.cv.name"), "number",
+         words("indicators.cv.help"), screen=True),
+    _col("target", words("indicators.target"), words("indicators.target.name"), "number",
+         words("indicators.target.help"), screen=True),
+    _col("status", words("indicators.status"), words("indicators.status.name"), "status",
+         words("indicators.status.help"), screen=True),
+    _col("referential", words("indicators.referential"), words("indicators.referential.name"), "bool",
+         words("indicators.referential.help")),
+    _col("prev_value", words("indicators.prev_value"), words("indicators.prev_value.name"), "number",
+         words("indicators.prev_value.help"), screen=True),
+    _col("prev_period", words("indicators.prev_period"), words("indicators.prev_period.name"), "code",
+         words("indicators.prev_period.help")),
+    _col("source", words("indicators.source"), words("indicators.source.name"), "code",
+         words("indicators.source.help")),
+    _col("denominator_source", words("indicators.denominator_source"),
+         words("indicators.denominator_source.name"), "text", words("indicators.denominator_source.help")),
+    _col("batch", words("indicators.batch"), words("indicators.batch.name"), "batch",
+         words("indicators.batch.help")),
 )  # fmt: skip
 
 
@@ -154,19 +145,28 @@ def _no_indicator(wh: Warehouse, f: Filters, arg: str | None) -> str | None:
     return None if indicator_of(wh, arg) else f"No hay un indicador «{arg}» en el catálogo"
 
 
+def _at_level(wh: Warehouse, f: Filters, snap: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the chain level the scorecard is filtered to (?nivel=), or every level."""
+    if f.level is None or snap.empty:
+        return snap
+    codes = {i.code for i in wh.snapshot.catalogue.indicators_for(program=f.program, level=f.level)}
+    return snap[snap.indicator_code.isin(codes)]
+
+
 RESUMEN = View(
     "resumen",
-    T("Indicadores por región", "Indicators by region"),
+    words("resumen.title"),
     COLUMNS,
-    lambda wh, f, _arg: _labelled(wh, f, snapshot(wh, f)),
+    lambda wh, f, _arg: _labelled(wh, f, _at_level(wh, f, snapshot(wh, f))),
     page="/",
     arg="none",
+    filters=("level",),
     file_name=lambda wh, f, _arg, p: f"semaforo_{f.program}_{p.stamp}",
 )
 
 REGION = View(
     "region",
-    T("Indicadores de la región", "Indicators of the region"),
+    words("region.title"),
     COLUMNS,
     lambda wh, f, region: _labelled(wh, f, region_snapshot(wh, f, region or "")),
     page="/region",
@@ -177,7 +177,7 @@ REGION = View(
 
 INDICATOR = View(
     "indicador",
-    T("Indicador por región", "Indicator by region"),
+    words("indicador.title"),
     COLUMNS,
     lambda wh, f, code: _labelled(wh, f, indicator_snapshot(wh, f, indicator_of(wh, code))),  # type: ignore[arg-type]
     page="/indicador",

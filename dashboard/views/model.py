@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
 import pandas as pd
@@ -38,6 +39,13 @@ class Column:
     kind: str = "text"  # how it reads: KINDS
     screen: bool = True  # shown in the page's grid (every column is exported)
     help: Text | None = None  # what it means, for the export's list of columns
+    # Its machine name in CSV and JSON (stable for scripts: the indicator views' "territorio_codigo"…); default:
+    # the label. Excel and the grid are headed by the label; the Columnas sheet gives both.
+    name: Text | None = None
+
+    def heading(self, lang: str) -> str:
+        """The column's name in CSV and JSON."""
+        return (self.name or self.label).get(lang)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +71,9 @@ class View:
     arg_required: bool = False
     # The view's own refusal of these filters (e.g. no budget loaded for the year), or None: see dashboard.access.
     unavailable: Callable[[Warehouse, Filters, str | None], str | None] | None = None
+    # The filters its rows depend on besides program, period and language (dashboard.state.Filters attributes):
+    # the export's context names only these, so it never claims a filter the rows did not follow.
+    filters: tuple[str, ...] = ()
     # The filters as the view applies them (a filter that did nothing dropped from the export's context).
     effective: Callable[[Warehouse, Filters, str | None], Filters] | None = None
     period: Callable[[Warehouse, Filters, str | None], Period] | None = None  # default: the filters' month
@@ -90,9 +101,24 @@ def frame(view: View, wh: Warehouse, f: Filters, arg: str | None) -> pd.DataFram
     return df[[c.key for c in view.columns]].reset_index(drop=True)
 
 
-def cell(value: Any, kind: str, lang: str, words: bool = True) -> object:  # a DataFrame cell: any scalar
+# Decimals a number of each kind shows on screen (the grid's formatters) and in Excel; CSV keeps a few more (money
+# to the cent, three decimals), JSON every one the warehouse holds.
+DECIMALS = {"soles": 0, "pct": 1, "number": 1, "count": 0}
+
+
+def on_screen(value: float, kind: str) -> float:
+    """A number rounded as the grid shows it (DECIMALS), halves away from zero as people round (47.25 → 47.3),
+    not to even as Python's round() does."""
+    if kind not in DECIMALS:
+        return value
+    step = Decimal(1).scaleb(-DECIMALS[kind])
+    return float(Decimal(repr(float(value))).quantize(step, ROUND_HALF_UP))
+
+
+def cell(value: Any, kind: str, lang: str, words: bool = True, exact: bool = False) -> object:  # any scalar
     """One value as shown and exported: months as 'YYYY-MM', money to the cent, missing as None; statuses as their
-    words, or as their codes for the grid (whose renderer draws the light)."""
+    words, or as their codes for the grid (whose renderer draws the light); ``exact`` leaves numbers unrounded
+    (the JSON)."""
     if value is None or (not isinstance(value, str | bool) and pd.isna(value)):
         return None
     if kind == "status":
@@ -107,6 +133,8 @@ def cell(value: Any, kind: str, lang: str, words: bool = True) -> object:  # a D
         return int(value)
     if kind == "bool":
         return bool(value)
+    if kind in ("soles", "pct", "number") and exact:
+        return float(value)
     if kind == "soles":
         return round(float(value), 2)
     if kind in ("pct", "number"):
@@ -114,8 +142,10 @@ def cell(value: Any, kind: str, lang: str, words: bool = True) -> object:  # a D
     return str(value)
 
 
-def labelled(view: View, df: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The download of a frame: headings in the language, every cell as :func:`cell` writes it."""
+def labelled(view: View, df: pd.DataFrame, lang: str, exact: bool = False) -> pd.DataFrame:
+    """The download of a frame: its columns' names in the language (:meth:`Column.heading`), every cell as
+    :func:`cell` writes it."""
     return pd.DataFrame(
-        {c.label.get(lang): [cell(v, c.kind, lang) for v in df[c.key]] for c in view.columns}, dtype=object
+        {c.heading(lang): [cell(v, c.kind, lang, exact=exact) for v in df[c.key]] for c in view.columns},
+        dtype=object,
     )

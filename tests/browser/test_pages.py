@@ -138,6 +138,23 @@ def _downloaded(folder: str, name: str, timeout: float = 30) -> Path:
     raise AssertionError(f"{name} was not downloaded into {folder}: {sorted(os.listdir(folder))}")
 
 
+def _click(duo, selector: str) -> None:
+    """Click a link once scrolled to the middle of the window and still: grids above it size their rows after
+    drawing, which moves it (a click at its old place lands on whatever moved there)."""
+    link = duo.driver.find_element(By.CSS_SELECTOR, selector)
+    where = None
+    for _ in range(50):
+        duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", link)
+        now = duo.driver.execute_script(
+            "const r = arguments[0].getBoundingClientRect(); return [r.x, r.y];", link
+        )
+        if now == where:
+            break
+        where = now
+        time.sleep(0.2)
+    link.click()
+
+
 def test_presupuesto_region_and_its_downloads(duo):
     text = open_page(duo, "/presupuesto/09?periodo=2026-09", "#budget-products .ag-row")
     for words in ("Presupuesto · Huancavelica", "Cuellos de botella", "Ejecución por producto", "Total del programa",
@@ -150,12 +167,12 @@ def test_presupuesto_region_and_its_downloads(duo):
     )
     save(duo, "presupuesto")
     name = "semaforo_presupuesto-productos_0001_09_2026-09"
-    duo.driver.find_element(By.CSS_SELECTOR, 'a[href^="/export/presupuesto-productos/09.csv"]').click()
+    _click(duo, 'a[href^="/export/presupuesto-productos/09.csv"]')
     with open(_downloaded(duo.download_path, f"{name}.csv"), encoding="utf-8-sig") as f:
         rows = list(csv.reader(f))
     assert rows[0][:2] == ["Código MEF", "Producto presupuestal"]
     assert [r[0] for r in rows[1:]] == shown  # the same products, in the same order as on screen
-    duo.driver.find_element(By.CSS_SELECTOR, 'a[href^="/export/presupuesto-productos/09.xlsx"]').click()
+    _click(duo, 'a[href^="/export/presupuesto-productos/09.xlsx"]')
     book = openpyxl.load_workbook(_downloaded(duo.download_path, f"{name}.xlsx"))
     assert book.sheetnames[1:] == ["Contexto", "Definiciones", "Estados", "Lotes", "Columnas"]
     assert next([str(c or "") for c in r] for r in book.worksheets[0].iter_rows(values_only=True)) == rows[0]

@@ -16,6 +16,8 @@ from click.testing import CliRunner
 
 from dashboard import context
 from dashboard.app import create_app
+from dashboard.views import VIEWS
+from dashboard.views.model import on_screen
 from semaforo.cli import main
 from tests.conftest import load, rows
 from tests.etl.test_budget import line, mef_csv
@@ -136,7 +138,7 @@ def test_months_json_and_xlsx_hold_the_same_rows_and_explain_themselves(client):
     ]
     assert got == [
         (f"{YEAR}-01", 2500.0, 160.0, 6.4, "On track"),
-        (f"{YEAR}-02", 2700.0, 660.0, 24.444, "On track"),
+        (f"{YEAR}-02", 2700.0, 660.0, 100 * 660 / 2700, "On track"),  # the JSON keeps every decimal
     ]
     ctx = doc["context"]
     assert ctx["View"] == "Month by month (cumulative)"
@@ -154,12 +156,17 @@ def test_months_json_and_xlsx_hold_the_same_rows_and_explain_themselves(client):
         "Month by month (cumulative)", "Context", "Definitions", "Statuses", "Batches", "Columns"
     ]  # fmt: skip
     sheet = list(book.worksheets[0].iter_rows(values_only=True))
-    assert list(sheet[0]) == doc["columns"]
-    assert [list(r) for r in sheet[1:]] == [[r[c] for c in doc["columns"]] for r in doc["rows"]]
-    # Statuses keep their traffic-light colour; numbers stay numbers with the app's formats.
+    assert list(sheet[0]) == doc["columns"]  # the screen's labels (these columns have no other name)
+    kinds = {c.label.get("en"): c.kind for c in VIEWS["presupuesto-meses"].columns}
+    assert [list(r) for r in sheet[1:]] == [
+        [on_screen(r[c], kinds[c]) if isinstance(r[c], float) else r[c] for c in doc["columns"]]
+        for r in doc["rows"]
+    ]  # the JSON's values, rounded as on screen
+    assert sheet[2][doc["columns"].index("Execution (%)")] == 24.4
+    # Statuses keep their traffic-light colour; numbers stay numbers with the screen's formats.
     pace = book.worksheets[0].cell(row=2, column=doc["columns"].index("Execution pace") + 1)
     assert pace.value == "On track" and pace.fill.fgColor.rgb == "FF009E73"
-    assert book.worksheets[0]["C2"].number_format == "#,##0.00"
+    assert book.worksheets[0]["C2"].number_format == "#,##0"
     context_rows = dict(book["Context"].iter_rows(min_row=2, values_only=True))
     assert {k: v for k, v in context_rows.items() if k != "Generated"} == {
         k: v for k, v in ctx.items() if k != "Generated"
@@ -174,7 +181,9 @@ def test_months_json_and_xlsx_hold_the_same_rows_and_explain_themselves(client):
     assert statuses == ["Off track", "At risk", "On track", "Referential", "Not reported", "No data"]
     batches = list(book["Batches"].iter_rows(min_row=2, values_only=True))
     assert [(b[1], b[2], b[5]) for b in batches] == [("budget (MEF–SIAF)", f"gasto_{YEAR}.csv", "loaded")]
-    meanings = dict(book["Columns"].iter_rows(min_row=2, values_only=True))
+    meanings = {
+        label: meaning for label, _name, meaning in book["Columns"].iter_rows(min_row=2, values_only=True)
+    }
     assert meanings["PIM (S/)"].startswith("Modified budget") and "Accrued / PIM" in meanings["Execution (%)"]
 
 

@@ -8,12 +8,15 @@ import csv
 import io
 import re
 
+import pandas as pd
 import pytest
 from dash import no_update
 
 from dashboard import context
+from dashboard import format as fmt
 from dashboard.pages import presupuesto
 from dashboard.state import parse
+from dashboard.views import VIEWS, frame
 from dashboard.views import VIEWS as TABLES
 from tests.dashboard.test_callbacks import PERIOD, _sync, _walk, texts
 
@@ -64,17 +67,67 @@ def test_total_row_is_lit_by_the_same_rule_as_the_budget_indicator(app, sql):
     assert total["pim"] == round(sum(r["pim"] for r in products[:-1]), 3)
 
 
-def test_bottlenecks_come_first_and_are_named_with_their_reason(app):
-    content = page(f"?periodo={PERIOD}")  # the country: in the demo, execution lags and so does coverage
-    rows = grid(content, "budget-products").rowData
-    flags = [r["bottleneck"] for r in rows]
-    assert flags == sorted(flags, reverse=True) and any(flags)
-    for r in rows:
-        lagging = {"critico", "en_riesgo"}
-        assert r["bottleneck"] == (r["pace_status"] in lagging and r["coverage_status"] in lagging)
+def test_bottlenecks_are_ranked_by_execution_gap_times_coverage_gap(app, sql):
+    """Region × product, ranked: each row's gaps worked out again from the warehouse's own figures (the budget
+    lines and the coverage lights), the score their product, ranks in the score's order, none for a product on
+    pace or on target; the page lists the first five by name, above the grid of them all."""
+    content = page(f"?periodo={PERIOD}")
+    rows = grid(content, "budget-bottlenecks-grid").rowData
+    assert len(rows) > 26  # every region × product with a coverage indicator, not only the flagged
+    month = int(PERIOD[5:])
+    ((expected,),) = sql("select expected_pct from core_budget_pace_rule where month = ?", month)
+    lines = {
+        (region, product): (pim, dev)
+        for region, product, pim, dev in sql(
+            "select region_code, product_code, sum(pim), sum(devengado) from core_budget_line "
+            "where program_code = '0001' and year = ? and month <= ? group by all",
+            int(PERIOD[:4]),
+            month,
+        )
+    }
+    ranked = [r for r in rows if r["bottleneck_rank"] is not None]
+    assert 0 < len(ranked) < len(rows)  # ranked, not all flagged
+    assert [r["bottleneck_rank"] for r in ranked] == sorted(r["bottleneck_rank"] for r in ranked)
+    assert ranked[0]["bottleneck_rank"] == 1 and rows[: len(ranked)] == ranked  # the ranked first
+    full = frame(VIEWS["presupuesto-cuellos"], context.warehouse(), parse(f"?periodo={PERIOD}"), None)
+    for r in full.itertuples():
+        pim, dev = lines[(r.region_code, r.product_code)]
+        execution = 100 * dev / pim
+        assert abs(r.execution_pct - execution) < 1e-9
+        gap = max(expected - execution, 0)
+        cover = None if pd.isna(r.coverage_value) else max(r.coverage_target - r.coverage_value, 0)
+        assert abs(r.execution_gap - gap) < 1e-9
+        if cover is not None:
+            assert abs(r.bottleneck_score - gap * cover) < 1e-9
+            assert pd.notna(r.bottleneck_rank) == (gap * cover > 0)  # no rank: not a bottleneck
+    scores = full.bottleneck_score[full.bottleneck_rank.notna()]
+    assert list(scores) == sorted(scores, reverse=True)
     listed = texts(grid(content, "budget-bottlenecks"))
-    first = next(r for r in rows if r["bottleneck"])
-    assert first["product_name"] in listed and "esperado" in listed
+    first = full.iloc[0]
+    assert f"{first.region} · {first.element}" in listed and "esperado" in listed
+    assert "brecha de ejecución" in listed  # the page's help states the ranking
+
+
+def test_a_regions_bottlenecks_keep_their_national_rank_and_follow_the_product(app):
+    wh = context.warehouse()
+    everyone = frame(VIEWS["presupuesto-cuellos"], wh, parse(f"?periodo={PERIOD}"), None)
+    mine = frame(VIEWS["presupuesto-cuellos"], wh, parse(f"?periodo={PERIOD}"), "09")
+    assert set(mine.region_code) == {"09"} and len(mine) > 0
+    national = everyone[everyone.region_code == "09"].reset_index(drop=True)
+    assert mine.bottleneck_rank.equals(national.bottleneck_rank)
+    iron = frame(VIEWS["presupuesto-cuellos"], wh, parse(f"?periodo={PERIOD}&producto=PAN_P_HIERRO"), None)
+    assert set(iron.element_code) == {"PAN_P_HIERRO"} if "element_code" in iron else len(iron) > 0
+
+
+def test_the_kpi_row_follows_the_product_filter_and_says_so(app):
+    whole = page(f"?periodo={PERIOD}", "09")
+    iron = page(f"?periodo={PERIOD}&producto=PAN_P_HIERRO", "09")
+    assert "Cifras de todo el programa" in texts(grid(whole, "budget-kpis-scope"))
+    assert "Cifras del producto" in texts(grid(iron, "budget-kpis-scope"))
+    months = grid(iron, "budget-months").rowData
+    kpi = texts(grid(iron, "budget-kpis"))
+    assert fmt.soles(months[-1]["pim"]) in kpi  # the product's PIM, not the program's
+    assert texts(grid(whole, "budget-kpis")) != kpi
 
 
 @pytest.mark.demo

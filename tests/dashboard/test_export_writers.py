@@ -41,6 +41,29 @@ def _snapshot() -> Snapshot:
     )
 
 
+def _labelled() -> Snapshot:
+    """Machine names in the CSV and JSON, the screen's labels in Excel; a JSON with every decimal."""
+    s = _snapshot()
+    names = {"Unidad": "unidad", "Devengado (S/)": "devengado", "Filas": "filas", "Estado": "estado",
+             "Referencial": "referencial"}  # fmt: skip
+    s.data = pd.DataFrame(
+        {
+            "unidad": ["Hospital", "Posta"],
+            "devengado": [1234.5, 99.49],
+            "filas": [3, 4],
+            "estado": ["Crítico", None],
+            "referencial": [False, True],
+            "cobertura": [47.25, 12.04],  # a percentage: one decimal on screen
+        },
+        dtype=object,
+    )
+    s.exact = s.data.assign(devengado=[1234.5049, 99.4912], cobertura=[47.2500001, 12.0449])
+    s.kinds = {names.get(k, k): v for k, v in s.kinds.items()} | {"cobertura": "pct"}
+    s.labels = {v: k for k, v in names.items()} | {"cobertura": "Cobertura (%)"}
+    s.help = {"filas": "Cuántas."}
+    return s
+
+
 def _sheets() -> Sheets:
     return Sheets(
         "es",
@@ -88,7 +111,7 @@ def test_xlsx_writes_the_table_and_its_sheets_with_text_never_a_formula():
     assert table[0] == ("Unidad", "Devengado (S/)", "Filas", "Estado", "Referencial")
     assert table[1] == (
         '=HYPERLINK("x")',
-        1234.5,
+        1235,  # soles as on screen: no cents (1234.5 rounds half up, not to even)
         3,
         "Crítico",
         True,
@@ -97,7 +120,40 @@ def test_xlsx_writes_the_table_and_its_sheets_with_text_never_a_formula():
     assert book.worksheets[0]["D2"].fill.fgColor.rgb.endswith("C62828")
     assert list(book["Contexto"].iter_rows(values_only=True))[1] == ("Vista", "Una tabla")
     assert list(book["Lotes"].iter_rows(values_only=True))[1][0] == 7
-    assert list(book["Columnas"].iter_rows(values_only=True))[1] == ("Filas", "Cuántas.")
+    assert list(book["Columnas"].iter_rows(values_only=True))[1:] == [
+        ("Unidad", "Unidad", None),
+        ("Devengado (S/)", "Devengado (S/)", None),
+        ("Filas", "Filas", "Cuántas."),
+        ("Estado", "Estado", None),
+        ("Referencial", "Referencial", None),
+    ]
+
+
+def test_xlsx_is_headed_by_the_screens_labels_rounded_as_on_screen_with_names_in_columnas():
+    s = _labelled()
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx(s, _sheets())))
+    table = list(book.worksheets[0].iter_rows(values_only=True))
+    assert table[0] == ("Unidad", "Devengado (S/)", "Filas", "Estado", "Referencial", "Cobertura (%)")
+    assert table[1:] == [("Hospital", 1235, 3, "Crítico", False, 47.3), ("Posta", 99, 4, None, True, 12.0)]
+    sheet = book.worksheets[0]
+    assert sheet["B2"].number_format == "#,##0" and sheet["F2"].number_format == "#,##0.0"
+    assert list(book["Columnas"].iter_rows(values_only=True))[1:4] == [
+        ("Unidad", "unidad", None),
+        ("Devengado (S/)", "devengado", None),
+        ("Filas", "filas", "Cuántas."),
+    ]
+
+
+def test_csv_keeps_the_machine_names_and_json_every_decimal():
+    s = _labelled()
+    assert to_csv(s.data).decode("utf-8-sig").splitlines()[:2] == [
+        "unidad,devengado,filas,estado,referencial,cobertura",
+        "Hospital,1234.5,3,Crítico,False,47.25",
+    ]
+    doc = json.loads(to_json(s, [("Vista", "Una tabla")]))
+    assert doc["columns"] == ["unidad", "devengado", "filas", "estado", "referencial", "cobertura"]
+    assert [r["devengado"] for r in doc["rows"]] == [1234.5049, 99.4912]
+    assert [r["cobertura"] for r in doc["rows"]] == [47.2500001, 12.0449]
 
 
 def test_the_same_input_gives_the_same_bytes():

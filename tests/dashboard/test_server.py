@@ -15,6 +15,8 @@ from dash import no_update
 from dashboard import app as shell
 from dashboard import context
 from dashboard.app import create_app, route
+from dashboard.views import VIEWS
+from dashboard.views.model import on_screen
 from semaforo.cli import main
 from tests.dashboard.test_callbacks import PERIOD, _sync, texts
 
@@ -52,13 +54,19 @@ def test_excel_and_json_exports_hold_the_same_rows_as_the_csv(client):
         io.BytesIO(client.get(f"/export/resumen.xlsx?periodo={PERIOD}&lang=en").data)
     )
     sheet = [["" if v is None else str(v) for v in r] for r in book.active.iter_rows(values_only=True)]
-    assert sheet[0] == rows[0] and "territory_code" in rows[0]
+    view = VIEWS["resumen"]
+    assert rows[0] == [c.heading("en") for c in view.columns] and "territory_code" in rows[0]  # names
+    assert sheet[0] == [c.label.get("en") for c in view.columns] and "Territory code" in sheet[0]  # labels
     assert len(sheet) == len(rows)
-    # Same cells: numbers compared as numbers (Excel keeps 12.0 as a number, the CSV writes "12.0").
+    # Same cells: numbers compared as numbers (Excel keeps 12.0 as a number, the CSV writes "12.0"), the
+    # workbook's rounded as on screen.
+    kinds = [c.kind for c in view.columns]
     for a, b in zip(sheet[1:], rows[1:], strict=True):
-        for x, y in zip(a, b, strict=True):
+        for x, y, kind in zip(a, b, kinds, strict=True):
             assert (
-                x == y or (x and y and float(x) == float(y)) or {x, y} <= {"True", "true", "False", "false"}
+                x == y
+                or (x and y and float(x) == on_screen(float(y), kind))
+                or {x, y} <= {"True", "true", "False", "false"}
             )
     records = json.loads(client.get(f"/api/resumen.json?periodo={PERIOD}").data)
     assert len(records) == len(rows) - 1

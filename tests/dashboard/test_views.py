@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from dashboard import context
 from dashboard.components.table_grid import column_defs, records
 from dashboard.export.command import export
-from dashboard.pages import calidad, presupuesto
+from dashboard.pages import calidad, indicador, presupuesto
 from dashboard.state import parse
 from dashboard.views import VIEWS, View, frame
 from tests.dashboard.clients import client_for
@@ -36,6 +36,7 @@ REQUESTS = {
     "presupuesto-regiones": (None, ""),
     "presupuesto-cambio": (None, ""),
     "presupuesto-cobertura-red": ("09", "&arbol=red"),
+    "presupuesto-cuellos": (None, ""),
     "calidad-completitud": ("09", ""),
     "calidad-sin-reporte": (None, ""),
     "calidad-atipicos": ("10", ""),
@@ -86,13 +87,14 @@ def test_every_view_downloads_exactly_its_grid_rows_in_every_format(app, key):
     grid = records(view, df, "es")
     assert len(grid) > 0 or key in EMPTY_ON_DEMO, key
     client = app.server.test_client()
-    labels = [c.label.get("es") for c in view.columns]
+    labels = [c.label.get("es") for c in view.columns]  # Excel's headings: the screen's
+    labels_ = [c.heading("es") for c in view.columns]  # the CSV's and JSON's: the columns' names
 
     table = list(csv.reader(io.StringIO(_download(client, view, "csv").data.decode("utf-8-sig"))))
-    assert table[0] == labels
+    assert table[0] == labels_
     assert len(table) - 1 == len(grid)
     for c in view.screen:  # every column on screen, cell by cell, in the same order
-        j = labels.index(c.label.get("es"))
+        j = labels_.index(c.heading("es"))
         assert all(_same(g[c.key], c.kind, row[j]) for g, row in zip(grid, table[1:], strict=True)), (
             key,
             c.key,
@@ -103,7 +105,7 @@ def test_every_view_downloads_exactly_its_grid_rows_in_every_format(app, key):
     assert list(sheet[0]) == labels and len(sheet) - 1 == len(grid)
 
     doc = json.loads(_download(client, view, "json").data)
-    assert doc["columns"] == labels and len(doc["rows"]) == len(grid)
+    assert doc["columns"] == labels_ and len(doc["rows"]) == len(grid)
     api = client.get(f"/api/{key}" + (f"/{arg}" if arg else "") + f"?periodo={PERIOD}{extra}").get_json()
     assert api == doc["rows"]
 
@@ -119,6 +121,8 @@ def test_a_views_grid_columns_are_its_download_columns(key):
         shown = [d["headerName"] for d in defs]
         assert shown == [h for h in headings if h in shown]  # a subsequence of the download's headings
         assert len(set(headings)) == len(headings), "two columns of a download with one heading"
+        names = [c.heading(lang) for c in view.columns]  # the CSV's and JSON's
+        assert len(set(names)) == len(names), "two columns of a download with one name"
         assert all(c.help is None or c.help.get(lang) for c in view.columns)
 
 
@@ -134,6 +138,8 @@ def _sections(component):
         (presupuesto, "09", "&arbol=red"),
         (calidad, None, ""),
         (calidad, "10", ""),
+        (indicador, "PAN_P_CRED", ""),
+        (indicador, "PAN_DCI", ""),
     ],
 )
 def test_each_table_on_a_page_is_the_view_its_download_buttons_name(app, page, arg, search):
