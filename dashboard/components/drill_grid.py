@@ -84,8 +84,7 @@ def drill_grid(
             "headerName": t("status", lang),
             "field": "status_rank",
             "cellRenderer": "LightCell",
-            "minWidth": 190,
-            "sort": "asc",
+            "minWidth": 190,  # rows come worst first (views/drill.py), as the downloads have them
         },
         {
             "headerName": t("months_of_supply" if stock else "value", lang),

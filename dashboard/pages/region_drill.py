@@ -9,7 +9,7 @@ import pandas as pd
 from dash import Input, Output, State, dcc, html, no_update
 
 from .. import context
-from ..access import may_see
+from ..access import may_see, region_ok
 from ..callbacks import callback
 from ..components.drill_grid import drill_grid
 from ..components.notice import public_only
@@ -111,6 +111,12 @@ def _places(wh: Warehouse, f: Filters, region: str, parent: str, level: str) -> 
     ], crumbs
 
 
+def region_of(pathname: str | None) -> str | None:
+    """The region of a /region/<code> path."""
+    parts = [p for p in (pathname or "").split("/") if p]
+    return parts[1] if len(parts) == 2 and parts[0] == "region" else None
+
+
 def drill_content(wh: Warehouse, f: Filters, region: str) -> list:
     lang = f.lang
     title = html.H2(
@@ -118,7 +124,7 @@ def drill_content(wh: Warehouse, f: Filters, region: str) -> list:
     )
     if not may_see(wh, REGION_DRILL):
         return [title, public_only(lang)]
-    ind = drill_indicator(wh, f)
+    ind = drill_indicator(wh, f, region)
     if ind is None:
         return [title, html.P(t("no_data_period", lang))]
     parent, level = drill_target(wh, f, region)
@@ -180,6 +186,7 @@ def drill_content(wh: Warehouse, f: Filters, region: str) -> list:
     Input("drill-red", "value"),
     Input("drill-microred", "value"),
     State("url", "search"),
+    State("url", "pathname"),
     prevent_initial_call=True,
 )
 def choose_drill(
@@ -190,9 +197,13 @@ def choose_drill(
     red: str | None,
     microred: str | None,
     search: str,
+    pathname: str | None = None,
 ):
     f = context.filters(search)
-    default = drill_indicator(context.warehouse(), f)  # None: the program has no indicator to drill into
+    wh = context.warehouse()
+    region = region_of(pathname)
+    # None: the program has no indicator to drill into
+    default = drill_indicator(wh, f, region if region_ok(wh, region) else None)
     if f.indicator is None and default is not None and indicator == default.code:
         indicator = None  # the page's default: writing it would add a history entry the back button stops at
     new = f.with_(

@@ -28,6 +28,7 @@ main = click.Group(commands=[export])  # the command-line root registers dashboa
 REQUESTS = {
     "resumen": (None, ""),
     "region": ("09", ""),
+    "region-rojo": ("09", ""),
     "indicador": ("PAN_DCI", ""),
     "region-detalle": ("09", ""),
     "presupuesto-productos": ("09", ""),
