@@ -12,7 +12,7 @@ from warehouse.sources import MONTHLY_FEEDS
 
 from ..data import Warehouse
 from ..i18n import level_name
-from ..state import Filters
+from ..state import FACILITY_LIST, Filters
 from .indicators import region_snapshot
 from .model import Column, View
 from .red_list import worst_first
@@ -65,15 +65,31 @@ def drill_target(wh: Warehouse, f: Filters, region: str) -> tuple[str, str]:
     return region, "region"
 
 
+def facility_list(wh: Warehouse, f: Filters, region: str) -> list[str] | None:
+    """With ``?establecimientos=todos`` on a province (or a Red): the parents of its facilities — its districts
+    (its MicroRedes) — whose facilities the drill-down lists all at once; else None (one level below)."""
+    if f.facilities != FACILITY_LIST:
+        return None
+    parent, level = drill_target(wh, f, region)
+    snap = wh.snapshot
+    if level == "provincia":
+        return list(snap.children_of(parent).territory_code)
+    if level == "red":
+        return list(snap.network_children(region, parent).territory_code)
+    return None
+
+
 def drill_table(wh: Warehouse, f: Filters, region: str, ind: Indicator | None = None) -> pd.DataFrame:
     """The rows of the drill-down of one indicator (the URL's, else the default), along the URL's tree and
-    within the region."""
+    within the region, worst first."""
     ind = ind or drill_indicator(wh, f, region)
     if ind is None:
         return pd.DataFrame()
     parent, level = drill_target(wh, f, region)
     period = wh.resolve_period(f.program, f.period)
-    return worst_rows(wh.read("children", ind.code, parent, level, period, tree=f.tree, region=region), ind)
+    within = facility_list(wh, f, region)
+    rows = wh.read("children", ind.code, parent, level, period, tree=f.tree, region=region, within=within)
+    return worst_rows(rows, ind)
 
 
 def worst_rows(df: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
@@ -131,8 +147,16 @@ REGION_DRILL = View(
         Column("indicator_code", T("Indicador", "Indicator"), "code"),
         Column("period", T("Mes", "Month"), "month"),
         Column("value", T("Valor", "Value"), "number"),
+        Column(
+            "denominator",
+            T("n (denominador)", "n (denominator)"),
+            "number",
+            help=T(
+                "El n de la cifra; bajo el mínimo del indicador su estado es «Muestra pequeña».",
+                "The figure's n; below the indicator's minimum its status is 'Small sample'.",
+            ),
+        ),
         Column("numerator", T("Numerador", "Numerator"), "number"),
-        Column("denominator", T("Denominador", "Denominator"), "number"),
         Column("status", T("Estado", "Status"), "status"),
         Column("units_reporting", T("Unidades que reportaron", "Units reporting"), "count"),
         Column("units_expected", T("Unidades esperadas", "Units expected"), "count"),
