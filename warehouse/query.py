@@ -45,7 +45,7 @@ from .territory_levels import subregional
 BELOW_IF_TERRITORIES = {"when": lambda a: subregional(a["territories"])}
 
 
-@declare(Scope.BELOW_REGION, regions=True, **BELOW_IF_TERRITORIES)
+@declare(Scope.BELOW_REGION, regions=True, published=True, **BELOW_IF_TERRITORIES)
 def snapshot(
     con: duckdb.DuckDBPyConnection,
     program: str,
@@ -79,7 +79,7 @@ def snapshot(
     )
 
 
-@declare(Scope.BELOW_REGION, regions=True, **BELOW_IF_TERRITORIES)
+@declare(Scope.BELOW_REGION, regions=True, published=True, **BELOW_IF_TERRITORIES)
 def series(
     con: duckdb.DuckDBPyConnection,
     indicators: Iterable[str],

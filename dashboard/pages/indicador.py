@@ -21,9 +21,9 @@ from ..data import Warehouse
 from ..i18n import level_name, t
 from ..state import Filters, href
 from ..views.charts import indicator_history as history
-from ..views.indicators import allowed_regions as regions
 from ..views.indicators import indicator_of
 from ..views.indicators import indicator_snapshot as table
+from ..views.indicators import published_regions as regions
 
 
 def definition(wh: Warehouse, ind: Indicator, lang: str) -> html.Dl:
