@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
@@ -88,11 +88,7 @@ DECLARED: dict[str, Declaration] = {}
 
 
 def declare(
-    scope: Scope,
-    *,
-    regions: bool,
-    when: Callable[[Mapping[str, Any]], bool] | None = None,
-    published: bool = False,
+    scope: Scope, *, regions: bool, when: Callable[[Mapping[str, Any]], bool] | None = None
 ) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Declare a query function (see the module's docstring). ``regions`` must match the function: it takes
     ``allowed`` exactly when it filters by the asker's regions."""
@@ -104,10 +100,16 @@ def declare(
             raise Undeclared(
                 f"{fn.__name__}: declarado regions={regions}, pero su parámetro 'allowed' no concuerda"
             )
-        DECLARED[fn.__name__] = Declaration(fn.__name__, fn, scope, regions, when, published)
+        DECLARED[fn.__name__] = Declaration(fn.__name__, fn, scope, regions, when)
         return fn
 
     return register
+
+
+def published(fn: Callable[P, R]) -> Callable[P, R]:
+    """Mark a declared query (decorate above :func:`declare`) as giving published figures in its region rows."""
+    DECLARED[fn.__name__] = replace(declaration(fn.__name__), published=True)
+    return fn
 
 
 def declaration(name: str) -> Declaration:

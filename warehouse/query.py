@@ -17,7 +17,7 @@ from collections.abc import Iterable
 import duckdb
 import pandas as pd
 
-from .access import Scope, check_sql_files, declare
+from .access import Scope, check_sql_files, declare, published
 
 # The budget's and data quality's queries live in their own modules; callers read every query from here.
 from .budget_queries import budget_change as budget_change
@@ -45,7 +45,8 @@ from .territory_levels import subregional
 BELOW_IF_TERRITORIES = {"when": lambda a: subregional(a["territories"])}
 
 
-@declare(Scope.BELOW_REGION, regions=True, published=True, **BELOW_IF_TERRITORIES)
+@published
+@declare(Scope.BELOW_REGION, regions=True, **BELOW_IF_TERRITORIES)
 def snapshot(
     con: duckdb.DuckDBPyConnection,
     program: str,
@@ -79,7 +80,8 @@ def snapshot(
     )
 
 
-@declare(Scope.BELOW_REGION, regions=True, published=True, **BELOW_IF_TERRITORIES)
+@published
+@declare(Scope.BELOW_REGION, regions=True, **BELOW_IF_TERRITORIES)
 def series(
     con: duckdb.DuckDBPyConnection,
     indicators: Iterable[str],

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import pandas as pd
 from dash import dcc, html
+from dash.development.base_component import Component
 
 from .. import format as fmt
 from ..i18n import t
@@ -17,7 +18,7 @@ from .traffic_light import light
 SHOWN = 6  # the worst ones at once; the rest one click away
 
 
-def red_items(df: pd.DataFrame, lang: str, link: Callable[[str, str], str]) -> html.Div:
+def red_items(df: pd.DataFrame, lang: str, link: Callable[[str, str], str]) -> Component:
     """``df``: the view's rows; ``link(code, feed)`` → the href of the indicator's breakdown in the region."""
     if df.empty:
         return html.P(t("red_none", lang), className="hint")

@@ -284,12 +284,13 @@ def open_row(cell: dict | None, search: str, pathname: str | None):
         return no_update
     _parent, level = drill_target(wh, f, region)
     child = level_below(level, f.tree)
-    changes = {
+    opened: dict[str, dict[str, str | None]] = {
         "provincia": {"province": code, "district": None},
         "distrito": {"district": code},
         "red": {"red": code, "microred": None},
         "microred": {"microred": code},
-    }.get(child)
+    }
+    changes = opened.get(child)
     if changes is None:
         return no_update
     new = f.with_(**changes, facilities=None)

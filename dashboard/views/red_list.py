@@ -31,7 +31,7 @@ def _rows(df: pd.DataFrame) -> dict[str, dict]:
 
 def _reference(ind: Indicator, row: dict) -> float | None:
     ref = row.get("expected_pct") if ind.rule.kind == "budget_pace" else row.get("target")
-    return None if fmt.missing(ref) else float(ref)
+    return None if ref is None or fmt.missing(ref) else float(ref)
 
 
 def gap(ind: Indicator, row: dict) -> float:
