@@ -60,9 +60,10 @@ def test_the_red_list_and_its_causes_lead_the_region_page(duo):
 
 def test_the_drill_down_clicks_to_a_provinces_facility_list_and_downloads_it(duo):
     _open(duo, "/region/09?periodo=2026-09&indicador=PAN_I_HIERRO_GOTAS", "#drill-grid .ag-row")
-    duo.wait_for_element(
-        "#drill-grid .ag-center-cols-container .ag-row", timeout=30
-    ).click()  # worst province
+    cell = duo.wait_for_element("#drill-grid .ag-pinned-left-cols-container .ag-row .ag-cell", timeout=30)
+    duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", cell)
+    # A click event on the cell, as the mouse's (a sticky bar may cover the point selenium would aim at).
+    duo.driver.execute_script("arguments[0].click()", cell)  # the worst province
     duo.wait_for_element("#drill-all-facilities", timeout=40)
     assert "provincia=" in duo.driver.current_url
     duo.find_element("#drill-all-facilities").click()
@@ -101,7 +102,9 @@ def test_a_one_child_district_shows_muestra_pequena(duo, demo_db):
         f"/region/09?periodo=2026-09&indicador=PAN_ANEMIA_HIS_CDC&provincia={province}",
         "#drill-grid .ag-row",
     )
-    row = duo.driver.find_element(By.CSS_SELECTOR, f"#drill-grid .ag-row[row-id='{district}']")
+    row = duo.driver.find_element(
+        By.CSS_SELECTOR, f"#drill-grid .ag-center-cols-container .ag-row[row-id='{district}']"
+    )
     assert "Muestra pequeña" in row.text and "Crítico" not in row.text
     pill = row.find_element(By.CSS_SELECTOR, ".light-muestra_pequena")
     assert pill.find_element(By.CSS_SELECTOR, ".bi-people")  # its own icon, a word and a hatch, not a colour
@@ -123,8 +126,8 @@ def secured_duo(dash_duo, demo_db, tmp_path):
 
 def test_a_regional_users_map_shows_every_region(secured_duo):
     duo = secured_duo
-    duo.wait_for_page(url=duo.server_url + "/ingresar", timeout=30)
-    duo.wait_for_element("#usuario", timeout=20).send_keys("huanca")
+    duo.driver.get(duo.server_url + "/ingresar")  # the sign-in form is a plain page, not the Dash app
+    duo.wait_for_element("#usuario", timeout=30).send_keys("huanca")
     duo.find_element("#clave").send_keys(PASSWORD)
     duo.find_element("#login-submit").click()
     duo.wait_for_element("#nav-user", timeout=30)
