@@ -70,10 +70,10 @@ def test_the_drill_down_clicks_to_a_provinces_facility_list_and_downloads_it(duo
     duo.wait_for_contains_text("#region-drill", "Todos sus establecimientos", timeout=40)
     assert "establecimientos=todos" in duo.driver.current_url
     duo.wait_for_element("#drill-grid .ag-row", timeout=30)
-    grid_text = duo.find_element("#drill-grid").text
-    assert "Desabastecido" in grid_text  # stock-outs first, by their class
+    assert "Clase de stock" in duo.find_element("#drill-grid").text  # facilities, with their stock class
     rows = duo.driver.find_elements(By.CSS_SELECTOR, "#drill-grid .ag-center-cols-container .ag-row")
     first_status = rows[0].text
+    duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", rows[0])
     save(duo, "region_top_facilities")
     # The CSV button downloads exactly that list, in that order.
     csv_link = duo.driver.find_element(
@@ -82,7 +82,19 @@ def test_the_drill_down_clicks_to_a_provinces_facility_list_and_downloads_it(duo
     body = requests.get(csv_link.get_attribute("href"), timeout=60).content.decode("utf-8-sig")
     table = list(csv.DictReader(io.StringIO(body)))
     assert len(table) >= len(rows) > 0
-    assert table[0]["Estado"] == "Crítico" and "Crítico" in first_status
+    # worst first: Crítico (stock-outs), then En riesgo, then the rest; the grid's first row is the file's
+    order = [
+        "Crítico",
+        "En riesgo",
+        "Adecuado",
+        "Muestra pequeña",
+        "Referencial",
+        "No reportado",
+        "Sin datos",
+    ]
+    ranks = [order.index(r["Estado"]) for r in table]
+    assert ranks == sorted(ranks)
+    assert table[0]["Estado"] in first_status
     assert {r["Nivel (código)"] for r in table} == {"eess"}
     assert console_errors(duo) == []
 
@@ -108,6 +120,7 @@ def test_a_one_child_district_shows_muestra_pequena(duo, demo_db):
     assert "Muestra pequeña" in row.text and "Crítico" not in row.text
     pill = row.find_element(By.CSS_SELECTOR, ".light-muestra_pequena")
     assert pill.find_element(By.CSS_SELECTOR, ".bi-people")  # its own icon, a word and a hatch, not a colour
+    duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", row)
     save(duo, "region_top_small_sample")
     assert console_errors(duo) == []
 
