@@ -56,7 +56,9 @@ def read_arguments(wh: Warehouse, fn: Callable, args: tuple, kwargs: dict) -> di
     """The keyword arguments to run ``fn(*args, **kwargs)``, a declared ``warehouse.query`` read, with for the
     current user (their regions as ``allowed`` when the read filters by region), or :class:`Forbidden`. The rules
     are the read's declaration (:mod:`warehouse.access`: closed by default), applied to who asks."""
-    asker = Asker(regions=wh.allowed, below_region=wh.below_region, admin=wh.admin)
+    asker = Asker(
+        regions=wh.allowed, below_region=wh.below_region, admin=wh.admin, published=wh.server_allowed
+    )
     try:
         return permit(fn, asker, *args, **kwargs)
     except Refused as e:

@@ -23,11 +23,13 @@ KEYS = {  # attribute → query-string key, as Peruvian users would read it
     "tree": "arbol",  # the tree a drill-down follows: territorio (default) or red (the health network)
     "red": "red",
     "microred": "microred",
+    "facilities": "establecimientos",  # "todos": a province's or a Red's whole facility list in the drill-down
     "indicator": "indicador",
     "product": "producto",  # a product of the logical framework (Presupuesto page)
     "since": "desde",  # the base year of a comparison across years (Presupuesto page)
     "lang": "lang",
 }
+FACILITY_LIST = "todos"
 _PERIOD = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
 _CODE = re.compile(r"^[A-Za-z0-9_]{1,40}$")
 _YEAR = re.compile(r"^\d{4}$")
@@ -43,6 +45,7 @@ class Filters:
     tree: str = "territorio"
     red: str | None = None  # a Red's composite key (DISA_RED), on the network tree
     microred: str | None = None  # a MicroRed's composite key (DISA_RED_MICRORED)
+    facilities: str | None = None  # "todos": the drill-down lists every facility of its province or Red
     indicator: str | None = None
     product: str | None = None
     since: str | None = None
@@ -71,6 +74,8 @@ def parse(search: str | None) -> Filters:
     for attr in ("province", "district", "red", "microred", "indicator", "product"):
         if _CODE.match(get.get(attr, "")):
             values[attr] = get[attr]
+    if get.get("facilities") == FACILITY_LIST:
+        values["facilities"] = FACILITY_LIST
     if _YEAR.match(get.get("since", "")):
         values["since"] = get["since"]
     if get.get("lang") in LANGS:

@@ -5,6 +5,8 @@ Each query function of :mod:`warehouse.query` is declared with :func:`declare`: 
 units: not for the public), or admin only (load history, quarantined rows) — and whether it **filters by the
 asker's regions** (it takes ``allowed`` and applies it in its SQL). A below-region query may say for which
 arguments it goes below the region (``when``): ``snapshot`` of regions is region level, of districts is not.
+A query whose region rows are **published** figures (``published``: indicator values and statuses) gives every
+region's to anyone — a regional user sees at least what the public sees —; the others keep to the asker's regions.
 
 The caller says who asks (:class:`Asker`: the public, a regional user, a national one, an administrator) and
 :func:`permit` answers with the arguments to run the query with, or refuses (:class:`Refused`): a query that was
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
@@ -44,12 +46,15 @@ class Undeclared(LookupError):
 
 @dataclass(frozen=True)
 class Asker:
-    """Who asks: the regions they may see (None = all), whether figures below the region level, whether the
-    administrator's details. Outside a request (CLI, tests, the ETL) everything: :data:`EVERYONE`."""
+    """Who asks: the regions whose figures below the region level they may see (None = all), the regions whose
+    region-level (published) figures they may see — every region, as the public, unless the server publishes
+    only some (None = all) —, whether figures below the region level, whether the administrator's details.
+    Outside a request (CLI, tests, the ETL) everything: :data:`EVERYONE`."""
 
     regions: frozenset[str] | None = None
     below_region: bool = True
     admin: bool = True
+    published: frozenset[str] | None = None
 
 
 EVERYONE = Asker()
@@ -68,6 +73,9 @@ class Declaration:
     scope: Scope
     regions: bool  # filters by the asker's regions: takes ``allowed`` and applies it in its SQL
     when: Callable[[Mapping[str, Any]], bool] | None = None  # below the region only for these arguments
+    # Its region rows are published figures (indicator values and statuses): every region's for anyone, a
+    # regional user included; other reads (which files, which batches) keep to the user's regions.
+    published: bool = False
 
     def below_region(self, arguments: Mapping[str, Any]) -> bool:
         """Whether a call with these arguments (by name, defaults applied) returns rows below the region level."""
@@ -98,6 +106,12 @@ def declare(
     return register
 
 
+def published(fn: Callable[P, R]) -> Callable[P, R]:
+    """Mark a declared query (decorate above :func:`declare`) as giving published figures in its region rows."""
+    DECLARED[fn.__name__] = replace(declaration(fn.__name__), published=True)
+    return fn
+
+
 def declaration(name: str) -> Declaration:
     """The declaration of the query ``name``; :class:`Undeclared` when there is none."""
     try:
@@ -119,12 +133,15 @@ def permit(fn: Callable[..., Any], asker: Asker, *args: object, **kwargs: object
         raise Refused(f"{d.name}: solo para administradores")
     bound = inspect.signature(fn).bind(None, *args, **kwargs)
     bound.apply_defaults()
-    if d.below_region(bound.arguments):
+    below = d.below_region(bound.arguments)
+    if below:
         if not asker.below_region:
             raise Refused(f"{d.name}: cifras por debajo del nivel regional no disponibles")
         if asker.regions is not None and not d.regions:
             raise Refused(f"{d.name}: no filtra por región; no disponible para un usuario regional")
-    return {**kwargs, "allowed": asker.regions} if d.regions else dict(kwargs)
+    # Published region-level figures: a regional user sees every region's, as the public does.
+    allowed = asker.published if d.published and not below else asker.regions
+    return {**kwargs, "allowed": allowed} if d.regions else dict(kwargs)
 
 
 def check_sql_files(folder: Path) -> None:

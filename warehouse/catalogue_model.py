@@ -161,6 +161,9 @@ class Indicator:
     headline: int | None  # order among the KPI cards of the national summary
     key: bool  # shown in the scorecard when no chain level is chosen
     contributes_to: str  # the element this indicator's level feeds into
+    # Below this denominator the light is held back as "muestra pequeña" (0: never); the indicator's own min_n,
+    # else settings.yaml's small_sample.min_n for figures from records (feed admin).
+    min_n: float = 0.0
 
     @property
     def feed(self) -> str:

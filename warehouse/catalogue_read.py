@@ -121,6 +121,11 @@ def parse_catalogue(files: Iterable[CatalogueFile]) -> Catalogue:
         elif LEVELS.index(elements[e.contributes_to].level) <= LEVELS.index(e.level):
             p.add(f"elemento {e.code}", "debe contribuir a un nivel superior de la cadena")
 
+    small = s.get("small_sample") or {}
+    default_min_n = small.get("min_n", 0)
+    if not isinstance(default_min_n, int | float) or default_min_n < 0:
+        p.add(w, "small_sample.min_n debe ser un número ≥ 0")
+        default_min_n = 0
     indicators: dict[str, Indicator] = {}
     for fname, prog_code, i in raw_indicators:
         code = str(i.get("code", ""))
@@ -193,6 +198,9 @@ def parse_catalogue(files: Iterable[CatalogueFile]) -> Catalogue:
                 budget_products = tuple(str(x) for x in bp_raw)
             else:
                 p.add(where, "budget.products debe ser 'all' o una lista de códigos de producto MEF")
+        own_min_n = i.get("min_n")
+        if own_min_n is not None and float(own_min_n) < 0:
+            p.add(where, "min_n debe ser ≥ 0 (0: la luz nunca se retiene por muestra pequeña)")
         name_t = text(i.get("name"), where, p)
         indicators[code] = Indicator(
             code=code,
@@ -215,6 +223,7 @@ def parse_catalogue(files: Iterable[CatalogueFile]) -> Catalogue:
             headline=i.get("headline"),
             key=bool(i.get("key") or i.get("headline")),
             contributes_to=contributes,
+            min_n=float(own_min_n if own_min_n is not None else default_min_n if src.feed == "admin" else 0),
         )
 
     for e in elements.values():

@@ -96,9 +96,14 @@ class LoadGuards(Strict):
     replace_scope_min_pct: float = 90.0
 
 
+class SmallSample(Strict):
+    min_n: float | None = None
+
+
 class Settings(Strict):
     referential_cv: float | None = None
     expected_lookback_months: int | None = None
+    small_sample: SmallSample | None = None
     band_sets: dict[str, BandSet] | None = None
     stock: Stock | None = None
     budget_pace: BudgetPace | None = None
@@ -169,6 +174,7 @@ class Indicator(Strict):
     endes: Endes | None = None
     rule: Rule | None = None
     default_target: float | None = None
+    min_n: float | None = None
     headline: int | None = None
     key: bool | None = None
     budget: Budget | None = None

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 import duckdb
 import pandas as pd
 
-from .access import Scope, check_sql_files, declare
+from .access import Scope, check_sql_files, declare, published
 
 # The budget's and data quality's queries live in their own modules; callers read every query from here.
 from .budget_queries import budget_change as budget_change
@@ -46,6 +46,7 @@ from .territory_levels import subregional
 BELOW_IF_TERRITORIES = {"when": lambda a: subregional(a["territories"])}
 
 
+@published
 @declare(Scope.BELOW_REGION, regions=True, **BELOW_IF_TERRITORIES)
 def snapshot(
     con: duckdb.DuckDBPyConnection,
@@ -80,6 +81,7 @@ def snapshot(
     )
 
 
+@published
 @declare(Scope.BELOW_REGION, regions=True, **BELOW_IF_TERRITORIES)
 def series(
     con: duckdb.DuckDBPyConnection,
@@ -114,18 +116,20 @@ def children(
     tree: str = "territorio",
     region: str | None = None,
     allowed: Allowed = None,
+    within: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """Drill-down one level below ``parent`` for one indicator, along the territory (region → provinces → districts
     → facilities) or the network (region → Reds → MicroRedes → facilities). ``region``: only that region's part of
-    the parent (a Red may reach into another region's facilities)."""
-    level = child_level(parent_level, tree)
+    the parent (a Red may reach into another region's facilities). ``within``: instead, every facility whose
+    parent is one of these (a province's districts, a Red's MicroRedes): the parent's whole facility list."""
+    level = "eess" if within is not None else child_level(parent_level, tree)
     network_facilities = tree == "red" and level == "eess"
     return _run(
         con,
         "children",
         indicator=indicator,
-        parent=parent,
         child_level=level,
+        parents=list(within) if within is not None else [parent],
         statuses="mart_facility_network_status" if network_facilities else statuses([level]),
         period=period,
         region=region,

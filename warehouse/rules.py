@@ -38,8 +38,18 @@ STATUSES: dict[str, Status] = {
             1,
         ),
         Status("adecuado", Text("Adecuado", "On track"), "#009E73", "#000000", "check-circle-fill", "✔", 2),
+        # Not a light: a neutral fill (hatched in the CSS), its own icon and word, never a colour of the scale.
         Status(
-            "referencial", Text("Referencial", "Referential"), "#56B4E9", "#1f1f1f", "question-circle", "≈", 3
+            "muestra_pequena",
+            Text("Muestra pequeña", "Small sample"),
+            "#F2F2F2",
+            "#1f1f1f",
+            "people",
+            "n<",
+            3,
+        ),
+        Status(
+            "referencial", Text("Referencial", "Referential"), "#56B4E9", "#1f1f1f", "question-circle", "≈", 4
         ),
         Status(
             "no_reportado",
@@ -48,9 +58,9 @@ STATUSES: dict[str, Status] = {
             "#ffffff",
             "clock-history",
             "NR",  # the same letters in Spanish and English; "…" read as still loading
-            4,
+            5,
         ),
-        Status("sin_datos", Text("Sin datos", "No data"), "#D9D9D9", "#1f1f1f", "dash-circle", "–", 5),
+        Status("sin_datos", Text("Sin datos", "No data"), "#D9D9D9", "#1f1f1f", "dash-circle", "–", 6),
     )
 }
 
@@ -64,6 +74,12 @@ STATUS_MEANING = {
     ),
     "critico": Text(
         "Lejos de la meta o en una banda desfavorable.", "Far from the target or in an unfavourable band."
+    ),
+    "muestra_pequena": Text(
+        "Muy pocos casos en el denominador (menos que el mínimo del indicador): se muestran el valor y su n, sin "
+        "semáforo.",
+        "Too few cases in the denominator (below the indicator's minimum): the value and its n are shown, with no "
+        "light.",
     ),
     "referencial": Text(
         "Estimación de encuesta imprecisa (INEI la publica entre paréntesis; CV alto): úsela con cautela.",

@@ -93,6 +93,7 @@ def sync_catalogue(con: duckdb.DuckDBPyConnection, cat: Catalogue) -> None:
                 i.default_target,
                 None if i.budget_products is None else list(i.budget_products),
                 i.contributes_to,
+                i.min_n,
             )
             for i in cat.indicators.values()
         ],

@@ -55,6 +55,10 @@ def _box(
                         className="box-target",
                     ),
                     html.Span(when, className="box-when", title=provenance),  # where the figure comes from
+                    # a figure from records shows its n (muestra pequeña below the indicator's minimum)
+                    html.Span(f"n = {fmt.number(row['denominator'], 0)}", className="box-n")
+                    if ind.feed == "admin" and row is not None and not fmt.missing(row.get("denominator"))
+                    else None,
                 ],
                 className="box-meta",
             ),

@@ -73,7 +73,7 @@ def drill_grid(
             "headerName": level_name(child_level, lang),
             "field": "name",
             "pinned": "left",
-            "minWidth": 260,
+            "minWidth": 220,
             "flex": 2,
             "filter": True,
             "wrapText": True,  # facility names are long ("CENTRO DE SALUD …"): wrap rather than cut
@@ -84,8 +84,7 @@ def drill_grid(
             "headerName": t("status", lang),
             "field": "status_rank",
             "cellRenderer": "LightCell",
-            "minWidth": 190,
-            "sort": "asc",
+            "minWidth": 190,  # rows come worst first (views/drill.py), as the downloads have them
         },
         {
             "headerName": t("months_of_supply" if stock else "value", lang),
@@ -95,20 +94,20 @@ def drill_grid(
             "flex": 1,
             "valueFormatter": ONE_DECIMAL,
         },
-        {
-            "headerName": ("Stock" if stock else t("numerator", lang)),
-            "field": "numerator",
+        {  # the n beside the value: below the indicator's minimum the light is held back (muestra pequeña)
+            "headerName": t("cpm" if stock else "n_denominator", lang),
+            "headerTooltip": t("cpm_help", lang) if stock else None,
+            "field": "denominator",
             "type": "numericColumn",
-            "minWidth": 120,
+            "minWidth": 110,
             "flex": 1,
             "valueFormatter": NO_DECIMALS,
         },
         {
-            "headerName": t("cpm" if stock else "denominator", lang),
-            "headerTooltip": t("cpm_help", lang) if stock else None,
-            "field": "denominator",
+            "headerName": ("Stock" if stock else t("numerator", lang)),
+            "field": "numerator",
             "type": "numericColumn",
-            "minWidth": 120,
+            "minWidth": 110,
             "flex": 1,
             "valueFormatter": NO_DECIMALS,
         },
@@ -152,8 +151,12 @@ def drill_grid(
             "paginationPageSize": 20,
             "paginationPageSizeSelector": False,  # its list is absent until opened: invalid ARIA
             "suppressCellFocus": True,
+            "getRowId": {
+                "function": "params.data.code"
+            },  # a click names its row (pages/region_drill.open_row)
             "enableCellTextSelection": True,
             "localeText": grid_locale(lang),
         },
         style={"width": "100%"},
+        className="drill-grid" + ("" if child_level == "eess" else " drill-clickable"),
     )

@@ -21,8 +21,8 @@ from ..state import Filters, href
 from ..views import frame
 from ..views.charts import indicator_history as history
 from ..views.indicators import INDICATOR, indicator_of
-from ..views.indicators import allowed_regions as regions
 from ..views.indicators import indicator_snapshot as table
+from ..views.indicators import published_regions as regions
 from .not_found import unknown_code
 
 

@@ -1,6 +1,6 @@
-"""Región: the region's causal chain, its monthly trends against targets, its ENDES estimates with confidence
-intervals, and the drill-down of administrative indicators to provinces, districts and facilities
-(pages/region_drill.py)."""
+"""Región: what is red in the region and why (dashboard/views/red_list.py), the drill-down of administrative
+indicators to provinces, districts and facilities (pages/region_drill.py), the region's causal chain, its monthly
+trends against targets and its ENDES estimates with confidence intervals."""
 
 from __future__ import annotations
 
@@ -14,14 +14,17 @@ from .. import format as fmt
 from ..access import region_ok
 from ..callbacks import callback
 from ..components.chain import causal_chain
+from ..components.red_list import red_items
 from ..components.table_grid import download_buttons
 from ..data import Warehouse
 from ..i18n import t
 from ..state import Filters, href
 from ..views.charts import months_back, region_series
+from ..views.drill import DRILL_FEEDS
 from ..views.indicators import region_snapshot
+from ..views.red_list import region_red_list
 from .not_found import unknown_code
-from .region_drill import drill_content
+from .region_drill import drill_content, region_of
 
 SPARK_MONTHS = 12
 
@@ -52,22 +55,13 @@ def _sparks(recent: pd.DataFrame, surveys: pd.DataFrame, region: str, period: dt
 
 
 def main_content(wh: Warehouse, f: Filters, region: str) -> list:
+    """The page's top: the region, its final results and what is red and why."""
     cat = wh.snapshot.catalogue
     lang = f.lang
     name = wh.snapshot.names.get(region, region)
     snap = region_snapshot(wh, f, region)  # the view 'region'
-    period, recent, surveys, stock = region_series(wh, f, region)
     program = cat.programs.get(f.program)
     inds = cat.indicators_for(program=f.program)
-    # Budget per product is in each chain box; the trends keep the program's total, not six look-alike saws.
-    monthly = [
-        i
-        for i in inds
-        if i.periodicity == "monthly"
-        and (i.feed == "admin" or (i.feed == "budget" and i.budget_products == ()))
-    ]
-    stock_inds = [i for i in inds if i.feed == "stock"]
-    annual = [i for i in inds if i.periodicity == "annual"]
     finals = snap[snap.indicator_code.isin([i.code for i in inds if i.level == "final_result"])]
     summary = []
     for r in finals.itertuples():
@@ -95,6 +89,68 @@ def main_content(wh: Warehouse, f: Filters, region: str) -> list:
             [
                 html.Div(
                     [
+                        html.H2(t("red_title", lang), className="section-title"),
+                        download_buttons(f"/export/region-rojo/{region}", f, f"rojo_{region}"),
+                    ],
+                    className="section-head",
+                ),
+                html.P(t("red_hint", lang), className="hint"),
+                red_items(region_red_list(wh, f, region), lang, breakdown_link(f, region)),
+            ],
+            className="panel",
+            id="region-red",
+        ),
+    ]
+
+
+def breakdown_link(f: Filters, region: str):
+    """An indicator's breakdown in this region: the drill-down for what facilities report, the region's budget page
+    for budget lines, the region's survey panel for survey estimates (never drilled below the region)."""
+
+    def link(code: str, feed: str) -> str:
+        if feed in DRILL_FEEDS:
+            return (
+                href(
+                    f"/region/{region}",
+                    f,
+                    indicator=code,
+                    province=None,
+                    district=None,
+                    red=None,
+                    microred=None,
+                )
+                + "#region-drill"
+            )
+        if feed == "budget":
+            return href(f"/presupuesto/{region}", f, indicator=None)
+        return href(f"/region/{region}", f) + "#region-survey"
+
+    return link
+
+
+def chain_content(wh: Warehouse, f: Filters, region: str) -> list:
+    """The causal chain, the trends and the survey estimates (below the red list and the drill-down)."""
+    cat = wh.snapshot.catalogue
+    lang = f.lang
+    name = wh.snapshot.names.get(region, region)
+    snap = region_snapshot(wh, f, region)  # the view 'region'
+    period, recent, surveys, stock = region_series(wh, f, region)
+    inds = cat.indicators_for(program=f.program)
+    # Budget per product is in each chain box; the trends keep the program's total, not six look-alike saws.
+    monthly = [
+        i
+        for i in inds
+        if i.periodicity == "monthly"
+        and (i.feed == "admin" or (i.feed == "budget" and i.budget_products == ()))
+    ]
+    stock_inds = [i for i in inds if i.feed == "stock"]
+    annual = [i for i in inds if i.periodicity == "annual"]
+    link = breakdown_link(f, region)
+    return [
+        html.Section(
+            [
+                html.Div(
+                    [
                         html.H2(t("chain_title", lang), className="section-title"),
                         download_buttons(f"/export/region/{region}", f, name),
                     ],
@@ -108,7 +164,7 @@ def main_content(wh: Warehouse, f: Filters, region: str) -> list:
                     _sparks(recent, surveys, region, period),
                     stock,
                     lang,
-                    lambda code: href(f"/indicador/{code}", f, indicator=None),
+                    lambda code: link(code, cat.indicators[code].feed),
                 ),
             ],
             className="panel",
@@ -172,17 +228,14 @@ def layout(wh: Warehouse, f: Filters, arg: str | None = None):
             dcc.Store(id="region-key", data=main_key(f, arg)),
             html.Div(main_content(wh, f, arg), id="region-main"),
             html.Section(html.Div(drill_content(wh, f, arg), id="region-drill"), className="panel"),
+            html.Div(chain_content(wh, f, arg), id="region-chain"),
         ]
     )
 
 
-def _region_of(pathname: str | None) -> str | None:
-    parts = [p for p in (pathname or "").split("/") if p]
-    return parts[1] if len(parts) == 2 and parts[0] == "region" else None
-
-
 @callback(
     Output("region-main", "children"),
+    Output("region-chain", "children"),
     Output("region-key", "data"),
     Output("region-drill", "children"),
     Input("url", "search"),
@@ -193,10 +246,11 @@ def _region_of(pathname: str | None) -> str | None:
 def update(search: str, pathname: str, shown: str):
     """New filters: the chain and charts only when program, period or language changed; the drill-down always."""
     wh = context.warehouse()
-    region = _region_of(pathname)
+    region = region_of(pathname)
     if region is None or not region_ok(wh, region):
-        return no_update, no_update, no_update
+        return no_update, no_update, no_update, no_update
     f = context.filters(search)
     key = main_key(f, region)
-    main = main_content(wh, f, region) if key != shown else no_update
-    return main, key, drill_content(wh, f, region)
+    if key == shown:
+        return no_update, no_update, key, drill_content(wh, f, region)
+    return main_content(wh, f, region), chain_content(wh, f, region), key, drill_content(wh, f, region)

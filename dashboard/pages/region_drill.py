@@ -9,17 +9,25 @@ import pandas as pd
 from dash import Input, Output, State, dcc, html, no_update
 
 from .. import context
-from ..access import may_see
+from ..access import may_see, region_ok
 from ..callbacks import callback
+from ..components.attrs import ARIA_HIDDEN
 from ..components.drill_grid import drill_grid
 from ..components.notice import public_only
 from ..components.table_grid import download_buttons
 from ..data import Warehouse
 from ..i18n import dropdown_labels, t
 from ..reads import level_below
-from ..state import TREES, Filters, href, serialise
+from ..state import FACILITY_LIST, TREES, Filters, href, serialise
 from ..views.charts import quality_flags
-from ..views.drill import REGION_DRILL, drill_indicator, drill_indicators, drill_table, drill_target
+from ..views.drill import (
+    REGION_DRILL,
+    drill_indicator,
+    drill_indicators,
+    drill_table,
+    drill_target,
+    facility_list,
+)
 
 
 def _dropdown(
@@ -125,6 +133,40 @@ def _places(wh: Warehouse, f: Filters, region: str, parent: str, level: str) -> 
     ], crumbs
 
 
+def region_of(pathname: str | None) -> str | None:
+    """The region of a /region/<code> path."""
+    parts = [p for p in (pathname or "").split("/") if p]
+    return parts[1] if len(parts) == 2 and parts[0] == "region" else None
+
+
+def _list_toggle(f: Filters, region: str, level: str, listing: bool) -> list:
+    """On a province (a Red): the link to its whole facility list, stock-outs first — or back to its districts
+    (MicroRedes)."""
+    if level not in ("provincia", "red"):
+        return []
+    if listing:
+        return [
+            " › ",
+            html.Span(t("drill_all_facilities_on", f.lang)),
+            " · ",
+            dcc.Link(
+                t(f"drill_by_{level}", f.lang),
+                href=href(f"/region/{region}", f, facilities=None) + "#region-drill",
+            ),
+        ]
+    return [
+        " · ",
+        dcc.Link(
+            [
+                html.I(className="bi bi-list-ul me-1", **ARIA_HIDDEN),
+                t(f"drill_all_facilities_{level}", f.lang),
+            ],
+            href=href(f"/region/{region}", f, facilities=FACILITY_LIST) + "#region-drill",
+            id="drill-all-facilities",
+        ),
+    ]
+
+
 def drill_content(wh: Warehouse, f: Filters, region: str) -> list:
     lang = f.lang
     title = html.H2(
@@ -132,13 +174,15 @@ def drill_content(wh: Warehouse, f: Filters, region: str) -> list:
     )
     if not may_see(wh, REGION_DRILL):
         return [title, public_only(lang)]
-    ind = drill_indicator(wh, f)
+    ind = drill_indicator(wh, f, region)
     if ind is None:
         return [title, html.P(t("no_data_period", lang))]
     parent, level = drill_target(wh, f, region)
-    child_level = level_below(level, f.tree)
+    listing = facility_list(wh, f, region) is not None
+    child_level = "eess" if listing else level_below(level, f.tree)
     df = drill_table(wh, f, region)
     places, crumbs = _places(wh, f, region, parent, level)
+    crumbs += _list_toggle(f, region, level, listing)
     notes = (
         [t("drill_network_note", lang)]
         if f.tree == "red"
@@ -177,6 +221,11 @@ def drill_content(wh: Warehouse, f: Filters, region: str) -> list:
             className="g-2 mb-2",
         ),
         html.Div(crumbs, className="crumbs"),
+        *(
+            [html.P(t("drill_click_hint", lang), className="hint")]
+            if child_level != "eess" and len(df)
+            else []
+        ),
         drill_grid(
             df, ind, child_level, lang, quality_flags(wh, f, region, ind) if child_level == "eess" else None
         )
@@ -195,6 +244,7 @@ def drill_content(wh: Warehouse, f: Filters, region: str) -> list:
     Input("drill-red", "value"),
     Input("drill-microred", "value"),
     State("url", "search"),
+    State("url", "pathname"),
     prevent_initial_call=True,
 )
 def choose_drill(
@@ -205,9 +255,13 @@ def choose_drill(
     red: str | None,
     microred: str | None,
     search: str,
+    pathname: str | None = None,
 ):
     f = context.filters(search)
-    default = drill_indicator(context.warehouse(), f)  # None: the program has no indicator to drill into
+    wh = context.warehouse()
+    region = region_of(pathname)
+    # None: the program has no indicator to drill into
+    default = drill_indicator(wh, f, region if region_ok(wh, region) else None)
     if f.indicator is None and default is not None and indicator == default.code:
         indicator = None  # the page's default: writing it would add a history entry the back button stops at
     new = f.with_(
@@ -218,6 +272,42 @@ def choose_drill(
         red=red,
         microred=microred if red == f.red else None,
     )
+    if (new.province, new.red) != (f.province, f.red) or new.district or new.microred:
+        new = new.with_(facilities=None)  # the whole list belongs to the province (Red) it was opened on
     # Compared as filters, not as text: rewriting an equivalent URL (?lang=es → ?) would push a history entry
     # that the back button returns from straight into the same rewrite.
     return no_update if new == f else (serialise(new) or "?")
+
+
+@callback(
+    Output("url", "search", allow_duplicate=True),
+    Input("drill-grid", "cellClicked"),
+    State("url", "search"),
+    State("url", "pathname"),
+    prevent_initial_call=True,
+)
+def open_row(cell: dict | None, search: str, pathname: str | None):
+    """A click on a province, district, Red or MicroRed row opens its own breakdown (facilities are the last
+    level); the choice goes into the URL as the dropdowns' would."""
+    wh = context.warehouse()
+    region = region_of(pathname)
+    code = (cell or {}).get("rowId")
+    if region is None or not region_ok(wh, region) or not isinstance(code, str):
+        return no_update
+    f = context.filters(search)
+    if facility_list(wh, f, region) is not None:
+        return no_update
+    _parent, level = drill_target(wh, f, region)
+    child = level_below(level, f.tree)
+    opened: dict[str, dict[str, str | None]] = {
+        "provincia": {"province": code, "district": None},
+        "distrito": {"district": code},
+        "red": {"red": code, "microred": None},
+        "microred": {"microred": code},
+    }
+    changes = opened.get(child)
+    if changes is None:
+        return no_update
+    new = f.with_(**changes, facilities=None)
+    # A code that is not one of this parent's children (a forged click) falls back as a forged link does.
+    return no_update if drill_target(wh, new, region) == (_parent, level) else serialise(new)

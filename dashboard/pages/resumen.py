@@ -27,7 +27,8 @@ from ..data import Warehouse
 from ..i18n import dropdown_labels, t
 from ..state import Filters, href, serialise
 from ..views import indicators
-from ..views.indicators import allowed_regions as region_codes
+from ..views.indicators import allowed_regions
+from ..views.indicators import published_regions as region_codes  # every region's published figures
 from .resumen_budget import budget_section
 
 
@@ -126,7 +127,7 @@ def scorecard_parts(wh: Warehouse, f: Filters, snap: pd.DataFrame) -> tuple[list
     cat = wh.snapshot.catalogue
     codes = scorecard_indicators(wh, f)
     regions = region_codes(wh)
-    links = {r: href(f"/region/{r}", f, indicator=None) for r in regions}
+    links = {r: href(f"/region/{r}", f, indicator=None) for r in allowed_regions(wh)}  # pages they may open
     data = rows(
         snap[snap.indicator_code.isin(codes)], cat, wh.snapshot.names, ["PE", *regions], f.lang, links
     )
@@ -162,7 +163,7 @@ def layout(wh: Warehouse, f: Filters, arg: str | None = None):
     cat = wh.snapshot.catalogue
     codes = scorecard_indicators(wh, f)
     regions = region_codes(wh)
-    links = {r: href(f"/region/{r}", f, indicator=None) for r in regions}
+    links = {r: href(f"/region/{r}", f, indicator=None) for r in allowed_regions(wh)}  # pages they may open
     return html.Div(
         [
             html.Div(heading(wh, f), id="resumen-heading"),

@@ -23,12 +23,14 @@ from .quality import (
     QUALITY_QUARANTINE,
     QUALITY_TRIANGULATION,
 )
+from .red_list import REGION_RED
 
 VIEWS: dict[str, View] = {
     v.key: v
     for v in (
         RESUMEN,
         REGION,
+        REGION_RED,
         INDICATOR,
         REGION_DRILL,
         BUDGET_PRODUCTS,

@@ -12,7 +12,7 @@ from warehouse.catalogue_model import Indicator
 
 from ..data import Warehouse
 from ..state import Filters
-from .indicators import allowed_regions
+from .indicators import published_regions
 
 TREND_MONTHS = 24  # the region's monthly trends
 
@@ -40,7 +40,7 @@ def indicator_history(wh: Warehouse, f: Filters, ind: Indicator) -> pd.DataFrame
     """An indicator's series for the country and the regions: three years of months, or every survey year."""
     period = wh.resolve_period(ind.program, f.period)
     start = dt.date(period.year - 3, period.month, 1) if ind.periodicity == "monthly" else dt.date(2000, 1, 1)
-    return wh.read("series", [ind.code], ["PE", *allowed_regions(wh)], start, period)
+    return wh.read("series", [ind.code], ["PE", *published_regions(wh)], start, period)
 
 
 def national_snapshot(wh: Warehouse, f: Filters) -> pd.DataFrame:

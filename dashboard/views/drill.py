@@ -7,12 +7,15 @@ from __future__ import annotations
 import pandas as pd
 
 from warehouse.catalogue_model import Indicator, Text
+from warehouse.rules import status
 from warehouse.sources import MONTHLY_FEEDS
 
 from ..data import Warehouse
 from ..i18n import level_name
-from ..state import Filters
+from ..state import FACILITY_LIST, Filters
+from .indicators import region_snapshot
 from .model import Column, View
+from .red_list import worst_first
 
 T = Text
 
@@ -23,9 +26,17 @@ def drill_indicators(wh: Warehouse, f: Filters) -> list[Indicator]:
     return [i for i in wh.snapshot.catalogue.indicators_for(program=f.program) if i.feed in DRILL_FEEDS]
 
 
-def drill_indicator(wh: Warehouse, f: Filters) -> Indicator | None:
+def drill_indicator(wh: Warehouse, f: Filters, region: str | None = None) -> Indicator | None:
+    """The URL's indicator; else, in a region, its worst indicator reported per facility (the red list's first);
+    else the program's first key product."""
     inds = drill_indicators(wh, f)
     chosen = next((i for i in inds if i.code == f.indicator), None)
+    if chosen is None and region is not None:
+        by_code = {i.code: i for i in inds}
+        snap = region_snapshot(wh, f, region)
+        chosen = next(
+            (by_code[c] for c in worst_first(wh.snapshot.catalogue, f.program, snap) if c in by_code), None
+        )
     return chosen or next((i for i in inds if i.key and i.level == "product"), inds[0] if inds else None)
 
 
@@ -54,15 +65,48 @@ def drill_target(wh: Warehouse, f: Filters, region: str) -> tuple[str, str]:
     return region, "region"
 
 
+def facility_list(wh: Warehouse, f: Filters, region: str) -> list[str] | None:
+    """With ``?establecimientos=todos`` on a province (or a Red): the parents of its facilities — its districts
+    (its MicroRedes) — whose facilities the drill-down lists all at once; else None (one level below)."""
+    if f.facilities != FACILITY_LIST:
+        return None
+    parent, level = drill_target(wh, f, region)
+    snap = wh.snapshot
+    if level == "provincia":
+        return list(snap.children_of(parent).territory_code)
+    if level == "red":
+        return list(snap.network_children(region, parent).territory_code)
+    return None
+
+
 def drill_table(wh: Warehouse, f: Filters, region: str, ind: Indicator | None = None) -> pd.DataFrame:
     """The rows of the drill-down of one indicator (the URL's, else the default), along the URL's tree and
-    within the region."""
-    ind = ind or drill_indicator(wh, f)
+    within the region, worst first."""
+    ind = ind or drill_indicator(wh, f, region)
     if ind is None:
         return pd.DataFrame()
     parent, level = drill_target(wh, f, region)
     period = wh.resolve_period(f.program, f.period)
-    return wh.read("children", ind.code, parent, level, period, tree=f.tree, region=region)
+    within = facility_list(wh, f, region)
+    rows = wh.read("children", ind.code, parent, level, period, tree=f.tree, region=region, within=within)
+    return worst_rows(rows, ind)
+
+
+def worst_rows(df: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
+    """Rows worst first: by light (Crítico, En riesgo, Adecuado, then the states that are not a light), then by
+    value in the indicator's bad direction (highest first when lower is better), then by code. A facility's stock
+    light follows its class, so stock-outs come first."""
+    if df.empty:
+        return df
+    rank = [status(s).rank for s in df.status]
+    value = df.value.astype(float)
+    bad = -value if ind.direction == "down" else value
+    return (
+        df.assign(_rank=rank, _bad=bad)
+        .sort_values(["_rank", "_bad", "territory_code"], na_position="last", kind="stable")
+        .drop(columns=["_rank", "_bad"])
+        .reset_index(drop=True)
+    )
 
 
 def _drill(wh: Warehouse, f: Filters, region: str | None) -> pd.DataFrame:
@@ -103,8 +147,16 @@ REGION_DRILL = View(
         Column("indicator_code", T("Indicador", "Indicator"), "code"),
         Column("period", T("Mes", "Month"), "month"),
         Column("value", T("Valor", "Value"), "number"),
+        Column(
+            "denominator",
+            T("n (denominador)", "n (denominator)"),
+            "number",
+            help=T(
+                "El n de la cifra; bajo el mínimo del indicador su estado es «Muestra pequeña».",
+                "The figure's n; below the indicator's minimum its status is 'Small sample'.",
+            ),
+        ),
         Column("numerator", T("Numerador", "Numerator"), "number"),
-        Column("denominator", T("Denominador", "Denominator"), "number"),
         Column("status", T("Estado", "Status"), "status"),
         Column("units_reporting", T("Unidades que reportaron", "Units reporting"), "count"),
         Column("units_expected", T("Unidades esperadas", "Units expected"), "count"),

@@ -17,14 +17,21 @@ from .model import Column, Period, View
 
 
 def allowed_regions(wh: Warehouse) -> list[str]:
-    """The regions the current user may see, in the territory's order."""
+    """The regions the current user may see whole (their pages, the figures below them), in the territory's
+    order."""
     return [r for r in wh.snapshot.regions.region_code if wh.allowed is None or r in wh.allowed]
 
 
+def published_regions(wh: Warehouse) -> list[str]:
+    """The regions whose region-level (published) figures the current user sees — every region the server
+    publishes, for a regional user as for the public —, in the territory's order."""
+    return [r for r in wh.snapshot.regions.region_code if wh.server_allowed is None or r in wh.server_allowed]
+
+
 def snapshot(wh: Warehouse, f: Filters) -> pd.DataFrame:
-    """Every indicator of the program for the country and the regions at the period."""
+    """Every indicator of the program for the country and the regions at the period (published figures)."""
     period = wh.resolve_period(f.program, f.period)
-    return wh.read("snapshot", f.program, ["PE", *allowed_regions(wh)], period)
+    return wh.read("snapshot", f.program, ["PE", *published_regions(wh)], period)
 
 
 def region_snapshot(wh: Warehouse, f: Filters, region: str) -> pd.DataFrame:
@@ -39,7 +46,7 @@ def indicator_of(wh: Warehouse, code: str | None) -> Indicator | None:
 def indicator_snapshot(wh: Warehouse, f: Filters, ind: Indicator) -> pd.DataFrame:
     """Country and regions for one indicator at the period: the ranking, the table and the export."""
     period = wh.resolve_period(ind.program, f.period)
-    snap = wh.read("snapshot", ind.program, ["PE", *allowed_regions(wh)], period)
+    snap = wh.read("snapshot", ind.program, ["PE", *published_regions(wh)], period)
     return snap[snap.indicator_code == ind.code].reset_index(drop=True)
 
 

@@ -94,14 +94,15 @@ def test_a_regional_user_gets_no_other_region_by_any_request(secured, facilities
         "/export/presupuesto-unidades/10.csv",
         "/export/calidad-sin-reporte/10.csv",
         "/export/calidad-atipicos/10.json",
-        f"/imprimir?region=10&periodo={PERIOD}",
     ):
         r = c.get(path)
         assert r.status_code in (403, 404) or "Huánuco" not in r.get_data(as_text=True), path
         bodies.append(r.get_data(as_text=True))
-    # the country-wide ones hold only its region (and the national figure)
+    # the print view is the scorecard: every region's published figures (as the public's), no detail
+    bodies.append(c.get(f"/imprimir?region=10&periodo={PERIOD}").get_data(as_text=True))
+    # the scorecard holds every region's published figures, as the public's does (issue 22, part 4)
     doc = c.get(f"/api/resumen.json?periodo={PERIOD}").get_json()
-    assert {r["territorio_codigo"] for r in doc} == {"PE", "09"}
+    assert {r["territorio_codigo"] for r in doc} == {"PE", *context.warehouse().snapshot.regions.region_code}
     for table in ("calidad-sin-reporte", "calidad-atipicos", "presupuesto-unidades", "presupuesto-regiones"):
         r = c.get(f"/export/{table}.json?periodo={PERIOD}")
         assert r.status_code == 200, table

@@ -115,8 +115,8 @@ def test_late_region_shows_no_reportado_in_its_chain(app, sql):
         "territory_level = 'region' and period = date '2026-09-01' and status = 'no_reportado' limit 1"
     )
     code = late[0][0]
-    main, key, _drill = region.update(f"?periodo={PERIOD}", f"/region/{code}", None)
-    page = texts(main)
+    main, chain, key, _drill = region.update(f"?periodo={PERIOD}", f"/region/{code}", None)
+    page = texts(main) + texts(chain)
     assert "No reportado" in page and "Cadena causal" in page
     assert key == region.main_key(parse(f"?periodo={PERIOD}"), code)
 
@@ -126,7 +126,7 @@ def test_region_drill_down_to_districts_and_facilities(app, sql):
     ((province,),) = sql(
         "select province_code from core_province where department_code = '08' order by 1 limit 1"
     )
-    _main, _key, drill = region.update(
+    *_, drill = region.update(
         f"?periodo=2026-08&indicador=PAN_P_HIERRO&provincia={province}", "/region/08", "x"
     )
     grid = next(c for c in _walk(drill) if getattr(c, "id", None) == "drill-grid")
@@ -137,7 +137,7 @@ def test_region_drill_down_to_districts_and_facilities(app, sql):
     )[0][0]
     assert len(grid.rowData) == n > 0
     district = grid.rowData[0]["code"]
-    _m, _k, drill = region.update(
+    *_, drill = region.update(
         f"?periodo=2026-08&indicador=PAN_I_HIERRO_GOTAS&provincia={province}&distrito={district}",
         "/region/08",
         "x",

@@ -28,6 +28,7 @@ main = click.Group(commands=[export])  # the command-line root registers dashboa
 REQUESTS = {
     "resumen": (None, ""),
     "region": ("09", ""),
+    "region-rojo": ("09", ""),
     "indicador": ("PAN_DCI", ""),
     "region-detalle": ("09", ""),
     "presupuesto-productos": ("09", ""),
@@ -222,11 +223,12 @@ def test_the_drill_down_grid_and_its_download_buttons_give_the_same_rows(app, se
     body = app.server.test_client().get(link).data.decode("utf-8-sig")
     table = list(csv.DictReader(io.StringIO(body)))
     assert len(table) == len(grid.rowData) > 0
+    assert [r["Código"] for r in table] == [r["code"] for r in grid.rowData]  # worst first in both
     by_code = {r["Código"]: r for r in table}
     for row in grid.rowData:
         got = by_code[row["code"]]
         assert got["Nombre"] == row["name"] or (got["Nombre"] == "" and row["name"] == row["code"])  # unnamed
-        for key, heading in (("numerator", "Numerador"), ("denominator", "Denominador")):
+        for key, heading in (("numerator", "Numerador"), ("denominator", "n (denominador)")):
             assert (row[key] is None) == (got[heading] == "")
             assert (
                 row[key] is None or abs(row[key] - float(got[heading])) < 0.051

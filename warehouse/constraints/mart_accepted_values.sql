@@ -10,4 +10,4 @@ union all
 select 'status', status
 from mart_indicator_status
 where batch_id = $batch_id and territory_level <> 'eess'
-  and status not in ('adecuado', 'en_riesgo', 'critico', 'sin_datos', 'no_reportado', 'referencial')
+  and status not in ('adecuado', 'en_riesgo', 'critico', 'sin_datos', 'no_reportado', 'referencial', 'muestra_pequena')

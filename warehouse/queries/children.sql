@@ -2,7 +2,8 @@
 -- region → provinces → districts → facilities, or region → Reds → MicroRedes → facilities (a facility under the
 -- MicroRed it belonged to that month). Facility rows come from the raw facts through the views. Each facility
 -- row names its district and its MicroRed of that month, whichever tree it was reached by.
--- Parameters: $indicator, $parent (territory or network code), $child_level, $period (date), $region (the region
+-- Parameters: $indicator, $parents (territory or network codes: the parent, or a province's districts or a Red's
+-- MicroRedes for its whole facility list), $child_level, $period (date), $region (the region
 -- whose part of a Red is shown — a Red may reach into another region — or NULL), $allowed, $statuses (the view of
 -- statuses to read, chosen by warehouse.query.children for the tree and child level).
 with
@@ -15,7 +16,7 @@ children as (
     from query_table($statuses) as s
     where s.indicator_code = $indicator
       and s.territory_level = $child_level
-      and s.parent_code = $parent
+      and list_contains($parents, s.parent_code)
       and s.period = $period::date
       and ($region is null or s.region_code = $region)
       and ($allowed is null or list_contains($allowed, s.region_code))

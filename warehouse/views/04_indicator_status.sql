@@ -5,8 +5,10 @@
 --   stock        a facility by its months of supply (stock_class macro); above the facility, the share of
 --                reporting facilities in normal stock against the availability bands
 --   budget_pace  execution (devengado / PIM) against the expected cumulative pace of the month
--- Then the states that are not a light: no report from a unit that was expected to report, no data, and
--- survey estimates that INEI marks as referential (printed in parentheses, or CV above the threshold).
+-- Then the states that are not a light: no report from a unit that was expected to report, no data, survey
+-- estimates that INEI marks as referential (printed in parentheses, or CV above the threshold), and figures whose
+-- denominator (their n) is below the indicator's minimum (core_indicator.min_n, from the catalogue): "muestra
+-- pequeña" — the value and its n stay, the light is held back (one child with anaemia is not "100 % Crítico").
 --
 -- A table macro over the name of a view of values: the view mart_indicator_status below is the macro over
 -- mart_indicator_value; the dashboard's queries (warehouse/queries) read the same rules over
@@ -32,6 +34,7 @@ joined as (
         i.rule_kind,
         i.direction,
         i.tolerance,
+        coalesce(i.min_n, 0) as min_n,
         coalesce(t_region.target, t_country.target, i.default_target) as target,
         pace.expected_pct,
         case when i.rule_kind = 'stock' and v.territory_level = 'eess'
@@ -90,6 +93,7 @@ final as (
             when not has_value and coalesce(units_expected, 0) > 0 then 'no_reportado'
             when not has_value then 'sin_datos'
             when is_referential then 'referencial'
+            when denominator < min_n then 'muestra_pequena'
             else light
         end as status
     from lit

@@ -1,0 +1,292 @@
+"""What is red in a region and why: its Crítico and En riesgo indicators, worst first, each with its cause along the
+causal chain (budget pace, critical-input stock, product coverage) in one sentence built from the data. The Región
+page's top and the view ``region-rojo`` (its downloads, JSON and ``semaforo export``) both read :func:`red_list`:
+one cause logic for the screen and the files."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from warehouse.catalogue_model import Catalogue, Indicator, Text
+from warehouse.rules import status
+
+from .. import format as fmt
+from ..data import Warehouse
+from ..i18n import lang_of, level_name, t
+from ..state import Filters
+from .charts import region_series
+from .indicators import region_snapshot
+from .model import Column, View
+
+T = Text
+
+RED = ("critico", "en_riesgo")
+# Results first: among equally bad lights the outcome leads, its causes follow.
+LEVEL_ORDER = {"final_result": 0, "intermediate_result": 1, "product": 2, "critical_input": 3, "budget": 4}
+
+
+def _rows(df: pd.DataFrame) -> dict[str, dict]:
+    return {r["indicator_code"]: r for r in df.to_dict("records")}
+
+
+def _reference(ind: Indicator, row: dict) -> float | None:
+    ref = row.get("expected_pct") if ind.rule.kind == "budget_pace" else row.get("target")
+    return None if ref is None or fmt.missing(ref) else float(ref)
+
+
+def gap(ind: Indicator, row: dict) -> float:
+    """How far the value falls on the wrong side of its reference (target or expected pace), in the unit's points:
+    the order among lights of one colour (0 without a reference)."""
+    ref = _reference(ind, row)
+    if ref is None or fmt.missing(row.get("value")):
+        return 0.0
+    value = float(row["value"])
+    return max(0.0, ref - value if ind.direction == "up" else value - ref)
+
+
+def worst_first(cat: Catalogue, program: str, snap: pd.DataFrame) -> list[str]:
+    """The codes of the snapshot's Crítico and En riesgo indicators of the program, worst first: Crítico, then En
+    riesgo; within each, the larger gap to the reference, then results before their causes. The one order of the
+    red list and of the drill-down's default indicator."""
+
+    def rank(row: dict) -> tuple:
+        ind = cat.indicators[row["indicator_code"]]
+        return (status(row["status"]).rank, -gap(ind, row), LEVEL_ORDER.get(ind.level, 9), ind.code)
+
+    red = [
+        r
+        for r in snap.to_dict("records")
+        if r.get("status") in RED
+        and (i := cat.indicators.get(r["indicator_code"])) is not None
+        and i.program == program
+    ]
+    return [r["indicator_code"] for r in sorted(red, key=rank)]
+
+
+def _products(cat: Catalogue, ind: Indicator) -> list[str]:
+    """The product elements along whose chain the indicator's cause is read: its own product; for a result, the
+    products that feed it (for the final result, those feeding its intermediate results); for the program's own
+    budget line, every product."""
+    element = cat.elements[ind.element]
+    products = [e for e in cat.elements.values() if e.program == ind.program and e.level == "product"]
+    if element.level == "product":
+        return [element.code]
+    if ind.level == "budget":
+        return [p.code for p in products]
+    feeds = {element.code}
+    if element.level == "final_result":
+        feeds |= {e.code for e in cat.elements.values() if e.contributes_to == element.code}
+    return [p.code for p in products if p.contributes_to in feeds]
+
+
+def _word(code: str | None, lang: str) -> str:
+    return status(code).label.get(lang)
+
+
+def _budget_part(ind: Indicator, row: dict, lang: str) -> str:
+    return t(
+        "cause_budget",
+        lang,
+        name=ind.short.get(lang),
+        value=fmt.value(row.get("value"), ind.unit),
+        expected=fmt.value(row.get("expected_pct"), ind.unit),
+        status=_word(row.get("status"), lang),
+    )
+
+
+def _stock_part(ind: Indicator, row: dict, stock: dict | None, lang: str) -> str:
+    if stock is None or fmt.missing(stock.get("facilities")):
+        return t("cause_input", lang, name=ind.short.get(lang), status=_word(row.get("status"), lang))
+    return t(
+        "cause_stock",
+        lang,
+        name=ind.short.get(lang),
+        status=_word(row.get("status"), lang),
+        normal=int(stock["normostock"]),
+        facilities=int(stock["facilities"]),
+        out=int(stock["desabastecido"]),
+    )
+
+
+def _coverage_part(ind: Indicator, row: dict, lang: str) -> str:
+    return t(
+        "cause_coverage",
+        lang,
+        name=ind.short.get(lang),
+        value=fmt.value(row.get("value"), ind.unit),
+        status=_word(row.get("status"), lang),
+    )
+
+
+def _product_label(cat: Catalogue, product: str, lang: str) -> str:
+    """A product's short name: that of its coverage indicator from the records (the element's objective is a
+    paragraph)."""
+    inds = [i for i in cat.element_indicators(product) if i.level == "product"]
+    best = next((i for i in inds if i.periodicity == "monthly"), inds[0] if inds else None)
+    return best.short.get(lang) if best else cat.elements[product].objective.get(lang)
+
+
+def _part(ind: Indicator, row: dict, stock: dict[str, dict], lang: str) -> str:
+    if ind.level == "budget":
+        return _budget_part(ind, row, lang)
+    if ind.level == "critical_input":
+        return _stock_part(ind, row, stock.get(ind.code), lang)
+    return _coverage_part(ind, row, lang)
+
+
+def cause(
+    cat: Catalogue, ind: Indicator, rows: dict[str, dict], stock: dict[str, dict], lang: str
+) -> tuple[str, bool]:
+    """(the sentence, whether the chain contradicts itself) for one red indicator, from the lights of the links of
+    its chain: each product's budget pace, critical inputs and coverage from the records. An input, product or
+    budget line names every link of its own product (the budget line leads with its own pace); a result, which
+    several products feed, names only their worst links (the Crítico ones, else the En riesgo ones). A critical
+    input in Crítico beside an Adecuado coverage of the same product is said, not hidden."""
+    whole_chain = cat.elements[ind.element].level != "product"
+    parts: list[tuple[str, list[tuple[Indicator, dict]]]] = []
+    contradictions: list[str] = []
+    for product in _products(cat, ind):
+        links = [
+            (i, rows[i.code])
+            for i in cat.element_indicators(product)
+            if i.code in rows
+            and i.level in ("budget", "critical_input", "product")
+            and (
+                i.level != "product" or i.periodicity == "monthly"
+            )  # survey coverage is annual and not a cause
+        ]
+        parts.append((product, [(i, r) for i, r in links if i.code != ind.code]))
+        critical_inputs = [
+            i for i, r in links if i.level == "critical_input" and r.get("status") == "critico"
+        ]
+        adequate = [i for i, r in links if i.level == "product" and r.get("status") == "adecuado"]
+        if critical_inputs and adequate:
+            contradictions.append(
+                t(
+                    "cause_contradiction",
+                    lang,
+                    input=critical_inputs[0].short.get(lang),
+                    coverage=adequate[0].short.get(lang),
+                )
+            )
+    if whole_chain:
+        statuses = {r.get("status") for _p, links in parts for _i, r in links}
+        worst = next((s for s in RED if s in statuses), None)
+        named = [
+            f"{_product_label(cat, p, lang)}: " + ", ".join(_part(i, r, stock, lang) for i, r in bad)
+            for p, links in parts
+            if (bad := [(i, r) for i, r in links if r.get("status") == worst])
+        ]
+    else:
+        links = parts[0][1] if parts else []
+        inputs = [(i, r) for i, r in links if i.level == "critical_input"]
+        named = [_budget_part(ind, rows[ind.code], lang)] if ind.level == "budget" else []
+        named += [_part(i, r, stock, lang) for i, r in links if i.level == "budget"]
+        named += [_part(i, r, stock, lang) for i, r in inputs if r.get("status") in RED]
+        if inputs and not any(r.get("status") in RED for _i, r in inputs):
+            named.append(t("cause_inputs_ok", lang))
+        named += [_part(i, r, stock, lang) for i, r in links if i.level == "product"]
+    sentence = t("cause_chain", lang, parts="; ".join(named)) if named else t("cause_none", lang)
+    if contradictions:
+        sentence += " " + " ".join(dict.fromkeys(contradictions))
+    return sentence, bool(contradictions)
+
+
+def red_list(
+    cat: Catalogue, program: str, snap: pd.DataFrame, stock: pd.DataFrame, lang: str
+) -> pd.DataFrame:
+    """The region's Crítico and En riesgo indicators of the program (:func:`worst_first`), each with its
+    cause."""
+    rows = _rows(snap)
+    stock_rows = _rows(stock)
+    out = []
+    for order, code in enumerate(worst_first(cat, program, snap), start=1):
+        ind, row = cat.indicators[code], rows[code]
+        sentence, contradiction = cause(cat, ind, rows, stock_rows, lang)
+        out.append(
+            {
+                "order": order,
+                "indicator_code": code,
+                "indicator": ind.short.get(lang),
+                "level": level_name(ind.level, lang),
+                "status": row["status"],
+                "value": row.get("value"),
+                "unit": ind.unit,
+                "reference": _reference(ind, row),
+                "n": row.get("denominator") if ind.feed == "admin" else None,
+                "cause": sentence,
+                "contradiction": contradiction,
+                "feed": ind.feed,
+            }
+        )
+    return pd.DataFrame(out, columns=[*COLUMN_KEYS, "feed"])
+
+
+def region_red_list(wh: Warehouse, f: Filters, region: str) -> pd.DataFrame:
+    """:func:`red_list` of one region at the filters' period (its snapshot and its stock summary)."""
+    snap = region_snapshot(wh, f, region)
+    _period, _recent, _surveys, stock = region_series(wh, f, region)
+    return red_list(wh.snapshot.catalogue, f.program, snap, stock, lang_of(f.lang))
+
+
+COLUMN_KEYS = (
+    "order", "indicator_code", "indicator", "level", "status", "value", "unit", "reference", "n", "cause",
+    "contradiction",
+)  # fmt: skip
+
+REGION_RED = View(
+    "region-rojo",
+    T("Qué está en rojo y por qué", "What is red and why"),
+    (
+        Column("order", T("Orden", "Order"), "count", help=T("Del peor al menos malo.", "Worst first.")),
+        Column("indicator_code", T("Indicador (código)", "Indicator (code)"), "code"),
+        Column("indicator", T("Indicador", "Indicator"), "text"),
+        Column("level", T("Nivel de la cadena", "Chain level"), "text"),
+        Column("status", T("Estado", "Status"), "status"),
+        Column("value", T("Valor", "Value"), "number"),
+        Column("unit", T("Unidad", "Unit"), "code"),
+        Column(
+            "reference",
+            T("Meta o ritmo esperado", "Target or expected pace"),
+            "number",
+            help=T(
+                "La meta del indicador, o el avance esperado del presupuesto al mes.",
+                "The indicator's target, or the budget's expected progress at the month.",
+            ),
+        ),
+        Column(
+            "n",
+            T("n (denominador)", "n (denominator)"),
+            "number",
+            help=T("Denominador de las cifras de registros.", "Denominator of record-based figures."),
+        ),
+        Column(
+            "cause",
+            T("Causa en la cadena", "Cause along the chain"),
+            "text",
+            help=T(
+                "Ritmo del presupuesto, stock de insumos y cobertura del producto, de los datos del mes.",
+                "Budget pace, input stock and product coverage, from the month's data.",
+            ),
+        ),
+        Column(
+            "contradiction",
+            T("La cadena se contradice", "The chain contradicts itself"),
+            "bool",
+            help=T(
+                "Un insumo en Crítico junto a una cobertura Adecuada del mismo producto.",
+                "A critical input Off track beside an On-track coverage of the same product.",
+            ),
+        ),
+    ),
+    lambda wh, f, region: region_red_list(wh, f, region or ""),
+    notes=T(
+        "Indicadores de la región en Crítico o En riesgo, del peor al menos malo, con su causa a lo largo de la "
+        "cadena causal.",
+        "The region's indicators Off track or At risk, worst first, with their cause along the causal chain.",
+    ),
+    page="/region",
+    arg_required=True,
+    heading=lambda wh, f, region: wh.snapshot.names.get(region or "", region or ""),
+    file_name=lambda wh, f, region, p: f"rojo_{f.program}_{region}_{p.stamp}",
+)

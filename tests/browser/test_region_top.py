@@ -1,0 +1,155 @@
+"""The regional manager's first screen in headless Chromium, on the demo (issue 22, parts 1–4): what is red in
+Huancavelica and why, a drill-down clicked down to a province's facility list and downloaded, a one-child district
+held back as "muestra pequeña", and a regional user's map with every region. Screenshots in
+tests/browser/screenshots/ (region_top*.png), looked at by the developers."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+import requests
+from selenium.webdriver.common.by import By
+
+from dashboard import context
+from dashboard.app import create_app
+from dashboard.auth import upsert_user
+from dashboard.config import load_config
+
+from .conftest import console_errors, save
+
+pytestmark = pytest.mark.browser
+PASSWORD = "clave-de-prueba-1"
+# The screenshot shows the drill-down: the page scrolled to it (AG Grid rows scroll with the grid, not the page).
+SHOW_DRILL = "window.scrollTo(0, document.getElementById('region-drill').getBoundingClientRect().top + window.scrollY - 10)"
+PORT = 8361  # away from dash[testing]'s 8050, which other browser runs on the machine may hold
+
+
+@pytest.fixture
+def duo(dash_duo, demo_db):
+    dash_duo.start_server(create_app(demo_db), port=PORT)
+    return dash_duo
+
+
+def _open(duo, path: str, ready: str) -> str:
+    duo.wait_for_page(url=duo.server_url + path, timeout=40)
+    duo.wait_for_element(ready, timeout=40)
+    return duo.find_element("body").text
+
+
+def test_the_red_list_and_its_causes_lead_the_region_page(duo):
+    text = _open(duo, "/region/09?periodo=2026-09", "#region-red .red-item")
+    assert "Qué está en rojo y por qué" in text
+    items = duo.driver.find_elements(By.CSS_SELECTOR, "#region-red .red-item")
+    assert len(items) >= 5
+    first = items[0].text
+    assert "Crítico" in first and "En la cadena:" in first  # worst first, with its cause
+    assert "La cadena se contradice" in text  # the iron chain: stock Crítico, coverage Adecuado
+    # The list comes before the drill-down, which comes before the chain.
+    tops = [duo.find_element(s).location["y"] for s in ("#region-red", "#region-drill", "#region-chain")]
+    assert tops == sorted(tops)
+    duo.driver.set_window_size(1366, 1000)
+    save(duo, "region_top")
+    # Each links to its breakdown in the region: the drill-down for what facilities report, the region's survey
+    # panel for a survey estimate (never drilled below the region).
+    iron = duo.find_element("#red-PAN_I_HIERRO_GOTAS a.red-name").get_attribute("href")
+    assert "/region/09?" in iron and "indicador=PAN_I_HIERRO_GOTAS" in iron and iron.endswith("#region-drill")
+    first = items[0].find_element(By.CSS_SELECTOR, "a.red-name").get_attribute("href")
+    assert "/region/09" in first and "/indicador/" not in first
+    assert console_errors(duo) == []
+
+
+def test_the_drill_down_clicks_to_a_provinces_facility_list_and_downloads_it(duo):
+    _open(duo, "/region/09?periodo=2026-09&indicador=PAN_I_HIERRO_GOTAS", "#drill-grid .ag-row")
+    cell = duo.wait_for_element("#drill-grid .ag-pinned-left-cols-container .ag-row .ag-cell", timeout=30)
+    duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", cell)
+    # A click event on the cell, as the mouse's (a sticky bar may cover the point selenium would aim at).
+    duo.driver.execute_script("arguments[0].click()", cell)  # the worst province
+    duo.wait_for_element("#drill-all-facilities", timeout=40)
+    assert "provincia=" in duo.driver.current_url
+    duo.find_element("#drill-all-facilities").click()
+    duo.wait_for_contains_text("#region-drill", "Todos sus establecimientos", timeout=40)
+    assert "establecimientos=todos" in duo.driver.current_url
+    duo.wait_for_element("#drill-grid .ag-row", timeout=30)
+    assert "Clase de stock" in duo.find_element("#drill-grid").text  # facilities, with their stock class
+    rows = duo.driver.find_elements(By.CSS_SELECTOR, "#drill-grid .ag-center-cols-container .ag-row")
+    first_status = rows[0].text
+    duo.driver.execute_script(SHOW_DRILL)
+    save(duo, "region_top_facilities")
+    # The CSV button downloads exactly that list, in that order.
+    csv_link = duo.driver.find_element(
+        By.CSS_SELECTOR, "#region-drill a[href*='/export/region-detalle/09.csv']"
+    )
+    body = requests.get(csv_link.get_attribute("href"), timeout=60).content.decode("utf-8-sig")
+    table = list(csv.DictReader(io.StringIO(body)))
+    assert len(table) >= len(rows) > 0
+    # worst first: Crítico (stock-outs), then En riesgo, then the rest; the grid's first row is the file's
+    order = [
+        "Crítico",
+        "En riesgo",
+        "Adecuado",
+        "Muestra pequeña",
+        "Referencial",
+        "No reportado",
+        "Sin datos",
+    ]
+    ranks = [order.index(r["Estado"]) for r in table]
+    assert ranks == sorted(ranks)
+    assert table[0]["Estado"] in first_status
+    assert {r["Nivel (código)"] for r in table} == {"eess"}
+    assert console_errors(duo) == []
+
+
+def test_a_one_child_district_shows_muestra_pequena(duo, demo_db):
+    import duckdb
+
+    con = duckdb.connect(str(demo_db), read_only=True)
+    ((district, province),) = con.execute(
+        "select territory_code, parent_code from mart_indicator_status where indicator_code = 'PAN_ANEMIA_HIS_CDC' "
+        "and territory_level = 'distrito' and region_code = '09' and period = date '2026-09-01' "
+        "and denominator = 1 order by territory_code limit 1"
+    ).fetchall()
+    con.close()
+    _open(
+        duo,
+        f"/region/09?periodo=2026-09&indicador=PAN_ANEMIA_HIS_CDC&provincia={province}",
+        "#drill-grid .ag-row",
+    )
+    row = duo.driver.find_element(
+        By.CSS_SELECTOR, f"#drill-grid .ag-center-cols-container .ag-row[row-id='{district}']"
+    )
+    assert "Muestra pequeña" in row.text and "Crítico" not in row.text
+    pill = row.find_element(By.CSS_SELECTOR, ".light-muestra_pequena")
+    assert pill.find_element(By.CSS_SELECTOR, ".bi-people")  # its own icon, a word and a hatch, not a colour
+    duo.driver.execute_script(SHOW_DRILL)
+    save(duo, "region_top_small_sample")
+    assert console_errors(duo) == []
+
+
+@pytest.fixture
+def secured_duo(dash_duo, demo_db, tmp_path):
+    users = tmp_path / "usuarios.yaml"
+    upsert_user(users, "huanca", "regional", ["09"], "Gerencia Regional de Salud Huancavelica", PASSWORD)
+    previous = context._current
+    app = create_app(config=load_config(env={}, db=demo_db, users_file=users, anonymous="publico"))
+    dash_duo.start_server(app, port=PORT + 1)
+    yield dash_duo
+    if previous is not None:
+        context.set_warehouse(previous)
+
+
+def test_a_regional_users_map_shows_every_region(secured_duo):
+    duo = secured_duo
+    duo.driver.get(duo.server_url + "/ingresar")  # the sign-in form is a plain page, not the Dash app
+    duo.wait_for_element("#usuario", timeout=30).send_keys("huanca")
+    duo.find_element("#clave").send_keys(PASSWORD)
+    duo.find_element("#login-submit").click()
+    duo.wait_for_element("#nav-user", timeout=30)
+    _open(duo, "/?periodo=2026-09", "#scorecard .ag-row")
+    tiles = {t.text[:3] for t in duo.driver.find_elements(By.CSS_SELECTOR, "#region-map text") if t.text}
+    assert {"HUV", "HUC", "CUS", "LMM", "LOR", "TUM"} <= tiles and len(tiles) >= 26
+    scorecard = duo.find_element("#scorecard").text
+    assert "Huánuco" in scorecard and "Cusco" in scorecard
+    save(duo, "region_top_regional_map")
+    assert console_errors(duo) == []

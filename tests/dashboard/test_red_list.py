@@ -1,0 +1,183 @@
+"""The region page's top, "Qué está en rojo y por qué" (dashboard/views/red_list.py), and its drill-down order, on
+the small fixture warehouse: the list is the region's red lights as the warehouse lit them, worst first; each
+cause sentence reads its chain's figures from the warehouse (budget pace, stock counts, coverage); a chain that
+contradicts itself says so; the page, its download and the drill-down's default agree."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import replace
+
+import pytest
+
+from dashboard import context
+from dashboard import format as fmt
+from dashboard.pages import region, region_drill
+from dashboard.state import parse
+from dashboard.views import VIEWS, frame
+from dashboard.views.drill import drill_indicator, drill_table, worst_rows
+from dashboard.views.red_list import gap
+from warehouse.rules import status
+
+SEARCH = "?periodo=2026-09"
+MONTH = "2026-09-01"
+
+
+def red(region_code: str, lang: str = "es"):
+    return frame(VIEWS["region-rojo"], context.warehouse(), parse(SEARCH + f"&lang={lang}"), region_code)
+
+
+def _walk(component):
+    yield component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list) else [children] if children is not None else []:
+        yield from _walk(child)
+
+
+@pytest.mark.parametrize("code", ["09", "10"])
+def test_the_list_is_the_regions_red_lights_worst_first(app, sql, code):
+    df = red(code)
+    cat = context.warehouse().snapshot.catalogue
+    # Every monthly indicator the warehouse lit Crítico or En riesgo this month is listed, and nothing else is.
+    monthly_red = {
+        c
+        for (c,) in sql(
+            "select indicator_code from mart_indicator_status as s join core_indicator as i using (indicator_code) "
+            "where territory_code = ? and period = ? and i.periodicity = 'monthly' and i.program_code = '0001' "
+            "and status in ('critico', 'en_riesgo')",
+            code,
+            MONTH,
+        )
+    }
+    assert monthly_red  # the fixture has problems in these regions
+    listed = set(df.indicator_code)
+    assert monthly_red <= listed
+    assert set(df.status) <= {"critico", "en_riesgo"}
+    assert list(df.order) == list(range(1, len(df) + 1))
+    # Crítico before En riesgo; within one colour, the larger gap to the target or pace first.
+    ranks = [status(s).rank for s in df.status]
+    assert ranks == sorted(ranks)
+    for s in ("critico", "en_riesgo"):
+        rows = df[df.status == s]
+        gaps = [
+            gap(
+                cat.indicators[r.indicator_code],
+                {"value": r.value, "target": r.reference, "expected_pct": r.reference},
+            )
+            for r in rows.itertuples()
+        ]
+        assert gaps == sorted(gaps, reverse=True)
+
+
+def test_a_budget_line_says_its_pace_and_the_stock_of_its_inputs_from_the_warehouse(app, sql):
+    df = red("10").set_index("indicator_code")
+    assert df.loc["PAN_B_HIERRO", "status"] == "critico"
+    (executed, expected), *_ = sql(
+        "select value, expected_pct from mart_indicator_status where indicator_code = 'PAN_B_HIERRO' "
+        "and territory_code = '10' and period = ?",
+        MONTH,
+    )
+    (normal, facilities, out), *_ = sql(
+        "select normostock, facilities, desabastecido from mart_stock_summary "
+        "where indicator_code = 'PAN_I_SULFATO_JARABE' and territory_code = '10' and period = ?",
+        MONTH,
+    )
+    sentence = df.loc["PAN_B_HIERRO", "cause"]
+    assert (
+        f"ejecutado al {fmt.value(executed, 'pct')} contra {fmt.value(expected, 'pct')} esperado" in sentence
+    )
+    assert (
+        f"Sulfato ferroso en jarabe Crítico ({normal} de {facilities} EESS en normostock; desabastecidos: {out})"
+        in (sentence)
+    )
+    english = red("10", "en").set_index("indicator_code").loc["PAN_B_HIERRO", "cause"]
+    assert english.startswith("Along the chain: Iron budget executed at")
+    assert f"({normal} of {facilities} facilities in normal stock; out of stock: {out})" in english
+
+
+def test_a_chain_that_contradicts_itself_says_so(app, sql):
+    lights = dict(
+        sql(
+            "select indicator_code, status from mart_indicator_status where territory_code = '09' and period = ? "
+            "and indicator_code in ('PAN_I_HIERRO_GOTAS', 'PAN_P_HIERRO')",
+            MONTH,
+        )
+    )
+    assert lights == {
+        "PAN_I_HIERRO_GOTAS": "critico",
+        "PAN_P_HIERRO": "adecuado",
+    }  # the fixture's contradiction
+    df = red("09").set_index("indicator_code")
+    row = df.loc["PAN_I_HIERRO_GOTAS"]
+    assert bool(row.contradiction)
+    assert (
+        "La cadena se contradice: Hierro en gotas está en Crítico y Suplemento de hierro en Adecuado"
+        in row.cause
+    )
+    # The results the iron product feeds carry it too; a chain without it does not.
+    assert bool(df.loc["PAN_ANEMIA", "contradiction"])
+    assert not bool(df.loc["PAN_I_VAC_NEUMO", "contradiction"])
+    assert "se contradice" not in df.loc["PAN_I_VAC_NEUMO", "cause"]
+
+
+def test_the_page_shows_the_list_its_download_has_and_links_each_to_its_breakdown(app):
+    wh = context.warehouse()
+    f = parse(SEARCH)
+    content = region.layout(wh, f, "09")
+    items = [c for c in _walk(content) if str(getattr(c, "id", "")).startswith("red-PAN")]
+    df = red("09")
+    assert [i.id for i in items] == [f"red-{c}" for c in df.indicator_code]
+    links = {
+        c.children: c.href
+        for c in _walk(content)
+        if type(c).__name__ == "Link" and getattr(c, "className", None) == "red-name"
+    }
+    assert (
+        links["Hierro en gotas"].startswith("/region/09?")
+        and "indicador=PAN_I_HIERRO_GOTAS" in links["Hierro en gotas"]
+    )
+    assert links["Hierro en gotas"].endswith("#region-drill")
+    assert links["Presupuesto CRED"].startswith("/presupuesto/09")
+    # Chain cards open the region's own breakdown, not the national ranking.
+    boxes = [
+        c
+        for c in _walk(content)
+        if type(c).__name__ == "Link" and getattr(c, "className", None) == "box-name"
+    ]
+    assert boxes and not [b for b in boxes if b.href.startswith("/indicador/")]
+    downloaded = app.server.test_client().get("/export/region-rojo/09.csv" + SEARCH).data.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(downloaded)))
+    assert [r["Indicador (código)"] for r in rows] == list(df.indicator_code)
+    assert [r["Causa en la cadena"] for r in rows] == list(df.cause)
+
+
+def test_the_drill_down_opens_on_the_worst_indicator_reported_per_facility(app):
+    wh = context.warehouse()
+    f = parse(SEARCH)
+    df = red("09")
+    feeds = {i.code: i.feed for i in wh.snapshot.catalogue.indicators.values()}
+    drillable = [c for c in df.indicator_code if feeds[c] in ("admin", "stock")]
+    assert drill_indicator(wh, f, "09").code == drillable[0]
+    # The URL's choice wins; without a region, the program's default stays.
+    assert drill_indicator(wh, f.with_(indicator="PAN_P_CRED"), "09").code == "PAN_P_CRED"
+    # Choosing the region's default writes nothing into the URL (no history entry).
+    assert region_drill.choose_drill(
+        drillable[0], "territorio", None, None, None, None, SEARCH, "/region/09"
+    ) == (region_drill.no_update)
+
+
+@pytest.mark.parametrize("direction", ["up", "down"])
+def test_drill_rows_come_worst_first_by_the_indicators_good_direction(app, direction):
+    """The districts of a province by CRED coverage (higher is better), and the same rows read as if lower were
+    better (as anemia is): Crítico first, then within a light the worst value first."""
+    wh = context.warehouse()
+    ind = replace(wh.snapshot.catalogue.indicators["PAN_P_CRED"], direction=direction)
+    f = parse(SEARCH + "&indicador=PAN_P_CRED")
+    df = worst_rows(drill_table(wh, f, "10").sample(frac=1, random_state=1), ind)
+    assert len(df) >= 3 and len(set(df.status)) >= 2
+    ranks = [status(s).rank for s in df.status]
+    assert ranks == sorted(ranks)
+    for s in set(df.status):
+        values = [v for v in df[df.status == s].value if not fmt.missing(v)]
+        assert values == sorted(values, reverse=direction == "down")
