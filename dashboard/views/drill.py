@@ -6,18 +6,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from warehouse.catalogue_model import Indicator, Text
+from warehouse.catalogue_model import Indicator
 from warehouse.rules import status
 from warehouse.sources import MONTHLY_FEEDS
 
 from ..data import Warehouse
-from ..i18n import level_name
+from ..i18n import level_name, words
 from ..state import FACILITY_LIST, Filters
 from .indicators import region_snapshot
 from .model import Column, View
 from .red_list import worst_first
-
-T = Text
 
 DRILL_FEEDS = MONTHLY_FEEDS  # the feeds reported per facility: the only ones below the region
 
@@ -126,51 +124,42 @@ def _drill(wh: Warehouse, f: Filters, region: str | None) -> pd.DataFrame:
 
 REGION_DRILL = View(
     "region-detalle",
-    T("Detalle de la región por territorio o red", "Region detail by territory or health network"),
+    words("region-detalle.title"),
     (
-        Column("level_name", T("Nivel", "Level"), "text"),
-        Column("territory_level", T("Nivel (código)", "Level (code)"), "code", screen=False),
-        Column("territory_code", T("Código", "Code"), "code"),
-        Column("name", T("Nombre", "Name"), "text"),
+        Column("level_name", words("region-detalle.level_name"), "text"),
+        Column("territory_level", words("region-detalle.territory_level"), "code", screen=False),
+        Column("territory_code", words("region-detalle.territory_code"), "code"),
+        Column("name", words("region-detalle.name"), "text"),
         Column(
             "district_name",
-            T("Distrito", "District"),
+            words("region-detalle.district_name"),
             "text",
-            help=T("Distrito del establecimiento.", "The facility's district."),
+            help=words("region-detalle.district_name.help"),
         ),
         Column(
             "microred_name",
-            T("MicroRed", "MicroRed"),
+            words("region-detalle.microred_name"),
             "text",
-            help=T("MicroRed del establecimiento en ese mes.", "The facility's MicroRed in that month."),
+            help=words("region-detalle.microred_name.help"),
         ),
-        Column("indicator_code", T("Indicador", "Indicator"), "code"),
-        Column("period", T("Mes", "Month"), "month"),
-        Column("value", T("Valor", "Value"), "number"),
+        Column("indicator_code", words("region-detalle.indicator_code"), "code"),
+        Column("period", words("region-detalle.period"), "month"),
+        Column("value", words("region-detalle.value"), "number"),
         Column(
             "denominator",
-            T("n (denominador)", "n (denominator)"),
+            words("region-detalle.denominator"),
             "number",
-            help=T(
-                "El n de la cifra; bajo el mínimo del indicador su estado es «Muestra pequeña».",
-                "The figure's n; below the indicator's minimum its status is 'Small sample'.",
-            ),
+            help=words("region-detalle.denominator.help"),
         ),
-        Column("numerator", T("Numerador", "Numerator"), "number"),
-        Column("status", T("Estado", "Status"), "status"),
-        Column("units_reporting", T("Unidades que reportaron", "Units reporting"), "count"),
-        Column("units_expected", T("Unidades esperadas", "Units expected"), "count"),
-        Column("batch_id", T("Lote", "Batch"), "batch"),
+        Column("numerator", words("region-detalle.numerator"), "number"),
+        Column("status", words("region-detalle.status"), "status"),
+        Column("units_reporting", words("region-detalle.units_reporting"), "count"),
+        Column("units_expected", words("region-detalle.units_expected"), "count"),
+        Column("batch_id", words("region-detalle.batch_id"), "batch"),
     ),
     _drill,
     MONTHLY_FEEDS,
-    notes=T(
-        "Un nivel por debajo de lo elegido en la página (?arbol=territorio: provincias, distritos, "
-        "establecimientos; ?arbol=red: redes, microredes, establecimientos). Una red puede abarcar varias "
-        "provincias: solo se cuentan los establecimientos de esta región.",
-        "One level below what the page has chosen (?arbol=territorio: provinces, districts, facilities; "
-        "?arbol=red: Reds, MicroRedes, facilities). A Red may span provinces: only this region's facilities count.",
-    ),
+    notes=words("region-detalle.notes"),
     page="/region",
     scope="below_region",
     arg_required=True,

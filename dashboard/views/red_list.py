@@ -7,18 +7,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from warehouse.catalogue_model import Catalogue, Indicator, Text
+from warehouse.catalogue_model import Catalogue, Indicator
 from warehouse.rules import status
 
 from .. import format as fmt
 from ..data import Warehouse
-from ..i18n import lang_of, level_name, t
+from ..i18n import lang_of, level_name, t, words
 from ..state import Filters
 from .charts import region_series
 from .indicators import region_snapshot
 from .model import Column, View
-
-T = Text
 
 RED = ("critico", "en_riesgo")
 # Results first: among equally bad lights the outcome leads, its causes follow.
@@ -236,55 +234,42 @@ COLUMN_KEYS = (
 
 REGION_RED = View(
     "region-rojo",
-    T("Qué está en rojo y por qué", "What is red and why"),
+    words("region-rojo.title"),
     (
-        Column("order", T("Orden", "Order"), "count", help=T("Del peor al menos malo.", "Worst first.")),
-        Column("indicator_code", T("Indicador (código)", "Indicator (code)"), "code"),
-        Column("indicator", T("Indicador", "Indicator"), "text"),
-        Column("level", T("Nivel de la cadena", "Chain level"), "text"),
-        Column("status", T("Estado", "Status"), "status"),
-        Column("value", T("Valor", "Value"), "number"),
-        Column("unit", T("Unidad", "Unit"), "code"),
+        Column("order", words("region-rojo.order"), "count", help=words("region-rojo.order.help")),
+        Column("indicator_code", words("region-rojo.indicator_code"), "code"),
+        Column("indicator", words("region-rojo.indicator"), "text"),
+        Column("level", words("region-rojo.level"), "text"),
+        Column("status", words("region-rojo.status"), "status"),
+        Column("value", words("region-rojo.value"), "number"),
+        Column("unit", words("region-rojo.unit"), "code"),
         Column(
             "reference",
-            T("Meta o ritmo esperado", "Target or expected pace"),
+            words("region-rojo.reference"),
             "number",
-            help=T(
-                "La meta del indicador, o el avance esperado del presupuesto al mes.",
-                "The indicator's target, or the budget's expected progress at the month.",
-            ),
+            help=words("region-rojo.reference.help"),
         ),
         Column(
             "n",
-            T("n (denominador)", "n (denominator)"),
+            words("region-rojo.n"),
             "number",
-            help=T("Denominador de las cifras de registros.", "Denominator of record-based figures."),
+            help=words("region-rojo.n.help"),
         ),
         Column(
             "cause",
-            T("Causa en la cadena", "Cause along the chain"),
+            words("region-rojo.cause"),
             "text",
-            help=T(
-                "Ritmo del presupuesto, stock de insumos y cobertura del producto, de los datos del mes.",
-                "Budget pace, input stock and product coverage, from the month's data.",
-            ),
+            help=words("region-rojo.cause.help"),
         ),
         Column(
             "contradiction",
-            T("La cadena se contradice", "The chain contradicts itself"),
+            words("region-rojo.contradiction"),
             "bool",
-            help=T(
-                "Un insumo en Crítico junto a una cobertura Adecuada del mismo producto.",
-                "A critical input Off track beside an On-track coverage of the same product.",
-            ),
+            help=words("region-rojo.contradiction.help"),
         ),
     ),
     lambda wh, f, region: region_red_list(wh, f, region or ""),
-    notes=T(
-        "Indicadores de la región en Crítico o En riesgo, del peor al menos malo, con su causa a lo largo de la "
-        "cadena causal.",
-        "The region's indicators Off track or At risk, worst first, with their cause along the causal chain.",
-    ),
+    notes=words("region-rojo.notes"),
     page="/region",
     arg_required=True,
     heading=lambda wh, f, region: wh.snapshot.names.get(region or "", region or ""),

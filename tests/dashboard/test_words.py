@@ -100,11 +100,6 @@ def test_the_grid_speaks_its_own_spanish_locale():
     assert i18n.grid_locale("en") == {}  # the grid's default
 
 
-# The region drill-down's declaration still holds its labels as Text literals (its module was being changed by the
-# region page's work in the same session; moving them is the same mechanical step as for the others).
-LITERAL_LABELS = {"drill.py"}
-
-
 def test_the_views_words_are_in_words_yaml_in_both_languages():
     views = i18n.entries()["views"]
     used = _calls("words")
@@ -113,8 +108,6 @@ def test_the_views_words_are_in_words_yaml_in_both_languages():
         assert key in views, (where, key)
         assert i18n.words(key).get("es") == views[key]["es"] and i18n.words(key).get("en") == views[key]["en"]
     for path in (DASHBOARD / "views").glob("*.py"):
-        if path.name in LITERAL_LABELS:
-            continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         literal = [
             n.lineno
