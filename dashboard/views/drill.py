@@ -163,5 +163,5 @@ REGION_DRILL = View(
     page="/region",
     scope="below_region",
     arg_required=True,
-    filters=("tree", "province", "district", "red", "microred", "indicator"),
+    filters=("tree", "province", "district", "red", "microred", "indicator", "facilities"),
 )

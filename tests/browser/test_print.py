@@ -23,6 +23,9 @@ A4_LANDSCAPE = (841.9, 595.3)  # points
 @pytest.fixture
 def duo(dash_duo, demo_db):
     dash_duo.start_server(create_app(demo_db))
+    # start_server opens "/": let its layout arrive before a test navigates away, or the server is stopped at
+    # teardown while a thread still computes it (an unhandled SystemExit in that thread).
+    dash_duo.wait_for_element("#page", timeout=60)
     return dash_duo
 
 

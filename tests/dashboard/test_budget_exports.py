@@ -178,7 +178,15 @@ def test_months_json_and_xlsx_hold_the_same_rows_and_explain_themselves(client):
     )
     assert "expected pace" in rule
     statuses = [r[1] for r in book["Statuses"].iter_rows(min_row=2, values_only=True)]
-    assert statuses == ["Off track", "At risk", "On track", "Referential", "Not reported", "No data"]
+    assert statuses == [
+        "Off track",
+        "At risk",
+        "On track",
+        "Small sample",
+        "Referential",
+        "Not reported",
+        "No data",
+    ]
     batches = list(book["Batches"].iter_rows(min_row=2, values_only=True))
     assert [(b[1], b[2], b[5]) for b in batches] == [("budget (MEF–SIAF)", f"gasto_{YEAR}.csv", "loaded")]
     meanings = {

@@ -140,9 +140,10 @@ def test_unit_that_stops_reporting_is_no_reportado(territory_db, tmp_path):
     load(
         territory_db,
         "admin",
-        write(tmp_path / "a.csv", body + "2024-01,010101,PAN_P_CRED,1,2\n2024-01,080101,PAN_P_CRED,1,2\n"),
+        write(tmp_path / "a.csv", body + "2024-01,010101,PAN_P_CRED,1,2\n2024-01,080101,PAN_P_CRED,20,40\n"),
     )
-    load(territory_db, "admin", write(tmp_path / "b.csv", body + "2024-02,080101,PAN_P_CRED,1,2\n"))
+    # 40 children: above the minimum n, so the unit that reports gets a light, not "muestra pequeña"
+    load(territory_db, "admin", write(tmp_path / "b.csv", body + "2024-02,080101,PAN_P_CRED,20,40\n"))
     got = dict(
         rows(
             territory_db,
