@@ -19,6 +19,7 @@ from .his_tasks import PERIOD
 from .report import Figure
 
 NATIONAL = {"children": 800_000, "chunks": 8, "memory": "2GB", "scale": "national"}
+BENCH_CHILDREN = 100_000  # the share of the national year the whole bench measures (``--ninos`` changes it)
 SMALL = {"children": 6_000, "chunks": 2, "memory": "1GB", "scale": "small"}
 
 
