@@ -1,9 +1,13 @@
 -- mart_status_top holds the rules' verdict on the country and region rows: for the rows of this batch it must be
--- what the rules say now, both ways.
+-- what the rules say now, both ways (the rules applied to the batch's rows alone).
 with
 
-now as (
-    select * from indicator_status('mart_indicator_top') where batch_id = $batch_id
+batch_top as (
+    select * from mart_indicator_top where batch_id = $batch_id
+),
+
+now as materialized (
+    select * from indicator_status('batch_top')
 ),
 
 stored as (
