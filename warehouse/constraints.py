@@ -1,5 +1,6 @@
 """Constraints next to the models, checked as queries that must return zero rows (run inside every load and by
-the tests). Each ``warehouse/constraints/*.sql`` query is restricted to what batch ``$batch_id`` touched."""
+the tests). Each ``warehouse/constraints/*.sql`` query is restricted to what batch ``$batch_id`` touched; those in
+``constraints/whole/`` run only over the whole warehouse (:func:`violations_anywhere`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ import duckdb
 from .sqlfiles import named_parameters
 
 CONSTRAINTS = Path(__file__).parent / "constraints"
+# Checked over the whole warehouse only (`semaforo check`): what a load guarantees by how it computes its rows,
+# and a cheaper constraint of its own checks for each batch.
+WHOLE = CONSTRAINTS / "whole"
 
 
 RESTRICTED = "batch_id = $batch_id"  # how every constraint limits itself to what one batch touched
@@ -20,7 +24,7 @@ def violations_anywhere(con: duckdb.DuckDBPyConnection, prefix: str = "") -> dic
     """Like :func:`violations`, over the whole warehouse: each constraint (those named ``prefix…``) without its
     batch restriction."""
     failed = {}
-    for path in sorted(CONSTRAINTS.glob(f"{prefix}*.sql")):
+    for path in sorted([*CONSTRAINTS.glob(f"{prefix}*.sql"), *WHOLE.glob(f"{prefix}*.sql")]):
         sql = path.read_text(encoding="utf-8").replace(RESTRICTED, "true")
         if "$batch_id" in sql:
             raise ValueError(f"{path.name}: restrinja el lote solo con «{RESTRICTED}»")

@@ -60,9 +60,10 @@ def _refresh_top(con: duckdb.DuckDBPyConnection, scope: str) -> None:
         f"where territory_level in ('pais', 'region') and ({scope}) {order}"
     )
     con.execute(f"delete from mart_status_top where {scope}")
+    # The rules applied to the scope's rows alone (a CTE the macro reads), not to every row filtered afterwards.
     con.execute(
-        f"insert into mart_status_top by name select * from indicator_status('mart_indicator_top') "
-        f"where {scope} {order}"
+        f"insert into mart_status_top by name with scoped as (select * from mart_indicator_top where {scope}) "
+        f"select * from indicator_status('scoped') {order}"
     )
 
 
