@@ -61,3 +61,11 @@ def test_the_names_are_the_ones_the_acceptance_check_reads():
     assert all(re.search("phase|fase", f.name) for f in out[:-1])
     assert re.search(r"60.?(month|mes)", out[-1].name) and "7 months" in out[-1].name
     assert "national 60-month warehouse (611 MB)" in out[0].name
+
+
+def test_a_csv_loader_below_read_csv_says_where_its_time_goes():
+    from bench.etl import csv_note
+
+    note = csv_note({"read": 0.3, "checks": 0.1, "marts": 2.0, "copy": 1.0}, 200_000, 0.2)
+    assert note.startswith("where the time goes: marts 2.00 s, copy 1.00 s, read 0.30 s, checks 0.10 s")
+    assert "reading and checking alone 500,000 rows/s (50% of read_csv)" in note
