@@ -4,6 +4,7 @@ the tests). Each ``warehouse/constraints/*.sql`` query is restricted to what bat
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -34,11 +35,25 @@ def violations_anywhere(con: duckdb.DuckDBPyConnection, prefix: str = "") -> dic
     return failed
 
 
+# A constraint about one table's batch rows says so ("-- batch table: raw_stock"): a batch that wrote no row there
+# cannot break it, and its query would still read the whole table (an empty semi join does not spare the scan).
+BATCH_TABLE = re.compile(r"^-- batch table: (\w+)$", re.MULTILINE)
+
+
 def violations(con: duckdb.DuckDBPyConnection, batch_id: int) -> dict[str, list[tuple[Any, ...]]]:
     """Constraint name → offending rows (first 5), for every constraint that fails."""
     failed = {}
     for path in sorted(CONSTRAINTS.glob("*.sql")):
         sql = path.read_text(encoding="utf-8")
+        table = BATCH_TABLE.search(sql)
+        # A literal batch id: the zone maps of batch_id then skip every older row group.
+        if (
+            table
+            and not con.execute(
+                f"select 1 from {table[1]} where batch_id = {int(batch_id)} limit 1"
+            ).fetchone()
+        ):
+            continue
         params = {"batch_id": batch_id} if "batch_id" in named_parameters(sql) else {}
         rows = con.execute(sql, params).fetchmany(5)
         if rows:

@@ -32,3 +32,25 @@ def test_a_stale_stored_status_is_found_by_the_batch_check_or_by_the_whole_check
         assert "mart_status_in_step" in violations(con, report.batch_id)
     finally:
         con.close()
+
+
+def test_a_duplicate_a_batch_wrote_is_found_and_a_table_it_did_not_write_is_not_read(territory_db, tmp_path):
+    report = load(
+        territory_db, "admin", write(tmp_path / "a.csv", HEADER + "2024-01,080101,PAN_P_CRED,20,40\n")
+    )
+    assert report.status == "loaded", report.problems
+    con = duckdb.connect(str(territory_db))
+    try:
+        con.execute("insert into raw_admin select * from raw_admin where batch_id = ?", [report.batch_id])
+        failed = violations(con, report.batch_id)
+        assert list(failed) == ["raw_admin_unique"]
+        # The same duplicate in raw_stock under this batch is found too: the skip is only for a table the
+        # batch wrote nothing into.
+        con.execute(
+            "insert into raw_stock values (?, 1, date '2024-01-01', '00000001', '080101', 'X', 1, 1), "
+            "(?, 2, date '2024-01-01', '00000001', '080101', 'X', 1, 1)",
+            [report.batch_id, report.batch_id],
+        )
+        assert "raw_stock_unique" in violations(con, report.batch_id)
+    finally:
+        con.close()

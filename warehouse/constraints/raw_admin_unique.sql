@@ -1,4 +1,5 @@
 -- One administrative value per period, indicator and reporting unit.
+-- batch table: raw_admin
 -- Only the keys the batch wrote can have gained a duplicate (the stored rows were unique before it): a semi join
 -- on them reads that many rows, not every row of the batch's months.
 select a.period, a.indicator_code, coalesce(a.cod_ipress, a.ubigeo) as unit, count(*) as rows

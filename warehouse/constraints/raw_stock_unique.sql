@@ -1,4 +1,5 @@
 -- One stock record per period, critical input and facility.
+-- batch table: raw_stock
 -- Only the keys the batch wrote can have gained a duplicate (the stored rows were unique before it): a semi join
 -- on them reads that many rows, not every row of the batch's months.
 select s.period, s.indicator_code, s.cod_ipress, count(*) as rows
