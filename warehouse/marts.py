@@ -229,13 +229,30 @@ def touched_regions(
 ) -> list[str]:
     """The regions whose mart rows a change to the rows ``touched`` (SQL giving their ``ubigeo, cod_ipress``)
     can alter: the regions of those rows, and of every row the same units reported within the look-back of
-    ``periods`` — a unit that moved to another region's district is expected (or not) in the region it was."""
+    ``periods`` — a unit that moved to another region's district is expected (or not) in the region it was.
+    A facility's rows carry its registered district (the loader rejects any other), so a unit's rows span two
+    regions only when the registry moved it: every region a moved facility was ever registered in is rebuilt
+    too, so that no rebuilt region misses the rows such a facility reported elsewhere."""
     lookback = _lookback(con)
     return [
         r
         for (r,) in con.execute(
             f"""
-            with t as (select distinct ubigeo, coalesce(cod_ipress, ubigeo) as unit from ({touched}))
+            with
+            t as (select distinct ubigeo, coalesce(cod_ipress, ubigeo) as unit from ({touched})),
+            versions as (
+                select cod_ipress, ubigeo from etl_replaced_core_facility
+                union all
+                select cod_ipress, ubigeo from core_facility
+                where cod_ipress in (select cod_ipress from etl_replaced_core_facility)
+            ),
+            moved as (
+                select v.ubigeo from versions as v
+                where v.cod_ipress in (
+                    select cod_ipress from versions join core_district_region using (ubigeo)
+                    group by cod_ipress having count(distinct region_code) > 1
+                )
+            )
             select distinct region_code from core_district_region
             where ubigeo in (
                 select ubigeo from t
@@ -244,6 +261,8 @@ def touched_regions(
                 where period >= date '{periods[0]}' - interval {lookback} month
                   and period <= date '{periods[-1]}' + interval {lookback} month
                   and coalesce(cod_ipress, ubigeo) in (select unit from t)
+                union
+                select ubigeo from moved
             )
             order by 1
             """

@@ -7,7 +7,7 @@ import shutil
 
 import duckdb
 
-from tests.conftest import load, write
+from tests.conftest import load, small_facilities, write
 from warehouse.db import open_writer
 from warehouse.marts import refresh_all
 
@@ -97,3 +97,47 @@ def test_a_load_into_one_region_rebuilds_that_region_and_the_country_and_matches
         refresh_all(w)
         w.execute("commit")
     assert marts(db, 12) == after_load
+
+
+def test_a_facility_the_registry_moved_to_another_region_is_never_counted_twice(territory_db, tmp_path):
+    """Facility 00010101 reports in Amazonas (01) for three months, then the registry moves it to a district of
+    Cusco (08) and it reports there. A later file of another Amazonas facility rebuilds Amazonas: the moved
+    facility's new rows are in Cusco, so Amazonas must not count it as expected and not reporting — the rebuild
+    takes in every region a moved facility was registered in, and equals a full rebuild."""
+    head = "periodo,ubigeo,cod_ipress,indicador,numerador,denominador\n"
+
+    def rows(month, moved_to="010101", h=5):
+        return (
+            f"{month},{moved_to},00010101,PAN_P_CRED,5,10\n{month},010201,00010201,PAN_P_CRED,{h},10\n"
+            f"{month},080101,00080101,PAN_P_CRED,5,10\n"
+        )
+
+    months = "".join(rows(f"2024-{m:02d}") for m in (1, 2, 3))
+    assert load(territory_db, "admin", write(tmp_path / "q1.csv", head + months)).status == "loaded"
+    moved = small_facilities(tmp_path / "renipress.csv").read_text(encoding="utf-8-sig").splitlines()
+    line = next(x for x in moved if ";00010101;" in x).replace(";010101;", ";080102;")
+    facilities = load(
+        territory_db, "facilities", write(tmp_path / "moved.csv", moved[0] + "\n" + line + "\n")
+    )
+    assert facilities.status == "loaded", facilities.problems
+    april = load(territory_db, "admin", write(tmp_path / "apr.csv", head + rows("2024-04", "080102")))
+    assert april.status == "loaded", april.problems
+    again = load(
+        territory_db, "admin", write(tmp_path / "h.csv", head + "2024-04,010201,00010201,PAN_P_CRED,7,10\n")
+    )
+    assert again.status == "loaded", again.problems
+    expected = dict(
+        duckdb.connect(str(territory_db), read_only=True)
+        .execute(
+            "select territory_code, units_expected from mart_indicator_agg where period = date '2024-04-01' "
+            "and territory_level = 'region'"
+        )
+        .fetchall()
+    )
+    assert expected == {"01": 1, "08": 2}  # the moved facility counts in Cusco only
+    after_load = marts(territory_db, 12)
+    with open_writer(territory_db) as w:
+        w.execute("begin")
+        refresh_all(w)
+        w.execute("commit")
+    assert marts(territory_db, 12) == after_load
