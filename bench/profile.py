@@ -18,6 +18,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from .report import Figure
 from .worker import run_task
 
@@ -72,6 +74,7 @@ def measure(
             run_task("load", {"files": files, "catalogue_dir": catalogue_dir}, scratch, env)
             dbs["small"] = small_db
         sizes = {name: db.stat().st_size / 1e6 for name, db in dbs.items()}
+        months = {name: _months(db) for name, db in dbs.items()}
         todo = [
             {"source": "admin", "path": str(p), "db": str(db), "warehouse": name, "role": role}
             for name, db in dbs.items()
@@ -83,7 +86,17 @@ def measure(
             for p in (db, Path(f"{db}.wal"), Path(f"{db}.lock"), Path(f"{db}.verified")):
                 p.unlink(missing_ok=True)
         small.unlink(missing_ok=True)
-    return figures(loads, sizes)
+    return figures(loads, sizes, months)
+
+
+def _months(db: Path) -> int:
+    """How many months of HIS records a warehouse holds (read-only, before the loads)."""
+    con = duckdb.connect()
+    try:
+        con.execute("attach ? as w (read_only)", [str(db)])
+        return int(con.execute("select count(distinct period) from w.raw_admin").fetchone()[0])
+    finally:
+        con.close()
 
 
 def _phases(ld: dict[str, Any]) -> tuple[dict[str, float], str]:
@@ -91,18 +104,21 @@ def _phases(ld: dict[str, Any]) -> tuple[dict[str, float], str]:
     return phases, ", ".join(f"{k} {v:.2f}" for k, v in phases.items() if v >= 0.005)
 
 
-def figures(loads: list[dict[str, Any]], sizes: dict[str, float]) -> list[Figure]:
+def figures(
+    loads: list[dict[str, Any]], sizes: dict[str, float], months: dict[str, int] | None = None
+) -> list[Figure]:
+    months = months or {}
     out = []
     by = {(ld["warehouse"], ld["role"]): ld for ld in loads}
     for ld in loads:
         phases, shown = _phases(ld)
-        where = f"{ld['warehouse']} warehouse ({sizes[ld['warehouse']]:,.0f} MB)"
+        where = f"{_held(ld['warehouse'], months)} warehouse ({sizes[ld['warehouse']]:,.0f} MB)"
         what = f"admin loader, {Path(ld['path']).name} ({ld['rows_read']:,} rows) into the {where}"
         fixed = ld["role"] == "fixed" and ld["warehouse"] == "national"
         label = {
-            "first": f"{what}, the first load into the copied file (read whole): ",
-            "month": f"{what}: ",
-            "fixed": f"{what}, the fixed cost: ",
+            "first": f"{what}, the first load into the copied file (read whole), phases: ",
+            "month": f"{what}, phases: ",
+            "fixed": f"{what}, the fixed cost, phases: ",
         }[ld["role"]]
         out.append(
             Figure(
@@ -124,9 +140,9 @@ def figures(loads: list[dict[str, Any]], sizes: dict[str, float]) -> list[Figure
         out.append(
             Figure(
                 "profile",
-                f"one HIS month ({big['rows_read']:,} rows) into the national warehouse ({sizes['national']:,.0f} MB) "
-                f"against into the small one ({sizes['small']:,.0f} MB: reference data and "
-                f"{LOOKBACK_MONTHS + 1} months)",
+                f"one HIS month ({big['rows_read']:,} rows) into the {_held('national', months)} warehouse "
+                f"({sizes['national']:,.0f} MB) against into the small one ({sizes['small']:,.0f} MB: reference "
+                f"data and {months.get('small', LOOKBACK_MONTHS + 1)} months)",
                 big["seconds"],
                 "s",
                 little["seconds"],
@@ -138,6 +154,11 @@ def figures(loads: list[dict[str, Any]], sizes: dict[str, float]) -> list[Figure
             )
         )
     return out
+
+
+def _held(name: str, months: dict[str, int]) -> str:
+    """'national 60-month': the warehouse's name and the months of HIS records it holds."""
+    return f"{name} {months[name]}-month" if name in months else name
 
 
 def _fixed_note(phases: dict[str, float]) -> str:

@@ -214,11 +214,7 @@ def _load(con, loader, path, sha, cat, report, strict, force, options, echo) -> 
                 + "; ".join(f"{name}: {rows}" for name, rows in failed.items())
             )
         if loader.raw_table:
-            con.execute(
-                f"update etl_batch set status = 'superseded' where source = ? and status in ('loaded', 'partial') "
-                f"and batch_id not in (select distinct batch_id from {loader.raw_table})",
-                [loader.source],
-            )
+            superseded(con, loader.raw_table, loader.source, batch_id, recorded=loader.grain is not None)
         report.status = "partial" if report.problems else "loaded"
         report.batch_id, report.rows_loaded = batch_id, valid
         if report.dry_run:
@@ -243,6 +239,36 @@ def _load(con, loader, path, sha, cat, report, strict, force, options, echo) -> 
     except Exception:
         con.execute("rollback")
         raise
+
+
+def superseded(
+    con: duckdb.DuckDBPyConnection, table: str, source: str, batch_id: int, recorded: bool = True
+) -> None:
+    """Mark 'superseded' the batches of ``source`` left without rows in ``table``. Only a batch whose rows this
+    one replaced (``etl_replaced_<table>``; ``recorded=False``: a table whose replacements are not recorded) can
+    have lost its last row; asking for those few by literal ids lets the zone maps of batch_id skip the rest of
+    the table (the distinct batch ids of sixty months of rows cost a scan of all of them)."""
+    if not recorded:
+        con.execute(
+            f"update etl_batch set status = 'superseded' where source = ? and status in ('loaded', 'partial') "
+            f"and batch_id not in (select distinct batch_id from {table})",
+            [source],
+        )
+        return
+    losers = [
+        b
+        for (b,) in con.execute(
+            f"select distinct batch_id from etl_replaced_{table} where replaced_by = ?", [batch_id]
+        ).fetchall()
+    ]
+    if not losers:
+        return
+    ids = ", ".join(str(int(b)) for b in losers)
+    con.execute(
+        f"update etl_batch set status = 'superseded' where source = ? and status in ('loaded', 'partial') "
+        f"and batch_id in ({ids}) and batch_id not in (select batch_id from {table} where batch_id in ({ids}))",
+        [source],
+    )
 
 
 def failed_column(con: duckdb.DuckDBPyConnection, staged: Staged, cat: Catalogue) -> str | None:

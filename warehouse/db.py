@@ -60,7 +60,12 @@ def migrations() -> list[tuple[int, Path]]:
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> tuple[int, str | None]:
     """(last applied migration, fingerprint of the views) of an open warehouse; (0, None) when new."""
-    exists = scalar(con, "select count(*) from information_schema.tables where table_name = 'schema_version'")
+    # duckdb_tables() rather than information_schema, which builds every column of every table first (≈ 30 ms)
+    exists = scalar(
+        con,
+        "select count(*) from duckdb_tables() where table_name = 'schema_version' "
+        "and database_name = current_database()",
+    )
     if not exists:
         return 0, None
     version = scalar(con, "select coalesce(max(version), 0) from schema_version")

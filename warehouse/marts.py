@@ -60,9 +60,10 @@ def _refresh_top(con: duckdb.DuckDBPyConnection, scope: str) -> None:
         f"where territory_level in ('pais', 'region') and ({scope}) {order}"
     )
     con.execute(f"delete from mart_status_top where {scope}")
+    # The rules applied to the scope's rows alone (a CTE the macro reads), not to every row filtered afterwards.
     con.execute(
-        f"insert into mart_status_top by name select * from indicator_status('mart_indicator_top') "
-        f"where {scope} {order}"
+        f"insert into mart_status_top by name with scoped as (select * from mart_indicator_top where {scope}) "
+        f"select * from indicator_status('scoped') {order}"
     )
 
 
@@ -119,14 +120,18 @@ def _units(
     history: str,
     periods: Iterable[dt.date],
     indicators: Iterable[str] | None = None,
-) -> bool:
+    regions: Iterable[str] | None = None,
+) -> str | None:
     """Rebuild the feed's mart rows of ``periods`` (and their followers), for ``indicators`` only when given:
     every mart row is one indicator's (units.sql groups and matches expected units by indicator), so a load
-    that touched a few indicators of a month need not rebuild the month's others. False when nothing to do."""
+    that touched a few indicators of a month need not rebuild the month's others. With ``regions``, only those
+    regions' rows are rebuilt (every row below the country sums one region's units) and the country's row is
+    summed from the regions' rows (``country.sql``). The condition on the mart's columns that names the rows it
+    rebuilt (for :func:`_refresh_top`), or None when there was nothing to do."""
     lookback = _lookback(con)
     scope = _periods_with_followers(con, "raw_" + feed, periods, lookback)
     if not _scope(con, "scope_period", "period date", scope):
-        return False
+        return None
     con.execute("create or replace temp table scope_indicator (indicator_code varchar)")
     if indicators is None:
         con.execute(
@@ -135,8 +140,20 @@ def _units(
     else:
         _scope(con, "scope_indicator", "indicator_code varchar", [(i,) for i in sorted(set(indicators))])
     first, last = scope[0][0], scope[-1][0]
-    con.execute(f"delete from mart_indicator_agg where {_SCOPED}")
     in_scope = "indicator_code in (select indicator_code from scope_indicator)"
+    if regions is not None and _new_in_scope(con):
+        regions = (
+            None  # a month or indicator seen for the first time: its units expected everywhere are new too
+        )
+    if regions is None:
+        con.execute(f"delete from mart_indicator_agg where {_SCOPED}")
+    else:
+        _scope(con, "scope_region", "region_code varchar", [(r,) for r in sorted(set(regions))])
+        con.execute(f"delete from mart_indicator_agg where {_SCOPED} and ({_REGIONS})")
+        in_scope += (
+            " and ubigeo in (select ubigeo from core_district_region "
+            "where region_code in (select region_code from scope_region))"
+        )
     con.execute(f"create or replace temp view unit_facts as {facts} and {in_scope}")
     # Only the look-back window before the scope can matter; the literals let DuckDB skip the other row groups.
     con.execute(
@@ -144,7 +161,25 @@ def _units(
         f"where period >= date '{first}' - interval {lookback} month and period < date '{last}' and {in_scope}"
     )
     _run(con, "units")
-    return True
+    if regions is not None:  # units.sql summed the country over these regions only: sum it over all of them
+        con.execute(f"delete from mart_indicator_agg where {_SCOPED} and territory_level = 'pais'")
+        _run(con, "country")
+        return f"{_SCOPED} and ({_REGIONS})"
+    return _SCOPED
+
+
+def _new_in_scope(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether an indicator of scope_indicator has no country row yet in a period of scope_period: rebuilding
+    only the regions a load touched keeps the other regions' rows as they were, which is right only when they
+    were built (the rows of a month never refreshed before are not there to keep)."""
+    return bool(
+        scalar(
+            con,
+            "select count(*) from scope_period as p cross join scope_indicator as i "
+            "where (p.period, i.indicator_code) not in "
+            "(select (period, indicator_code) from mart_indicator_top where territory_level = 'pais')",
+        )
+    )
 
 
 # The rows a monthly refresh rebuilt (_units): the indicators of scope_indicator in the periods of scope_period.
@@ -152,6 +187,8 @@ _SCOPED = (
     "period in (select period from scope_period) "
     "and indicator_code in (select indicator_code from scope_indicator)"
 )
+# Of those, the rows of the regions in scope_region, and the country's (summed from every region's).
+_REGIONS = "region_code in (select region_code from scope_region) or territory_level = 'pais'"
 # A feed's indicators in the periods of scope_period.
 _FEED_PERIODS = (
     "period in (select period from scope_period) "
@@ -161,13 +198,19 @@ _FEED_PERIODS = (
 
 @timed("marts")
 def refresh_admin(
-    con: duckdb.DuckDBPyConnection, periods: Iterable[dt.date], indicators: Iterable[str] | None = None
+    con: duckdb.DuckDBPyConnection,
+    periods: Iterable[dt.date],
+    indicators: Iterable[str] | None = None,
+    touched: str | None = None,
 ) -> None:
     """Rebuild the admin marts of ``periods``; of ``indicators`` only, when given (every indicator whose rows
-    the load wrote or removed: the others' mart rows are as they were)."""
+    the load wrote or removed: the others' mart rows are as they were); of the regions of ``touched`` only, when
+    given (SQL of the ``(ubigeo, cod_ipress)`` of every row written or removed: see :func:`touched_regions`)."""
+    periods = sorted(set(periods))
+    regions = None if touched is None or not periods else touched_regions(con, "admin", touched, periods)
     # One raw row per period, indicator and unit (constraint raw_admin_unique, checked in the same transaction),
     # so the rows are the facts as they are: grouping them would change nothing and cost a hash aggregate.
-    if _units(
+    rebuilt = _units(
         con,
         "admin",
         "select period, indicator_code, coalesce(cod_ipress, ubigeo) as unit, ubigeo, cod_ipress, numerator, "
@@ -175,8 +218,56 @@ def refresh_admin(
         "select period, indicator_code, coalesce(cod_ipress, ubigeo) as unit, ubigeo, cod_ipress from raw_admin",
         periods,
         indicators,
-    ):
-        _refresh_top(con, _SCOPED)
+        regions,
+    )
+    if rebuilt:
+        _refresh_top(con, rebuilt)
+
+
+def touched_regions(
+    con: duckdb.DuckDBPyConnection, feed: str, touched: str, periods: list[dt.date]
+) -> list[str]:
+    """The regions whose mart rows a change to the rows ``touched`` (SQL giving their ``ubigeo, cod_ipress``)
+    can alter: the regions of those rows, and of every row the same units reported within the look-back of
+    ``periods`` — a unit that moved to another region's district is expected (or not) in the region it was.
+    A facility's rows carry its registered district (the loader rejects any other), so a unit's rows span two
+    regions only when the registry moved it: every region a moved facility was ever registered in is rebuilt
+    too, so that no rebuilt region misses the rows such a facility reported elsewhere."""
+    lookback = _lookback(con)
+    return [
+        r
+        for (r,) in con.execute(
+            f"""
+            with
+            t as (select distinct ubigeo, coalesce(cod_ipress, ubigeo) as unit from ({touched})),
+            versions as (
+                select cod_ipress, ubigeo from etl_replaced_core_facility
+                union all
+                select cod_ipress, ubigeo from core_facility
+                where cod_ipress in (select cod_ipress from etl_replaced_core_facility)
+            ),
+            moved as (
+                select v.ubigeo from versions as v
+                where v.cod_ipress in (
+                    select cod_ipress from versions join core_district_region using (ubigeo)
+                    group by cod_ipress having count(distinct region_code) > 1
+                )
+            )
+            select distinct region_code from core_district_region
+            where ubigeo in (
+                select ubigeo from t
+                union
+                select ubigeo from raw_{feed}
+                where period >= date '{periods[0]}' - interval {lookback} month
+                  and period <= date '{periods[-1]}' + interval {lookback} month
+                  and coalesce(cod_ipress, ubigeo) in (select unit from t)
+                union
+                select ubigeo from moved
+            )
+            order by 1
+            """
+        ).fetchall()
+    ]
 
 
 @timed("marts")

@@ -236,6 +236,11 @@ class AdminLoader(Loader):
                 [batch_id],
             ).fetchall()
         ]
-        refresh_admin(con, periods, indicators)
+        # … and of the regions it wrote or removed rows in: the other regions' rows are as they were.
+        touched = (
+            "select ubigeo, cod_ipress from admin_rows union all "
+            f"select ubigeo, cod_ipress from etl_replaced_raw_admin where replaced_by = {int(batch_id)}"
+        )
+        refresh_admin(con, periods, indicators, touched)
         months = ", ".join(p.strftime("%Y-%m") for p in periods)
         return f"periodos {months}; departamentos {len({d for _, d in scope})}"

@@ -3,6 +3,7 @@ the measured month's look-back window of HIS months; the ratio names what grows 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from bench.profile import LOOKBACK_MONTHS, figures, small_warehouse_files
@@ -46,3 +47,25 @@ def test_the_ratio_compares_the_same_month_and_names_what_grows():
     fixed = [f for f in out if f.conditions]
     assert [f.value for f in fixed] == [3.2, 6.0]  # the national fixed cost, and the ratio
     assert fixed[0].met is False and "copy 3.00 s" in fixed[0].note
+
+
+def test_the_names_are_the_ones_the_acceptance_check_reads():
+    """The check reads results.json by regex: every loader profile says 'phases', the ratio '60-month'."""
+
+    def load(where, role):
+        return {"warehouse": where, "role": role, "path": f"/x/{role}.csv", "rows_read": 50, "seconds": 1.0,
+                "phases": {"marts": 0.5, "copy": 0.5}}  # fmt: skip
+
+    loads = [load(w, r) for w in ("national", "small") for r in ("first", "month", "fixed")]
+    out = figures(loads, {"national": 611.0, "small": 44.0}, {"national": 60, "small": 7})
+    assert all(re.search("phase|fase", f.name) for f in out[:-1])
+    assert re.search(r"60.?(month|mes)", out[-1].name) and "7 months" in out[-1].name
+    assert "national 60-month warehouse (611 MB)" in out[0].name
+
+
+def test_a_csv_loader_below_read_csv_says_where_its_time_goes():
+    from bench.etl import csv_note
+
+    note = csv_note({"read": 0.3, "checks": 0.1, "marts": 2.0, "copy": 1.0}, 200_000, 0.2)
+    assert note.startswith("where the time goes: marts 2.00 s, copy 1.00 s, read 0.30 s, checks 0.10 s")
+    assert "reading and checking alone 500,000 rows/s (50% of read_csv)" in note

@@ -218,7 +218,7 @@ def test_a_load_that_fails_half_way_changes_nothing(loaded_db, tmp_path, monkeyp
     before = snapshot(loaded_db)
     f = write(tmp_path / "m.csv", ADMIN_HEADER + f"{REPLACED:%Y-%m},010101,PAN_P_CRED,4,4\n")
 
-    def broken(con, periods, indicators=None):
+    def broken(con, periods, indicators=None, touched=None):
         assert con.execute("select count(*) from raw_admin where numerator = 4").fetchone()[0] == 1
         raise RuntimeError("disco lleno")
 

@@ -1,13 +1,19 @@
--- Levels, grains and statuses take only their accepted values.
+-- Levels, grains and statuses take only their accepted values. The statuses are the rules applied to this batch's
+-- rows alone (the status macro over them, not over every value of the warehouse filtered afterwards).
+with
+
+batch_rows as (
+    select * from mart_indicator_agg where batch_id = $batch_id
+)
+
 select 'territory_level' as col, territory_level as value
-from mart_indicator_agg
-where batch_id = $batch_id and territory_level not in ('pais', 'region', 'provincia', 'distrito', 'red', 'microred')
+from batch_rows
+where territory_level not in ('pais', 'region', 'provincia', 'distrito', 'red', 'microred')
 union all
 select 'period_grain', period_grain
-from mart_indicator_agg
-where batch_id = $batch_id and period_grain not in ('M', 'A')
+from batch_rows
+where period_grain not in ('M', 'A')
 union all
 select 'status', status
-from mart_indicator_status
-where batch_id = $batch_id and territory_level <> 'eess'
-  and status not in ('adecuado', 'en_riesgo', 'critico', 'sin_datos', 'no_reportado', 'referencial', 'muestra_pequena')
+from indicator_status('batch_rows')
+where status not in ('adecuado', 'en_riesgo', 'critico', 'sin_datos', 'no_reportado', 'referencial', 'muestra_pequena')
