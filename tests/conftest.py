@@ -8,7 +8,7 @@ import itertools
 import os
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import duckdb
@@ -19,6 +19,7 @@ from etl.load import LoadReport, load_file
 from tests import fixture_warehouse
 from warehouse.catalogue_model import Catalogue
 from warehouse.catalogue_read import load_catalogue
+from warehouse.integrity import stamp_verified
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -41,6 +42,19 @@ def catalogue() -> Catalogue:
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     return tmp_path / "w.duckdb"
+
+
+def fast_diagonal(firsts: Sequence[str], seconds: Sequence[str]) -> list:
+    """Every pair of two parameter lists, as ``pytest.param(first, second)`` with the id ``first-second``, for a
+    test parametrized over both. ``make test-fast`` keeps one diagonal — every first and every second at least once
+    — and the other pairs are marked ``slow``: they run in ``make test``, where a fault of one pair alone shows."""
+    n = max(len(firsts), len(seconds))
+    fast = {(firsts[k % len(firsts)], seconds[k % len(seconds)]) for k in range(n)}
+    return [
+        pytest.param(a, b, id=f"{a}-{b}", marks=() if (a, b) in fast else pytest.mark.slow)
+        for a in firsts
+        for b in seconds
+    ]
 
 
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
@@ -136,11 +150,20 @@ def territory_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return db
 
 
+def copy_warehouse(template: Path, dest: Path) -> Path:
+    """A copy of a warehouse the real loaders wrote, in milliseconds, stamped as its writer leaves a version
+    (``warehouse.integrity``): the copy is those very bytes, so the next load does not read it whole again (about
+    0.1 CPU-second a load), as it would not on a served warehouse. A test of what a load does with a file no writer
+    stamped copies with ``shutil.copy`` instead."""
+    shutil.copy(template, dest)
+    stamp_verified(dest)
+    return dest
+
+
 @pytest.fixture
 def territory_db(territory_template: Path, db: Path) -> Path:
     """A warehouse with the small district table (2 per province) and one facility per district loaded."""
-    shutil.copy(territory_template, db)
-    return db
+    return copy_warehouse(territory_template, db)
 
 
 def built_once(factory: pytest.TempPathFactory, name: str, build: Callable[[Path, Path], None]) -> Path:
