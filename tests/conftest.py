@@ -10,16 +10,19 @@ import re
 import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import pytest
 from _pytest.mark.expression import Expression  # how `-m` is read: pytest's own parser
 
-from etl.load import LoadReport, load_file
-from tests import fixture_warehouse
-from warehouse.catalogue_model import Catalogue
-from warehouse.catalogue_read import load_catalogue
 from warehouse.integrity import stamp_verified
+
+# The loader, the catalogue and the fixture warehouse's generator are imported where used: pytest-xdist's
+# controller reads this file too and runs no test (about a CPU-second of imports it would not use).
+if TYPE_CHECKING:
+    from etl.load import LoadReport
+    from warehouse.catalogue_model import Catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -36,6 +39,8 @@ def shared(*parts: str) -> Path:
 
 @pytest.fixture(scope="session")
 def catalogue() -> Catalogue:
+    from warehouse.catalogue_read import load_catalogue
+
     return load_catalogue()
 
 
@@ -63,6 +68,8 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
 
 
 def load(db: Path, source: str, path: Path, **kw) -> LoadReport:
+    from etl.load import load_file
+
     return load_file(db, source, path, **kw)
 
 
@@ -190,6 +197,8 @@ def small_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The small fixture warehouse (:mod:`tests.fixture_warehouse`: every source, one month, about 200 places),
     built once per run in seconds; its source files are in ``small_db.parent / "sources"``. Read-only: a test
     that writes copies it (``shutil.copy2(small_db, tmp_path / "w.duckdb")``)."""
+    from tests import fixture_warehouse
+
     return built_once(tmp_path_factory, "small", fixture_warehouse.build)
 
 
