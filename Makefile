@@ -44,11 +44,12 @@ test: $(VENV)/.installed-dev
 	$(BIN)/python -m tools.typecheck
 	$(PYTEST)
 
-# Under a minute: lint and every test but the marked ones above, on the small fixture warehouse.
+# Under a minute: lint and every test but the marked ones above, on the small fixture warehouse. dash[testing]'s
+# pytest plugin serves only the browser tests: not loading it spares each process selenium's imports.
 test-fast: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(PYTEST) -q -m "$(FAST)"
+	$(PYTEST) -q -p no:dash -m "$(FAST)"
 
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/python -m tools.typecheck

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import pandas as pd
 
 from .catalogue_model import STOCK_CLASSES, Catalogue, CatalogueFile
 from .catalogue_read import parse_catalogue
@@ -24,7 +23,10 @@ TERRITORY = Path(__file__).parent / "territory"
 def _replace(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple[Any, ...]]) -> None:
     con.execute(f"delete from {table}")
     if rows:
-        # One INSERT … SELECT from a pandas frame: executemany costs a round trip per row.
+        # One INSERT … SELECT from a pandas frame: executemany costs a round trip per row. Imported here: only a
+        # changed catalogue or territory needs it, and pandas is most of a `semaforo load` process's start.
+        import pandas as pd
+
         columns = [r[0] for r in con.execute(f"select * from {table} limit 0").description]
         frame = pd.DataFrame(rows, columns=columns)  # noqa: F841 — read by DuckDB's replacement scan
         con.execute(f"insert into {table} select * from frame")

@@ -14,6 +14,7 @@ from dashboard import context
 from dashboard.app import create_app
 from dashboard.auth import upsert_user
 from dashboard.config import load_config
+from tests.conftest import copy_warehouse
 from tests.dashboard.clients import PASSWORD
 
 
@@ -87,18 +88,26 @@ def huancavelica_only(request, small_app):
     context.set_warehouse(previous)
 
 
-@pytest.fixture(scope="module")
-def secured(request, small_app, tmp_path_factory):
-    """An app with logins (a users file: regional Huancavelica, nacional, admin, a Cusco user by single sign-on
-    only) that lets anonymous visitors in as *publico*, on its own copy of the warehouse (uploads write)."""
-    folder = tmp_path_factory.mktemp("secured")
-    db = folder / "warehouse.duckdb"
-    shutil.copy2(warehouse_for(request), db)
-    users = folder / "usuarios.yaml"
+@pytest.fixture(scope="session")
+def secured_users(tmp_path_factory) -> Path:
+    """The users file of :func:`secured`, written once a session: each password is hashed with argon2 (about 0.3
+    CPU-second a user), and the modules that sign in each get a copy."""
+    users = tmp_path_factory.mktemp("users") / "usuarios.yaml"
     upsert_user(users, "huanca", "regional", ["09"], "Gerencia Huancavelica", PASSWORD)
     upsert_user(users, "mef", "nacional", [], "Analista MEF", PASSWORD)
     upsert_user(users, "adm", "admin", [], "Administración", PASSWORD)
     upsert_user(users, "sso-cusco", "regional", ["08"], "Cusco (SSO)", None)
+    return users
+
+
+@pytest.fixture(scope="module")
+def secured(request, small_app, secured_users, tmp_path_factory):
+    """An app with logins (a users file: regional Huancavelica, nacional, admin, a Cusco user by single sign-on
+    only) that lets anonymous visitors in as *publico*, on its own copy of the warehouse (uploads write)."""
+    folder = tmp_path_factory.mktemp("secured")
+    db = folder / "warehouse.duckdb"
+    copy_warehouse(warehouse_for(request), db)
+    users = Path(shutil.copy(secured_users, folder / "usuarios.yaml"))  # a test may change its users
     cfg = load_config(
         env={},
         db=db,

@@ -19,7 +19,7 @@ from dashboard.app import create_app
 from dashboard.views import VIEWS
 from dashboard.views.model import on_screen
 from semaforo.cli import main
-from tests.conftest import load, rows
+from tests.conftest import copy_warehouse, load, rows
 from tests.etl.test_budget import line, mef_csv
 
 YEAR = dt.date.today().year - 1
@@ -28,10 +28,8 @@ FORMULA = '=HYPERLINK("http://mal.example","clic")'
 
 @pytest.fixture(scope="module")
 def budget_db(tmp_path_factory, territory_template):
-    import shutil
-
     db = tmp_path_factory.mktemp("budget") / "w.duckdb"
-    shutil.copy(territory_template, db)
+    copy_warehouse(territory_template, db)
     unit1 = {"SEC_EJEC": "1001", "EJECUTORA_NOMBRE": "REGION HUANCAVELICA - SALUD"}
     unit2 = {"SEC_EJEC": "1002", "EJECUTORA_NOMBRE": FORMULA}
     unit3 = {"SEC_EJEC": "1003", "EJECUTORA_NOMBRE": "REGION HUANUCO - SALUD"}

@@ -6,7 +6,6 @@ file — its name, hash or scope; a national user is told of it."""
 from __future__ import annotations
 
 import io
-import shutil
 
 import openpyxl
 import pytest
@@ -16,6 +15,7 @@ from dashboard.app import create_app
 from dashboard.auth import upsert_user
 from dashboard.config import load_config
 from etl.load import file_sha256, load_file
+from tests.conftest import copy_warehouse
 from tests.dashboard.clients import PASSWORD, PERIOD, client_for
 
 CUSCO_FILE = "his_2026_09_diresa_cusco.csv"
@@ -27,7 +27,7 @@ def late_cusco(small_app, small_db, tmp_path_factory):
     the file's SHA-256."""
     folder = tmp_path_factory.mktemp("contexto")
     db = folder / "warehouse.duckdb"
-    shutil.copy2(small_db, db)
+    copy_warehouse(small_db, db)
     lines = (small_db.parent / "sources" / "his_2026_09.csv").read_text(encoding="utf-8").splitlines()
     cusco = folder / CUSCO_FILE
     cusco.write_text(

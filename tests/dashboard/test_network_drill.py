@@ -6,7 +6,6 @@ warehouse built with the real loaders (tests/etl/test_network.py's network) and 
 from __future__ import annotations
 
 import json
-import shutil
 
 import openpyxl
 import pytest
@@ -17,7 +16,7 @@ from dashboard.app import create_app
 from dashboard.pages import region, region_drill
 from dashboard.state import parse
 from semaforo.cli import main
-from tests.conftest import load, rows, write
+from tests.conftest import copy_warehouse, load, rows, write
 from tests.etl.test_network import admin, loaded, master
 
 JUNE = "?periodo=2025-06&indicador=PAN_P_CRED&arbol=red"
@@ -43,7 +42,7 @@ def network_template(territory_template, tmp_path_factory):
     """The small territory with the network master and two months of HIS loaded, once for the module."""
     folder = tmp_path_factory.mktemp("network")
     db = folder / "w.duckdb"
-    shutil.copy(territory_template, db)
+    copy_warehouse(territory_template, db)
     loaded(db, "red", master(folder / "MAESTRO_HIS_ESTABLECIMIENTO.csv"), since="2025-01")
     loaded(db, "admin", admin(folder / "his.csv"))
     return db
@@ -51,7 +50,7 @@ def network_template(territory_template, tmp_path_factory):
 
 @pytest.fixture
 def small_app(network_template, territory_db):
-    shutil.copy(network_template, territory_db)  # a copy for each test: one of them loads a budget file
+    copy_warehouse(network_template, territory_db)  # a copy for each test: one of them loads a budget file
     previous = context._current  # the session's app (other tests' demo) gets its warehouse back afterwards
     yield lambda allowed=None: create_app(territory_db, allowed=allowed)
     context.set_warehouse(previous)

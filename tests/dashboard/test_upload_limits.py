@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 import re
 import resource
-import shutil
 import subprocess
 import sys
 import time
@@ -24,7 +23,7 @@ from dashboard.config import load_config
 from dashboard.upload_job import Limits, run_load
 from etl.excel import check_expansion
 from etl.problems import LoadError
-from tests.conftest import shared, tables
+from tests.conftest import copy_warehouse, shared, tables
 from tests.dashboard.clients import PASSWORD, client_for
 from tests.dashboard.test_hostile_input import data_state
 
@@ -102,7 +101,7 @@ def uploader(small_app, small_db, tmp_path_factory):
     """An app with a users file and an administrator, on its own copy of the fixture warehouse; uploads up to 20 MB."""
     folder = tmp_path_factory.mktemp("cargas")
     db = folder / "warehouse.duckdb"
-    shutil.copy2(small_db, db)
+    copy_warehouse(small_db, db)
     users = folder / "usuarios.yaml"
     upsert_user(users, "adm", "admin", [], "Administración", PASSWORD)
     previous = context.warehouse()

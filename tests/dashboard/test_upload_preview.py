@@ -9,7 +9,6 @@ from __future__ import annotations
 import html
 import io
 import re
-import shutil
 
 import pytest
 
@@ -17,7 +16,7 @@ from dashboard import context
 from dashboard.app import create_app
 from dashboard.auth import upsert_user
 from dashboard.config import load_config
-from tests.conftest import rows, tables
+from tests.conftest import copy_warehouse, rows, tables
 from tests.dashboard.clients import PASSWORD, client_for
 
 # What a web preview may not change: nothing at all, the load history included.
@@ -28,7 +27,7 @@ NOTHING = ()
 def site(small_app, small_db, tmp_path_factory):
     folder = tmp_path_factory.mktemp("vista-previa")
     db = folder / "warehouse.duckdb"
-    shutil.copy2(small_db, db)
+    copy_warehouse(small_db, db)
     users = folder / "usuarios.yaml"
     upsert_user(users, "adm", "admin", [], "Administración", PASSWORD)
     upsert_user(users, "mef", "nacional", [], "Analista MEF", PASSWORD)

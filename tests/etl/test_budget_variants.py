@@ -7,13 +7,12 @@ thousands commas)."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from tests.conftest import load, rows, shared
+from tests.conftest import copy_warehouse, load, rows, shared
 from tests.etl.test_budget import execution
 
 THIS_YEAR = dt.date.today().year
@@ -47,9 +46,7 @@ def real_template(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def real_db(real_template, tmp_path) -> Path:
-    db = tmp_path / "w.duckdb"
-    shutil.copy(real_template, db)
-    return db
+    return copy_warehouse(real_template, tmp_path / "w.duckdb")
 
 
 # (a) ---------------------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from etl.cli import main
 from etl.demo.mef import COLUMNS
-from tests.conftest import load, rows, tables, write
+from tests.conftest import fast_diagonal, load, rows, tables, write
 
 ROOT = Path(__file__).resolve().parents[2]
 Y = dt.date.today().year - 1
@@ -359,8 +359,7 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("case", CASES)
-@pytest.mark.parametrize("source", SOURCES)
+@pytest.mark.parametrize(("source", "case"), fast_diagonal(SOURCES, CASES))
 def test_unreadable_files_are_refused_clearly_and_change_nothing(territory_db, tmp_path, source, case):
     f, says = structural_file(tmp_path, source, case)
     before = data(territory_db)

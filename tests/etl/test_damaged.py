@@ -17,7 +17,7 @@ import xlsxwriter
 from click.testing import CliRunner
 
 from etl.cli import main
-from tests.conftest import load, rows, tables, write
+from tests.conftest import copy_warehouse, fast_diagonal, load, rows, tables, write
 from tests.etl.test_cli import mef_row, mef_text
 from tests.etl.test_faults import districts
 
@@ -78,7 +78,7 @@ def full_template(territory_template, tmp_path_factory):
     """A warehouse holding a file of every source, loaded once for the module (the tests get a copy)."""
     folder = tmp_path_factory.mktemp("full")
     db = folder / "full.duckdb"
-    shutil.copy(territory_template, db)
+    copy_warehouse(territory_template, db)
     for source, text in GOOD.items():
         r = load(db, source, write(folder / f"{source}_base.csv", text()))
         assert r.status == "loaded", (source, r.problems)
@@ -88,8 +88,7 @@ def full_template(territory_template, tmp_path_factory):
 @pytest.fixture
 def full_db(full_template, db):
     """A copy of the warehouse holding a file of every source, before the damaged ones arrive."""
-    shutil.copy(full_template, db)
-    return db
+    return copy_warehouse(full_template, db)
 
 
 # --- damage, applied to the text of a good file ------------------------------------------------------------------
@@ -146,8 +145,7 @@ def cli(*args):
     return result
 
 
-@pytest.mark.parametrize("damage", list(DAMAGE))
-@pytest.mark.parametrize("source", list(GOOD))
+@pytest.mark.parametrize(("source", "damage"), fast_diagonal(list(GOOD), list(DAMAGE)))
 def test_structural_damage_refuses_the_whole_file_and_changes_nothing(full_db, tmp_path, source, damage):
     spoil, says = DAMAGE[damage]
     f = write(tmp_path / f"{source}_{damage}.csv", spoil(GOOD[source]()))
@@ -325,7 +323,6 @@ def test_more_rejected_rows_than_the_threshold_refuse_the_file_unless_forced(ful
 
 def test_the_threshold_is_data(full_db, tmp_path, monkeypatch):
     """settings.yaml's load.max_rejected_pct decides, not a constant: at 10 % the same file loads."""
-    import shutil
 
     from warehouse.catalogue_read import load_catalogue
 

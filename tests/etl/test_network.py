@@ -23,7 +23,7 @@ import zipfile
 import duckdb
 import pytest
 
-from tests.conftest import load, rows, shared, tables, write
+from tests.conftest import copy_warehouse, load, rows, shared, tables, write
 from warehouse import query
 
 HEADER = (
@@ -95,11 +95,20 @@ def mart(db, level, code, region, period="2025-06-01"):
     return got[0] if got else None
 
 
+@pytest.fixture(scope="module")
+def network_template(territory_template, tmp_path_factory):
+    """The small territory with the hand-built network and its HIS figures loaded, once for the module."""
+    folder = tmp_path_factory.mktemp("network")
+    db = copy_warehouse(territory_template, folder / "w.duckdb")
+    loaded(db, "red", master(folder / "MAESTRO_HIS_ESTABLECIMIENTO.csv"), since="2025-01")
+    loaded(db, "admin", admin(folder / "his.csv"))
+    return db
+
+
 @pytest.fixture
-def network_db(territory_db, tmp_path):
-    loaded(territory_db, "red", master(tmp_path / "MAESTRO_HIS_ESTABLECIMIENTO.csv"), since="2025-01")
-    loaded(territory_db, "admin", admin(tmp_path / "his.csv"))
-    return territory_db
+def network_db(network_template, db):
+    """A copy of the network warehouse for each test (several load more files into it)."""
+    return copy_warehouse(network_template, db)
 
 
 def test_the_master_sample_loads_in_its_real_layout(territory_db, tmp_path):

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import csv
 import random
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import load, rows, shared, tables
+from tests.conftest import copy_warehouse, load, rows, shared, tables
 
 
 def official() -> list[dict[str, str]]:
@@ -46,9 +45,7 @@ def inei_template(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def inei_db(inei_template, tmp_path) -> Path:
-    db = tmp_path / "w.duckdb"
-    shutil.copy(inei_template, db)
-    return db
+    return copy_warehouse(inei_template, tmp_path / "w.duckdb")
 
 
 DISTRICTS = (

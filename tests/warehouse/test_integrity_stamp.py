@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from etl.cli import main
@@ -16,6 +18,13 @@ from warehouse import integrity
 from warehouse.integrity import identity, stamp_path
 
 from .test_check import HIS, damaged_copy
+
+
+@pytest.fixture
+def territory_db(territory_template: Path, db: Path) -> Path:
+    """The small territory warehouse copied in as a person would copy a file: no writer stamped this copy."""
+    shutil.copy(territory_template, db)
+    return db
 
 
 def cli(*args):
