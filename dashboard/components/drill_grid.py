@@ -65,8 +65,17 @@ def _drill_rows(
 
 
 def drill_grid(
-    df: pd.DataFrame, ind: Indicator, child_level: str, lang: str, flags: dict[str, list[str]] | None = None
+    df: pd.DataFrame,
+    ind: Indicator,
+    child_level: str,
+    lang: str,
+    flags: dict[str, list[str]] | None = None,
+    grid_id: str = "drill-grid",
+    opens: bool | None = None,
 ) -> dag.AgGrid:
+    """``opens``: whether a row opens its own breakdown (default: every level above facilities; the region page's
+    callbacks listen to ``drill-grid`` only)."""
+    opens = child_level != "eess" if opens is None else opens
     stock = child_level == "eess" and ind.feed == "stock"
     cols = [
         {
@@ -139,7 +148,7 @@ def drill_grid(
             }
         )
     return dag.AgGrid(
-        id="drill-grid",
+        id=grid_id,
         columnDefs=cols,
         rowData=_drill_rows(df, ind, lang, flags),
         defaultColDef={"resizable": True, "sortable": True, "suppressHeaderMenuButton": True},
@@ -158,5 +167,5 @@ def drill_grid(
             "localeText": grid_locale(lang),
         },
         style={"width": "100%"},
-        className="drill-grid" + ("" if child_level == "eess" else " drill-clickable"),
+        className="drill-grid" + (" drill-clickable" if opens else ""),
     )
