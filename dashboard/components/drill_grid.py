@@ -159,7 +159,8 @@ def drill_grid(
             "pagination": len(df) > 20,
             "paginationPageSize": 20,
             "paginationPageSizeSelector": False,  # its list is absent until opened: invalid ARIA
-            "suppressCellFocus": True,
+            # cells take the keyboard's focus (arrows move it); Enter or Space opens a row (assets/keyboard.js)
+            "suppressCellFocus": False,
             "getRowId": {
                 "function": "params.data.code"
             },  # a click names its row (pages/region_drill.open_row)
