@@ -13,6 +13,8 @@ from .. import format as fmt
 from ..i18n import grid_locale, lang_of, level_name, section, t
 from .scorecard import GRID_THEME, NO_DECIMALS, ONE_DECIMAL
 
+WRAP = {"wrapText": True, "autoHeight": True}  # long names wrap rather than being cut
+
 
 def _drill_rows(
     df: pd.DataFrame, ind: Indicator, lang: str, flags: dict[str, list[str]] | None = None
@@ -77,12 +79,16 @@ def drill_grid(
     callbacks listen to ``drill-grid`` only)."""
     opens = child_level != "eess" if opens is None else opens
     stock = child_level == "eess" and ind.feed == "stock"
+    # A facility list has three more columns: narrower minimums (names and places wrap) so that it fits a laptop's
+    # panel, the stock class in view, without sideways scrolling.
+    eess = child_level == "eess"
+    number = 90 if eess else 110
     cols = [
         {
             "headerName": level_name(child_level, lang),
             "field": "name",
             "pinned": "left",
-            "minWidth": 220,
+            "minWidth": 200 if eess else 220,
             "flex": 2,
             "filter": True,
             "wrapText": True,  # facility names are long ("CENTRO DE SALUD …"): wrap rather than cut
@@ -92,14 +98,15 @@ def drill_grid(
         {
             "headerName": t("status", lang),
             "field": "status_rank",
-            "cellRenderer": "LightCell",
-            "minWidth": 190,  # rows come worst first (views/drill.py), as the downloads have them
+            "cellRenderer": "LightCell",  # rows come worst first (views/drill.py), as the downloads have them
+            "minWidth": 190,
+            "flex": 1,
         },
         {
             "headerName": t("months_of_supply" if stock else "value", lang),
             "field": "value",
             "type": "numericColumn",
-            "minWidth": 120,
+            "minWidth": number + 10,
             "flex": 1,
             "valueFormatter": ONE_DECIMAL,
         },
@@ -108,7 +115,7 @@ def drill_grid(
             "headerTooltip": t("cpm_help", lang) if stock else None,
             "field": "denominator",
             "type": "numericColumn",
-            "minWidth": 110,
+            "minWidth": number,
             "flex": 1,
             "valueFormatter": NO_DECIMALS,
         },
@@ -116,23 +123,37 @@ def drill_grid(
             "headerName": ("Stock" if stock else t("numerator", lang)),
             "field": "numerator",
             "type": "numericColumn",
-            "minWidth": 110,
+            "minWidth": number,
             "flex": 1,
             "valueFormatter": NO_DECIMALS,
         },
     ]
     if child_level == "eess":
         cols[1:1] = [
-            {"headerName": t("district", lang), "field": "district", "minWidth": 140, "filter": True},
-            {"headerName": t("level_microred", lang), "field": "microred", "minWidth": 140, "filter": True},
+            {
+                "headerName": t("district", lang),
+                "field": "district",
+                "minWidth": 150,
+                "flex": 1,
+                "filter": True,
+                **WRAP,
+            },
+            {
+                "headerName": t("level_microred", lang),
+                "field": "microred",
+                "minWidth": 150,
+                "flex": 1,
+                "filter": True,
+                **WRAP,
+            },
         ]
     cols.append(
         {
             "headerName": t("stock_class", lang),
             "field": "detail",
-            "minWidth": 220,
-            "wrapText": True,
-            "autoHeight": True,
+            "minWidth": 170,
+            "flex": 2,
+            **WRAP,
         }
         if stock
         else {"headerName": t("reporting", lang).capitalize(), "field": "reporting", "width": 110}
@@ -151,7 +172,13 @@ def drill_grid(
         id=grid_id,
         columnDefs=cols,
         rowData=_drill_rows(df, ind, lang, flags),
-        defaultColDef={"resizable": True, "sortable": True, "suppressHeaderMenuButton": True},
+        defaultColDef={
+            "resizable": True,
+            "sortable": True,
+            "suppressHeaderMenuButton": True,
+            "wrapHeaderText": True,  # "Meses de stock", "Consumo promedio mensual": whole, not cut
+            "autoHeaderHeight": True,
+        },
         dashGridOptions={
             "theme": GRID_THEME,
             "loadThemeGoogleFonts": False,
