@@ -82,31 +82,31 @@ def drill_grid(
     # A facility list has three more columns: narrower minimums (names and places wrap) so that it fits a laptop's
     # panel, the stock class in view, without sideways scrolling.
     eess = child_level == "eess"
-    number = 90 if eess else 110
+    number = 90
     cols = [
         {
             "headerName": level_name(child_level, lang),
             "field": "name",
             "pinned": "left",
-            "minWidth": 200 if eess else 220,
+            "minWidth": 200 if eess else 180,
             "flex": 2,
             "filter": True,
             "wrapText": True,  # facility names are long ("CENTRO DE SALUD …"): wrap rather than cut
             "autoHeight": True,
         },
-        {"headerName": t("code", lang), "field": "code", "width": 100},
+        {"headerName": t("code", lang), "field": "code", "width": 100 if eess else 90},
         {
             "headerName": t("status", lang),
             "field": "status_rank",
             "cellRenderer": "LightCell",  # rows come worst first (views/drill.py), as the downloads have them
-            "minWidth": 190,
+            "minWidth": 200,  # "100.0 Muestra pequeña" whole
             "flex": 1,
         },
         {
             "headerName": t("months_of_supply" if stock else "value", lang),
             "field": "value",
             "type": "numericColumn",
-            "minWidth": number + 10,
+            "minWidth": 100,
             "flex": 1,
             "valueFormatter": ONE_DECIMAL,
         },
@@ -115,7 +115,7 @@ def drill_grid(
             "headerTooltip": t("cpm_help", lang) if stock else None,
             "field": "denominator",
             "type": "numericColumn",
-            "minWidth": number,
+            "minWidth": number if eess else 140,  # "n (denominador)" whole on its header's two lines
             "flex": 1,
             "valueFormatter": NO_DECIMALS,
         },
@@ -123,7 +123,7 @@ def drill_grid(
             "headerName": ("Stock" if stock else t("numerator", lang)),
             "field": "numerator",
             "type": "numericColumn",
-            "minWidth": number,
+            "minWidth": number if eess else 120,
             "flex": 1,
             "valueFormatter": NO_DECIMALS,
         },
@@ -156,7 +156,7 @@ def drill_grid(
             **WRAP,
         }
         if stock
-        else {"headerName": t("reporting", lang).capitalize(), "field": "reporting", "width": 110}
+        else {"headerName": t("reporting", lang).capitalize(), "field": "reporting", "width": 95}
     )
     if flags and not stock:  # the reason of each ⚑, beside the value it marks
         cols.append(

@@ -39,8 +39,14 @@ def _cause(group: pd.DataFrame, lang: str, link: Callable[[str, str], str]) -> h
         [
             html.Div(
                 [
-                    html.Span(f"{first.cause_group}.", className="red-order"),
-                    html.H3(t("red_chain", lang, chain=first.chain), className="red-chain"),
+                    # the number inside the heading: on a phone the name wraps beside it
+                    html.H3(
+                        [
+                            html.Span(f"{first.cause_group}.", className="red-order"),
+                            t("red_chain", lang, chain=first.chain),
+                        ],
+                        className="red-chain",
+                    ),
                     html.Span(t("red_count", lang, n=len(group)), className="red-count")
                     if len(group) > 1
                     else None,
