@@ -43,7 +43,9 @@ def _cause(group: pd.DataFrame, lang: str, link: Callable[[str, str], str]) -> h
                     html.H3(
                         [
                             html.Span(f"{first.cause_group}.", className="red-order"),
-                            t("red_chain", lang, chain=first.chain),
+                            t("red_chain", lang, chain=first.chain)
+                            if first.chain
+                            else t("red_no_chain", lang),
                         ],
                         className="red-chain",
                     ),
@@ -82,7 +84,12 @@ def red_items(df: pd.DataFrame, lang: str, link: Callable[[str, str], str]) -> C
             html.Details(
                 [
                     html.Summary(
-                        t("red_more_causes", lang, chains=", ".join(dict.fromkeys(rest.chain)), n=len(rest))
+                        t(
+                            "red_more_causes",
+                            lang,
+                            chains=", ".join(dict.fromkeys(c or t("red_no_chain", lang) for c in rest.chain)),
+                            n=len(rest),
+                        )
                     ),
                     html.Ol(causes[SHOWN:], className="red-list", start=SHOWN + 1),
                 ],

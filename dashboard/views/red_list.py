@@ -207,8 +207,9 @@ def chain_cause(
 
 
 def chain_label(cat: Catalogue, chains: tuple[str, ...], lang: str) -> str:
-    """The name a cause is listed under: its products' short names ("Suplemento de hierro · Vacunas completas")."""
-    return " · ".join(_product_label(cat, p, lang) for p in chains) or t("red_no_chain", lang)
+    """The name a cause is listed under: its products' short names ("Suplemento de hierro · Vacunas completas");
+    empty when no link of the chain is red (the sentence says so)."""
+    return " · ".join(_product_label(cat, p, lang) for p in chains)
 
 
 def red_list(
