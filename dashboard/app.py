@@ -30,7 +30,7 @@ from .config import ServeConfig, load_config
 from .data import Warehouse
 from .export import routes as export_routes
 from .i18n import t
-from .state import href, parse, serialise
+from .state import Filters, href, parse, serialise
 
 # The top-level assets/ folder of a checkout, or where the wheel installs it (setup.py).
 ASSETS = next(
@@ -64,17 +64,22 @@ def _vendor_routes(server: flask.Flask) -> None:
         return flask.Response(lights_css(), mimetype="text/css", headers={"Cache-Control": "max-age=3600"})
 
 
-def shown_region_of(wh: Warehouse, pathname: str | None) -> str:
-    """The region the filter bar shows for a path: a regional page's own, if it is one the user may see."""
+def shown_region_of(wh: Warehouse, pathname: str | None, f: Filters) -> str:
+    """The region the filter bar shows: a regional page's own (its path), or the one a page of every region
+    singles out (``?region=``), if it is one the user may see."""
     page, arg = pages.match(pathname)
-    return arg if page.regional and arg is not None and region_ok(wh, arg) else NATIONAL
+    if page.region_in_query:
+        arg = f.region
+    elif not page.regional:
+        arg = None
+    return arg if arg is not None and region_ok(wh, arg) else NATIONAL
 
 
 def shell(wh: Warehouse, pathname: str, search: str, known: bool = False) -> html.Div:
     """The page for ``pathname`` and ``search``; ``known`` when they are the browser's own URL (the Referer)."""
     f = context.filters(search)
     page, arg = pages.match(pathname)
-    region = shown_region_of(wh, pathname)
+    region = shown_region_of(wh, pathname, f)
     # With the URL it was rendered for, the Location does not announce it again on mount: the page's url
     # callbacks (its content, already here) are not run a second time, which costs a round trip and the page's
     # whole payload. Without it, the Location announces the browser's URL and the router renders the page.
@@ -237,7 +242,7 @@ def sync_filters(search, pathname, program, period, level, region):
     f = context.filters(search)
     trigger = ctx.triggered_id
     if trigger in ("url",):
-        shown_region = shown_region_of(wh, pathname)
+        shown_region = shown_region_of(wh, pathname, f)
         return (
             no_update,
             no_update,
@@ -256,6 +261,8 @@ def sync_filters(search, pathname, program, period, level, region):
         page, arg = pages.match(pathname)
         if not page.region_filter:  # greyed out there: never a way off the page
             pass
+        elif page.region_in_query:  # a page of every region singles it out in place
+            new = new.with_(region=None if region == NATIONAL else region)
         elif region == NATIONAL and page.regional and arg:
             new_path = page.national_path
         elif region != NATIONAL and arg != region:

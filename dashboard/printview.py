@@ -75,7 +75,8 @@ def national(wh: Warehouse, f: Filters) -> dict[str, Any]:
 
 def render() -> str:
     wh = context.warehouse()
-    f = wh.checked(parse("?" + flask.request.query_string.decode()))
+    # ?region= is read here (upper-cased), not as a filter: the links below add it once
+    f = wh.checked(parse("?" + flask.request.query_string.decode())).with_(region=None)
     region = flask.request.args.get("region", "").upper() or None
     if region is not None and not region_ok(wh, region):
         reason = section("print", f.lang)["unknown_region"].format(code=region)

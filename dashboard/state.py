@@ -18,6 +18,7 @@ KEYS = {  # attribute → query-string key, as Peruvian users would read it
     "program": "programa",
     "period": "periodo",
     "level": "nivel",
+    "region": "region",  # the region a page of every region singles out (/indicador, /marco-logico, /imprimir)
     "province": "provincia",
     "district": "distrito",
     "tree": "arbol",  # the tree a drill-down follows: territorio (default) or red (the health network)
@@ -33,6 +34,7 @@ FACILITY_LIST = "todos"
 _PERIOD = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
 _CODE = re.compile(r"^[A-Za-z0-9_]{1,40}$")
 _YEAR = re.compile(r"^\d{4}$")
+_REGION = re.compile(r"^[0-9A-Za-z]{2}$")  # a region's code: its two-digit ubigeo, or LM / LR for Lima
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +42,7 @@ class Filters:
     program: str = "0001"
     period: str | None = None  # 'YYYY-MM' (a month) or 'YYYY' (a year); None = latest month with data
     level: str | None = None
+    region: str | None = None  # on pages of every region: the one they single out (its own pages: the path)
     province: str | None = None
     district: str | None = None
     tree: str = "territorio"
@@ -71,6 +74,8 @@ def parse(search: str | None) -> Filters:
         values["level"] = get["level"]
     if get.get("tree") in TREES:
         values["tree"] = get["tree"]
+    if _REGION.match(get.get("region", "")):
+        values["region"] = get["region"].upper()  # as /imprimir?region=lm reads it
     for attr in ("province", "district", "red", "microred", "indicator", "product"):
         if _CODE.match(get.get(attr, "")):
             values[attr] = get[attr]

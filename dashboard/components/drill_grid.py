@@ -13,6 +13,8 @@ from .. import format as fmt
 from ..i18n import grid_locale, lang_of, level_name, section, t
 from .scorecard import GRID_THEME, NO_DECIMALS, ONE_DECIMAL
 
+WRAP = {"wrapText": True, "autoHeight": True}  # long names wrap rather than being cut
+
 
 def _drill_rows(
     df: pd.DataFrame, ind: Indicator, lang: str, flags: dict[str, list[str]] | None = None
@@ -65,32 +67,46 @@ def _drill_rows(
 
 
 def drill_grid(
-    df: pd.DataFrame, ind: Indicator, child_level: str, lang: str, flags: dict[str, list[str]] | None = None
+    df: pd.DataFrame,
+    ind: Indicator,
+    child_level: str,
+    lang: str,
+    flags: dict[str, list[str]] | None = None,
+    grid_id: str = "drill-grid",
+    opens: bool | None = None,
 ) -> dag.AgGrid:
+    """``opens``: whether a row opens its own breakdown (default: every level above facilities; the region page's
+    callbacks listen to ``drill-grid`` only)."""
+    opens = child_level != "eess" if opens is None else opens
     stock = child_level == "eess" and ind.feed == "stock"
+    # A facility list has three more columns: narrower minimums (names and places wrap) so that it fits a laptop's
+    # panel, the stock class in view, without sideways scrolling.
+    eess = child_level == "eess"
+    number = 90
     cols = [
         {
             "headerName": level_name(child_level, lang),
             "field": "name",
             "pinned": "left",
-            "minWidth": 220,
+            "minWidth": 200 if eess else 180,
             "flex": 2,
             "filter": True,
             "wrapText": True,  # facility names are long ("CENTRO DE SALUD …"): wrap rather than cut
             "autoHeight": True,
         },
-        {"headerName": t("code", lang), "field": "code", "width": 100},
+        {"headerName": t("code", lang), "field": "code", "width": 100 if eess else 90},
         {
             "headerName": t("status", lang),
             "field": "status_rank",
-            "cellRenderer": "LightCell",
-            "minWidth": 190,  # rows come worst first (views/drill.py), as the downloads have them
+            "cellRenderer": "LightCell",  # rows come worst first (views/drill.py), as the downloads have them
+            "minWidth": 200,  # "100.0 Muestra pequeña" whole
+            "flex": 1,
         },
         {
             "headerName": t("months_of_supply" if stock else "value", lang),
             "field": "value",
             "type": "numericColumn",
-            "minWidth": 120,
+            "minWidth": 100,
             "flex": 1,
             "valueFormatter": ONE_DECIMAL,
         },
@@ -99,7 +115,7 @@ def drill_grid(
             "headerTooltip": t("cpm_help", lang) if stock else None,
             "field": "denominator",
             "type": "numericColumn",
-            "minWidth": 110,
+            "minWidth": number if eess else 140,  # "n (denominador)" whole on its header's two lines
             "flex": 1,
             "valueFormatter": NO_DECIMALS,
         },
@@ -107,26 +123,40 @@ def drill_grid(
             "headerName": ("Stock" if stock else t("numerator", lang)),
             "field": "numerator",
             "type": "numericColumn",
-            "minWidth": 110,
+            "minWidth": number if eess else 120,
             "flex": 1,
             "valueFormatter": NO_DECIMALS,
         },
     ]
     if child_level == "eess":
         cols[1:1] = [
-            {"headerName": t("district", lang), "field": "district", "minWidth": 140, "filter": True},
-            {"headerName": t("level_microred", lang), "field": "microred", "minWidth": 140, "filter": True},
+            {
+                "headerName": t("district", lang),
+                "field": "district",
+                "minWidth": 150,
+                "flex": 1,
+                "filter": True,
+                **WRAP,
+            },
+            {
+                "headerName": t("level_microred", lang),
+                "field": "microred",
+                "minWidth": 150,
+                "flex": 1,
+                "filter": True,
+                **WRAP,
+            },
         ]
     cols.append(
         {
             "headerName": t("stock_class", lang),
             "field": "detail",
-            "minWidth": 220,
-            "wrapText": True,
-            "autoHeight": True,
+            "minWidth": 170,
+            "flex": 2,
+            **WRAP,
         }
         if stock
-        else {"headerName": t("reporting", lang).capitalize(), "field": "reporting", "width": 110}
+        else {"headerName": t("reporting", lang).capitalize(), "field": "reporting", "width": 95}
     )
     if flags and not stock:  # the reason of each ⚑, beside the value it marks
         cols.append(
@@ -139,10 +169,16 @@ def drill_grid(
             }
         )
     return dag.AgGrid(
-        id="drill-grid",
+        id=grid_id,
         columnDefs=cols,
         rowData=_drill_rows(df, ind, lang, flags),
-        defaultColDef={"resizable": True, "sortable": True, "suppressHeaderMenuButton": True},
+        defaultColDef={
+            "resizable": True,
+            "sortable": True,
+            "suppressHeaderMenuButton": True,
+            "wrapHeaderText": True,  # "Meses de stock", "Consumo promedio mensual": whole, not cut
+            "autoHeaderHeight": True,
+        },
         dashGridOptions={
             "theme": GRID_THEME,
             "loadThemeGoogleFonts": False,
@@ -150,7 +186,8 @@ def drill_grid(
             "pagination": len(df) > 20,
             "paginationPageSize": 20,
             "paginationPageSizeSelector": False,  # its list is absent until opened: invalid ARIA
-            "suppressCellFocus": True,
+            # cells take the keyboard's focus (arrows move it); Enter or Space opens a row (assets/keyboard.js)
+            "suppressCellFocus": False,
             "getRowId": {
                 "function": "params.data.code"
             },  # a click names its row (pages/region_drill.open_row)
@@ -158,5 +195,5 @@ def drill_grid(
             "localeText": grid_locale(lang),
         },
         style={"width": "100%"},
-        className="drill-grid" + ("" if child_level == "eess" else " drill-clickable"),
+        className="drill-grid" + (" drill-clickable" if opens else ""),
     )

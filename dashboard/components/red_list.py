@@ -1,6 +1,6 @@
-"""The region page's first panel, "Qué está en rojo y por qué": one item per red indicator (the rows of the view
-``region-rojo``, dashboard/views/red_list.py), worst first — its light, value and n, its cause along the chain and a
-link to its breakdown."""
+"""The region page's first panel, "Qué está en rojo y por qué": the rows of the view ``region-rojo``
+(dashboard/views/red_list.py) grouped by the cause they share — each cause said once, under its chain's name, above
+its indicators (each with its light, value, n and a link to its breakdown), the causes worst first."""
 
 from __future__ import annotations
 
@@ -15,54 +15,83 @@ from ..i18n import t
 from .attrs import ARIA_HIDDEN
 from .traffic_light import light
 
-SHOWN = 6  # the worst ones at once; the rest one click away
+# Causes shown open, so that the drill-down below starts within a laptop's first screen and a half; the rest are
+# named in one line, one click away.
+SHOWN = 2
+
+
+def _indicator(r, lang: str, link: Callable[[str, str], str]) -> html.Li:
+    return html.Li(
+        [
+            light(r.status, lang, text=fmt.value(r.value, r.unit), small=True),
+            # its chain level in the link's title (and in the downloads): the chips stay one line each
+            dcc.Link(r.indicator, href=link(r.indicator_code, r.feed), className="red-name", title=r.level),
+            html.Span(f"n = {fmt.number(r.n, 0)}", className="red-n") if not fmt.missing(r.n) else None,
+        ],
+        className=f"red-item red-{r.status}",
+        id=f"red-{r.indicator_code}",
+    )
+
+
+def _cause(group: pd.DataFrame, lang: str, link: Callable[[str, str], str]) -> html.Li:
+    first = group.iloc[0]  # the cause's worst indicator: its light marks the cause
+    return html.Li(
+        [
+            html.Div(
+                [
+                    # the number inside the heading: on a phone the name wraps beside it
+                    html.H3(
+                        [
+                            html.Span(f"{first.cause_group}.", className="red-order"),
+                            t("red_chain", lang, chain=first.chain)
+                            if first.chain
+                            else t("red_no_chain", lang),
+                        ],
+                        className="red-chain",
+                    ),
+                    html.Span(t("red_count", lang, n=len(group)), className="red-count")
+                    if len(group) > 1
+                    else None,
+                    html.Span(
+                        [html.I(className="bi bi-shuffle me-1", **ARIA_HIDDEN), t("red_contradiction", lang)],
+                        className="red-contradiction",
+                    )
+                    if first.contradiction
+                    else None,
+                ],
+                className="red-head",
+            ),
+            html.P(first.cause, className="red-cause"),
+            html.Ul([_indicator(r, lang, link) for r in group.itertuples()], className="red-inds"),
+        ],
+        className=f"red-group red-{first.status}",
+        id=f"red-cause-{first.cause_group}",
+    )
 
 
 def red_items(df: pd.DataFrame, lang: str, link: Callable[[str, str], str]) -> Component:
     """``df``: the view's rows; ``link(code, feed)`` → the href of the indicator's breakdown in the region."""
     if df.empty:
         return html.P(t("red_none", lang), className="hint")
-    items = []
-    for r in df.itertuples():
-        n = html.Span(f"n = {fmt.number(r.n, 0)}", className="red-n") if not fmt.missing(r.n) else None
-        items.append(
-            html.Li(
-                [
-                    html.Div(
-                        [
-                            html.Span(f"{r.order}.", className="red-order"),
-                            light(r.status, lang, text=fmt.value(r.value, r.unit), small=True),
-                            dcc.Link(r.indicator, href=link(r.indicator_code, r.feed), className="red-name"),
-                            html.Span(r.level, className="red-level"),
-                            n,
-                            html.Span(
-                                [
-                                    html.I(className="bi bi-shuffle me-1", **ARIA_HIDDEN),
-                                    t("red_contradiction", lang),
-                                ],
-                                className="red-contradiction",
-                            )
-                            if r.contradiction
-                            else None,
-                        ],
-                        className="red-head",
-                    ),
-                    html.P(r.cause, className="red-cause"),
-                ],
-                className=f"red-item red-{r.status}",
-                id=f"red-{r.indicator_code}",
-            )
-        )
-    shown = html.Ol(items[:SHOWN], className="red-list")
-    if len(items) <= SHOWN:
+    causes = [_cause(group, lang, link) for _n, group in df.groupby("cause_group", sort=False)]
+    shown = html.Ol(causes[:SHOWN], className="red-list")
+    if len(causes) <= SHOWN:
         return shown
+    rest = df[df.cause_group > SHOWN]
     return html.Div(
         [
             shown,
             html.Details(
                 [
-                    html.Summary(t("red_more", lang, n=len(items) - SHOWN)),
-                    html.Ol(items[SHOWN:], className="red-list"),
+                    html.Summary(
+                        t(
+                            "red_more_causes",
+                            lang,
+                            chains=", ".join(dict.fromkeys(c or t("red_no_chain", lang) for c in rest.chain)),
+                            n=len(rest),
+                        )
+                    ),
+                    html.Ol(causes[SHOWN:], className="red-list", start=SHOWN + 1),
                 ],
                 className="red-more",
             ),

@@ -18,11 +18,13 @@ from ..state import Filters, href
 
 
 def nav_href(target: pages.Page, f: Filters, pathname: str | None) -> str:
-    """A navigation link keeps the filters, and the region when going from one regional page to another."""
+    """A navigation link keeps the filters, and the region chosen (a regional page's path, or ``?region=`` on a page
+    of every region) when the page it opens takes one."""
     page, arg = pages.match(pathname)
-    if target.regional and page.regional and arg:
-        return href(f"{target.path}/{arg}", f)
-    return href(target.path, f)
+    region = arg if page.regional else f.region if page.region_in_query else None
+    if target.regional and region:
+        return href(f"{target.path}/{region}", f, region=None)
+    return href(target.path, f, region=region if target.region_in_query else None)
 
 
 def navbar(f: Filters, pathname: str) -> dbc.Navbar:

@@ -21,7 +21,7 @@ def ranking(
     regions = regions.sort_values("value", ascending=not worst_first, na_position="first")
     nat = df[df.territory_code == "PE"]
     codes, statuses = regions.territory_code.tolist(), regions.status.tolist()
-    labels = [names.get(c, c) for c in codes]
+    labels = [f"<b>{names.get(c, c)}</b>" if c == highlight else names.get(c, c) for c in codes]
     texts = [
         ("(%s) " if s == "referencial" else "%s ") % fmt.value(v, ind.unit) + status(s).label.get(lang)
         for v, s in zip(regions.value, statuses, strict=True)

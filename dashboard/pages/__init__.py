@@ -22,9 +22,11 @@ class Page:
     uses_level: bool = False  # whether the chain-level filter changes what the page shows
     regional: bool = False  # the path may end in a region code, which the filter bar's region chooses
     national_path: str = "/"  # where choosing the whole country leads from this page
-    # Whether the region filter applies: pages of every region at once (an indicator's ranking, the logical
-    # framework) grey it out rather than leave for a region's page when it is touched.
+    # Whether the region filter applies (else it is greyed out rather than leave for a region's page).
     region_filter: bool = True
+    # Pages of every region at once (an indicator's ranking, the logical framework): the region filter singles one
+    # out on the page itself (?region=09), never leaving it for the region's page.
+    region_in_query: bool = False
     public: bool = True  # shown in the public view (published region-level figures only)
 
     def layout(self, wh, f, arg):
@@ -36,7 +38,7 @@ class Page:
 PAGES = [
     Page("resumen", "/", "page_resumen", resumen, uses_level=True),
     Page("region", "/region", "page_region", region, regional=True),
-    Page("indicador", "/indicador", "page_indicador", indicador, region_filter=False),
+    Page("indicador", "/indicador", "page_indicador", indicador, region_in_query=True),
     Page(
         "presupuesto",
         "/presupuesto",
@@ -48,7 +50,7 @@ PAGES = [
     Page(
         "calidad", "/calidad", "page_calidad", calidad, regional=True, national_path="/calidad", public=False
     ),
-    Page("marco", "/marco-logico", "page_marco", marco_logico, region_filter=False),
+    Page("marco", "/marco-logico", "page_marco", marco_logico, region_in_query=True),
 ]
 NOT_FOUND = Page("404", "", "not_found", not_found, in_nav=False)
 

@@ -1,5 +1,6 @@
 """Indicador: one indicator across all regions — ranking with confidence intervals, small-multiple trends, a
-table, and the indicator's definition from the catalogue."""
+table, and the indicator's definition from the catalogue; with a region chosen (``?region=``), that region singled
+out on the same page (pages/indicador_region.py)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from ..views.charts import indicator_history as history
 from ..views.indicators import INDICATOR, indicator_of
 from ..views.indicators import indicator_snapshot as table
 from ..views.indicators import published_regions as regions
+from .indicador_region import chosen_region, region_panel
 from .not_found import unknown_code
 
 
@@ -47,9 +49,12 @@ def definition(wh: Warehouse, ind: Indicator, lang: str) -> html.Dl:
     return html.Dl([part for k, v in items for part in (html.Dt(k), html.Dd(v))], className="definition")
 
 
-def grid(wh: Warehouse, f: Filters, ind: Indicator) -> html.Section:
-    """The table of the view ``indicador`` with its downloads: the country pinned on top, the regions worst first."""
+def grid(wh: Warehouse, f: Filters, ind: Indicator, region: str | None = None) -> html.Section:
+    """The table of the view ``indicador`` with its downloads: the country pinned on top (and the region chosen
+    under it), the regions worst first."""
     df = frame(INDICATOR, wh, f, ind.code)
+    if region is not None:  # pinned rows keep the frame's order: the country's first, then the region's
+        df = df.sort_values("territory_code", key=lambda c: c != "PE", kind="stable")
     worst_first = "desc" if ind.direction == "down" else "asc"
     return panel(
         t("table_title", f.lang),
@@ -62,7 +67,7 @@ def grid(wh: Warehouse, f: Filters, ind: Indicator) -> html.Section:
                 INDICATOR,
                 df,
                 f.lang,
-                pinned=df.territory_code == "PE",
+                pinned=df.territory_code.isin(["PE", region]),
                 sort=("value", worst_first),
                 fit=True,
             )
@@ -75,6 +80,7 @@ def content(wh: Warehouse, f: Filters, ind: Indicator) -> list:
     lang = f.lang
     names = wh.snapshot.names
     df = table(wh, f, ind)
+    region = chosen_region(wh, f)
     hist = history(wh, f, ind)
     region_list = [(c, names.get(c, c)) for c in regions(wh)]
     nat = df[df.territory_code == "PE"]
@@ -96,6 +102,7 @@ def content(wh: Warehouse, f: Filters, ind: Indicator) -> list:
     return [
         html.H1(ind.name.get(lang), className="page-title"),
         html.P(head, className="page-subtitle"),
+        region_panel(wh, f, ind, df, region) if region else None,
         dbc.Row(
             [
                 dbc.Col(
@@ -106,7 +113,7 @@ def content(wh: Warehouse, f: Filters, ind: Indicator) -> list:
                                 id="indicator-ranking",
                                 className="wide-graph",
                                 figure=figures.stamped(
-                                    figures.ranking(df, ind, names, lang),
+                                    figures.ranking(df, ind, names, lang, highlight=region),
                                     f"{ind.name.get(lang)} · {when}",
                                     t("chart_source", lang, source=ind.source.name.get(lang), period=when),
                                 ),
@@ -130,7 +137,7 @@ def content(wh: Warehouse, f: Filters, ind: Indicator) -> list:
             ],
             className="g-3",
         ),
-        grid(wh, f, ind),
+        grid(wh, f, ind, region),
         html.Section(
             [
                 html.H2(t("multiples_title", lang), className="section-title"),

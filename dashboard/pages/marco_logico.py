@@ -1,6 +1,6 @@
 """Marco lógico: the program's logical framework generated from the catalogue — final result → specific
 results → products → activities/inputs — each row with its indicators, means of verification and the current
-national status."""
+status: the country's, or with a region chosen in the filter bar (``?region=09``) that region's."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ from ..data import Warehouse
 from ..i18n import t
 from ..state import Filters, href
 from ..views.charts import national_snapshot
+from ..views.indicators import region_snapshot
+from .indicador_region import chosen_region
 
 SECTIONS = (
     ("final_result", "final_result"),
@@ -26,7 +28,9 @@ SECTIONS = (
 )
 
 
-def _indicator_cells(cat: Catalogue, codes: list[str], national: pd.DataFrame, f: Filters):
+def _indicator_cells(
+    cat: Catalogue, codes: list[str], national: pd.DataFrame, f: Filters, region: str | None
+):
     inds, sources = [], []
     for code in codes:
         ind = cat.indicators[code]
@@ -37,7 +41,8 @@ def _indicator_cells(cat: Catalogue, codes: list[str], national: pd.DataFrame, f
         inds.append(
             html.Li(
                 [
-                    dcc.Link(ind.name.get(f.lang), href=href(f"/indicador/{code}", f)),
+                    # the indicator's page keeps the region chosen (it singles it out there too)
+                    dcc.Link(ind.name.get(f.lang), href=href(f"/indicador/{code}", f, region=region)),
                     html.Br(),
                     light(
                         r["status"] if r is not None else None,
@@ -62,8 +67,10 @@ def _row(
     national: pd.DataFrame,
     f: Filters,
     cls: str,
+    status_heading: str,
+    region: str | None,
 ) -> html.Tr:
-    inds, sources = _indicator_cells(cat, codes, national, f)
+    inds, sources = _indicator_cells(cat, codes, national, f, region)
     label = html.Div(
         [
             html.Div(objective, className="lf-objective"),
@@ -75,15 +82,18 @@ def _row(
     cells = (label, inds, sources, assumptions if assumptions else None)
     # data-label: the column heading, shown above each cell when a phone stacks the row (semaforo.css)
     return html.Tr(
-        [html.Td(c, **data("label", h)) for c, h in zip(cells, _headings(f.lang), strict=True)],
+        [
+            html.Td(c, **data("label", h))
+            for c, h in zip(cells, _headings(f.lang, status_heading), strict=True)
+        ],
         className=cls,
     )
 
 
-def _headings(lang: str) -> list[str]:
+def _headings(lang: str, status_heading: str) -> list[str]:
     return [
         t("objective", lang),
-        f"{t('indicators', lang)} · {t('national_status', lang)}",
+        f"{t('indicators', lang)} · {status_heading}",
         t("verification", lang),
         t("assumptions", lang),
     ]
@@ -93,8 +103,11 @@ def content(wh: Warehouse, f: Filters) -> list:
     cat = wh.snapshot.catalogue
     lang = f.lang
     program = cat.programs.get(f.program)
-    snap = national_snapshot(wh, f)
-    national = snap.set_index("indicator_code")
+    region = chosen_region(wh, f)
+    name = wh.snapshot.names.get(region, region) if region else None
+    snap = region_snapshot(wh, f, region) if region else national_snapshot(wh, f)
+    national = snap.set_index("indicator_code")  # the lights shown: the country's, or the region's
+    heading = t("region_status", lang, region=name) if region else t("national_status", lang)
     elements = [e for e in cat.elements.values() if e.program == f.program]
     body = []
     for level, title in SECTIONS:
@@ -103,7 +116,16 @@ def content(wh: Warehouse, f: Filters) -> list:
             codes = [i.code for i in cat.element_indicators(e.code) if i.level == level]
             body.append(
                 _row(
-                    cat, e, e.objective.get(lang), e.assumptions.get(lang), codes, national, f, f"lf-{level}"
+                    cat,
+                    e,
+                    e.objective.get(lang),
+                    e.assumptions.get(lang),
+                    codes,
+                    national,
+                    f,
+                    f"lf-{level}",
+                    heading,
+                    region,
                 )
             )
     body.append(html.Tr(html.Th(t("activities_inputs", lang), colSpan=4, className="lf-section")))
@@ -120,13 +142,16 @@ def content(wh: Warehouse, f: Filters) -> list:
                     national,
                     f,
                     "lf-inputs",
+                    heading,
+                    region,
                 )
             )
-    head = html.Tr([html.Th(h) for h in _headings(lang)])
+    head = html.Tr([html.Th(h) for h in _headings(lang, heading)])
     return [
         html.H1(t("page_marco", lang), className="page-title"),
         html.P(
             f"{program.code} · {program.name.get(lang)} · {wh.period_label(f.program, f.period, lang)}"
+            + (f" · {name}" if name else "")
             if program
             else f.program,
             className="page-subtitle",

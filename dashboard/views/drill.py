@@ -18,6 +18,7 @@ from .model import Column, View
 from .red_list import worst_first
 
 DRILL_FEEDS = MONTHLY_FEEDS  # the feeds reported per facility: the only ones below the region
+LIGHTS = ("critico", "en_riesgo", "adecuado")  # the states that are a light (not muestra pequeña, no data...)
 
 
 def drill_indicators(wh: Warehouse, f: Filters) -> list[Indicator]:
@@ -25,17 +26,33 @@ def drill_indicators(wh: Warehouse, f: Filters) -> list[Indicator]:
 
 
 def drill_indicator(wh: Warehouse, f: Filters, region: str | None = None) -> Indicator | None:
-    """The URL's indicator; else, in a region, its worst indicator reported per facility (the red list's first);
-    else the program's first key product."""
+    """The URL's indicator; else, in a region, :func:`opening_indicator`; else the program's first key product."""
     inds = drill_indicators(wh, f)
     chosen = next((i for i in inds if i.code == f.indicator), None)
     if chosen is None and region is not None:
-        by_code = {i.code: i for i in inds}
-        snap = region_snapshot(wh, f, region)
-        chosen = next(
-            (by_code[c] for c in worst_first(wh.snapshot.catalogue, f.program, snap) if c in by_code), None
-        )
+        chosen = opening_indicator(wh, f, region)
     return chosen or next((i for i in inds if i.key and i.level == "product"), inds[0] if inds else None)
+
+
+def opening_indicator(wh: Warehouse, f: Filters, region: str) -> Indicator | None:
+    """The indicator the region's drill-down opens on: the worst (the red list's order, :func:`worst_first`) of
+    its Crítico and En riesgo indicators reported per facility that has at least one light one level below the
+    region along the URL's tree (a province, or a Red) — one whose every province is "Muestra pequeña" or
+    unreported gives a manager nothing to act on. None when no red indicator has one, or the user may not see
+    below the region."""
+    if not wh.below_region:
+        return None
+    by_code = {i.code: i for i in drill_indicators(wh, f)}
+    snap = region_snapshot(wh, f, region)
+    period = wh.resolve_period(f.program, f.period)
+    for code in worst_first(wh.snapshot.catalogue, f.program, snap):
+        if code in by_code:
+            rows = wh.read(
+                "children", code, region, "region", period, tree=f.tree, region=region, within=None
+            )
+            if rows.status.isin(LIGHTS).any():
+                return by_code[code]
+    return None
 
 
 def drill_target(wh: Warehouse, f: Filters, region: str) -> tuple[str, str]:

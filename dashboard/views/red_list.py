@@ -1,6 +1,6 @@
-"""What is red in a region and why: its Crítico and En riesgo indicators, worst first, each with its cause along the
-causal chain (budget pace, critical-input stock, product coverage) in one sentence built from the data. The Región
-page's top and the view ``region-rojo`` (its downloads, JSON and ``semaforo export``) both read :func:`red_list`:
+"""What is red in a region and why: its Crítico and En riesgo indicators grouped under the cause they share along
+the causal chain (budget pace, critical-input stock, product coverage; one sentence built from the data), worst
+first. The Región page's top and the view ``region-rojo`` (its downloads, JSON and ``semaforo export``) both read :func:`red_list`:
 one cause logic for the screen and the files."""
 
 from __future__ import annotations
@@ -132,28 +132,51 @@ def _part(ind: Indicator, row: dict, stock: dict[str, dict], lang: str) -> str:
     return _coverage_part(ind, row, lang)
 
 
-def cause(
-    cat: Catalogue, ind: Indicator, rows: dict[str, dict], stock: dict[str, dict], lang: str
+def _links(cat: Catalogue, product: str, rows: dict[str, dict]) -> list[tuple[Indicator, dict]]:
+    """The lit links of a product's chain: its budget lines, critical inputs and coverage from the records (survey
+    coverage is annual and not a cause)."""
+    return [
+        (i, rows[i.code])
+        for i in cat.element_indicators(product)
+        if i.code in rows
+        and i.level in ("budget", "critical_input", "product")
+        and (i.level != "product" or i.periodicity == "monthly")
+    ]
+
+
+def cause_chains(cat: Catalogue, ind: Indicator, rows: dict[str, dict]) -> tuple[str, ...]:
+    """The products whose chains hold the cause of one red indicator: an input's, product's or budget line's own
+    product; for a result (or the program's budget line), which several products feed, those whose links are the
+    worst (Crítico ones, else En riesgo ones). Indicators with the same chains share one cause."""
+    products = _products(cat, ind)
+    if cat.elements[ind.element].level == "product":
+        return tuple(products)
+    links = {p: [r.get("status") for i, r in _links(cat, p, rows) if i.code != ind.code] for p in products}
+    worst = next((s for s in RED if any(s in found for found in links.values())), None)
+    return tuple(p for p in products if worst in links[p])
+
+
+def _product_sentence(links: list[tuple[Indicator, dict]], stock: dict[str, dict], lang: str) -> list[str]:
+    """Every link of one product's chain: budget pace, the critical inputs out of normal stock (or that all are
+    fine), coverage."""
+    inputs = [(i, r) for i, r in links if i.level == "critical_input"]
+    named = [_part(i, r, stock, lang) for i, r in links if i.level == "budget"]
+    named += [_part(i, r, stock, lang) for i, r in inputs if r.get("status") in RED]
+    if inputs and not any(r.get("status") in RED for _i, r in inputs):
+        named.append(t("cause_inputs_ok", lang))
+    return named + [_part(i, r, stock, lang) for i, r in links if i.level == "product"]
+
+
+def chain_cause(
+    cat: Catalogue, chains: tuple[str, ...], rows: dict[str, dict], stock: dict[str, dict], lang: str
 ) -> tuple[str, bool]:
-    """(the sentence, whether the chain contradicts itself) for one red indicator, from the lights of the links of
-    its chain: each product's budget pace, critical inputs and coverage from the records. An input, product or
-    budget line names every link of its own product (the budget line leads with its own pace); a result, which
-    several products feed, names only their worst links (the Crítico ones, else the En riesgo ones). A critical
-    input in Crítico beside an Adecuado coverage of the same product is said, not hidden."""
-    whole_chain = cat.elements[ind.element].level != "product"
-    parts: list[tuple[str, list[tuple[Indicator, dict]]]] = []
-    contradictions: list[str] = []
-    for product in _products(cat, ind):
-        links = [
-            (i, rows[i.code])
-            for i in cat.element_indicators(product)
-            if i.code in rows
-            and i.level in ("budget", "critical_input", "product")
-            and (
-                i.level != "product" or i.periodicity == "monthly"
-            )  # survey coverage is annual and not a cause
-        ]
-        parts.append((product, [(i, r) for i, r in links if i.code != ind.code]))
+    """(the sentence, whether the chain contradicts itself) of the cause held by these product chains, from the
+    lights of their links: one chain names every link (budget pace, red inputs, coverage); several name only their
+    worst links (the Crítico ones, else the En riesgo ones). A critical input in Crítico beside an Adecuado coverage
+    of the same product is said, not hidden."""
+    by_product = {p: _links(cat, p, rows) for p in chains}
+    contradictions = []
+    for links in by_product.values():
         critical_inputs = [
             i for i, r in links if i.level == "critical_input" and r.get("status") == "critico"
         ]
@@ -167,56 +190,64 @@ def cause(
                     coverage=adequate[0].short.get(lang),
                 )
             )
-    if whole_chain:
-        statuses = {r.get("status") for _p, links in parts for _i, r in links}
+    if len(chains) == 1:
+        named = _product_sentence(by_product[chains[0]], stock, lang)
+    else:
+        statuses = {r.get("status") for links in by_product.values() for _i, r in links}
         worst = next((s for s in RED if s in statuses), None)
         named = [
             f"{_product_label(cat, p, lang)}: " + ", ".join(_part(i, r, stock, lang) for i, r in bad)
-            for p, links in parts
+            for p, links in by_product.items()
             if (bad := [(i, r) for i, r in links if r.get("status") == worst])
         ]
-    else:
-        links = parts[0][1] if parts else []
-        inputs = [(i, r) for i, r in links if i.level == "critical_input"]
-        named = [_budget_part(ind, rows[ind.code], lang)] if ind.level == "budget" else []
-        named += [_part(i, r, stock, lang) for i, r in links if i.level == "budget"]
-        named += [_part(i, r, stock, lang) for i, r in inputs if r.get("status") in RED]
-        if inputs and not any(r.get("status") in RED for _i, r in inputs):
-            named.append(t("cause_inputs_ok", lang))
-        named += [_part(i, r, stock, lang) for i, r in links if i.level == "product"]
     sentence = t("cause_chain", lang, parts="; ".join(named)) if named else t("cause_none", lang)
     if contradictions:
         sentence += " " + " ".join(dict.fromkeys(contradictions))
     return sentence, bool(contradictions)
 
 
+def chain_label(cat: Catalogue, chains: tuple[str, ...], lang: str) -> str:
+    """The name a cause is listed under: its products' short names ("Suplemento de hierro · Vacunas completas");
+    empty when no link of the chain is red (the sentence says so)."""
+    return " · ".join(_product_label(cat, p, lang) for p in chains)
+
+
 def red_list(
     cat: Catalogue, program: str, snap: pd.DataFrame, stock: pd.DataFrame, lang: str
 ) -> pd.DataFrame:
-    """The region's Crítico and En riesgo indicators of the program (:func:`worst_first`), each with its
-    cause."""
+    """The region's Crítico and En riesgo indicators of the program, grouped by the cause they share (the same
+    product chains, :func:`cause_chains`): the causes in the order of their worst indicator, each cause's
+    indicators worst first (:func:`worst_first`). One row per indicator, each with its cause's number, name and
+    sentence: the screen says each cause once above its indicators, the files repeat it on every row."""
     rows = _rows(snap)
     stock_rows = _rows(stock)
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for code in worst_first(cat, program, snap):
+        groups.setdefault(cause_chains(cat, cat.indicators[code], rows), []).append(code)
     out = []
-    for order, code in enumerate(worst_first(cat, program, snap), start=1):
-        ind, row = cat.indicators[code], rows[code]
-        sentence, contradiction = cause(cat, ind, rows, stock_rows, lang)
-        out.append(
-            {
-                "order": order,
-                "indicator_code": code,
-                "indicator": ind.short.get(lang),
-                "level": level_name(ind.level, lang),
-                "status": row["status"],
-                "value": row.get("value"),
-                "unit": ind.unit,
-                "reference": _reference(ind, row),
-                "n": row.get("denominator") if ind.feed == "admin" else None,
-                "cause": sentence,
-                "contradiction": contradiction,
-                "feed": ind.feed,
-            }
-        )
+    for number, (chains, codes) in enumerate(groups.items(), start=1):
+        sentence, contradiction = chain_cause(cat, chains, rows, stock_rows, lang)
+        label = chain_label(cat, chains, lang)
+        for code in codes:
+            ind, row = cat.indicators[code], rows[code]
+            out.append(
+                {
+                    "order": len(out) + 1,
+                    "cause_group": number,
+                    "chain": label,
+                    "indicator_code": code,
+                    "indicator": ind.short.get(lang),
+                    "level": level_name(ind.level, lang),
+                    "status": row["status"],
+                    "value": row.get("value"),
+                    "unit": ind.unit,
+                    "reference": _reference(ind, row),
+                    "n": row.get("denominator") if ind.feed == "admin" else None,
+                    "cause": sentence,
+                    "contradiction": contradiction,
+                    "feed": ind.feed,
+                }
+            )
     return pd.DataFrame(out, columns=[*COLUMN_KEYS, "feed"])
 
 
@@ -228,7 +259,7 @@ def region_red_list(wh: Warehouse, f: Filters, region: str) -> pd.DataFrame:
 
 
 COLUMN_KEYS = (
-    "order", "indicator_code", "indicator", "level", "status", "value", "unit", "reference", "n", "cause",
+    "order", "cause_group", "chain", "indicator_code", "indicator", "level", "status", "value", "unit", "reference", "n", "cause",
     "contradiction",
 )  # fmt: skip
 
@@ -237,6 +268,13 @@ REGION_RED = View(
     words("region-rojo.title"),
     (
         Column("order", words("region-rojo.order"), "count", help=words("region-rojo.order.help")),
+        Column(
+            "cause_group",
+            words("region-rojo.cause_group"),
+            "count",
+            help=words("region-rojo.cause_group.help"),
+        ),
+        Column("chain", words("region-rojo.chain"), "text", help=words("region-rojo.chain.help")),
         Column("indicator_code", words("region-rojo.indicator_code"), "code"),
         Column("indicator", words("region-rojo.indicator"), "text"),
         Column("level", words("region-rojo.level"), "text"),

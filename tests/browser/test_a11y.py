@@ -25,11 +25,13 @@ PAGES = [
     ("/?periodo=2026-09", "#scorecard .ag-row"),
     ("/region/09?periodo=2026-09", "#box-PAN_DCI"),
     ("/indicador/PAN_P_CRED?periodo=2026-09", "#page .light"),
+    ("/indicador/PAN_P_CRED?periodo=2026-09&region=09", "#indicator-provinces .ag-row"),
     ("/presupuesto?periodo=2026", "#page .light"),
     ("/presupuesto/09?periodo=2026", "#page .light"),
     ("/calidad?periodo=2026-09", "#quality-page .heatmap"),
     ("/calidad/09?periodo=2026-09", "#quality-page .heatmap"),
     ("/marco-logico", "#page .light"),
+    ("/marco-logico?region=09", "#page .light"),
     ("/imprimir?periodo=2026-09", "table"),
     ("/admin/cargar", "#archivo"),
 ]

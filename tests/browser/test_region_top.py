@@ -1,7 +1,8 @@
 """The regional manager's first screen in headless Chromium, on the demo (issue 22, parts 1–4): what is red in
-Huancavelica and why, a drill-down clicked down to a province's facility list and downloaded, a one-child district
-held back as "muestra pequeña", and a regional user's map with every region. Screenshots in
-tests/browser/screenshots/ (region_top*.png), looked at by the developers."""
+Huancavelica and why, grouped by cause, with the drill-down's top on a laptop's first screen and a half; the
+drill-down opened on the worst indicator with lit provinces, clicked (and driven by the keyboard) down to a
+province's facility list and downloaded, a one-child district held back as "muestra pequeña", and a regional user's
+map with every region. Screenshots in tests/browser/screenshots/ (region_top*.png), looked at by the developers."""
 
 from __future__ import annotations
 
@@ -10,19 +11,29 @@ import io
 
 import pytest
 import requests
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 
 from dashboard import context
 from dashboard.app import create_app
 from dashboard.auth import upsert_user
 from dashboard.config import load_config
+from dashboard.state import parse
+from dashboard.views.drill import drill_indicator
 
 from .conftest import console_errors, save
 
 pytestmark = pytest.mark.browser
 PASSWORD = "clave-de-prueba-1"
-# The screenshot shows the drill-down: the page scrolled to it (AG Grid rows scroll with the grid, not the page).
-SHOW_DRILL = "window.scrollTo(0, document.getElementById('region-drill').getBoundingClientRect().top + window.scrollY - 10)"
+# The screenshot shows the drill-down's grid: the page scrolled to the drill-down's top, its choosers and crumbs
+# above the grid (AG Grid rows scroll with the page: domLayout autoHeight).
+# Instantly: Bootstrap makes scrolling smooth, and a shot taken while it glides shows the page's top.
+SHOW_GRID = (
+    "window.scrollTo({top: document.getElementById('region-drill').getBoundingClientRect().top + window.scrollY - 10, "
+    "behavior: 'instant'})"
+)
+DRILL_TOP = "return document.getElementById('region-drill').getBoundingClientRect().top + window.scrollY"
 PORT = 8361  # away from dash[testing]'s 8050, which other browser runs on the machine may hold
 
 
@@ -38,17 +49,41 @@ def _open(duo, path: str, ready: str) -> str:
     return duo.find_element("body").text
 
 
+def _csv(duo, path: str) -> list[dict]:
+    body = requests.get(duo.server_url + path, timeout=60).content.decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(body)))
+
+
 def test_the_red_list_and_its_causes_lead_the_region_page(duo):
     text = _open(duo, "/region/09?periodo=2026-09", "#region-red .red-item")
     assert "Qué está en rojo y por qué" in text
-    items = duo.driver.find_elements(By.CSS_SELECTOR, "#region-red .red-item")
-    assert len(items) >= 5
-    first = items[0].text
-    assert "Crítico" in first and "En la cadena:" in first  # worst first, with its cause
+    causes = duo.driver.find_elements(By.CSS_SELECTOR, "#region-red .red-group")
+    assert len(causes) >= 3
+    first = causes[0].text
+    # worst first, the cause said once above its indicators: the iron chain's anemia and inputs under one sentence
+    assert "Cadena: Suplemento de hierro" in first and "Crítico" in first and "En la cadena:" in first
+    assert "Anemia" in first and "Hierro en gotas" in first
     assert "La cadena se contradice" in text  # the iron chain: stock Crítico, coverage Adecuado
+    sentences = [
+        e.get_attribute("textContent") for e in duo.driver.find_elements(By.CSS_SELECTOR, ".red-cause")
+    ]
+    assert len(sentences) == len(set(sentences)) == len(causes)
+    # Nothing lost: every indicator of the view (its download) is listed, in its order, each with its link.
+    table = _csv(duo, "/export/region-rojo/09.csv?periodo=2026-09")
+    items = duo.driver.find_elements(By.CSS_SELECTOR, "#region-red .red-item")
+    assert [i.get_attribute("id") for i in items] == [f"red-{r['Indicador (código)']}" for r in table]
+    assert len(table) > len(causes)
+    assert all(i.find_element(By.CSS_SELECTOR, "a.red-name").get_attribute("href") for i in items)
     # The list comes before the drill-down, which comes before the chain.
     tops = [duo.find_element(s).location["y"] for s in ("#region-red", "#region-drill", "#region-chain")]
     assert tops == sorted(tops)
+    # On a 1,366 × 768 laptop the drill-down's top is within a short scroll (it was about 2,000 px down).
+    duo.driver.set_window_size(1366, 768)
+    duo.driver.execute_script("window.scrollTo({top: 0, behavior: 'instant'})")
+    top, inner = duo.driver.execute_script(DRILL_TOP), duo.driver.execute_script("return window.innerHeight")
+    print(f"drill-down top at {top:.0f} px, window inner height {inner} px (1366 × 768)")
+    assert top <= 900
+    save(duo, "region_top_laptop")
     duo.driver.set_window_size(1366, 1000)
     save(duo, "region_top")
     # Each links to its breakdown in the region: the drill-down for what facilities report, the region's survey
@@ -58,6 +93,69 @@ def test_the_red_list_and_its_causes_lead_the_region_page(duo):
     first = items[0].find_element(By.CSS_SELECTOR, "a.red-name").get_attribute("href")
     assert "/region/09" in first and "/indicador/" not in first
     assert console_errors(duo) == []
+
+
+def test_the_drill_down_opens_on_the_worst_indicator_with_a_lit_province(duo, demo_db):
+    """On Huancavelica the worst indicators reported per facility are HIS anemia, where every province is held
+    back as "Muestra pequeña": the drill-down opens on the first one with lights."""
+    import duckdb
+
+    wh = context.warehouse()
+    f = parse("?periodo=2026-09")
+    opening = drill_indicator(wh, f, "09")
+    con = duckdb.connect(str(demo_db), read_only=True)
+    lit = dict(
+        con.execute(
+            "select indicator_code, bool_or(status in ('critico', 'en_riesgo', 'adecuado')) "
+            "from mart_indicator_status where region_code = '09' and territory_level = 'provincia' "
+            "and period = date '2026-09-01' group by all"
+        ).fetchall()
+    )
+    con.close()
+    assert lit["PAN_ANEMIA_HIS_CDC"] is False and lit[opening.code] is True
+    _open(duo, "/region/09?periodo=2026-09", "#drill-grid .ag-row")
+    assert duo.find_element("#drill-indicator").text.strip() == opening.short.get("es")
+    lights = duo.driver.find_elements(
+        By.CSS_SELECTOR,
+        "#drill-grid .light-critico, #drill-grid .light-en_riesgo, #drill-grid .light-adecuado",
+    )
+    assert lights
+    assert "indicador=" not in duo.driver.current_url  # the default writes nothing into the URL
+    assert console_errors(duo) == []
+
+
+def test_drill_down_rows_open_with_enter_and_space_and_show_their_focus(duo):
+    _open(duo, "/region/09?periodo=2026-09&indicador=PAN_I_HIERRO_GOTAS", "#drill-grid .ag-row")
+    first = "#drill-grid .ag-pinned-left-cols-container .ag-row[row-index='0'] .ag-cell"
+    cell = duo.wait_for_element(first, timeout=30)
+    duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].focus()", cell)
+    keys = ActionChains(duo.driver)
+    keys.send_keys(Keys.ARROW_DOWN).perform()  # the keyboard moves along the rows
+    focused = duo.driver.switch_to.active_element
+    row = focused.find_element(By.XPATH, "./ancestor::div[@row-id][1]")
+    code = row.get_attribute("row-id")
+    assert row.get_attribute("row-index") == "1" and "ag-row-focus" in row.get_attribute("class")
+    outline = duo.driver.execute_script(
+        "const s = getComputedStyle(arguments[0]); return [s.outlineStyle, parseFloat(s.outlineWidth)]",
+        focused,
+    )
+    assert outline[0] != "none" and outline[1] >= 2  # a visible focus
+    duo.driver.execute_script(SHOW_GRID)
+    save(duo, "region_top_keyboard")
+    keys.send_keys(Keys.ENTER).perform()  # opens the province, as a click does
+    duo.wait_for_contains_text(".crumbs", wh_name(code), timeout=40)
+    assert f"provincia={code}" in duo.driver.current_url
+    cell = duo.wait_for_element(first, timeout=30)
+    district = cell.find_element(By.XPATH, "./ancestor::div[@row-id][1]").get_attribute("row-id")
+    duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].focus()", cell)
+    ActionChains(duo.driver).send_keys(" ").perform()  # Space opens the district
+    duo.wait_for_contains_text(".crumbs", wh_name(district), timeout=40)
+    assert f"distrito={district}" in duo.driver.current_url
+    assert console_errors(duo) == []
+
+
+def wh_name(code: str) -> str:
+    return context.warehouse().snapshot.names[code]
 
 
 def test_the_drill_down_clicks_to_a_provinces_facility_list_and_downloads_it(duo):
@@ -75,7 +173,7 @@ def test_the_drill_down_clicks_to_a_provinces_facility_list_and_downloads_it(duo
     assert "Clase de stock" in duo.find_element("#drill-grid").text  # facilities, with their stock class
     rows = duo.driver.find_elements(By.CSS_SELECTOR, "#drill-grid .ag-center-cols-container .ag-row")
     first_status = rows[0].text
-    duo.driver.execute_script(SHOW_DRILL)
+    duo.driver.execute_script(SHOW_GRID)
     save(duo, "region_top_facilities")
     # The CSV button downloads exactly that list, in that order.
     csv_link = duo.driver.find_element(
@@ -122,7 +220,7 @@ def test_a_one_child_district_shows_muestra_pequena(duo, demo_db):
     assert "Muestra pequeña" in row.text and "Crítico" not in row.text
     pill = row.find_element(By.CSS_SELECTOR, ".light-muestra_pequena")
     assert pill.find_element(By.CSS_SELECTOR, ".bi-people")  # its own icon, a word and a hatch, not a colour
-    duo.driver.execute_script(SHOW_DRILL)
+    duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", row)
     save(duo, "region_top_small_sample")
     assert console_errors(duo) == []
 

@@ -1,6 +1,6 @@
 """Every screen and every person (issue 22 part 7), in headless Chromium on the demo warehouse: layouts at 1,024 and
 390 px, the keyboard, the words of both languages in the browser's own widgets, unknown codes, the region filter
-staying on its page, and how long Calidad and a region switch take to become usable. Screenshots in
+filtering the pages of every region in place, and how long Calidad and a region switch take to become usable. Screenshots in
 tests/browser/screenshots/ (screens_*.png)."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
 
 from dashboard.app import create_app
 
@@ -163,15 +164,31 @@ def test_unknown_codes_say_so_and_the_region_filter_stays_on_the_page(duo):
     assert "«99»" in duo.find_element(".unknown-code").text and duo.find_element(".region-list")
     open_page(duo, f"/indicador/NO_EXISTE?{PERIOD}&lang=en", ".unknown-code")
     assert "'NO_EXISTE'" in duo.find_element(".unknown-code").text
-    for path in (f"/indicador/PAN_P_CRED?{PERIOD}", f"/marco-logico?{PERIOD}"):
+    # On the pages of every region the region filter singles the region out on the page itself.
+    for path, shown in (
+        (f"/indicador/PAN_P_CRED?{PERIOD}", "#indicator-region"),
+        (f"/marco-logico?{PERIOD}", "//th[contains(., 'Situación en Huancavelica')]"),
+    ):
         open_page(duo, path, "#page .light")
         region = duo.find_element("#f-region")
-        assert not region.is_enabled(), path
-        assert duo.find_element("#f-region-hint").is_displayed()
-        region.click()  # does nothing: the page stays
-        time.sleep(0.5)
-        assert duo.driver.current_url.endswith(path)
-    save(duo, "screens_marco_region_off")
+        assert region.is_enabled(), path
+        region.click()
+        duo.wait_for_element(".dash-dropdown-options", timeout=30)
+        duo.driver.find_element(
+            By.XPATH, "//*[contains(@class, 'dash-dropdown-option')][normalize-space()='Huancavelica']"
+        ).click()
+        if shown.startswith("//"):
+            WebDriverWait(duo.driver, 30).until(lambda d, x=shown: d.find_elements(By.XPATH, x))
+        else:
+            duo.wait_for_element(shown, timeout=30)
+        assert duo.driver.current_url.endswith(path + "&region=09"), duo.driver.current_url
+    save(duo, "screens_marco_region")
+    # The URL keeps the choice: reopened, the page shows the region and the filter names it.
+    open_page(duo, f"/indicador/PAN_P_CRED?{PERIOD}&region=09", "#indicator-region")
+    assert "Huancavelica" in duo.find_element("#f-region").text
+    assert "Huancavelica en este indicador" in duo.find_element("#indicator-region").text
+    save(duo, "screens_indicador_region")
+    assert console_errors(duo) == []
 
 
 def test_calidad_and_a_region_switch_are_usable_quickly(duo):

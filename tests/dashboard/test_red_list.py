@@ -17,7 +17,8 @@ from dashboard.pages import region, region_drill
 from dashboard.state import parse
 from dashboard.views import VIEWS, frame
 from dashboard.views.drill import drill_indicator, drill_table, worst_rows
-from dashboard.views.red_list import gap
+from dashboard.views.indicators import region_snapshot
+from dashboard.views.red_list import gap, worst_first
 from warehouse.rules import status
 
 SEARCH = "?periodo=2026-09"
@@ -55,19 +56,40 @@ def test_the_list_is_the_regions_red_lights_worst_first(app, sql, code):
     assert monthly_red <= listed
     assert set(df.status) <= {"critico", "en_riesgo"}
     assert list(df.order) == list(range(1, len(df) + 1))
-    # Crítico before En riesgo; within one colour, the larger gap to the target or pace first.
-    ranks = [status(s).rank for s in df.status]
-    assert ranks == sorted(ranks)
-    for s in ("critico", "en_riesgo"):
-        rows = df[df.status == s]
-        gaps = [
-            gap(
-                cat.indicators[r.indicator_code],
-                {"value": r.value, "target": r.reference, "expected_pct": r.reference},
-            )
-            for r in rows.itertuples()
-        ]
-        assert gaps == sorted(gaps, reverse=True)
+
+    def badness(r) -> tuple:  # Crítico before En riesgo; within one colour, the larger gap to target or pace
+        row = {"value": r.value, "target": r.reference, "expected_pct": r.reference}
+        return (status(r.status).rank, -gap(cat.indicators[r.indicator_code], row))
+
+    # Grouped by cause: the causes in the order of their worst indicator, each cause's indicators worst first.
+    assert list(df.cause_group) == sorted(df.cause_group)
+    groups = [g for _n, g in df.groupby("cause_group", sort=False)]
+    heads = [badness(next(g.itertuples())) for g in groups]
+    assert heads == sorted(heads)
+    for g in groups:
+        within = [badness(r) for r in g.itertuples()]
+        assert within == sorted(within)
+
+
+def test_indicators_sharing_a_cause_are_listed_under_it_once(app):
+    """Huancavelica's anemia and its iron inputs share one cause, the iron chain: one group, one sentence; two
+    causes are never the same sentence."""
+    df = red("09")
+    by_code = df.set_index("indicator_code")
+    iron = {"PAN_ANEMIA", "PAN_I_HIERRO_GOTAS", "PAN_I_MICROCUBETAS"} & set(df.indicator_code)
+    assert len(iron) == 3
+    assert len({by_code.loc[c, "cause_group"] for c in iron}) == 1
+    assert by_code.loc["PAN_ANEMIA", "chain"] == "Suplemento de hierro"
+    causes = df.groupby("cause_group", sort=False).cause.agg(lambda c: set(c))
+    assert all(len(c) == 1 for c in causes)  # one sentence per cause
+    sentences = [next(iter(c)) for c in causes]
+    assert len(sentences) == len(set(sentences)) < len(df)  # fewer causes than indicators, none repeated
+    # The screen says each cause once and lists every indicator under it, each with its link.
+    content = region.layout(context.warehouse(), parse(SEARCH), "09")
+    said = [c.children for c in _walk(content) if getattr(c, "className", None) == "red-cause"]
+    assert said == sentences
+    names = [c for c in _walk(content) if getattr(c, "className", None) == "red-name"]
+    assert len(names) == len(df) and all(n.href for n in names)
 
 
 def test_a_budget_line_says_its_pace_and_the_stock_of_its_inputs_from_the_warehouse(app, sql):
@@ -152,18 +174,30 @@ def test_the_page_shows_the_list_its_download_has_and_links_each_to_its_breakdow
     assert [r["Causa en la cadena"] for r in rows] == list(df.cause)
 
 
-def test_the_drill_down_opens_on_the_worst_indicator_reported_per_facility(app):
+def test_the_drill_down_opens_on_the_worst_indicator_with_a_lit_province(app, sql):
+    """The rule (views/drill.opening_indicator): the worst red indicator reported per facility of which at least
+    one province has a light; one whose every province is held back or unreported is passed over."""
     wh = context.warehouse()
     f = parse(SEARCH)
-    df = red("09")
-    feeds = {i.code: i.feed for i in wh.snapshot.catalogue.indicators.values()}
-    drillable = [c for c in df.indicator_code if feeds[c] in ("admin", "stock")]
-    assert drill_indicator(wh, f, "09").code == drillable[0]
+    cat = wh.snapshot.catalogue
+    feeds = {i.code: i.feed for i in cat.indicators.values()}
+    order = worst_first(cat, "0001", region_snapshot(wh, f, "09"))
+    drillable = [c for c in order if feeds[c] in ("admin", "stock")]
+    lit = {
+        c
+        for (c,) in sql(
+            "select distinct indicator_code from mart_indicator_status where region_code = '09' "
+            "and territory_level = 'provincia' and period = ? and status in ('critico', 'en_riesgo', 'adecuado')",
+            MONTH,
+        )
+    }
+    expected = next(c for c in drillable if c in lit)
+    assert drill_indicator(wh, f, "09").code == expected
     # The URL's choice wins; without a region, the program's default stays.
     assert drill_indicator(wh, f.with_(indicator="PAN_P_CRED"), "09").code == "PAN_P_CRED"
     # Choosing the region's default writes nothing into the URL (no history entry).
     assert region_drill.choose_drill(
-        drillable[0], "territorio", None, None, None, None, SEARCH, "/region/09"
+        expected, "territorio", None, None, None, None, SEARCH, "/region/09"
     ) == (region_drill.no_update)
 
 

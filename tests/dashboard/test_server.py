@@ -174,12 +174,19 @@ def test_the_chain_level_filter_is_greyed_out_where_it_changes_nothing(app):
 
 
 def test_the_region_filter_stays_on_pages_of_every_region(app):
-    """On an indicator's ranking and the logical framework the region filter is greyed out, and a region chosen
-    there anyway (a forged callback) leaves the page where it is; elsewhere it opens the region's page."""
+    """On an indicator's ranking and the logical framework the region filter singles the region out in place
+    (?region=09, the country clears it): it never leaves for the region's page; elsewhere it opens the region's
+    page."""
     for path in ("/indicador/PAN_DCI", "/indicador", "/marco-logico"):
-        assert shell.filters_disabled(path)[1] is True, path
-        _search, new_path, *_ = _sync("?periodo=2026-09", path, region="09", trigger="f-region")
-        assert new_path is no_update, path
+        assert shell.filters_disabled(path)[1] is False, path
+        search, new_path, *_ = _sync(
+            "?periodo=2026-09", path, region="09", trigger="f-region", period="2026-09"
+        )
+        assert new_path is no_update and search == "?periodo=2026-09&region=09", path
+        search, new_path, *_ = _sync(search, path, region="PE", trigger="f-region", period="2026-09")
+        assert new_path is no_update and search == "?periodo=2026-09", path
+        # and the filter bar shows the region the URL names
+        assert _sync("?periodo=2026-09&region=09", path)[-1] == "09"
     for path in ("/", "/region/10", "/presupuesto", "/calidad/10"):
         assert shell.filters_disabled(path)[1] is False, path
     go = _sync("?periodo=2026-09", "/", region="09", trigger="f-region", period="2026-09")[1]

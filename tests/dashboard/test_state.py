@@ -49,6 +49,12 @@ def test_defaults_make_an_empty_query_and_keys_are_spanish():
     assert href("/region/08", Filters(lang="en"), province="0801") == "/region/08?provincia=0801&lang=en"
 
 
+def test_a_region_singled_out_on_a_page_of_every_region_is_in_the_url():
+    assert serialise(Filters(period="2026-09", region="09")) == "?periodo=2026-09&region=09"
+    assert parse("?region=lm").region == "LM"
+    assert parse("?region=090").region is None
+
+
 def test_malformed_values_are_ignored():
     f = parse("?periodo=2026-13&nivel=everything&lang=fr&programa=0001;drop&region=x")
     assert f == DEFAULT
