@@ -81,6 +81,8 @@ class Version:
         self._lock = threading.Lock()
         self.snapshot: Snapshot | None = None
         self.cache: cachetools.LRUCache = cachetools.LRUCache(cache_bytes, getsizeof=_frame_bytes)
+        # pages' layouts as sent (dashboard.layout_cache), in a quarter of the same budget
+        self.layouts: cachetools.LRUCache = cachetools.LRUCache(max(1, cache_bytes // 4), getsizeof=len)
         self.cache_lock = threading.Lock()
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
