@@ -9,11 +9,13 @@ dagcomponentfuncs.StatusCell = function (props) {
       e("i", { className: "bi bi-dash-circle light-icon", "aria-hidden": "true" }),
       e("span", { className: "light-label" }, props.context && props.context.noData || "Sin datos"));
   }
+  // the status's word and icon, once per grid in its context (components/scorecard.py grid_options)
+  var s = (props.context && props.context.statuses || {})[cell.s] || { l: cell.s, i: "dash-circle" };
   return e("span", { className: "light light-sm light-" + cell.s, title: cell.h },
-    e("i", { className: "bi bi-" + cell.i + " light-icon", "aria-hidden": "true" }),
+    e("i", { className: "bi bi-" + s.i + " light-icon", "aria-hidden": "true" }),
     cell.t && cell.t !== "–" ? e("span", { className: "light-value" }, cell.t) : null,
     cell.a ? e("span", { className: "light-trend" }, cell.a) : null,
-    e("span", { className: "light-label" }, cell.l));
+    e("span", { className: "light-label" }, s.l));
 };
 
 dagcomponentfuncs.TerritoryLink = function (props) {

@@ -17,3 +17,10 @@ dagfuncs.fixed = function (value, decimals) {
     maximumFractionDigits: decimals,
   });
 };
+
+// The grid's own words in Spanish (pagination, filters, empty grid), from the script the server sends once per
+// browser (dashboard/delivery.py) rather than inside every grid; the grid's English where a word is missing.
+dagfuncs.gridText = function (params) {
+  var es = window.semaforoGridEs || {};
+  return Object.prototype.hasOwnProperty.call(es, params.key) ? es[params.key] : params.defaultValue;
+};

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from . import cold_start, etl, his, load, network, profile, records, web
+from . import cold_start, etl, his, load, network, profile, records, web, web_browser
 from .report import Figure, machine, table, write_json
 from .scales import FULL, SMALL, Scale
 from .worker import ROOT, run_task
@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeats", type=int, help="passes over the scripted session (default 3, small 2)")
     ap.add_argument(
         "--only",
-        choices=["network", "profile", "his"],
+        choices=["network", "browser", "profile", "his"],
         help="one part alone, on the warehouse given by --db (e.g. the demo's; his needs none); writes --out "
         "(default bench/results-<part>.json), never results.json",
     )
@@ -128,6 +128,8 @@ def main(argv: list[str] | None = None) -> int:
     figures += load.load_test(db, Path(folder / "sources"), scratch / "load", env, args.small)
     echo("The provincial link: every page in Chromium at 2 Mbit/s, 150 ms, first and repeat visit …")
     figures += network.measure(db, scratch / "network", env, best=not args.small)
+    echo("What a user waits for: /calidad usable, a region switch, the language toggle (Chromium) …")
+    figures += web_browser.measure(db, scratch / "browser", env)
     echo("Indicators from nominal records, on DuckDB and on Spark …")
     figures += records.measure(folder / "registros", args.small, echo)
     echo("A year of HIS-MINSA exports through semaforo compute, with and without --memoria …")
@@ -141,6 +143,7 @@ def main(argv: list[str] | None = None) -> int:
         "callbacks",
         "payload",
         "network",
+        "browser",
         "memory",
         "start",
         "load",
@@ -210,6 +213,8 @@ def only(part: str, db: Path | None, out: Path | None, month: Path | None) -> in
     try:
         if part == "network":
             figures = network.measure(db, scratch, {})
+        elif part == "browser":
+            figures = web_browser.measure(db, scratch, {})
         else:
             figures = profile.measure(db, month, scratch, *_built_beside(db))
     finally:

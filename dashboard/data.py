@@ -81,6 +81,8 @@ class Version:
         self._lock = threading.Lock()
         self.snapshot: Snapshot | None = None
         self.cache: cachetools.LRUCache = cachetools.LRUCache(cache_bytes, getsizeof=_frame_bytes)
+        # pages' layouts as sent (dashboard.layout_cache), in a quarter of the same budget
+        self.layouts: cachetools.LRUCache = cachetools.LRUCache(max(1, cache_bytes // 4), getsizeof=len)
         self.cache_lock = threading.Lock()
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
@@ -181,9 +183,11 @@ class Warehouse:
         """Pin this thread's request to the current version (until :meth:`release`)."""
         self.release()
         v = self._local.pinned = self._current(pin=True)
+        self._local.memo = {}
         return v
 
     def release(self) -> None:
+        self._local.__dict__.pop("memo", None)
         v = self._local.__dict__.pop("pinned", None)
         if v is None:
             return
@@ -237,13 +241,20 @@ class Warehouse:
         permitted = read_arguments(self, fn, args, kwargs)
         v = self.version
         key = (fn.__name__, _hashable(args), _hashable(sorted(kwargs.items())), _hashable(allowed))
-        with v.cache_lock:
-            df = v.cache.get(key)
+        # A request asks for the same rows more than once (a page's parts share a view); its own memo answers
+        # the repeats even when the version's cache is off or has dropped them.
+        memo: dict | None = getattr(self._local, "memo", None)
+        df = memo.get(key) if memo is not None else None
+        if df is None:
+            with v.cache_lock:
+                df = v.cache.get(key)
         if df is None:
             df = fn(v.cursor(), *args, **permitted)
             if self.cache_bytes:
                 with v.cache_lock, contextlib.suppress(ValueError):  # larger than the whole cache: not kept
                     v.cache[key] = df
+        if memo is not None:
+            memo[key] = df
         return df.copy()
 
     def read(self, name: str, *args: object, **kwargs: object) -> pd.DataFrame:

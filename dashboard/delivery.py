@@ -9,6 +9,9 @@ browser for a year without asking again.
   only traces the app draws: lines, markers and the tile map) instead of the full 4.8 MB one. Dash's renderer
   fetches plotly.js only when a page shows a chart, from the ``plotlyjs_url`` of its config; the partial bundle
   is used only while its major version is the one ``plotly`` ships (else the full one, with a warning).
+- **The grid's Spanish words** (AG Grid's locale, 33 kB) travel once per browser, as a script kept for a year
+  (``GRID_LOCALE_ROUTE``), instead of inside every grid of every layout and callback (six grids on a page made
+  a 200 kB answer); each Spanish grid asks for them through ``getLocaleText`` (``components.grid_text``).
 - **Cache**: Dash's fingerprinted component files, ``/assets`` files (``?m=`` their modification time), the
   plotly bundle and Bootstrap (the package's version in the path: ``/vendor/2.6.0/…``) are ``immutable`` for
   a year: a repeat visit asks only for the page, its layout and its callbacks.
@@ -20,6 +23,7 @@ import contextlib
 import fcntl
 import gzip
 import hashlib
+import json
 import logging
 import os
 import re
@@ -33,6 +37,8 @@ import flask
 from dash.fingerprint import check_fingerprint
 from flask_compress import Compress
 
+from .i18n import GRID_LOCALE_FILE, grid_locale
+
 log = logging.getLogger("semaforo.web")
 
 VENDOR = Path(__file__).parent / "vendor"
@@ -40,8 +46,9 @@ PLOTLY_BUNDLE = VENDOR / "plotly-cartesian-4.1.1.min.js"
 PLOTLY_ROUTE = "/vendor/plotly.js/"  # under /vendor/: served before sign-in, like Bootstrap
 SUITES = "/_dash-component-suites/"
 IMMUTABLE = "public, max-age=31536000, immutable"
-# Bootstrap under its package's version (/vendor/2.6.0/css/…) and the plotly bundle under its own.
-VERSIONED = re.compile(r"^/vendor/(\d+(\.\d+)+|plotly\.js)/")
+GRID_LOCALE_ROUTE = "/vendor/ag-grid-locale/"  # + the vendored file's name, which carries its version
+# Bootstrap under its package's version (/vendor/2.6.0/css/…), the plotly bundle and the grid's words under theirs.
+VERSIONED = re.compile(r"^/vendor/(\d+(\.\d+)+|plotly\.js|ag-grid-locale)/")
 DYNAMIC_BR_LEVEL = 5  # a 300 kB callback answer in ~10 ms on one core
 STATIC_BR_LEVEL = 9  # ~1 s for plotly.js: what the first visitor of a new installation gets
 BEST_BR_LEVEL = 11  # ~20 s for plotly.js, 8 % smaller: computed once, in the background, kept on disk
@@ -200,10 +207,26 @@ class Compression(Compress):
         return response
 
 
+def grid_locale_script() -> str:
+    """The grid's Spanish words as a script: ``window.semaforoGridEs``, read by ``dagfuncs.gridText``."""
+    words = json.dumps(grid_locale("es"), ensure_ascii=False, separators=(",", ":"))
+    return f"window.semaforoGridEs={words};\n"
+
+
 def install(app: dash.Dash) -> None:
-    """Compression, immutable caching and the partial plotly.js, on the app's Flask server."""
+    """Compression, immutable caching, the grid's words once per browser and the partial plotly.js, on the app's
+    Flask server."""
     server = app.server
     Compression(server)
+    locale_url = GRID_LOCALE_ROUTE + GRID_LOCALE_FILE.with_suffix(".js").name
+    script = grid_locale_script().encode()
+
+    @server.route(locale_url)
+    def grid_locale_js():
+        return flask.Response(script, mimetype="application/javascript", headers={"Cache-Control": IMMUTABLE})
+
+    # Before the renderer: the grids find their words when they first draw.
+    app.config.external_scripts = [*app.config.external_scripts, locale_url]
     bundle = plotly_bundle()
     if bundle is None:
         return

@@ -73,6 +73,13 @@ def grid_locale(lang: str) -> dict[str, str]:
     return _grid_locale_es() if lang_of(lang) == "es" else {}
 
 
+def grid_words(lang: str) -> dict[str, Any]:
+    """The grid options that give a grid its own words in ``lang``: the Spanish locale is not sent with each grid
+    (33 kB apiece) but read in the browser from the script ``dashboard.delivery`` serves once
+    (``dagfuncs.gridText``, assets/dashAgGridFunctions.js)."""
+    return {"getLocaleText": {"function": "gridText(params)"}} if lang_of(lang) == "es" else {}
+
+
 # dcc.Dropdown's own words (Dash 4's ``labels``), by its key → our words' key.
 DROPDOWN_LABELS = {
     "search": "dropdown_search",

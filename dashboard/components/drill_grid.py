@@ -10,7 +10,7 @@ from warehouse.catalogue_model import Indicator
 from warehouse.rules import status as status_of
 
 from .. import format as fmt
-from ..i18n import grid_locale, lang_of, level_name, section, t
+from ..i18n import grid_words, lang_of, level_name, section, t
 from .scorecard import GRID_THEME, NO_DECIMALS, ONE_DECIMAL
 
 WRAP = {"wrapText": True, "autoHeight": True}  # long names wrap rather than being cut
@@ -192,7 +192,7 @@ def drill_grid(
                 "function": "params.data.code"
             },  # a click names its row (pages/region_drill.open_row)
             "enableCellTextSelection": True,
-            "localeText": grid_locale(lang),
+            **grid_words(lang),
         },
         style={"width": "100%"},
         className="drill-grid" + (" drill-clickable" if opens else ""),

@@ -9,7 +9,7 @@ import dash_ag_grid as dag
 import pandas as pd
 
 from warehouse.catalogue_model import LEVELS, Catalogue
-from warehouse.rules import status
+from warehouse.rules import STATUSES, status
 
 from .. import format as fmt
 from ..i18n import level_name, t
@@ -26,7 +26,7 @@ GRID_THEME = {
 
 
 def cell(row: pd.Series, unit: str, direction: str, lang: str) -> dict:
-    """What one scorecard cell carries to the browser: sortable value, text, status, icon, arrow, tooltip."""
+    """What one scorecard cell carries to the browser: sortable value, text, status, arrow, tooltip."""
     s = status(row["status"])
     text = fmt.value(row["value"], unit)
     if row["status"] == "referencial":
@@ -38,12 +38,11 @@ def cell(row: pd.Series, unit: str, direction: str, lang: str) -> dict:
         tip += f" · {t('target', lang)} {fmt.value(row['target'], unit)}"
     if not fmt.missing(row.get("batch_id")):
         tip += f" · {t('batch', lang)} {int(row['batch_id'])}"  # provenance: Calidad de datos → Historial
+    # The status's word and icon are not repeated in each cell: the grid's context holds them once (grid_options).
     return {
         "v": None if fmt.missing(row["value"]) else round(float(row["value"]), 3),
         "t": text,
         "s": s.code,
-        "l": s.label.get(lang),
-        "i": s.icon,
         "a": a,
         "h": tip,
     }
@@ -104,9 +103,13 @@ def column_defs(indicator_codes: list[str], cat: Catalogue, lang: str, first_hea
     return [first, *groups]
 
 
-def grid_options(pinned: list[dict]) -> dict:
+def grid_options(pinned: list[dict], lang: str) -> dict:
+    """The grid's options; its context gives each status code its word and icon in ``lang`` (StatusCell)."""
     return {
         "pinnedTopRowData": pinned,
+        "context": {
+            "statuses": {code: {"l": s.label.get(lang), "i": s.icon} for code, s in STATUSES.items()}
+        },
         "theme": GRID_THEME,
         "loadThemeGoogleFonts": False,
         "domLayout": "autoHeight",
@@ -140,7 +143,7 @@ def scorecard(
             "wrapHeaderText": True,
             "autoHeaderHeight": True,
         },
-        dashGridOptions=grid_options(data[:1]),
+        dashGridOptions=grid_options(data[:1], lang),
         className="scorecard",
         style={"width": "100%"},
     )

@@ -7,6 +7,8 @@ from urllib.parse import quote
 
 from .. import format as fmt
 
+URI_SAFE = " '=/:,.-"  # left as they are in the data: URI
+
 
 def sparkline(
     values: list[float | None],
@@ -39,16 +41,19 @@ def sparkline(
     if current:
         segments.append(current)
     lines = "".join(
-        f'<polyline fill="none" stroke="{colour}" stroke-width="1.8" points="{" ".join(s)}"/>'
+        f"<polyline fill='none' stroke='{colour}' stroke-width='1.8' points='{' '.join(s)}'/>"
         for s in segments
     )
     last_k, last_v = points[-1]
-    dot = f'<circle cx="{xy(last_k, last_v).split(",")[0]}" cy="{xy(last_k, last_v).split(",")[1]}" r="2.4" fill="{colour}"/>'
+    cx, cy = xy(last_k, last_v).split(",")
+    dot = f"<circle cx='{cx}' cy='{cy}' r='2.4' fill='{colour}'/>"
     tline = ""
     if fmt.present(target):
         ty = height - 3 - (target - lo) * (height - 6) / span
-        tline = f'<line x1="0" x2="{width}" y1="{ty:.1f}" y2="{ty:.1f}" stroke="#555" stroke-dasharray="3,2" stroke-width="1"/>'
+        tline = f"<line x1='0' x2='{width}' y1='{ty:.1f}' y2='{ty:.1f}' stroke='#555' stroke-dasharray='3,2' stroke-width='1'/>"
     svg = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}">{tline}{lines}{dot}</svg>'
+        f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}'>{tline}{lines}{dot}</svg>"
     )
-    return "data:image/svg+xml;utf8," + quote(svg)
+    # Single-quoted attributes and only <, >, # and % escaped: a third of the URI the fully escaped one was (a
+    # region page carries forty of them).
+    return "data:image/svg+xml;utf8," + quote(svg, safe=URI_SAFE)

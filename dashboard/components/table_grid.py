@@ -9,7 +9,7 @@ from dash import html
 
 from warehouse.rules import STATUSES
 
-from ..i18n import grid_locale, t
+from ..i18n import grid_words, t
 from ..state import Filters, href
 from ..views import View, cell
 from ..views.model import DECIMALS
@@ -107,7 +107,7 @@ def table_grid(
             "suppressCellFocus": True,
             "enableCellTextSelection": True,
             "animateRows": False,
-            "localeText": grid_locale(lang),
+            **grid_words(lang),
             "pinnedTopRowData": records(table, df[top], lang),
         },
         className="table-grid",

@@ -81,8 +81,17 @@ def _by(frame: pd.DataFrame, *keys: str) -> dict:
     return {k if len(keys) > 1 else k[0]: g for k, g in frame.groupby(list(keys), sort=False)}
 
 
+def run_ends(x: list, y: list) -> tuple[list, list]:
+    """The points of a line that a reader sees: the ends of each run of equal values (a target held for months is
+    two points, not one per month); the line drawn through them is the same, hover is off on such lines."""
+    keep = [k for k in range(len(y)) if k in (0, len(y) - 1) or not (y[k - 1] == y[k] == y[k + 1])]
+    return [x[k] for k in keep], [y[k] for k in keep]
+
+
 def _dates(values) -> list[str]:
-    return [pd.Timestamp(v).strftime("%Y-%m-%d") for v in values]
+    """Monthly periods as 'YYYY-MM', which plotly reads as the month's first day (a region's trends hold 1,400
+    of them)."""
+    return [pd.Timestamp(v).strftime("%Y-%m") for v in values]
 
 
 def stamped(figure: dict, title: str, source: str) -> dict:

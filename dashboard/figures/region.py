@@ -8,7 +8,18 @@ from warehouse.catalogue_model import Indicator
 
 from .. import format as fmt
 from ..i18n import t
-from .common import NATIONAL_COLOUR, REGION_COLOUR, _by, _ci_bars, _dates, _figure, _grid, _panels, _r
+from .common import (
+    NATIONAL_COLOUR,
+    REGION_COLOUR,
+    _by,
+    _ci_bars,
+    _dates,
+    _figure,
+    _grid,
+    _panels,
+    _r,
+    run_ends,
+)
 
 
 def trends(
@@ -57,11 +68,12 @@ def trends(
         pace = ind.rule.kind == "budget_pace"
         goal = mine.expected_pct if pace else mine.target
         if goal.notna().any():
+            gx, gy = run_ends(_dates(mine.period), _r(goal))
             traces.append(
                 {
                     **common,
-                    "x": _dates(mine.period),
-                    "y": _r(goal),
+                    "x": gx,
+                    "y": gy,
                     "mode": "lines",
                     "name": t("expected_pace", lang) if pace else t("target", lang),
                     "line": {"color": "#333", "width": 1, "dash": "dash"},

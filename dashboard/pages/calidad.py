@@ -20,7 +20,7 @@ from ..components.table_grid import panel, table_grid
 from ..components.traffic_light import light
 from ..data import Warehouse
 from ..i18n import scope_name, t
-from ..state import TREES, Filters, href
+from ..state import TREES, Filters, href, parse
 from ..views import View, frame
 from ..views.quality import (
     QUALITY_BATCHES,
@@ -234,27 +234,35 @@ def content(wh: Warehouse, f: Filters, region: str | None) -> list:
             region,
         ),
     ]
-    if may_see(wh, QUALITY_BATCHES) and may_see(wh, QUALITY_QUARANTINE):
-        sections += [
-            _grid_panel(
-                "quality-batches",
-                t("batches_title", lang),
-                QUALITY_BATCHES,
-                frame(QUALITY_BATCHES, wh, f, None),
-                f,
-                None,
-            ),
-            _grid_panel(
-                "quality-quarantine",
-                t("quarantine_title", lang),
-                QUALITY_QUARANTINE,
-                frame(QUALITY_QUARANTINE, wh, f, None),
-                f,
-                None,
-                empty=t("quarantine_none", lang),
-            ),
-        ]
     return sections
+
+
+def history(wh: Warehouse, lang: str) -> list:
+    """Where every figure comes from (administrators): the load history and the quarantined rows, of the whole
+    warehouse whatever the filters — so drawn with the page and left alone by its filter changes (their 50 kB
+    of batches at national scale are not sent again with each one); their downloads carry the language only."""
+    if not (may_see(wh, QUALITY_BATCHES) and may_see(wh, QUALITY_QUARANTINE)):
+        return []
+    f = parse("?lang=en" if lang == "en" else "")
+    return [
+        _grid_panel(
+            "quality-batches",
+            t("batches_title", lang),
+            QUALITY_BATCHES,
+            frame(QUALITY_BATCHES, wh, f, None),
+            f,
+            None,
+        ),
+        _grid_panel(
+            "quality-quarantine",
+            t("quarantine_title", lang),
+            QUALITY_QUARANTINE,
+            frame(QUALITY_QUARANTINE, wh, f, None),
+            f,
+            None,
+            empty=t("quarantine_none", lang),
+        ),
+    ]
 
 
 def page_content(wh: Warehouse, f: Filters, arg: str | None) -> list:
@@ -263,7 +271,12 @@ def page_content(wh: Warehouse, f: Filters, arg: str | None) -> list:
 
 
 def layout(wh: Warehouse, f: Filters, arg: str | None = None):
-    return html.Div(page_content(wh, f, arg), id="quality-page")
+    return html.Div(
+        [
+            html.Div(page_content(wh, f, arg), id="quality-page"),
+            html.Div(history(wh, f.lang), id="quality-history"),
+        ]
+    )
 
 
 @callback(

@@ -134,12 +134,18 @@ def scorecard_parts(wh: Warehouse, f: Filters, snap: pd.DataFrame) -> tuple[list
     return column_defs(codes, cat, f.lang, t("region", f.lang)), data[1:], data[:1]
 
 
+def legend_key(f: Filters) -> str:
+    """What the legend depends on: the program's rules, in the page's language (not the period)."""
+    return f"{f.program}|{f.lang}"
+
+
 def legend_section(wh: Warehouse, f: Filters) -> list:
     cat = wh.snapshot.catalogue
     return [
         html.H2(t("legend_title", f.lang), className="section-title"),
         legend(f.lang, cat.referential_cv),
         rules_table(cat.indicators_for(program=f.program), cat, f.lang),
+        dcc.Store(id="resumen-legend-key", data=legend_key(f)),  # the update leaves an unchanged legend alone
     ]
 
 
@@ -247,10 +253,12 @@ def layout(wh: Warehouse, f: Filters, arg: str | None = None):
     Output("resumen-budget", "children"),
     Input("url", "search"),
     State("url", "pathname"),
+    State("resumen-legend-key", "data"),
     prevent_initial_call=True,
 )
-def update(search: str, pathname: str):
-    """New filters: the map only changes colours and labels (a Patch), the rest is rebuilt."""
+def update(search: str, pathname: str, legend_shown: str | None = None):
+    """New filters: the map only changes colours and labels (a Patch), the legend (27 kB of rules) only with
+    the program, the rest is rebuilt."""
     if pathname not in ("/", ""):
         return (no_update,) * 11
     wh = context.warehouse()
@@ -268,9 +276,9 @@ def update(search: str, pathname: str):
         options,
         cols,
         data,
-        grid_options(pinned),
+        grid_options(pinned, f.lang),
         [html.H2(t("scorecard_title", f.lang), className="section-title"), export_links(f)],
-        legend_section(wh, f),
+        no_update if legend_shown == legend_key(f) else legend_section(wh, f),
         budget_section(wh, f),
     )
 

@@ -15,6 +15,7 @@ GROUPS = {
     "callbacks",
     "payload",
     "network",
+    "browser",
     "memory",
     "start",
     "load",
@@ -71,6 +72,9 @@ def test_small_bench_writes_every_figure(tmp_path: Path) -> None:
     network = [f for f in figures if f["group"] == "network"]
     assert len(network) == 6 * 4, [f["name"] for f in network]
     assert all(0 < f["value"] < 120 for f in network if f["unit"] == "s"), network  # lights were shown
+    # What a user waits for in the browser: Calidad usable, a region switch, the language toggle.
+    browser = [f for f in figures if f["group"] == "browser"]
+    assert len(browser) == 4 and all(0 < f["value"] < 90 for f in browser), browser
     # The load profile: its phases add up to the load's time.
     for f in (f for f in figures if f["group"] == "profile"):
         assert abs(sum(f["extra"]["phases"].values()) - f["value"]) < 0.02, f

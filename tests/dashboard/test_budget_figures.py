@@ -50,3 +50,16 @@ def test_a_stamped_chart_carries_title_source_and_date():
     assert (
         kept["layout"]["title"]["text"].startswith("Ya titulado<br>") and kept["layout"]["margin"]["t"] == 44
     )
+
+
+def test_a_held_target_is_drawn_by_the_ends_of_its_runs():
+    from dashboard.figures.common import run_ends
+
+    months = [f"2026-{m:02d}" for m in range(1, 10)]
+    assert run_ends(months, [50.0] * 9) == (["2026-01", "2026-09"], [50.0, 50.0])
+    # a target raised in April: each run's ends, so the segment between March and April is drawn as before
+    x, y = run_ends(months, [50.0, 50.0, 50.0, 60.0, 60.0, 60.0, 60.0, None, None])
+    assert x == ["2026-01", "2026-03", "2026-04", "2026-07", "2026-08", "2026-09"]
+    assert y == [50.0, 50.0, 60.0, 60.0, None, None]
+    values = [1.0, 2.0, 3.0]
+    assert run_ends(months[:3], values) == (months[:3], values)  # nothing held: every point

@@ -7,7 +7,7 @@ import json
 
 import plotly.graph_objects as go
 import pytest
-from dash import Patch
+from dash import Patch, no_update
 from plotly.utils import PlotlyJSONEncoder
 
 from dashboard import app as shell
@@ -53,6 +53,14 @@ def test_resumen_update_shows_the_warehouse_values_and_statuses(app, sql):
     assert "de Onis et al., 2019" in texts(legend)  # the stunting rule, in words, from the catalogue
 
 
+def test_a_period_change_leaves_the_legend_alone_a_language_rebuilds_it(app):
+    shown = resumen.legend_key(parse(f"?periodo={PERIOD}"))
+    *_, legend, _budget = resumen.update("?periodo=2026-06", "/", shown)
+    assert legend is no_update  # its 27 kB of rules depend on the program and the language only
+    *_, legend, _budget = resumen.update(f"?periodo={PERIOD}&lang=en", "/", shown)
+    assert "Per facility, by months of supply" in texts(legend)
+
+
 def test_iron_supplementation_red_regions_match_the_warehouse(app, sql):
     *_, rows, _grid, _exports, _legend, _budget = resumen.update(f"?periodo={PERIOD}", "/")
     red = {r["territory_code"] for r in rows if r.get("PAN_P_HIERRO", {}).get("s") == "critico"}
@@ -96,14 +104,15 @@ def test_budget_against_results_plots_spending_per_child_and_stunting(app, sql):
 
 
 def test_level_filter_and_english(app):
-    _h, _k, _f, _c, _o, cols, rows, _g, _e, legend, _b = resumen.update(
+    _h, _k, _f, _c, _o, cols, rows, grid, _e, legend, _b = resumen.update(
         f"?periodo={PERIOD}&nivel=critical_input&lang=en", "/"
     )
     headers = [c["headerName"] for c in cols]
     assert headers == ["Region", "Critical inputs"]
     assert "Per facility, by months of supply" in texts(legend)  # each rule, in words, from the catalogue
     assert all(c["colId"].startswith("PAN_I_") for c in cols[1]["children"])
-    assert rows[0]["PAN_I_HIERRO_GOTAS"]["l"] in {
+    # a cell's status word comes from the grid's context (once per grid), in the page's language
+    assert grid["context"]["statuses"][rows[0]["PAN_I_HIERRO_GOTAS"]["s"]]["l"] in {
         "On track",
         "At risk",
         "Off track",

@@ -159,3 +159,26 @@ def test_an_unwritable_cache_keeps_serving_the_quick_compression(tmp_path):
     cache.wait()
     assert cache.compressed(("/a.js", "br"), body) == quick
     assert brotli.decompress(quick) == body
+
+
+def test_the_grid_words_travel_once_per_browser_not_with_every_grid(client):
+    import pandas as pd
+
+    from dashboard.components.table_grid import table_grid
+    from dashboard.i18n import grid_locale
+    from dashboard.views.quality import QUALITY_TRIANGULATION as view
+
+    html = decoded(client.get("/", headers=BR)).decode()
+    (url,) = [f for f in page_files(html) if f.startswith(delivery.GRID_LOCALE_ROUTE)]
+    script = decoded(client.get(url, headers=BR)).decode()
+    assert script.startswith("window.semaforoGridEs=")
+    assert json.loads(script.removeprefix("window.semaforoGridEs=").rstrip().rstrip(";")) == grid_locale("es")
+    # A Spanish grid asks the browser for its words (assets/dashAgGridFunctions.js); an English one needs none.
+    row = {c.key: None for c in view.columns} | {"region_name": "Huancavelica", "year": 2025}
+    es = table_grid("g", view, pd.DataFrame([row]), "es").dashGridOptions
+    en = table_grid("g", view, pd.DataFrame([row]), "en").dashGridOptions
+    assert "localeText" not in es and es["getLocaleText"] == {"function": "gridText(params)"}
+    assert "localeText" not in en and "getLocaleText" not in en
+    functions = (delivery.Path(__file__).parents[2] / "assets" / "dashAgGridFunctions.js").read_text()
+    assert "dagfuncs.gridText = function (params)" in functions and "window.semaforoGridEs" in functions
+    assert len(json.dumps(es)) < 2_000  # was 33 kB of locale in each grid

@@ -80,6 +80,15 @@ def test_a_suspect_facility_value_carries_the_mark_in_the_drill_down(app):
     assert all("⚑" not in x["value_text"] for x in rows if x["code"] not in set(flagged.cod_ipress))
 
 
+def test_a_filter_change_sends_the_page_again_but_not_the_load_history(app):
+    layout = page(f"?periodo={PERIOD}", "10")
+    assert grid(layout, "quality-batches").rowData
+    updated = calidad.update(f"?periodo={PERIOD}&provincia=1001", "/calidad/10")
+    ids = {c.id for c in _walk(updated) if isinstance(getattr(c, "id", None), str)}
+    assert {"quality-kpis", "quality-completeness", "quality-missing-panel", "quality-outliers-panel"} <= ids
+    assert "quality-batches-panel" not in ids and "quality-quarantine-panel" not in ids  # the whole history
+
+
 def test_a_regional_server_keeps_the_load_history_to_itself(huancavelica_only):
     client = huancavelica_only.server.test_client()
     assert client.get(f"/export/calidad-cargas.csv?periodo={PERIOD}").status_code == 404

@@ -1,0 +1,140 @@
+"""What a user waits for in the browser (issue 22 part 7), in headless Chromium against ``semaforo serve`` on
+loopback (no link emulation: the server's and the browser's own time): ``/calidad`` until usable, a region
+switch on the region page, the language toggle.
+
+- **Calidad usable**: from the navigation's start until both heat-maps are drawn and every grid shows its rows
+  (or its "no rows" message), on the browser's clock; the country's page and a region's.
+- **Region switch**: on ``/region/09``, from the click on another region in the region filter (the wall clock,
+  kept across the page load it causes) until the new region's chain is drawn.
+- **Language toggle**: from the click on the language link until the page in the other language has drawn its
+  chain.
+
+Each is measured ``passes`` times (the first pass after a visit that warmed the server's caches, as any server
+has after its first visitors) and the median kept; every time is in the figure's JSON."""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from .network import browser as chromium
+from .report import Figure
+from .server import free_port, launch, stop, wait_listening
+
+CALIDAD_S, SWITCH_S, TOGGLE_S = 2.0, 1.0, 1.0  # issue 22 part 7, on the demo
+PERIOD = "periodo=2026-09"
+CALIDAD_READY = (
+    "document.querySelectorAll('#quality-page .heatmap').length >= 2 && [...document.querySelectorAll("
+    "'#page .table-grid')].every(g => g.querySelector('.ag-row, .ag-overlay-no-rows-center'))"
+)
+CHAIN_DRAWN = (
+    "document.querySelector('#region-chain .light') && "
+    "!document.querySelector('[data-dash-is-loading=\"true\"]')"
+)
+
+
+def until(driver, condition: str, timeout: float = 90.0) -> float:
+    """Wait until a JavaScript condition holds; the browser's clock then (seconds since its navigation began)."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        at = driver.execute_script(f"return ({condition}) ? performance.now() : null")
+        if at is not None:
+            return at / 1000
+        time.sleep(0.02)
+    raise TimeoutError(f"no se cumplió en {timeout} s: {condition}")
+
+
+def wall(driver) -> float:
+    return driver.execute_script("return performance.timeOrigin + performance.now()") / 1000
+
+
+def choose(driver, dropdown: str, label: str) -> None:
+    """Pick ``label`` in a Dash dropdown, as a user does: open it, click the option."""
+    from selenium.webdriver.common.by import By
+
+    driver.find_element(By.CSS_SELECTOR, dropdown).click()
+    xpath = f"//*[contains(@class, 'dash-dropdown-option')][normalize-space()='{label}']"
+    end = time.monotonic() + 30
+    while True:
+        options = driver.find_elements(By.XPATH, xpath)
+        if options:
+            options[0].click()
+            return
+        if time.monotonic() > end:
+            raise TimeoutError(f"{dropdown}: no option {label}")
+        time.sleep(0.05)
+
+
+def one_pass(driver, url: str) -> dict[str, float]:
+    """Every measured wait once, in seconds."""
+    from selenium.webdriver.common.by import By
+
+    out: dict[str, float] = {}
+    for key, path in (("calidad", f"/calidad?{PERIOD}"), ("calidad_region", f"/calidad/09?{PERIOD}")):
+        driver.get(url + path)
+        out[key] = until(driver, CALIDAD_READY)
+    driver.get(f"{url}/region/09?{PERIOD}")
+    until(driver, CHAIN_DRAWN)
+    time.sleep(0.5)  # the filter bar's own first callbacks
+    started = wall(driver)
+    choose(driver, "#f-region", "Cusco")
+    until(driver, "document.querySelector('#region-main h1')?.innerText.includes('Cusco') && " + CHAIN_DRAWN)
+    out["region_switch"] = wall(driver) - started
+    time.sleep(0.5)
+    started = wall(driver)
+    driver.find_element(By.CSS_SELECTOR, "#lang-switch").click()
+    until(driver, "document.documentElement.lang === 'en' && " + CHAIN_DRAWN)
+    out["language_toggle"] = wall(driver) - started
+    return out
+
+
+def measure(db: Path, scratch: Path, env: dict[str, str], passes: int = 3) -> list[Figure]:
+    scratch.mkdir(parents=True, exist_ok=True)
+    served = scratch / "browser.duckdb"
+    shutil.copy2(db, served)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    semaforo = str(Path(sys.executable).with_name("semaforo"))
+    env = {**env, "SEMAFORO_CACHE_DIR": str(scratch / "compressed")}
+    proc = launch([semaforo, "serve", "--db", str(served), "--port", str(port)], env)
+    runs: list[dict[str, float]] = []
+    try:
+        wait_listening(url + "/healthz", proc, 120)
+        driver = chromium()
+        try:
+            driver.execute_cdp_cmd(  # loopback as it is: no emulated link
+                "Network.emulateNetworkConditions",
+                {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
+            )
+            one_pass(driver, url)  # the browser's cache and the server's, as after the first visitors
+            runs = [one_pass(driver, url) for _ in range(passes)]
+        finally:
+            driver.quit()
+    finally:
+        stop(proc)
+        served.unlink(missing_ok=True)
+    return figures(runs)
+
+
+def figures(runs: list[dict[str, float]]) -> list[Figure]:
+    def fig(key: str, name: str, limit: float) -> Figure:
+        seconds = [r[key] for r in runs]
+        return Figure(
+            "browser",
+            f"{name}, median of {len(seconds)}",
+            statistics.median(seconds),
+            "s",
+            conditions=[("value", "<=", limit)],
+            target=f"≤ {limit:g} s",
+            extra={"each_s": [round(s, 3) for s in seconds]},
+        )
+
+    return [
+        fig("calidad", "/calidad usable (heat-maps and every grid drawn), Chromium on loopback", CALIDAD_S),
+        fig("calidad_region", "/calidad/09 usable (heat-maps and every grid drawn)", CALIDAD_S),
+        fig("region_switch", "region switch on the region page (click → the new region's chain)", SWITCH_S),
+        fig("language_toggle", "language toggle on the region page (click → the chain in English)", TOGGLE_S),
+    ]

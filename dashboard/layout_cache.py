@@ -1,0 +1,52 @@
+"""Page layouts kept per warehouse version: the morning the month lands, fifty colleagues open the same few
+pages, and each layout (its queries, its components, their JSON) costs the same for every one of them.
+
+``/_dash-layout`` answers from the version's layout cache when the same page (path and query) was rendered for
+the same viewer (who they are and what they may see: the layout holds their regions' figures and their name in
+the menu). Nothing can go stale: a warehouse version never changes, and the cache dies with it
+(``dashboard.data.Version``); a load's new version starts empty. Off when the query cache is off
+(``cache_mb = 0``)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Hashable
+
+import dash
+import flask
+
+from .data import Warehouse
+from .gate import current_user
+
+ENDPOINT = "_dash-layout"
+
+
+def viewer() -> Hashable:
+    """Whatever of the current request's user a layout shows or depends on."""
+    user = current_user()
+    if user is None:
+        return None
+    return (user.username, user.name, user.role, user.regions, user.via, user.access)
+
+
+def install(app: dash.Dash, wh: Warehouse, page_url: Callable[[], tuple[str, str, bool]]) -> None:
+    """Answer ``/_dash-layout`` from the pinned version's layout cache; ``page_url``: the page being opened."""
+    endpoint = app.config.routes_pathname_prefix + ENDPOINT
+    render = app.server.view_functions[endpoint]
+
+    def layout() -> flask.Response:
+        v = wh.pinned
+        if v is None or not wh.cache_bytes:
+            return render()
+        key = (page_url(), viewer())
+        with v.cache_lock:
+            body = v.layouts.get(key)
+        if body is not None:
+            return flask.Response(body, mimetype="application/json")
+        response = render()
+        if response.status_code == 200:
+            with v.cache_lock, contextlib.suppress(ValueError):  # larger than the whole cache: not kept
+                v.layouts[key] = response.get_data()
+        return response
+
+    app.server.view_functions[endpoint] = layout
