@@ -189,6 +189,9 @@ def open_writer(
     try:
         with phase("open"):
             con = duckdb.connect(str(tmp))
+    except duckdb.OutOfMemoryException:
+        tmp.unlink(missing_ok=True)
+        raise  # too little memory to open it is not a warehouse that cannot be opened: the caller says what ran out
     except duckdb.Error as e:
         tmp.unlink(missing_ok=True)
         raise WarehouseError(f"el almacén {path} no se puede abrir: {first_line(e)}") from e

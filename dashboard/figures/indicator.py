@@ -21,7 +21,7 @@ def ranking(
     regions = regions.sort_values("value", ascending=not worst_first, na_position="first")
     nat = df[df.territory_code == "PE"]
     codes, statuses = regions.territory_code.tolist(), regions.status.tolist()
-    labels = [f"<b>{names.get(c, c)}</b>" if c == highlight else names.get(c, c) for c in codes]
+    labels = [names.get(c, c) for c in codes]
     texts = [
         ("(%s) " if s == "referencial" else "%s ") % fmt.value(v, ind.unit) + status(s).label.get(lang)
         for v, s in zip(regions.value, statuses, strict=True)
@@ -64,7 +64,12 @@ def ranking(
         "height": 120 + 22 * len(regions),
         "margin": {"l": 150, "r": 140, "t": 40, "b": 30},
         "xaxis": {"title": {"text": fmt.UNIT_SUFFIX.get(ind.unit, "")}, "rangemode": "tozero"},
-        "yaxis": {"automargin": True},
+        # The chosen region's name in bold on the axis only: the points keep the plain names (hover, data).
+        "yaxis": {
+            "automargin": True,
+            "tickvals": labels,
+            "ticktext": [f"<b>{n}</b>" if c == highlight else n for c, n in zip(codes, labels, strict=True)],
+        },
         "annotations": annotations,
         "shapes": shapes,
     }
