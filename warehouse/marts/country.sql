@@ -31,8 +31,7 @@ select
     'M' as period_grain,
     case
         when s.units_reporting = 0 then null
-        when i.unit = 'count' then s.numerator
-        else i.multiplier * s.numerator / nullif(s.denominator, 0)
+        else indicator_value(i.unit, i.multiplier, s.numerator, s.denominator)
     end as value,
     case when s.units_reporting > 0 then s.numerator end as numerator,
     case when s.units_reporting > 0 then s.denominator end as denominator,

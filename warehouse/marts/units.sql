@@ -118,8 +118,7 @@ final as (
         'M' as period_grain,
         case
             when g.units_reporting = 0 then null
-            when i.unit = 'count' then g.numerator
-            else i.multiplier * g.numerator / nullif(g.denominator, 0)
+            else indicator_value(i.unit, i.multiplier, g.numerator, g.denominator)
         end as value,
         case when g.units_reporting > 0 then g.numerator end as numerator,
         case when g.units_reporting > 0 then g.denominator end as denominator,

@@ -34,7 +34,7 @@ facility_values as (
         a.period,
         a.numerator,
         a.denominator,
-        case when i.unit = 'count' then a.numerator else i.multiplier * a.numerator / nullif(a.denominator, 0) end
+        indicator_value(i.unit, i.multiplier, a.numerator, a.denominator)
             as value,
         a.batch_id,
         a.row_number

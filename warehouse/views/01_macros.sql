@@ -20,6 +20,12 @@ create or replace macro stock_class(stock, cpm) as
         (select num_value from core_setting where key = 'over_stock_above_months')
     );
 
+-- An indicator's value from its numerator and denominator, defined once: a count is its numerator; a rate is
+-- numerator / denominator times the catalogue's multiplier (100 for %, 1,000 for per-thousand), NULL on a zero
+-- denominator.
+create or replace macro indicator_value(unit, multiplier, numerator, denominator) as
+    case when unit = 'count' then numerator else multiplier * numerator / nullif(denominator, 0) end;
+
 -- Months of supply; 0 when there is no stock, NULL when nothing is consumed (no turnover).
 create or replace macro months_of_supply(stock, cpm) as
     case when stock <= 0 then 0.0 when cpm > 0 then stock / cpm end;

@@ -4,7 +4,7 @@ create or replace view mart_facility_value as
 select
     a.indicator_code, 'eess' as territory_level, a.cod_ipress as territory_code, dr.region_code,
     a.ubigeo as parent_code, a.period, 'M' as period_grain,
-    case when i.unit = 'count' then a.numerator else i.multiplier * a.numerator / nullif(a.denominator, 0) end
+    indicator_value(i.unit, i.multiplier, a.numerator, a.denominator)
         as value,
     a.numerator, a.denominator, null::double as ci_low, null::double as ci_high, null::double as cv,
     null::integer as n, null::boolean as printed_referential, 1 as units_reporting, 1 as units_expected,
