@@ -20,6 +20,8 @@ from typing import Any
 
 import duckdb
 
+from warehouse.sqlfiles import scalar
+
 from .report import Figure
 from .worker import run_task
 
@@ -94,7 +96,7 @@ def _months(db: Path) -> int:
     con = duckdb.connect()
     try:
         con.execute("attach ? as w (read_only)", [str(db)])
-        return int(con.execute("select count(distinct period) from w.raw_admin").fetchone()[0])
+        return int(scalar(con, "select count(distinct period) from w.raw_admin"))
     finally:
         con.close()
 

@@ -153,7 +153,7 @@ def _within(con: duckdb.DuckDBPyConnection, grain: Grain) -> str:
     if not grain.scope:
         return "true"
     expr, name = grain.scope[0]
-    low, high = con.execute(f"select min({name}), max({name}) from _units_in").fetchone()
+    low, high = one(con, f"select min({name}), max({name}) from _units_in")
     if low is None:
         return "false"  # no incoming rows: nothing stored is in their scope
     return f"{expr} between {_literal(low)} and {_literal(high)}"

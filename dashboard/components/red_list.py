@@ -91,7 +91,7 @@ def red_items(df: pd.DataFrame, lang: str, link: Callable[[str, str], str]) -> C
                             n=len(rest),
                         )
                     ),
-                    html.Ol(causes[SHOWN:], className="red-list", start=SHOWN + 1),
+                    html.Ol(causes[SHOWN:], className="red-list", start=str(SHOWN + 1)),
                 ],
                 className="red-more",
             ),

@@ -5,6 +5,8 @@ one cause logic for the screen and the files."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from warehouse.catalogue_model import Catalogue, Indicator
@@ -224,7 +226,7 @@ def red_list(
     groups: dict[tuple[str, ...], list[str]] = {}
     for code in worst_first(cat, program, snap):
         groups.setdefault(cause_chains(cat, cat.indicators[code], rows), []).append(code)
-    out = []
+    out: list[dict[str, Any]] = []
     for number, (chains, codes) in enumerate(groups.items(), start=1):
         sentence, contradiction = chain_cause(cat, chains, rows, stock_rows, lang)
         label = chain_label(cat, chains, lang)
