@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import sys
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from pathlib import Path
 import brotli
 
 from .report import Figure
-from .server import free_port, launch, stop, wait_listening
+from .server import served_copy
 
 DOWN_BPS = 2_000_000  # 2 Mbit/s
 UP_BPS = 1_000_000
@@ -196,19 +195,10 @@ def _fetch(url: str) -> bytes:
 def measure(db: Path, scratch: Path, env: dict[str, str], best: bool = True) -> list[Figure]:
     """Every page, first visit (fresh browser profile: empty cache) then the same page again; ``best``: after the
     server has made its best compression of the library files."""
-    scratch.mkdir(parents=True, exist_ok=True)
-    served = scratch / "network.duckdb"
-    shutil.copy2(db, served)
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    semaforo = str(Path(sys.executable).with_name("semaforo"))
-    cache = scratch / "compressed"  # a new installation's: warmed below, as a server that has run a while
-    env = {**env, "SEMAFORO_CACHE_DIR": str(cache)}
-    proc = launch([semaforo, "serve", "--db", str(served), "--port", str(port)], env)
     visits: list[Visit] = []
-    try:
-        wait_listening(url + "/healthz", proc, 120)
-        warm(url, cache, 300.0 if best else 0.0)  # --small (CI) does not wait for Brotli 11
+    with served_copy(db, scratch, "network", env) as url:
+        # the new installation's compressed files, warmed as a server that has run a while
+        warm(url, scratch / "compressed", 300.0 if best else 0.0)  # --small (CI) does not wait for Brotli 11
         for page, path in PAGES:
             driver = browser()  # a new profile per page: the first visit starts with an empty cache
             try:
@@ -216,9 +206,6 @@ def measure(db: Path, scratch: Path, env: dict[str, str], best: bool = True) -> 
                 visits.append(visit(driver, url + path, page, first=False))
             finally:
                 driver.quit()
-    finally:
-        stop(proc)
-        served.unlink(missing_ok=True)
     return figures(visits)
 
 

@@ -4,10 +4,15 @@ until it answers, stopped."""
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 from .worker import ROOT
 
@@ -56,3 +61,23 @@ def stop(proc: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+
+
+@contextmanager
+def served_copy(db: Path, scratch: Path, name: str, env: dict[str, str]) -> Iterator[str]:
+    """``semaforo serve`` on a copy of ``db`` (its compressed files in ``scratch/compressed``, a new
+    installation's), answering on a free loopback port: yields its URL, then stops it and removes the copy."""
+    scratch.mkdir(parents=True, exist_ok=True)
+    served = scratch / f"{name}.duckdb"
+    shutil.copy2(db, served)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    semaforo = str(Path(sys.executable).with_name("semaforo"))
+    env = {**env, "SEMAFORO_CACHE_DIR": str(scratch / "compressed")}
+    proc = launch([semaforo, "serve", "--db", str(served), "--port", str(port)], env)
+    try:
+        wait_listening(url + "/healthz", proc, 120)
+        yield url
+    finally:
+        stop(proc)
+        served.unlink(missing_ok=True)

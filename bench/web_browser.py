@@ -14,15 +14,13 @@ has after its first visitors) and the median kept; every time is in the figure's
 
 from __future__ import annotations
 
-import shutil
 import statistics
-import sys
 import time
 from pathlib import Path
 
 from .network import browser as chromium
 from .report import Figure
-from .server import free_port, launch, stop, wait_listening
+from .server import served_copy
 
 CALIDAD_S, SWITCH_S, TOGGLE_S = 2.0, 1.0, 1.0  # issue 22 part 7, on the demo
 PERIOD = "periodo=2026-09"
@@ -92,17 +90,8 @@ def one_pass(driver, url: str) -> dict[str, float]:
 
 
 def measure(db: Path, scratch: Path, env: dict[str, str], passes: int = 3) -> list[Figure]:
-    scratch.mkdir(parents=True, exist_ok=True)
-    served = scratch / "browser.duckdb"
-    shutil.copy2(db, served)
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    semaforo = str(Path(sys.executable).with_name("semaforo"))
-    env = {**env, "SEMAFORO_CACHE_DIR": str(scratch / "compressed")}
-    proc = launch([semaforo, "serve", "--db", str(served), "--port", str(port)], env)
     runs: list[dict[str, float]] = []
-    try:
-        wait_listening(url + "/healthz", proc, 120)
+    with served_copy(db, scratch, "browser", env) as url:
         driver = chromium()
         try:
             driver.execute_cdp_cmd(  # loopback as it is: no emulated link
@@ -113,9 +102,6 @@ def measure(db: Path, scratch: Path, env: dict[str, str], passes: int = 3) -> li
             runs = [one_pass(driver, url) for _ in range(passes)]
         finally:
             driver.quit()
-    finally:
-        stop(proc)
-        served.unlink(missing_ok=True)
     return figures(runs)
 
 
