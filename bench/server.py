@@ -8,13 +8,17 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 from .worker import ROOT
+
+_logs: dict[int, IO[str]] = {}  # each launched server's output, by process id
 
 
 def free_port() -> int:
@@ -33,8 +37,7 @@ def wait_listening(url: str, proc: subprocess.Popen, limit: float = 60) -> None:
     deadline = time.perf_counter() + limit
     while time.perf_counter() < deadline:
         if proc.poll() is not None:
-            said = proc.stdout.read() if proc.stdout else ""
-            raise RuntimeError(f"the server exited ({proc.returncode}): {said[-2000:]}")
+            raise RuntimeError(f"the server exited ({proc.returncode}): {said(proc)[-2000:]}")
         try:
             get(url)  # urlopen raises unless 2xx
             return
@@ -44,14 +47,24 @@ def wait_listening(url: str, proc: subprocess.Popen, limit: float = 60) -> None:
 
 
 def launch(cmd: list[str], env: dict[str, str]) -> subprocess.Popen:
-    return subprocess.Popen(
-        cmd,
-        cwd=ROOT,
-        env={**os.environ, **env},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+    """The server's output goes to an unnamed temporary file, not a pipe: nobody reads a pipe while the bench runs,
+    and once its 64 kB were full of request logs the server's workers blocked writing to it — past ``stop`` too,
+    left behind as orphans that held memory and a share of the CPU for the rest of the bench."""
+    log = tempfile.TemporaryFile("w+")  # noqa: SIM115 (closed by stop)
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT, text=True
     )
+    _logs[proc.pid] = log
+    return proc
+
+
+def said(proc: subprocess.Popen) -> str:
+    """What the server wrote so far."""
+    log = _logs.get(proc.pid)
+    if log is None:
+        return ""
+    log.seek(0)
+    return log.read()
 
 
 def stop(proc: subprocess.Popen) -> None:
@@ -61,6 +74,9 @@ def stop(proc: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+    log = _logs.pop(proc.pid, None)
+    if log is not None:
+        log.close()
 
 
 @contextmanager
