@@ -91,6 +91,14 @@ def main(argv: list[str] | None = None) -> int:
         help=f"children of the national HIS year (--only his: default all; the whole bench: default "
         f"{his.BENCH_CHILDREN:,}, {his.NATIONAL['children']:,} for the whole year)",
     )
+    ap.add_argument(
+        "--skip",
+        action="append",
+        choices=["records", "his"],
+        default=[],
+        help="leave out a long part (nominal records on DuckDB and Spark; the HIS year): its figures are then "
+        "absent from the results, which say so",
+    )
     ap.add_argument("--db", type=Path, help="with --only: the warehouse to serve or load into")
     ap.add_argument("--month", type=Path, help="with --only profile: a month of HIS records (CSV) to load")
     args = ap.parse_args(argv)
@@ -130,12 +138,14 @@ def main(argv: list[str] | None = None) -> int:
     figures += network.measure(db, scratch / "network", env, best=not args.small)
     echo("What a user waits for: /calidad usable, a region switch, the language toggle (Chromium) …")
     figures += web_browser.measure(db, scratch / "browser", env)
-    echo("Indicators from nominal records, on DuckDB and on Spark …")
-    figures += records.measure(folder / "registros", args.small, echo)
-    echo("A year of HIS-MINSA exports through semaforo compute, with and without --memoria …")
-    # The whole national year takes about an hour on 2 cores; the whole bench measures a stated share of it.
-    his_size = None if args.small else his.part_of_national(args.ninos or his.BENCH_CHILDREN)
-    figures += his.measure(folder / "his", args.small, echo, his_size)
+    if "records" not in args.skip:
+        echo("Indicators from nominal records, on DuckDB and on Spark …")
+        figures += records.measure(folder / "registros", args.small, echo)
+    if "his" not in args.skip:
+        echo("A year of HIS-MINSA exports through semaforo compute, with and without --memoria …")
+        # The whole national year takes about an hour on 2 cores; the whole bench measures a stated share of it.
+        his_size = None if args.small else his.part_of_national(args.ninos or his.BENCH_CHILDREN)
+        figures += his.measure(folder / "his", args.small, echo, his_size)
     shutil.rmtree(scratch, ignore_errors=True)
     order = [
         "etl",
@@ -158,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
         "seed": SEED,
         "machine": machine(),
         "bench_seconds": round(total, 1),
+        "skipped": sorted(args.skip),
         "data_set": {
             "facilities": scale.facilities,
             "months": len(scale.months),
@@ -177,7 +188,10 @@ def main(argv: list[str] | None = None) -> int:
     print(table(figures))
     missed = [f for f in figures if f.met is False]
     explain(missed)
-    print(f"\n{len(figures)} figures, {len(missed)} targets missed; bench took {total:.0f} s → {out}")
+    skipped = f" (parts left out: {', '.join(sorted(args.skip))})" if args.skip else ""
+    print(
+        f"\n{len(figures)} figures, {len(missed)} targets missed{skipped}; bench took {total:.0f} s → {out}"
+    )
     write_json(out, figures, meta)
     return 0
 
