@@ -7,6 +7,7 @@ with ``ast`` — every import, at the top or inside a function — so an import 
 from __future__ import annotations
 
 import ast
+import functools
 import os
 import subprocess
 import sys
@@ -90,6 +91,7 @@ def imports(name: str, path: Path, known: dict[str, Path]) -> set[str]:
     return targets
 
 
+@functools.cache  # the tree's graph is read once for its two checks (a CPU-second each)
 def graph(root: Path = ROOT) -> dict[str, set[str]]:
     known = modules(root)
     return {name: imports(name, path, known) for name, path in known.items()}

@@ -9,6 +9,7 @@ import sys
 import tomllib
 from functools import cache
 from importlib.metadata import packages_distributions
+from pathlib import Path
 
 from tests.conftest import ROOT
 
@@ -24,12 +25,17 @@ def names(requirements: list[str]) -> set[str]:
     return {canonical(re.split(r"[\s<>=!~\[;]", r, maxsplit=1)[0]) for r in requirements}
 
 
+@cache  # each file is parsed once for the tests that read its imports
+def parsed(path: Path) -> ast.Module:
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
 def imports(*folders: str, top_level_only: bool = False) -> dict[str, set[str]]:
     """Third-party module → the files importing it."""
     found: dict[str, set[str]] = {}
     for folder in folders:
         for path in (ROOT / folder).rglob("*.py"):
-            tree = ast.parse(path.read_text(encoding="utf-8"))
+            tree = parsed(path)
             nodes = tree.body if top_level_only else ast.walk(tree)
             for node in nodes:
                 if isinstance(node, ast.Import):

@@ -22,19 +22,37 @@ def test_every_browser_test_shares_one_unit():
     assert unit_of("tests/dashboard/test_browser_words.py::test_x") == "tests/dashboard/test_browser_words.py"
 
 
-def test_the_browser_unit_is_handed_out_first():
+def handed_out(queue: list[tuple[str, list[str]]]) -> list[str]:
+    """The order in which the scheduler hands out the units of ``queue`` (unit, its test ids), as queued."""
     from collections import OrderedDict
 
     from tests.xdist_units import ModuleUnits
 
     sent = []
     units = ModuleUnits.__new__(ModuleUnits)  # only the work queue is needed to see the order
-    units.workqueue = OrderedDict(
-        [("tests/etl/test_cli.py", {"a": False}), ("browser", {"b": False}), ("tests/x.py", {"c": False})]
-    )
+    units.workqueue = OrderedDict((unit, dict.fromkeys(ids, False)) for unit, ids in queue)
     units.assigned_work = {}
     node = type("Node", (), {"send_runtest_some": lambda self, indexes: sent.append(indexes)})()
-    units.registered_collections = {node: ["a", "b", "c"]}
-    units._assign_work_unit(node)
-    units._assign_work_unit(node)
-    assert sent == [[1], [0]]
+    collection = [i for _, ids in queue for i in ids]
+    units.registered_collections = {node: collection}
+    while units.workqueue:
+        units._assign_work_unit(node)
+    return [unit_of(collection[indexes[0]]) for indexes in sent]
+
+
+def test_the_browser_unit_is_handed_out_first():
+    queue = [
+        ("tests/etl/test_cli.py", ["tests/etl/test_cli.py::a"]),
+        ("browser", ["tests/browser/test_p.py::b"]),
+    ]
+    assert handed_out([*queue, ("tests/x.py", ["tests/x.py::c"])])[:2] == ["browser", "tests/etl/test_cli.py"]
+
+
+def test_the_costliest_modules_go_first_whatever_their_number_of_tests():
+    many = [f"tests/etl/test_many.py::t{k}" for k in range(30)]  # not measured: 30 × PER_TEST
+    few = [f"tests/etl/test_faults.py::t{k}" for k in range(3)]  # measured: COST
+    small = ["tests/x.py::a", "tests/x.py::b"]
+    order = handed_out(
+        [("tests/x.py", small), ("tests/etl/test_many.py", many), ("tests/etl/test_faults.py", few)]
+    )
+    assert order == ["tests/etl/test_faults.py", "tests/etl/test_many.py", "tests/x.py"]

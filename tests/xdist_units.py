@@ -9,6 +9,7 @@ from the test's id alone, in the controller, which needs no marker to travel bet
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pytest
@@ -16,23 +17,65 @@ from xdist.scheduler import LoadScopeScheduling
 
 BROWSER = "tests/browser/"
 
+# What a module's tests cost in `make test-fast`, in CPU-seconds (measured 2026-12-07 on two shared cores; only the
+# modules of two seconds or more), so that the costliest units are handed out first and the last ones to start
+# are small: a module of three tests and 5 CPU-seconds must not be the tail. Any other module counts PER_TEST a test
+# (the fast subset's median); a listed module counts that too when it is more (`make test`'s extra tests).
+COST = {
+    "tests/etl/test_faults.py": 11.1,
+    "tests/etl/test_cli.py": 10.5,
+    "tests/etl/test_replace.py": 9.6,
+    "tests/etl/test_budget.py": 7.9,
+    "tests/etl/test_damaged.py": 7.5,
+    "tests/dashboard/test_views.py": 6.5,
+    "tests/dashboard/test_network_drill.py": 6.3,
+    "tests/warehouse/test_status_rules.py": 6.0,
+    "tests/etl/test_survey.py": 5.7,
+    "tests/warehouse/test_marts_scope.py": 5.4,
+    "tests/etl/test_records.py": 5.0,
+    "tests/etl/test_admin.py": 4.8,
+    "tests/dashboard/test_upload_preview.py": 4.7,
+    "tests/etl/test_territory_codes.py": 4.5,
+    "tests/dashboard/test_view_access.py": 4.5,
+    "tests/etl/test_plausible.py": 4.2,
+    "tests/etl/test_records_his.py": 4.1,
+    "tests/etl/test_network.py": 4.1,
+    "tests/etl/test_records_denominator.py": 4.0,
+    "tests/dashboard/test_context_scope.py": 3.8,
+    "tests/warehouse/test_integrity_stamp.py": 3.8,
+    "tests/dashboard/test_hostile_input.py": 3.8,
+    "tests/etl/test_demo_calibration.py": 3.2,
+    "tests/warehouse/test_quality.py": 3.1,
+    "tests/test_layering.py": 2.9,
+    "tests/dashboard/test_sessions.py": 2.6,
+    "tests/dashboard/test_published.py": 2.5,
+    "tests/dashboard/test_state.py": 2.2,
+    "tests/test_packaging.py": 2.0,
+}
+PER_TEST = 0.15
+
 
 def unit_of(nodeid: str) -> str:
     """The work unit of a test: ``browser`` for every browser test, else its module's path."""
     return "browser" if nodeid.startswith(BROWSER) else nodeid.split("::", 1)[0]
 
 
+def cost(unit: str, tests: int) -> float:
+    """What a unit of ``tests`` tests is expected to cost: the browser unit most (minutes of Chromium)."""
+    return math.inf if unit == "browser" else max(COST.get(unit, 0.0), PER_TEST * tests)
+
+
 class ModuleUnits(LoadScopeScheduling):
-    """pytest-xdist's scope scheduler with :func:`unit_of` as the scope. The browser unit, the longest (minutes
-    of Chromium), goes first, to one worker while the other starts on the modules; then the modules with the
-    most tests (``--loadscope-reorder``, pytest-xdist's default), so that a big one does not start last."""
+    """pytest-xdist's scope scheduler with :func:`unit_of` as the scope, handing out the costliest unit left
+    (:func:`cost`) whenever a worker is about to run dry: the browser unit first, to one worker while the other
+    starts on the modules, then the modules, biggest first, so that both workers finish together."""
 
     def _split_scope(self, nodeid: str) -> str:
         return unit_of(nodeid)
 
     def _assign_work_unit(self, node: Any) -> None:
-        if "browser" in self.workqueue:
-            self.workqueue.move_to_end("browser", last=False)
+        costliest = max(self.workqueue, key=lambda unit: cost(unit, len(self.workqueue[unit])))
+        self.workqueue.move_to_end(costliest, last=False)
         super()._assign_work_unit(node)
 
 

@@ -34,16 +34,17 @@ def reader(db: Path):
 
 
 @pytest.fixture(scope="session")
-def _served() -> dict[Path, tuple]:
-    """Apps made so far this session, by warehouse: (app, the warehouse it serves)."""
+def _served() -> dict[tuple[Path, frozenset[str] | None], tuple]:
+    """Apps made so far this session (making one costs about half a CPU-second), by warehouse and the regions
+    they are restricted to: (app, the warehouse it serves)."""
     return {}
 
 
-def _serve(served: dict[Path, tuple], db: Path):
-    if db not in served:
-        made = create_app(db)
-        served[db] = (made, context.warehouse())
-    made, warehouse = served[db]
+def _serve(served: dict, db: Path, allowed: frozenset[str] | None = None):
+    if (db, allowed) not in served:
+        made = create_app(db, allowed=allowed)
+        served[db, allowed] = (made, context.warehouse())
+    made, warehouse = served[db, allowed]
     context.set_warehouse(warehouse)
     return made
 
@@ -80,18 +81,17 @@ def sql(request, _readers):
 
 
 @pytest.fixture
-def huancavelica_only(request, small_app):
-    """An app restricted to one region; the session's app gets its warehouse back afterwards."""
+def huancavelica_only(request, _served, small_app):
+    """An app restricted to one region (made once a session); the session's app gets its warehouse back
+    afterwards."""
     previous = context.warehouse()
-    restricted = create_app(warehouse_for(request), allowed=frozenset({"09"}))
-    yield restricted
+    yield _serve(_served, warehouse_for(request), frozenset({"09"}))
     context.set_warehouse(previous)
 
 
 @pytest.fixture(scope="session")
 def secured_users(tmp_path_factory) -> Path:
-    """The users file of :func:`secured`, written once a session: each password is hashed with argon2 (about 0.3
-    CPU-second a user), and the modules that sign in each get a copy."""
+    """The users file of :func:`secured`, written once a session; the modules that sign in each get a copy."""
     users = tmp_path_factory.mktemp("users") / "usuarios.yaml"
     upsert_user(users, "huanca", "regional", ["09"], "Gerencia Huancavelica", PASSWORD)
     upsert_user(users, "mef", "nacional", [], "Analista MEF", PASSWORD)

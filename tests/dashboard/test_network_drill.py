@@ -18,6 +18,7 @@ from dashboard.state import parse
 from semaforo.cli import main
 from tests.conftest import copy_warehouse, load, rows, write
 from tests.etl.test_network import admin, loaded, master
+from warehouse.integrity import identity
 
 JUNE = "?periodo=2025-06&indicador=PAN_P_CRED&arbol=red"
 
@@ -48,11 +49,32 @@ def network_template(territory_template, tmp_path_factory):
     return db
 
 
+@pytest.fixture(scope="module")
+def network_apps(network_template, tmp_path_factory):
+    """A copy of the network warehouse that no test writes, and the apps serving it by the regions they are
+    restricted to, made once for the module (half a CPU-second an app)."""
+    return copy_warehouse(network_template, tmp_path_factory.mktemp("red-servida") / "w.duckdb"), {}
+
+
 @pytest.fixture
-def small_app(network_template, territory_db):
+def small_app(network_template, territory_db, network_apps):
     copy_warehouse(network_template, territory_db)  # a copy for each test: one of them loads a budget file
+    copied = identity(territory_db)
+    shared, made = network_apps
     previous = context._current  # the session's app (other tests' demo) gets its warehouse back afterwards
-    yield lambda allowed=None: create_app(territory_db, allowed=allowed)
+
+    def serve(allowed=None):
+        """The app on the test's warehouse: the module's app on the same bytes while the test has not written
+        to its copy, an app of its own on the copy once it has (a load renames a new file into place)."""
+        if identity(territory_db) != copied:
+            return create_app(territory_db, allowed=allowed)
+        if allowed not in made:
+            made[allowed] = (create_app(shared, allowed=allowed), context.warehouse())
+        app, warehouse = made[allowed]
+        context.set_warehouse(warehouse)
+        return app
+
+    yield serve
     context.set_warehouse(previous)
 
 

@@ -3,7 +3,8 @@ holding the full trace, with exit code 5 (never 0, nor 1, which means a partial 
 
 from __future__ import annotations
 
-import os
+import contextlib
+import io
 import re
 import subprocess
 import sys
@@ -14,14 +15,26 @@ import pytest
 from etl import cli
 from etl.cli import loading
 from etl.crash import EXIT_UNEXPECTED
-from tests.conftest import ROOT
+from semaforo.cli import run
 
 
 def semaforo(*args: str, traces: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "semaforo", *args],
-        cwd=ROOT, capture_output=True, text=True, timeout=120, env={**os.environ, "SEMAFORO_TRAZAS": str(traces)},
-    )  # fmt: skip
+    """``semaforo ARGS`` as the installed command runs it (``semaforo.cli.run``: the crash handler, the exit code),
+    in this process with its output captured: a child process would cost 0.7 CPU-second to start and add nothing
+    these tests check (``python -m semaforo`` itself starts in ``tests/test_layering.py``)."""
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(sys, "argv", ["semaforo", *args])
+        mp.setenv("SEMAFORO_TRAZAS", str(traces))
+        with (
+            contextlib.redirect_stdout(out),
+            contextlib.redirect_stderr(err),
+            pytest.raises(SystemExit) as ended,
+        ):
+            run()
+    code = ended.value.code  # as a process exits: None is 0, a message 1
+    returncode = code if isinstance(code, int) else 0 if code is None else 1
+    return subprocess.CompletedProcess(args, returncode, out.getvalue(), err.getvalue())
 
 
 def trace_file(stderr: str) -> Path:

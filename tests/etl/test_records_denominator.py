@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..conftest import load, rows, write
+import pytest
+
+from ..conftest import copy_warehouse, load, rows, write
 from .test_records_his import dosaje, padron_export
 
 UBIGEO = (
@@ -24,23 +26,36 @@ RENIPRESS = (
 )
 
 
-def warehouse(tmp_path: Path) -> Path:
-    db = tmp_path / "w.duckdb"
-    assert load(db, "territory", write(tmp_path / "ubigeo.csv", UBIGEO)).status == "loaded"
-    assert (
-        load(db, "facilities", write(tmp_path / "renipress.csv", RENIPRESS, "utf-8-sig")).status == "loaded"
-    )
+@pytest.fixture(scope="module")
+def template(tmp_path_factory) -> Path:
+    """Two districts of Huancavelica and their facilities, loaded once for the module (tests get a copy)."""
+    folder = tmp_path_factory.mktemp("denominador")
+    db = folder / "w.duckdb"
+    assert load(db, "territory", write(folder / "ubigeo.csv", UBIGEO)).status == "loaded"
+    assert load(db, "facilities", write(folder / "renipress.csv", RENIPRESS, "utf-8-sig")).status == "loaded"
     return db
 
 
-def test_the_denominator_used_is_stored(tmp_path):
-    db = warehouse(tmp_path)
+@pytest.fixture(scope="module")
+def computed(tmp_path_factory) -> Path:
+    """``semaforo compute``'s PAN_P_DOSAJE of one HIS export with its Padrón (``padron/``) and without it
+    (``registros/``), computed once for the module: what these tests check is how the loader keeps it."""
+    folder = tmp_path_factory.mktemp("computado")
     h = padron_export()
-    dosaje(h.write(tmp_path / "con_padron"), tmp_path / "padron")
+    dosaje(h.write(folder / "con_padron"), folder / "padron")
     h.padron.clear()
-    dosaje(h.write(tmp_path / "sin_padron"), tmp_path / "registros")
+    dosaje(h.write(folder / "sin_padron"), folder / "registros")
+    return folder
+
+
+@pytest.fixture
+def db(template, tmp_path) -> Path:
+    return copy_warehouse(template, tmp_path / "w.duckdb")
+
+
+def test_the_denominator_used_is_stored(db, computed):
     for out in ("padron", "registros"):
-        r = load(db, "admin", tmp_path / out, force=True)
+        r = load(db, "admin", computed / out, force=True)
         assert r.status == "loaded", r.problems
         assert not [w for w in r.warnings if "desconocidas" in w], r.warnings
     stored = rows(
@@ -51,14 +66,13 @@ def test_the_denominator_used_is_stored(tmp_path):
     # The second load replaced the rows it holds; the Padrón's child never attended (a district row, no
     # facility) is not among them, so that row keeps its own source — each row says which one it is.
     assert stored == [("00012345", "registros"), ("00023456", "registros"), ("090103", "padron")]
-    assert load(db, "admin", tmp_path / "padron", force=True).status == "loaded"
+    assert load(db, "admin", computed / "padron", force=True).status == "loaded"
     assert rows(db, "select distinct denominator_source from raw_admin where period = date '2025-01-01'") == [
         ("padron",)
     ]
 
 
-def test_an_unknown_denominator_source_is_refused_and_a_file_without_it_stores_none(tmp_path):
-    db = warehouse(tmp_path)
+def test_an_unknown_denominator_source_is_refused_and_a_file_without_it_stores_none(db, tmp_path):
     bad = write(
         tmp_path / "his_2025_01.csv",
         "periodo,cod_ipress,indicador,numerador,denominador,denominador_fuente\n"
@@ -79,7 +93,7 @@ def test_an_unknown_denominator_source_is_refused_and_a_file_without_it_stores_n
     assert rows(db, "select denominator_source from raw_admin where period = date '2025-02-01'") == [(None,)]
 
 
-def test_the_indicator_views_say_which_denominator_a_figure_used(tmp_path):
+def test_the_indicator_views_say_which_denominator_a_figure_used(db, computed):
     """A MEF analyst reads it in the indicator views' column `fuente_denominador` (grid and every download): the
     Padrón Nominal, the children attended, or both where the region's facilities differ; empty for indicators
     whose files do not say."""
@@ -88,10 +102,7 @@ def test_the_indicator_views_say_which_denominator_a_figure_used(tmp_path):
     from dashboard.views import frame
     from dashboard.views.indicators import INDICATOR, RESUMEN
 
-    db = warehouse(tmp_path)
-    h = padron_export()
-    dosaje(h.write(tmp_path / "con_padron"), tmp_path / "padron")
-    assert load(db, "admin", tmp_path / "padron").status == "loaded"
+    assert load(db, "admin", computed / "padron").status == "loaded"
     f = parse("?periodo=2025-01")
 
     def said(view, arg=None, lang="es") -> dict[str, str | None]:
@@ -102,9 +113,7 @@ def test_the_indicator_views_say_which_denominator_a_figure_used(tmp_path):
     assert said(INDICATOR, "PAN_P_DOSAJE") == {"PE": "Padrón Nominal", "09": "Padrón Nominal"}
     assert said(INDICATOR, "PAN_P_DOSAJE", "en")["09"] == "Nominal register (Padrón Nominal)"
     # The records-based load replaces the facilities' rows; the never-attended child's district row keeps its own.
-    h.padron.clear()
-    dosaje(h.write(tmp_path / "sin_padron"), tmp_path / "registros")
-    assert load(db, "admin", tmp_path / "registros", force=True).status == "loaded"
+    assert load(db, "admin", computed / "registros", force=True).status == "loaded"
     both = "Padrón Nominal y niñas y niños atendidos (según el establecimiento)"
     assert said(RESUMEN) == {"PE": both, "09": both}
     plain = frame(RESUMEN, Warehouse(db), f, None)
