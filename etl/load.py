@@ -258,7 +258,7 @@ def superseded(
     losers = [
         b
         for (b,) in con.execute(
-            f"select distinct batch_id from etl_replaced_{table} where replaced_by = {int(batch_id)}"
+            f"select distinct batch_id from etl_replaced_{table} where replaced_by = ?", [batch_id]
         ).fetchall()
     ]
     if not losers:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from warehouse.db import one
+from warehouse.db import one, scalar
 
 MAX_THIN_SHOWN = 10
 
@@ -120,24 +120,19 @@ def replace(
         [min_pct],
     )
     gone, kept = "not _carried and whole and not _protected", "not _carried and not whole"
-    counted = "".join(
-        f", count(distinct _d{i}) filter (where {which})"
-        for which in (gone, kept)
-        for i in range(len(grain.describe))
-    )
-    row = one(
-        con,
-        "select count(*) filter (where _carried), "
-        "count(*) filter (where not _carried and whole and _protected), "
-        f"count(distinct row({names})) filter (where whole and carried < stored), "
-        f"count(*) filter (where {gone}), count(*) filter (where {kept}){counted} from _fate",
-    )
     plan = Replacement(min_pct=min_pct)
-    plan.replaced, plan.rejected_kept, plan.whole = row[0], row[1], row[2]
-    n = len(grain.describe)
-    what = [w for w, _ in grain.describe]
-    plan.gone = dict(zip(["filas", *what], [row[3], *row[5 : 5 + n]], strict=True))
-    plan.kept = dict(zip(["filas", *what], [row[4], *row[5 + n :]], strict=True))
+    plan.replaced, plan.rejected_kept, gone_rows, kept_rows = one(
+        con,
+        "select count(*) filter (where _carried), count(*) filter (where not _carried and whole and _protected), "
+        f"count(*) filter (where {gone}), count(*) filter (where {kept}) from _fate",
+    )
+    # What disappears or stays is described only when there is any: most loads replace their own keys alone.
+    plan.gone = _describe(con, grain, gone, gone_rows)
+    plan.kept = _describe(con, grain, kept, kept_rows)
+    if gone_rows or plan.rejected_kept:  # else every scope replaced whole was carried entirely
+        plan.whole = scalar(
+            con, f"select count(distinct row({names})) from _fate where whole and carried < stored"
+        )
     if plan.kept["filas"]:  # a scope not replaced whole has rows the file does not carry: it is thin
         plan.thin = [
             f"{' '.join(str(v) for v in r[:-2])}: {r[-2]:,} de {r[-1]:,} filas"
@@ -145,12 +140,12 @@ def replace(
                 f"select distinct {names}, carried, stored from _fate where not whole order by all"
             ).fetchall()
         ]
-    gone_rows = "select _rid from _fate where _carried or (whole and not _protected)"
+    deleted = "select _rid from _fate where _carried or (whole and not _protected)"
     con.execute(
-        f"insert into etl_replaced_{t} select ?, * from {t} where {within} and rowid in ({gone_rows})",
+        f"insert into etl_replaced_{t} select ?, * from {t} where {within} and rowid in ({deleted})",
         [batch_id],
     )
-    con.execute(f"delete from {t} where {within} and rowid in ({gone_rows})")
+    con.execute(f"delete from {t} where {within} and rowid in ({deleted})")
     return plan
 
 
@@ -173,3 +168,15 @@ def _literal(value: object) -> str:
     if isinstance(value, int | float):
         return repr(value)
     return "'" + str(value).replace("'", "''") + "'"
+
+
+def _describe(con: duckdb.DuckDBPyConnection, grain: Grain, which: str, rows: int) -> dict[str, int]:
+    """How many rows of ``_fate`` are ``which`` (given: ``rows``), and of how many facilities, months…"""
+    what = [w for w, _ in grain.describe]
+    if not rows:
+        return dict.fromkeys(["filas", *what], 0)
+    counts = one(
+        con,
+        f"select {', '.join(f'count(distinct _d{i})' for i in range(len(what)))} from _fate where {which}",
+    )
+    return dict(zip(["filas", *what], [rows, *counts], strict=True))

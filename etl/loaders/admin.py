@@ -231,8 +231,9 @@ class AdminLoader(Loader):
         indicators = [
             i
             for (i,) in con.execute(
-                "select indicator_code from admin_rows union select indicator_code from etl_replaced_raw_admin "
-                f"where replaced_by = {int(batch_id)}"  # a literal: the zone maps skip older batches' copies
+                "select indicator_code from admin_rows union "
+                "select indicator_code from etl_replaced_raw_admin where replaced_by = ?",
+                [batch_id],
             ).fetchall()
         ]
         # … and of the regions it wrote or removed rows in: the other regions' rows are as they were.
