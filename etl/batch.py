@@ -50,13 +50,25 @@ def record(con, batch_id, source, path, sha, started_at, report, fmt, cat, recei
         ],
     )
     if report.problems:
-        con.executemany(
-            "insert into etl_quarantine values (?, ?, ?, ?, ?, ?, ?, ?)",
+        # One statement for every problem, its columns as lists (executemany runs one insert per problem).
+        con.execute(
+            "insert into etl_quarantine select ?, ?, unnest(?::varchar[]), unnest(?::varchar[]), "
+            "unnest(?::bigint[]), unnest(?::varchar[]), unnest(?::varchar[]), unnest(?::varchar[])",
             [
-                (batch_id, source, p.file, p.sheet, p.row, p.column, p.value, p.reason)
-                for p in report.problems
+                batch_id,
+                source,
+                [p.file for p in report.problems],
+                [_text(p.sheet) for p in report.problems],
+                [p.row for p in report.problems],
+                [_text(p.column) for p in report.problems],
+                [_text(p.value) for p in report.problems],
+                [p.reason for p in report.problems],
             ],
         )
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
 def record_attempt(con, source, path, sha, started_at, report, cat) -> None:

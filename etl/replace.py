@@ -87,6 +87,7 @@ def replace(
     scope = ", ".join(f"{expr} as {name}" for expr, name in grain.scope)
     names = ", ".join(name for _, name in grain.scope)
     stored_keys = ", ".join(f"{k} as _s{i}" for i, k in enumerate(grain.keys))
+    described = ", ".join(f"{expr} as _d{i}" for i, (_, expr) in enumerate(grain.describe))
     on_keys = " and ".join(f"s._s{i} is not distinct from i._k{i}" for i in range(len(grain.keys)))
     on_scope = " and ".join(f"s.{name} = u.{name}" for _, name in grain.scope)
     con.execute(
@@ -103,46 +104,48 @@ def replace(
     on_protected = on_keys.replace("i._k", "p._k")
     con.execute(f"create or replace temp table _units_in as select distinct {scope} from {incoming}")
     within = _within(con, grain)
-    # The stored rows of the scopes the file touches (only those: the table may hold years of them), and
-    # whether the file carries each one's key.
+    # One statement: the stored rows of the scopes the file touches (only those: the table may hold years of
+    # them), whether the file carries each one's key, and whether its scope is covered enough to go whole.
     con.execute(
-        f"create or replace temp table _stored as "
-        f"with s as (select * from (select rowid as _rid, {scope}, {stored_keys} from {t} where {within}) as s "
-        f"semi join _units_in as u on {on_scope}) "
-        f"select s._rid, {', '.join(f's.{n}' for _, n in grain.scope)}, coalesce(i._in, false) as _carried, "
-        f"coalesce(p._in, false) as _protected "
-        f"from s left join _incoming_keys as i on {on_keys} left join _protected_keys as p on {on_protected}"
-    )
-    con.execute(
-        f"create or replace temp table _units as select {names}, count(*) as stored, "
-        "count(*) filter (where _carried) as carried from _stored group by all"
-    )
-    con.execute(
-        "create or replace temp table _units_whole as select *, "
-        f"({str(whole).lower()} or carried * 100 >= ? * stored) as whole from _units",
+        f"create or replace temp table _fate as "
+        f"with s as (select * from (select rowid as _rid, {scope}, {stored_keys}, {described} from {t} "
+        f"where {within}) as s semi join _units_in as u on {on_scope}), "
+        f"f as (select s.* exclude ({', '.join(f'_s{i}' for i in range(len(grain.keys)))}), "
+        "coalesce(i._in, false) as _carried, coalesce(p._in, false) as _protected "
+        f"from s left join _incoming_keys as i on {on_keys} left join _protected_keys as p on {on_protected}), "
+        f"u as (select {names}, count(*) as stored, count(*) filter (where _carried) as carried "
+        "from f group by all) "
+        f"select f.*, u.stored, u.carried, ({str(whole).lower()} or u.carried * 100 >= ? * u.stored) as whole "
+        f"from f join u on {' and '.join(f'f.{name} = u.{name}' for _, name in grain.scope)}",
         [min_pct],
     )
-    con.execute(
-        f"create or replace temp table _fate as select s._rid, s._carried, s._protected, u.whole from _stored as s "
-        f"join _units_whole as u on {on_scope}"
-    )
+    gone, kept = "not _carried and whole and not _protected", "not _carried and not whole"
     plan = Replacement(min_pct=min_pct)
-    plan.replaced = scalar(con, "select count(*) from _fate where _carried")
-    plan.gone = _describe(con, grain, "not _carried and whole and not _protected")
-    plan.kept = _describe(con, grain, "not _carried and not whole")
-    plan.rejected_kept = scalar(con, "select count(*) from _fate where not _carried and whole and _protected")
-    plan.whole = scalar(con, "select count(*) from _units_whole where whole and carried < stored")
-    plan.thin = [
-        f"{' '.join(str(v) for v in row[:-2])}: {row[-2]:,} de {row[-1]:,} filas"
-        for row in con.execute(
-            f"select {names}, carried, stored from _units_whole where not whole order by all"
-        ).fetchall()
-    ]
-    gone = "select _rid from _fate where _carried or (whole and not _protected)"
-    con.execute(
-        f"insert into etl_replaced_{t} select ?, * from {t} where {within} and rowid in ({gone})", [batch_id]
+    plan.replaced, plan.rejected_kept, gone_rows, kept_rows = one(
+        con,
+        "select count(*) filter (where _carried), count(*) filter (where not _carried and whole and _protected), "
+        f"count(*) filter (where {gone}), count(*) filter (where {kept}) from _fate",
     )
-    con.execute(f"delete from {t} where {within} and rowid in ({gone})")
+    # What disappears or stays is described only when there is any: most loads replace their own keys alone.
+    plan.gone = _describe(con, grain, gone, gone_rows)
+    plan.kept = _describe(con, grain, kept, kept_rows)
+    if gone_rows or plan.rejected_kept:  # else every scope replaced whole was carried entirely
+        plan.whole = scalar(
+            con, f"select count(distinct row({names})) from _fate where whole and carried < stored"
+        )
+    if plan.kept["filas"]:  # a scope not replaced whole has rows the file does not carry: it is thin
+        plan.thin = [
+            f"{' '.join(str(v) for v in r[:-2])}: {r[-2]:,} de {r[-1]:,} filas"
+            for r in con.execute(
+                f"select distinct {names}, carried, stored from _fate where not whole order by all"
+            ).fetchall()
+        ]
+    deleted = "select _rid from _fate where _carried or (whole and not _protected)"
+    con.execute(
+        f"insert into etl_replaced_{t} select ?, * from {t} where {within} and rowid in ({deleted})",
+        [batch_id],
+    )
+    con.execute(f"delete from {t} where {within} and rowid in ({deleted})")
     return plan
 
 
@@ -167,11 +170,13 @@ def _literal(value: object) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def _describe(con: duckdb.DuckDBPyConnection, grain: Grain, which: str) -> dict[str, int]:
-    counts = "".join(f", count(distinct {expr})" for _, expr in grain.describe)
-    row = one(
+def _describe(con: duckdb.DuckDBPyConnection, grain: Grain, which: str, rows: int) -> dict[str, int]:
+    """How many rows of ``_fate`` are ``which`` (given: ``rows``), and of how many facilities, months…"""
+    what = [w for w, _ in grain.describe]
+    if not rows:
+        return dict.fromkeys(["filas", *what], 0)
+    counts = one(
         con,
-        f"select count(*){counts} from {grain.table} as r "
-        f"where rowid in (select _rid from _fate where {which})",
+        f"select {', '.join(f'count(distinct _d{i})' for i in range(len(what)))} from _fate where {which}",
     )
-    return dict(zip(["filas", *(what for what, _ in grain.describe)], row, strict=True))
+    return dict(zip(["filas", *what], [rows, *counts], strict=True))

@@ -42,20 +42,26 @@ BATCH_TABLE = re.compile(r"^-- batch table: (\w+)$", re.MULTILINE)
 
 def violations(con: duckdb.DuckDBPyConnection, batch_id: int) -> dict[str, list[tuple[Any, ...]]]:
     """Constraint name → offending rows (first 5), for every constraint that fails."""
+    texts = {path.stem: path.read_text(encoding="utf-8") for path in sorted(CONSTRAINTS.glob("*.sql"))}
+    tables = {name: m[1] for name, sql in texts.items() if (m := BATCH_TABLE.search(sql))}
+    written = _written(con, sorted(set(tables.values())), batch_id)
     failed = {}
-    for path in sorted(CONSTRAINTS.glob("*.sql")):
-        sql = path.read_text(encoding="utf-8")
-        table = BATCH_TABLE.search(sql)
-        # A literal batch id: the zone maps of batch_id then skip every older row group.
-        if (
-            table
-            and not con.execute(
-                f"select 1 from {table[1]} where batch_id = {int(batch_id)} limit 1"
-            ).fetchone()
-        ):
+    for name, sql in texts.items():
+        if name in tables and tables[name] not in written:
             continue
         params = {"batch_id": batch_id} if "batch_id" in named_parameters(sql) else {}
         rows = con.execute(sql, params).fetchmany(5)
         if rows:
-            failed[path.stem] = rows
+            failed[name] = rows
     return failed
+
+
+def _written(con: duckdb.DuckDBPyConnection, tables: list[str], batch_id: int) -> set[str]:
+    """Which of ``tables`` hold rows of the batch, asked in one statement; a literal batch id lets the zone maps
+    of batch_id skip every older row group."""
+    if not tables:
+        return set()
+    probes = ", ".join(f"exists (select 1 from {t} where batch_id = {int(batch_id)})" for t in tables)
+    row = con.execute(f"select {probes}").fetchone()
+    assert row is not None
+    return {t for t, held in zip(tables, row, strict=True) if held}

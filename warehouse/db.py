@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import threading
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -183,9 +184,12 @@ def open_writer(
     remove_stale_copies(path)
     tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
     before = identity(path) if path.exists() else None
+    flushing = None
     if before is not None:
         with phase("copy"):
             shutil.copy2(path, tmp)
+        if not discard:
+            flushing = _FlushBehind(tmp)
     try:
         with phase("open"):
             con = duckdb.connect(str(tmp))
@@ -202,7 +206,7 @@ def open_writer(
         # last writer stamped is not read whole again (warehouse.integrity says why).
         with phase("verify"):
             stamped = before is not None and verified_before(path, before) and identity(path) == before
-            check = before is not None and schema_version(con)[0] > 0 and not stamped
+            check = before is not None and not stamped and schema_version(con)[0] > 0
             refuse_damage(path, unreadable(con) if check else [])
         with phase("migrate"):
             migrate(con)
@@ -219,7 +223,13 @@ def open_writer(
             con.close()
         if ok:
             with phase("fsync+rename"):
-                _fsync(tmp)
+                try:
+                    if flushing is not None:
+                        flushing.wait()
+                    _fsync(tmp)
+                except OSError:  # the copy may not be on disk: it must not become the warehouse
+                    tmp.unlink(missing_ok=True)
+                    raise
                 os.replace(tmp, path)
                 _fsync(path.parent)
                 stamp_verified(path)
@@ -272,6 +282,29 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+class _FlushBehind(threading.Thread):
+    """Writes a fresh copy to disk while the load works. The copy leaves the whole file in the page cache, and
+    the checkpoint and the rename's fsync would otherwise wait for all of it at the end (about a second per GB);
+    flushed beside the reading and checking, only the pages the load changes are left for them."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(name="semaforo-flush", daemon=True)
+        self.path = path
+        self.error: OSError | None = None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            _fsync(self.path)
+        except OSError as e:  # kept for wait(): a write error this fsync saw, a later fsync may not see again
+            self.error = e
+
+    def wait(self) -> None:
+        self.join()
+        if self.error is not None:
+            raise self.error
 
 
 def _fsync(path: Path) -> None:

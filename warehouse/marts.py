@@ -25,8 +25,11 @@ def _run(con: duckdb.DuckDBPyConnection, name: str) -> None:
 def _scope(con: duckdb.DuckDBPyConnection, table: str, columns: str, rows: Iterable[tuple[Any, ...]]) -> int:
     con.execute(f"create or replace temp table {table} ({columns})")
     rows = list(rows)
-    if rows:
-        con.executemany(f"insert into {table} values ({', '.join('?' * len(rows[0]))})", rows)
+    if rows:  # one statement for all the rows (executemany runs one per row, each planned anew)
+        row = f"({', '.join('?' * len(rows[0]))})"
+        con.execute(
+            f"insert into {table} values {', '.join([row] * len(rows))}", [v for r in rows for v in r]
+        )
     return len(rows)
 
 
@@ -82,8 +85,12 @@ STATUS_STAMP = "status_top_rules"  # the core_meta key of the stamp mart_status_
 def rule_stamp(con: duckdb.DuckDBPyConnection) -> str:
     """A fingerprint of the rules' SQL and of the tables they read (order-independent)."""
     h = hashlib.sha256(views_fingerprint().encode())
-    for table in RULE_INPUTS:
-        h.update(repr(con.execute(f"select count(*), sum(hash(t)) from {table} as t").fetchone()).encode())
+    # One statement for every table (each load asks): the same (count, sum of row hashes) per table as before.
+    parts = ", ".join(f"(select count(*) from {t}), (select sum(hash(t)) from {t} as t)" for t in RULE_INPUTS)
+    row = con.execute(f"select {parts}").fetchone()
+    assert row is not None
+    for k in range(len(RULE_INPUTS)):
+        h.update(repr(row[2 * k : 2 * k + 2]).encode())
     return h.hexdigest()[:16]
 
 

@@ -6,6 +6,7 @@ and ``constraints`` build on, so none of them imports another to reach these.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import threading
 from pathlib import Path
@@ -24,9 +25,16 @@ MARTS = HERE / "marts"
 def sql_file(path: Path) -> list[str]:
     """The statements of a .sql file as DuckDB's own parser splits them: a semicolon inside a literal or a
     comment does not end a statement; comments alone are no statement."""
-    return [s.query.strip() for s in _statements(path.read_text(encoding="utf-8"))]
+    return list(_split(path.read_text(encoding="utf-8")))
 
 
+@functools.lru_cache(maxsize=256)
+def _split(sql: str) -> tuple[str, ...]:
+    # Parsed once per text: every load runs the same marts and constraints files.
+    return tuple(s.query.strip() for s in _statements(sql))
+
+
+@functools.lru_cache(maxsize=256)
 def named_parameters(sql: str) -> frozenset[str]:
     """The ``$name`` parameters the SQL uses, by DuckDB's parser (``$level`` is not found inside ``$levels``,
     nor in a comment or a literal)."""

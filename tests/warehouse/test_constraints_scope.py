@@ -54,3 +54,19 @@ def test_a_duplicate_a_batch_wrote_is_found_and_a_table_it_did_not_write_is_not_
         assert "raw_stock_unique" in violations(con, report.batch_id)
     finally:
         con.close()
+
+
+def test_a_stored_status_that_is_no_accepted_value_is_found_by_the_batch_check(territory_db, tmp_path):
+    """The batch's own check reads the verdicts it stored (the rules applied to every mart row: semaforo check)."""
+    report = load(
+        territory_db, "admin", write(tmp_path / "a.csv", HEADER + "2024-01,080101,PAN_P_CRED,20,40\n")
+    )
+    assert report.status == "loaded", report.problems
+    con = duckdb.connect(str(territory_db))
+    try:
+        con.execute("update mart_status_top set status = 'verde' where batch_id = ?", [report.batch_id])
+        assert "mart_accepted_values" in violations(con, report.batch_id)
+        # The rules applied anew still give accepted values: only the stored verdict is wrong.
+        assert "mart_accepted_statuses" not in violations_anywhere(con)
+    finally:
+        con.close()
