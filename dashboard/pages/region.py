@@ -14,6 +14,7 @@ from .. import format as fmt
 from ..access import region_ok
 from ..callbacks import callback
 from ..components.chain import causal_chain
+from ..components.markup import markup
 from ..components.red_list import red_items
 from ..components.table_grid import download_buttons
 from ..data import Warehouse
@@ -54,8 +55,9 @@ def _sparks(recent: pd.DataFrame, surveys: pd.DataFrame, region: str, period: dt
     return out | {code: values[-8:] for code, values in annual.items()}
 
 
-def main_content(wh: Warehouse, f: Filters, region: str) -> list:
-    """The page's top: the region, its final results and what is red and why."""
+def main_content(wh: Warehouse, f: Filters, region: str) -> html.Div:
+    """The page's top: the region, its final results and what is red and why (one block of HTML: nothing in it
+    is a callback's input or output)."""
     cat = wh.snapshot.catalogue
     lang = f.lang
     name = wh.snapshot.names.get(region, region)
@@ -76,31 +78,33 @@ def main_content(wh: Warehouse, f: Filters, region: str) -> list:
                 className="me-3",
             )
         )
-    return [
-        html.H1(f"{name}", className="page-title"),
-        html.P(
-            [
-                f"{program.name.get(lang) if program else f.program} · {wh.period_label(f.program, f.period, lang)} · ",
-                *summary,
-            ],
-            className="page-subtitle",
-        ),
-        html.Section(
-            [
-                html.Div(
-                    [
-                        html.H2(t("red_title", lang), className="section-title"),
-                        download_buttons(f"/export/region-rojo/{region}", f, f"rojo_{region}"),
-                    ],
-                    className="section-head",
-                ),
-                html.P(t("red_hint", lang), className="hint"),
-                red_items(region_red_list(wh, f, region), lang, breakdown_link(f, region)),
-            ],
-            className="panel",
-            id="region-red",
-        ),
-    ]
+    return markup(
+        [
+            html.H1(f"{name}", className="page-title"),
+            html.P(
+                [
+                    f"{program.name.get(lang) if program else f.program} · {wh.period_label(f.program, f.period, lang)} · ",
+                    *summary,
+                ],
+                className="page-subtitle",
+            ),
+            html.Section(
+                [
+                    html.Div(
+                        [
+                            html.H2(t("red_title", lang), className="section-title"),
+                            download_buttons(f"/export/region-rojo/{region}", f, f"rojo_{region}"),
+                        ],
+                        className="section-head",
+                    ),
+                    html.P(t("red_hint", lang), className="hint"),
+                    red_items(region_red_list(wh, f, region), lang, breakdown_link(f, region)),
+                ],
+                className="panel",
+                id="region-red",
+            ),
+        ]
+    )
 
 
 def breakdown_link(f: Filters, region: str):
@@ -128,8 +132,10 @@ def breakdown_link(f: Filters, region: str):
     return link
 
 
-def chain_content(wh: Warehouse, f: Filters, region: str) -> list:
-    """The causal chain, the trends and the survey estimates (below the red list and the drill-down)."""
+def chain_parts(
+    wh: Warehouse, f: Filters, region: str, survey: bool = True
+) -> tuple[html.Div, dict, dict | None]:
+    """The causal chain (one block of HTML), the trends figure and — with ``survey`` — the survey figure."""
     cat = wh.snapshot.catalogue
     lang = f.lang
     name = wh.snapshot.names.get(region, region)
@@ -146,7 +152,7 @@ def chain_content(wh: Warehouse, f: Filters, region: str) -> list:
     stock_inds = [i for i in inds if i.feed == "stock"]
     annual = [i for i in inds if i.periodicity == "annual"]
     link = breakdown_link(f, region)
-    return [
+    chain = markup(
         html.Section(
             [
                 html.Div(
@@ -168,14 +174,31 @@ def chain_content(wh: Warehouse, f: Filters, region: str) -> list:
                 ),
             ],
             className="panel",
-        ),
+        )
+    )
+    trends = figures.trends(recent, monthly + stock_inds, region, name, lang)
+    estimates = figures.survey(surveys, annual, region, name, lang, cat.referential_cv) if survey else None
+    return chain, trends, estimates
+
+
+def survey_key(wh: Warehouse, f: Filters, region: str) -> str:
+    """What the survey chart depends on: its estimates are yearly, so a month of the same year leaves it alone."""
+    return f"{region}|{f.program}|{wh.resolve_period(f.program, f.period).year}|{f.lang}"
+
+
+def chain_content(wh: Warehouse, f: Filters, region: str) -> list:
+    """The causal chain, the trends and the survey estimates (below the red list and the drill-down)."""
+    lang = f.lang
+    chain, trends, survey = chain_parts(wh, f, region)
+    return [
+        html.Div(chain, id="region-causal"),
         html.Section(
             [
                 html.H2(t("trends_title", lang), className="section-title"),
                 dcc.Graph(
                     id="region-trends",
                     className="wide-graph",
-                    figure=figures.trends(recent, monthly + stock_inds, region, name, lang),
+                    figure=trends,
                     config=theme.graph_config(f.lang, png=f"tendencias_{region}"),
                 ),
             ],
@@ -184,11 +207,14 @@ def chain_content(wh: Warehouse, f: Filters, region: str) -> list:
         html.Section(
             [
                 html.H2(t("survey_title", lang), className="section-title"),
-                html.P(t("referential_note", lang, cv=fmt.number(cat.referential_cv, 0)), className="hint"),
+                html.P(
+                    t("referential_note", lang, cv=fmt.number(wh.snapshot.catalogue.referential_cv, 0)),
+                    className="hint",
+                ),
                 dcc.Graph(
                     id="region-survey",
                     className="wide-graph",
-                    figure=figures.survey(surveys, annual, region, name, lang, cat.referential_cv),
+                    figure=survey,
                     config=theme.graph_config(f.lang, png=f"endes_{region}"),
                 ),
             ],
@@ -226,6 +252,7 @@ def layout(wh: Warehouse, f: Filters, arg: str | None = None):
     return html.Div(
         [
             dcc.Store(id="region-key", data=main_key(f, arg)),
+            dcc.Store(id="region-survey-key", data=survey_key(wh, f, arg)),
             html.Div(main_content(wh, f, arg), id="region-main"),
             html.Section(html.Div(drill_content(wh, f, arg), id="region-drill"), className="panel"),
             html.Div(chain_content(wh, f, arg), id="region-chain"),
@@ -235,22 +262,43 @@ def layout(wh: Warehouse, f: Filters, arg: str | None = None):
 
 @callback(
     Output("region-main", "children"),
-    Output("region-chain", "children"),
+    Output("region-causal", "children"),
+    Output("region-trends", "figure"),
+    Output("region-survey", "figure"),
     Output("region-key", "data"),
+    Output("region-survey-key", "data"),
     Output("region-drill", "children"),
     Input("url", "search"),
     State("url", "pathname"),
     State("region-key", "data"),
+    State("region-survey-key", "data"),
     prevent_initial_call=True,
 )
-def update(search: str, pathname: str, shown: str):
-    """New filters: the chain and charts only when program, period or language changed; the drill-down always."""
+def update(search: str, pathname: str, shown: str, shown_survey: str | None = None):
+    """New filters: the red list, the chain and the trends only when program, period or language changed, the
+    survey chart only when its year did; the drill-down always. The charts keep their components: only their
+    figures travel."""
     wh = context.warehouse()
     region = region_of(pathname)
+    unchanged = (no_update,) * 6
     if region is None or not region_ok(wh, region):
-        return no_update, no_update, no_update, no_update
+        return *unchanged, no_update
     f = context.filters(search)
+    drawn = (shown or "").split("|")
+    if len(drawn) == 4 and (drawn[0] != region or drawn[3] != f.lang):
+        # another region (the router draws its whole page) or language (the shell redraws every word)
+        return *unchanged, no_update
     key = main_key(f, region)
     if key == shown:
-        return no_update, no_update, key, drill_content(wh, f, region)
-    return main_content(wh, f, region), chain_content(wh, f, region), key, drill_content(wh, f, region)
+        return *unchanged[:4], key, no_update, drill_content(wh, f, region)
+    year = survey_key(wh, f, region)
+    chain, trends, survey = chain_parts(wh, f, region, survey=year != shown_survey)
+    return (
+        main_content(wh, f, region),
+        chain,
+        trends,
+        no_update if survey is None else survey,
+        key,
+        year,
+        drill_content(wh, f, region),
+    )

@@ -14,6 +14,7 @@ import requests
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
 
 from dashboard import context
 from dashboard.app import create_app
@@ -93,6 +94,20 @@ def test_the_red_list_and_its_causes_lead_the_region_page(duo):
     first = items[0].find_element(By.CSS_SELECTOR, "a.red-name").get_attribute("href")
     assert "/region/09" in first and "/indicador/" not in first
     assert console_errors(duo) == []
+
+
+def test_a_chain_card_opens_its_breakdown_in_place(duo):
+    """A chain card's link, written in the chain's block of HTML, opens the region's breakdown of its indicator
+    as a dcc.Link does — the URL changes, the page is not loaded again — and brings the drill-down into view."""
+    _open(duo, "/region/09?periodo=2026-09", "#box-PAN_P_CRED a.box-name")
+    duo.driver.execute_script("window.inPlace = true")  # lost if the page were loaded again
+    duo.find_element("#box-PAN_P_CRED a.box-name").click()
+    duo.wait_for_contains_text("#drill-indicator", "CRED completo", timeout=40)
+    assert "indicador=PAN_P_CRED" in duo.driver.current_url
+    assert duo.driver.execute_script("return window.inPlace"), "the card's link loaded the page again"
+    WebDriverWait(duo.driver, 10).until(
+        lambda d: abs(d.execute_script(DRILL_TOP + " - window.scrollY")) < 50  # scrolled to the drill-down
+    )
 
 
 def test_the_drill_down_opens_on_the_worst_indicator_with_a_lit_province(duo, demo_db):

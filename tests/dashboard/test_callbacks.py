@@ -128,7 +128,9 @@ def test_late_region_shows_no_reportado_in_its_chain(app, sql):
         "territory_level = 'region' and period = date '2026-09-01' and status = 'no_reportado' limit 1"
     )
     code = late[0][0]
-    main, chain, key, _drill = region.update(f"?periodo={PERIOD}", f"/region/{code}", None)
+    main, chain, _trends, _survey, key, _year, _drill = region.update(
+        f"?periodo={PERIOD}", f"/region/{code}", None
+    )
     page = texts(main) + texts(chain)
     assert "No reportado" in page and "Cadena causal" in page
     assert key == region.main_key(parse(f"?periodo={PERIOD}"), code)
@@ -188,6 +190,25 @@ def test_filter_bar_and_url_stay_in_step(app):
     assert search == "?programa=0002" and path is shell.no_update
     search, path, *_ = _sync("?periodo=2026-05", "/", region="09", trigger="f-region")
     assert path == "/region/09?periodo=2026-05" and search is shell.no_update  # opened as a page load
+    # On the region page another region is drawn in place: only the path changes (the router draws its page),
+    # the filters kept and the province of the other region dropped.
+    search, path, in_place, *_ = _sync(
+        "?periodo=2026-05&provincia=0901", "/region/09", region="08", trigger="f-region"
+    )
+    assert in_place == "/region/08" and search == "?periodo=2026-05" and path is shell.no_update
+    assert (
+        _sync("?periodo=2026-05", "/calidad/09", region="08", trigger="f-region")[1]
+        == "/calidad/08?periodo=2026-05"
+    )
+
+
+def test_the_language_redraws_the_whole_shell_in_place(app):
+    children, lang = shell.switch_language("en", f"?periodo={PERIOD}&lang=en", "/region/09")
+    page = texts(children)
+    assert lang == "en" and "Causal chain" in page and "Español" in page  # the page and the navbar
+    assert "Cadena causal" not in page
+    url = next(c for c in children if getattr(c, "id", None) == "url")
+    assert (url.pathname, url.search) == ("/region/09", f"?periodo={PERIOD}&lang=en")  # not announced again
 
 
 def _sync(search, pathname, program="0001", period="2026-05", level="all", region="PE", trigger="url"):
