@@ -8,5 +8,9 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       var lang = asked === "en" || asked === "es" ? asked : "es";
       return lang === shown ? window.dash_clientside.no_update : lang;
     },
+    // A chart's figure, from its store, once the page's charts have come into view (assets/markup.js).
+    chart: function (figure, seen) {
+      return seen && figure ? figure : window.dash_clientside.no_update;
+    },
   },
 });

@@ -10,10 +10,34 @@
       el.innerHTML = html;
     }
   }
+  // Parts drawn once they come into view (the region page's charts, dashboard/pages/region.py): an element with
+  // data-charts-seen="<store>" sets that store to true when it nears the screen — once per page it is drawn for
+  // (data-charts-page: React may keep the element for the next region's page and only change that attribute).
+  var seen = new IntersectionObserver(
+    function (entries) {
+      entries.forEach(function (e) {
+        if (!e.isIntersecting) return;
+        var store = e.target.getAttribute("data-charts-seen");
+        document.querySelectorAll('[data-charts-seen="' + store + '"]').forEach(function (el) {
+          seen.unobserve(el);
+        });
+        window.dash_clientside.set_props(store, { data: true });
+      });
+    },
+    { rootMargin: "200px" }
+  );
+  function watch(el) {
+    seen.unobserve(el);
+    seen.observe(el); // reported at once if already in view
+  }
   function scan(node) {
     if (node.nodeType !== 1) return;
     if (node.hasAttribute("data-markup")) fill(node);
-    if (node.firstElementChild) node.querySelectorAll("[data-markup]").forEach(fill);
+    if (node.hasAttribute("data-charts-seen")) watch(node);
+    if (node.firstElementChild) {
+      node.querySelectorAll("[data-markup]").forEach(fill);
+      node.querySelectorAll("[data-charts-seen]").forEach(watch);
+    }
   }
   // The shell's language, redrawn in place (dashboard/app.py switch_language), is the document's: screen
   // readers and the browser's translation offer read <html lang>.
@@ -24,6 +48,7 @@
     records.forEach(function (r) {
       if (r.type === "attributes") {
         if (r.attributeName === "lang") language(r.target);
+        else if (r.attributeName === "data-charts-page") watch(r.target);
         else scan(r.target);
       } else r.addedNodes.forEach(scan);
     });
@@ -31,7 +56,7 @@
     subtree: true,
     childList: true,
     attributes: true,
-    attributeFilter: ["data-markup", "lang"],
+    attributeFilter: ["data-markup", "lang", "data-charts-page"],
   });
   // Its links navigate in place, as dcc.Link does (the URL's callbacks redraw what changes); one with a #place
   // scrolls to it, one marked data-link="stay" (the language) stays where it is, the others go to the top.

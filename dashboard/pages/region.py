@@ -12,7 +12,7 @@ from dash import Input, Output, State, dcc, html, no_update
 from .. import context, figures, theme
 from .. import format as fmt
 from ..access import region_ok
-from ..callbacks import callback
+from ..callbacks import callback, clientside
 from ..components.chain import causal_chain
 from ..components.markup import markup
 from ..components.red_list import red_items
@@ -186,23 +186,54 @@ def survey_key(wh: Warehouse, f: Filters, region: str) -> str:
     return f"{region}|{f.program}|{wh.resolve_period(f.program, f.period).year}|{f.lang}"
 
 
+def _pending(figure: dict, lang: str) -> dict:
+    """What a chart shows until it comes into view: its own height (the page does not jump), one line of text."""
+    return {
+        "data": [],
+        "layout": {
+            "height": figure["layout"].get("height"),
+            "xaxis": {"visible": False},
+            "yaxis": {"visible": False},
+            "annotations": [{"text": t("chart_pending", lang), "showarrow": False, "x": 0.5, "y": 0.5}],
+        },
+    }
+
+
+def _lazy_graph(graph_id: str, figure: dict, f: Filters, png: str) -> list:
+    """A chart drawn once it comes into view (assets/markup.js): its figure waits in a store beside it.
+
+    Below the red list, the drill-down and the chain, the region page's two charts are a 24-panel and a 10-panel
+    Plotly figure — 6,000 of the page's 7,600 elements, and most of the browser's time on a region switch or a
+    language toggle. Drawn when a user scrolls to them (or follows a link to them), they cost nothing before."""
+    return [
+        dcc.Graph(
+            id=graph_id,
+            className="wide-graph",
+            figure=_pending(figure, f.lang),
+            config=theme.graph_config(f.lang, png=png),
+        ),
+        dcc.Store(id=f"{graph_id}-figure", data=figure),
+    ]
+
+
 def chain_content(wh: Warehouse, f: Filters, region: str) -> list:
     """The causal chain, the trends and the survey estimates (below the red list and the drill-down)."""
     lang = f.lang
     chain, trends, survey = chain_parts(wh, f, region)
+    assert survey is not None
+    # the store the charts' coming into view sets, and this page's key: a new page watches for it anew
+    lazy = {"data-charts-seen": "region-charts-seen", "data-charts-page": main_key(f, region)}
     return [
         html.Div(chain, id="region-causal"),
+        # the charts of this page are drawn once one of them comes into view (assets/markup.js)
+        dcc.Store(id="region-charts-seen", data=False),
         html.Section(
             [
                 html.H2(t("trends_title", lang), className="section-title"),
-                dcc.Graph(
-                    id="region-trends",
-                    className="wide-graph",
-                    figure=trends,
-                    config=theme.graph_config(f.lang, png=f"tendencias_{region}"),
-                ),
+                *_lazy_graph("region-trends", trends, f, f"tendencias_{region}"),
             ],
             className="panel",
+            **lazy,
         ),
         html.Section(
             [
@@ -211,16 +242,23 @@ def chain_content(wh: Warehouse, f: Filters, region: str) -> list:
                     t("referential_note", lang, cv=fmt.number(wh.snapshot.catalogue.referential_cv, 0)),
                     className="hint",
                 ),
-                dcc.Graph(
-                    id="region-survey",
-                    className="wide-graph",
-                    figure=survey,
-                    config=theme.graph_config(f.lang, png=f"endes_{region}"),
-                ),
+                *_lazy_graph("region-survey", survey, f, f"endes_{region}"),
             ],
             className="panel",
+            **lazy,
         ),
     ]
+
+
+# A chart's figure goes from its store to the chart once the charts are in view (no request to the server).
+for _graph in ("region-trends", "region-survey"):
+    clientside(
+        "chart",
+        Output(_graph, "figure"),
+        Input(f"{_graph}-figure", "data"),
+        Input("region-charts-seen", "data"),
+        prevent_initial_call=True,
+    )
 
 
 # --- page ---------------------------------------------------------------------------------------------------
@@ -263,8 +301,8 @@ def layout(wh: Warehouse, f: Filters, arg: str | None = None):
 @callback(
     Output("region-main", "children"),
     Output("region-causal", "children"),
-    Output("region-trends", "figure"),
-    Output("region-survey", "figure"),
+    Output("region-trends-figure", "data"),
+    Output("region-survey-figure", "data"),
     Output("region-key", "data"),
     Output("region-survey-key", "data"),
     Output("region-drill", "children"),
@@ -277,7 +315,7 @@ def layout(wh: Warehouse, f: Filters, arg: str | None = None):
 def update(search: str, pathname: str, shown: str, shown_survey: str | None = None):
     """New filters: the red list, the chain and the trends only when program, period or language changed, the
     survey chart only when its year did; the drill-down always. The charts keep their components: only their
-    figures travel."""
+    figures travel (to their stores: drawn from there once in view)."""
     wh = context.warehouse()
     region = region_of(pathname)
     unchanged = (no_update,) * 6

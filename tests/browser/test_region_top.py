@@ -110,6 +110,30 @@ def test_a_chain_card_opens_its_breakdown_in_place(duo):
     )
 
 
+def test_the_charts_are_drawn_once_they_come_into_view(duo):
+    """The trends and survey charts (6,000 of the page's elements) wait far below the first screen until a user
+    scrolls to them; then both are drawn, and a period change redraws them at once."""
+    legend = "return [...document.querySelectorAll('#%s .legendtext')].map(e => e.textContent)"
+    _open(duo, "/region/09?periodo=2026-09", "#box-PAN_DCI")
+    assert duo.driver.execute_script(legend % "region-trends") == []
+    assert "El gráfico se dibuja al llegar a él" in duo.find_element("#region-trends").text
+    duo.driver.execute_script(
+        "document.getElementById('region-trends').scrollIntoView({behavior: 'instant'})"
+    )
+    for chart in ("region-trends", "region-survey"):
+        WebDriverWait(duo.driver, 40).until(lambda d, c=chart: "Huancavelica" in d.execute_script(legend % c))
+    save(duo, "region_charts")
+    axis = "return document.querySelector('#region-trends .xtick:last-of-type text')?.textContent"
+    before = duo.driver.execute_script(axis)
+    duo.driver.execute_script("window.scrollTo({top: 0, behavior: 'instant'})")
+    duo.find_element("#f-period").click()
+    duo.driver.find_element(
+        By.XPATH, "//*[contains(@class, 'dash-dropdown-option')][normalize-space()='enero 2025']"
+    ).click()
+    WebDriverWait(duo.driver, 40).until(lambda d: d.execute_script(axis) not in (None, before))
+    assert "Huancavelica" in duo.driver.execute_script(legend % "region-trends")
+
+
 def test_the_drill_down_opens_on_the_worst_indicator_with_a_lit_province(duo, demo_db):
     """On Huancavelica the worst indicators reported per facility are HIS anemia, where every province is held
     back as "Muestra pequeña": the drill-down opens on the first one with lights."""
