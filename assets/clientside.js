@@ -8,9 +8,10 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       var lang = asked === "en" || asked === "es" ? asked : "es";
       return lang === shown ? window.dash_clientside.no_update : lang;
     },
-    // A chart's figure, from its store, once the page's charts have come into view (assets/markup.js).
-    chart: function (figure, seen) {
-      return seen && figure ? figure : window.dash_clientside.no_update;
+    // The URL's query once the region page's charts are in view, and at each change after that (the server's
+    // draw callback, dashboard/pages/region_charts.py, then sends what changed); nothing while they wait.
+    when_seen: function (search, seen) {
+      return seen ? search || "?" : window.dash_clientside.no_update;
     },
   },
 });

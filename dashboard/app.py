@@ -247,8 +247,8 @@ clientside(
 def switch_language(wanted: str, search: str, pathname: str):
     """Every word of the shell and its page redrawn in the URL's language in one answer: no page load, no
     scripts read again (the pages' own callbacks may leave a language change to this one)."""
-    f = context.filters(search)
-    return shell_children(context.warehouse(), pathname, search, known=True), f.lang
+    pathname, search = pathname or "/", search or ""  # a script's request may leave them out
+    return shell_children(context.warehouse(), pathname, search, known=True), context.filters(search).lang
 
 
 @callback(

@@ -1,6 +1,8 @@
 """Región: what is red in the region and why (dashboard/views/red_list.py), the drill-down of administrative
 indicators to provinces, districts and facilities (pages/region_drill.py), the region's causal chain, its monthly
-trends against targets and its ENDES estimates with confidence intervals."""
+trends against targets and its ENDES estimates with confidence intervals (pages/region_charts.py: drawn once they
+come into view). The red list and the chain are blocks of HTML (components/markup.py): nothing inside them is a
+callback's input or output, and as Dash components they were 900 of them."""
 
 from __future__ import annotations
 
@@ -9,10 +11,10 @@ import datetime as dt
 import pandas as pd
 from dash import Input, Output, State, dcc, html, no_update
 
-from .. import context, figures, theme
+from .. import context
 from .. import format as fmt
 from ..access import region_ok
-from ..callbacks import callback, clientside
+from ..callbacks import callback
 from ..components.chain import causal_chain
 from ..components.markup import markup
 from ..components.red_list import red_items
@@ -25,6 +27,7 @@ from ..views.drill import DRILL_FEEDS
 from ..views.indicators import region_snapshot
 from ..views.red_list import region_red_list
 from .not_found import unknown_code
+from .region_charts import charts_content
 from .region_drill import drill_content, region_of
 
 SPARK_MONTHS = 12
@@ -132,27 +135,15 @@ def breakdown_link(f: Filters, region: str):
     return link
 
 
-def chain_parts(
-    wh: Warehouse, f: Filters, region: str, survey: bool = True
-) -> tuple[html.Div, dict, dict | None]:
-    """The causal chain (one block of HTML), the trends figure and — with ``survey`` — the survey figure."""
+def chain_part(wh: Warehouse, f: Filters, region: str) -> html.Div:
+    """The causal chain, one block of HTML: each indicator's box with its light, value, target, n and sparkline."""
     cat = wh.snapshot.catalogue
     lang = f.lang
     name = wh.snapshot.names.get(region, region)
     snap = region_snapshot(wh, f, region)  # the view 'region'
     period, recent, surveys, stock = region_series(wh, f, region)
-    inds = cat.indicators_for(program=f.program)
-    # Budget per product is in each chain box; the trends keep the program's total, not six look-alike saws.
-    monthly = [
-        i
-        for i in inds
-        if i.periodicity == "monthly"
-        and (i.feed == "admin" or (i.feed == "budget" and i.budget_products == ()))
-    ]
-    stock_inds = [i for i in inds if i.feed == "stock"]
-    annual = [i for i in inds if i.periodicity == "annual"]
     link = breakdown_link(f, region)
-    chain = markup(
+    return markup(
         html.Section(
             [
                 html.Div(
@@ -176,89 +167,11 @@ def chain_parts(
             className="panel",
         )
     )
-    trends = figures.trends(recent, monthly + stock_inds, region, name, lang)
-    estimates = figures.survey(surveys, annual, region, name, lang, cat.referential_cv) if survey else None
-    return chain, trends, estimates
-
-
-def survey_key(wh: Warehouse, f: Filters, region: str) -> str:
-    """What the survey chart depends on: its estimates are yearly, so a month of the same year leaves it alone."""
-    return f"{region}|{f.program}|{wh.resolve_period(f.program, f.period).year}|{f.lang}"
-
-
-def _pending(figure: dict, lang: str) -> dict:
-    """What a chart shows until it comes into view: its own height (the page does not jump), one line of text."""
-    return {
-        "data": [],
-        "layout": {
-            "height": figure["layout"].get("height"),
-            "xaxis": {"visible": False},
-            "yaxis": {"visible": False},
-            "annotations": [{"text": t("chart_pending", lang), "showarrow": False, "x": 0.5, "y": 0.5}],
-        },
-    }
-
-
-def _lazy_graph(graph_id: str, figure: dict, f: Filters, png: str) -> list:
-    """A chart drawn once it comes into view (assets/markup.js): its figure waits in a store beside it.
-
-    Below the red list, the drill-down and the chain, the region page's two charts are a 24-panel and a 10-panel
-    Plotly figure — 6,000 of the page's 7,600 elements, and most of the browser's time on a region switch or a
-    language toggle. Drawn when a user scrolls to them (or follows a link to them), they cost nothing before."""
-    return [
-        dcc.Graph(
-            id=graph_id,
-            className="wide-graph",
-            figure=_pending(figure, f.lang),
-            config=theme.graph_config(f.lang, png=png),
-        ),
-        dcc.Store(id=f"{graph_id}-figure", data=figure),
-    ]
 
 
 def chain_content(wh: Warehouse, f: Filters, region: str) -> list:
     """The causal chain, the trends and the survey estimates (below the red list and the drill-down)."""
-    lang = f.lang
-    chain, trends, survey = chain_parts(wh, f, region)
-    assert survey is not None
-    # the store the charts' coming into view sets, and this page's key: a new page watches for it anew
-    lazy = {"data-charts-seen": "region-charts-seen", "data-charts-page": main_key(f, region)}
-    return [
-        html.Div(chain, id="region-causal"),
-        # the charts of this page are drawn once one of them comes into view (assets/markup.js)
-        dcc.Store(id="region-charts-seen", data=False),
-        html.Section(
-            [
-                html.H2(t("trends_title", lang), className="section-title"),
-                *_lazy_graph("region-trends", trends, f, f"tendencias_{region}"),
-            ],
-            className="panel",
-            **lazy,
-        ),
-        html.Section(
-            [
-                html.H2(t("survey_title", lang), className="section-title"),
-                html.P(
-                    t("referential_note", lang, cv=fmt.number(wh.snapshot.catalogue.referential_cv, 0)),
-                    className="hint",
-                ),
-                *_lazy_graph("region-survey", survey, f, f"endes_{region}"),
-            ],
-            className="panel",
-            **lazy,
-        ),
-    ]
-
-
-# A chart's figure goes from its store to the chart once the charts are in view (no request to the server).
-for _graph in ("region-trends", "region-survey"):
-    clientside(
-        "chart",
-        Output(_graph, "figure"),
-        Input(f"{_graph}-figure", "data"),
-        Input("region-charts-seen", "data"),
-        prevent_initial_call=True,
-    )
+    return [html.Div(chain_part(wh, f, region), id="region-causal"), *charts_content(wh, f, region)]
 
 
 # --- page ---------------------------------------------------------------------------------------------------
@@ -290,7 +203,6 @@ def layout(wh: Warehouse, f: Filters, arg: str | None = None):
     return html.Div(
         [
             dcc.Store(id="region-key", data=main_key(f, arg)),
-            dcc.Store(id="region-survey-key", data=survey_key(wh, f, arg)),
             html.Div(main_content(wh, f, arg), id="region-main"),
             html.Section(html.Div(drill_content(wh, f, arg), id="region-drill"), className="panel"),
             html.Div(chain_content(wh, f, arg), id="region-chain"),
@@ -301,42 +213,26 @@ def layout(wh: Warehouse, f: Filters, arg: str | None = None):
 @callback(
     Output("region-main", "children"),
     Output("region-causal", "children"),
-    Output("region-trends-figure", "data"),
-    Output("region-survey-figure", "data"),
     Output("region-key", "data"),
-    Output("region-survey-key", "data"),
     Output("region-drill", "children"),
     Input("url", "search"),
     State("url", "pathname"),
     State("region-key", "data"),
-    State("region-survey-key", "data"),
     prevent_initial_call=True,
 )
-def update(search: str, pathname: str, shown: str, shown_survey: str | None = None):
-    """New filters: the red list, the chain and the trends only when program, period or language changed, the
-    survey chart only when its year did; the drill-down always. The charts keep their components: only their
-    figures travel (to their stores: drawn from there once in view)."""
+def update(search: str, pathname: str, shown: str):
+    """New filters: the red list and the chain only when program, period or language changed; the drill-down
+    always (the charts, once drawn, follow in their own callback: pages/region_charts.py)."""
     wh = context.warehouse()
     region = region_of(pathname)
-    unchanged = (no_update,) * 6
     if region is None or not region_ok(wh, region):
-        return *unchanged, no_update
+        return no_update, no_update, no_update, no_update
     f = context.filters(search)
     drawn = (shown or "").split("|")
     if len(drawn) == 4 and (drawn[0] != region or drawn[3] != f.lang):
         # another region (the router draws its whole page) or language (the shell redraws every word)
-        return *unchanged, no_update
+        return no_update, no_update, no_update, no_update
     key = main_key(f, region)
     if key == shown:
-        return *unchanged[:4], key, no_update, drill_content(wh, f, region)
-    year = survey_key(wh, f, region)
-    chain, trends, survey = chain_parts(wh, f, region, survey=year != shown_survey)
-    return (
-        main_content(wh, f, region),
-        chain,
-        trends,
-        no_update if survey is None else survey,
-        key,
-        year,
-        drill_content(wh, f, region),
-    )
+        return no_update, no_update, key, drill_content(wh, f, region)
+    return main_content(wh, f, region), chain_part(wh, f, region), key, drill_content(wh, f, region)

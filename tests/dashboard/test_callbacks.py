@@ -128,9 +128,7 @@ def test_late_region_shows_no_reportado_in_its_chain(app, sql):
         "territory_level = 'region' and period = date '2026-09-01' and status = 'no_reportado' limit 1"
     )
     code = late[0][0]
-    main, chain, _trends, _survey, key, _year, _drill = region.update(
-        f"?periodo={PERIOD}", f"/region/{code}", None
-    )
+    main, chain, key, _drill = region.update(f"?periodo={PERIOD}", f"/region/{code}", None)
     page = texts(main) + texts(chain)
     assert "No reportado" in page and "Cadena causal" in page
     assert key == region.main_key(parse(f"?periodo={PERIOD}"), code)
@@ -200,6 +198,23 @@ def test_filter_bar_and_url_stay_in_step(app):
         _sync("?periodo=2026-05", "/calidad/09", region="08", trigger="f-region")[1]
         == "/calidad/08?periodo=2026-05"
     )
+
+
+def test_the_region_charts_are_sent_once_in_view_and_then_only_when_what_they_show_changes(app):
+    from dashboard.pages import region_charts
+
+    search = f"?periodo={PERIOD}"
+    assert region_charts.draw(None, search, "/region/09", None) == (no_update,) * 3  # not yet in view
+    trends, survey, keys = region_charts.draw(search, search, "/region/09", None)
+    names = {tr["name"] for tr in trends["data"]} | {tr["name"] for tr in survey["data"]}
+    assert {"Huancavelica", "Perú (nacional)"} <= names
+    # another month of the same year: new trends, the yearly survey estimates left as drawn
+    trends, survey, later = region_charts.draw("?periodo=2026-08", "?periodo=2026-08", "/region/09", keys)
+    assert isinstance(trends, dict) and survey is no_update and later["survey"] == keys["survey"]
+    # a province: nothing the charts show; another region's URL: its page is on its way
+    province = search + "&provincia=0901"
+    assert region_charts.draw(province, province, "/region/09", keys) == (no_update,) * 3
+    assert region_charts.draw(search, search, "/region/10", keys) == (no_update,) * 3
 
 
 def test_the_language_redraws_the_whole_shell_in_place(app):
