@@ -13,5 +13,15 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     when_seen: function (search, seen) {
       return seen ? search || "?" : window.dash_clientside.no_update;
     },
+    // The region drill-down's six choosers (dashboard/pages/region_drill.py): a person changes one at a time; all
+    // of them at once is a new drill-down drawn by the server, whose values the URL already holds.
+    drill_choice: function (indicator, tree, province, district, red, microred) {
+      if (window.dash_clientside.callback_context.triggered.length !== 1) return window.dash_clientside.no_update;
+      return [indicator, tree, province, district, red, microred];
+    },
+    // A click on a row of the drill-down's grid (none when a new grid is drawn).
+    drill_click: function (cell) {
+      return cell ? cell : window.dash_clientside.no_update;
+    },
   },
 });

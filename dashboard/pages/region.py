@@ -28,7 +28,7 @@ from ..views.indicators import region_snapshot
 from ..views.red_list import region_red_list
 from .not_found import unknown_code
 from .region_charts import charts_content
-from .region_drill import drill_content, region_of
+from .region_drill import choice_stores, drill_content, region_of
 
 SPARK_MONTHS = 12
 
@@ -203,6 +203,7 @@ def layout(wh: Warehouse, f: Filters, arg: str | None = None):
     return html.Div(
         [
             dcc.Store(id="region-key", data=main_key(f, arg)),
+            *choice_stores(),
             html.Div(main_content(wh, f, arg), id="region-main"),
             html.Section(html.Div(drill_content(wh, f, arg), id="region-drill"), className="panel"),
             html.Div(chain_content(wh, f, arg), id="region-chain"),
