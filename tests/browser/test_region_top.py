@@ -101,7 +101,9 @@ def test_a_chain_card_opens_its_breakdown_in_place(duo):
     as a dcc.Link does — the URL changes, the page is not loaded again — and brings the drill-down into view."""
     _open(duo, "/region/09?periodo=2026-09", "#box-PAN_P_CRED a.box-name")
     duo.driver.execute_script("window.inPlace = true")  # lost if the page were loaded again
-    duo.find_element("#box-PAN_P_CRED a.box-name").click()
+    card = duo.find_element("#box-PAN_P_CRED a.box-name")
+    duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", card)
+    card.click()
     duo.wait_for_contains_text("#drill-indicator", "CRED completo", timeout=40)
     assert "indicador=PAN_P_CRED" in duo.driver.current_url
     assert duo.driver.execute_script("return window.inPlace"), "the card's link loaded the page again"
