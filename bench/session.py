@@ -179,11 +179,14 @@ class Browser:
         return all(any(k[0] == i for k in self.store) for i in ids)
 
     def listening(self, component: str, prop: str) -> list[dict]:
-        """The callbacks with this input whose components are all on the page (the ones the browser fires)."""
+        """The callbacks with this input whose components are all on the page (the ones the browser fires at the
+        server: not those it runs itself)."""
         return [
             d
             for d in self.deps
-            if any(i["id"] == component and i["property"] == prop for i in d["inputs"]) and self._present(d)
+            if any(i["id"] == component and i["property"] == prop for i in d["inputs"])
+            and self._present(d)
+            and not d.get("clientside_function")
         ]
 
     def post(self, dep: dict, changed: str):

@@ -21,7 +21,7 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 from . import callbacks, context, delivery, layout_cache, pages, printview, security, theme, upload
 from .access import region_ok
 from .auth import Users
-from .callbacks import callback
+from .callbacks import callback, clientside
 from .components.filter_bar import NATIONAL, filter_bar, period_options
 from .components.region_map import load_shapes
 from .components.shell import footer, nav_href, navbar
@@ -77,6 +77,13 @@ def shown_region_of(wh: Warehouse, pathname: str | None, f: Filters) -> str:
 
 def shell(wh: Warehouse, pathname: str, search: str, known: bool = False) -> html.Div:
     """The page for ``pathname`` and ``search``; ``known`` when they are the browser's own URL (the Referer)."""
+    return html.Div(
+        shell_children(wh, pathname, search, known), id="shell", lang=context.filters(search).lang
+    )
+
+
+def shell_children(wh: Warehouse, pathname: str, search: str, known: bool = False) -> list:
+    """What :func:`shell` holds: the locations, the navigation bar, the filter bar, the page and its footer."""
     f = context.filters(search)
     page, arg = pages.match(pathname)
     region = shown_region_of(wh, pathname, f)
@@ -84,37 +91,35 @@ def shell(wh: Warehouse, pathname: str, search: str, known: bool = False) -> htm
     # callbacks (its content, already here) are not run a second time, which costs a round trip and the page's
     # whole payload. Without it, the Location announces the browser's URL and the router renders the page.
     url = {"pathname": pathname, "search": search} if known else {}
-    return html.Div(
-        [
-            dcc.Location(id="url", refresh="callback-nav", **url),
-            # Another page chosen in the region filter opens as a new page load: the server sends it whole and
-            # the browser draws it in about a third of the time Dash takes to swap a region page in place.
-            dcc.Location(id="url-go", refresh=True),
-            dcc.Store(id="page-key", data=pages.key_of(pathname)),
-            navbar(f, pathname),
-            dbc.Container(
-                [
-                    filter_bar(
-                        wh,
-                        f,
-                        region,
-                        level_disabled=not page.uses_level,
-                        region_disabled=not page.region_filter,
-                    ),
-                    # a page change shows progress while its layout travels (not filter changes: their own)
-                    dcc.Loading(
-                        html.Main(page.layout(wh, f, arg), id="page", className="page"),
-                        target_components={"page": "children"},
-                        delay_show=300,
-                        type="circle",
-                    ),
-                    html.Footer(footer(wh, f.lang), className="footer"),
-                ],
-                fluid=True,
-            ),
-        ],
-        lang=f.lang,
-    )
+    return [
+        dcc.Location(id="url", refresh="callback-nav", **url),
+        # Another page chosen in the region filter opens as a new page load (the region page swaps its region
+        # in place: Page.region_in_place), its scripts read again but the page sent whole in one answer.
+        dcc.Location(id="url-go", refresh=True),
+        dcc.Store(id="page-key", data=pages.key_of(pathname)),
+        dcc.Store(id="lang-wanted"),
+        navbar(f, pathname),
+        dbc.Container(
+            [
+                filter_bar(
+                    wh,
+                    f,
+                    region,
+                    level_disabled=not page.uses_level,
+                    region_disabled=not page.region_filter,
+                ),
+                # a page change shows progress while its layout travels (not filter changes: their own)
+                dcc.Loading(
+                    html.Main(page.layout(wh, f, arg), id="page", className="page"),
+                    target_components={"page": "children"},
+                    delay_show=300,
+                    type="circle",
+                ),
+                html.Footer(footer(wh, f.lang), className="footer"),
+            ],
+            fluid=True,
+        ),
+    ]
 
 
 def page_url() -> tuple[str, str, bool]:
@@ -220,9 +225,36 @@ def route(pathname: str, search: str, current: str):
     return page.layout(context.warehouse(), context.filters(search), arg), key
 
 
+# The language link changes the URL in place (assets/markup.js, as a dcc.Link does), and so may the back button.
+# In the browser, a URL whose language is not the shell's asks for the shell in it; no request otherwise.
+clientside(
+    "language",
+    Output("lang-wanted", "data"),
+    Input("url", "search"),
+    State("shell", "lang"),
+    prevent_initial_call=True,
+)
+
+
+@callback(
+    Output("shell", "children"),
+    Output("shell", "lang"),
+    Input("lang-wanted", "data"),
+    State("url", "search"),
+    State("url", "pathname"),
+    prevent_initial_call=True,
+)
+def switch_language(wanted: str, search: str, pathname: str):
+    """Every word of the shell and its page redrawn in the URL's language in one answer: no page load, no
+    scripts read again (the pages' own callbacks may leave a language change to this one)."""
+    pathname, search = pathname or "/", search or ""  # a script's request may leave them out
+    return shell_children(context.warehouse(), pathname, search, known=True), context.filters(search).lang
+
+
 @callback(
     Output("url", "search"),
     Output("url-go", "href"),
+    Output("url", "pathname"),
     Output("f-program", "value"),
     Output("f-period", "value"),
     Output("f-period", "options"),
@@ -238,13 +270,15 @@ def route(pathname: str, search: str, current: str):
 )
 def sync_filters(search, pathname, program, period, level, region):
     """Keep the filter bar and the URL in step, both ways (one callback, so the cycle is allowed). A region that
-    leads to another page is opened as a page load (``url-go``), with the filters."""
+    leads to another page is opened as a page load (``url-go``), with the filters — or, from a page that swaps
+    its region in place, by changing the path (the router then draws the new region's page)."""
     wh = context.warehouse()
     f = context.filters(search)
     trigger = ctx.triggered_id
     if trigger in ("url",):
         shown_region = shown_region_of(wh, pathname, f)
         return (
+            no_update,
             no_update,
             no_update,
             f.program,
@@ -256,7 +290,7 @@ def sync_filters(search, pathname, program, period, level, region):
     new = f.with_(program=program, period=period, level=None if level == "all" else level)
     if trigger == "f-program" and program != f.program:
         new = new.with_(period=None, indicator=None)
-    new_path = no_update
+    new_path = in_place = no_update
     if trigger == "f-region":
         region = region or NATIONAL  # a cleared dropdown means the country
         page, arg = pages.match(pathname)
@@ -269,12 +303,15 @@ def sync_filters(search, pathname, program, period, level, region):
         elif region != NATIONAL and arg != region:
             new_path = f"{page.path}/{region}" if page.regional else f"/region/{region}"
             new = new.with_(province=None, district=None)
+            if page.region_in_place:
+                new_path, in_place = no_update, new_path
     if new_path is not no_update:
         new_path = href(new_path, new)
     return (
         # as filters, not text: see region.choose_drill; none when the page is left
         (serialise(new) or "?") if new != f and new_path is no_update else no_update,
         new_path,
+        in_place,
         no_update,
         no_update,
         period_options(wh, new.program, new.lang) if trigger == "f-program" else no_update,

@@ -54,7 +54,9 @@ def malformed_callback(req: flask.Request, callbacks: dict) -> str | None:
         return "el cuerpo no es un objeto JSON"
     output = body.get("output")
     spec = callbacks.get(output) if isinstance(output, str) else None
-    if spec is None or not isinstance(output, str):
+    if (
+        spec is None or not isinstance(output, str) or "callback" not in spec
+    ):  # a clientside one: the browser's
         return "la salida no es la de ninguna actualización de esta aplicación"
     multi = output.startswith("..")
     expected = [_declared(p) for p in (output[2:-2].split("...") if multi else [output])]

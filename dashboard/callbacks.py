@@ -13,6 +13,7 @@ from typing import Any
 import dash
 
 _DECLARED: list[tuple[tuple, dict, Callable]] = []
+_CLIENTSIDE: list[tuple[str, tuple, dict]] = []
 
 
 def callback(*args: Any, **kwargs: Any) -> Callable[[Callable], Callable]:
@@ -25,6 +26,13 @@ def callback(*args: Any, **kwargs: Any) -> Callable[[Callable], Callable]:
     return declare
 
 
+def clientside(name: str, *args: Any, **kwargs: Any) -> None:
+    """A callback run in the browser: ``window.dash_clientside.semaforo[name]`` (``assets/clientside.js``)."""
+    _CLIENTSIDE.append((name, args, kwargs))
+
+
 def register(app: dash.Dash) -> None:
     for args, kwargs, fn in _DECLARED:
         app.callback(*args, **kwargs)(fn)
+    for name, args, kwargs in _CLIENTSIDE:
+        app.clientside_callback(dash.ClientsideFunction("semaforo", name), *args, **kwargs)

@@ -9,6 +9,7 @@ from dash.development.base_component import Component
 
 from .. import pages
 from ..components.attrs import ARIA_HIDDEN, aria_label
+from ..components.markup import LINK
 from ..data import Warehouse
 from ..format import PERU
 from ..gate import current_user
@@ -48,6 +49,8 @@ def navbar(f: Filters, pathname: str) -> dbc.Navbar:
         className="btn btn-sm btn-outline-light",
         id="lang-switch",
         lang=other,
+        # in place (assets/markup.js): the shell's language callback redraws the words, the scroll stays
+        **{LINK: "stay"},
     )
     return dbc.Navbar(
         dbc.Container(

@@ -22,6 +22,15 @@ from .common import (
 )
 
 
+def trends_height(n: int, cols: int = 3) -> int:
+    """The trends figure's height in pixels for ``n`` panels (the page keeps it while the chart waits)."""
+    return max(260, 210 * _grid(n, cols)[0])
+
+
+def survey_height(n: int, cols: int = 3) -> int:
+    return max(280, 230 * _grid(n, cols)[0])
+
+
 def trends(
     series: pd.DataFrame, indicators: list[Indicator], region: str, region_name: str, lang: str, cols: int = 3
 ) -> dict:
@@ -82,10 +91,11 @@ def trends(
                     "hoverinfo": "skip",
                 }
             )
+    height = trends_height(len(indicators), cols)
     layout.update(
-        height=max(260, 210 * rows),
+        height=height,
         margin={"t": 60, "l": 40, "r": 10, "b": 30},
-        legend={"orientation": "h", "y": 1.0 + 60 / max(260, 210 * rows), "x": 0, "yanchor": "bottom"},
+        legend={"orientation": "h", "y": 1.0 + 60 / height, "x": 0, "yanchor": "bottom"},
     )
     return _figure(traces, layout)
 
@@ -141,9 +151,10 @@ def survey(
                 }
             )
         layout[f"xaxis{sx}"]["dtick"] = 2
+    height = survey_height(len(indicators), cols)
     layout.update(
-        height=max(280, 230 * rows),
+        height=height,
         margin={"t": 60, "l": 40, "r": 10, "b": 30},
-        legend={"orientation": "h", "y": 1.0 + 60 / max(280, 230 * rows), "x": 0, "yanchor": "bottom"},
+        legend={"orientation": "h", "y": 1.0 + 60 / height, "x": 0, "yanchor": "bottom"},
     )
     return _figure(traces, layout)

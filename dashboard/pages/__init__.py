@@ -21,6 +21,9 @@ class Page:
     in_nav: bool = True
     uses_level: bool = False  # whether the chain-level filter changes what the page shows
     regional: bool = False  # the path may end in a region code, which the filter bar's region chooses
+    # Another region chosen on this regional page redraws it in place (one callback, no page load): for pages
+    # light enough that Dash swaps them faster than the browser reloads its scripts (the region page).
+    region_in_place: bool = False
     national_path: str = "/"  # where choosing the whole country leads from this page
     # Whether the region filter applies (else it is greyed out rather than leave for a region's page).
     region_filter: bool = True
@@ -37,7 +40,7 @@ class Page:
 
 PAGES = [
     Page("resumen", "/", "page_resumen", resumen, uses_level=True),
-    Page("region", "/region", "page_region", region, regional=True),
+    Page("region", "/region", "page_region", region, regional=True, region_in_place=True),
     Page("indicador", "/indicador", "page_indicador", indicador, region_in_query=True),
     Page(
         "presupuesto",

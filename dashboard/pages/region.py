@@ -1,6 +1,8 @@
 """Región: what is red in the region and why (dashboard/views/red_list.py), the drill-down of administrative
 indicators to provinces, districts and facilities (pages/region_drill.py), the region's causal chain, its monthly
-trends against targets and its ENDES estimates with confidence intervals."""
+trends against targets and its ENDES estimates with confidence intervals (pages/region_charts.py: drawn once they
+come into view). The red list and the chain are blocks of HTML (components/markup.py): nothing inside them is a
+callback's input or output, and as Dash components they were 900 of them."""
 
 from __future__ import annotations
 
@@ -9,11 +11,12 @@ import datetime as dt
 import pandas as pd
 from dash import Input, Output, State, dcc, html, no_update
 
-from .. import context, figures, theme
+from .. import context
 from .. import format as fmt
 from ..access import region_ok
 from ..callbacks import callback
 from ..components.chain import causal_chain
+from ..components.markup import markup
 from ..components.red_list import red_items
 from ..components.table_grid import download_buttons
 from ..data import Warehouse
@@ -24,7 +27,8 @@ from ..views.drill import DRILL_FEEDS
 from ..views.indicators import region_snapshot
 from ..views.red_list import region_red_list
 from .not_found import unknown_code
-from .region_drill import drill_content, region_of
+from .region_charts import charts_content
+from .region_drill import choice_stores, drill_content, region_of
 
 SPARK_MONTHS = 12
 
@@ -54,8 +58,9 @@ def _sparks(recent: pd.DataFrame, surveys: pd.DataFrame, region: str, period: dt
     return out | {code: values[-8:] for code, values in annual.items()}
 
 
-def main_content(wh: Warehouse, f: Filters, region: str) -> list:
-    """The page's top: the region, its final results and what is red and why."""
+def main_content(wh: Warehouse, f: Filters, region: str) -> html.Div:
+    """The page's top: the region, its final results and what is red and why (one block of HTML: nothing in it
+    is a callback's input or output)."""
     cat = wh.snapshot.catalogue
     lang = f.lang
     name = wh.snapshot.names.get(region, region)
@@ -76,31 +81,33 @@ def main_content(wh: Warehouse, f: Filters, region: str) -> list:
                 className="me-3",
             )
         )
-    return [
-        html.H1(f"{name}", className="page-title"),
-        html.P(
-            [
-                f"{program.name.get(lang) if program else f.program} · {wh.period_label(f.program, f.period, lang)} · ",
-                *summary,
-            ],
-            className="page-subtitle",
-        ),
-        html.Section(
-            [
-                html.Div(
-                    [
-                        html.H2(t("red_title", lang), className="section-title"),
-                        download_buttons(f"/export/region-rojo/{region}", f, f"rojo_{region}"),
-                    ],
-                    className="section-head",
-                ),
-                html.P(t("red_hint", lang), className="hint"),
-                red_items(region_red_list(wh, f, region), lang, breakdown_link(f, region)),
-            ],
-            className="panel",
-            id="region-red",
-        ),
-    ]
+    return markup(
+        [
+            html.H1(f"{name}", className="page-title"),
+            html.P(
+                [
+                    f"{program.name.get(lang) if program else f.program} · {wh.period_label(f.program, f.period, lang)} · ",
+                    *summary,
+                ],
+                className="page-subtitle",
+            ),
+            html.Section(
+                [
+                    html.Div(
+                        [
+                            html.H2(t("red_title", lang), className="section-title"),
+                            download_buttons(f"/export/region-rojo/{region}", f, f"rojo_{region}"),
+                        ],
+                        className="section-head",
+                    ),
+                    html.P(t("red_hint", lang), className="hint"),
+                    red_items(region_red_list(wh, f, region), lang, breakdown_link(f, region)),
+                ],
+                className="panel",
+                id="region-red",
+            ),
+        ]
+    )
 
 
 def breakdown_link(f: Filters, region: str):
@@ -128,25 +135,15 @@ def breakdown_link(f: Filters, region: str):
     return link
 
 
-def chain_content(wh: Warehouse, f: Filters, region: str) -> list:
-    """The causal chain, the trends and the survey estimates (below the red list and the drill-down)."""
+def chain_part(wh: Warehouse, f: Filters, region: str) -> html.Div:
+    """The causal chain, one block of HTML: each indicator's box with its light, value, target, n and sparkline."""
     cat = wh.snapshot.catalogue
     lang = f.lang
     name = wh.snapshot.names.get(region, region)
     snap = region_snapshot(wh, f, region)  # the view 'region'
     period, recent, surveys, stock = region_series(wh, f, region)
-    inds = cat.indicators_for(program=f.program)
-    # Budget per product is in each chain box; the trends keep the program's total, not six look-alike saws.
-    monthly = [
-        i
-        for i in inds
-        if i.periodicity == "monthly"
-        and (i.feed == "admin" or (i.feed == "budget" and i.budget_products == ()))
-    ]
-    stock_inds = [i for i in inds if i.feed == "stock"]
-    annual = [i for i in inds if i.periodicity == "annual"]
     link = breakdown_link(f, region)
-    return [
+    return markup(
         html.Section(
             [
                 html.Div(
@@ -168,33 +165,13 @@ def chain_content(wh: Warehouse, f: Filters, region: str) -> list:
                 ),
             ],
             className="panel",
-        ),
-        html.Section(
-            [
-                html.H2(t("trends_title", lang), className="section-title"),
-                dcc.Graph(
-                    id="region-trends",
-                    className="wide-graph",
-                    figure=figures.trends(recent, monthly + stock_inds, region, name, lang),
-                    config=theme.graph_config(f.lang, png=f"tendencias_{region}"),
-                ),
-            ],
-            className="panel",
-        ),
-        html.Section(
-            [
-                html.H2(t("survey_title", lang), className="section-title"),
-                html.P(t("referential_note", lang, cv=fmt.number(cat.referential_cv, 0)), className="hint"),
-                dcc.Graph(
-                    id="region-survey",
-                    className="wide-graph",
-                    figure=figures.survey(surveys, annual, region, name, lang, cat.referential_cv),
-                    config=theme.graph_config(f.lang, png=f"endes_{region}"),
-                ),
-            ],
-            className="panel",
-        ),
-    ]
+        )
+    )
+
+
+def chain_content(wh: Warehouse, f: Filters, region: str) -> list:
+    """The causal chain, the trends and the survey estimates (below the red list and the drill-down)."""
+    return [html.Div(chain_part(wh, f, region), id="region-causal"), *charts_content(wh, f, region)]
 
 
 # --- page ---------------------------------------------------------------------------------------------------
@@ -226,6 +203,7 @@ def layout(wh: Warehouse, f: Filters, arg: str | None = None):
     return html.Div(
         [
             dcc.Store(id="region-key", data=main_key(f, arg)),
+            *choice_stores(),
             html.Div(main_content(wh, f, arg), id="region-main"),
             html.Section(html.Div(drill_content(wh, f, arg), id="region-drill"), className="panel"),
             html.Div(chain_content(wh, f, arg), id="region-chain"),
@@ -235,7 +213,7 @@ def layout(wh: Warehouse, f: Filters, arg: str | None = None):
 
 @callback(
     Output("region-main", "children"),
-    Output("region-chain", "children"),
+    Output("region-causal", "children"),
     Output("region-key", "data"),
     Output("region-drill", "children"),
     Input("url", "search"),
@@ -244,13 +222,18 @@ def layout(wh: Warehouse, f: Filters, arg: str | None = None):
     prevent_initial_call=True,
 )
 def update(search: str, pathname: str, shown: str):
-    """New filters: the chain and charts only when program, period or language changed; the drill-down always."""
+    """New filters: the red list and the chain only when program, period or language changed; the drill-down
+    always (the charts, once drawn, follow in their own callback: pages/region_charts.py)."""
     wh = context.warehouse()
     region = region_of(pathname)
     if region is None or not region_ok(wh, region):
         return no_update, no_update, no_update, no_update
     f = context.filters(search)
+    drawn = (shown or "").split("|")
+    if len(drawn) == 4 and (drawn[0] != region or drawn[3] != f.lang):
+        # another region (the router draws its whole page) or language (the shell redraws every word)
+        return no_update, no_update, no_update, no_update
     key = main_key(f, region)
     if key == shown:
         return no_update, no_update, key, drill_content(wh, f, region)
-    return main_content(wh, f, region), chain_content(wh, f, region), key, drill_content(wh, f, region)
+    return main_content(wh, f, region), chain_part(wh, f, region), key, drill_content(wh, f, region)

@@ -10,7 +10,7 @@ from dash import Input, Output, State, dcc, html, no_update
 
 from .. import context
 from ..access import may_see, region_ok
-from ..callbacks import callback
+from ..callbacks import callback, clientside
 from ..components.attrs import ARIA_HIDDEN
 from ..components.drill_grid import drill_grid
 from ..components.notice import public_only
@@ -235,18 +235,49 @@ def drill_content(wh: Warehouse, f: Filters, region: str) -> list:
     ]
 
 
-@callback(
-    Output("url", "search", allow_duplicate=True),
+# Dash runs a callback whose inputs arrive in a redrawn part and whose output lies outside it (the URL), whatever
+# prevent_initial_call says: every new drill-down (a period, a province) would ask the server twice for nothing.
+# In the browser, only a person's choice (one chooser changed) or click goes on to the server.
+clientside(
+    "drill_choice",
+    Output("drill-choice", "data"),
     Input("drill-indicator", "value"),
     Input("drill-tree", "value"),
     Input("drill-province", "value"),
     Input("drill-district", "value"),
     Input("drill-red", "value"),
     Input("drill-microred", "value"),
+    prevent_initial_call=True,
+)
+clientside(
+    "drill_click",
+    Output("drill-click", "data"),
+    Input("drill-grid", "cellClicked"),
+    prevent_initial_call=True,
+)
+
+
+def choice_stores() -> list:
+    """The stores a choice or a click in the drill-down passes through (in the page, outside the drill-down)."""
+    return [dcc.Store(id="drill-choice"), dcc.Store(id="drill-click")]
+
+
+@callback(
+    Output("url", "search", allow_duplicate=True),
+    Input("drill-choice", "data"),
     State("url", "search"),
     State("url", "pathname"),
     prevent_initial_call=True,
 )
+def chosen(choice: list | None, search: str, pathname: str | None):
+    """The six choosers' values (indicator, tree, province, district, Red, MicroRed) after a person's choice."""
+    if not (
+        isinstance(choice, list) and len(choice) == 6 and all(v is None or isinstance(v, str) for v in choice)
+    ):
+        return no_update  # a forged body may send anything
+    return choose_drill(*choice, search, pathname)
+
+
 def choose_drill(
     indicator: str | None,
     tree: str,
@@ -281,7 +312,7 @@ def choose_drill(
 
 @callback(
     Output("url", "search", allow_duplicate=True),
-    Input("drill-grid", "cellClicked"),
+    Input("drill-click", "data"),
     State("url", "search"),
     State("url", "pathname"),
     prevent_initial_call=True,

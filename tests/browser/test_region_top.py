@@ -14,6 +14,7 @@ import requests
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
 
 from dashboard import context
 from dashboard.app import create_app
@@ -93,6 +94,46 @@ def test_the_red_list_and_its_causes_lead_the_region_page(duo):
     first = items[0].find_element(By.CSS_SELECTOR, "a.red-name").get_attribute("href")
     assert "/region/09" in first and "/indicador/" not in first
     assert console_errors(duo) == []
+
+
+def test_a_chain_card_opens_its_breakdown_in_place(duo):
+    """A chain card's link, written in the chain's block of HTML, opens the region's breakdown of its indicator
+    as a dcc.Link does — the URL changes, the page is not loaded again — and brings the drill-down into view."""
+    _open(duo, "/region/09?periodo=2026-09", "#box-PAN_P_CRED a.box-name")
+    duo.driver.execute_script("window.inPlace = true")  # lost if the page were loaded again
+    card = duo.find_element("#box-PAN_P_CRED a.box-name")
+    duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", card)
+    card.click()
+    duo.wait_for_contains_text("#drill-indicator", "CRED completo", timeout=40)
+    assert "indicador=PAN_P_CRED" in duo.driver.current_url
+    assert duo.driver.execute_script("return window.inPlace"), "the card's link loaded the page again"
+    WebDriverWait(duo.driver, 10).until(
+        lambda d: abs(d.execute_script(DRILL_TOP + " - window.scrollY")) < 50  # scrolled to the drill-down
+    )
+
+
+def test_the_charts_are_drawn_once_they_come_into_view(duo):
+    """The trends and survey charts (6,000 of the page's elements) wait far below the first screen until a user
+    scrolls to them; then both are drawn, and a period change redraws them at once."""
+    legend = "return [...document.querySelectorAll('#%s .legendtext')].map(e => e.textContent)"
+    _open(duo, "/region/09?periodo=2026-09", "#box-PAN_DCI")
+    assert duo.driver.execute_script(legend % "region-trends") == []
+    assert "El gráfico se dibuja al llegar a él" in duo.find_element("#region-trends").text
+    duo.driver.execute_script(
+        "document.getElementById('region-trends').scrollIntoView({behavior: 'instant'})"
+    )
+    for chart in ("region-trends", "region-survey"):
+        WebDriverWait(duo.driver, 40).until(lambda d, c=chart: "Huancavelica" in d.execute_script(legend % c))
+    save(duo, "region_charts")
+    axis = "return document.querySelector('#region-trends .xtick:last-of-type text')?.textContent"
+    before = duo.driver.execute_script(axis)
+    duo.driver.execute_script("window.scrollTo({top: 0, behavior: 'instant'})")
+    duo.find_element("#f-period").click()
+    duo.driver.find_element(
+        By.XPATH, "//*[contains(@class, 'dash-dropdown-option')][normalize-space()='enero 2025']"
+    ).click()
+    WebDriverWait(duo.driver, 40).until(lambda d: d.execute_script(axis) not in (None, before))
+    assert "Huancavelica" in duo.driver.execute_script(legend % "region-trends")
 
 
 def test_the_drill_down_opens_on_the_worst_indicator_with_a_lit_province(duo, demo_db):

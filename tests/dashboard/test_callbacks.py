@@ -188,6 +188,42 @@ def test_filter_bar_and_url_stay_in_step(app):
     assert search == "?programa=0002" and path is shell.no_update
     search, path, *_ = _sync("?periodo=2026-05", "/", region="09", trigger="f-region")
     assert path == "/region/09?periodo=2026-05" and search is shell.no_update  # opened as a page load
+    # On the region page another region is drawn in place: only the path changes (the router draws its page),
+    # the filters kept and the province of the other region dropped.
+    search, path, in_place, *_ = _sync(
+        "?periodo=2026-05&provincia=0901", "/region/09", region="08", trigger="f-region"
+    )
+    assert in_place == "/region/08" and search == "?periodo=2026-05" and path is shell.no_update
+    assert (
+        _sync("?periodo=2026-05", "/calidad/09", region="08", trigger="f-region")[1]
+        == "/calidad/08?periodo=2026-05"
+    )
+
+
+def test_the_region_charts_are_sent_once_in_view_and_then_only_when_what_they_show_changes(app):
+    from dashboard.pages import region_charts
+
+    search = f"?periodo={PERIOD}"
+    assert region_charts.draw(None, search, "/region/09", None) == (no_update,) * 3  # not yet in view
+    trends, survey, keys = region_charts.draw(search, search, "/region/09", None)
+    names = {tr["name"] for tr in trends["data"]} | {tr["name"] for tr in survey["data"]}
+    assert {"Huancavelica", "Perú (nacional)"} <= names
+    # another month of the same year: new trends, the yearly survey estimates left as drawn
+    trends, survey, later = region_charts.draw("?periodo=2026-08", "?periodo=2026-08", "/region/09", keys)
+    assert isinstance(trends, dict) and survey is no_update and later["survey"] == keys["survey"]
+    # a province: nothing the charts show; another region's URL: its page is on its way
+    province = search + "&provincia=0901"
+    assert region_charts.draw(province, province, "/region/09", keys) == (no_update,) * 3
+    assert region_charts.draw(search, search, "/region/10", keys) == (no_update,) * 3
+
+
+def test_the_language_redraws_the_whole_shell_in_place(app):
+    children, lang = shell.switch_language("en", f"?periodo={PERIOD}&lang=en", "/region/09")
+    page = texts(children)
+    assert lang == "en" and "Causal chain" in page and "Español" in page  # the page and the navbar
+    assert "Cadena causal" not in page
+    url = next(c for c in children if getattr(c, "id", None) == "url")
+    assert (url.pathname, url.search) == ("/region/09", f"?periodo={PERIOD}&lang=en")  # not announced again
 
 
 def _sync(search, pathname, program="0001", period="2026-05", level="all", region="PE", trigger="url"):

@@ -45,9 +45,11 @@ def nested(depth: int) -> object:
 
 
 def base_bodies(deps: list[dict]) -> list[dict]:
-    """A well-formed body per callback: its own output, inputs and state, values None."""
+    """A well-formed body per callback the server runs: its own output, inputs and state, values None."""
     out = []
     for dep in deps:
+        if dep.get("clientside_function"):
+            continue
         multi = dep["output"].startswith("..")
         parts = dep["output"][2:-2].split("...") if multi else [dep["output"]]
         outs = [{"id": p.rpartition(".")[0], "property": p.rpartition(".")[2]} for p in parts]
@@ -190,3 +192,14 @@ def test_odd_filters_in_pages_and_downloads_never_answer_5xx(secured, user):
         if r.status_code >= 500 or b"Traceback" in r.data:  # (an Excel download is bytes)
             bad.append((page, q[:200], r.status_code))
     assert not bad, bad[:10]
+
+
+def test_a_body_for_a_callback_the_browser_runs_is_refused_not_a_500(secured):
+    """The callbacks run in the browser (the language's, the region charts') are declared to Dash but have no
+    server function: a script that posts one gets the 400 of any callback this server does not run."""
+    c = client_for(secured, None)
+    deps = [d for d in c.get("/_dash-dependencies").get_json() if d.get("clientside_function")]
+    assert len(deps) >= 2
+    for body in base_bodies([{**d, "clientside_function": None} for d in deps]):
+        r = c.post("/_dash-update-component", json=body)
+        assert r.status_code == 400 and "ninguna actualización" in r.get_data(as_text=True), body["output"]

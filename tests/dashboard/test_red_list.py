@@ -21,19 +21,15 @@ from dashboard.views.indicators import region_snapshot
 from dashboard.views.red_list import gap, worst_first
 from warehouse.rules import status
 
+from .page_nodes import is_link
+from .page_nodes import walk as _walk
+
 SEARCH = "?periodo=2026-09"
 MONTH = "2026-09-01"
 
 
 def red(region_code: str, lang: str = "es"):
     return frame(VIEWS["region-rojo"], context.warehouse(), parse(SEARCH + f"&lang={lang}"), region_code)
-
-
-def _walk(component):
-    yield component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, list) else [children] if children is not None else []:
-        yield from _walk(child)
 
 
 @pytest.mark.parametrize("code", ["09", "10"])
@@ -153,7 +149,7 @@ def test_the_page_shows_the_list_its_download_has_and_links_each_to_its_breakdow
     links = {
         c.children: c.href
         for c in _walk(content)
-        if type(c).__name__ == "Link" and getattr(c, "className", None) == "red-name"
+        if is_link(c) and getattr(c, "className", None) == "red-name"
     }
     assert (
         links["Hierro en gotas"].startswith("/region/09?")
@@ -162,11 +158,7 @@ def test_the_page_shows_the_list_its_download_has_and_links_each_to_its_breakdow
     assert links["Hierro en gotas"].endswith("#region-drill")
     assert links["Presupuesto CRED"].startswith("/presupuesto/09")
     # Chain cards open the region's own breakdown, not the national ranking.
-    boxes = [
-        c
-        for c in _walk(content)
-        if type(c).__name__ == "Link" and getattr(c, "className", None) == "box-name"
-    ]
+    boxes = [c for c in _walk(content) if is_link(c) and getattr(c, "className", None) == "box-name"]
     assert boxes and not [b for b in boxes if b.href.startswith("/indicador/")]
     downloaded = app.server.test_client().get("/export/region-rojo/09.csv" + SEARCH).data.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(downloaded)))

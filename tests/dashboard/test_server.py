@@ -164,7 +164,7 @@ def test_equivalent_links_are_never_rewritten_so_back_always_leaves_a_page(app):
 def test_a_period_without_data_opens_the_latest_and_the_filter_bar_says_so(app):
     page, _key = route("/", "?periodo=2030-01", None)
     assert "setiembre 2026" in texts(page) and "enero 2030" not in texts(page)
-    assert _sync("?periodo=2030-01", "/", trigger="url")[3] == PERIOD  # the period dropdown shows it
+    assert _sync("?periodo=2030-01", "/", trigger="url")[4] == PERIOD  # the period dropdown shows it
 
 
 def test_the_chain_level_filter_is_greyed_out_where_it_changes_nothing(app):

@@ -1,0 +1,82 @@
+"""Parts of a page that no callback reads or writes inside (the region's causal chain, its red list) sent as one
+block of HTML instead of a tree of Dash components.
+
+Every Dash component costs the browser a React wrapper, a layout path and a props check when it is mounted, and
+the wire about 70 bytes of JSON around it: a region page of 900 components took seconds to swap in place. Built
+with the same ``html``/``dcc.Link`` components as any other part of a page, a static part is written out here as
+escaped HTML and travels as the ``data-markup`` attribute of one ``html.Div``; ``assets/markup.js`` sets it as that
+element's content whenever it arrives or changes, and makes its ``dcc.Link``s navigate without a page load, as
+``dcc.Link`` does."""
+
+from __future__ import annotations
+
+import json
+import re
+from html import escape
+
+from dash import dcc, html
+from dash.development.base_component import Component
+
+ATTRIBUTE = "data-markup"
+LINK = "data-link"  # an <a> that navigates in place (assets/markup.js), as dcc.Link
+VOID = frozenset({"img", "br", "hr", "wbr", "input"})
+NAMES = {"className": "class", "htmlFor": "for"}
+SKIPPED = frozenset({"children", "n_clicks", "n_clicks_timestamp", "disable_n_clicks", "refresh", "target"})
+SPACE = re.compile(r"\s*\n\s*")  # text keeps no line breaks: the block is one line
+UPPER = re.compile("([A-Z])")
+UNITLESS = frozenset(
+    {"flex", "flexGrow", "flexShrink", "fontWeight", "lineHeight", "opacity", "order", "zIndex"}
+)
+
+
+def _style(style: dict) -> str:
+    """A ``style`` dict as CSS, numbers in pixels as React writes them."""
+    return ";".join(
+        UPPER.sub(r"-\1", k).lower()
+        + ":"
+        + (f"{v}px" if isinstance(v, int | float) and k not in UNITLESS else str(v))
+        for k, v in style.items()
+    )
+
+
+def _attributes(props: dict) -> str:
+    out = []
+    for name, value in props.items():
+        if name in SKIPPED or value is None or value is False:
+            continue
+        name = NAMES.get(name, name)
+        if value is True:
+            out.append(f" {name}")
+            continue
+        if name == "style":
+            value = _style(value)
+        elif name == "id" and isinstance(value, dict):  # a pattern-matching id, as Dash writes it in the page
+            value = json.dumps(dict(sorted(value.items())), separators=(",", ":"), ensure_ascii=False)
+        out.append(f' {name}="{escape(str(value))}"')
+    return "".join(out)
+
+
+def to_html(node: Component | str | float | list | tuple | None) -> str:
+    """``node`` (``html`` components, ``dcc.Link``, text, lists of them) as HTML, every text and value escaped."""
+    if node is None:
+        return ""
+    if isinstance(node, list | tuple):
+        return "".join(to_html(n) for n in node)
+    if not isinstance(node, Component):
+        return escape(SPACE.sub(" ", str(node)), quote=False)
+    props = node.to_plotly_json()["props"]
+    if isinstance(node, dcc.Link):
+        tag, props = "a", {**props, LINK: True}
+    elif node._namespace == "dash_html_components":
+        tag = node._type.lower()
+    else:
+        raise TypeError(f"{node._namespace}.{node._type} cannot be written as HTML: it needs its own scripts")
+    head = f"<{tag}{_attributes(props)}>"
+    if tag in VOID:
+        return head
+    return f"{head}{to_html(props.get('children'))}</{tag}>"
+
+
+def markup(node: Component | list, **props) -> html.Div:
+    """One ``html.Div`` holding ``node`` as HTML (``props``: the Div's own, e.g. ``id``, ``className``)."""
+    return html.Div(**props, **{ATTRIBUTE: to_html(node)})
