@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from html import escape
+from typing import Any
 
 from dash import dcc, html
 from dash.development.base_component import Component
@@ -79,4 +80,5 @@ def to_html(node: Component | str | float | list | tuple | None) -> str:
 
 def markup(node: Component | list, **props) -> html.Div:
     """One ``html.Div`` holding ``node`` as HTML (``props``: the Div's own, e.g. ``id``, ``className``)."""
-    return html.Div(**props, **{ATTRIBUTE: to_html(node)})
+    data: dict[str, Any] = {ATTRIBUTE: to_html(node)}
+    return html.Div(**props, **data)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import dash_bootstrap_components as dbc
 import flask
 from dash import html
@@ -43,6 +45,7 @@ def navbar(f: Filters, pathname: str) -> dbc.Navbar:
         if p.in_nav
     ]
     other = "en" if lang == "es" else "es"
+    _in_place: dict[str, Any] = {LINK: "stay"}
     switch = html.A(
         t("language", lang),
         href=href(pathname, f, lang=other),
@@ -50,7 +53,7 @@ def navbar(f: Filters, pathname: str) -> dbc.Navbar:
         id="lang-switch",
         lang=other,
         # in place (assets/markup.js): the shell's language callback redraws the words, the scroll stays
-        **{LINK: "stay"},
+        **_in_place,
     )
     return dbc.Navbar(
         dbc.Container(

@@ -11,6 +11,8 @@ the browser)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from dash import Input, Output, State, dcc, html, no_update
 
 from warehouse.catalogue_model import Catalogue, Indicator
@@ -71,7 +73,7 @@ def charts_content(wh: Warehouse, f: Filters, region: str) -> list:
     lang = f.lang
     trend_inds, survey_inds = chart_indicators(wh.snapshot.catalogue, f.program)
     # the store the charts' coming into view sets, and this page's own key: a new page watches for it anew
-    lazy = {"data-charts-seen": SEEN, "data-charts-page": drawn_keys(wh, f, region)["trends"]}
+    lazy: dict[str, Any] = {"data-charts-seen": SEEN, "data-charts-page": drawn_keys(wh, f, region)["trends"]}
     return [
         dcc.Store(id=SEEN, data=False),
         dcc.Store(id="region-charts-want"),  # the URL's query, once the charts are in view

@@ -275,7 +275,8 @@ def chosen(choice: list | None, search: str, pathname: str | None):
         isinstance(choice, list) and len(choice) == 6 and all(v is None or isinstance(v, str) for v in choice)
     ):
         return no_update  # a forged body may send anything
-    return choose_drill(*choice, search, pathname)
+    indicator, tree, province, district, red, microred = choice
+    return choose_drill(indicator, tree, province, district, red, microred, search, pathname)
 
 
 def choose_drill(
