@@ -13,6 +13,7 @@ from typing import Any
 import dash
 
 _DECLARED: list[tuple[tuple, dict, Callable]] = []
+_CLIENTSIDE: list[tuple[dash.ClientsideFunction, tuple, dict]] = []
 
 
 def callback(*args: Any, **kwargs: Any) -> Callable[[Callable], Callable]:
@@ -25,6 +26,14 @@ def callback(*args: Any, **kwargs: Any) -> Callable[[Callable], Callable]:
     return declare
 
 
+def clientside(function: dash.ClientsideFunction, *args: Any, **kwargs: Any) -> None:
+    """A callback run in the browser by ``function`` (defined in assets/, so no inline script), given to every app
+    as :func:`callback`'s are."""
+    _CLIENTSIDE.append((function, args, kwargs))
+
+
 def register(app: dash.Dash) -> None:
     for args, kwargs, fn in _DECLARED:
         app.callback(*args, **kwargs)(fn)
+    for function, args, kwargs in _CLIENTSIDE:
+        app.clientside_callback(function, *args, **kwargs)

@@ -7,18 +7,19 @@ from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, State, dcc, html, no_update
+from dash import ClientsideFunction, Input, Output, State, dcc, html, no_update
+from dash.exceptions import PreventUpdate
 
-from warehouse.rules import status
-
-from .. import context
+from .. import context, theme
 from .. import format as fmt
 from ..access import may_see
-from ..callbacks import callback
+from ..callbacks import callback, clientside
 from ..components.kpi import figure_card
-from ..components.table_grid import panel, table_grid
+from ..components.paged_grid import BadRequest, paged_grid, rows_page
+from ..components.table_grid import panel
 from ..components.traffic_light import light
 from ..data import Warehouse
+from ..figures import quality as quality_figures
 from ..i18n import scope_name, t
 from ..state import TREES, Filters, href, parse
 from ..views import View, frame
@@ -45,9 +46,13 @@ def _grid_panel(
     region: str | None,
     empty: str | None = None,
 ) -> html.Section:
-    """A table's panel: its grid, downloads and notes."""
-    body = [table_grid(grid_id, table, df, f.lang, empty)]
-    return panel(title, table, f, region, body, f"{grid_id}-panel", notes=True)
+    """A table's panel: its grid (no rows: it asks for its pages, :func:`grid_rows`), downloads and notes."""
+    grid = (
+        html.P(empty or t("no_data_period", f.lang), className="hint")
+        if df.empty
+        else paged_grid(grid_id, table, f.lang)
+    )
+    return panel(title, table, f, region, [grid], f"{grid_id}-panel", notes=True)
 
 
 def _share(part: float, whole: float) -> float | None:
@@ -103,46 +108,34 @@ def kpis(
     return cards
 
 
-def heatmap(df: pd.DataFrame, value: str, state: str, f: Filters, link) -> html.Div | html.P:
-    """Territories × months, each cell its share and light (colour, glyph and a tooltip with the counts)."""
+def heatmap(df: pd.DataFrame, value: str, state: str, f: Filters, graph_id: str) -> html.Div | html.P:
+    """Territories × months, each cell its share and light (colour, glyph and share, the counts on hover): one
+    chart (dashboard.figures.quality)."""
     if df.empty:
         return html.P(t("no_data_period", f.lang), className="hint")
-    months = sorted(pd.to_datetime(df.period).dt.date.unique())
-    cells = {(r.territory_code, pd.Timestamp(r.period).date()): r for r in df.itertuples()}
-    names = dict(zip(df.territory_code, df.name, strict=False))
-    order = list(dict.fromkeys(df.territory_code))
-    head = html.Tr(
-        [html.Th(t("territory", f.lang))]
-        + [html.Th(fmt.month(m, f.lang, short=True), className="heat-month") for m in months]
+    figure = quality_figures.heatmap(df, value, state, f.lang)
+    graph = dcc.Graph(
+        id=graph_id,
+        className="heatmap",
+        figure=figure,
+        config=theme.graph_config(f.lang),
+        style={"height": f"{figure['layout']['height']}px"},  # a row per territory, not the Graph's 450 px
     )
-    rows = []
-    for code in order:
-        label = names[code]
-        target = link(code)
-        first = html.Th(html.A(label, href=target)) if target else html.Th(label, className="heat-name")
-        tds = []
-        for m in months:
-            r = cells.get((code, m))
-            if r is None:
-                tds.append(html.Td("", className="heat light-sin_datos"))
-                continue
-            s = status(getattr(r, state))
-            tip = (
-                f"{label} · {fmt.month(m, f.lang)} · {s.label.get(f.lang)} · "
-                f"{t('reports_received', f.lang)} {fmt.number(r.reporting, 0)} / {fmt.number(r.expected, 0)} · "
-                f"{t('on_time', f.lang)} {fmt.number(r.on_time, 0)}"
-            )
-            tds.append(
-                html.Td(
-                    f"{s.glyph} {fmt.number(getattr(r, value), 0)}",
-                    className=f"heat light-{s.code}",
-                    title=tip,
-                )
-            )
-        rows.append(html.Tr([first, *tds]))
-    return html.Div(
-        html.Table([html.Thead(head), html.Tbody(rows)], className="heatmap"), className="heat-wrap"
-    )
+    return html.Div(graph, className="heat-wrap")
+
+
+def heat_links(df: pd.DataFrame, f: Filters, link) -> html.P | None:
+    """The heat-map's rows as links to their breakdowns (a region its provinces, a province its districts), in
+    the map's order: one line under the maps, reachable by keyboard."""
+    order = dict(zip(df.territory_code, df.name, strict=False))
+    targets = [(name, link(code)) for code, name in order.items()]
+    links = [html.A(name, href=target) for name, target in targets if target]
+    if not links:
+        return None
+    parts: list = [f"{t('heat_open', f.lang)}: "]
+    for k, a in enumerate(links):
+        parts += [" · ", a] if k else [a]
+    return html.P(parts, className="hint heat-links", id="quality-heat-links")
 
 
 def tree_links(f: Filters, region: str) -> html.P:
@@ -212,9 +205,12 @@ def content(wh: Warehouse, f: Filters, region: str | None) -> list:
             [
                 *([tree_links(f, region)] if region else []),
                 html.H3(t("completeness", lang), className="chart-title"),
-                heatmap(completeness, "completeness_pct", "completeness_status", f, link),
+                heatmap(
+                    completeness, "completeness_pct", "completeness_status", f, "quality-heat-completeness"
+                ),
                 html.H3(t("timeliness", lang), className="chart-title"),
-                heatmap(completeness, "timeliness_pct", "timeliness_status", f, link),
+                heatmap(completeness, "timeliness_pct", "timeliness_status", f, "quality-heat-timeliness"),
+                *filter(None, [heat_links(completeness, f, link)]),
             ],
             "quality-completeness",
             notes=True,
@@ -237,13 +233,18 @@ def content(wh: Warehouse, f: Filters, region: str | None) -> list:
     return sections
 
 
+def _history_filters(lang: str) -> Filters:
+    """The load history's and quarantine's filters: whatever the page's, the whole warehouse in the language."""
+    return parse("?lang=en" if lang == "en" else "")
+
+
 def history(wh: Warehouse, lang: str) -> list:
     """Where every figure comes from (administrators): the load history and the quarantined rows, of the whole
-    warehouse whatever the filters — so drawn with the page and left alone by its filter changes (their 50 kB
-    of batches at national scale are not sent again with each one); their downloads carry the language only."""
+    warehouse whatever the filters — so drawn with the page and left alone by its filter changes; their
+    downloads carry the language only."""
     if not (may_see(wh, QUALITY_BATCHES) and may_see(wh, QUALITY_QUARANTINE)):
         return []
-    f = parse("?lang=en" if lang == "en" else "")
+    f = _history_filters(lang)
     return [
         _grid_panel(
             "quality-batches",
@@ -275,6 +276,7 @@ def layout(wh: Warehouse, f: Filters, arg: str | None = None):
         [
             html.Div(page_content(wh, f, arg), id="quality-page"),
             html.Div(history(wh, f.lang), id="quality-history"),
+            dcc.Store(id="quality-grids", data=sorted(set(GRIDS) - HISTORY)),
         ]
     )
 
@@ -290,3 +292,57 @@ def update(search: str, pathname: str):
     if not parts or parts[0] != PATH.strip("/"):
         return no_update
     return page_content(context.warehouse(), context.filters(search), parts[1] if len(parts) > 1 else None)
+
+
+# The page's grids, each answering its pages from its view's rows with the page's filters (the history's: the
+# language only). What a page shows is what its URL means, so a rows request reads the URL, as the page does.
+GRIDS: dict[str, View] = {
+    "quality-missing": QUALITY_MISSING,
+    "quality-outliers": QUALITY_OUTLIERS,
+    "quality-triangulation": QUALITY_TRIANGULATION,
+    "quality-batches": QUALITY_BATCHES,
+    "quality-quarantine": QUALITY_QUARANTINE,
+}
+HISTORY = frozenset({"quality-batches", "quality-quarantine"})
+
+
+def grid_rows(grid_id: str, request: dict | None, search: str | None, pathname: str | None) -> dict:
+    """One page of a grid's rows (``request``: the grid's getRowsRequest) for the page at ``pathname``?``search``."""
+    if not request:
+        raise PreventUpdate
+    view = GRIDS[grid_id]
+    wh, f = context.warehouse(), context.filters(search)
+    if grid_id in HISTORY:
+        f, region = _history_filters(f.lang), None
+    else:
+        parts = [p for p in (pathname or "").split("/") if p]
+        region, _ = regional_arg(wh, f, parts[1] if len(parts) > 1 else None)
+    try:
+        return rows_page(view, frame(view, wh, f, region), request, f.lang)
+    except BadRequest as e:  # only a script sends one: nothing to answer
+        raise PreventUpdate from e
+
+
+def _rows_callback(grid_id: str) -> None:
+    @callback(
+        Output(grid_id, "getRowsResponse"),
+        Input(grid_id, "getRowsRequest"),
+        State("url", "search"),
+        State("url", "pathname"),
+        prevent_initial_call=True,
+    )
+    def rows(request: dict | None, search: str | None, pathname: str | None) -> dict:
+        return grid_rows(grid_id, request, search, pathname)
+
+
+for _grid in GRIDS:
+    _rows_callback(_grid)
+
+# A filter change redraws the page: its grids empty their pages, and ask again (assets/calidad.js).
+clientside(
+    ClientsideFunction("calidad", "refreshGrids"),
+    Output("quality-grids", "data"),
+    Input("quality-page", "children"),
+    State("quality-grids", "data"),
+    prevent_initial_call=True,
+)
