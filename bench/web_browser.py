@@ -27,7 +27,8 @@ PERIOD = "periodo=2026-09"
 CALIDAD_READY = (  # both heat-maps drawn (their cells' image and labels) and every grid showing rows
     "document.querySelectorAll('#quality-page .heatmap .hm image').length >= 2 && "
     "document.querySelector('#quality-page .heatmap g.heatmap-label') && [...document.querySelectorAll("
-    "'#page .table-grid')].every(g => g.querySelector('.ag-row:not(.ag-row-loading), .ag-overlay-no-rows-center'))"
+    "'#page .grid-count')].every(c => c.textContent) && [...document.querySelectorAll('#page .table-grid')]"
+    ".every(g => g.querySelector('.ag-row:not(.ag-row-loading)') || g.closest('.panel').querySelector('.grid-empty'))"
 )
 CHAIN_DRAWN = (
     "document.querySelector('#region-chain .light') && "

@@ -5,6 +5,8 @@ records against the survey; and where every figure comes from (load history, qua
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import ClientsideFunction, Input, Output, State, dcc, html, no_update
@@ -37,31 +39,20 @@ from .region import regional_arg
 PATH = "/calidad"
 
 
-def _grid_panel(
-    grid_id: str,
-    title: str,
-    table: View,
-    df: pd.DataFrame,
-    f: Filters,
-    region: str | None,
-    empty: str | None = None,
-) -> html.Section:
-    """A table's panel: its grid (no rows: it asks for its pages, :func:`grid_rows`), downloads and notes."""
-    grid = (
-        html.P(empty or t("no_data_period", f.lang), className="hint")
-        if df.empty
-        else paged_grid(grid_id, table, f.lang)
+def _grid_panel(grid_id: str, title: str, table: View, f: Filters, region: str | None) -> html.Section:
+    """A table's panel: its downloads, notes, how many rows it has and its grid, which asks for its pages
+    (:func:`grid_rows`: the count line is filled by the same answer, so the page itself runs no query for it)."""
+    count = html.P("", id=f"{grid_id}-count", className="hint grid-count", **{"aria-live": "polite"})
+    return panel(
+        title, table, f, region, [count, paged_grid(grid_id, table, f.lang)], f"{grid_id}-panel", notes=True
     )
-    return panel(title, table, f, region, [grid], f"{grid_id}-panel", notes=True)
 
 
 def _share(part: float, whole: float) -> float | None:
     return None if not whole else 100.0 * part / whole
 
 
-def kpis(
-    wh: Warehouse, f: Filters, completeness: pd.DataFrame, outliers: int, gaps: tuple[int, int | None]
-) -> list:
+def kpis(wh: Warehouse, f: Filters, completeness: pd.DataFrame, gaps: tuple[int, int | None]) -> list:
     """The territory's own completeness and timeliness in the month: its children's reports summed, lit by the
     same rule (completeness_light's bounds, from the catalogue)."""
     period = wh.resolve_period(f.program, f.period)
@@ -95,8 +86,9 @@ def kpis(
                 ],
             )
         )
+    # how many: told by the suspect values' grid when it gets its first page (the query is the grid's)
     cards.append(
-        figure_card(t("suspect_values", f.lang), [html.Div(fmt.number(outliers, 0), className="kpi-value")])
+        figure_card(t("suspect_values", f.lang), [html.Div("…", className="kpi-value", id=SUSPECT_COUNT)])
     )
     count, year = gaps
     cards.append(
@@ -179,8 +171,6 @@ def content(wh: Warehouse, f: Filters, region: str | None) -> list:
 
     period = wh.resolve_period(f.program, f.period)
     completeness = frame(QUALITY_COMPLETENESS, wh, f, region)
-    missing = frame(QUALITY_MISSING, wh, f, region)
-    outliers = frame(QUALITY_OUTLIERS, wh, f, region)
     triangulation = frame(QUALITY_TRIANGULATION, wh, f, region)
     latest = (
         triangulation[triangulation.year == triangulation.year.max()] if len(triangulation) else triangulation
@@ -196,7 +186,7 @@ def content(wh: Warehouse, f: Filters, region: str | None) -> list:
             t("quality_sub", lang, month=month),
             className="page-subtitle",
         ),
-        dbc.Row(kpis(wh, f, completeness, len(outliers), gaps), className="g-2 kpi-row", id="quality-kpis"),
+        dbc.Row(kpis(wh, f, completeness, gaps), className="g-2 kpi-row", id="quality-kpis"),
         panel(
             t("completeness_title", lang),
             QUALITY_COMPLETENESS,
@@ -215,19 +205,10 @@ def content(wh: Warehouse, f: Filters, region: str | None) -> list:
             "quality-completeness",
             notes=True,
         ),
+        _grid_panel("quality-missing", t("missing_title", lang, month=month), QUALITY_MISSING, f, region),
+        _grid_panel("quality-outliers", t("outliers_title", lang, month=month), QUALITY_OUTLIERS, f, region),
         _grid_panel(
-            "quality-missing", t("missing_title", lang, month=month), QUALITY_MISSING, missing, f, region
-        ),
-        _grid_panel(
-            "quality-outliers", t("outliers_title", lang, month=month), QUALITY_OUTLIERS, outliers, f, region
-        ),
-        _grid_panel(
-            "quality-triangulation",
-            t("triangulation_title", lang),
-            QUALITY_TRIANGULATION,
-            triangulation,
-            f,
-            region,
+            "quality-triangulation", t("triangulation_title", lang), QUALITY_TRIANGULATION, f, region
         ),
     ]
     return sections
@@ -246,23 +227,8 @@ def history(wh: Warehouse, lang: str) -> list:
         return []
     f = _history_filters(lang)
     return [
-        _grid_panel(
-            "quality-batches",
-            t("batches_title", lang),
-            QUALITY_BATCHES,
-            frame(QUALITY_BATCHES, wh, f, None),
-            f,
-            None,
-        ),
-        _grid_panel(
-            "quality-quarantine",
-            t("quarantine_title", lang),
-            QUALITY_QUARANTINE,
-            frame(QUALITY_QUARANTINE, wh, f, None),
-            f,
-            None,
-            empty=t("quarantine_none", lang),
-        ),
+        _grid_panel("quality-batches", t("batches_title", lang), QUALITY_BATCHES, f, None),
+        _grid_panel("quality-quarantine", t("quarantine_title", lang), QUALITY_QUARANTINE, f, None),
     ]
 
 
@@ -306,7 +272,16 @@ GRIDS: dict[str, View] = {
 HISTORY = frozenset({"quality-batches", "quality-quarantine"})
 
 
-def grid_rows(grid_id: str, request: dict | None, search: str | None, pathname: str | None) -> dict:
+EMPTY = {"quality-quarantine": "quarantine_none"}  # a grid's words when it has no rows (else no_data_period)
+SUSPECT_COUNT = "quality-suspect-count"  # the suspect values' KPI, told by their grid
+
+
+class GridPage(NamedTuple):
+    answer: dict  # the grid's getRowsResponse
+    total: int  # the view's rows before the grid's filters
+
+
+def grid_rows(grid_id: str, request: dict | None, search: str | None, pathname: str | None) -> GridPage:
     """One page of a grid's rows (``request``: the grid's getRowsRequest) for the page at ``pathname``?``search``."""
     if not request:
         raise PreventUpdate
@@ -317,22 +292,49 @@ def grid_rows(grid_id: str, request: dict | None, search: str | None, pathname: 
     else:
         parts = [p for p in (pathname or "").split("/") if p]
         region, _ = regional_arg(wh, f, parts[1] if len(parts) > 1 else None)
+    rows = frame(view, wh, f, region)
     try:
-        return rows_page(view, frame(view, wh, f, region), request, f.lang)
+        return GridPage(rows_page(view, rows, request, f.lang), len(rows))
     except BadRequest as e:  # only a script sends one: nothing to answer
         raise PreventUpdate from e
 
 
+def count_line(grid_id: str, page: GridPage, lang: str) -> tuple[str, str]:
+    """The line above a grid: how many rows it has (with the grid's filters: how many pass), or that it has
+    none; and its class (``grid-empty`` then)."""
+    n, shown = page.total, page.answer["rowCount"]
+    if not n:
+        return t(EMPTY.get(grid_id, "no_data_period"), lang), "hint grid-count grid-empty"
+    if shown != n:
+        return t(
+            "grid_count_filtered", lang, shown=fmt.number(shown, 0), n=fmt.number(n, 0)
+        ), "hint grid-count"
+    return t("grid_count", lang, n=fmt.number(n, 0)), "hint grid-count"
+
+
 def _rows_callback(grid_id: str) -> None:
-    @callback(
+    outputs = [
         Output(grid_id, "getRowsResponse"),
+        Output(f"{grid_id}-count", "children"),
+        Output(f"{grid_id}-count", "className"),
+    ]
+    if grid_id == "quality-outliers":
+        outputs.append(Output(SUSPECT_COUNT, "children"))
+
+    @callback(
+        *outputs,
         Input(grid_id, "getRowsRequest"),
         State("url", "search"),
         State("url", "pathname"),
         prevent_initial_call=True,
     )
-    def rows(request: dict | None, search: str | None, pathname: str | None) -> dict:
-        return grid_rows(grid_id, request, search, pathname)
+    def rows(request: dict | None, search: str | None, pathname: str | None) -> tuple:
+        page = grid_rows(grid_id, request, search, pathname)
+        if request and request.get("startRow"):  # a later page: the count is told already
+            return (page.answer, *[no_update] * (len(outputs) - 1))
+        lang = context.filters(search).lang
+        told = count_line(grid_id, page, lang)
+        return (page.answer, *told, fmt.number(page.total, 0))[: len(outputs)]
 
 
 for _grid in GRIDS:

@@ -199,8 +199,9 @@ def test_calidad_and_a_region_switch_are_usable_quickly(duo):
     the kind the issue found (seconds of drawing), not a tenth of a second."""
     ready = (  # the heat-maps drawn, every grid showing rows (its first page, asked of the server)
         "document.querySelector('#quality-page .heatmap .hm image') && [...document.querySelectorAll("
-        "'#quality-page .table-grid')].every(g => g.querySelector('.ag-row:not(.ag-row-loading),"
-        " .ag-overlay-no-rows-center'))"
+        "'#page .grid-count')].every(c => c.textContent) && [...document.querySelectorAll('#page .table-grid')]"
+        ".every(g => g.querySelector('.ag-row:not(.ag-row-loading)') || g.closest('.panel').querySelector("
+        "'.grid-empty'))"
     )
     timings = {}
     for path in (f"/calidad?{PERIOD}", f"/calidad/09?{PERIOD}"):

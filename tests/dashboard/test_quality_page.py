@@ -18,6 +18,7 @@ from dashboard.state import parse
 from dashboard.views import VIEWS as TABLES
 from dashboard.views import frame
 from dashboard.views.quality import QUALITY_COMPLETENESS
+from tests.dashboard.clients import crafted
 from tests.dashboard.test_budget_page import _csv, grid
 from tests.dashboard.test_callbacks import PERIOD, _walk, texts
 from tests.dashboard.test_screens_words import _luminance
@@ -43,7 +44,7 @@ def grid_rows(
     rows: list[dict] = []
     while True:
         ask = {"startRow": len(rows), "endRow": len(rows) + page_rows, **request}
-        answer = calidad.grid_rows(grid_id, ask, search, pathname)
+        answer = calidad.grid_rows(grid_id, ask, search, pathname).answer
         rows += answer["rowData"]
         if len(rows) >= answer["rowCount"] or not answer["rowData"]:
             assert len(rows) == answer["rowCount"]
@@ -251,3 +252,55 @@ def test_a_paged_grid_sorts_filters_and_pages_every_row_on_the_server(app):
     ):
         with pytest.raises(PreventUpdate):
             calidad.grid_rows("quality-outliers", bad, search, path)
+
+
+@pytest.mark.demo
+def test_a_grid_tells_how_many_rows_it_has_and_the_suspect_values_kpi_follows_its_answer(app):
+    c = app.server.test_client()
+    search, path = f"?periodo={PERIOD}", "/calidad/10"
+    every = grid_rows("quality-outliers", search, "10")
+    ask = {"startRow": 0, "endRow": 50, "sortModel": [], "filterModel": {}}
+    values = {
+        ("quality-outliers", "getRowsRequest"): ask,
+        ("url", "search"): search,
+        ("url", "pathname"): path,
+    }
+    r = crafted(c, "quality-outliers.getRowsResponse", values)
+    assert r.status_code == 200
+    out = r.get_json()["response"]
+    assert out["quality-outliers"]["getRowsResponse"]["rowData"] == every[:50]
+    assert (
+        out["quality-outliers-count"]["children"]
+        == f"{len(every):,} filas (de a 50 por página; todas en las descargas)"
+    )
+    assert out["quality-suspect-count"]["children"] == f"{len(every):,}"
+    # a later page carries its rows only
+    values[("quality-outliers", "getRowsRequest")] = {**ask, "startRow": 50, "endRow": 100}
+    later = crafted(c, "quality-outliers.getRowsResponse", values).get_json()["response"]
+    assert set(later) == {"quality-outliers"}
+    # with the grid's filters: how many pass, of how many
+    name = every[0]["facility_name"]
+    values[("quality-outliers", "getRowsRequest")] = {
+        **ask,
+        "filterModel": {"facility_name": {"filterType": "text", "type": "equals", "filter": name}},
+    }
+    filtered = crafted(c, "quality-outliers.getRowsResponse", values).get_json()["response"]
+    shown = sum(1 for x in every if x["facility_name"] == name)
+    assert filtered["quality-outliers-count"]["children"] == (
+        f"{shown:,} de {len(every):,} filas con los filtros de la tabla"
+    )
+    assert filtered["quality-suspect-count"]["children"] == f"{len(every):,}"  # the KPI: all of them
+
+
+def test_an_empty_grid_says_so_above_it():
+    empty = calidad.GridPage({"rowData": [], "rowCount": 0}, 0)
+    assert calidad.count_line("quality-quarantine", empty, "es") == (
+        "Ninguna fila en cuarentena: todos los archivos se cargaron enteros.",
+        "hint grid-count grid-empty",
+    )
+    assert calidad.count_line("quality-missing", empty, "en")[1] == "hint grid-count grid-empty"
+    some = calidad.GridPage({"rowData": [{}], "rowCount": 1200}, 1200)
+    assert calidad.count_line("quality-missing", some, "en") == (
+        "1,200 rows (50 a page; all of them in the downloads)",
+        "hint grid-count",
+    )
