@@ -12,7 +12,9 @@ import pandas as pd
 from dash import ClientsideFunction, Input, Output, State, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from .. import context, theme
+from warehouse.rules import status
+
+from .. import context
 from .. import format as fmt
 from ..access import may_see
 from ..callbacks import callback, clientside
@@ -21,7 +23,6 @@ from ..components.paged_grid import BadRequest, paged_grid, rows_page
 from ..components.table_grid import panel
 from ..components.traffic_light import light
 from ..data import Warehouse
-from ..figures import quality as quality_figures
 from ..i18n import scope_name, t
 from ..state import TREES, Filters, href, parse
 from ..views import View, frame
@@ -100,34 +101,63 @@ def kpis(wh: Warehouse, f: Filters, completeness: pd.DataFrame, gaps: tuple[int,
     return cards
 
 
-def heatmap(df: pd.DataFrame, value: str, state: str, f: Filters, graph_id: str) -> html.Div | html.P:
-    """Territories × months, each cell its share and light (colour, glyph and share, the counts on hover): one
-    chart (dashboard.figures.quality)."""
+def heatmap(df: pd.DataFrame, value: str, state: str, f: Filters, link) -> html.Div | html.P:
+    """Territories × months, each cell its share and light (colour, glyph and share; its status and counts on
+    hover). A table, not a chart: drawn at once, where a Plotly heat-map with a label per cell took the browser
+    0.4–0.6 s per map (and plotly.js, which this page otherwise does without, its evaluation) on a loaded
+    machine; each cell's tooltip holds only what its row and column do not say."""
     if df.empty:
         return html.P(t("no_data_period", f.lang), className="hint")
-    figure = quality_figures.heatmap(df, value, state, f.lang)
-    graph = dcc.Graph(
-        id=graph_id,
-        className="heatmap",
-        figure=figure,
-        config=theme.graph_config(f.lang),
-        style={"height": f"{figure['layout']['height']}px"},  # a row per territory, not the Graph's 450 px
+    months = sorted(pd.to_datetime(df.period).dt.date.unique())
+    cells = {
+        (code, pd.Timestamp(when).date()): (v, st, rep, exp, on)
+        for code, when, v, st, rep, exp, on in zip(
+            df.territory_code,
+            df.period,
+            df[value],
+            df[state],
+            df.reporting,
+            df.expected,
+            df.on_time,
+            strict=True,
+        )
+    }
+    names = dict(zip(df.territory_code, df.name, strict=False))
+    head = html.Tr(
+        [html.Th(t("territory", f.lang))]
+        + [html.Th(fmt.month(m, f.lang, short=True), className="heat-month") for m in months]
     )
-    return html.Div(graph, className="heat-wrap")
-
-
-def heat_links(df: pd.DataFrame, f: Filters, link) -> html.P | None:
-    """The heat-map's rows as links to their breakdowns (a region its provinces, a province its districts), in
-    the map's order: one line under the maps, reachable by keyboard."""
-    order = dict(zip(df.territory_code, df.name, strict=False))
-    targets = [(name, link(code)) for code, name in order.items()]
-    links = [html.A(name, href=target) for name, target in targets if target]
-    if not links:
-        return None
-    parts: list = [f"{t('heat_open', f.lang)}: "]
-    for k, a in enumerate(links):
-        parts += [" · ", a] if k else [a]
-    return html.P(parts, className="hint heat-links", id="quality-heat-links")
+    rows = []
+    for code in names:
+        label = names[code]
+        target = link(code)
+        first = html.Th(html.A(label, href=target)) if target else html.Th(label, className="heat-name")
+        tds = []
+        for m in months:
+            cell = cells.get((code, m))
+            if cell is None:
+                tds.append(html.Td("", className="heat light-sin_datos"))
+                continue
+            v, st, rep, exp, on = cell
+            s = status(st)
+            counts = t(
+                "heat_hover_reports",
+                f.lang,
+                received=fmt.number(rep, 0),
+                expected=fmt.number(exp, 0),
+                on_time=fmt.number(on, 0),
+            )
+            tds.append(
+                html.Td(
+                    f"{s.glyph} {fmt.number(v, 0)}",
+                    className=f"heat light-{s.code}",
+                    title=f"{s.label.get(f.lang)} · {counts}",
+                )
+            )
+        rows.append(html.Tr([first, *tds]))
+    return html.Div(
+        html.Table([html.Thead(head), html.Tbody(rows)], className="heatmap"), className="heat-wrap"
+    )
 
 
 def tree_links(f: Filters, region: str) -> html.P:
@@ -195,12 +225,9 @@ def content(wh: Warehouse, f: Filters, region: str | None) -> list:
             [
                 *([tree_links(f, region)] if region else []),
                 html.H3(t("completeness", lang), className="chart-title"),
-                heatmap(
-                    completeness, "completeness_pct", "completeness_status", f, "quality-heat-completeness"
-                ),
+                heatmap(completeness, "completeness_pct", "completeness_status", f, link),
                 html.H3(t("timeliness", lang), className="chart-title"),
-                heatmap(completeness, "timeliness_pct", "timeliness_status", f, "quality-heat-timeliness"),
-                *filter(None, [heat_links(completeness, f, link)]),
+                heatmap(completeness, "timeliness_pct", "timeliness_status", f, link),
             ],
             "quality-completeness",
             notes=True,

@@ -195,7 +195,7 @@ def test_calidad_de_datos(duo):
                   "No reportaron en setiembre 2026", "Valores sospechosos de setiembre 2026",
                   "Registros frente a la encuesta", "Historial de cargas", "Filas en cuarentena"):  # fmt: skip
         assert words in text, words
-    cells = duo.driver.find_elements(By.CSS_SELECTOR, ".heatmap g.heatmap-label text")
-    assert len(cells) >= 2 * 12 * 10  # two heat-maps, 12 months, Huánuco's 11 provinces: each cell labelled
+    cells = duo.driver.find_elements(By.CSS_SELECTOR, ".heatmap td.heat")
+    assert len(cells) >= 2 * 12 * 10  # two heat-maps, 12 months, Huánuco's 11 provinces
     assert console_errors(duo) == []
     save(duo, "calidad")

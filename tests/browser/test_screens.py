@@ -68,7 +68,7 @@ def test_laptop_width_keeps_the_navbar_on_one_line_and_the_final_result_in_view(
     width = js(duo, "return document.documentElement.clientWidth")
     assert final <= width, f"la columna del resultado final termina en {final} px, la página tiene {width}"
     save(duo, "screens_region_1024")
-    open_page(duo, "/calidad?" + PERIOD, "#quality-page .heatmap g.heatmap-label")
+    open_page(duo, "/calidad?" + PERIOD, "#quality-page .heatmap")
     assert js(duo, "return document.querySelector('.navbar').getBoundingClientRect().height") < 62
     save(duo, "screens_calidad_1024")
 
@@ -92,7 +92,7 @@ def test_phone_menu_closes_after_navigating_and_the_chain_keeps_its_levels(duo):
     time.sleep(0.5)  # the menu's opening animation
     save(duo, "screens_menu_open_390")
     link.click()
-    duo.wait_for_element("#quality-page .heatmap g.heatmap-label", timeout=60)
+    duo.wait_for_element("#quality-page .heatmap", timeout=60)
     until(duo, "!document.getElementById('nav-collapse').classList.contains('show')", timeout=10)
     assert not duo.find_element("#nav-calidad").is_displayed()
     save(duo, "screens_calidad_390")
@@ -198,7 +198,7 @@ def test_calidad_and_a_region_switch_are_usable_quickly(duo):
     share two cores with other suites (a load average of 10–16 triples these times): it catches a regression of
     the kind the issue found (seconds of drawing), not a tenth of a second."""
     ready = (  # the heat-maps drawn, every grid showing rows (its first page, asked of the server)
-        "document.querySelector('#quality-page .heatmap .hm image') && [...document.querySelectorAll("
+        "document.querySelector('#quality-page .heatmap') && [...document.querySelectorAll("
         "'#page .grid-count')].every(c => c.textContent) && [...document.querySelectorAll('#page .table-grid')]"
         ".every(g => g.querySelector('.ag-row:not(.ag-row-loading)') || g.closest('.panel').querySelector("
         "'.grid-empty'))"
