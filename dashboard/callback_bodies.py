@@ -57,6 +57,8 @@ def malformed_callback(req: flask.Request, callbacks: dict) -> str | None:
     spec = callbacks.get(output) if isinstance(output, str) else None
     if spec is None or not isinstance(output, str):
         return "la salida no es la de ninguna actualización de esta aplicación"
+    if "callback" not in spec:  # a clientside callback runs in the browser: the server has nothing to run
+        return "esa actualización se hace en el navegador, no en el servidor"
     multi = output.startswith("..")
     expected = [_declared(p) for p in (output[2:-2].split("...") if multi else [output])]
     outputs = body.get("outputs")
