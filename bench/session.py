@@ -22,6 +22,7 @@ from typing import Any
 from warehouse import access, query
 
 REFERER = "http://localhost"
+FIRST_PAGE = {"startRow": 0, "endRow": 50, "sortModel": [], "filterModel": {}}  # a paged grid's first request
 QUERY_FUNCTIONS = (
     "snapshot",
     "series",
@@ -71,6 +72,7 @@ class Call:
     query_ms: float  # time spent inside warehouse.query functions during the callback
     drill: bool = False
     parts_kb: dict[str, float] = field(default_factory=dict)  # size of each output in the response
+    rows: bool = False  # a paged grid asking for its first page (after the step that drew it)
 
 
 class Recorder:
@@ -189,6 +191,15 @@ class Browser:
             and not d.get("clientside_function")
         ]
 
+    def grids(self) -> list[tuple[str, dict]]:
+        """The paged grids on the page (components.paged_grid) with the callback that answers their rows."""
+        out = []
+        for d in self.deps:
+            (first, *_) = d["inputs"]
+            if first["property"] == "getRowsRequest" and self._present(d):
+                out.append((first["id"], d))
+        return out
+
     def post(self, dep: dict, changed: str):
         outputs = outputs_of(dep["output"])
         body = {
@@ -234,6 +245,11 @@ def run(app, pages: list[Page], repeats: int) -> dict[str, Any]:
                     browser.store[("url", "search")] = step.search
                     for dep in browser.listening("url", "search"):
                         calls.append(_call(browser, recorder, dep, "url.search", page.key, step))
+                    # then each paged grid drawn asks for its first page, as the browser's grid does
+                    for grid, dep in browser.grids():
+                        browser.store[(grid, "getRowsRequest")] = FIRST_PAGE
+                        call = _call(browser, recorder, dep, f"{grid}.getRowsRequest", page.key, step)
+                        calls.append(dataclasses.replace(call, rows=True))
                 # Arriving from another page: the router renders this page's content in a callback.
                 browser.store[("page-key", "data")] = "elsewhere:"
                 browser.store[("url", "search")] = page.steps[0].search

@@ -30,9 +30,10 @@ from .server import served_copy
 
 CALIDAD_S, SWITCH_S, TOGGLE_S = 2.0, 1.0, 1.0  # issue 22 part 7, on the demo
 PERIOD = "periodo=2026-09"
-CALIDAD_READY = (
+CALIDAD_READY = (  # both heat-maps drawn, every grid's count told and its rows shown (or it has none)
     "document.querySelectorAll('#quality-page .heatmap').length >= 2 && [...document.querySelectorAll("
-    "'#page .table-grid')].every(g => g.querySelector('.ag-row, .ag-overlay-no-rows-center'))"
+    "'#page .grid-count')].every(c => c.textContent) && [...document.querySelectorAll('#page .table-grid')]"
+    ".every(g => g.querySelector('.ag-row:not(.ag-row-loading)') || g.closest('.panel').querySelector('.grid-empty'))"
 )
 CHAIN_DRAWN = (
     "document.querySelector('#region-chain .light') && "

@@ -16,6 +16,7 @@ PROPERTY_TYPES: dict[str, tuple[type, ...]] = {
     "is_open": (bool,),
     "clickData": (dict,),
     "data": (str, int, float, bool, list, dict),  # dcc.Store: the app's own JSON
+    "getRowsRequest": (dict,),  # a paged grid asking for rows (components.paged_grid)
 }
 MAX_DEPTH = 20  # of a value; the deepest a component of this app sends is a map click (≈ 5)
 

@@ -13,7 +13,7 @@ from typing import Any
 import dash
 
 _DECLARED: list[tuple[tuple, dict, Callable]] = []
-_CLIENTSIDE: list[tuple[str, tuple, dict]] = []
+_CLIENTSIDE: list[tuple[dash.ClientsideFunction, tuple, dict]] = []
 
 
 def callback(*args: Any, **kwargs: Any) -> Callable[[Callable], Callable]:
@@ -26,13 +26,17 @@ def callback(*args: Any, **kwargs: Any) -> Callable[[Callable], Callable]:
     return declare
 
 
-def clientside(name: str, *args: Any, **kwargs: Any) -> None:
-    """A callback run in the browser: ``window.dash_clientside.semaforo[name]`` (``assets/clientside.js``)."""
-    _CLIENTSIDE.append((name, args, kwargs))
+def clientside(function: str | dash.ClientsideFunction, *args: Any, **kwargs: Any) -> None:
+    """A callback run in the browser by ``function`` (defined in assets/, so no inline script; a name alone is
+    ``window.dash_clientside.semaforo[name]`` in ``assets/clientside.js``), given to every app as
+    :func:`callback`'s are."""
+    if isinstance(function, str):
+        function = dash.ClientsideFunction("semaforo", function)
+    _CLIENTSIDE.append((function, args, kwargs))
 
 
 def register(app: dash.Dash) -> None:
     for args, kwargs, fn in _DECLARED:
         app.callback(*args, **kwargs)(fn)
-    for name, args, kwargs in _CLIENTSIDE:
-        app.clientside_callback(dash.ClientsideFunction("semaforo", name), *args, **kwargs)
+    for function, args, kwargs in _CLIENTSIDE:
+        app.clientside_callback(function, *args, **kwargs)

@@ -46,6 +46,16 @@ def quality_completeness(
     )
 
 
+def _months_before(con: duckdb.DuckDBPyConnection, period: dt.date, setting: str) -> dt.date:
+    """The first month of a window of ``setting`` months (core_setting) before ``period``: passed to a query as
+    a constant, which DuckDB's zone maps use to skip the other months (a bound computed inside the query is not)."""
+    row = con.execute("select num_value from core_setting where key = ?", [setting]).fetchone()
+    if row is None or row[0] is None:
+        raise LookupError(f"core_setting: falta {setting}")
+    y, m = divmod(period.year * 12 + period.month - 1 - int(row[0]), 12)
+    return dt.date(y, m + 1, 1)
+
+
 @declare(Scope.BELOW_REGION, regions=True)  # facilities
 def quality_missing(
     con: duckdb.DuckDBPyConnection,
@@ -55,8 +65,15 @@ def quality_missing(
     allowed: Allowed = None,
 ) -> pd.DataFrame:
     """Units expected to report ``program``'s indicators in the month that did not, with what is missing."""
+    since = _months_before(con, period, "expected_lookback_months")
     return _run(
-        con, "quality_missing", program=program, period=period, region=region, allowed=_allowed(allowed)
+        con,
+        "quality_missing",
+        program=program,
+        period=period,
+        since=since,
+        region=region,
+        allowed=_allowed(allowed),
     )
 
 
@@ -88,6 +105,13 @@ def quality_outliers(
 ) -> pd.DataFrame:
     """Suspect facility values of ``program``'s indicators in a month, with their reasons (atipico, salto,
     denominador)."""
+    since = _months_before(con, period, "quality_history_months")
     return _run(
-        con, "quality_outliers", program=program, period=period, region=region, allowed=_allowed(allowed)
+        con,
+        "quality_outliers",
+        program=program,
+        period=period,
+        since=since,
+        region=region,
+        allowed=_allowed(allowed),
     )

@@ -5,18 +5,22 @@ records against the survey; and where every figure comes from (load history, qua
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, State, dcc, html, no_update
+from dash import ClientsideFunction, Input, Output, State, dcc, html, no_update
+from dash.exceptions import PreventUpdate
 
 from warehouse.rules import status
 
 from .. import context
 from .. import format as fmt
 from ..access import may_see
-from ..callbacks import callback
+from ..callbacks import callback, clientside
 from ..components.kpi import figure_card
-from ..components.table_grid import panel, table_grid
+from ..components.paged_grid import BadRequest, paged_grid, rows_page
+from ..components.table_grid import panel
 from ..components.traffic_light import light
 from ..data import Warehouse
 from ..i18n import scope_name, t
@@ -36,27 +40,20 @@ from .region import regional_arg
 PATH = "/calidad"
 
 
-def _grid_panel(
-    grid_id: str,
-    title: str,
-    table: View,
-    df: pd.DataFrame,
-    f: Filters,
-    region: str | None,
-    empty: str | None = None,
-) -> html.Section:
-    """A table's panel: its grid, downloads and notes."""
-    body = [table_grid(grid_id, table, df, f.lang, empty)]
-    return panel(title, table, f, region, body, f"{grid_id}-panel", notes=True)
+def _grid_panel(grid_id: str, title: str, table: View, f: Filters, region: str | None) -> html.Section:
+    """A table's panel: its downloads, notes, how many rows it has and its grid, which asks for its pages
+    (:func:`grid_rows`: the count line is filled by the same answer, so the page itself runs no query for it)."""
+    count = html.P("", id=f"{grid_id}-count", className="hint grid-count", **{"aria-live": "polite"})
+    return panel(
+        title, table, f, region, [count, paged_grid(grid_id, table, f.lang)], f"{grid_id}-panel", notes=True
+    )
 
 
 def _share(part: float, whole: float) -> float | None:
     return None if not whole else 100.0 * part / whole
 
 
-def kpis(
-    wh: Warehouse, f: Filters, completeness: pd.DataFrame, outliers: int, gaps: tuple[int, int | None]
-) -> list:
+def kpis(wh: Warehouse, f: Filters, completeness: pd.DataFrame, gaps: tuple[int, int | None]) -> list:
     """The territory's own completeness and timeliness in the month: its children's reports summed, lit by the
     same rule (completeness_light's bounds, from the catalogue)."""
     period = wh.resolve_period(f.program, f.period)
@@ -90,8 +87,9 @@ def kpis(
                 ],
             )
         )
+    # how many: told by the suspect values' grid when it gets its first page (the query is the grid's)
     cards.append(
-        figure_card(t("suspect_values", f.lang), [html.Div(fmt.number(outliers, 0), className="kpi-value")])
+        figure_card(t("suspect_values", f.lang), [html.Div("…", className="kpi-value", id=SUSPECT_COUNT)])
     )
     count, year = gaps
     cards.append(
@@ -104,39 +102,56 @@ def kpis(
 
 
 def heatmap(df: pd.DataFrame, value: str, state: str, f: Filters, link) -> html.Div | html.P:
-    """Territories × months, each cell its share and light (colour, glyph and a tooltip with the counts)."""
+    """Territories × months, each cell its share and light (colour, glyph and share; its status and counts on
+    hover). A table, not a chart: drawn at once, where a Plotly heat-map with a label per cell took the browser
+    0.4–0.6 s per map (and plotly.js, which this page otherwise does without, its evaluation) on a loaded
+    machine; each cell's tooltip holds only what its row and column do not say."""
     if df.empty:
         return html.P(t("no_data_period", f.lang), className="hint")
     months = sorted(pd.to_datetime(df.period).dt.date.unique())
-    cells = {(r.territory_code, pd.Timestamp(r.period).date()): r for r in df.itertuples()}
+    cells = {
+        (code, pd.Timestamp(when).date()): (v, st, rep, exp, on)
+        for code, when, v, st, rep, exp, on in zip(
+            df.territory_code,
+            df.period,
+            df[value],
+            df[state],
+            df.reporting,
+            df.expected,
+            df.on_time,
+            strict=True,
+        )
+    }
     names = dict(zip(df.territory_code, df.name, strict=False))
-    order = list(dict.fromkeys(df.territory_code))
     head = html.Tr(
         [html.Th(t("territory", f.lang))]
         + [html.Th(fmt.month(m, f.lang, short=True), className="heat-month") for m in months]
     )
     rows = []
-    for code in order:
+    for code in names:
         label = names[code]
         target = link(code)
         first = html.Th(html.A(label, href=target)) if target else html.Th(label, className="heat-name")
         tds = []
         for m in months:
-            r = cells.get((code, m))
-            if r is None:
+            cell = cells.get((code, m))
+            if cell is None:
                 tds.append(html.Td("", className="heat light-sin_datos"))
                 continue
-            s = status(getattr(r, state))
-            tip = (
-                f"{label} · {fmt.month(m, f.lang)} · {s.label.get(f.lang)} · "
-                f"{t('reports_received', f.lang)} {fmt.number(r.reporting, 0)} / {fmt.number(r.expected, 0)} · "
-                f"{t('on_time', f.lang)} {fmt.number(r.on_time, 0)}"
+            v, st, rep, exp, on = cell
+            s = status(st)
+            counts = t(
+                "heat_hover_reports",
+                f.lang,
+                received=fmt.number(rep, 0),
+                expected=fmt.number(exp, 0),
+                on_time=fmt.number(on, 0),
             )
             tds.append(
                 html.Td(
-                    f"{s.glyph} {fmt.number(getattr(r, value), 0)}",
+                    f"{s.glyph} {fmt.number(v, 0)}",
                     className=f"heat light-{s.code}",
-                    title=tip,
+                    title=f"{s.label.get(f.lang)} · {counts}",
                 )
             )
         rows.append(html.Tr([first, *tds]))
@@ -186,8 +201,6 @@ def content(wh: Warehouse, f: Filters, region: str | None) -> list:
 
     period = wh.resolve_period(f.program, f.period)
     completeness = frame(QUALITY_COMPLETENESS, wh, f, region)
-    missing = frame(QUALITY_MISSING, wh, f, region)
-    outliers = frame(QUALITY_OUTLIERS, wh, f, region)
     triangulation = frame(QUALITY_TRIANGULATION, wh, f, region)
     latest = (
         triangulation[triangulation.year == triangulation.year.max()] if len(triangulation) else triangulation
@@ -203,7 +216,7 @@ def content(wh: Warehouse, f: Filters, region: str | None) -> list:
             t("quality_sub", lang, month=month),
             className="page-subtitle",
         ),
-        dbc.Row(kpis(wh, f, completeness, len(outliers), gaps), className="g-2 kpi-row", id="quality-kpis"),
+        dbc.Row(kpis(wh, f, completeness, gaps), className="g-2 kpi-row", id="quality-kpis"),
         panel(
             t("completeness_title", lang),
             QUALITY_COMPLETENESS,
@@ -219,49 +232,30 @@ def content(wh: Warehouse, f: Filters, region: str | None) -> list:
             "quality-completeness",
             notes=True,
         ),
+        _grid_panel("quality-missing", t("missing_title", lang, month=month), QUALITY_MISSING, f, region),
+        _grid_panel("quality-outliers", t("outliers_title", lang, month=month), QUALITY_OUTLIERS, f, region),
         _grid_panel(
-            "quality-missing", t("missing_title", lang, month=month), QUALITY_MISSING, missing, f, region
-        ),
-        _grid_panel(
-            "quality-outliers", t("outliers_title", lang, month=month), QUALITY_OUTLIERS, outliers, f, region
-        ),
-        _grid_panel(
-            "quality-triangulation",
-            t("triangulation_title", lang),
-            QUALITY_TRIANGULATION,
-            triangulation,
-            f,
-            region,
+            "quality-triangulation", t("triangulation_title", lang), QUALITY_TRIANGULATION, f, region
         ),
     ]
     return sections
 
 
+def _history_filters(lang: str) -> Filters:
+    """The load history's and quarantine's filters: whatever the page's, the whole warehouse in the language."""
+    return parse("?lang=en" if lang == "en" else "")
+
+
 def history(wh: Warehouse, lang: str) -> list:
     """Where every figure comes from (administrators): the load history and the quarantined rows, of the whole
-    warehouse whatever the filters — so drawn with the page and left alone by its filter changes (their 50 kB
-    of batches at national scale are not sent again with each one); their downloads carry the language only."""
+    warehouse whatever the filters — so drawn with the page and left alone by its filter changes; their
+    downloads carry the language only."""
     if not (may_see(wh, QUALITY_BATCHES) and may_see(wh, QUALITY_QUARANTINE)):
         return []
-    f = parse("?lang=en" if lang == "en" else "")
+    f = _history_filters(lang)
     return [
-        _grid_panel(
-            "quality-batches",
-            t("batches_title", lang),
-            QUALITY_BATCHES,
-            frame(QUALITY_BATCHES, wh, f, None),
-            f,
-            None,
-        ),
-        _grid_panel(
-            "quality-quarantine",
-            t("quarantine_title", lang),
-            QUALITY_QUARANTINE,
-            frame(QUALITY_QUARANTINE, wh, f, None),
-            f,
-            None,
-            empty=t("quarantine_none", lang),
-        ),
+        _grid_panel("quality-batches", t("batches_title", lang), QUALITY_BATCHES, f, None),
+        _grid_panel("quality-quarantine", t("quarantine_title", lang), QUALITY_QUARANTINE, f, None),
     ]
 
 
@@ -275,6 +269,7 @@ def layout(wh: Warehouse, f: Filters, arg: str | None = None):
         [
             html.Div(page_content(wh, f, arg), id="quality-page"),
             html.Div(history(wh, f.lang), id="quality-history"),
+            dcc.Store(id="quality-grids", data=sorted(set(GRIDS) - HISTORY)),
         ]
     )
 
@@ -290,3 +285,93 @@ def update(search: str, pathname: str):
     if not parts or parts[0] != PATH.strip("/"):
         return no_update
     return page_content(context.warehouse(), context.filters(search), parts[1] if len(parts) > 1 else None)
+
+
+# The page's grids, each answering its pages from its view's rows with the page's filters (the history's: the
+# language only). What a page shows is what its URL means, so a rows request reads the URL, as the page does.
+GRIDS: dict[str, View] = {
+    "quality-missing": QUALITY_MISSING,
+    "quality-outliers": QUALITY_OUTLIERS,
+    "quality-triangulation": QUALITY_TRIANGULATION,
+    "quality-batches": QUALITY_BATCHES,
+    "quality-quarantine": QUALITY_QUARANTINE,
+}
+HISTORY = frozenset({"quality-batches", "quality-quarantine"})
+
+
+EMPTY = {"quality-quarantine": "quarantine_none"}  # a grid's words when it has no rows (else no_data_period)
+SUSPECT_COUNT = "quality-suspect-count"  # the suspect values' KPI, told by their grid
+
+
+class GridPage(NamedTuple):
+    answer: dict  # the grid's getRowsResponse
+    total: int  # the view's rows before the grid's filters
+
+
+def grid_rows(grid_id: str, request: dict | None, search: str | None, pathname: str | None) -> GridPage:
+    """One page of a grid's rows (``request``: the grid's getRowsRequest) for the page at ``pathname``?``search``."""
+    if not request:
+        raise PreventUpdate
+    view = GRIDS[grid_id]
+    wh, f = context.warehouse(), context.filters(search)
+    if grid_id in HISTORY:
+        f, region = _history_filters(f.lang), None
+    else:
+        parts = [p for p in (pathname or "").split("/") if p]
+        region, _ = regional_arg(wh, f, parts[1] if len(parts) > 1 else None)
+    rows = frame(view, wh, f, region)
+    try:
+        return GridPage(rows_page(view, rows, request, f.lang), len(rows))
+    except BadRequest as e:  # only a script sends one: nothing to answer
+        raise PreventUpdate from e
+
+
+def count_line(grid_id: str, page: GridPage, lang: str) -> tuple[str, str]:
+    """The line above a grid: how many rows it has (with the grid's filters: how many pass), or that it has
+    none; and its class (``grid-empty`` then)."""
+    n, shown = page.total, page.answer["rowCount"]
+    if not n:
+        return t(EMPTY.get(grid_id, "no_data_period"), lang), "hint grid-count grid-empty"
+    if shown != n:
+        return t(
+            "grid_count_filtered", lang, shown=fmt.number(shown, 0), n=fmt.number(n, 0)
+        ), "hint grid-count"
+    return t("grid_count", lang, n=fmt.number(n, 0)), "hint grid-count"
+
+
+def _rows_callback(grid_id: str) -> None:
+    outputs = [
+        Output(grid_id, "getRowsResponse"),
+        Output(f"{grid_id}-count", "children"),
+        Output(f"{grid_id}-count", "className"),
+    ]
+    if grid_id == "quality-outliers":
+        outputs.append(Output(SUSPECT_COUNT, "children"))
+
+    @callback(
+        *outputs,
+        Input(grid_id, "getRowsRequest"),
+        State("url", "search"),
+        State("url", "pathname"),
+        prevent_initial_call=True,
+    )
+    def rows(request: dict | None, search: str | None, pathname: str | None) -> tuple:
+        page = grid_rows(grid_id, request, search, pathname)
+        if request and request.get("startRow"):  # a later page: the count is told already
+            return (page.answer, *[no_update] * (len(outputs) - 1))
+        lang = context.filters(search).lang
+        told = count_line(grid_id, page, lang)
+        return (page.answer, *told, fmt.number(page.total, 0))[: len(outputs)]
+
+
+for _grid in GRIDS:
+    _rows_callback(_grid)
+
+# A filter change redraws the page: its grids empty their pages, and ask again (assets/calidad.js).
+clientside(
+    ClientsideFunction("calidad", "refreshGrids"),
+    Output("quality-grids", "data"),
+    Input("quality-page", "children"),
+    State("quality-grids", "data"),
+    prevent_initial_call=True,
+)

@@ -116,6 +116,17 @@ def test_a_regional_user_gets_no_other_region_by_any_request(secured, facilities
         ),
         ("quality-page", {("url", "search"): "?periodo=2026-09", ("url", "pathname"): "/calidad/10"}),
         ("budget-page", {("url", "search"): "?periodo=2026-09", ("url", "pathname"): "/presupuesto/10"}),
+        *(  # the quality grids' pages of rows, asked for another region's page
+            (
+                f"{grid}.getRowsResponse",
+                {
+                    (grid, "getRowsRequest"): {"startRow": 0, "endRow": 500},
+                    ("url", "search"): "?periodo=2026-09",
+                    ("url", "pathname"): "/calidad/10",
+                },
+            )
+            for grid in ("quality-missing", "quality-outliers")
+        ),
     ):
         r = crafted(c, output, values)
         assert r.status_code in (200, 204, 403), (output, r.status_code)

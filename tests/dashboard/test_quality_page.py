@@ -8,18 +8,45 @@ import csv
 import io
 
 import pytest
+from dash.exceptions import PreventUpdate
 
 from dashboard import context
+from dashboard import format as fmt
 from dashboard.pages import calidad, region_drill
 from dashboard.state import parse
 from dashboard.views import VIEWS as TABLES
+from dashboard.views import frame
+from dashboard.views.quality import QUALITY_COMPLETENESS
+from tests.dashboard.clients import crafted
 from tests.dashboard.test_budget_page import _csv, grid
 from tests.dashboard.test_callbacks import PERIOD, _walk, texts
 from warehouse import query
+from warehouse.rules import status
 
 
 def page(search: str, arg: str | None = None):
     return calidad.layout(context.warehouse(), parse(search), arg)
+
+
+def heat_maps(content) -> list:
+    """The page's heat-map tables (completeness, timeliness)."""
+    return [c for c in _walk(content) if getattr(c, "className", None) == "heatmap"]
+
+
+def grid_rows(
+    grid_id: str, search: str, arg: str | None = None, page_rows: int = 50, **request
+) -> list[dict]:
+    """Every row a paged grid shows, asked page by page as the grid asks (its rows callback); ``request``: the
+    grid's sortModel and filterModel."""
+    pathname = "/calidad" + (f"/{arg}" if arg else "")
+    rows: list[dict] = []
+    while True:
+        ask = {"startRow": len(rows), "endRow": len(rows) + page_rows, **request}
+        answer = calidad.grid_rows(grid_id, ask, search, pathname).answer
+        rows += answer["rowData"]
+        if len(rows) >= answer["rowCount"] or not answer["rowData"]:
+            assert len(rows) == answer["rowCount"]
+            return rows
 
 
 @pytest.mark.demo
@@ -38,7 +65,7 @@ def test_heat_map_and_lights_come_from_the_completeness_rows(app, sql):
     share = f"{100 * reporting / expected:,.1f} %"
     assert share in text and f"{reporting:,.0f} / {expected:,.0f}" in text
     # Two heat-maps (completeness, timeliness): twelve months × the 26 regions, each region linking to its page.
-    heat = [c for c in _walk(content) if getattr(c, "className", None) == "heatmap"]
+    heat = heat_maps(content)
     assert len(heat) == 2
     head, body = heat[0].children
     assert len(head.children.children) == 1 + 12 and len(body.children) == 26
@@ -55,7 +82,8 @@ def test_quality_tables_equal_their_downloads(app):
         ("calidad-triangulacion", "quality-triangulation", None),
         ("calidad-cargas", "quality-batches", None),
     ):
-        shown = grid(page(f"?periodo={PERIOD}", arg), grid_id).rowData
+        assert grid(page(f"?periodo={PERIOD}", arg), grid_id).rowModelType == "infinite"  # no rows inside
+        shown = grid_rows(grid_id, f"?periodo={PERIOD}", arg)
         path = f"/export/{table}" + (f"/{arg}" if arg else "") + f".csv?periodo={PERIOD}"
         downloaded = list(csv.DictReader(io.StringIO(client.get(path).data.decode("utf-8-sig"))))
         assert len(shown) == len(downloaded) > 0, table
@@ -82,7 +110,8 @@ def test_a_suspect_facility_value_carries_the_mark_in_the_drill_down(app):
 
 def test_a_filter_change_sends_the_page_again_but_not_the_load_history(app):
     layout = page(f"?periodo={PERIOD}", "10")
-    assert grid(layout, "quality-batches").rowData
+    assert grid(layout, "quality-batches").rowModelType == "infinite"
+    assert grid_rows("quality-batches", f"?periodo={PERIOD}", "10")
     updated = calidad.update(f"?periodo={PERIOD}&provincia=1001", "/calidad/10")
     ids = {c.id for c in _walk(updated) if isinstance(getattr(c, "id", None), str)}
     assert {"quality-kpis", "quality-completeness", "quality-missing-panel", "quality-outliers-panel"} <= ids
@@ -101,8 +130,7 @@ def test_a_region_breaks_down_to_provinces_and_a_province_to_districts(app, sql)
     regional = texts(page(f"?periodo={PERIOD}", "10"))
     assert f"/calidad/10?periodo={PERIOD}&provincia=1001" in regional  # each province opens its districts
     content = page(f"?periodo={PERIOD}&provincia=1001", "10")
-    heat = [c for c in _walk(content) if getattr(c, "className", None) == "heatmap"]
-    rows = {r.children[0].children for r in heat[0].children[1].children}
+    rows = {r.children[0].children for r in heat_maps(content)[0].children[1].children}
     ((districts,),) = sql(
         "select count(distinct territory_code) from mart_indicator_agg where territory_level = 'distrito' "
         "and parent_code = '1001' and period = ?",
@@ -115,8 +143,8 @@ def test_a_region_breaks_down_to_provinces_and_a_province_to_districts(app, sql)
 @pytest.mark.demo
 def test_a_province_narrows_the_lists_and_only_the_program_counts(app, sql):
     wh = context.warehouse()
-    whole = grid(page(f"?periodo={PERIOD}", "10"), "quality-outliers").rowData
-    province = grid(page(f"?periodo={PERIOD}&provincia=1003", "10"), "quality-outliers").rowData
+    whole = grid_rows("quality-outliers", f"?periodo={PERIOD}", "10")
+    province = grid_rows("quality-outliers", f"?periodo={PERIOD}&provincia=1003", "10")
     assert 0 < len(province) < len(whole)
     codes = {r["cod_ipress"] for r in province}
     located = sql(
@@ -127,3 +155,135 @@ def test_a_province_narrows_the_lists_and_only_the_program_counts(app, sql):
     pan = {i.code for i in wh.snapshot.catalogue.indicators_for(program="0001")}
     flagged = query.quality_outliers(wh.cursor, "0001", wh.resolve_period("0001", PERIOD), "10")
     assert set(flagged.indicator_code) <= pan
+
+
+def test_each_heat_map_cell_is_its_row_lit_by_its_status(app):
+    wh = context.warehouse()
+    rows = frame(QUALITY_COMPLETENESS, wh, parse(f"?periodo={PERIOD}"), None)
+    assert len(rows) > 0
+    completeness, timeliness = heat_maps(page(f"?periodo={PERIOD}"))
+    for table, value, state in (
+        (completeness, "completeness_pct", "completeness_status"),
+        (timeliness, "timeliness_pct", "timeliness_status"),
+    ):
+        head, body = table.children
+        months = [th.children for th in head.children.children[1:]]
+        by_name = {
+            tr.children[0].children.children: tr.children[1:] for tr in body.children
+        }  # the name's link
+        for r in rows.itertuples():
+            td = by_name[r.name][months.index(fmt.month(r.period, "es", short=True))]
+            light = status(getattr(r, state))
+            assert td.className == f"heat light-{light.code}"
+            assert td.children == f"{light.glyph} {fmt.number(getattr(r, value), 0)}"
+            assert td.title == (
+                f"{light.label.get('es')} · recibidos {fmt.number(r.reporting, 0)} de "
+                f"{fmt.number(r.expected, 0)} · a tiempo {fmt.number(r.on_time, 0)}"
+            )
+
+
+@pytest.mark.demo
+def test_a_paged_grid_sorts_filters_and_pages_every_row_on_the_server(app):
+    search, path = f"?periodo={PERIOD}", "/calidad"
+    every = grid_rows("quality-outliers", search)
+    assert len(every) > 7
+    # in pages of 7, the same rows in the same order as in pages of 50
+    assert grid_rows("quality-outliers", search, page_rows=7) == every
+    # sorted by a column, largest first and empty values last: the same rows, reordered
+    by_value = grid_rows("quality-outliers", search, sortModel=[{"colId": "value", "sort": "desc"}])
+    key = lambda r: (r["cod_ipress"], r["indicator"])  # noqa: E731
+    assert sorted(map(key, by_value)) == sorted(map(key, every))
+    values = [r["value"] for r in by_value]
+    present = [v for v in values if v is not None]
+    assert present == sorted(present, reverse=True) and values[: len(present)] == present
+    # the grid's text filter (case-insensitive "contains"), applied to every row before paging
+    needle = every[len(every) // 2]["facility_name"][1:6].upper()
+    hits = grid_rows(
+        "quality-outliers",
+        search,
+        filterModel={"facility_name": {"filterType": "text", "type": "contains", "filter": needle}},
+    )
+    assert hits and hits == [r for r in every if needle.lower() in r["facility_name"].lower()]
+    # two conditions joined by OR
+    other = every[0]["facility_name"]
+    either = grid_rows(
+        "quality-outliers",
+        search,
+        filterModel={
+            "facility_name": {
+                "filterType": "text",
+                "operator": "OR",
+                "conditions": [
+                    {"filterType": "text", "type": "equals", "filter": other},
+                    {"filterType": "text", "type": "contains", "filter": needle},
+                ],
+            }
+        },
+    )
+    assert either == [
+        r for r in every if r["facility_name"] == other or needle.lower() in r["facility_name"].lower()
+    ]
+    # what only a script would send: no answer (Dash's 204), never a guess
+    for bad in (
+        None,
+        {"startRow": 0, "endRow": 100_000},
+        {"startRow": 5, "endRow": 5},
+        {"startRow": 0, "endRow": 50, "sortModel": [{"colId": "batch_id", "sort": "asc"}]},  # not on screen
+        {"startRow": 0, "endRow": 50, "filterModel": {"value": {"type": "contains", "filter": "1"}}},
+        {"startRow": 0, "endRow": 50, "filterModel": {"facility_name": {"type": "regex", "filter": ".*"}}},
+        {"startRow": 0, "endRow": 50, "filterModel": []},
+    ):
+        with pytest.raises(PreventUpdate):
+            calidad.grid_rows("quality-outliers", bad, search, path)
+
+
+@pytest.mark.demo
+def test_a_grid_tells_how_many_rows_it_has_and_the_suspect_values_kpi_follows_its_answer(app):
+    c = app.server.test_client()
+    search, path = f"?periodo={PERIOD}", "/calidad/10"
+    every = grid_rows("quality-outliers", search, "10")
+    ask = {"startRow": 0, "endRow": 50, "sortModel": [], "filterModel": {}}
+    values = {
+        ("quality-outliers", "getRowsRequest"): ask,
+        ("url", "search"): search,
+        ("url", "pathname"): path,
+    }
+    r = crafted(c, "quality-outliers.getRowsResponse", values)
+    assert r.status_code == 200
+    out = r.get_json()["response"]
+    assert out["quality-outliers"]["getRowsResponse"]["rowData"] == every[:50]
+    assert (
+        out["quality-outliers-count"]["children"]
+        == f"{len(every):,} filas (de a 50 por página; todas en las descargas)"
+    )
+    assert out["quality-suspect-count"]["children"] == f"{len(every):,}"
+    # a later page carries its rows only
+    values[("quality-outliers", "getRowsRequest")] = {**ask, "startRow": 50, "endRow": 100}
+    later = crafted(c, "quality-outliers.getRowsResponse", values).get_json()["response"]
+    assert set(later) == {"quality-outliers"}
+    # with the grid's filters: how many pass, of how many
+    name = every[0]["facility_name"]
+    values[("quality-outliers", "getRowsRequest")] = {
+        **ask,
+        "filterModel": {"facility_name": {"filterType": "text", "type": "equals", "filter": name}},
+    }
+    filtered = crafted(c, "quality-outliers.getRowsResponse", values).get_json()["response"]
+    shown = sum(1 for x in every if x["facility_name"] == name)
+    assert filtered["quality-outliers-count"]["children"] == (
+        f"{shown:,} de {len(every):,} filas con los filtros de la tabla"
+    )
+    assert filtered["quality-suspect-count"]["children"] == f"{len(every):,}"  # the KPI: all of them
+
+
+def test_an_empty_grid_says_so_above_it():
+    empty = calidad.GridPage({"rowData": [], "rowCount": 0}, 0)
+    assert calidad.count_line("quality-quarantine", empty, "es") == (
+        "Ninguna fila en cuarentena: todos los archivos se cargaron enteros.",
+        "hint grid-count grid-empty",
+    )
+    assert calidad.count_line("quality-missing", empty, "en")[1] == "hint grid-count grid-empty"
+    some = calidad.GridPage({"rowData": [{}], "rowCount": 1200}, 1200)
+    assert calidad.count_line("quality-missing", some, "en") == (
+        "1,200 rows (50 a page; all of them in the downloads)",
+        "hint grid-count",
+    )

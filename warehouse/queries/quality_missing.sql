@@ -1,21 +1,19 @@
 -- The units (facilities, or districts where the source reports by district) that were expected to report in a month
 -- and did not: for each, the indicators missing and when it last reported them. Expected as in marts/units.sql: it
 -- reported the indicator in the look-back window (settings: expected_lookback_months).
--- Parameters: $program (its indicators only), $period, $region (a region code or NULL for all), $allowed.
+-- Parameters: $program (its indicators only), $period, $since (the look-back window's first month: $period less
+-- expected_lookback_months, read by the caller, warehouse.quality_queries — a constant, so that DuckDB's zone maps
+-- skip the other months instead of reading the whole tables), $region (a region code or NULL for all), $allowed.
 with
-
-lookback as (
-    select cast(num_value as integer) as months from core_setting where key = 'expected_lookback_months'
-),
 
 facts as (
     select period, indicator_code, coalesce(cod_ipress, ubigeo) as unit, cod_ipress, ubigeo
     from raw_admin
-    where period between ($period::date - to_months((select months from lookback))) and $period::date
+    where period between $since::date and $period::date
     union all
     select period, indicator_code, cod_ipress, cod_ipress, ubigeo
     from raw_stock
-    where period between ($period::date - to_months((select months from lookback))) and $period::date
+    where period between $since::date and $period::date
 ),
 
 program_facts as (

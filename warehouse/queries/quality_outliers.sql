@@ -8,14 +8,14 @@
 --                 × 1.2533 stands in for it (the same scale for a normal distribution)
 --   salto         the value moved more than `jump_points` from the month before
 --   denominador   the denominator changed by more than `denominator_change_pct` % from the month before
--- Parameters: $program (its indicators only), $period (the month), $region (a region code or NULL for all),
--- $allowed.
+-- Parameters: $program (its indicators only), $period (the month), $since (the first month of its history:
+-- $period less `history_months`, read by the caller, warehouse.quality_queries — a constant, so that DuckDB's zone
+-- maps skip the other months), $region (a region code or NULL for all), $allowed.
 with
 
 settings as (
     select
         max(num_value) filter (where key = 'quality_outlier_modified_z') as max_z,
-        max(num_value) filter (where key = 'quality_history_months')::integer as history_months,
         max(num_value) filter (where key = 'quality_min_history_months')::integer as min_history,
         max(num_value) filter (where key = 'quality_jump_points') as jump_points,
         max(num_value) filter (where key = 'quality_denominator_change_pct') as denominator_change_pct
@@ -44,7 +44,7 @@ facility_values as (
     cross join settings as s
     where a.cod_ipress is not null
       and i.program_code = $program
-      and a.period between ($period::date - to_months(s.history_months)) and $period::date
+      and a.period between $since::date and $period::date
       and ($region is null or dr.region_code = $region)
       and ($allowed is null or list_contains($allowed, dr.region_code))
 ),
