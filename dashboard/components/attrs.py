@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 ARIA_HIDDEN: dict[str, Any] = {"aria-hidden": "true"}  # a decoration (icon, arrow) that screen readers skip
+ARIA_POLITE: dict[str, Any] = {"aria-live": "polite"}  # a line a callback fills: read out when it changes
 
 
 def aria_label(text: str) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from .. import context
 from .. import format as fmt
 from ..access import may_see
 from ..callbacks import callback, clientside
+from ..components.attrs import ARIA_POLITE
 from ..components.kpi import figure_card
 from ..components.paged_grid import BadRequest, paged_grid, rows_page
 from ..components.table_grid import panel
@@ -43,7 +44,7 @@ PATH = "/calidad"
 def _grid_panel(grid_id: str, title: str, table: View, f: Filters, region: str | None) -> html.Section:
     """A table's panel: its downloads, notes, how many rows it has and its grid, which asks for its pages
     (:func:`grid_rows`: the count line is filled by the same answer, so the page itself runs no query for it)."""
-    count = html.P("", id=f"{grid_id}-count", className="hint grid-count", **{"aria-live": "polite"})
+    count = html.P("", id=f"{grid_id}-count", className="hint grid-count", **ARIA_POLITE)
     return panel(
         title, table, f, region, [count, paged_grid(grid_id, table, f.lang)], f"{grid_id}-panel", notes=True
     )
