@@ -84,6 +84,8 @@ def test_phone_menu_closes_after_navigating_and_the_chain_keeps_its_levels(duo):
     )
     assert labels and all(label.strip('"') for label in labels), labels
     assert {label.strip('"') for label in labels} >= {"Presupuesto", "Insumos críticos", "Productos"}, labels
+    # the filter bar's dropdowns are drawn a moment after the chain (their code loads apart): shown as a person sees it
+    duo.wait_for_contains_text("#f-region", "Huancavelica", timeout=30)
     save(duo, "screens_region_390")
     toggle = duo.find_element("#nav-toggle")
     assert toggle.get_attribute("aria-label") == "Menú"
