@@ -72,9 +72,11 @@ def test_small_bench_writes_every_figure(tmp_path: Path) -> None:
     network = [f for f in figures if f["group"] == "network"]
     assert len(network) == 6 * 4, [f["name"] for f in network]
     assert all(0 < f["value"] < 120 for f in network if f["unit"] == "s"), network  # lights were shown
-    # What a user waits for in the browser: Calidad usable, a region switch, the language toggle.
+    # What a user waits for in the browser: Calidad usable (twice), a region switch, the language toggle, and the
+    # region page's charts once scrolled to (information: drawn when they come into view).
     browser = [f for f in figures if f["group"] == "browser"]
-    assert len(browser) == 4 and all(0 < f["value"] < 90 for f in browser), browser
+    assert len(browser) == 5 and all(0 < f["value"] < 90 for f in browser), browser
+    assert sum("drawn once scrolled to" in f["name"] for f in browser) == 1, browser
     # The load profile: its phases add up to the load's time.
     for f in (f for f in figures if f["group"] == "profile"):
         assert abs(sum(f["extra"]["phases"].values()) - f["value"]) < 0.02, f
