@@ -13,10 +13,8 @@ from typing import Any
 import dash_ag_grid as dag
 import pandas as pd
 
-from ..i18n import grid_words
 from ..views import View
-from .scorecard import GRID_THEME
-from .table_grid import NUMERIC, column_defs, records
+from .table_grid import DEFAULT_COLUMN, NUMERIC, column_defs, grid_options, records
 
 PAGE_ROWS = 50
 MAX_ROWS = 500  # per request: a page or a few (the grid asks for one block at a time)
@@ -47,29 +45,15 @@ def paged_grid(grid_id: str, table: View, lang: str, sort: tuple[str, str] | Non
         id=grid_id,
         columnDefs=defs,
         rowModelType="infinite",
-        defaultColDef={
-            "resizable": True,
-            "sortable": True,
-            "suppressHeaderMenuButton": True,
-            "wrapHeaderText": True,
-            "autoHeaderHeight": True,
-            "minWidth": 100,
-        },
+        defaultColDef=DEFAULT_COLUMN,
         dashGridOptions={
-            "theme": GRID_THEME,
-            "loadThemeGoogleFonts": False,
-            "domLayout": "autoHeight",
+            **grid_options(lang),
             "pagination": True,
             "paginationPageSize": PAGE_ROWS,
-            "paginationPageSizeSelector": False,  # its list is absent until opened: invalid ARIA
             "cacheBlockSize": PAGE_ROWS,
             "maxBlocksInCache": 4,
             "infiniteInitialRowCount": 1,
-            "suppressCellFocus": True,
-            "enableCellTextSelection": True,
             "tooltipShowDelay": 300,
-            "animateRows": False,
-            **grid_words(lang),
         },
         className="table-grid",
         style={"width": "100%"},

@@ -3,6 +3,8 @@ numbers, statuses as lights, with its download buttons."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import dash_ag_grid as dag
 import pandas as pd
 from dash import html
@@ -23,6 +25,32 @@ FIT_MIN_WIDTH = {
     "status": 110,
     **dict.fromkeys(NUMERIC, 80),
 }  # px, for grids sized to their panel
+
+
+# What every table's grid shares, whether it holds its rows or asks for them (components.paged_grid).
+DEFAULT_COLUMN = {
+    "resizable": True,
+    "sortable": True,
+    "suppressHeaderMenuButton": True,
+    "wrapHeaderText": True,
+    "autoHeaderHeight": True,
+    "minWidth": 100,
+}
+
+
+def grid_options(lang: str) -> dict[str, Any]:
+    """The grid options every table's grid shares: theme, height, 50-row pages, words in ``lang``."""
+    return {
+        "theme": GRID_THEME,
+        "loadThemeGoogleFonts": False,
+        "domLayout": "autoHeight",
+        "paginationPageSize": 50,
+        "paginationPageSizeSelector": False,  # its list is absent until opened: invalid ARIA
+        "suppressCellFocus": True,
+        "enableCellTextSelection": True,
+        "animateRows": False,
+        **grid_words(lang),
+    }
 
 
 def records(table: View, df: pd.DataFrame, lang: str) -> list[dict]:
@@ -89,25 +117,10 @@ def table_grid(
         id=grid_id,
         columnDefs=column_defs(table, lang, sort, fit),
         rowData=records(table, df[~top], lang),
-        defaultColDef={
-            "resizable": True,
-            "sortable": True,
-            "suppressHeaderMenuButton": True,
-            "wrapHeaderText": True,
-            "autoHeaderHeight": True,
-            "minWidth": 100,
-        },
+        defaultColDef=DEFAULT_COLUMN,
         dashGridOptions={
-            "theme": GRID_THEME,
-            "loadThemeGoogleFonts": False,
-            "domLayout": "autoHeight",
+            **grid_options(lang),
             "pagination": len(df) > 30,
-            "paginationPageSize": 50,
-            "paginationPageSizeSelector": False,  # its list is absent until opened: invalid ARIA
-            "suppressCellFocus": True,
-            "enableCellTextSelection": True,
-            "animateRows": False,
-            **grid_words(lang),
             "pinnedTopRowData": records(table, df[top], lang),
         },
         className="table-grid",
