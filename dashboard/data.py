@@ -257,6 +257,21 @@ class Warehouse:
             memo[key] = df
         return df.copy()
 
+    def remembered(
+        self, key: tuple, compute: Callable[[duckdb.DuckDBPyConnection], pd.DataFrame]
+    ) -> pd.DataFrame:
+        """``compute(cursor)`` — a read that is not a declared query, whose caller already applied the user's
+        access (``key`` must name it) — once per version, from the version's cache after that; a copy each time."""
+        v = self.version
+        with v.cache_lock:
+            df = v.cache.get(key)
+        if df is None:
+            df = compute(v.cursor())
+            if self.cache_bytes:
+                with v.cache_lock, contextlib.suppress(ValueError):  # larger than the whole cache: not kept
+                    v.cache[key] = df
+        return df.copy()
+
     def read(self, name: str, *args: object, **kwargs: object) -> pd.DataFrame:
         """The named query ``name`` of ``warehouse.query`` for the current user (:meth:`query`): the one place
         where the dashboard names the warehouse's reads."""
