@@ -49,7 +49,10 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 GRID_LOCALE_ROUTE = "/vendor/ag-grid-locale/"  # + the vendored file's name, which carries its version
 # Bootstrap under its package's version (/vendor/2.6.0/css/…), the plotly bundle and the grid's words under theirs.
 VERSIONED = re.compile(r"^/vendor/(\d+(\.\d+)+|plotly\.js|ag-grid-locale)/")
+ENCODINGS = ("br", "gzip")  # in the server's order of preference
 DYNAMIC_BR_LEVEL = 5  # a 300 kB callback answer in ~10 ms on one core
+DYNAMIC_GZIP_LEVEL = 6
+MIN_SIZE = 500  # smaller answers travel as they are
 STATIC_BR_LEVEL = 9  # ~1 s for plotly.js: what the first visitor of a new installation gets
 BEST_BR_LEVEL = 11  # ~20 s for plotly.js, 8 % smaller: computed once, in the background, kept on disk
 STATIC_GZIP_LEVEL = 9
@@ -80,6 +83,21 @@ def plotly_bundle() -> Path | None:
         )
         return None
     return PLOTLY_BUNDLE
+
+
+def negotiated(req: flask.Request) -> str | None:
+    """The encoding to answer ``req`` in (its ``Accept-Encoding``, q-values included), None for none."""
+    return req.accept_encodings.best_match(ENCODINGS)
+
+
+def compressed_answer(body: bytes, encoding: str | None) -> bytes:
+    """``body`` compressed as an answer made per request is (``Compression``'s levels): for a cache that keeps
+    answers as sent (``dashboard.layout_cache``), so that a hit is not compressed again."""
+    if encoding == "br":
+        return brotli.compress(body, quality=DYNAMIC_BR_LEVEL)
+    if encoding == "gzip":
+        return gzip.compress(body, DYNAMIC_GZIP_LEVEL, mtime=0)
+    return body
 
 
 def is_immutable(req: flask.Request) -> bool:
@@ -178,8 +196,8 @@ class Compression(Compress):
             COMPRESS_ALGORITHM=["br", "gzip"],
             COMPRESS_ALGORITHM_STREAMING=["br"],
             COMPRESS_BR_LEVEL=DYNAMIC_BR_LEVEL,
-            COMPRESS_LEVEL=6,
-            COMPRESS_MIN_SIZE=500,
+            COMPRESS_LEVEL=DYNAMIC_GZIP_LEVEL,
+            COMPRESS_MIN_SIZE=MIN_SIZE,
         )
         self.static = StaticCache()
         super().__init__(app)
@@ -193,8 +211,7 @@ class Compression(Compress):
         response.headers.add("Vary", "Accept-Encoding")
         if "Content-Encoding" in response.headers or response.mimetype not in self.compress_mimetypes_set:
             return response
-        accept = req.headers.get("Accept-Encoding", "").lower()
-        encoding = "br" if "br" in accept else "gzip" if "gzip" in accept else None
+        encoding = negotiated(req)
         if encoding is None:
             return response
         response.direct_passthrough = False

@@ -4,9 +4,12 @@ viewer or a new version of the file is rendered anew."""
 
 from __future__ import annotations
 
+import gzip
+import json
 import os
 import shutil
 
+import brotli
 import flask
 import pytest
 
@@ -64,3 +67,30 @@ def test_viewers_with_other_rights_never_share_a_layout(small_app):
             flask.g.semaforo_user = user
             keys.add(layout_cache.viewer())
     assert len(keys) == 4
+
+
+def test_a_layout_is_kept_as_sent_in_each_encoding(counted, monkeypatch):
+    """A hit is the bytes sent before: rendered once, compressed once per encoding, never again."""
+    client, rendered, _db = counted
+    compressions: list[str | None] = []
+    real = layout_cache.compressed_answer
+
+    def counting(body: bytes, encoding: str | None) -> bytes:
+        compressions.append(encoding)
+        return real(body, encoding)
+
+    monkeypatch.setattr(layout_cache, "compressed_answer", counting)
+    plain = layout(client, "/region/09")
+    ref = {"Referer": "http://localhost/region/09"}
+    sent = {}
+    for enc, unpack in (("br", brotli.decompress), ("gzip", gzip.decompress)):
+        for _ in range(2):
+            r = client.get("/_dash-layout", headers={**ref, "Accept-Encoding": f"{enc}, deflate"})
+            assert r.headers["Content-Encoding"] == enc and "Accept-Encoding" in r.headers["Vary"]
+            assert json.loads(unpack(r.data)) == json.loads(plain)
+            assert sent.setdefault(enc, r.data) == r.data
+    assert len(sent["br"]) < len(plain) / 3
+    assert rendered == [("/region/09", "")] and compressions == ["br", "gzip"]
+    # a browser that refuses Brotli (q=0) gets gzip, from the cache
+    r = client.get("/_dash-layout", headers={**ref, "Accept-Encoding": "br;q=0, gzip"})
+    assert r.headers["Content-Encoding"] == "gzip" and r.data == sent["gzip"] and len(compressions) == 2
