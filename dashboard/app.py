@@ -143,7 +143,7 @@ def create_app(
     regional server). ``config`` (``dashboard.config``) adds login, roles and the rest of production serving;
     without it, no login: every visitor sees everything."""
     cfg = config or load_config(env={}, db=db, geojson=geojson, regions=allowed)
-    wh = Warehouse(cfg.db, cfg.regions, cache_bytes=cfg.cache_mb << 20)
+    wh = Warehouse(cfg.db, cfg.regions, cache_bytes=cfg.cache_mb << 20, threads=cfg.duckdb_threads)
     wh.snapshot  # noqa: B018 — open the file and fail now, not on the first request, if it is unusable
     known = set(wh.snapshot.regions.region_code)
     allowed = cfg.regions

@@ -70,8 +70,12 @@ class Version:
     its query cache. A file, once opened, never changes (writers rename a new one over the path), so nothing
     cached here can go stale: it dies with the version."""
 
-    def __init__(self, path: Path, stamp: tuple[int, int], number: int, cache_bytes: int):
+    def __init__(
+        self, path: Path, stamp: tuple[int, int], number: int, cache_bytes: int, threads: int | None = None
+    ):
         self.con = connect_readonly(path)
+        if threads:  # this in-memory database's own setting (each version has one)
+            self.con.execute(f"set threads = {int(threads)}")
         self.stamp = stamp
         self.number = number
         self.users = 0  # requests pinned to this version (guarded by the Warehouse's lock)
@@ -126,8 +130,10 @@ class Warehouse:
         path: str | os.PathLike,
         allowed: frozenset[str] | None = None,
         cache_bytes: int = 64 << 20,
+        threads: int | None = None,
     ):
         self.path = Path(path)
+        self.threads = threads  # DuckDB's per query (None: its default, one per core)
         self.server_allowed = allowed  # a regional server's regions (``semaforo serve --regiones``)
         self.access: Callable[[], Access] = lambda: FULL_ACCESS  # the current user's, set by dashboard.auth
         self.cache_bytes = cache_bytes
@@ -167,7 +173,7 @@ class Warehouse:
     def _open(self, stamp: tuple[int, int], keep: Version | None) -> Version:
         try:
             self._opened += 1
-            v = Version(self.path, stamp, self._opened, self.cache_bytes)
+            v = Version(self.path, stamp, self._opened, self.cache_bytes, self.threads)
         except Exception:
             if keep is None:
                 raise

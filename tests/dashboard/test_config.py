@@ -49,3 +49,26 @@ def test_every_setting_comes_out_of_the_declared_type(tmp_path):
     for name, kind in get_type_hints(ServeConfig).items():
         value = getattr(cfg, name)
         assert TypeAdapter(kind).validate_python(value, strict=True) == value, name
+
+
+def test_duckdb_threads_per_query_are_the_servers_setting(tmp_path, small_db):
+    """Each version's database runs a query on ``duckdb_threads`` threads (1 by default: the workers and their
+    threads share the cores); 0 is refused at start."""
+    import shutil
+
+    from dashboard import context
+    from dashboard.app import create_app
+
+    db = tmp_path / "w.duckdb"
+    shutil.copy2(small_db, db)
+    previous = context._current
+    try:
+        for env, threads in (({}, 1), ({"SEMAFORO_DUCKDB_THREADS": "2"}, 2)):
+            create_app(config=load_config(env=env, db=db))
+            wh = context.warehouse()
+            assert wh.cursor.execute("select current_setting('threads')").fetchone() == (threads,)
+    finally:
+        if previous is not None:
+            context.set_warehouse(previous)
+    with pytest.raises(ConfigError, match="duckdb_threads"):
+        load_config(env={"SEMAFORO_DUCKDB_THREADS": "0"}, db=db)
