@@ -9,7 +9,7 @@ import datetime as dt
 import logging
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -65,6 +65,29 @@ def read_arguments(wh: Warehouse, fn: Callable, args: tuple, kwargs: dict) -> di
         raise Forbidden(str(e)) from e
 
 
+class Flights:
+    """One computation of a key at a time: a request that needs what another request is computing waits for its
+    answer instead of computing it too (fifty colleagues opening the same page as the month lands)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._keys: dict[object, list] = {}  # key: [its lock, requests holding or waiting for it]
+
+    @contextlib.contextmanager
+    def of(self, key: object) -> Iterator[None]:
+        with self._lock:
+            entry = self._keys.setdefault(key, [threading.Lock(), 0])
+            entry[1] += 1
+        try:
+            with entry[0]:
+                yield
+        finally:
+            with self._lock:
+                entry[1] -= 1
+                if not entry[1]:
+                    del self._keys[key]
+
+
 class Version:
     """One opened warehouse file: its connection, a cursor per thread, what the pages need of it (its snapshot) and
     its query cache. A file, once opened, never changes (writers rename a new one over the path), so nothing
@@ -88,6 +111,7 @@ class Version:
         # pages' layouts as sent (dashboard.layout_cache), in a quarter of the same budget
         self.layouts: cachetools.LRUCache = cachetools.LRUCache(max(1, cache_bytes // 4), getsizeof=len)
         self.cache_lock = threading.Lock()
+        self.flights = Flights()  # what is being computed for its caches
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         cur = getattr(self._local, "cursor", None)
@@ -269,13 +293,17 @@ class Warehouse:
         """``compute(cursor)`` — a read that is not a declared query, whose caller already applied the user's
         access (``key`` must name it) — once per version, from the version's cache after that; a copy each time."""
         v = self.version
-        with v.cache_lock:
-            df = v.cache.get(key)
-        if df is None:
-            df = compute(v.cursor())
-            if self.cache_bytes:
-                with v.cache_lock, contextlib.suppress(ValueError):  # larger than the whole cache: not kept
-                    v.cache[key] = df
+        with v.flights.of(key):
+            with v.cache_lock:
+                df = v.cache.get(key)
+            if df is None:
+                df = compute(v.cursor())
+                if self.cache_bytes:
+                    with (
+                        v.cache_lock,
+                        contextlib.suppress(ValueError),
+                    ):  # larger than the whole cache: not kept
+                        v.cache[key] = df
         return df.copy()
 
     def read(self, name: str, *args: object, **kwargs: object) -> pd.DataFrame:

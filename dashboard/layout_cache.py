@@ -60,11 +60,17 @@ def install(app: dash.Dash, wh: Warehouse, page_url: Callable[[], tuple[str, str
             raw = v.layouts.get((*page, None))
         if body is None:
             if raw is None:
-                response = render()
-                if response.status_code != 200:
-                    return response
-                raw = response.get_data()
-                keep(v, (*page, None), raw)
+                with v.flights.of(
+                    ("layout", *page)
+                ):  # one render of a page at a time, the others wait for it
+                    with v.cache_lock:
+                        raw = v.layouts.get((*page, None))
+                    if raw is None:
+                        response = render()
+                        if response.status_code != 200:
+                            return response
+                        raw = response.get_data()
+                        keep(v, (*page, None), raw)
             if encoding is None or len(raw) < MIN_SIZE:
                 return answer(raw, None)
             body = compressed_answer(raw, encoding)
