@@ -55,9 +55,9 @@ class ServeConfig:
     upload_seconds: int = 0  # 0: 20 s less than `timeout`
     upload_dir: Path | None = None  # default: <db folder>/cargas
     cache_mb: int = 64  # per process and warehouse version
-    # DuckDB threads per process and query: the workers and their threads already keep the cores busy; a query
-    # on two threads in each worker halved none and slowed the crowd (bench load part, README "Rendimiento")
-    duckdb_threads: int = 1
+    # DuckDB's threads per query in each process; 0: its default, one per core. Under many users the workers and
+    # their threads already fill the cores (README, "Rendimiento": measured both ways)
+    duckdb_threads: int = 0
     log_level: str = "info"  # 'warning' drops the per-request lines (logger semaforo.access)
 
     @property
@@ -150,8 +150,10 @@ def load_config(file: Path | None = None, env: dict[str, str] | None = None, **c
         raise ConfigError("anonymous = 'ninguno' exige iniciar sesión: indique users_file o sso_header")
     if cfg.users_file is not None and not cfg.users_file.is_file():
         raise ConfigError(f"no existe el archivo de usuarios {cfg.users_file}")
-    if cfg.workers < 1 or cfg.threads < 1 or cfg.duckdb_threads < 1:
-        raise ConfigError("workers, threads y duckdb_threads deben ser al menos 1")
+    if cfg.workers < 1 or cfg.threads < 1:
+        raise ConfigError("workers y threads deben ser al menos 1")
+    if cfg.duckdb_threads < 0:
+        raise ConfigError("duckdb_threads debe ser 0 (uno por núcleo) o más")
     if not cfg.upload_seconds:
         cfg = replace(cfg, upload_seconds=max(cfg.timeout - 20, cfg.timeout // 2))
     if not 0 < cfg.upload_seconds < cfg.timeout:

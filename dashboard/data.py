@@ -157,7 +157,7 @@ class Warehouse:
         threads: int | None = None,
     ):
         self.path = Path(path)
-        self.threads = threads  # DuckDB's per query (None: its default, one per core)
+        self.threads = threads  # DuckDB's per query (None or 0: its default, one per core)
         self.server_allowed = allowed  # a regional server's regions (``semaforo serve --regiones``)
         self.access: Callable[[], Access] = lambda: FULL_ACCESS  # the current user's, set by dashboard.auth
         self.cache_bytes = cache_bytes

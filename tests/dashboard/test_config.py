@@ -52,8 +52,9 @@ def test_every_setting_comes_out_of_the_declared_type(tmp_path):
 
 
 def test_duckdb_threads_per_query_are_the_servers_setting(tmp_path, small_db):
-    """Each version's database runs a query on ``duckdb_threads`` threads (1 by default: the workers and their
-    threads share the cores); 0 is refused at start."""
+    """Each version's database runs a query on ``duckdb_threads`` threads (by default DuckDB's, one per core);
+    a negative count is refused at start."""
+    import os
     import shutil
 
     from dashboard import context
@@ -63,7 +64,12 @@ def test_duckdb_threads_per_query_are_the_servers_setting(tmp_path, small_db):
     shutil.copy2(small_db, db)
     previous = context._current
     try:
-        for env, threads in (({}, 1), ({"SEMAFORO_DUCKDB_THREADS": "2"}, 2)):
+        cores = len(os.sched_getaffinity(0))
+        for env, threads in (
+            ({}, cores),
+            ({"SEMAFORO_DUCKDB_THREADS": "1"}, 1),
+            ({"SEMAFORO_DUCKDB_THREADS": "3"}, 3),
+        ):
             create_app(config=load_config(env=env, db=db))
             wh = context.warehouse()
             assert wh.cursor.execute("select current_setting('threads')").fetchone() == (threads,)
@@ -71,4 +77,4 @@ def test_duckdb_threads_per_query_are_the_servers_setting(tmp_path, small_db):
         if previous is not None:
             context.set_warehouse(previous)
     with pytest.raises(ConfigError, match="duckdb_threads"):
-        load_config(env={"SEMAFORO_DUCKDB_THREADS": "0"}, db=db)
+        load_config(env={"SEMAFORO_DUCKDB_THREADS": "-1"}, db=db)
