@@ -22,7 +22,7 @@ import requests
 
 from .crowd import Users, batch_of_context, cache_effect, mixed, quiet_baseline, row_batches
 from .report import Figure
-from .server import free_port
+from .server import free_port, stop
 from .web import pct
 
 
@@ -77,11 +77,7 @@ def load_test(db: Path, sources: Path, scratch: Path, env: dict[str, str], small
 
         crowd.run(load_a_month)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
     shutil.rmtree(scratch / "cargas", ignore_errors=True)
 
     hits = crowd.hits

@@ -3,6 +3,7 @@ until it answers, stopped."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -15,6 +16,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
+
+import psutil
 
 from .worker import ROOT
 
@@ -68,12 +71,22 @@ def said(proc: subprocess.Popen) -> str:
 
 
 def stop(proc: subprocess.Popen) -> None:
+    """SIGTERM, as an operator stops the server (its workers finish their requests and end: dashboard.serving);
+    after 10 s the master and any worker still there are killed — none is left to take CPU from the next part."""
+    try:
+        workers = psutil.Process(proc.pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        workers = []
     proc.terminate()
     try:
         proc.wait(10)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+    _gone, left = psutil.wait_procs(workers, timeout=2)
+    for w in left:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            w.kill()
     log = _logs.pop(proc.pid, None)
     if log is not None:
         log.close()
