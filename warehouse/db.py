@@ -69,8 +69,10 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> tuple[int, str | None]:
     )
     if not exists:
         return 0, None
-    version = scalar(con, "select coalesce(max(version), 0) from schema_version")
-    views = scalar(con, "select max(views_sha) from schema_views")
+    version, views = one(
+        con,
+        "select (select coalesce(max(version), 0) from schema_version), (select max(views_sha) from schema_views)",
+    )
     return int(version), views
 
 
@@ -86,11 +88,18 @@ def pending(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Apply pending migrations and re-create the views; a no-op on an up-to-date warehouse."""
-    con.execute(
-        "create table if not exists schema_version (version integer primary key, name varchar, applied_at timestamp)"
-    )
-    con.execute("create table if not exists schema_views (views_sha varchar, applied_at timestamp)")
-    version, views = schema_version(con)
+    try:
+        version, views = schema_version(con)
+    except duckdb.CatalogException:  # a warehouse from before schema_views
+        version, views = 0, None
+    # Only a new (or that old) file lacks the two tables: an up-to-date one costs no statement here.
+    if not version:
+        con.execute(
+            "create table if not exists schema_version "
+            "(version integer primary key, name varchar, applied_at timestamp)"
+        )
+        con.execute("create table if not exists schema_views (views_sha varchar, applied_at timestamp)")
+        version, views = schema_version(con)
     applied = []
     for number, path in migrations():
         if number <= version:
