@@ -250,7 +250,10 @@ def open_writer(
 
 
 _engine: duckdb.DuckDBPyConnection | None = None  # the process's one writing DuckDB (in memory)
+# The process that started it: a forked child starts its own (DuckDB's threads are not forked with it).
+_engine_pid = 0
 _engine_lock = threading.Lock()
+_inherited: list[duckdb.DuckDBPyConnection] = []
 _aliases = itertools.count()
 
 
@@ -259,10 +262,13 @@ def _attach(path: Path) -> tuple[duckdb.DuckDBPyConnection, str]:
     name it is attached under, for :func:`_detach`). Starting a DuckDB per load cost about 20 ms of CPU (its
     catalogue of built-in functions is built anew); attaching a file to a running one, about 6. Each connection
     has its own temp tables and ``use``, dropped with it."""
-    global _engine
+    global _engine, _engine_pid
     with _engine_lock:
-        if _engine is None:
-            _engine = duckdb.connect()
+        if _engine is None or _engine_pid != os.getpid():
+            # A parent's, inherited by fork: kept, never closed (its threads are gone).
+            if _engine is not None:
+                _inherited.append(_engine)
+            _engine, _engine_pid = duckdb.connect(), os.getpid()
             # An in-memory DuckDB would spill into '.tmp' under the working directory: a folder of the system's
             # temporary directory instead, made only if needed and removed when the process ends.
             spill = Path(tempfile.gettempdir()) / f"semaforo-duckdb-{os.getpid()}"
