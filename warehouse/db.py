@@ -270,7 +270,7 @@ def _attach(path: Path) -> tuple[duckdb.DuckDBPyConnection, str]:
                 _inherited.append(_engine)
             _engine, _engine_pid = duckdb.connect(), os.getpid()
             # An in-memory DuckDB would spill into '.tmp' under the working directory: a folder of the system's
-            # temporary directory instead, made only if needed and removed when the process ends.
+            # temporary directory instead, made only if a load spills.
             spill = Path(tempfile.gettempdir()) / f"semaforo-duckdb-{os.getpid()}"
             _engine.execute("set temp_directory = ?", [str(spill)])
         con = _engine.cursor()
@@ -285,12 +285,21 @@ def _attach(path: Path) -> tuple[duckdb.DuckDBPyConnection, str]:
 
 
 def _detach(con: duckdb.DuckDBPyConnection, alias: str) -> None:
-    """Detach what :func:`_attach` attached (its file is closed) and close the connection."""
+    """Detach what :func:`_attach` attached (its file is closed) and close the connection. A DuckDB that cannot
+    detach (a fatal error invalidated it) is closed whole, which closes the file too: the next load starts
+    another."""
+    global _engine
     try:
         with contextlib.suppress(duckdb.Error):  # a transaction a failure left open: nothing of it is kept
             con.execute("rollback")
         con.execute("use memory")
         con.execute(f"detach {alias}")
+    except duckdb.Error:
+        with _engine_lock:
+            if _engine is not None and _engine_pid == os.getpid():
+                with contextlib.suppress(duckdb.Error):
+                    _engine.close()
+                _engine = None
     finally:
         con.close()
 
