@@ -93,14 +93,13 @@ def replace(
     con.execute(
         f"create or replace temp table _incoming_keys as select distinct {keys}, true as _in from {incoming}"
     )
-    con.execute(
-        "create or replace temp table _protected_keys as "
-        + (
-            f"select distinct {keys}, true as _in from ({protected})"
-            if protected
-            else "select * from _incoming_keys limit 0"
+    # The keys of rejected rows, when there are any (most loads have none: no statement for them then).
+    protected_keys = "(select * from _incoming_keys limit 0)"
+    if protected:
+        con.execute(
+            f"create or replace temp table _protected_keys as select distinct {keys}, true as _in from ({protected})"
         )
-    )
+        protected_keys = "_protected_keys"
     on_protected = on_keys.replace("i._k", "p._k")
     con.execute(f"create or replace temp table _units_in as select distinct {scope} from {incoming}")
     within = _within(con, grain)
@@ -112,7 +111,7 @@ def replace(
         f"where {within}) as s semi join _units_in as u on {on_scope}), "
         f"f as (select s.* exclude ({', '.join(f'_s{i}' for i in range(len(grain.keys)))}), "
         "coalesce(i._in, false) as _carried, coalesce(p._in, false) as _protected "
-        f"from s left join _incoming_keys as i on {on_keys} left join _protected_keys as p on {on_protected}), "
+        f"from s left join _incoming_keys as i on {on_keys} left join {protected_keys} as p on {on_protected}), "
         f"u as (select {names}, count(*) as stored, count(*) filter (where _carried) as carried "
         "from f group by all) "
         f"select f.*, u.stored, u.carried, ({str(whole).lower()} or u.carried * 100 >= ? * u.stored) as whole "

@@ -17,40 +17,40 @@ from xdist.scheduler import LoadScopeScheduling
 
 BROWSER = "tests/browser/"
 
-# What a module's tests cost in `make test-fast`, in CPU-seconds (measured 2026-12-07 on two shared cores; only the
+# What a module's tests cost in `make test-fast`, in CPU-seconds (measured 2026-12-07 21:00 on two shared cores; only the
 # modules of two seconds or more), so that the costliest units are handed out first and the last ones to start
 # are small: a module of three tests and 5 CPU-seconds must not be the tail. Any other module counts PER_TEST a test
 # (the fast subset's median); a listed module counts that too when it is more (`make test`'s extra tests).
 COST = {
-    "tests/etl/test_faults.py": 11.1,
-    "tests/etl/test_cli.py": 10.5,
-    "tests/etl/test_replace.py": 9.6,
-    "tests/etl/test_budget.py": 7.9,
-    "tests/etl/test_damaged.py": 7.5,
-    "tests/dashboard/test_views.py": 6.5,
-    "tests/dashboard/test_network_drill.py": 6.3,
-    "tests/warehouse/test_status_rules.py": 6.0,
-    "tests/etl/test_survey.py": 5.7,
-    "tests/warehouse/test_marts_scope.py": 5.4,
-    "tests/etl/test_records.py": 5.0,
-    "tests/etl/test_admin.py": 4.8,
-    "tests/dashboard/test_upload_preview.py": 4.7,
-    "tests/etl/test_territory_codes.py": 4.5,
-    "tests/dashboard/test_view_access.py": 4.5,
-    "tests/etl/test_plausible.py": 4.2,
+    "tests/etl/test_cli.py": 9.6,
+    "tests/etl/test_replace.py": 9.1,
+    "tests/etl/test_faults.py": 8.2,
+    "tests/warehouse/test_status_rules.py": 6.5,
+    "tests/dashboard/test_views.py": 6.4,
+    "tests/etl/test_budget.py": 6.3,
+    "tests/etl/test_damaged.py": 6.0,
+    "tests/dashboard/test_budget_exports.py": 5.4,
+    "tests/etl/test_budget_variants.py": 5.2,
+    "tests/warehouse/test_marts_scope.py": 5.0,
+    "tests/dashboard/test_view_access.py": 4.4,
+    "tests/etl/test_admin.py": 4.4,
+    "tests/etl/test_records.py": 4.3,
+    "tests/etl/test_survey.py": 4.3,
+    "tests/etl/test_records_denominator.py": 4.2,
     "tests/etl/test_records_his.py": 4.1,
-    "tests/etl/test_network.py": 4.1,
-    "tests/etl/test_records_denominator.py": 4.0,
-    "tests/dashboard/test_context_scope.py": 3.8,
-    "tests/warehouse/test_integrity_stamp.py": 3.8,
-    "tests/dashboard/test_hostile_input.py": 3.8,
-    "tests/etl/test_demo_calibration.py": 3.2,
-    "tests/warehouse/test_quality.py": 3.1,
-    "tests/test_layering.py": 2.9,
-    "tests/dashboard/test_sessions.py": 2.6,
-    "tests/dashboard/test_published.py": 2.5,
-    "tests/dashboard/test_state.py": 2.2,
+    "tests/etl/test_territory_codes.py": 3.7,
+    "tests/warehouse/test_integrity_stamp.py": 3.7,
+    "tests/dashboard/test_network_drill.py": 3.7,
+    "tests/etl/test_network.py": 3.7,
+    "tests/dashboard/test_context_scope.py": 3.7,
+    "tests/etl/test_plausible.py": 3.6,
+    "tests/etl/test_demo_calibration.py": 3.6,
+    "tests/etl/test_demo_his.py": 2.4,
+    "tests/etl/test_territory_real.py": 2.3,
+    "tests/warehouse/test_quality.py": 2.3,
+    "tests/dashboard/test_server.py": 2.1,
     "tests/test_packaging.py": 2.0,
+    "tests/warehouse/test_constraints_scope.py": 2.0,
 }
 PER_TEST = 0.15
 

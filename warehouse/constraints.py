@@ -4,6 +4,7 @@ the tests). Each ``warehouse/constraints/*.sql`` query is restricted to what bat
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from typing import Any
@@ -40,17 +41,27 @@ def violations_anywhere(con: duckdb.DuckDBPyConnection, prefix: str = "") -> dic
 BATCH_TABLE = re.compile(r"^-- batch table: (\w+)$", re.MULTILINE)
 
 
+@functools.cache
+def _batch_constraints() -> tuple[tuple[str, str, str | None, bool], ...]:
+    """(name, SQL, its batch table or None, whether it takes $batch_id) of each batch constraint, read once a
+    process (every load runs them)."""
+    out = []
+    for path in sorted(CONSTRAINTS.glob("*.sql")):
+        sql = path.read_text(encoding="utf-8")
+        table = m[1] if (m := BATCH_TABLE.search(sql)) else None
+        out.append((path.stem, sql, table, "batch_id" in named_parameters(sql)))
+    return tuple(out)
+
+
 def violations(con: duckdb.DuckDBPyConnection, batch_id: int) -> dict[str, list[tuple[Any, ...]]]:
     """Constraint name → offending rows (first 5), for every constraint that fails."""
-    texts = {path.stem: path.read_text(encoding="utf-8") for path in sorted(CONSTRAINTS.glob("*.sql"))}
-    tables = {name: m[1] for name, sql in texts.items() if (m := BATCH_TABLE.search(sql))}
-    written = _written(con, sorted(set(tables.values())), batch_id)
+    constraints = _batch_constraints()
+    written = _written(con, sorted({table for _, _, table, _ in constraints if table}), batch_id)
     failed = {}
-    for name, sql in texts.items():
-        if name in tables and tables[name] not in written:
+    for name, sql, table, takes_batch in constraints:
+        if table and table not in written:
             continue
-        params = {"batch_id": batch_id} if "batch_id" in named_parameters(sql) else {}
-        rows = con.execute(sql, params).fetchmany(5)
+        rows = con.execute(sql, {"batch_id": batch_id} if takes_batch else {}).fetchmany(5)
         if rows:
             failed[name] = rows
     return failed

@@ -23,13 +23,14 @@ def _run(con: duckdb.DuckDBPyConnection, name: str) -> None:
 
 
 def _scope(con: duckdb.DuckDBPyConnection, table: str, columns: str, rows: Iterable[tuple[Any, ...]]) -> int:
-    con.execute(f"create or replace temp table {table} ({columns})")
+    """``table`` (``columns``: "name type, …") made to hold ``rows``, in one statement whatever their number: each
+    column is a typed list, unnested beside the others (every load makes three to five of these)."""
     rows = list(rows)
-    if rows:  # one statement for all the rows (executemany runs one per row, each planned anew)
-        row = f"({', '.join('?' * len(rows[0]))})"
-        con.execute(
-            f"insert into {table} values {', '.join([row] * len(rows))}", [v for r in rows for v in r]
-        )
+    names = [c.split()[0] for c in columns.split(",")]
+    types = [c.split(None, 1)[1] for c in columns.split(",")]
+    unnested = ", ".join(f"unnest(?::{t}[]) as {n}" for n, t in zip(names, types, strict=True))
+    lists = [[r[k] for r in rows] for k in range(len(names))]
+    con.execute(f"create or replace temp table {table} as select {unnested}", lists)
     return len(rows)
 
 
@@ -84,19 +85,22 @@ STATUS_STAMP = "status_top_rules"  # the core_meta key of the stamp mart_status_
 
 def rule_stamp(con: duckdb.DuckDBPyConnection) -> str:
     """A fingerprint of the rules' SQL and of the tables they read (order-independent)."""
+    return _stamps(con)[0]
+
+
+def _stamps(con: duckdb.DuckDBPyConnection) -> tuple[str, str | None]:
+    """(the rules' fingerprint now, the one mart_status_top was computed with), asked in one statement: every
+    load asks twice (on opening the warehouse and before committing)."""
     h = hashlib.sha256(views_fingerprint().encode())
-    # One statement for every table (each load asks): the same (count, sum of row hashes) per table as before.
+    # The same (count, sum of row hashes) per table as before, for every table at once.
     parts = ", ".join(f"(select count(*) from {t}), (select sum(hash(t)) from {t} as t)" for t in RULE_INPUTS)
-    row = con.execute(f"select {parts}").fetchone()
+    row = con.execute(
+        f"select {parts}, (select value from core_meta where key = ?)", [STATUS_STAMP]
+    ).fetchone()
     assert row is not None
     for k in range(len(RULE_INPUTS)):
         h.update(repr(row[2 * k : 2 * k + 2]).encode())
-    return h.hexdigest()[:16]
-
-
-def _stored_stamp(con: duckdb.DuckDBPyConnection) -> str | None:
-    row = con.execute("select value from core_meta where key = ?", [STATUS_STAMP]).fetchone()
-    return None if row is None else row[0]
+    return h.hexdigest()[:16], row[-1]
 
 
 def _record_stamp(con: duckdb.DuckDBPyConnection, stamp: str) -> None:
@@ -105,15 +109,16 @@ def _record_stamp(con: duckdb.DuckDBPyConnection, stamp: str) -> None:
 
 def status_current(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether mart_status_top was computed with the rules and inputs the warehouse holds now."""
-    return _stored_stamp(con) == rule_stamp(con)
+    now, stored = _stamps(con)
+    return now == stored
 
 
 @timed("statuses")
 def ensure_status(con: duckdb.DuckDBPyConnection) -> bool:
     """Rebuild mart_status_top whole if a rule input changed since it was computed (a targets load, a catalogue
     edit, new rules' SQL); True when it did. Every writer calls this before it commits."""
-    stamp = rule_stamp(con)
-    if _stored_stamp(con) == stamp:
+    stamp, stored = _stamps(con)
+    if stored == stamp:
         return False
     _run(con, "status_top")
     _record_stamp(con, stamp)
@@ -139,10 +144,11 @@ def _units(
     scope = _periods_with_followers(con, "raw_" + feed, periods, lookback)
     if not _scope(con, "scope_period", "period date", scope):
         return None
-    con.execute("create or replace temp table scope_indicator (indicator_code varchar)")
     if indicators is None:
         con.execute(
-            "insert into scope_indicator select indicator_code from core_indicator where feed = ?", [feed]
+            "create or replace temp table scope_indicator as "
+            "select indicator_code from core_indicator where feed = ?",
+            [feed],
         )
     else:
         _scope(con, "scope_indicator", "indicator_code varchar", [(i,) for i in sorted(set(indicators))])

@@ -70,3 +70,40 @@ def test_a_stored_status_that_is_no_accepted_value_is_found_by_the_batch_check(t
         assert "mart_accepted_statuses" not in violations_anywhere(con)
     finally:
         con.close()
+
+
+def test_the_top_copy_and_the_stored_verdicts_out_of_step_with_their_batch_are_found_both_ways(
+    territory_db, tmp_path
+):
+    """mart_top_in_step and mart_status_in_step count each side's rows whole: a row missing, one more time than in
+    the mart, or changed under its verdict is named, on the right side."""
+    report = load(
+        territory_db, "admin", write(tmp_path / "a.csv", HEADER + "2024-01,080101,PAN_P_CRED,20,40\n")
+    )
+    assert report.status == "loaded", report.problems
+    con = duckdb.connect(str(territory_db))
+    try:
+        b = report.batch_id
+        assert violations(con, b) == {}
+        # A region row twice in the copy: extra there, and then missing from the verdicts.
+        con.execute(
+            "insert into mart_indicator_top select * from mart_indicator_top "
+            "where batch_id = ? and territory_level = 'region' limit 1",
+            [b],
+        )
+        failed = violations(con, b)
+        assert [r[0] for r in failed["mart_top_in_step"]] == ["extra in mart_indicator_top"]
+        assert [r[0] for r in failed["mart_status_in_step"]] == ["missing from mart_status_top"]
+        # The country row gone from the copy: missing there (the duplicate still extra); its verdict now stale.
+        con.execute("delete from mart_indicator_top where batch_id = ? and territory_level = 'pais'", [b])
+        failed = violations(con, b)
+        assert sorted(r[0] for r in failed["mart_top_in_step"]) == [
+            "extra in mart_indicator_top",
+            "missing from mart_indicator_top",
+        ]
+        assert "stale in mart_status_top" in [r[0] for r in failed["mart_status_in_step"]]
+        assert [r[1:3] for r in failed["mart_top_in_step"] if r[0].startswith("missing")] == [
+            ("PAN_P_CRED", "PE")
+        ]
+    finally:
+        con.close()
