@@ -59,7 +59,7 @@ def snapshot(
     """Value, status and previous value of every indicator of ``program`` (optionally one chain level) for the
     territories at ``period``; annual indicators at their latest year up to it."""
     territories = list(territories)
-    levels = _levels(con, territories)
+    levels = _levels(territories)
     monthly, annual = con.execute(
         "select coalesce(list(indicator_code) filter (where periodicity = 'monthly'), []), "
         "coalesce(list(indicator_code) filter (where periodicity = 'annual'), []) "
@@ -92,7 +92,7 @@ def series(
     allowed: Allowed = None,
 ) -> pd.DataFrame:
     territories = list(territories)
-    levels = _levels(con, territories)
+    levels = _levels(territories)
     return _run(
         con,
         "series",

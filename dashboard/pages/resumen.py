@@ -23,7 +23,7 @@ from ..components.scorecard import column_defs, grid_options, rows
 from ..components.scorecard import scorecard as scorecard_grid
 from ..components.table_grid import download_buttons
 from ..components.traffic_light import legend, rules_table
-from ..data import Warehouse
+from ..data import Warehouse, records
 from ..i18n import dropdown_labels, t
 from ..state import Filters, href, serialise
 from ..views import indicators
@@ -91,12 +91,12 @@ def kpis(wh: Warehouse, f: Filters, snap: pd.DataFrame) -> list:
     heads = sorted(
         (i for i in cat.indicators_for(program=f.program) if i.headline), key=lambda i: i.headline or 0
     )
-    national = snap[snap.territory_code == "PE"].set_index("indicator_code")
+    national = {r["indicator_code"]: r for r in records(snap[snap.territory_code == "PE"])}
     return [
         dbc.Col(
             kpi_card(
                 i,
-                national.loc[i.code] if i.code in national.index else None,
+                national.get(i.code),
                 f.lang,
                 href(f"/indicador/{i.code}", f),
             ),

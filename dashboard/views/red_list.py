@@ -13,7 +13,7 @@ from warehouse.catalogue_model import Catalogue, Indicator
 from warehouse.rules import status
 
 from .. import format as fmt
-from ..data import Warehouse
+from ..data import Warehouse, records
 from ..i18n import lang_of, level_name, t, words
 from ..state import Filters
 from .charts import region_series
@@ -26,7 +26,7 @@ LEVEL_ORDER = {"final_result": 0, "intermediate_result": 1, "product": 2, "criti
 
 
 def _rows(df: pd.DataFrame) -> dict[str, dict]:
-    return {r["indicator_code"]: r for r in df.to_dict("records")}
+    return {r["indicator_code"]: r for r in records(df)}
 
 
 def _reference(ind: Indicator, row: dict) -> float | None:
