@@ -31,14 +31,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = [
-    "FULL_ACCESS",
-    "Access",
-    "Forbidden",
-    "Version",
-    "Warehouse",
-    "records",
-]  # access names: dashboard.access
+__all__ = ["FULL_ACCESS", "Access", "Forbidden", "Version", "Warehouse"]  # access names: dashboard.access
 
 
 class Forbidden(PermissionError):
@@ -90,6 +83,8 @@ class Version:
         self.cache: cachetools.LRUCache = cachetools.LRUCache(cache_bytes, getsizeof=_frame_bytes)
         # pages' layouts as sent (dashboard.layout_cache), in a quarter of the same budget
         self.layouts: cachetools.LRUCache = cachetools.LRUCache(max(1, cache_bytes // 4), getsizeof=len)
+        # pages' callback answers as sent (dashboard.answer_cache), in another quarter
+        self.answers: cachetools.LRUCache = cachetools.LRUCache(max(1, cache_bytes // 4), getsizeof=len)
         self.cache_lock = threading.Lock()
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
@@ -121,21 +116,6 @@ def _hashable(value: object) -> object:
     if isinstance(value, set | frozenset):
         return tuple(sorted(_hashable(v) for v in value))
     return value
-
-
-def records(df: pd.DataFrame) -> list[dict]:
-    """The frame's rows as plain dicts, as ``df.to_dict("records")`` gives them (missing integers as None), about
-    eight times faster: a column at a time (pandas 3 walks arrow-backed text columns element by element), which
-    the pages' cells, lights and links read one value at a time."""
-    names = list(df.columns)
-    columns = [
-        df[c].to_numpy(dtype=object, na_value=None).tolist()
-        if pd.api.types.is_extension_array_dtype(df[c].dtype)
-        and not pd.api.types.is_string_dtype(df[c].dtype)
-        else df[c].tolist()
-        for c in names
-    ]
-    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
 class Warehouse:

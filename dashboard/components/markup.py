@@ -65,7 +65,9 @@ def to_html(node: Component | str | float | list | tuple | None) -> str:
         return "".join(to_html(n) for n in node)
     if not isinstance(node, Component):
         return escape(SPACE.sub(" ", str(node)), quote=False)
-    props = node.to_plotly_json()["props"]
+    # A component keeps its props as attributes: read them there (to_plotly_json tries each of the ~40 names a
+    # component may have, which cost more than writing the HTML)
+    props = {k: v for k, v in vars(node).items() if not k.startswith(("_", "available_"))}
     if isinstance(node, dcc.Link):
         tag, props = "a", {**props, LINK: True}
     elif node._namespace == "dash_html_components":

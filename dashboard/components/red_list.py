@@ -12,6 +12,7 @@ from dash.development.base_component import Component
 
 from .. import format as fmt
 from ..i18n import t
+from ..rows import tuples
 from .attrs import ARIA_HIDDEN
 from .traffic_light import light
 
@@ -62,7 +63,7 @@ def _cause(group: pd.DataFrame, lang: str, link: Callable[[str, str], str]) -> h
                 className="red-head",
             ),
             html.P(first.cause, className="red-cause"),
-            html.Ul([_indicator(r, lang, link) for r in group.itertuples()], className="red-inds"),
+            html.Ul([_indicator(r, lang, link) for r in tuples(group)], className="red-inds"),
         ],
         className=f"red-group red-{first.status}",
         id=f"red-cause-{first.cause_group}",

@@ -12,8 +12,8 @@ from warehouse.catalogue_model import LEVELS, Catalogue
 from warehouse.rules import STATUSES, status
 
 from .. import format as fmt
-from ..data import records
 from ..i18n import level_name, t
+from ..rows import records
 from .traffic_light import arrow
 
 # Number cells as the app writes numbers elsewhere (dashboard/assets/dashAgGridFunctions.js `fixed`): es-PE, fixed decimals.

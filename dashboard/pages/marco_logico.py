@@ -14,8 +14,9 @@ from .. import format as fmt
 from ..callbacks import callback
 from ..components.attrs import data
 from ..components.traffic_light import light
-from ..data import Warehouse, records
+from ..data import Warehouse
 from ..i18n import t
+from ..rows import records
 from ..state import Filters, href
 from ..views.charts import national_snapshot
 from ..views.indicators import region_snapshot

@@ -23,8 +23,9 @@ from ..components.scorecard import column_defs, grid_options, rows
 from ..components.scorecard import scorecard as scorecard_grid
 from ..components.table_grid import download_buttons
 from ..components.traffic_light import legend, rules_table
-from ..data import Warehouse, records
+from ..data import Warehouse
 from ..i18n import dropdown_labels, t
+from ..rows import records
 from ..state import Filters, href, serialise
 from ..views import indicators
 from ..views.indicators import allowed_regions
