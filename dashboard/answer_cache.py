@@ -1,6 +1,7 @@
 """The pages' answers kept per warehouse version, as their layouts are (dashboard/layout_cache.py): a region
-switch, a language toggle or a filter change asks the server for what a colleague's browser asked a minute before
-— the same page, filters and language — and each costs its queries, its components and their JSON anew.
+switch, a language toggle or a filter change often asks the server what was asked before by the same viewer —
+every visitor of a public server, a user going back and forth — and each cost its queries, its components and
+their JSON anew.
 
 ``/_dash-update-component`` answers a page's content callback (ANSWERED: the router, the language toggle and the
 named pages' updates) from the pinned version's answer cache when the same request body came from the same viewer
