@@ -18,7 +18,18 @@ import flask
 import flask_bootstrap
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
-from . import callbacks, context, delivery, layout_cache, pages, printview, security, theme, upload
+from . import (
+    answer_cache,
+    callbacks,
+    context,
+    delivery,
+    layout_cache,
+    pages,
+    printview,
+    security,
+    theme,
+    upload,
+)
 from .access import region_ok
 from .auth import Users
 from .callbacks import callback, clientside
@@ -196,6 +207,7 @@ def create_app(
 
     app.layout = layout
     layout_cache.install(app, wh, page_url)
+    answer_cache.install(app, wh)
     # Dash finishes its setup (the script list that its component-file route checks against) on the first
     # request, flagging it done before it is: under threads, the next requests would then find no scripts
     # registered. Make that first request here, before any visitor's (a cheap one: /healthz reads the whole

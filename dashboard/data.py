@@ -110,6 +110,8 @@ class Version:
         self.cache: cachetools.LRUCache = cachetools.LRUCache(cache_bytes, getsizeof=_frame_bytes)
         # pages' layouts as sent (dashboard.layout_cache), in a quarter of the same budget
         self.layouts: cachetools.LRUCache = cachetools.LRUCache(max(1, cache_bytes // 4), getsizeof=len)
+        # pages' callback answers as sent (dashboard.answer_cache), in another quarter
+        self.answers: cachetools.LRUCache = cachetools.LRUCache(max(1, cache_bytes // 4), getsizeof=len)
         self.cache_lock = threading.Lock()
         self.flights = Flights()  # what is being computed for its caches
 

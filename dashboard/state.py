@@ -4,7 +4,7 @@ back button works. Parsing and serialising are pure functions (tested for round 
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, fields, replace
 from urllib.parse import parse_qs, urlencode
 
 from warehouse.catalogue_model import LEVELS as LEVELS
@@ -59,6 +59,7 @@ class Filters:
 
 
 DEFAULT = Filters()
+_FIELDS = tuple(x.name for x in fields(Filters))
 
 
 def parse(search: str | None) -> Filters:
@@ -90,8 +91,8 @@ def parse(search: str | None) -> Filters:
 
 def serialise(f: Filters) -> str:
     """'?…' with only the values that differ from the defaults, in a stable order ('' when all default)."""
-    defaults = asdict(DEFAULT)
-    pairs = [(KEYS[k], v) for k, v in asdict(f).items() if v is not None and v != defaults[k]]
+    # getattr, not dataclasses.asdict (a deep copy: 0.4 ms a call, and a page writes hundreds of links)
+    pairs = [(KEYS[k], v) for k in _FIELDS if (v := getattr(f, k)) is not None and v != getattr(DEFAULT, k)]
     return "?" + urlencode(pairs) if pairs else ""
 
 

@@ -102,9 +102,11 @@ def quality_outliers(
     period: dt.date,
     region: str | None = None,
     allowed: Allowed = None,
+    indicator: str | None = None,
 ) -> pd.DataFrame:
     """Suspect facility values of ``program``'s indicators in a month, with their reasons (atipico, salto,
-    denominador)."""
+    denominador); of one ``indicator`` only when given (the region page's drill-down marks one indicator's
+    facilities: the whole program's history is ten times the work)."""
     since = _months_before(con, period, "quality_history_months")
     return _run(
         con,
@@ -113,5 +115,6 @@ def quality_outliers(
         period=period,
         since=since,
         region=region,
+        indicator=indicator,
         allowed=_allowed(allowed),
     )

@@ -55,22 +55,24 @@ def snapshot(
     period: dt.date,
     level: str | None = None,
     allowed: Allowed = None,
+    indicator: str | None = None,
 ) -> pd.DataFrame:
-    """Value, status and previous value of every indicator of ``program`` (optionally one chain level) for the
-    territories at ``period``; annual indicators at their latest year up to it."""
+    """Value, status and previous value of every indicator of ``program`` (optionally one chain level, or one
+    ``indicator``) for the territories at ``period``; annual indicators at their latest year up to it."""
     territories = list(territories)
-    levels = _levels(con, territories)
+    levels = _levels(territories)
     monthly, annual = con.execute(
         "select coalesce(list(indicator_code) filter (where periodicity = 'monthly'), []), "
         "coalesce(list(indicator_code) filter (where periodicity = 'annual'), []) "
-        "from core_indicator where program_code = ?",
-        [program],
+        "from core_indicator where program_code = ? and (?::varchar is null or indicator_code = ?)",
+        [program, indicator, indicator],
     ).fetchone() or ([], [])
     return _run(
         con,
         "snapshot",
         program=program,
         level=level,
+        indicator=indicator,
         territories=territories,
         levels=levels,
         statuses=statuses(levels),
@@ -92,7 +94,7 @@ def series(
     allowed: Allowed = None,
 ) -> pd.DataFrame:
     territories = list(territories)
-    levels = _levels(con, territories)
+    levels = _levels(territories)
     return _run(
         con,
         "series",

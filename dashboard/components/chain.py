@@ -12,6 +12,7 @@ from warehouse.catalogue_model import Catalogue, Indicator
 
 from .. import format as fmt
 from ..i18n import level_name, t
+from ..rows import records
 from .attrs import ARIA_HIDDEN, aria_label, data
 from .sparkline import sparkline
 from .traffic_light import arrow, light
@@ -105,8 +106,8 @@ def causal_chain(
 ) -> html.Div:
     """``snap``: one row per indicator (this region); ``sparks``: indicator → recent values; ``link(code)`` → href."""
     # Plain dicts: a pandas row per box costs more than the box itself.
-    by_code = {r["indicator_code"]: r for r in snap.to_dict("records")}
-    stock_by = {r["indicator_code"]: r for r in stock.to_dict("records")}
+    by_code = {r["indicator_code"]: r for r in records(snap)}
+    stock_by = {r["indicator_code"]: r for r in records(stock)}
 
     def box(ind: Indicator) -> html.Div:
         extra = []

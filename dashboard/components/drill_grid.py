@@ -11,6 +11,7 @@ from warehouse.rules import status as status_of
 
 from .. import format as fmt
 from ..i18n import grid_words, lang_of, level_name, section, t
+from ..rows import tuples
 from .scorecard import GRID_THEME, NO_DECIMALS, ONE_DECIMAL
 
 WRAP = {"wrapText": True, "autoHeight": True}  # long names wrap rather than being cut
@@ -21,7 +22,7 @@ def _drill_rows(
 ) -> list[dict]:
     flags = flags or {}
     out = []
-    for r in df.itertuples():
+    for r in tuples(df):
         reasons = flags.get(r.territory_code) if r.territory_level == "eess" else None
         s = status_of(r.status)
         stock = r.territory_level == "eess" and ind.feed == "stock"

@@ -14,7 +14,7 @@ from ..i18n import t
 from .traffic_light import arrow, light
 
 
-def kpi_card(ind: Indicator, row: pd.Series | None, lang: str, link: str) -> dbc.Card:
+def kpi_card(ind: Indicator, row: dict | None, lang: str, link: str) -> dbc.Card:
     body: list[Component]
     if row is None:
         body = [light("sin_datos", lang)]

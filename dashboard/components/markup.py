@@ -19,6 +19,7 @@ from dash import dcc, html
 from dash.development.base_component import Component
 
 ATTRIBUTE = "data-markup"
+WILDCARDS = ("data-", "aria-")  # the attributes Dash passes through as given
 LINK = "data-link"  # an <a> that navigates in place (assets/markup.js), as dcc.Link
 VOID = frozenset({"img", "br", "hr", "wbr", "input"})
 NAMES = {"className": "class", "htmlFor": "for"}
@@ -65,7 +66,11 @@ def to_html(node: Component | str | float | list | tuple | None) -> str:
         return "".join(to_html(n) for n in node)
     if not isinstance(node, Component):
         return escape(SPACE.sub(" ", str(node)), quote=False)
-    props = node.to_plotly_json()["props"]
+    # A component keeps its props as attributes: read them there, in to_plotly_json's order (its own names, then
+    # data-* and aria-*), without its hasattr on each of the ~40 names a component may have
+    given = vars(node)
+    props = {k: given[k] for k in node._prop_names if k in given}
+    props.update((k, v) for k, v in given.items() if k.startswith(WILDCARDS))
     if isinstance(node, dcc.Link):
         tag, props = "a", {**props, LINK: True}
     elif node._namespace == "dash_html_components":

@@ -12,6 +12,7 @@ from dash.development.base_component import Component
 
 from .. import format as fmt
 from ..i18n import t
+from ..rows import tuples
 from .attrs import ARIA_HIDDEN
 from .traffic_light import light
 
@@ -33,8 +34,8 @@ def _indicator(r, lang: str, link: Callable[[str, str], str]) -> html.Li:
     )
 
 
-def _cause(group: pd.DataFrame, lang: str, link: Callable[[str, str], str]) -> html.Li:
-    first = group.iloc[0]  # the cause's worst indicator: its light marks the cause
+def _cause(group: list, lang: str, link: Callable[[str, str], str]) -> html.Li:
+    first = group[0]  # the cause's worst indicator: its light marks the cause
     return html.Li(
         [
             html.Div(
@@ -62,7 +63,7 @@ def _cause(group: pd.DataFrame, lang: str, link: Callable[[str, str], str]) -> h
                 className="red-head",
             ),
             html.P(first.cause, className="red-cause"),
-            html.Ul([_indicator(r, lang, link) for r in group.itertuples()], className="red-inds"),
+            html.Ul([_indicator(r, lang, link) for r in group], className="red-inds"),
         ],
         className=f"red-group red-{first.status}",
         id=f"red-cause-{first.cause_group}",
@@ -73,7 +74,10 @@ def red_items(df: pd.DataFrame, lang: str, link: Callable[[str, str], str]) -> C
     """``df``: the view's rows; ``link(code, feed)`` → the href of the indicator's breakdown in the region."""
     if df.empty:
         return html.P(t("red_none", lang), className="hint")
-    causes = [_cause(group, lang, link) for _n, group in df.groupby("cause_group", sort=False)]
+    groups: dict[int, list] = {}  # the view's rows, read once, by cause in the view's order
+    for r in tuples(df):
+        groups.setdefault(r.cause_group, []).append(r)
+    causes = [_cause(group, lang, link) for group in groups.values()]
     shown = html.Ol(causes[:SHOWN], className="red-list")
     if len(causes) <= SHOWN:
         return shown

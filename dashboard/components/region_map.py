@@ -19,6 +19,8 @@ from dash import Patch
 
 from warehouse.rules import STATUSES, status
 
+from ..rows import records, tuples
+
 # Heatmap colour scale mapping status rank → colour, piecewise constant.
 _RANKED = sorted(STATUSES.values(), key=lambda s: s.rank)
 _N = len(_RANKED)
@@ -39,10 +41,10 @@ class MapCell:
 
 def cells(regions: pd.DataFrame, values: pd.DataFrame) -> list[MapCell]:
     """Join the regions' tile positions with one value and status per region (missing → sin datos)."""
-    by_code = values.set_index("territory_code") if len(values) else pd.DataFrame()
+    by_code = {r["territory_code"]: r for r in records(values)}
     out = []
-    for r in regions.itertuples(index=False):
-        row = by_code.loc[r.region_code] if r.region_code in by_code.index else None
+    for r in tuples(regions):
+        row = by_code.get(r.region_code)
         out.append(
             MapCell(
                 r.region_code,

@@ -12,6 +12,7 @@ from dash import html
 from warehouse.rules import STATUSES
 
 from ..i18n import grid_words, t
+from ..rows import tuples
 from ..state import Filters, href
 from ..views import View, cell
 from ..views.model import DECIMALS
@@ -58,7 +59,7 @@ def records(table: View, df: pd.DataFrame, lang: str) -> list[dict]:
     cols = [c for c in table.columns if c.screen]
     return [
         {c.key: cell(v, c.kind, lang, words=False) for c, v in zip(cols, row, strict=True)}
-        for row in df[[c.key for c in cols]].itertuples(index=False)
+        for row in tuples(df[[c.key for c in cols]])
     ]
 
 

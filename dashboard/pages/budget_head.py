@@ -14,6 +14,7 @@ from ..components.kpi import figure_card
 from ..components.traffic_light import light
 from ..data import Warehouse
 from ..i18n import scope_name, t
+from ..rows import tuples
 from ..state import Filters, href
 from ..views.budget_rows import BudgetScope
 
@@ -170,7 +171,7 @@ def bottlenecks(ranked: pd.DataFrame, lang: str) -> list:
             className="bottleneck",
             value=str(int(r.bottleneck_rank)),
         )
-        for r in b.itertuples()
+        for r in tuples(b)
     ]
     return [
         html.P(t("bottlenecks_hint", lang, n=len(items)), className="hint"),

@@ -16,6 +16,7 @@ from ..components.attrs import data
 from ..components.traffic_light import light
 from ..data import Warehouse
 from ..i18n import t
+from ..rows import records
 from ..state import Filters, href
 from ..views.charts import national_snapshot
 from ..views.indicators import region_snapshot
@@ -29,12 +30,12 @@ SECTIONS = (
 
 
 def _indicator_cells(
-    cat: Catalogue, codes: list[str], national: pd.DataFrame, f: Filters, region: str | None
+    cat: Catalogue, codes: list[str], national: dict[str, dict], f: Filters, region: str | None
 ):
     inds, sources = [], []
     for code in codes:
         ind = cat.indicators[code]
-        r = national.loc[code] if code in national.index else None
+        r = national.get(code)
         when = (
             "" if r is None else fmt.period(pd.Timestamp(r["period"]).date(), r["period_grain"], f.lang, True)
         )
@@ -64,7 +65,7 @@ def _row(
     objective: str,
     assumptions: str,
     codes: list[str],
-    national: pd.DataFrame,
+    national: dict[str, dict],
     f: Filters,
     cls: str,
     status_heading: str,
@@ -106,7 +107,8 @@ def content(wh: Warehouse, f: Filters) -> list:
     region = chosen_region(wh, f)
     name = wh.snapshot.names.get(region, region) if region else None
     snap = region_snapshot(wh, f, region) if region else national_snapshot(wh, f)
-    national = snap.set_index("indicator_code")  # the lights shown: the country's, or the region's
+    # the lights shown (the country's, or the region's) by indicator: plain dicts, not a frame's .loc per cell
+    national = {r["indicator_code"]: r for r in records(snap)}
     heading = t("region_status", lang, region=name) if region else t("national_status", lang)
     elements = [e for e in cat.elements.values() if e.program == f.program]
     body = []

@@ -21,6 +21,7 @@ from ..components.red_list import red_items
 from ..components.table_grid import download_buttons
 from ..data import Warehouse
 from ..i18n import t
+from ..rows import tuples
 from ..state import Filters, href
 from ..views.charts import months_back, region_series
 from ..views.drill import DRILL_FEEDS
@@ -69,7 +70,7 @@ def main_content(wh: Warehouse, f: Filters, region: str) -> html.Div:
     inds = cat.indicators_for(program=f.program)
     finals = snap[snap.indicator_code.isin([i.code for i in inds if i.level == "final_result"])]
     summary = []
-    for r in finals.itertuples():
+    for r in tuples(finals):
         ind = cat.indicators[r.indicator_code]
         summary.append(
             html.Span(

@@ -18,6 +18,7 @@ from ..components.table_grid import download_buttons
 from ..data import Warehouse
 from ..i18n import dropdown_labels, t
 from ..reads import level_below
+from ..rows import tuples
 from ..state import FACILITY_LIST, TREES, Filters, href, serialise
 from ..views.charts import quality_flags
 from ..views.drill import (
@@ -48,7 +49,10 @@ def _dropdown(
                 value=value,
                 placeholder=label,
                 disabled=disabled,
-                options=[{"label": r.name, "value": r.territory_code} for r in options.itertuples()],
+                options=[
+                    {"label": r.name, "value": r.territory_code}
+                    for r in tuples(options[["territory_code", "name"]])
+                ],
             ),
         ],
         md=3,

@@ -25,6 +25,7 @@ from ..components.table_grid import download_buttons
 from ..components.traffic_light import legend, rules_table
 from ..data import Warehouse
 from ..i18n import dropdown_labels, t
+from ..rows import records
 from ..state import Filters, href, serialise
 from ..views import indicators
 from ..views.indicators import allowed_regions
@@ -91,12 +92,12 @@ def kpis(wh: Warehouse, f: Filters, snap: pd.DataFrame) -> list:
     heads = sorted(
         (i for i in cat.indicators_for(program=f.program) if i.headline), key=lambda i: i.headline or 0
     )
-    national = snap[snap.territory_code == "PE"].set_index("indicator_code")
+    national = {r["indicator_code"]: r for r in records(snap[snap.territory_code == "PE"])}
     return [
         dbc.Col(
             kpi_card(
                 i,
-                national.loc[i.code] if i.code in national.index else None,
+                national.get(i.code),
                 f.lang,
                 href(f"/indicador/{i.code}", f),
             ),
@@ -149,6 +150,17 @@ def legend_section(wh: Warehouse, f: Filters) -> list:
     ]
 
 
+def budget_key(wh: Warehouse, f: Filters) -> str:
+    """What the money-against-results panel depends on: the program, the year of the period, the language (a
+    month of the same year draws the same chart)."""
+    return f"{f.program}|{wh.resolve_period(f.program, f.period).year}|{f.lang}"
+
+
+def budget_part(wh: Warehouse, f: Filters) -> list:
+    """The money-against-results panel, with what it was drawn for (the update leaves an unchanged one alone)."""
+    return [*budget_section(wh, f), dcc.Store(id="resumen-budget-key", data=budget_key(wh, f))]
+
+
 def export_links(f: Filters) -> html.Div:
     """The scorecard's downloads (every indicator, country and regions) and its print view."""
     buttons = download_buttons("/export/resumen", f, t("scorecard_title", f.lang))
@@ -198,7 +210,7 @@ def layout(wh: Warehouse, f: Filters, arg: str | None = None):
                                 ],
                                 className="panel",
                             ),
-                            html.Section(budget_section(wh, f), className="panel", id="resumen-budget"),
+                            html.Section(budget_part(wh, f), className="panel", id="resumen-budget"),
                         ],
                         lg=5,
                     ),
@@ -254,11 +266,12 @@ def layout(wh: Warehouse, f: Filters, arg: str | None = None):
     Input("url", "search"),
     State("url", "pathname"),
     State("resumen-legend-key", "data"),
+    State("resumen-budget-key", "data"),
     prevent_initial_call=True,
 )
-def update(search: str, pathname: str, legend_shown: str | None = None):
+def update(search: str, pathname: str, legend_shown: str | None = None, budget_shown: str | None = None):
     """New filters: the map only changes colours and labels (a Patch), the legend (27 kB of rules) only with
-    the program, the rest is rebuilt."""
+    the program, the money against results only with the program or the year, the rest is rebuilt."""
     if pathname not in ("/", ""):
         return (no_update,) * 11
     wh = context.warehouse()
@@ -279,7 +292,7 @@ def update(search: str, pathname: str, legend_shown: str | None = None):
         grid_options(pinned, f.lang),
         [html.H2(t("scorecard_title", f.lang), className="section-title"), export_links(f)],
         no_update if legend_shown == legend_key(f) else legend_section(wh, f),
-        budget_section(wh, f),
+        no_update if budget_shown == budget_key(wh, f) else budget_part(wh, f),
     )
 
 

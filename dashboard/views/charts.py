@@ -30,10 +30,19 @@ def region_series(
     period = wh.resolve_period(f.program, f.period)
     monthly = [i.code for i in inds if i.periodicity == "monthly"]
     annual = [i.code for i in inds if i.periodicity == "annual"]
-    recent = wh.read("series", monthly, [region, "PE"], months_back(period, TREND_MONTHS - 1), period)
-    surveys = wh.read("series", annual, [region, "PE"], dt.date(2000, 1, 1), period)
-    stock = wh.read("stock", [i.code for i in inds if i.feed == "stock"], [region], period)
-    return period, recent, surveys, stock
+    # One read of both (the same table: a second query cost more than the months before the trend's window)
+    both = wh.read("series", monthly + annual, [region, "PE"], dt.date(2000, 1, 1), period)
+    since = pd.Timestamp(months_back(period, TREND_MONTHS - 1))
+    recent = both[both.indicator_code.isin(monthly) & (both.period >= since)].reset_index(drop=True)
+    surveys = both[both.indicator_code.isin(annual)].reset_index(drop=True)
+    return period, recent, surveys, region_stock(wh, f, region)
+
+
+def region_stock(wh: Warehouse, f: Filters, region: str) -> pd.DataFrame:
+    """The stock summary of the program's critical inputs in a region at the period (the chain and the red list)."""
+    inds = wh.snapshot.catalogue.indicators_for(program=f.program)
+    period = wh.resolve_period(f.program, f.period)
+    return wh.read("stock", [i.code for i in inds if i.feed == "stock"], [region], period)
 
 
 def indicator_history(wh: Warehouse, f: Filters, ind: Indicator) -> pd.DataFrame:
@@ -66,6 +75,5 @@ def quality_flags(wh: Warehouse, f: Filters, region: str, ind: Indicator) -> dic
     if ind.feed != "admin":
         return {}
     period = wh.resolve_period(f.program, f.period)
-    df = wh.read("quality_outliers", f.program, period, region)
-    df = df[df.indicator_code == ind.code]
-    return {r.cod_ipress: list(r.reasons) for r in df.itertuples()}
+    df = wh.read("quality_outliers", f.program, period, region, indicator=ind.code)
+    return dict(zip(df.cod_ipress, (list(r) for r in df.reasons), strict=True))

@@ -12,6 +12,7 @@ from warehouse.rules import status
 from .. import format as fmt
 from ..data import Warehouse
 from ..i18n import lang_of, level_name, section, words
+from ..rows import tuples
 from ..state import Filters
 from .model import Column, Period, View
 
@@ -46,8 +47,8 @@ def indicator_of(wh: Warehouse, code: str | None) -> Indicator | None:
 def indicator_snapshot(wh: Warehouse, f: Filters, ind: Indicator) -> pd.DataFrame:
     """Country and regions for one indicator at the period: the ranking, the table and the export."""
     period = wh.resolve_period(ind.program, f.period)
-    snap = wh.read("snapshot", ind.program, ["PE", *published_regions(wh)], period)
-    return snap[snap.indicator_code == ind.code].reset_index(drop=True)
+    # its own rows only: the whole program's snapshot is forty times the rows (each a status to read)
+    return wh.read("snapshot", ind.program, ["PE", *published_regions(wh)], period, indicator=ind.code)
 
 
 def _period(value: object, grain: str) -> str | None:
@@ -67,7 +68,7 @@ def _labelled(wh: Warehouse, f: Filters, snap: pd.DataFrame) -> pd.DataFrame:
     inds = [cat.indicators[c] for c in df.indicator_code]
     said = wh.read("denominator_sources", sorted(set(df.indicator_code)), df.period.max())
     denominators = section("denominator_source", lang)
-    source_of = {(i, t): denominators.get(d, d) for i, t, d in said.itertuples(index=False)}
+    source_of = {(i, t): denominators.get(d, d) for i, t, d in tuples(said)}
     return df.assign(
         territory=[names.get(c, c) for c in df.territory_code],
         indicator=[i.name.get(lang) for i in inds],

@@ -15,8 +15,9 @@ from warehouse.rules import status
 from .. import format as fmt
 from ..data import Warehouse
 from ..i18n import lang_of, level_name, t, words
+from ..rows import records
 from ..state import Filters
-from .charts import region_series
+from .charts import region_stock
 from .indicators import region_snapshot
 from .model import Column, View
 
@@ -26,7 +27,7 @@ LEVEL_ORDER = {"final_result": 0, "intermediate_result": 1, "product": 2, "criti
 
 
 def _rows(df: pd.DataFrame) -> dict[str, dict]:
-    return {r["indicator_code"]: r for r in df.to_dict("records")}
+    return {r["indicator_code"]: r for r in records(df)}
 
 
 def _reference(ind: Indicator, row: dict) -> float | None:
@@ -55,7 +56,7 @@ def worst_first(cat: Catalogue, program: str, snap: pd.DataFrame) -> list[str]:
 
     red = [
         r
-        for r in snap.to_dict("records")
+        for r in records(snap)
         if r.get("status") in RED
         and (i := cat.indicators.get(r["indicator_code"])) is not None
         and i.program == program
@@ -256,8 +257,7 @@ def red_list(
 def region_red_list(wh: Warehouse, f: Filters, region: str) -> pd.DataFrame:
     """:func:`red_list` of one region at the filters' period (its snapshot and its stock summary)."""
     snap = region_snapshot(wh, f, region)
-    _period, _recent, _surveys, stock = region_series(wh, f, region)
-    return red_list(wh.snapshot.catalogue, f.program, snap, stock, lang_of(f.lang))
+    return red_list(wh.snapshot.catalogue, f.program, snap, region_stock(wh, f, region), lang_of(f.lang))
 
 
 COLUMN_KEYS = (

@@ -11,6 +11,7 @@ from dash import Patch, no_update
 from plotly.utils import PlotlyJSONEncoder
 
 from dashboard import app as shell
+from dashboard import context
 from dashboard.pages import indicador, marco_logico, region, resumen
 from dashboard.state import parse
 
@@ -59,6 +60,18 @@ def test_a_period_change_leaves_the_legend_alone_a_language_rebuilds_it(app):
     assert legend is no_update  # its 27 kB of rules depend on the program and the language only
     *_, legend, _budget = resumen.update(f"?periodo={PERIOD}&lang=en", "/", shown)
     assert "Per facility, by months of supply" in texts(legend)
+
+
+def test_the_budget_panel_is_redrawn_only_for_another_year_program_or_language(app):
+    wh = context.warehouse()
+    shown = resumen.budget_key(wh, parse(f"?periodo={PERIOD}"))
+    assert shown == resumen.budget_key(wh, parse(f"?periodo={PERIOD[:4]}-03"))  # a month of the same year
+    assert shown != resumen.budget_key(wh, parse("?periodo=2025-03"))
+    *_, budget = resumen.update(f"?periodo={PERIOD}&nivel=product", "/", None, shown)
+    assert budget is no_update  # the money against results does not follow the chain level
+    *_, budget = resumen.update(f"?periodo={PERIOD}&lang=en", "/", None, shown)
+    (key,) = [c for c in budget if getattr(c, "id", None) == "resumen-budget-key"]
+    assert key.data == resumen.budget_key(wh, parse(f"?periodo={PERIOD}&lang=en")) != shown
 
 
 def test_iron_supplementation_red_regions_match_the_warehouse(app, sql):

@@ -10,7 +10,8 @@
 --   denominador   the denominator changed by more than `denominator_change_pct` % from the month before
 -- Parameters: $program (its indicators only), $period (the month), $since (the first month of its history:
 -- $period less `history_months`, read by the caller, warehouse.quality_queries — a constant, so that DuckDB's zone
--- maps skip the other months), $region (a region code or NULL for all), $allowed.
+-- maps skip the other months), $region (a region code or NULL for all), $indicator (one indicator's values, or
+-- NULL for every one of the program), $allowed.
 with
 
 settings as (
@@ -44,6 +45,7 @@ facility_values as (
     cross join settings as s
     where a.cod_ipress is not null
       and i.program_code = $program
+      and ($indicator is null or a.indicator_code = $indicator)
       and a.period between $since::date and $period::date
       and ($region is null or dr.region_code = $region)
       and ($allowed is null or list_contains($allowed, dr.region_code))

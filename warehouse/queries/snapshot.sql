@@ -1,16 +1,19 @@
 -- Indicator values and statuses of a program for a list of territories at a period: monthly indicators at the
 -- month, annual ones (surveys) at the latest year not after it; with the previous value for the trend arrow.
--- Parameters: $program, $level (chain level or NULL for all), $territories (list of codes), $levels (their
--- territory levels), $monthly and $annual (the codes of its monthly and annual indicators), $period (date),
--- $allowed (list of region codes the caller may see, or NULL for all), $statuses (the view of statuses to read,
--- chosen by warehouse.query.statuses for $levels). $levels, $monthly and $annual only repeat
--- what the joins say, as constants: they let the scan skip the rows that cannot match before the rules run.
+-- Parameters: $program, $level (chain level or NULL for all), $indicator (one indicator or NULL for all),
+-- $territories (list of codes), $levels (their territory levels), $monthly and $annual (the codes of its monthly
+-- and annual indicators), $period (date), $allowed (list of region codes the caller may see, or NULL for all),
+-- $statuses (the view of statuses to read, chosen by warehouse.query.statuses for $levels). $levels, $monthly and
+-- $annual only repeat what the joins say, as constants: they let the scan skip the rows that cannot match before
+-- the rules run.
 with
 
 indicators as (
     select indicator_code, periodicity
     from core_indicator
-    where program_code = $program and ($level is null or chain_level = $level)
+    where program_code = $program
+      and ($level is null or chain_level = $level)
+      and ($indicator is null or indicator_code = $indicator)
 ),
 
 candidates as (
