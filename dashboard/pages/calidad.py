@@ -44,13 +44,16 @@ PATH = "/calidad"
 
 def _grid_panel(wh: Warehouse, grid_id: str, title: str, f: Filters, region: str | None) -> html.Section:
     """A table's panel: its downloads, notes, how many rows it has and its grid, with its first page (the rest
-    asked of :func:`grid_rows` as it is sorted, filtered or turned)."""
+    asked of :func:`grid_rows` as it is sorted, filtered or turned). A list with no rows says so, with no grid:
+    an empty grid costs the browser as much to draw as a full one, and a filter change draws the page anew."""
     table = GRIDS[grid_id]
     first = first_rows(wh, grid_id, f, region)
     text, kind = count_line(grid_id, first, f.lang)
     count = html.P(text, id=f"{grid_id}-count", className=kind, **ARIA_POLITE)
-    body = [count, paged_grid(grid_id, table, f.lang), *first_page(grid_id, first.answer, [text, kind])]
-    return panel(title, table, f, region, body, f"{grid_id}-panel", notes=True)
+    grid = [paged_grid(grid_id, table, f.lang), *first_page(grid_id, first.answer, [text, kind])]
+    return panel(
+        title, table, f, region, [count, *(grid if first.total else [])], f"{grid_id}-panel", notes=True
+    )
 
 
 def first_rows(wh: Warehouse, grid_id: str, f: Filters, region: str | None) -> GridPage:
