@@ -235,8 +235,13 @@ def test_calidad_grids_draw_their_first_page_without_asking_and_sort_on_the_serv
     first = duo.driver.execute_script(VALUES)
     assert len(first) == 50
 
+    def click_value_header() -> None:  # in the middle of the window: the sticky filter bar covers its top
+        label = duo.find_element("#quality-outliers .ag-header-cell[col-id=value] .ag-header-cell-label")
+        duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", label)
+        label.click()
+
     def sort_and_wait(n: int) -> list[float | None]:
-        duo.find_element("#quality-outliers .ag-header-cell[col-id=value] .ag-header-cell-label").click()
+        click_value_header()
         WebDriverWait(duo.driver, 30).until(lambda d: len(asked()) == n)
         WebDriverWait(duo.driver, 30).until(lambda d: d.execute_script(VALUES) != first)
         time.sleep(0.5)
@@ -251,7 +256,7 @@ def test_calidad_grids_draw_their_first_page_without_asking_and_sort_on_the_serv
         [v for v in descending if v is not None], reverse=True
     )
     # no order again: the page's first page, answered in the browser
-    duo.find_element("#quality-outliers .ag-header-cell[col-id=value] .ag-header-cell-label").click()
+    click_value_header()
     WebDriverWait(duo.driver, 30).until(lambda d: d.execute_script(VALUES) == first)
     assert len(asked()) == 2 and duo.find_element("#quality-outliers-count").text == count
     assert console_errors(duo) == []
