@@ -235,10 +235,11 @@ def test_calidad_grids_draw_their_first_page_without_asking_and_sort_on_the_serv
     first = duo.driver.execute_script(VALUES)
     assert len(first) == 50
 
-    def click_value_header() -> None:  # in the middle of the window: the sticky filter bar covers its top
+    def click_value_header() -> None:  # a click event on the header's label (where a person clicks to sort)
         label = duo.find_element("#quality-outliers .ag-header-cell[col-id=value] .ag-header-cell-label")
-        duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", label)
-        label.click()
+        duo.driver.execute_script(
+            "arguments[0].scrollIntoView({block: 'center'}); arguments[0].click()", label
+        )
 
     def sort_and_wait(n: int) -> list[float | None]:
         click_value_header()
