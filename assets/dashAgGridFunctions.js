@@ -24,3 +24,13 @@ dagfuncs.gridText = function (params) {
   var es = window.semaforoGridEs || {};
   return Object.prototype.hasOwnProperty.call(es, params.key) ? es[params.key] : params.defaultValue;
 };
+
+// One theme object per set of parameters, shared by every grid (dashboard/components/scorecard.py GRID_THEME):
+// each grid evaluating its own `themeQuartz.withParams(...)` got a theme of its own — 70 kB of CSS injected per
+// grid, the whole page's styles computed again — and a new one at each of its renders (a theme change).
+var sharedThemes = {};
+dagfuncs.sharedTheme = function (base, params) {
+  var key = JSON.stringify(params);
+  if (!sharedThemes[key]) sharedThemes[key] = base.withParams(params);
+  return sharedThemes[key];
+};

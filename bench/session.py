@@ -192,11 +192,12 @@ class Browser:
         ]
 
     def grids(self) -> list[tuple[str, dict]]:
-        """The paged grids on the page (components.paged_grid) with the callback that answers their rows."""
+        """The paged grids on the page (components.paged_grid) with the server's callback that answers their rows
+        (it listens to the grid's ask store: the first page comes with the page)."""
         out = []
         for d in self.deps:
             (first, *_) = d["inputs"]
-            if first["property"] == "getRowsRequest" and self._present(d):
+            if first["id"].endswith("-ask") and self._present(d) and not d.get("clientside_function"):
                 out.append((first["id"], d))
         return out
 
@@ -245,10 +246,11 @@ def run(app, pages: list[Page], repeats: int) -> dict[str, Any]:
                     browser.store[("url", "search")] = step.search
                     for dep in browser.listening("url", "search"):
                         calls.append(_call(browser, recorder, dep, "url.search", page.key, step))
-                    # then each paged grid drawn asks for its first page, as the browser's grid does
+                    # then each paged grid's page of rows as the server answers it once the grid is sorted, filtered or
+                    # turned (its first page comes with the page: the browser asks the server for none)
                     for grid, dep in browser.grids():
-                        browser.store[(grid, "getRowsRequest")] = FIRST_PAGE
-                        call = _call(browser, recorder, dep, f"{grid}.getRowsRequest", page.key, step)
+                        browser.store[(grid, "data")] = FIRST_PAGE
+                        call = _call(browser, recorder, dep, f"{grid}.data", page.key, step)
                         calls.append(dataclasses.replace(call, rows=True))
                 # Arriving from another page: the router renders this page's content in a callback.
                 browser.store[("page-key", "data")] = "elsewhere:"

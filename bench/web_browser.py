@@ -30,10 +30,12 @@ from .server import served_copy
 
 CALIDAD_S, SWITCH_S, TOGGLE_S = 2.0, 1.0, 1.0  # issue 22 part 7, on the demo
 PERIOD = "periodo=2026-09"
-CALIDAD_READY = (  # both heat-maps drawn, every grid's count told and its rows shown (or it has none)
+# Both heat-maps drawn and every list usable: its count told and its grid drawn with rows, or it says it has none.
+# A list's count comes with the page, so its grid (whose code loads apart) is looked for in its own panel.
+CALIDAD_READY = (
     "document.querySelectorAll('#quality-page .heatmap').length >= 2 && [...document.querySelectorAll("
-    "'#page .grid-count')].every(c => c.textContent) && [...document.querySelectorAll('#page .table-grid')]"
-    ".every(g => g.querySelector('.ag-row:not(.ag-row-loading)') || g.closest('.panel').querySelector('.grid-empty'))"
+    "'#page .grid-count')].every(c => c.textContent && (c.classList.contains('grid-empty') || c.closest('.panel')"
+    ".querySelector('.table-grid .ag-row:not(.ag-row-loading)')))"
 )
 CHAIN_DRAWN = (
     "document.querySelector('#region-chain .light') && "

@@ -3,6 +3,11 @@ answers from the view's rows (:func:`rows_page`), sorted and filtered on the ser
 (hundreds of suspect values at national scale) costs the wire one page of 50, not the whole list; the downloads
 keep every row of the view, in its own order.
 
+A grid's first page travels with the page that draws it (:func:`first_page`, a ``dcc.Store`` beside the grid):
+the browser answers the grid's first request from it (``assets/calidad.js``, ``firstPage``) and the server is asked
+only when the grid is sorted, filtered or turned — a round trip and a callback less per grid before the page is
+usable. The server's callback listens to the ``<grid>-ask`` store, which the browser fills with those requests.
+
 Rows of the infinite model all have one height (the model draws rows it has not fetched yet), so long texts
 are cut with an ellipsis and shown whole on hover and in the downloads."""
 
@@ -12,6 +17,7 @@ from typing import Any
 
 import dash_ag_grid as dag
 import pandas as pd
+from dash import dcc
 
 from ..views import View
 from .table_grid import DEFAULT_COLUMN, NUMERIC, column_defs, grid_options, records
@@ -28,6 +34,22 @@ TEXT_TESTS = {
     "startsWith": lambda v, x: v.str.startswith(x),
     "endsWith": lambda v, x: v.str.endswith(x),
 }
+
+
+def first_request(sort: tuple[str, str] | None = None) -> dict:
+    """The request a grid sends first: its first page, in its first order, unfiltered."""
+    order = [{"colId": sort[0], "sort": sort[1]}] if sort else []
+    return {"startRow": 0, "endRow": PAGE_ROWS, "sortModel": order, "filterModel": {}}
+
+
+def first_page(
+    grid_id: str, answer: dict, told: list | None = None, sort: tuple[str, str] | None = None
+) -> list[dcc.Store]:
+    """The grid's first page (``answer``: :func:`rows_page` of :func:`first_request`) sent with the page, with what
+    else its answer sets (``told``: the values of the browser callback's other outputs, in order, e.g. the line
+    counting its rows); beside it the store the browser fills with the requests it cannot answer (``<grid>-ask``)."""
+    data = {"request": first_request(sort), "answer": answer, "told": told or []}
+    return [dcc.Store(id=f"{grid_id}-first", data=data), dcc.Store(id=f"{grid_id}-ask")]
 
 
 class BadRequest(ValueError):

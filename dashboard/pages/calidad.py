@@ -20,7 +20,8 @@ from ..access import may_see
 from ..callbacks import callback, clientside
 from ..components.attrs import ARIA_POLITE
 from ..components.kpi import figure_card
-from ..components.paged_grid import BadRequest, paged_grid, rows_page
+from ..components.markup import markup
+from ..components.paged_grid import BadRequest, first_page, first_request, paged_grid, rows_page
 from ..components.table_grid import panel
 from ..components.traffic_light import light
 from ..data import Warehouse
@@ -41,20 +42,34 @@ from .region import regional_arg
 PATH = "/calidad"
 
 
-def _grid_panel(grid_id: str, title: str, table: View, f: Filters, region: str | None) -> html.Section:
-    """A table's panel: its downloads, notes, how many rows it has and its grid, which asks for its pages
-    (:func:`grid_rows`: the count line is filled by the same answer, so the page itself runs no query for it)."""
-    count = html.P("", id=f"{grid_id}-count", className="hint grid-count", **ARIA_POLITE)
+def _grid_panel(wh: Warehouse, grid_id: str, title: str, f: Filters, region: str | None) -> html.Section:
+    """A table's panel: its downloads, notes, how many rows it has and its grid, with its first page (the rest
+    asked of :func:`grid_rows` as it is sorted, filtered or turned). A list with no rows says so, with no grid:
+    an empty grid costs the browser as much to draw as a full one, and a filter change draws the page anew."""
+    table = GRIDS[grid_id]
+    first = first_rows(wh, grid_id, f, region)
+    text, kind = count_line(grid_id, first, f.lang)
+    count = html.P(text, id=f"{grid_id}-count", className=kind, **ARIA_POLITE)
+    grid = [paged_grid(grid_id, table, f.lang), *first_page(grid_id, first.answer, [text, kind])]
     return panel(
-        title, table, f, region, [count, paged_grid(grid_id, table, f.lang)], f"{grid_id}-panel", notes=True
+        title, table, f, region, [count, *(grid if first.total else [])], f"{grid_id}-panel", notes=True
     )
+
+
+def first_rows(wh: Warehouse, grid_id: str, f: Filters, region: str | None) -> GridPage:
+    """A grid's first page, as its first request asks it, and how many rows its view has."""
+    view = GRIDS[grid_id]
+    rows = frame(view, wh, f, region)
+    return GridPage(rows_page(view, rows, first_request(), f.lang), len(rows))
 
 
 def _share(part: float, whole: float) -> float | None:
     return None if not whole else 100.0 * part / whole
 
 
-def kpis(wh: Warehouse, f: Filters, completeness: pd.DataFrame, gaps: tuple[int, int | None]) -> list:
+def kpis(
+    wh: Warehouse, f: Filters, completeness: pd.DataFrame, gaps: tuple[int, int | None], suspect: int
+) -> list:
     """The territory's own completeness and timeliness in the month: its children's reports summed, lit by the
     same rule (completeness_light's bounds, from the catalogue)."""
     period = wh.resolve_period(f.program, f.period)
@@ -88,9 +103,8 @@ def kpis(wh: Warehouse, f: Filters, completeness: pd.DataFrame, gaps: tuple[int,
                 ],
             )
         )
-    # how many: told by the suspect values' grid when it gets its first page (the query is the grid's)
     cards.append(
-        figure_card(t("suspect_values", f.lang), [html.Div("…", className="kpi-value", id=SUSPECT_COUNT)])
+        figure_card(t("suspect_values", f.lang), [html.Div(fmt.number(suspect, 0), className="kpi-value")])
     )
     count, year = gaps
     cards.append(
@@ -211,35 +225,44 @@ def content(wh: Warehouse, f: Filters, region: str | None) -> list:
         int(latest.year.max()) if len(latest) else None,
     )
     month = fmt.month(period, lang)
-    sections = [
-        html.H1(f"{t('page_calidad', lang)} · {name}", className="page-title"),
-        html.P(
-            t("quality_sub", lang, month=month),
-            className="page-subtitle",
-        ),
-        dbc.Row(kpis(wh, f, completeness, gaps), className="g-2 kpi-row", id="quality-kpis"),
-        panel(
-            t("completeness_title", lang),
-            QUALITY_COMPLETENESS,
-            f,
-            region,
+    grids = {  # the lists, each with its first page (the suspect values' count is also a KPI)
+        grid_id: _grid_panel(wh, grid_id, title, f, region)
+        for grid_id, title in (
+            ("quality-missing", t("missing_title", lang, month=month)),
+            ("quality-outliers", t("outliers_title", lang, month=month)),
+            ("quality-triangulation", t("triangulation_title", lang)),
+        )
+    }
+    suspect = len(frame(QUALITY_OUTLIERS, wh, f, region))  # memoised: the grid's rows
+    # What no callback writes inside (title, heat-maps: about 700 elements) goes as one block of HTML each: every
+    # Dash component costs the browser a wrapper to mount and a check at each callback answer.
+    return [
+        markup(
             [
-                *([tree_links(f, region)] if region else []),
-                html.H3(t("completeness", lang), className="chart-title"),
-                heatmap(completeness, "completeness_pct", "completeness_status", f, link),
-                html.H3(t("timeliness", lang), className="chart-title"),
-                heatmap(completeness, "timeliness_pct", "timeliness_status", f, link),
-            ],
-            "quality-completeness",
-            notes=True,
+                html.H1(f"{t('page_calidad', lang)} · {name}", className="page-title"),
+                html.P(t("quality_sub", lang, month=month), className="page-subtitle"),
+            ]
         ),
-        _grid_panel("quality-missing", t("missing_title", lang, month=month), QUALITY_MISSING, f, region),
-        _grid_panel("quality-outliers", t("outliers_title", lang, month=month), QUALITY_OUTLIERS, f, region),
-        _grid_panel(
-            "quality-triangulation", t("triangulation_title", lang), QUALITY_TRIANGULATION, f, region
+        dbc.Row(kpis(wh, f, completeness, gaps, suspect), className="g-2 kpi-row", id="quality-kpis"),
+        markup(
+            panel(
+                t("completeness_title", lang),
+                QUALITY_COMPLETENESS,
+                f,
+                region,
+                [
+                    *([tree_links(f, region)] if region else []),
+                    html.H3(t("completeness", lang), className="chart-title"),
+                    heatmap(completeness, "completeness_pct", "completeness_status", f, link),
+                    html.H3(t("timeliness", lang), className="chart-title"),
+                    heatmap(completeness, "timeliness_pct", "timeliness_status", f, link),
+                ],
+                "quality-completeness",
+                notes=True,
+            )
         ),
+        *grids.values(),
     ]
-    return sections
 
 
 def _history_filters(lang: str) -> Filters:
@@ -255,8 +278,8 @@ def history(wh: Warehouse, lang: str) -> list:
         return []
     f = _history_filters(lang)
     return [
-        _grid_panel("quality-batches", t("batches_title", lang), QUALITY_BATCHES, f, None),
-        _grid_panel("quality-quarantine", t("quarantine_title", lang), QUALITY_QUARANTINE, f, None),
+        _grid_panel(wh, "quality-batches", t("batches_title", lang), f, None),
+        _grid_panel(wh, "quality-quarantine", t("quarantine_title", lang), f, None),
     ]
 
 
@@ -301,7 +324,6 @@ HISTORY = frozenset({"quality-batches", "quality-quarantine"})
 
 
 EMPTY = {"quality-quarantine": "quarantine_none"}  # a grid's words when it has no rows (else no_data_period)
-SUSPECT_COUNT = "quality-suspect-count"  # the suspect values' KPI, told by their grid
 
 
 class GridPage(NamedTuple):
@@ -341,17 +363,22 @@ def count_line(grid_id: str, page: GridPage, lang: str) -> tuple[str, str]:
 
 
 def _rows_callback(grid_id: str) -> None:
-    outputs = [
-        Output(grid_id, "getRowsResponse"),
-        Output(f"{grid_id}-count", "children"),
-        Output(f"{grid_id}-count", "className"),
-    ]
-    if grid_id == "quality-outliers":
-        outputs.append(Output(SUSPECT_COUNT, "children"))
+    told = [Output(f"{grid_id}-count", "children"), Output(f"{grid_id}-count", "className")]
+    # the grid's first page, sent with the page, answered in the browser; any other request goes to the server
+    clientside(
+        ClientsideFunction("calidad", "firstPage"),
+        Output(grid_id, "getRowsResponse", allow_duplicate=True),
+        *[Output(o.component_id, o.component_property, allow_duplicate=True) for o in told],
+        Output(f"{grid_id}-ask", "data"),
+        Input(grid_id, "getRowsRequest"),
+        State(f"{grid_id}-first", "data"),
+        prevent_initial_call=True,
+    )
 
     @callback(
-        *outputs,
-        Input(grid_id, "getRowsRequest"),
+        Output(grid_id, "getRowsResponse"),
+        *told,
+        Input(f"{grid_id}-ask", "data"),
         State("url", "search"),
         State("url", "pathname"),
         prevent_initial_call=True,
@@ -359,10 +386,8 @@ def _rows_callback(grid_id: str) -> None:
     def rows(request: dict | None, search: str | None, pathname: str | None) -> tuple:
         page = grid_rows(grid_id, request, search, pathname)
         if request and request.get("startRow"):  # a later page: the count is told already
-            return (page.answer, *[no_update] * (len(outputs) - 1))
-        lang = context.filters(search).lang
-        told = count_line(grid_id, page, lang)
-        return (page.answer, *told, fmt.number(page.total, 0))[: len(outputs)]
+            return page.answer, no_update, no_update
+        return page.answer, *count_line(grid_id, page, context.filters(search).lang)
 
 
 for _grid in GRIDS:

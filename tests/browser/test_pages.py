@@ -14,7 +14,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
+from bench.web_browser import CALIDAD_READY
 from dashboard.app import create_app
 
 from .conftest import SCREENSHOTS, console_errors, save
@@ -199,3 +201,63 @@ def test_calidad_de_datos(duo):
     assert len(cells) >= 2 * 12 * 10  # two heat-maps, 12 months, Huánuco's 11 provinces
     assert console_errors(duo) == []
     save(duo, "calidad")
+
+
+# Every callback the page posts, by its outputs (installed before the page's scripts run).
+RECORD_POSTS = """
+window.__posted = [];
+const send = window.fetch;
+window.fetch = function (url, options) {
+  if (String(url).includes('_dash-update-component') && options && options.body)
+    window.__posted.push(JSON.parse(options.body).output);
+  return send.apply(this, arguments);
+};
+"""
+VALUES = (  # the suspect values' "value" column as shown, top to bottom
+    "return [...document.querySelectorAll('#quality-outliers .ag-center-cols-container .ag-row')]"
+    ".sort((a, b) => a.getAttribute('row-index') - b.getAttribute('row-index'))"
+    ".map(r => r.querySelector('[col-id=value]').textContent)"
+)
+
+
+def test_calidad_grids_draw_their_first_page_without_asking_and_sort_on_the_server(duo):
+    """Each list's first page comes with the page: its grid shows rows and its count with no callback asking for
+    them. Sorting asks the server (every row of the view, sorted there); back to no order, the first page is
+    the one the page brought, again without asking."""
+    duo.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORD_POSTS})
+    duo.driver.get(duo.server_url + "/calidad/10?periodo=2026-09")
+    WebDriverWait(duo.driver, 60).until(lambda d: d.execute_script(f"return {CALIDAD_READY}"))
+    time.sleep(1)  # anything the page would still ask for
+    asked = lambda: [o for o in duo.driver.execute_script("return window.__posted") if "getRowsResponse" in o]  # noqa: E731
+    assert asked() == []
+    count = duo.find_element("#quality-outliers-count").text
+    assert re.fullmatch(r"[\d,]+ filas \(de a 50 por página; todas en las descargas\)", count), count
+    first = duo.driver.execute_script(VALUES)
+    assert len(first) == 50
+
+    def click_value_header() -> None:  # a click event on the header's label (where a person clicks to sort)
+        label = duo.find_element("#quality-outliers .ag-header-cell[col-id=value] .ag-header-cell-label")
+        duo.driver.execute_script(
+            "arguments[0].scrollIntoView({block: 'center'}); arguments[0].click()", label
+        )
+
+    def sort_and_wait(n: int) -> list[float | None]:
+        click_value_header()
+        WebDriverWait(duo.driver, 30).until(lambda d: len(asked()) == n)
+        WebDriverWait(duo.driver, 30).until(lambda d: d.execute_script(VALUES) != first)
+        time.sleep(0.5)
+        return [None if v == "–" else float(v.replace(",", "")) for v in duo.driver.execute_script(VALUES)]
+
+    ascending = sort_and_wait(1)
+    shown = [v for v in ascending if v is not None]
+    assert shown == sorted(shown) and len(ascending) == 50
+    descending = sort_and_wait(2)
+    assert descending[0] is not None and descending[0] >= max(shown)
+    assert [v for v in descending if v is not None] == sorted(
+        [v for v in descending if v is not None], reverse=True
+    )
+    # no order again: the page's first page, answered in the browser
+    click_value_header()
+    WebDriverWait(duo.driver, 30).until(lambda d: d.execute_script(VALUES) == first)
+    assert len(asked()) == 2 and duo.find_element("#quality-outliers-count").text == count
+    assert console_errors(duo) == []

@@ -13,6 +13,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
+from bench.web_browser import CALIDAD_READY
 from dashboard.app import create_app
 
 from .conftest import console_errors, save
@@ -199,12 +200,7 @@ def test_calidad_and_a_region_switch_are_usable_quickly(duo):
     drawn, the switch from the click on the region until the new region's chain is drawn — and printed. The budget holds on an idle machine; here the bound is 8 s, since the tests
     share two cores with other suites (a load average of 10–16 triples these times): it catches a regression of
     the kind the issue found (seconds of drawing), not a tenth of a second."""
-    ready = (  # the heat-maps drawn, every grid showing rows (its first page, asked of the server)
-        "document.querySelector('#quality-page .heatmap') && [...document.querySelectorAll("
-        "'#page .grid-count')].every(c => c.textContent) && [...document.querySelectorAll('#page .table-grid')]"
-        ".every(g => g.querySelector('.ag-row:not(.ag-row-loading)') || g.closest('.panel').querySelector("
-        "'.grid-empty'))"
-    )
+    ready = CALIDAD_READY  # the bench's: the heat-maps drawn, every list's grid showing its rows (or none)
     timings = {}
     for path in (f"/calidad?{PERIOD}", f"/calidad/09?{PERIOD}"):
         duo.driver.get(duo.server_url + path)

@@ -120,7 +120,7 @@ def test_a_regional_user_gets_no_other_region_by_any_request(secured, facilities
             (
                 f"{grid}.getRowsResponse",
                 {
-                    (grid, "getRowsRequest"): {"startRow": 0, "endRow": 500},
+                    (f"{grid}-ask", "data"): {"startRow": 0, "endRow": 500},
                     ("url", "search"): "?periodo=2026-09",
                     ("url", "pathname"): "/calidad/10",
                 },
