@@ -13,7 +13,6 @@ taken: a cached answer measures nothing."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 
 import dash
@@ -76,8 +75,7 @@ def install(app: dash.Dash, wh: Warehouse) -> None:
             return flask.Response(kept, mimetype="application/json")
         response = answer()
         if response.status_code == 200 and response.mimetype == "application/json":
-            with v.cache_lock, contextlib.suppress(ValueError):  # larger than the whole cache: not kept
-                v.answers[key] = response.get_data()
+            v.keep(v.answers, key, response.get_data())
         return response
 
     app.server.view_functions[endpoint] = cached_answer

@@ -115,6 +115,11 @@ class Version:
         self.cache_lock = threading.Lock()
         self.flights = Flights()  # what is being computed for its caches
 
+    def keep(self, store: cachetools.LRUCache, key: object, value: object) -> None:
+        """Keep ``value`` under ``key`` in one of this version's caches; one larger than the whole cache is not kept."""
+        with self.cache_lock, contextlib.suppress(ValueError):
+            store[key] = value
+
     def cursor(self) -> duckdb.DuckDBPyConnection:
         cur = getattr(self._local, "cursor", None)
         if cur is None:
@@ -283,8 +288,7 @@ class Warehouse:
         if df is None:
             df = fn(v.cursor(), *args, **permitted)
             if self.cache_bytes:
-                with v.cache_lock, contextlib.suppress(ValueError):  # larger than the whole cache: not kept
-                    v.cache[key] = df
+                v.keep(v.cache, key, df)
         if memo is not None:
             memo[key] = df
         return df.copy()
@@ -301,11 +305,7 @@ class Warehouse:
             if df is None:
                 df = compute(v.cursor())
                 if self.cache_bytes:
-                    with (
-                        v.cache_lock,
-                        contextlib.suppress(ValueError),
-                    ):  # larger than the whole cache: not kept
-                        v.cache[key] = df
+                    v.keep(v.cache, key, df)
         return df.copy()
 
     def read(self, name: str, *args: object, **kwargs: object) -> pd.DataFrame:

@@ -10,13 +10,12 @@ compression (Brotli was half of a hit's CPU). Nothing can go stale: a warehouse 
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Hashable
 
 import dash
 import flask
 
-from .data import Version, Warehouse
+from .data import Warehouse
 from .delivery import MIN_SIZE, compressed_answer, negotiated
 from .gate import current_user
 
@@ -29,11 +28,6 @@ def viewer() -> Hashable:
     if user is None:
         return None
     return (user.username, user.name, user.role, user.regions, user.via, user.access)
-
-
-def keep(v: Version, key: tuple, body: bytes) -> None:
-    with v.cache_lock, contextlib.suppress(ValueError):  # larger than the whole cache: not kept
-        v.layouts[key] = body
 
 
 def answer(body: bytes, encoding: str | None) -> flask.Response:
@@ -70,11 +64,11 @@ def install(app: dash.Dash, wh: Warehouse, page_url: Callable[[], tuple[str, str
                         if response.status_code != 200:
                             return response
                         raw = response.get_data()
-                        keep(v, (*page, None), raw)
+                        v.keep(v.layouts, (*page, None), raw)
             if encoding is None or len(raw) < MIN_SIZE:
                 return answer(raw, None)
             body = compressed_answer(raw, encoding)
-            keep(v, (*page, encoding), body)
+            v.keep(v.layouts, (*page, encoding), body)
         return answer(body, encoding)
 
     app.server.view_functions[endpoint] = layout
