@@ -125,14 +125,40 @@ def children(
     the parent (a Red may reach into another region's facilities). ``within``: instead, every facility whose
     parent is one of these (a province's districts, a Red's MicroRedes): the parent's whole facility list."""
     level = "eess" if within is not None else child_level(parent_level, tree)
-    network_facilities = tree == "red" and level == "eess"
+    parents = list(within) if within is not None else [parent]
+    if level == "eess":
+        return children_facilities(con, indicator, parents, period, tree, region, allowed)
     return _run(
         con,
         "children",
         indicator=indicator,
         child_level=level,
-        parents=list(within) if within is not None else [parent],
-        statuses="mart_facility_network_status" if network_facilities else statuses([level]),
+        parents=parents,
+        names="core_network_territory" if tree == "red" else "core_territory",
+        period=period,
+        region=region,
+        allowed=_allowed(allowed),
+    )
+
+
+@declare(Scope.BELOW_REGION, regions=True)
+def children_facilities(
+    con: duckdb.DuckDBPyConnection,
+    indicator: str,
+    parents: Iterable[str],
+    period: dt.date,
+    tree: str = "territorio",
+    region: str | None = None,
+    allowed: Allowed = None,
+) -> pd.DataFrame:
+    """The facilities below some districts (``tree="red"``: MicroRedes, each facility under the MicroRed it belonged
+    to that month) for one indicator: the last level of :func:`children`."""
+    return _run(
+        con,
+        "children_facilities",
+        indicator=indicator,
+        parents=list(parents),
+        values="mart_facility_network_value" if tree == "red" else "mart_facility_value",
         period=period,
         region=region,
         allowed=_allowed(allowed),
