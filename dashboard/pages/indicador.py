@@ -19,9 +19,8 @@ from ..components.traffic_light import light
 from ..data import Warehouse
 from ..i18n import level_name, t
 from ..state import Filters, href
-from ..views import frame
 from ..views.charts import indicator_history as history
-from ..views.indicators import INDICATOR, indicator_of
+from ..views.indicators import INDICATOR, indicator_of, indicator_screen
 from ..views.indicators import indicator_snapshot as table
 from ..views.indicators import published_regions as regions
 from .indicador_region import chosen_region, region_panel
@@ -52,7 +51,7 @@ def definition(wh: Warehouse, ind: Indicator, lang: str) -> html.Dl:
 def grid(wh: Warehouse, f: Filters, ind: Indicator, region: str | None = None) -> html.Section:
     """The table of the view ``indicador`` with its downloads: the country pinned on top (and the region chosen
     under it), the regions worst first."""
-    df = frame(INDICATOR, wh, f, ind.code)
+    df = indicator_screen(wh, f, ind)
     if region is not None:  # pinned rows keep the frame's order: the country's first, then the region's
         df = df.sort_values("territory_code", key=lambda c: c != "PE", kind="stable")
     worst_first = "desc" if ind.direction == "down" else "asc"

@@ -58,17 +58,20 @@ def _period(value: object, grain: str) -> str | None:
     return str(d.year) if grain == "A" else d.strftime("%Y-%m")
 
 
-def _labelled(wh: Warehouse, f: Filters, snap: pd.DataFrame) -> pd.DataFrame:
-    """The snapshot's rows named with the catalogue, one per territory × indicator."""
+def _labelled(wh: Warehouse, f: Filters, snap: pd.DataFrame, sources: bool = True) -> pd.DataFrame:
+    """The snapshot's rows named with the catalogue, one per territory × indicator. ``sources=False`` leaves the
+    denominators' sources out (None): a read of the month's raw facts for a column no page's grid shows."""
     if snap.empty:
         return snap
     cat, names = wh.snapshot.catalogue, wh.snapshot.names
     lang = lang_of(f.lang)
     df = snap.sort_values(["territory_code", "indicator_code"]).reset_index(drop=True)
     inds = [cat.indicators[c] for c in df.indicator_code]
-    said = wh.read("denominator_sources", sorted(set(df.indicator_code)), df.period.max())
-    denominators = section("denominator_source", lang)
-    source_of = {(i, t): denominators.get(d, d) for i, t, d in tuples(said)}
+    source_of: dict[tuple[str, str], str] = {}
+    if sources:
+        said = wh.read("denominator_sources", sorted(set(df.indicator_code)), df.period.max())
+        denominators = section("denominator_source", lang)
+        source_of = {(i, t): denominators.get(d, d) for i, t, d in tuples(said)}
     return df.assign(
         territory=[names.get(c, c) for c in df.territory_code],
         indicator=[i.name.get(lang) for i in inds],
@@ -86,6 +89,15 @@ def _labelled(wh: Warehouse, f: Filters, snap: pd.DataFrame) -> pd.DataFrame:
             source_of.get((i, t)) for i, t in zip(df.indicator_code, df.territory_code, strict=True)
         ],
     )
+
+
+def indicator_screen(wh: Warehouse, f: Filters, ind: Indicator) -> pd.DataFrame:
+    """The rows of the view ``indicador`` as its grid shows them (:data:`INDICATOR`'s columns, the screen's
+    filled): the same rows as its downloads, without the column only they write."""
+    df = _labelled(wh, f, indicator_snapshot(wh, f, ind), sources=False)
+    if df.empty:
+        return pd.DataFrame(columns=[c.key for c in COLUMNS])
+    return df[[c.key for c in COLUMNS]]
 
 
 def _col(
