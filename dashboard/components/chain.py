@@ -14,13 +14,14 @@ from .. import format as fmt
 from ..i18n import level_name, t
 from ..rows import records
 from .attrs import ARIA_HIDDEN, aria_label, data
+from .markup import Tag
 from .sparkline import sparkline
 from .traffic_light import arrow, light
 
 
 def _box(
     ind: Indicator, row: dict | None, spark: list[float | None], extra: list, lang: str, link: str
-) -> html.Div:
+) -> Tag:
     source = f"{t('source', lang)}: {ind.source.publisher} {ind.source.code}"
     provenance = source
     if row is None:
@@ -37,33 +38,39 @@ def _box(
             provenance = f"{source} · {t('batch', lang)} {int(row['batch_id'])} · {when}"
     img = sparkline(spark, None if target is None or fmt.missing(target) else float(target))
     target_label = t("expected_pace", lang) if ind.rule.kind == "budget_pace" else t("target", lang)
-    return html.Div(
+    return Tag(
+        html.Div,
         [
-            dcc.Link(ind.short.get(lang), href=link, className="box-name", title=ind.name.get(lang)),
-            html.Div(
+            Tag(dcc.Link, ind.short.get(lang), href=link, className="box-name", title=ind.name.get(lang)),
+            Tag(
+                html.Div,
                 [
-                    light(status, lang, text=value_text, small=True),
-                    html.Span(trend, className=f"box-trend {cls}") if trend else None,
+                    light(status, lang, text=value_text, small=True, block=True),
+                    Tag(html.Span, trend, className=f"box-trend {cls}") if trend else None,
                 ],
                 className="box-light",
             ),
-            html.Div(
+            Tag(
+                html.Div,
                 [
-                    html.Span(
+                    Tag(
+                        html.Span,
                         f"{target_label}: {fmt.value(target, ind.unit)}"
                         if target is not None and not fmt.missing(target)
                         else "",
                         className="box-target",
                     ),
-                    html.Span(when, className="box-when", title=provenance),  # where the figure comes from
+                    Tag(
+                        html.Span, when, className="box-when", title=provenance
+                    ),  # where the figure comes from
                     # a figure from records shows its n (muestra pequeña below the indicator's minimum)
-                    html.Span(f"n = {fmt.number(row['denominator'], 0)}", className="box-n")
+                    Tag(html.Span, f"n = {fmt.number(row['denominator'], 0)}", className="box-n")
                     if ind.feed == "admin" and row is not None and not fmt.missing(row.get("denominator"))
                     else None,
                 ],
                 className="box-meta",
             ),
-            html.Img(src=img, alt="", className="box-spark") if img else None,
+            Tag(html.Img, src=img, alt="", className="box-spark") if img else None,
             *extra,
         ],
         className=f"chain-box box-{status}",
@@ -75,7 +82,8 @@ def _budget_extra(row: dict | None, lang: str) -> list:
     if row is None or fmt.missing(row.get("denominator")):
         return []
     return [
-        html.Div(
+        Tag(
+            html.Div,
             f"PIM {fmt.soles(row['denominator'], lang)} · {t('executed', lang)} "
             f"{fmt.soles(row['numerator'], lang)}",
             className="box-detail",
@@ -87,7 +95,8 @@ def _stock_extra(stock: dict | None, lang: str) -> list:
     if stock is None:
         return []
     return [
-        html.Div(
+        Tag(
+            html.Div,
             f"{int(stock['normostock'])}/{int(stock['facilities'])} {t('facilities', lang)} {t('normal_stock', lang)} · "
             f"{fmt.number(stock['months_median'])} {t('months_supply', lang)}",
             className="box-detail",
@@ -103,13 +112,13 @@ def causal_chain(
     stock: pd.DataFrame,
     lang: str,
     link,
-) -> html.Div:
+) -> Tag:
     """``snap``: one row per indicator (this region); ``sparks``: indicator → recent values; ``link(code)`` → href."""
     # Plain dicts: a pandas row per box costs more than the box itself.
     by_code = {r["indicator_code"]: r for r in records(snap)}
     stock_by = {r["indicator_code"]: r for r in records(stock)}
 
-    def box(ind: Indicator) -> html.Div:
+    def box(ind: Indicator) -> Tag:
         extra = []
         if ind.feed == "budget":
             extra = _budget_extra(by_code.get(ind.code), lang)
@@ -126,17 +135,19 @@ def causal_chain(
             inds = [i for i in cat.element_indicators(p.code) if i.level == level]
             # the level's name, shown above the cell on a phone, where the lanes' column heads are hidden
             cols.append(
-                html.Div(
+                Tag(
+                    html.Div,
                     [box(i) for i in inds],
                     className=f"lane-cell level-{level}",
                     **data("level", level_name(level, lang)),
                 )
             )
         lanes.append(
-            html.Div(
+            Tag(
+                html.Div,
                 [
-                    html.Div(p.objective.get(lang), className="lane-title"),
-                    html.Div(cols, className="lane-cells"),
+                    Tag(html.Div, p.objective.get(lang), className="lane-title"),
+                    Tag(html.Div, cols, className="lane-cells"),
                 ],
                 className="lane",
             )
@@ -147,40 +158,48 @@ def causal_chain(
         if cat.elements[i.element].level != "product"
     ]
 
-    def result_column(level: str) -> html.Div:
+    def result_column(level: str) -> Tag:
         boxes = []
         for e in (e for e in elements if e.level == level):
             feeders = [x.objective.get(lang) for x in products if x.contributes_to == e.code]
             boxes.append(
-                html.Div(
+                Tag(
+                    html.Div,
                     [
-                        html.Div(e.objective.get(lang), className="result-title"),
+                        Tag(html.Div, e.objective.get(lang), className="result-title"),
                         *[box(i) for i in cat.element_indicators(e.code) if i.level == level],
-                        html.Div(("← " + "; ".join(feeders)) if feeders else "", className="result-feeders"),
+                        Tag(
+                            html.Div,
+                            ("← " + "; ".join(feeders)) if feeders else "",
+                            className="result-feeders",
+                        ),
                     ],
                     className="result-group",
                 )
             )
         if level == "final_result":
             boxes += [box(i) for i in program_budget]
-        return html.Div(
-            [html.H3(level_name(level, lang), className="chain-head"), *boxes],
+        return Tag(
+            html.Div,
+            [Tag(html.H3, level_name(level, lang), className="chain-head"), *boxes],
             className=f"chain-col level-{level}",
         )
 
-    heads = html.Div(
+    heads = Tag(
+        html.Div,
         [
-            html.H3(level_name(lv, lang), className="chain-head")
+            Tag(html.H3, level_name(lv, lang), className="chain-head")
             for lv in ("budget", "critical_input", "product")
         ],
         className="lane-heads",
     )
-    return html.Div(
+    return Tag(
+        html.Div,
         [
-            html.Div([heads, *lanes], className="chain-lanes"),
-            html.Div("→", className="chain-arrow", **ARIA_HIDDEN),
+            Tag(html.Div, [heads, *lanes], className="chain-lanes"),
+            Tag(html.Div, "→", className="chain-arrow", **ARIA_HIDDEN),
             result_column("intermediate_result"),
-            html.Div("→", className="chain-arrow", **ARIA_HIDDEN),
+            Tag(html.Div, "→", className="chain-arrow", **ARIA_HIDDEN),
             result_column("final_result"),
         ],
         className="chain",

@@ -46,16 +46,15 @@ def regional_arg(wh: Warehouse, f: Filters, arg: str | None) -> tuple[str | None
 def _sparks(recent: pd.DataFrame, surveys: pd.DataFrame, region: str, period: dt.date) -> dict[str, list]:
     since = pd.Timestamp(months_back(period, SPARK_MONTHS - 1))
     out: dict[str, list] = {}
-    # Both frames come ordered by indicator, territory and period (series.sql): one pass each, no grouping.
-    for code, where, when, value in zip(
-        recent.indicator_code, recent.territory_code, recent.period, recent.value, strict=True
-    ):
-        if where == region and when >= since:
-            out.setdefault(code, []).append(value)
+    # Both frames come ordered by indicator, territory and period (series.sql): one pass each over the region's
+    # rows, read as lists (walking the frame's text columns value by value cost more than the query).
+    mine = recent[(recent.territory_code == region) & (recent.period >= since)]
+    for code, value in zip(mine.indicator_code.tolist(), mine.value.tolist(), strict=True):
+        out.setdefault(code, []).append(value)
     annual: dict[str, list] = {}
-    for code, where, value in zip(surveys.indicator_code, surveys.territory_code, surveys.value, strict=True):
-        if where == region:
-            annual.setdefault(code, []).append(value)
+    theirs = surveys[surveys.territory_code == region]
+    for code, value in zip(theirs.indicator_code.tolist(), theirs.value.tolist(), strict=True):
+        annual.setdefault(code, []).append(value)
     return out | {code: values[-8:] for code, values in annual.items()}
 
 

@@ -18,7 +18,6 @@ from ..components.table_grid import download_buttons
 from ..data import Warehouse
 from ..i18n import dropdown_labels, t
 from ..reads import level_below
-from ..rows import tuples
 from ..state import FACILITY_LIST, TREES, Filters, href, serialise
 from ..views.charts import quality_flags
 from ..views.drill import (
@@ -50,8 +49,8 @@ def _dropdown(
                 placeholder=label,
                 disabled=disabled,
                 options=[
-                    {"label": r.name, "value": r.territory_code}
-                    for r in tuples(options[["territory_code", "name"]])
+                    {"label": name, "value": code}
+                    for code, name in zip(options.territory_code.tolist(), options.name.tolist(), strict=True)
                 ],
             ),
         ],

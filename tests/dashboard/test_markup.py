@@ -68,3 +68,32 @@ def test_a_block_is_one_component_whose_html_tests_can_walk():
     assert block.to_plotly_json()["props"][ATTRIBUTE] == "<h1>Huancavelica</h1><p>a <strong>b</strong></p>"
     tags = [n.tag for n in walk(block) if hasattr(n, "tag")]
     assert tags == ["h1", "p", "strong"]
+
+
+def test_a_tag_is_written_exactly_as_the_dash_component_it_stands_for():
+    """Markup tags (built without Dash's checks) give the very HTML of the components they stand for: props in the
+    component's order, data-/aria- attributes, links that navigate in place, void elements, nested text escaped;
+    and a component with scripts is refused as a tag too."""
+    from dashboard.components.markup import Tag
+    from dashboard.components.traffic_light import light
+
+    def both(kind, children=None, **props):
+        return Tag(kind, children, **props), (kind(**props) if children is None else kind(children, **props))
+
+    cases = [
+        both(html.Div, ["a & b", None, 3.5], id="box-X", className="chain-box", title='say "hi"'),
+        both(dcc.Link, "Cusco", href="/region/08?periodo=2026-01", className="box-name", title="t"),
+        both(html.Img, src="data:image/svg+xml;utf8,<svg/>", alt="", className="box-spark"),
+        both(html.Div, "→", className="chain-arrow", **{"aria-hidden": "true", "data-level": "Producto"}),
+        both(html.Ol, [html.Li("x")], className="red-list", start="3"),
+    ]
+    nested_tag = Tag(html.Ul, [tag for tag, _ in cases], className="all")
+    nested_dash = html.Ul([component for _, component in cases], className="all")
+    assert to_html(nested_tag) == to_html(nested_dash)
+    for tag, component in cases:
+        assert to_html(tag) == to_html(component)
+    assert to_html(light("critico", "es", text="12,3 %", small=True, block=True)) == to_html(
+        light("critico", "es", text="12,3 %", small=True)
+    )
+    with pytest.raises(TypeError, match="scripts"):
+        to_html(Tag(dcc.Graph, id="g"))
