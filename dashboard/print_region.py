@@ -88,7 +88,7 @@ def page(wh: Warehouse, f: Filters, region: str) -> dict[str, Any]:
     snap = region_snapshot(wh, f, region)
     cells = {r.indicator_code: r for r in snap.itertuples()}
     national = {r.indicator_code: r for r in national_snapshot(wh, f).itertuples()}
-    period, recent, surveys, _stock = region_series(wh, f, region)
+    period, recent, surveys = region_series(wh, f, region)
     sparks = _series(recent, surveys, region, period)
     levels = []
     rows: list[tuple[Indicator, dict]] = []

@@ -23,7 +23,7 @@ from ..data import Warehouse
 from ..i18n import t
 from ..rows import tuples
 from ..state import Filters, href
-from ..views.charts import months_back, region_series
+from ..views.charts import months_back, region_series, region_stock
 from ..views.drill import DRILL_FEEDS
 from ..views.indicators import region_snapshot
 from ..views.red_list import region_red_list
@@ -141,7 +141,7 @@ def chain_part(wh: Warehouse, f: Filters, region: str) -> html.Div:
     lang = f.lang
     name = wh.snapshot.names.get(region, region)
     snap = region_snapshot(wh, f, region)  # the view 'region'
-    period, recent, surveys, stock = region_series(wh, f, region)
+    period, recent, surveys = region_series(wh, f, region, country=False)
     link = breakdown_link(f, region)
     return markup(
         html.Section(
@@ -159,7 +159,7 @@ def chain_part(wh: Warehouse, f: Filters, region: str) -> html.Div:
                     f.program,
                     snap,
                     _sparks(recent, surveys, region, period),
-                    stock,
+                    region_stock(wh, f, region),
                     lang,
                     lambda code: link(code, cat.indicators[code].feed),
                 ),

@@ -147,7 +147,7 @@ def draw(want: str | None, search: str, pathname: str, drawn: dict | None):
         return no_update, no_update, no_update  # a province, a Red: nothing the charts show
     trend_inds, survey_inds = chart_indicators(wh.snapshot.catalogue, f.program)
     name = wh.snapshot.names.get(region, region)
-    _period, recent, surveys, _stock = region_series(wh, f, region)
+    _period, recent, surveys = region_series(wh, f, region)
     trends = (
         figures.trends(recent, trend_inds, region, name, f.lang)
         if keys["trends"] != drawn.get("trends")

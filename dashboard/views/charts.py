@@ -23,19 +23,21 @@ def months_back(d: dt.date, n: int) -> dt.date:
 
 
 def region_series(
-    wh: Warehouse, f: Filters, region: str
-) -> tuple[dt.date, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(period, monthly series, survey series, stock) of a region and the country: its trends and survey panels."""
+    wh: Warehouse, f: Filters, region: str, country: bool = True
+) -> tuple[dt.date, pd.DataFrame, pd.DataFrame]:
+    """(period, monthly series, survey series) of a region and the country — its trends and survey panels — or,
+    with ``country=False``, of the region alone (the chain's sparklines: half the rows)."""
     inds = wh.snapshot.catalogue.indicators_for(program=f.program)
     period = wh.resolve_period(f.program, f.period)
     monthly = [i.code for i in inds if i.periodicity == "monthly"]
     annual = [i.code for i in inds if i.periodicity == "annual"]
+    territories = [region, "PE"] if country else [region]
     # One read of both (the same table: a second query cost more than the months before the trend's window)
-    both = wh.read("series", monthly + annual, [region, "PE"], dt.date(2000, 1, 1), period)
+    both = wh.read("series", monthly + annual, territories, dt.date(2000, 1, 1), period)
     since = pd.Timestamp(months_back(period, TREND_MONTHS - 1))
     recent = both[both.indicator_code.isin(monthly) & (both.period >= since)].reset_index(drop=True)
     surveys = both[both.indicator_code.isin(annual)].reset_index(drop=True)
-    return period, recent, surveys, region_stock(wh, f, region)
+    return period, recent, surveys
 
 
 def region_stock(wh: Warehouse, f: Filters, region: str) -> pd.DataFrame:
