@@ -29,10 +29,13 @@ def tuples(df: pd.DataFrame) -> list[Any]:  # named tuples: their fields are the
 
 
 def _columns(df: pd.DataFrame) -> list[list]:
-    """Each column as a Python list (a column at a time: pandas 3 walks arrow-backed text element by element)."""
+    """Each column as a Python list (a column at a time: pandas 3 walks arrow-backed text element by element),
+    read from the frame's arrays: a Series per column (``df[c]``) cost as much as the lists themselves.
+    ``_iter_column_arrays`` is pandas' own (private) walk of them: tests/dashboard/test_rows.py holds the rows
+    to pandas' ``to_dict``/``itertuples``, value for value and type for type."""
     return [
-        s.to_numpy(dtype=object, na_value=None).tolist()
-        if pd.api.types.is_extension_array_dtype(s.dtype) and not pd.api.types.is_string_dtype(s.dtype)
-        else s.tolist()
-        for s in (df[c] for c in df.columns)
+        a.to_numpy(dtype=object, na_value=None).tolist()
+        if pd.api.types.is_extension_array_dtype(a.dtype) and not pd.api.types.is_string_dtype(a.dtype)
+        else a.tolist()
+        for a in df._iter_column_arrays()
     ]
