@@ -4,6 +4,8 @@ Indicador page). Their queries live here, not in the pages: the pages draw what 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
+
 import pandas as pd
 
 from warehouse.catalogue_model import Indicator, Text
@@ -58,46 +60,51 @@ def _period(value: object, grain: str) -> str | None:
     return str(d.year) if grain == "A" else d.strftime("%Y-%m")
 
 
-def _labelled(wh: Warehouse, f: Filters, snap: pd.DataFrame, sources: bool = True) -> pd.DataFrame:
-    """The snapshot's rows named with the catalogue, one per territory × indicator. ``sources=False`` leaves the
-    denominators' sources out (None): a read of the month's raw facts for a column no page's grid shows."""
+def _labelled(
+    wh: Warehouse, f: Filters, snap: pd.DataFrame, keys: Collection[str] | None = None
+) -> pd.DataFrame:
+    """The snapshot's rows named with the catalogue, one per territory × indicator; ``keys``: only these of the
+    named columns (the screen's: the denominators' sources, which no page's grid shows, read the month's raw
+    facts), each as the downloads have it."""
     if snap.empty:
         return snap
     cat, names = wh.snapshot.catalogue, wh.snapshot.names
     lang = lang_of(f.lang)
-    df = snap.sort_values(["territory_code", "indicator_code"]).reset_index(drop=True)
+    # By territory, then indicator (the codes compared as Python compares them: as pandas sorts them, for less)
+    codes, where = snap.indicator_code.tolist(), snap.territory_code.tolist()
+    df = snap.take(sorted(range(len(snap)), key=lambda k: (where[k], codes[k]))).reset_index(drop=True)
     inds = [cat.indicators[c] for c in df.indicator_code]
-    source_of: dict[tuple[str, str], str] = {}
-    if sources:
+
+    def denominator_sources() -> list[str | None]:
         said = wh.read("denominator_sources", sorted(set(df.indicator_code)), df.period.max())
         denominators = section("denominator_source", lang)
         source_of = {(i, t): denominators.get(d, d) for i, t, d in tuples(said)}
-    return df.assign(
-        territory=[names.get(c, c) for c in df.territory_code],
-        indicator=[i.name.get(lang) for i in inds],
-        level=[level_name(i.level, lang) for i in inds],
-        period=[_period(p, g) for p, g in zip(df.period, df.period_grain, strict=True)],
-        unit=[i.unit for i in inds],
-        numerator=df.numerator.round(2),
-        denominator=df.denominator.round(2),
-        status=[status(s).code for s in df.status],
-        referential=df.is_referential.astype(bool),
-        prev_period=[_period(p, g) for p, g in zip(df.prev_period, df.period_grain, strict=True)],
-        source=[i.source.code for i in inds],
-        batch=df.batch_id,
-        denominator_source=[
-            source_of.get((i, t)) for i, t in zip(df.indicator_code, df.territory_code, strict=True)
-        ],
-    )
+        return [source_of.get((i, t)) for i, t in zip(df.indicator_code, df.territory_code, strict=True)]
+
+    columns: dict[str, Callable[[], object]] = {
+        "territory": lambda: [names.get(c, c) for c in df.territory_code],
+        "indicator": lambda: [i.name.get(lang) for i in inds],
+        "level": lambda: [level_name(i.level, lang) for i in inds],
+        "period": lambda: [_period(p, g) for p, g in zip(df.period, df.period_grain, strict=True)],
+        "unit": lambda: [i.unit for i in inds],
+        "numerator": lambda: df.numerator.round(2),
+        "denominator": lambda: df.denominator.round(2),
+        "status": lambda: [status(s).code for s in df.status],
+        "referential": lambda: df.is_referential.astype(bool),
+        "prev_period": lambda: [_period(p, g) for p, g in zip(df.prev_period, df.period_grain, strict=True)],
+        "source": lambda: [i.source.code for i in inds],
+        "batch": lambda: df.batch_id,
+        "denominator_source": denominator_sources,
+    }
+    return df.assign(**{k: column() for k, column in columns.items() if keys is None or k in keys})
 
 
 def indicator_screen(wh: Warehouse, f: Filters, ind: Indicator) -> pd.DataFrame:
-    """The rows of the view ``indicador`` as its grid shows them (:data:`INDICATOR`'s columns, the screen's
-    filled): the same rows as its downloads, without the column only they write."""
-    df = _labelled(wh, f, indicator_snapshot(wh, f, ind), sources=False)
-    if df.empty:
-        return pd.DataFrame(columns=[c.key for c in COLUMNS])
-    return df[[c.key for c in COLUMNS]]
+    """The rows of the view ``indicador`` as its grid shows them: its screen's columns (and the territory's code,
+    which pins the country's row), each as in its downloads."""
+    keys = ["territory_code", *(c.key for c in COLUMNS if c.screen)]
+    df = _labelled(wh, f, indicator_snapshot(wh, f, ind), keys)
+    return df[keys] if len(df) else pd.DataFrame(columns=keys)
 
 
 def _col(
