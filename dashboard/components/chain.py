@@ -16,7 +16,7 @@ from ..rows import records
 from .attrs import ARIA_HIDDEN, aria_label, data
 from .markup import Tag
 from .sparkline import sparkline
-from .traffic_light import arrow, light
+from .traffic_light import arrow, light_tag
 
 
 def _box(
@@ -45,7 +45,7 @@ def _box(
             Tag(
                 html.Div,
                 [
-                    light(status, lang, text=value_text, small=True, block=True),
+                    light_tag(status, lang, text=value_text, small=True),
                     Tag(html.Span, trend, className=f"box-trend {cls}") if trend else None,
                 ],
                 className="box-light",

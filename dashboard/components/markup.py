@@ -107,7 +107,7 @@ def to_html(node: Component | Tag | str | float | list | tuple | None) -> str:
     return f"{head}{to_html(props.get('children'))}</{tag}>"
 
 
-def markup(node: Component | list, **props) -> html.Div:
+def markup(node: Component | Tag | list, **props) -> html.Div:
     """One ``html.Div`` holding ``node`` as HTML (``props``: the Div's own, e.g. ``id``, ``className``)."""
     data: dict[str, Any] = {ATTRIBUTE: to_html(node)}
     return html.Div(**props, **data)

@@ -15,7 +15,7 @@ from ..i18n import t
 from ..rows import tuples
 from .attrs import ARIA_HIDDEN
 from .markup import Tag
-from .traffic_light import light
+from .traffic_light import light_tag
 
 # Causes shown open, so that the drill-down below starts within a laptop's first screen and a half; the rest are
 # named in one line, one click away.
@@ -26,7 +26,7 @@ def _indicator(r, lang: str, link: Callable[[str, str], str]) -> Tag:
     return Tag(
         html.Li,
         [
-            light(r.status, lang, text=fmt.value(r.value, r.unit), small=True, block=True),
+            light_tag(r.status, lang, text=fmt.value(r.value, r.unit), small=True),
             # its chain level in the link's title (and in the downloads): the chips stay one line each
             Tag(
                 dcc.Link,

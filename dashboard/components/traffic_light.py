@@ -15,22 +15,27 @@ from .attrs import ARIA_HIDDEN
 from .markup import Tag
 
 
-def _component(kind: type[Component], children: Any = None, **props: Any) -> Component:
+def light(
+    code: str | None, lang: str = "es", text: str | None = None, title: str | None = None, small: bool = False
+) -> html.Span:
+    """A pill: icon, optional value text, status word."""
+    return _light(_component, code, lang, text, title, small)
+
+
+def light_tag(code: str | None, lang: str = "es", text: str | None = None, small: bool = False) -> Tag:
+    """The same pill built of markup tags (:class:`~.markup.Tag`), inside a block of markup: the same HTML, a
+    fraction of the time."""
+    return _light(Tag, code, lang, text, None, small)
+
+
+def _component(kind: Callable[..., Component], children: Any = None, **props: Any) -> Component:
     return kind(**props) if children is None else kind(children, **props)
 
 
-def light(
-    code: str | None,
-    lang: str = "es",
-    text: str | None = None,
-    title: str | None = None,
-    small: bool = False,
-    block: bool = False,
-) -> html.Span | Tag:
-    """A pill: icon, optional value text, status word; ``block``: built of markup tags (:class:`~.markup.Tag`),
-    inside a block of markup (the same HTML, a fraction of the time)."""
+def _light(
+    el: Callable[..., Any], code: str | None, lang: str, text: str | None, title: str | None, small: bool
+) -> Any:  # a Dash component or a markup tag, as ``el`` builds them
     s = status(code)
-    el: Callable[..., Any] = Tag if block else _component
     parts = [el(html.I, className=f"bi bi-{s.icon} light-icon", **ARIA_HIDDEN)]
     if text and text != "–":
         parts.append(el(html.Span, text, className="light-value"))

@@ -16,7 +16,7 @@ from .. import format as fmt
 from ..access import region_ok
 from ..callbacks import callback
 from ..components.chain import causal_chain
-from ..components.markup import markup
+from ..components.markup import Tag, markup
 from ..components.red_list import red_items
 from ..components.table_grid import download_buttons
 from ..data import Warehouse
@@ -91,7 +91,8 @@ def main_content(wh: Warehouse, f: Filters, region: str) -> html.Div:
                 ],
                 className="page-subtitle",
             ),
-            html.Section(
+            Tag(
+                html.Section,
                 [
                     html.Div(
                         [
@@ -144,7 +145,8 @@ def chain_part(wh: Warehouse, f: Filters, region: str) -> html.Div:
     period, recent, surveys = region_series(wh, f, region, country=False)
     link = breakdown_link(f, region)
     return markup(
-        html.Section(
+        Tag(
+            html.Section,
             [
                 html.Div(
                     [

@@ -75,7 +75,7 @@ def test_a_tag_is_written_exactly_as_the_dash_component_it_stands_for():
     component's order, data-/aria- attributes, links that navigate in place, void elements, nested text escaped;
     and a component with scripts is refused as a tag too."""
     from dashboard.components.markup import Tag
-    from dashboard.components.traffic_light import light
+    from dashboard.components.traffic_light import light, light_tag
 
     def both(kind, children=None, **props):
         return Tag(kind, children, **props), (kind(**props) if children is None else kind(children, **props))
@@ -92,7 +92,7 @@ def test_a_tag_is_written_exactly_as_the_dash_component_it_stands_for():
     assert to_html(nested_tag) == to_html(nested_dash)
     for tag, component in cases:
         assert to_html(tag) == to_html(component)
-    assert to_html(light("critico", "es", text="12,3 %", small=True, block=True)) == to_html(
+    assert to_html(light_tag("critico", "es", text="12,3 %", small=True)) == to_html(
         light("critico", "es", text="12,3 %", small=True)
     )
     with pytest.raises(TypeError, match="scripts"):
