@@ -233,3 +233,25 @@ def test_the_drill_down_grid_and_its_download_buttons_give_the_same_rows(app, se
             assert (
                 row[key] is None or abs(row[key] - float(got[heading])) < 0.051
             )  # the grid shows one decimal
+
+
+@pytest.mark.parametrize(("code", "search"), [("PAN_P_CRED", ""), ("PAN_DCI", ""), ("PAN_P_CRED", "&region=09")])
+def test_the_indicator_pages_grid_rows_are_its_downloads_rows(app, code, search):
+    """The indicator page's grid reads only its screen's columns (indicator_screen: no denominators' sources):
+    its rows, pinned and not, are the rows of the view's frame that every download writes, cell for cell."""
+    from dashboard.views.indicators import INDICATOR, indicator_of, indicator_screen
+
+    wh = context.warehouse()
+    f = parse(f"?periodo={PERIOD}{search}")
+    ind = indicator_of(wh, code)
+    screen, whole = indicator_screen(wh, f, ind), frame(INDICATOR, wh, f, code)
+    assert len(whole) > 0
+    assert records(INDICATOR, screen, "es") == records(INDICATOR, whole, "es")
+    assert screen.territory_code.tolist() == whole.territory_code.tolist()
+    grid = next(
+        c
+        for c in _walk(indicador.layout(wh, f, code))
+        if type(c).__name__ == "AgGrid" and c.id == "indicator-grid"
+    )
+    shown = grid.rowData + grid.dashGridOptions["pinnedTopRowData"]
+    assert sorted(map(repr, shown)) == sorted(map(repr, records(INDICATOR, whole, "es")))
