@@ -235,7 +235,9 @@ def test_the_drill_down_grid_and_its_download_buttons_give_the_same_rows(app, se
             )  # the grid shows one decimal
 
 
-@pytest.mark.parametrize(("code", "search"), [("PAN_P_CRED", ""), ("PAN_DCI", ""), ("PAN_P_CRED", "&region=09")])
+@pytest.mark.parametrize(
+    ("code", "search"), [("PAN_P_CRED", ""), ("PAN_DCI", ""), ("PAN_P_CRED", "&region=09")]
+)
 def test_the_indicator_pages_grid_rows_are_its_downloads_rows(app, code, search):
     """The indicator page's grid reads only its screen's columns (indicator_screen: no denominators' sources):
     its rows, pinned and not, are the rows of the view's frame that every download writes, cell for cell."""
