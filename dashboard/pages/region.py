@@ -47,7 +47,7 @@ def _sparks(recent: pd.DataFrame, surveys: pd.DataFrame, region: str, period: dt
     since = pd.Timestamp(months_back(period, SPARK_MONTHS - 1))
     out: dict[str, list] = {}
     # Both frames come ordered by indicator, territory and period (series.sql): one pass each over the region's
-    # rows, read as lists (walking the frame's text columns value by value cost more than the query).
+    # rows, read as lists (walking the frame's text columns value by value was most of its time).
     mine = recent[(recent.territory_code == region) & (recent.period >= since)]
     for code, value in zip(mine.indicator_code.tolist(), mine.value.tolist(), strict=True):
         out.setdefault(code, []).append(value)
