@@ -53,21 +53,19 @@ def _periods_with_followers(
 
 
 @timed("statuses")
-def _refresh_top(con: duckdb.DuckDBPyConnection, scope: str) -> None:
-    """Copy the country and region rows of mart_indicator_agg that match ``scope`` (a condition on its columns,
-    the one the refresh just rebuilt) into mart_indicator_top, ordered so that its zone maps narrow the reads;
-    then store their statuses (mart_status_top)."""
+def _refresh_top(con: duckdb.DuckDBPyConnection, scope: str, rows: str = "mart_indicator_agg") -> None:
+    """Copy the country and region rows of ``rows`` (mart_indicator_agg, or the rows a monthly refresh just
+    built: mart_fresh) that match ``scope`` (a condition on the mart's columns, the one the refresh just rebuilt)
+    into mart_indicator_top, ordered so that its zone maps narrow the reads; then store their statuses
+    (mart_status_top)."""
     order = "order by territory_code, indicator_code, period"
+    top = f"select * from {rows} where territory_level in ('pais', 'region') and ({scope})"
     con.execute(f"delete from mart_indicator_top where {scope}")
-    con.execute(
-        "insert into mart_indicator_top select * from mart_indicator_agg "
-        f"where territory_level in ('pais', 'region') and ({scope}) {order}"
-    )
+    con.execute(f"insert into mart_indicator_top {top} {order}")
     con.execute(f"delete from mart_status_top where {scope}")
     # The rules applied to the scope's rows alone (a CTE the macro reads), not to every row filtered afterwards.
     con.execute(
-        f"insert into mart_status_top by name with scoped as (select * from mart_indicator_top where {scope}) "
-        f"select * from indicator_status('scoped') {order}"
+        f"insert into mart_status_top by name with scoped as ({top}) select * from indicator_status('scoped') {order}"
     )
 
 
@@ -133,40 +131,43 @@ def _units(
     periods: Iterable[dt.date],
     indicators: Iterable[str] | None = None,
     regions: Iterable[str] | None = None,
-) -> str | None:
+) -> bool:
     """Rebuild the feed's mart rows of ``periods`` (and their followers), for ``indicators`` only when given:
     every mart row is one indicator's (units.sql groups and matches expected units by indicator), so a load
     that touched a few indicators of a month need not rebuild the month's others. With ``regions``, only those
     regions' rows are rebuilt (every row below the country sums one region's units) and the country's row is
-    summed from the regions' rows (``country.sql``). The condition on the mart's columns that names the rows it
-    rebuilt (for :func:`_refresh_top`), or None when there was nothing to do."""
+    summed from the regions' rows (``country.sql``). Then the top rows and their statuses (:func:`_refresh_top`).
+    False when there was nothing to do.
+
+    The rows are built once, into temp table mart_fresh, and every mart is written from it: the marts are
+    never read back. The scope is written into each statement as literals, so that DuckDB skips the row groups of
+    other months by their zone maps (a subquery's values are not known when the scan is planned)."""
     lookback = _lookback(con)
     scope = _periods_with_followers(con, "raw_" + feed, periods, lookback)
     if not _scope(con, "scope_period", "period date", scope):
-        return None
+        return False
     if indicators is None:
-        con.execute(
-            "create or replace temp table scope_indicator as "
-            "select indicator_code from core_indicator where feed = ?",
-            [feed],
-        )
-    else:
-        _scope(con, "scope_indicator", "indicator_code varchar", [(i,) for i in sorted(set(indicators))])
+        indicators = [
+            i
+            for (i,) in con.execute(
+                "select indicator_code from core_indicator where feed = ?", [feed]
+            ).fetchall()
+        ]
+    if not _scope(con, "scope_indicator", "indicator_code varchar", [(i,) for i in sorted(set(indicators))]):
+        return False
     first, last = scope[0][0], scope[-1][0]
+    scoped = f"{_in('period', [p for (p,) in scope])} and {_in('indicator_code', sorted(set(indicators)))}"
     in_scope = "indicator_code in (select indicator_code from scope_indicator)"
     if regions is not None and _new_in_scope(con):
         regions = (
             None  # a month or indicator seen for the first time: its units expected everywhere are new too
         )
-    if regions is None:
-        con.execute(f"delete from mart_indicator_agg where {_SCOPED}")
-    else:
-        _scope(con, "scope_region", "region_code varchar", [(r,) for r in sorted(set(regions))])
-        con.execute(f"delete from mart_indicator_agg where {_SCOPED} and ({_REGIONS})")
-        in_scope += (
-            " and ubigeo in (select ubigeo from core_district_region "
-            "where region_code in (select region_code from scope_region))"
-        )
+    rebuilt = scoped
+    if regions is not None:
+        regions = sorted(set(regions))
+        in_regions = _in("region_code", regions)
+        rebuilt = f"{scoped} and ({in_regions} or territory_level = 'pais')"
+        in_scope += f" and ubigeo in (select ubigeo from core_district_region where {in_regions})"
     con.execute(f"create or replace temp view unit_facts as {facts} and {in_scope}")
     # Only the look-back window before the scope can matter; the literals let DuckDB skip the other row groups.
     con.execute(
@@ -175,10 +176,32 @@ def _units(
     )
     _run(con, "units")
     if regions is not None:  # units.sql summed the country over these regions only: sum it over all of them
-        con.execute(f"delete from mart_indicator_agg where {_SCOPED} and territory_level = 'pais'")
+        con.execute("delete from mart_fresh where territory_level = 'pais'")
+        # The regions rebuilt, and the others' rows as they are (mart_indicator_top holds every region row).
+        con.execute(
+            "create or replace temp view region_rows as "
+            "select * from mart_fresh where territory_level = 'region' union all "
+            f"select * from mart_indicator_top where territory_level = 'region' and {scoped} "
+            f"and not ({in_regions})"
+        )
         _run(con, "country")
-        return f"{_SCOPED} and ({_REGIONS})"
-    return _SCOPED
+    con.execute(f"delete from mart_indicator_agg where {rebuilt}")
+    con.execute("insert into mart_indicator_agg select * from mart_fresh")
+    _refresh_top(con, rebuilt, "mart_fresh")
+    return True
+
+
+def _in(column: str, values: Iterable[Any]) -> str:
+    """``column in (…)`` with the values as SQL literals (dates, numbers, text); ``false`` when there are none."""
+    literals = [
+        f"date '{v.isoformat()}'"
+        if isinstance(v, dt.date)
+        else repr(v)
+        if isinstance(v, int | float)
+        else "'" + str(v).replace("'", "''") + "'"
+        for v in values
+    ]
+    return f"{column} in ({', '.join(literals)})" if literals else "false"
 
 
 def _new_in_scope(con: duckdb.DuckDBPyConnection) -> bool:
@@ -195,13 +218,6 @@ def _new_in_scope(con: duckdb.DuckDBPyConnection) -> bool:
     )
 
 
-# The rows a monthly refresh rebuilt (_units): the indicators of scope_indicator in the periods of scope_period.
-_SCOPED = (
-    "period in (select period from scope_period) "
-    "and indicator_code in (select indicator_code from scope_indicator)"
-)
-# Of those, the rows of the regions in scope_region, and the country's (summed from every region's).
-_REGIONS = "region_code in (select region_code from scope_region) or territory_level = 'pais'"
 # A feed's indicators in the periods of scope_period.
 _FEED_PERIODS = (
     "period in (select period from scope_period) "
@@ -223,7 +239,7 @@ def refresh_admin(
     regions = None if touched is None or not periods else touched_regions(con, "admin", touched, periods)
     # One raw row per period, indicator and unit (constraint raw_admin_unique, checked in the same transaction),
     # so the rows are the facts as they are: grouping them would change nothing and cost a hash aggregate.
-    rebuilt = _units(
+    _units(
         con,
         "admin",
         "select period, indicator_code, coalesce(cod_ipress, ubigeo) as unit, ubigeo, cod_ipress, numerator, "
@@ -233,8 +249,6 @@ def refresh_admin(
         indicators,
         regions,
     )
-    if rebuilt:
-        _refresh_top(con, rebuilt)
 
 
 def touched_regions(
@@ -295,9 +309,9 @@ def refresh_stock(con: duckdb.DuckDBPyConnection, periods: Iterable[dt.date]) ->
         periods,
     ):
         return
-    con.execute("delete from mart_stock_summary where period in (select period from scope_period)")
+    periods = [p for (p,) in con.execute("select period from scope_period").fetchall()]
+    con.execute(f"delete from mart_stock_summary where {_in('period', periods)}")
     _run(con, "stock_summary")
-    _refresh_top(con, _SCOPED)
 
 
 @timed("marts")
