@@ -53,19 +53,21 @@ def _periods_with_followers(
 
 
 @timed("statuses")
-def _refresh_top(con: duckdb.DuckDBPyConnection, scope: str, rows: str = "mart_indicator_agg") -> None:
-    """Copy the country and region rows of ``rows`` (mart_indicator_agg, or the rows a monthly refresh just
-    built: mart_fresh) that match ``scope`` (a condition on the mart's columns, the one the refresh just rebuilt)
-    into mart_indicator_top, ordered so that its zone maps narrow the reads; then store their statuses
-    (mart_status_top)."""
+def _refresh_top(con: duckdb.DuckDBPyConnection, scope: str) -> None:
+    """Copy the country and region rows of mart_indicator_agg that match ``scope`` (a condition on its columns,
+    the one the refresh just rebuilt) into mart_indicator_top, ordered so that its zone maps narrow the reads;
+    then store their statuses (mart_status_top)."""
     order = "order by territory_code, indicator_code, period"
-    top = f"select * from {rows} where territory_level in ('pais', 'region') and ({scope})"
     con.execute(f"delete from mart_indicator_top where {scope}")
-    con.execute(f"insert into mart_indicator_top {top} {order}")
+    con.execute(
+        "insert into mart_indicator_top select * from mart_indicator_agg "
+        f"where territory_level in ('pais', 'region') and ({scope}) {order}"
+    )
     con.execute(f"delete from mart_status_top where {scope}")
     # The rules applied to the scope's rows alone (a CTE the macro reads), not to every row filtered afterwards.
     con.execute(
-        f"insert into mart_status_top by name with scoped as ({top}) select * from indicator_status('scoped') {order}"
+        f"insert into mart_status_top by name with scoped as (select * from mart_indicator_top where {scope}) "
+        f"select * from indicator_status('scoped') {order}"
     )
 
 
@@ -139,9 +141,8 @@ def _units(
     summed from the regions' rows (``country.sql``). Then the top rows and their statuses (:func:`_refresh_top`).
     False when there was nothing to do.
 
-    The rows are built once, into temp table mart_fresh, and every mart is written from it: the marts are
-    never read back. The scope is written into each statement as literals, so that DuckDB skips the row groups of
-    other months by their zone maps (a subquery's values are not known when the scan is planned)."""
+    The scope is written into each statement that reads or deletes mart rows as literals, so that DuckDB skips the
+    row groups of other months by their zone maps (a subquery's values are not known when the scan is planned)."""
     lookback = _lookback(con)
     scope = _periods_with_followers(con, "raw_" + feed, periods, lookback)
     if not _scope(con, "scope_period", "period date", scope):
@@ -159,15 +160,14 @@ def _units(
     scoped = f"{_in('period', [p for (p,) in scope])} and {_in('indicator_code', sorted(set(indicators)))}"
     in_scope = "indicator_code in (select indicator_code from scope_indicator)"
     if regions is not None and _new_in_scope(con):
-        regions = (
-            None  # a month or indicator seen for the first time: its units expected everywhere are new too
-        )
+        # A month or indicator seen for the first time: its units expected everywhere are new too.
+        regions = None
     rebuilt = scoped
     if regions is not None:
-        regions = sorted(set(regions))
-        in_regions = _in("region_code", regions)
+        in_regions = _in("region_code", sorted(set(regions)))
         rebuilt = f"{scoped} and ({in_regions} or territory_level = 'pais')"
         in_scope += f" and ubigeo in (select ubigeo from core_district_region where {in_regions})"
+    con.execute(f"delete from mart_indicator_agg where {rebuilt}")
     con.execute(f"create or replace temp view unit_facts as {facts} and {in_scope}")
     # Only the look-back window before the scope can matter; the literals let DuckDB skip the other row groups.
     con.execute(
@@ -176,18 +176,13 @@ def _units(
     )
     _run(con, "units")
     if regions is not None:  # units.sql summed the country over these regions only: sum it over all of them
-        con.execute("delete from mart_fresh where territory_level = 'pais'")
-        # The regions rebuilt, and the others' rows as they are (mart_indicator_top holds every region row).
+        con.execute(f"delete from mart_indicator_agg where {scoped} and territory_level = 'pais'")
         con.execute(
             "create or replace temp view region_rows as "
-            "select * from mart_fresh where territory_level = 'region' union all "
-            f"select * from mart_indicator_top where territory_level = 'region' and {scoped} "
-            f"and not ({in_regions})"
+            f"select * from mart_indicator_agg where territory_level = 'region' and {scoped}"
         )
         _run(con, "country")
-    con.execute(f"delete from mart_indicator_agg where {rebuilt}")
-    con.execute("insert into mart_indicator_agg select * from mart_fresh")
-    _refresh_top(con, rebuilt, "mart_fresh")
+    _refresh_top(con, rebuilt)
     return True
 
 
@@ -237,6 +232,10 @@ def refresh_admin(
     given (SQL of the ``(ubigeo, cod_ipress)`` of every row written or removed: see :func:`touched_regions`)."""
     periods = sorted(set(periods))
     regions = None if touched is None or not periods else touched_regions(con, "admin", touched, periods)
+    # A national file touches every region: rebuilt whole, without a filter by region nor the country's second sum.
+    all_regions = "select count(distinct region_code) from core_district_region"
+    if regions is not None and len(regions) == scalar(con, all_regions):
+        regions = None
     # One raw row per period, indicator and unit (constraint raw_admin_unique, checked in the same transaction),
     # so the rows are the facts as they are: grouping them would change nothing and cost a hash aggregate.
     _units(

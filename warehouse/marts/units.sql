@@ -7,9 +7,8 @@
 -- Expects temp views unit_facts(period, indicator_code, unit, ubigeo, cod_ipress, numerator, denominator,
 -- batch_id) for those periods and unit_history(period, indicator_code, unit, ubigeo, cod_ipress) with the reports
 -- before them. A unit that reported in the look-back window but not in the period counts as expected and not
--- reporting. The rows go to temp table mart_fresh, in mart_indicator_agg's columns: marts._units writes every mart
--- from it.
-create or replace temp table mart_fresh as
+-- reporting.
+insert into mart_indicator_agg
 with
 
 lookback as (
