@@ -232,10 +232,6 @@ def refresh_admin(
     given (SQL of the ``(ubigeo, cod_ipress)`` of every row written or removed: see :func:`touched_regions`)."""
     periods = sorted(set(periods))
     regions = None if touched is None or not periods else touched_regions(con, "admin", touched, periods)
-    # A national file touches every region: rebuilt whole, without a filter by region nor the country's second sum.
-    all_regions = "select count(distinct region_code) from core_district_region"
-    if regions is not None and len(regions) == scalar(con, all_regions):
-        regions = None
     # One raw row per period, indicator and unit (constraint raw_admin_unique, checked in the same transaction),
     # so the rows are the facts as they are: grouping them would change nothing and cost a hash aggregate.
     _units(
@@ -252,48 +248,49 @@ def refresh_admin(
 
 def touched_regions(
     con: duckdb.DuckDBPyConnection, feed: str, touched: str, periods: list[dt.date]
-) -> list[str]:
+) -> list[str] | None:
     """The regions whose mart rows a change to the rows ``touched`` (SQL giving their ``ubigeo, cod_ipress``)
     can alter: the regions of those rows, and of every row the same units reported within the look-back of
     ``periods`` — a unit that moved to another region's district is expected (or not) in the region it was.
     A facility's rows carry its registered district (the loader rejects any other), so a unit's rows span two
     regions only when the registry moved it: every region a moved facility was ever registered in is rebuilt
-    too, so that no rebuilt region misses the rows such a facility reported elsewhere."""
+    too, so that no rebuilt region misses the rows such a facility reported elsewhere. None when that is every
+    region (a national file): the marts are then rebuilt without a filter by region nor the country's second sum.
+    """
     lookback = _lookback(con)
-    return [
-        r
-        for (r,) in con.execute(
-            f"""
-            with
-            t as (select distinct ubigeo, coalesce(cod_ipress, ubigeo) as unit from ({touched})),
-            versions as (
-                select cod_ipress, ubigeo from etl_replaced_core_facility
-                union all
-                select cod_ipress, ubigeo from core_facility
-                where cod_ipress in (select cod_ipress from etl_replaced_core_facility)
-            ),
-            moved as (
-                select v.ubigeo from versions as v
-                where v.cod_ipress in (
-                    select cod_ipress from versions join core_district_region using (ubigeo)
-                    group by cod_ipress having count(distinct region_code) > 1
-                )
+    rows = con.execute(
+        f"""
+        with
+        t as (select distinct ubigeo, coalesce(cod_ipress, ubigeo) as unit from ({touched})),
+        versions as (
+            select cod_ipress, ubigeo from etl_replaced_core_facility
+            union all
+            select cod_ipress, ubigeo from core_facility
+            where cod_ipress in (select cod_ipress from etl_replaced_core_facility)
+        ),
+        moved as (
+            select v.ubigeo from versions as v
+            where v.cod_ipress in (
+                select cod_ipress from versions join core_district_region using (ubigeo)
+                group by cod_ipress having count(distinct region_code) > 1
             )
-            select distinct region_code from core_district_region
-            where ubigeo in (
-                select ubigeo from t
-                union
-                select ubigeo from raw_{feed}
-                where period >= date '{periods[0]}' - interval {lookback} month
-                  and period <= date '{periods[-1]}' + interval {lookback} month
-                  and coalesce(cod_ipress, ubigeo) in (select unit from t)
-                union
-                select ubigeo from moved
-            )
-            order by 1
-            """
-        ).fetchall()
-    ]
+        )
+        select distinct region_code, (select count(distinct region_code) from core_district_region)
+        from core_district_region
+        where ubigeo in (
+            select ubigeo from t
+            union
+            select ubigeo from raw_{feed}
+            where period >= date '{periods[0]}' - interval {lookback} month
+              and period <= date '{periods[-1]}' + interval {lookback} month
+              and coalesce(cod_ipress, ubigeo) in (select unit from t)
+            union
+            select ubigeo from moved
+        )
+        order by 1
+        """
+    ).fetchall()
+    return None if rows and len(rows) == rows[0][1] else [r for r, _ in rows]
 
 
 @timed("marts")
