@@ -22,6 +22,12 @@ def _run(con: duckdb.DuckDBPyConnection, name: str) -> None:
         con.execute(statement)
 
 
+def _query(name: str) -> str:
+    """The one query of ``marts/<name>.sql``, for the caller to insert or keep where it needs."""
+    (query,) = sql_file(MARTS / f"{name}.sql")
+    return query
+
+
 def _scope(con: duckdb.DuckDBPyConnection, table: str, columns: str, rows: Iterable[tuple[Any, ...]]) -> int:
     """``table`` (``columns``: "name type, …") made to hold ``rows``, in one statement whatever their number: each
     column is a typed list, unnested beside the others (every load makes three to five of these)."""
@@ -53,14 +59,15 @@ def _periods_with_followers(
 
 
 @timed("statuses")
-def _refresh_top(con: duckdb.DuckDBPyConnection, scope: str) -> None:
-    """Copy the country and region rows of mart_indicator_agg that match ``scope`` (a condition on its columns,
-    the one the refresh just rebuilt) into mart_indicator_top, ordered so that its zone maps narrow the reads;
-    then store their statuses (mart_status_top)."""
+def _refresh_top(con: duckdb.DuckDBPyConnection, scope: str, rows: str = "mart_indicator_agg") -> None:
+    """Copy the country and region rows of ``rows`` (mart_indicator_agg, or the rows a refresh of a few regions
+    just built: mart_fresh) that match ``scope`` (a condition on the mart's columns, the one the refresh just
+    rebuilt) into mart_indicator_top, ordered so that its zone maps narrow the reads; then store their statuses
+    (mart_status_top)."""
     order = "order by territory_code, indicator_code, period"
     con.execute(f"delete from mart_indicator_top where {scope}")
     con.execute(
-        "insert into mart_indicator_top select * from mart_indicator_agg "
+        f"insert into mart_indicator_top select * from {rows} "
         f"where territory_level in ('pais', 'region') and ({scope}) {order}"
     )
     con.execute(f"delete from mart_status_top where {scope}")
@@ -162,27 +169,38 @@ def _units(
     if regions is not None and _new_in_scope(con):
         # A month or indicator seen for the first time: its units expected everywhere are new too.
         regions = None
-    rebuilt = scoped
+    in_regions = "true"
     if regions is not None:
         in_regions = _in("region_code", sorted(set(regions)))
-        rebuilt = f"{scoped} and ({in_regions} or territory_level = 'pais')"
         in_scope += f" and ubigeo in (select ubigeo from core_district_region where {in_regions})"
-    con.execute(f"delete from mart_indicator_agg where {rebuilt}")
     con.execute(f"create or replace temp view unit_facts as {facts} and {in_scope}")
     # Only the look-back window before the scope can matter; the literals let DuckDB skip the other row groups.
     con.execute(
         f"create or replace temp view unit_history as {history} "
         f"where period >= date '{first}' - interval {lookback} month and period < date '{last}' and {in_scope}"
     )
-    _run(con, "units")
-    if regions is not None:  # units.sql summed the country over these regions only: sum it over all of them
-        con.execute(f"delete from mart_indicator_agg where {scoped} and territory_level = 'pais'")
-        con.execute(
-            "create or replace temp view region_rows as "
-            f"select * from mart_indicator_agg where territory_level = 'region' and {scoped}"
-        )
-        _run(con, "country")
-    _refresh_top(con, rebuilt)
+    units = _query("units")
+    if regions is None:
+        con.execute(f"delete from mart_indicator_agg where {scoped}")
+        con.execute(f"insert into mart_indicator_agg {units}")
+        _refresh_top(con, scoped)
+        return True
+    # A few regions' rows: built once into mart_fresh, and every mart written from it (reading them back from
+    # mart_indicator_agg would cost a scan of the month's rows per statement).
+    con.execute(f"create or replace temp table mart_fresh as {units}")
+    # units.sql summed the country over these regions only: it is summed over every region's rows, those just
+    # built and the others' as stored (mart_indicator_top holds every region row).
+    con.execute("delete from mart_fresh where territory_level = 'pais'")
+    con.execute(
+        "create or replace temp view region_rows as "
+        "select * from mart_fresh where territory_level = 'region' union all "
+        f"select * from mart_indicator_top where territory_level = 'region' and {scoped} and not ({in_regions})"
+    )
+    _run(con, "country")
+    rebuilt = f"{scoped} and ({in_regions} or territory_level = 'pais')"
+    con.execute(f"delete from mart_indicator_agg where {rebuilt}")
+    con.execute("insert into mart_indicator_agg select * from mart_fresh")
+    _refresh_top(con, rebuilt, "mart_fresh")
     return True
 
 

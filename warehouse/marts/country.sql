@@ -1,9 +1,10 @@
 -- The country's rows of the indicators and periods in scope (scope_indicator, scope_period), summed from the
 -- region rows: every unit counts in exactly one region, so the sums of the units are the sums of the regions'
 -- sums, and the value follows from them by the same formula as units.sql. A load that touched a few regions
--- rebuilds those regions' rows and this one, never the other regions' (marts._units). Temp view region_rows holds
--- the scope's region rows, its scope written as literals (a subquery would not let the scan skip other months).
-insert into mart_indicator_agg by name
+-- rebuilds those regions' rows and this one, never the other regions' (marts._units): temp view region_rows holds
+-- the scope's region rows, those just rebuilt (temp table mart_fresh) and the others as stored; the country's rows
+-- join them in mart_fresh.
+insert into mart_fresh by name
 with
 
 summed as (
