@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 
 from .phases import timed
-from .sqlfiles import MARTS, scalar, sql_file, views_fingerprint
+from .sqlfiles import MARTS, literal, scalar, sql_file, views_fingerprint
 
 
 def _run(con: duckdb.DuckDBPyConnection, name: str) -> None:
@@ -205,15 +205,8 @@ def _units(
 
 
 def _in(column: str, values: Iterable[Any]) -> str:
-    """``column in (…)`` with the values as SQL literals (dates, numbers, text); ``false`` when there are none."""
-    literals = [
-        f"date '{v.isoformat()}'"
-        if isinstance(v, dt.date)
-        else repr(v)
-        if isinstance(v, int | float)
-        else "'" + str(v).replace("'", "''") + "'"
-        for v in values
-    ]
+    """``column in (…)`` with the values as SQL literals; ``false`` when there are none."""
+    literals = [literal(v) for v in values]
     return f"{column} in ({', '.join(literals)})" if literals else "false"
 
 
