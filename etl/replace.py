@@ -12,13 +12,13 @@ Every stored row a load deletes is copied, with the batch that replaced it, into
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import duckdb
 
 from warehouse.db import one, scalar
+from warehouse.sqlfiles import literal
 
 MAX_THIN_SHOWN = 10
 
@@ -158,15 +158,7 @@ def _within(con: duckdb.DuckDBPyConnection, grain: Grain) -> str:
     low, high = one(con, f"select min({name}), max({name}) from _units_in")
     if low is None:
         return "false"  # no incoming rows: nothing stored is in their scope
-    return f"{expr} between {_literal(low)} and {_literal(high)}"
-
-
-def _literal(value: object) -> str:
-    if isinstance(value, dt.date):
-        return f"date '{value.isoformat()}'"
-    if isinstance(value, int | float):
-        return repr(value)
-    return "'" + str(value).replace("'", "''") + "'"
+    return f"{expr} between {literal(low)} and {literal(high)}"
 
 
 def _describe(con: duckdb.DuckDBPyConnection, grain: Grain, which: str, rows: int) -> dict[str, int]:

@@ -241,9 +241,13 @@ def open_writer(
                 except OSError:  # the copy may not be on disk: it must not become the warehouse
                     tmp.unlink(missing_ok=True)
                     raise
-                os.replace(tmp, path)
-                _fsync(path.parent)
-                stamp_verified(path)
+                replaced = _hold(path)
+                try:
+                    os.replace(tmp, path)
+                    _fsync(path.parent)
+                    stamp_verified(path)
+                finally:
+                    _release(replaced)
         else:
             tmp.unlink(missing_ok=True)
         Path(f"{tmp}.wal").unlink(missing_ok=True)
@@ -371,6 +375,27 @@ class _FlushBehind(threading.Thread):
         self.join()
         if self.error is not None:
             raise self.error
+
+
+def _hold(path: Path) -> int | None:
+    """A handle on the version about to be replaced (None if there is none, or off POSIX, where a file held open
+    cannot be renamed over): with it, the rename only unlinks the old file, whose blocks are freed at its last
+    close. Freeing the 618 MB national warehouse took 0.1–0.4 s on this project's ext4 machines: inside the rename,
+    every load waited for it."""
+    if os.name != "posix":
+        return None
+    try:
+        return os.open(path, os.O_RDONLY)
+    except OSError:
+        return None
+
+
+def _release(fd: int | None) -> None:
+    """Close the replaced version's handle in a thread: its blocks are freed beside whatever the process does next
+    (a server reading the new version; a command that exits frees them on exit). Readers that still hold the old
+    version keep it until they close it, as before."""
+    if fd is not None:
+        threading.Thread(target=os.close, args=(fd,), name="semaforo-release", daemon=True).start()
 
 
 def _fsync(path: Path) -> None:

@@ -14,12 +14,18 @@ from typing import Any
 import duckdb
 
 from .phases import timed
-from .sqlfiles import MARTS, scalar, sql_file, views_fingerprint
+from .sqlfiles import MARTS, literal, scalar, sql_file, views_fingerprint
 
 
 def _run(con: duckdb.DuckDBPyConnection, name: str) -> None:
     for statement in sql_file(MARTS / f"{name}.sql"):
         con.execute(statement)
+
+
+def _query(name: str) -> str:
+    """The one query of ``marts/<name>.sql``, for the caller to insert or keep where it needs."""
+    (query,) = sql_file(MARTS / f"{name}.sql")
+    return query
 
 
 def _scope(con: duckdb.DuckDBPyConnection, table: str, columns: str, rows: Iterable[tuple[Any, ...]]) -> int:
@@ -53,14 +59,15 @@ def _periods_with_followers(
 
 
 @timed("statuses")
-def _refresh_top(con: duckdb.DuckDBPyConnection, scope: str) -> None:
-    """Copy the country and region rows of mart_indicator_agg that match ``scope`` (a condition on its columns,
-    the one the refresh just rebuilt) into mart_indicator_top, ordered so that its zone maps narrow the reads;
-    then store their statuses (mart_status_top)."""
+def _refresh_top(con: duckdb.DuckDBPyConnection, scope: str, rows: str = "mart_indicator_agg") -> None:
+    """Copy the country and region rows of ``rows`` (mart_indicator_agg, or the rows a refresh of a few regions
+    just built: mart_fresh) that match ``scope`` (a condition on the mart's columns, the one the refresh just
+    rebuilt) into mart_indicator_top, ordered so that its zone maps narrow the reads; then store their statuses
+    (mart_status_top)."""
     order = "order by territory_code, indicator_code, period"
     con.execute(f"delete from mart_indicator_top where {scope}")
     con.execute(
-        "insert into mart_indicator_top select * from mart_indicator_agg "
+        f"insert into mart_indicator_top select * from {rows} "
         f"where territory_level in ('pais', 'region') and ({scope}) {order}"
     )
     con.execute(f"delete from mart_status_top where {scope}")
@@ -133,52 +140,74 @@ def _units(
     periods: Iterable[dt.date],
     indicators: Iterable[str] | None = None,
     regions: Iterable[str] | None = None,
-) -> str | None:
+) -> bool:
     """Rebuild the feed's mart rows of ``periods`` (and their followers), for ``indicators`` only when given:
     every mart row is one indicator's (units.sql groups and matches expected units by indicator), so a load
     that touched a few indicators of a month need not rebuild the month's others. With ``regions``, only those
     regions' rows are rebuilt (every row below the country sums one region's units) and the country's row is
-    summed from the regions' rows (``country.sql``). The condition on the mart's columns that names the rows it
-    rebuilt (for :func:`_refresh_top`), or None when there was nothing to do."""
+    summed from the regions' rows (``country.sql``). Then the top rows and their statuses (:func:`_refresh_top`).
+    False when there was nothing to do.
+
+    The scope is written into each statement that reads or deletes mart rows as literals, so that DuckDB skips the
+    row groups of other months by their zone maps (a subquery's values are not known when the scan is planned)."""
     lookback = _lookback(con)
     scope = _periods_with_followers(con, "raw_" + feed, periods, lookback)
     if not _scope(con, "scope_period", "period date", scope):
-        return None
+        return False
     if indicators is None:
-        con.execute(
-            "create or replace temp table scope_indicator as "
-            "select indicator_code from core_indicator where feed = ?",
-            [feed],
-        )
-    else:
-        _scope(con, "scope_indicator", "indicator_code varchar", [(i,) for i in sorted(set(indicators))])
+        indicators = [
+            i
+            for (i,) in con.execute(
+                "select indicator_code from core_indicator where feed = ?", [feed]
+            ).fetchall()
+        ]
+    if not _scope(con, "scope_indicator", "indicator_code varchar", [(i,) for i in sorted(set(indicators))]):
+        return False
     first, last = scope[0][0], scope[-1][0]
+    scoped = f"{_in('period', [p for (p,) in scope])} and {_in('indicator_code', sorted(set(indicators)))}"
     in_scope = "indicator_code in (select indicator_code from scope_indicator)"
     if regions is not None and _new_in_scope(con):
-        regions = (
-            None  # a month or indicator seen for the first time: its units expected everywhere are new too
-        )
-    if regions is None:
-        con.execute(f"delete from mart_indicator_agg where {_SCOPED}")
-    else:
-        _scope(con, "scope_region", "region_code varchar", [(r,) for r in sorted(set(regions))])
-        con.execute(f"delete from mart_indicator_agg where {_SCOPED} and ({_REGIONS})")
-        in_scope += (
-            " and ubigeo in (select ubigeo from core_district_region "
-            "where region_code in (select region_code from scope_region))"
-        )
+        # A month or indicator seen for the first time: its units expected everywhere are new too.
+        regions = None
+    in_regions = "true"
+    if regions is not None:
+        in_regions = _in("region_code", sorted(set(regions)))
+        in_scope += f" and ubigeo in (select ubigeo from core_district_region where {in_regions})"
     con.execute(f"create or replace temp view unit_facts as {facts} and {in_scope}")
     # Only the look-back window before the scope can matter; the literals let DuckDB skip the other row groups.
     con.execute(
         f"create or replace temp view unit_history as {history} "
         f"where period >= date '{first}' - interval {lookback} month and period < date '{last}' and {in_scope}"
     )
-    _run(con, "units")
-    if regions is not None:  # units.sql summed the country over these regions only: sum it over all of them
-        con.execute(f"delete from mart_indicator_agg where {_SCOPED} and territory_level = 'pais'")
-        _run(con, "country")
-        return f"{_SCOPED} and ({_REGIONS})"
-    return _SCOPED
+    units = _query("units")
+    if regions is None:
+        con.execute(f"delete from mart_indicator_agg where {scoped}")
+        con.execute(f"insert into mart_indicator_agg {units}")
+        _refresh_top(con, scoped)
+        return True
+    # A few regions' rows: built once into mart_fresh, and every mart written from it (reading them back from
+    # mart_indicator_agg would cost a scan of the month's rows per statement).
+    con.execute(f"create or replace temp table mart_fresh as {units}")
+    # units.sql summed the country over these regions only: it is summed over every region's rows, those just
+    # built and the others' as stored (mart_indicator_top holds every region row).
+    con.execute("delete from mart_fresh where territory_level = 'pais'")
+    con.execute(
+        "create or replace temp view region_rows as "
+        "select * from mart_fresh where territory_level = 'region' union all "
+        f"select * from mart_indicator_top where territory_level = 'region' and {scoped} and not ({in_regions})"
+    )
+    _run(con, "country")
+    rebuilt = f"{scoped} and ({in_regions} or territory_level = 'pais')"
+    con.execute(f"delete from mart_indicator_agg where {rebuilt}")
+    con.execute("insert into mart_indicator_agg select * from mart_fresh")
+    _refresh_top(con, rebuilt, "mart_fresh")
+    return True
+
+
+def _in(column: str, values: Iterable[Any]) -> str:
+    """``column in (…)`` with the values as SQL literals; ``false`` when there are none."""
+    literals = [literal(v) for v in values]
+    return f"{column} in ({', '.join(literals)})" if literals else "false"
 
 
 def _new_in_scope(con: duckdb.DuckDBPyConnection) -> bool:
@@ -195,13 +224,6 @@ def _new_in_scope(con: duckdb.DuckDBPyConnection) -> bool:
     )
 
 
-# The rows a monthly refresh rebuilt (_units): the indicators of scope_indicator in the periods of scope_period.
-_SCOPED = (
-    "period in (select period from scope_period) "
-    "and indicator_code in (select indicator_code from scope_indicator)"
-)
-# Of those, the rows of the regions in scope_region, and the country's (summed from every region's).
-_REGIONS = "region_code in (select region_code from scope_region) or territory_level = 'pais'"
 # A feed's indicators in the periods of scope_period.
 _FEED_PERIODS = (
     "period in (select period from scope_period) "
@@ -223,7 +245,7 @@ def refresh_admin(
     regions = None if touched is None or not periods else touched_regions(con, "admin", touched, periods)
     # One raw row per period, indicator and unit (constraint raw_admin_unique, checked in the same transaction),
     # so the rows are the facts as they are: grouping them would change nothing and cost a hash aggregate.
-    rebuilt = _units(
+    _units(
         con,
         "admin",
         "select period, indicator_code, coalesce(cod_ipress, ubigeo) as unit, ubigeo, cod_ipress, numerator, "
@@ -233,54 +255,53 @@ def refresh_admin(
         indicators,
         regions,
     )
-    if rebuilt:
-        _refresh_top(con, rebuilt)
 
 
 def touched_regions(
     con: duckdb.DuckDBPyConnection, feed: str, touched: str, periods: list[dt.date]
-) -> list[str]:
+) -> list[str] | None:
     """The regions whose mart rows a change to the rows ``touched`` (SQL giving their ``ubigeo, cod_ipress``)
     can alter: the regions of those rows, and of every row the same units reported within the look-back of
     ``periods`` — a unit that moved to another region's district is expected (or not) in the region it was.
     A facility's rows carry its registered district (the loader rejects any other), so a unit's rows span two
     regions only when the registry moved it: every region a moved facility was ever registered in is rebuilt
-    too, so that no rebuilt region misses the rows such a facility reported elsewhere."""
+    too, so that no rebuilt region misses the rows such a facility reported elsewhere. None when that is every
+    region (a national file): the marts are then rebuilt without a filter by region nor the country's second sum.
+    """
     lookback = _lookback(con)
-    return [
-        r
-        for (r,) in con.execute(
-            f"""
-            with
-            t as (select distinct ubigeo, coalesce(cod_ipress, ubigeo) as unit from ({touched})),
-            versions as (
-                select cod_ipress, ubigeo from etl_replaced_core_facility
-                union all
-                select cod_ipress, ubigeo from core_facility
-                where cod_ipress in (select cod_ipress from etl_replaced_core_facility)
-            ),
-            moved as (
-                select v.ubigeo from versions as v
-                where v.cod_ipress in (
-                    select cod_ipress from versions join core_district_region using (ubigeo)
-                    group by cod_ipress having count(distinct region_code) > 1
-                )
+    rows = con.execute(
+        f"""
+        with
+        t as (select distinct ubigeo, coalesce(cod_ipress, ubigeo) as unit from ({touched})),
+        versions as (
+            select cod_ipress, ubigeo from etl_replaced_core_facility
+            union all
+            select cod_ipress, ubigeo from core_facility
+            where cod_ipress in (select cod_ipress from etl_replaced_core_facility)
+        ),
+        moved as (
+            select v.ubigeo from versions as v
+            where v.cod_ipress in (
+                select cod_ipress from versions join core_district_region using (ubigeo)
+                group by cod_ipress having count(distinct region_code) > 1
             )
-            select distinct region_code from core_district_region
-            where ubigeo in (
-                select ubigeo from t
-                union
-                select ubigeo from raw_{feed}
-                where period >= date '{periods[0]}' - interval {lookback} month
-                  and period <= date '{periods[-1]}' + interval {lookback} month
-                  and coalesce(cod_ipress, ubigeo) in (select unit from t)
-                union
-                select ubigeo from moved
-            )
-            order by 1
-            """
-        ).fetchall()
-    ]
+        )
+        select distinct region_code, (select count(distinct region_code) from core_district_region)
+        from core_district_region
+        where ubigeo in (
+            select ubigeo from t
+            union
+            select ubigeo from raw_{feed}
+            where period >= date '{periods[0]}' - interval {lookback} month
+              and period <= date '{periods[-1]}' + interval {lookback} month
+              and coalesce(cod_ipress, ubigeo) in (select unit from t)
+            union
+            select ubigeo from moved
+        )
+        order by 1
+        """
+    ).fetchall()
+    return None if rows and len(rows) == rows[0][1] else [r for r, _ in rows]
 
 
 @timed("marts")
@@ -295,9 +316,9 @@ def refresh_stock(con: duckdb.DuckDBPyConnection, periods: Iterable[dt.date]) ->
         periods,
     ):
         return
-    con.execute("delete from mart_stock_summary where period in (select period from scope_period)")
+    periods = [p for (p,) in con.execute("select period from scope_period").fetchall()]
+    con.execute(f"delete from mart_stock_summary where {_in('period', periods)}")
     _run(con, "stock_summary")
-    _refresh_top(con, _SCOPED)
 
 
 @timed("marts")

@@ -6,6 +6,7 @@ and ``constraints`` build on, so none of them imports another to reach these.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import threading
@@ -59,6 +60,16 @@ def views_fingerprint() -> str:
     for p in sorted(VIEWS.glob("*.sql")):
         h.update(p.read_bytes())
     return h.hexdigest()[:16]
+
+
+def literal(value: object) -> str:
+    """A value as an SQL literal (a date, a number, text), for conditions DuckDB must know when it plans a scan: a
+    literal lets it skip row groups by their zone maps, a parameter or a subquery does not."""
+    if isinstance(value, dt.date):
+        return f"date '{value.isoformat()}'"
+    if isinstance(value, int | float):
+        return repr(value)
+    return "'" + str(value).replace("'", "''") + "'"
 
 
 def one(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> tuple[Any, ...]:

@@ -47,6 +47,7 @@ def test_the_ratio_compares_the_same_month_and_names_what_grows():
     fixed = [f for f in out if f.conditions]
     assert [f.value for f in fixed] == [3.2, 6.0]  # the national fixed cost, and the ratio
     assert fixed[0].met is False and "copy 3.00 s" in fixed[0].note
+    assert "copying the 4,000-MB warehouse and its flush to disk 3.00 s, the rest 0.20 s" in fixed[0].note
 
 
 def test_the_names_are_the_ones_the_acceptance_check_reads():

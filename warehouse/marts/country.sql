@@ -1,8 +1,10 @@
 -- The country's rows of the indicators and periods in scope (scope_indicator, scope_period), summed from the
 -- region rows: every unit counts in exactly one region, so the sums of the units are the sums of the regions'
 -- sums, and the value follows from them by the same formula as units.sql. A load that touched a few regions
--- rebuilds those regions' rows and this one, never the other regions' (marts._units).
-insert into mart_indicator_agg by name
+-- rebuilds those regions' rows and this one, never the other regions' (marts._units): temp view region_rows holds
+-- the scope's region rows, those just rebuilt (temp table mart_fresh) and the others as stored; the country's rows
+-- join them in mart_fresh.
+insert into mart_fresh by name
 with
 
 summed as (
@@ -14,10 +16,7 @@ summed as (
         sum(units_reporting) as units_reporting,
         sum(units_expected) as units_expected,
         max(batch_id) as batch_id
-    from mart_indicator_agg
-    where territory_level = 'region'
-      and period in (select period from scope_period)
-      and indicator_code in (select indicator_code from scope_indicator)
+    from region_rows
     group by indicator_code, period
 )
 

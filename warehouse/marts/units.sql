@@ -7,8 +7,8 @@
 -- Expects temp views unit_facts(period, indicator_code, unit, ubigeo, cod_ipress, numerator, denominator,
 -- batch_id) for those periods and unit_history(period, indicator_code, unit, ubigeo, cod_ipress) with the reports
 -- before them. A unit that reported in the look-back window but not in the period counts as expected and not
--- reporting.
-insert into mart_indicator_agg
+-- reporting. A query in mart_indicator_agg's columns: marts._units inserts it there, or keeps it in temp table
+-- mart_fresh when it rebuilds a few regions.
 with
 
 lookback as (
