@@ -108,9 +108,9 @@ class Version:
         self._lock = threading.Lock()
         self.snapshot: Snapshot | None = None
         self.cache: cachetools.LRUCache = cachetools.LRUCache(cache_bytes, getsizeof=_frame_bytes)
-        # pages' layouts as sent (dashboard.layout_cache), in a quarter of the same budget
+        # pages' layouts as sent (dashboard.response_cache), in a quarter of the same budget
         self.layouts: cachetools.LRUCache = cachetools.LRUCache(max(1, cache_bytes // 4), getsizeof=len)
-        # pages' callback answers as sent (dashboard.answer_cache), in another quarter
+        # pages' callback answers as sent (dashboard.response_cache), in another quarter
         self.answers: cachetools.LRUCache = cachetools.LRUCache(max(1, cache_bytes // 4), getsizeof=len)
         self.cache_lock = threading.Lock()
         self.flights = Flights()  # what is being computed for its caches
