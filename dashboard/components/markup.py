@@ -58,10 +58,18 @@ def _attributes(props: dict) -> str:
     return "".join(out)
 
 
+class Html(str):
+    """HTML written by hand, its texts and values escaped by its writer: a part drawn often, whose components
+    would cost more to build than to write (the heat-map's cells)."""
+
+
 def to_html(node: Component | str | float | list | tuple | None) -> str:
-    """``node`` (``html`` components, ``dcc.Link``, text, lists of them) as HTML, every text and value escaped."""
+    """``node`` (``html`` components, ``dcc.Link``, text, lists of them) as HTML, every text and value escaped
+    (except :class:`Html`, written so already)."""
     if node is None:
         return ""
+    if isinstance(node, Html):
+        return node
     if isinstance(node, list | tuple):
         return "".join(to_html(n) for n in node)
     if not isinstance(node, Component):
