@@ -41,6 +41,7 @@ log = logging.getLogger("semaforo.web")
 Page = tuple[str, str, bool]  # path, query, whether known (dashboard.app.page_url)
 WARM_PAGES = 400  # at most, per version: the previous version's most asked, then every page
 Render = Callable[[], flask.Response]
+WAREHOUSE = "almacen.txt"  # in a warehouse's folder: its path
 
 
 def _canonical(value: object) -> object:
@@ -98,6 +99,7 @@ class SharedLayouts:
         pages: Callable[[], Iterable[Page]] | None = None,
     ):
         self.root = folder / hashlib.sha256(str(warehouse.resolve()).encode()).hexdigest()[:16]
+        self.warehouse = warehouse.resolve()
         self.budget = budget
         self.warm = warm
         self.pages = pages or (lambda: ())
@@ -105,6 +107,16 @@ class SharedLayouts:
         self._written: dict[int, int] = {}  # version number → bytes this process wrote
         self._asked: dict[int, collections.Counter] = {}  # version number → pages asked of this process
         self._seen: int | None = None  # the newest version number this process has seen
+
+    def _tidy(self) -> None:
+        """Name this warehouse in its folder, and remove the folders of warehouses that are gone (a test's, a
+        scratch copy's): nothing else would."""
+        with contextlib.suppress(OSError):
+            (self.root / WAREHOUSE).write_text(str(self.warehouse), encoding="utf-8")
+        for other in self.root.parent.iterdir():
+            with contextlib.suppress(OSError):
+                if other != self.root and not Path((other / WAREHOUSE).read_text(encoding="utf-8")).exists():
+                    shutil.rmtree(other, ignore_errors=True)
 
     def folder(self, v: Version) -> Path:
         return self.root / f"{v.stamp[0]}-{v.stamp[1]}"
@@ -173,7 +185,8 @@ class SharedLayouts:
         with self._lock:
             if self._seen is not None and v.number <= self._seen:
                 return
-            previous = self._asked.get(self._seen) if self._seen is not None else None
+            first = self._seen is None
+            previous = None if first else self._asked.get(self._seen)
             self._seen = v.number
             self._asked = {n: c for n, c in self._asked.items() if n >= v.number - 1}
         folder = self.folder(v)
@@ -183,8 +196,11 @@ class SharedLayouts:
             log.info("sin diseños compartidos en %s (%s): cada proceso los calcula", folder, e)
             return
         for old in self.root.iterdir():
-            if old != folder and old.is_dir() and old.stat().st_mtime < folder.stat().st_mtime:
-                shutil.rmtree(old, ignore_errors=True)
+            with contextlib.suppress(OSError):  # another worker may be removing it too
+                if old != folder and old.is_dir() and old.stat().st_mtime < folder.stat().st_mtime:
+                    shutil.rmtree(old, ignore_errors=True)
+        if first:
+            self._tidy()
         if self.warm is not None:
             asked = [p for p, _ in previous.most_common()] if previous else []
             threading.Thread(

@@ -138,3 +138,15 @@ def test_a_key_is_named_the_same_in_every_process():
         for seed in ("1", "2", "3")
     }
     assert names == {shared_layouts.digest(key) + "\n"}
+
+
+def test_the_folders_of_warehouses_that_are_gone_are_removed(server, tmp_path):
+    make, _rendered, db, folder = server
+    gone, kept = folder / "0123456789abcdef", folder / "fedcba9876543210"
+    for other, named in ((gone, tmp_path / "borrado.duckdb"), (kept, db)):
+        (other / "1-2").mkdir(parents=True)
+        (other / shared_layouts.WAREHOUSE).write_text(str(named), encoding="utf-8")
+    make()
+    assert not gone.exists() and kept.exists()
+    (mine,) = set(folder.iterdir()) - {kept}
+    assert (mine / shared_layouts.WAREHOUSE).read_text(encoding="utf-8") == str(db.resolve())
