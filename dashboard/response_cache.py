@@ -68,6 +68,14 @@ def answer(body: bytes, encoding: str | None) -> flask.Response:
     return r
 
 
+def rendered(render: Callable[[], flask.Response]) -> bytes | flask.Response:
+    """``render()``'s body, or its response when it is not a 200 JSON answer (an error, a redirect: not kept)."""
+    response = render()
+    if response.status_code != 200 or response.mimetype != "application/json":
+        return response
+    return response.get_data()
+
+
 def kept_answer(
     v: Version,
     store: cachetools.LRUCache,
@@ -88,21 +96,15 @@ def kept_answer(
         with v.flights.of(key):  # one computation of a key at a time in this process, the others wait for it
             with v.cache_lock:
                 raw = store.get((*key, None))
-            if raw is None and shared is not None:
-                raw = shared.get(v, key, render)
-                if raw is None:
-                    return render()  # not a 200: nothing kept
-            elif raw is None:
-                response = render()
-                if response.status_code != 200 or response.mimetype != "application/json":
-                    return response
-                raw = response.get_data()
-            v.keep(store, (*key, None), raw)
+            if raw is None:
+                got = shared.get(v, key, lambda: rendered(render)) if shared else rendered(render)
+                if isinstance(got, flask.Response):
+                    return got
+                raw = got
+                v.keep(store, (*key, None), raw)
     if encoding is None or len(raw) < MIN_SIZE:
         return answer(raw, None)
-    body = shared.encoded(v, key, raw, encoding) if shared is not None else None
-    if body is None:
-        body = compressed_answer(raw, encoding)
+    body = shared.encoded(v, key, raw, encoding) if shared is not None else compressed_answer(raw, encoding)
     v.keep(store, (*key, encoding), body)
     return answer(body, encoding)
 

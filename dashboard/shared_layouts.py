@@ -40,7 +40,7 @@ log = logging.getLogger("semaforo.web")
 
 Page = tuple[str, str, bool]  # path, query, whether known (dashboard.app.page_url)
 WARM_PAGES = 400  # at most, per version: the previous version's most asked, then every page
-Render = Callable[[], flask.Response]
+Compute = Callable[[], bytes | flask.Response]
 WAREHOUSE = "almacen.txt"  # in a warehouse's folder: its path
 
 
@@ -123,9 +123,9 @@ class SharedLayouts:
 
     # --- reading and writing --------------------------------------------------------------------------------
 
-    def get(self, v: Version, key: tuple, render: Render) -> bytes | flask.Response:
-        """The layout of ``key`` as rendered: from the version's folder, or rendered here (``render``) while the
-        key's lock keeps the other workers waiting for it; a render that is not a 200 JSON is returned as is."""
+    def get(self, v: Version, key: tuple, compute: Compute) -> bytes | flask.Response:
+        """The layout of ``key`` as rendered: from the version's folder, or rendered here (``compute``: its bytes,
+        or a response not to keep) while the key's lock keeps the other workers waiting for it."""
         self.seen(v)
         path = self.folder(v) / f"{digest(key)}.json"
         raw = self._read(path)
@@ -138,13 +138,10 @@ class SharedLayouts:
                 held = None
             if held is not None and (raw := self._read(path)) is not None:
                 return raw  # rendered by another worker while this one waited
-            response = render()
-            if response.status_code != 200 or response.mimetype != "application/json":
-                return response
-            raw = response.get_data()
-            if held is not None:
-                self._keep(v, path, raw)
-            return raw
+            got = compute()
+            if held is not None and isinstance(got, bytes):
+                self._keep(v, path, got)
+            return got
 
     def encoded(self, v: Version, key: tuple, raw: bytes, encoding: str) -> bytes:
         """The layout ``raw`` as sent in ``encoding``: from the version's folder, or compressed here and kept."""

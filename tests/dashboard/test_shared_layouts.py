@@ -116,10 +116,14 @@ def test_a_viewer_never_reads_another_viewers_layout(tmp_path, small_db):
     with app.test_request_context():
         for name, viewer in (("ana", ana), ("luis", luis), ("ana again", ana)):
             body = f'{{"for": "{name}"}}'.encode()
-            got[name] = shared.get(
-                v, ("layout", page, viewer), lambda b=body: flask.Response(b, mimetype="application/json")
-            )
-    assert got == {"ana": b'{"for": "ana"}', "luis": b'{"for": "luis"}', "ana again": b'{"for": "ana"}'}
+            got[name] = shared.get(v, ("layout", page, viewer), lambda b=body: b)
+        assert got == {"ana": b'{"for": "ana"}', "luis": b'{"for": "luis"}', "ana again": b'{"for": "ana"}'}
+        # an answer that is not a layout (a redirect to sign in) is passed on, never kept
+        asked = []
+        for _ in range(2):
+            sent = shared.get(v, ("layout", page, None), lambda: asked.append(1) or flask.redirect("/login"))
+            assert isinstance(sent, flask.Response) and sent.status_code == 302
+        assert len(asked) == 2
     wh.version.close()
 
 
