@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -24,6 +25,19 @@ from .crowd import Users, batch_of_context, cache_effect, mixed, quiet_baseline,
 from .report import Figure
 from .server import free_port, stop
 from .web import pct
+
+# dashboard.shared_layouts' line once a version's common layouts are rendered, by one worker of the server
+WARMED = re.compile(r"versión \d+: (\d+) diseños de página calculados de antemano en ([\d.]+) s")
+
+
+def warm_up(log: Path, proc: subprocess.Popen, limit: float = 180.0) -> None:
+    """Wait until the server has rendered its common layouts (one worker does, at start): a quiet server is one
+    that is not doing that."""
+    deadline = time.monotonic() + limit
+    while not WARMED.search(log.read_text(errors="replace")):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"semaforo serve did not render its layouts:\n{log.read_text()[-3000:]}")
+        time.sleep(0.5)
 
 
 def load_test(db: Path, sources: Path, scratch: Path, env: dict[str, str], small: bool) -> list[Figure]:
@@ -55,6 +69,7 @@ def load_test(db: Path, sources: Path, scratch: Path, env: dict[str, str], small
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"semaforo serve did not start:\n{log.read_text()[-3000:]}")
             time.sleep(0.3)
+        warm_up(log, proc)
         first, again = cache_effect(url)
         base = quiet_baseline(url, random.Random(7), 8 if small else 20)
         crowd = Users(url, users, seconds, think)
@@ -96,6 +111,7 @@ def load_test(db: Path, sources: Path, scratch: Path, env: dict[str, str], small
     label = (
         f"{users} users × {seconds:.0f} s, think {think[0]:.0f}–{think[1]:.0f} s, a month loaded meanwhile"
     )
+    warmed = WARMED.findall(log.read_text(errors="replace"))
     figures = [
         Figure(
             "load",
@@ -174,6 +190,17 @@ def load_test(db: Path, sources: Path, scratch: Path, env: dict[str, str], small
             loaded.get("seconds", float("nan")),
             "s",
             target="(information)",
+        ),
+        *(
+            Figure(
+                "load",
+                f"layouts rendered ahead of the visitors ({when})",
+                float(seconds_),
+                "s",
+                target="(information)",
+                extra={"layouts": int(n)},
+            )
+            for when, (n, seconds_) in zip(("at the start", "after the load"), warmed, strict=False)
         ),
         Figure(
             "load",

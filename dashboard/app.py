@@ -19,14 +19,14 @@ import flask_bootstrap
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from . import (
-    answer_cache,
     callbacks,
     context,
     delivery,
-    layout_cache,
     pages,
     printview,
+    response_cache,
     security,
+    shared_layouts,
     theme,
     upload,
 )
@@ -149,10 +149,12 @@ def create_app(
     geojson: str | os.PathLike | None = None,
     allowed: frozenset[str] | None = None,
     config: ServeConfig | None = None,
+    share_layouts: bool = False,
 ) -> dash.Dash:
     """A Dash app serving warehouse ``db`` read-only; ``allowed`` restricts the regions every user may see (a
     regional server). ``config`` (``dashboard.config``) adds login, roles and the rest of production serving;
-    without it, no login: every visitor sees everything."""
+    without it, no login: every visitor sees everything. ``share_layouts``: a server's worker (``semaforo
+    serve``), sharing page layouts with the others on disk and rendering the common ones before they are asked."""
     cfg = config or load_config(env={}, db=db, geojson=geojson, regions=allowed)
     wh = Warehouse(cfg.db, cfg.regions, cache_bytes=cfg.cache_mb << 20, threads=cfg.duckdb_threads)
     wh.snapshot  # noqa: B018 — open the file and fail now, not on the first request, if it is unusable
@@ -206,13 +208,15 @@ def create_app(
         return shell(wh, *page_url())
 
     app.layout = layout
-    layout_cache.install(app, wh, page_url)
-    answer_cache.install(app, wh)
+    shared = shared_layouts.for_server(app, wh) if share_layouts and wh.cache_bytes else None
+    response_cache.install(app, wh, page_url, shared)
     # Dash finishes its setup (the script list that its component-file route checks against) on the first
     # request, flagging it done before it is: under threads, the next requests would then find no scripts
     # registered. Make that first request here, before any visitor's (a cheap one: /healthz reads the whole
     # warehouse once per version).
     app.server.test_client().get("/favicon.ico")
+    if shared is not None:
+        shared.seen(wh.version)  # its common layouts rendered before the first visitor asks
     return app
 
 

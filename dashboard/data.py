@@ -10,9 +10,10 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import cachetools
 import duckdb
@@ -108,9 +109,9 @@ class Version:
         self._lock = threading.Lock()
         self.snapshot: Snapshot | None = None
         self.cache: cachetools.LRUCache = cachetools.LRUCache(cache_bytes, getsizeof=_frame_bytes)
-        # pages' layouts as sent (dashboard.layout_cache), in a quarter of the same budget
+        # pages' layouts as sent (dashboard.response_cache), in a quarter of the same budget
         self.layouts: cachetools.LRUCache = cachetools.LRUCache(max(1, cache_bytes // 4), getsizeof=len)
-        # pages' callback answers as sent (dashboard.answer_cache), in another quarter
+        # pages' callback answers as sent (dashboard.response_cache), in another quarter
         self.answers: cachetools.LRUCache = cachetools.LRUCache(max(1, cache_bytes // 4), getsizeof=len)
         self.cache_lock = threading.Lock()
         self.flights = Flights()  # what is being computed for its caches
@@ -149,6 +150,11 @@ def _hashable(value: object) -> object:
     if isinstance(value, set | frozenset):
         return tuple(sorted(_hashable(v) for v in value))
     return value
+
+
+# The threads of Warehouse.together, shared by a process's requests (a worker's threads × a page's few reads).
+_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="semaforo-read")
+T = TypeVar("T")
 
 
 class Warehouse:
@@ -250,10 +256,30 @@ class Warehouse:
 
     # --- who may see what -----------------------------------------------------------------------------------
 
+    def _access(self) -> Access:
+        """The current request's access (:meth:`together`'s threads: their request's, which they cannot read)."""
+        given: Access | None = getattr(self._local, "access", None)
+        return given if given is not None else self.access()
+
+    def together(self, *jobs: Callable[[], T]) -> list[T]:
+        """``jobs()`` run at once, each in a thread reading this request's version for this request's user and
+        sharing its memo; their results in order. A page's few small queries each keep DuckDB on about one core
+        (too few rows to split), so the next one need not wait for it on a machine with more."""
+        v, access, memo = self.version, self._access(), getattr(self._local, "memo", None)
+
+        def run(job: Callable[[], T]) -> T:
+            self._local.pinned, self._local.access, self._local.memo = v, access, memo
+            try:
+                return job()
+            finally:  # the request holds the pin (users) until every job is done
+                del self._local.pinned, self._local.access, self._local.memo
+
+        return list(_POOL.map(run, jobs))
+
     @property
     def allowed(self) -> frozenset[str] | None:
         """The regions the current request may see: the server's and the user's (None = all)."""
-        mine = self.access().regions
+        mine = self._access().regions
         if self.server_allowed is None:
             return mine
         return self.server_allowed if mine is None else self.server_allowed & mine
@@ -261,13 +287,13 @@ class Warehouse:
     @property
     def below_region(self) -> bool:
         """Whether the current request may see figures below the region level."""
-        return self.access().below_region
+        return self._access().below_region
 
     @property
     def admin(self) -> bool:
         """Whether the current request may see the administrator's details: load history, quarantined rows (they
         name every region's files, so never on a regional server) and the upload page."""
-        return self.access().admin and self.server_allowed is None
+        return self._access().admin and self.server_allowed is None
 
     def query(self, fn: Callable[..., pd.DataFrame], *args: object, **kwargs: object) -> pd.DataFrame:
         """``fn(cursor, *args, allowed=…, **kwargs)`` — a declared ``warehouse.query`` function — for the current

@@ -92,7 +92,7 @@ def negotiated(req: flask.Request) -> str | None:
 
 def compressed_answer(body: bytes, encoding: str | None) -> bytes:
     """``body`` compressed as an answer made per request is (``Compression``'s levels): for a cache that keeps
-    answers as sent (``dashboard.layout_cache``), so that a hit is not compressed again."""
+    answers as sent (``dashboard.response_cache``), so that a hit is not compressed again."""
     if encoding == "br":
         return brotli.compress(body, quality=DYNAMIC_BR_LEVEL)
     if encoding == "gzip":
@@ -111,15 +111,19 @@ def is_immutable(req: flask.Request) -> bool:
     )
 
 
-def cache_dir() -> Path:
-    """Where library files compressed at the highest level are kept between runs and shared by workers."""
+def cache_root() -> Path:
+    """Where the server keeps what its workers share on disk: ``SEMAFORO_CACHE_DIR``, else ~/.cache/semaforo."""
     given = os.environ.get("SEMAFORO_CACHE_DIR")
-    base = (
+    return (
         Path(given)
         if given
         else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "semaforo"
     )
-    return base / "compressed"
+
+
+def cache_dir() -> Path:
+    """Where library files compressed at the highest level are kept between runs and shared by workers."""
+    return cache_root() / "compressed"
 
 
 class StaticCache:

@@ -58,7 +58,7 @@ class Server(BaseApplication):
         from .app import create_app
         from .profiling import wrap
 
-        return wrap(create_app(config=self.cfg_app).server)
+        return wrap(create_app(config=self.cfg_app, share_layouts=True).server)
 
 
 def worker_exit(_arbiter: object, worker: Any) -> None:

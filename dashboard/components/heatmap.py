@@ -3,26 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape
 
 import pandas as pd
-from dash import html
 
 from warehouse.rules import status
 
 from .. import format as fmt
 from ..i18n import t
 from ..state import Filters
+from .markup import SPACE, Html
 
 
-def heatmap(
-    df: pd.DataFrame, value: str, state: str, f: Filters, link: Callable[[str], str | None]
-) -> html.Div | html.P:
+def _text(value: str) -> str:
+    return escape(SPACE.sub(" ", value), quote=False)
+
+
+def heatmap(df: pd.DataFrame, value: str, state: str, f: Filters, link: Callable[[str], str | None]) -> Html:
     """Territories × months, each cell its share and light (colour, glyph and share; its status and counts on
     hover). A table, not a chart: drawn at once, where a Plotly heat-map with a label per cell took the browser
     0.4–0.6 s per map (and plotly.js, which this page otherwise does without, its evaluation) on a loaded
-    machine; each cell's tooltip holds only what its row and column do not say."""
+    machine; each cell's tooltip holds only what its row and column do not say. Written as HTML (for a block of
+    ``components.markup``) rather than built of components: a region's map is hundreds of cells, and building
+    their components cost a filter change more than writing them."""
+    lang = f.lang
     if df.empty:
-        return html.P(t("no_data_period", f.lang), className="hint")
+        return Html(f'<p class="hint">{_text(t("no_data_period", lang))}</p>')
     months = sorted(pd.to_datetime(df.period).dt.date.unique())
     cells = {
         (code, pd.Timestamp(when).date()): (v, st, rep, exp, on)
@@ -38,38 +44,38 @@ def heatmap(
         )
     }
     names = dict(zip(df.territory_code, df.name, strict=False))
-    head = html.Tr(
-        [html.Th(t("territory", f.lang))]
-        + [html.Th(fmt.month(m, f.lang, short=True), className="heat-month") for m in months]
-    )
-    rows = []
-    for code in names:
-        label = names[code]
+    out = [
+        '<div class="heat-wrap"><table class="heatmap"><thead><tr>',
+        f"<th>{_text(t('territory', lang))}</th>",
+        *(f'<th class="heat-month">{_text(fmt.month(m, lang, short=True))}</th>' for m in months),
+        "</tr></thead><tbody>",
+    ]
+    for code, label in names.items():
         target = link(code)
-        first = html.Th(html.A(label, href=target)) if target else html.Th(label, className="heat-name")
-        tds = []
+        out.append(
+            f'<tr><th><a href="{escape(target)}">{_text(label)}</a></th>'
+            if target
+            else f'<tr><th class="heat-name">{_text(label)}</th>'
+        )
         for m in months:
             cell = cells.get((code, m))
             if cell is None:
-                tds.append(html.Td("", className="heat light-sin_datos"))
+                out.append('<td class="heat light-sin_datos"></td>')
                 continue
             v, st, rep, exp, on = cell
             s = status(st)
             counts = t(
                 "heat_hover_reports",
-                f.lang,
+                lang,
                 received=fmt.number(rep, 0),
                 expected=fmt.number(exp, 0),
                 on_time=fmt.number(on, 0),
             )
-            tds.append(
-                html.Td(
-                    f"{s.glyph} {fmt.number(v, 0)}",
-                    className=f"heat light-{s.code}",
-                    title=f"{s.label.get(f.lang)} · {counts}",
-                )
+            title = f"{s.label.get(lang)} · {counts}"
+            out.append(
+                f'<td class="heat light-{escape(s.code)}" title="{escape(title)}">'
+                f"{_text(f'{s.glyph} {fmt.number(v, 0)}')}</td>"
             )
-        rows.append(html.Tr([first, *tds]))
-    return html.Div(
-        html.Table([html.Thead(head), html.Tbody(rows)], className="heatmap"), className="heat-wrap"
-    )
+        out.append("</tr>")
+    out.append("</tbody></table></div>")
+    return Html("".join(out))

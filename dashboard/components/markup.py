@@ -59,6 +59,11 @@ def _attributes(props: dict) -> str:
     return "".join(out)
 
 
+class Html(str):
+    """HTML written by hand, its texts and values escaped by its writer: a part drawn often, whose components
+    would cost more to build than to write (the heat-map's cells)."""
+
+
 class Tag:
     """An element of a markup block: written by :func:`to_html` exactly as the Dash component ``kind`` with these
     props would be, and built without Dash's checks of each prop — a Dash component costs about 40 µs to build,
@@ -80,9 +85,11 @@ def _prop_names(kind: type[Component]) -> list[str]:
 
 def to_html(node: Component | Tag | str | float | list | tuple | None) -> str:
     """``node`` (``html`` components, ``dcc.Link``, :class:`Tag`, text, lists of them) as HTML, every text and value
-    escaped."""
+    escaped (except :class:`Html`, written so already)."""
     if node is None:
         return ""
+    if isinstance(node, Html):
+        return node
     if isinstance(node, list | tuple):
         return "".join(to_html(n) for n in node)
     if isinstance(node, Tag):

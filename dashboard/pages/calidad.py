@@ -41,12 +41,20 @@ from .region import regional_arg
 PATH = "/calidad"
 
 
-def _grid_panel(wh: Warehouse, grid_id: str, title: str, f: Filters, region: str | None) -> html.Section:
+def _grid_panel(
+    wh: Warehouse,
+    grid_id: str,
+    title: str,
+    f: Filters,
+    region: str | None,
+    rows: pd.DataFrame | None = None,
+) -> html.Section:
     """A table's panel: its downloads, notes, how many rows it has and its grid, with its first page (the rest
     asked of :func:`grid_rows` as it is sorted, filtered or turned). A list with no rows says so, with no grid:
-    an empty grid costs the browser as much to draw as a full one, and a filter change draws the page anew."""
+    an empty grid costs the browser as much to draw as a full one, and a filter change draws the page anew.
+    ``rows``: the view's rows when the page has them already."""
     table = GRIDS[grid_id]
-    first = first_rows(wh, grid_id, f, region)
+    first = first_rows(wh, grid_id, f, region, rows)
     text, kind = count_line(grid_id, first, f.lang)
     count = html.P(text, id=f"{grid_id}-count", className=kind, **ARIA_POLITE)
     grid = [paged_grid(grid_id, table, f.lang), *first_page(grid_id, first.answer, [text, kind])]
@@ -55,10 +63,14 @@ def _grid_panel(wh: Warehouse, grid_id: str, title: str, f: Filters, region: str
     )
 
 
-def first_rows(wh: Warehouse, grid_id: str, f: Filters, region: str | None) -> GridPage:
-    """A grid's first page, as its first request asks it, and how many rows its view has."""
+def first_rows(
+    wh: Warehouse, grid_id: str, f: Filters, region: str | None, rows: pd.DataFrame | None = None
+) -> GridPage:
+    """A grid's first page, as its first request asks it, and how many rows its view has (``rows``: the view's
+    rows, when the caller has them)."""
     view = GRIDS[grid_id]
-    rows = frame(view, wh, f, region)
+    if rows is None:
+        rows = frame(view, wh, f, region)
     return GridPage(rows_page(view, rows, first_request(), f.lang), len(rows))
 
 
@@ -155,8 +167,19 @@ def content(wh: Warehouse, f: Filters, region: str | None) -> list:
         )
 
     period = wh.resolve_period(f.program, f.period)
-    completeness = frame(QUALITY_COMPLETENESS, wh, f, region)
-    triangulation = frame(QUALITY_TRIANGULATION, wh, f, region)
+    month = fmt.month(period, lang)
+    titles = {
+        "quality-missing": t("missing_title", lang, month=month),
+        "quality-outliers": t("outliers_title", lang, month=month),
+        "quality-triangulation": t("triangulation_title", lang),
+    }
+    # The heat-maps' rows and each list's (its first page, its count and the KPIs' counts read them), read at once.
+    completeness, *listed = wh.together(
+        lambda: frame(QUALITY_COMPLETENESS, wh, f, region),
+        *(lambda view=GRIDS[grid_id]: frame(view, wh, f, region) for grid_id in titles),
+    )
+    lists = dict(zip(titles, listed, strict=True))
+    triangulation = lists["quality-triangulation"]
     latest = (
         triangulation[triangulation.year == triangulation.year.max()] if len(triangulation) else triangulation
     )
@@ -164,16 +187,10 @@ def content(wh: Warehouse, f: Filters, region: str | None) -> list:
         int(latest.outside_ci.fillna(False).astype(bool).sum()),
         int(latest.year.max()) if len(latest) else None,
     )
-    month = fmt.month(period, lang)
-    grids = {  # the lists, each with its first page (the suspect values' count is also a KPI)
-        grid_id: _grid_panel(wh, grid_id, title, f, region)
-        for grid_id, title in (
-            ("quality-missing", t("missing_title", lang, month=month)),
-            ("quality-outliers", t("outliers_title", lang, month=month)),
-            ("quality-triangulation", t("triangulation_title", lang)),
-        )
-    }
-    suspect = len(frame(QUALITY_OUTLIERS, wh, f, region))  # memoised: the grid's rows
+    grids = [  # the lists, each with its first page (the suspect values' count is also a KPI)
+        _grid_panel(wh, grid_id, title, f, region, lists[grid_id]) for grid_id, title in titles.items()
+    ]
+    suspect = len(lists["quality-outliers"])
     # What no callback writes inside (title, heat-maps: about 700 elements) goes as one block of HTML each: every
     # Dash component costs the browser a wrapper to mount and a check at each callback answer.
     return [
@@ -201,7 +218,7 @@ def content(wh: Warehouse, f: Filters, region: str | None) -> list:
                 notes=True,
             )
         ),
-        *grids.values(),
+        *grids,
     ]
 
 

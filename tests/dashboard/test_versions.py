@@ -100,3 +100,28 @@ def test_the_public_is_refused_queries_below_the_region_level(db):
     # region-level questions are answered
     assert isinstance(wh.query(query.children, "PAN_P_CRED", "PE", "pais", dt.date(2026, 9, 1)), pd.DataFrame)
     assert isinstance(wh.query(query.snapshot, "0001", ["PE", "09"], dt.date(2026, 9, 1)), pd.DataFrame)
+
+
+def test_reads_run_together_see_the_requests_version_and_user(db):
+    """Warehouse.together's threads read what the request reads: its pinned version (not a newer one swapped in
+    meanwhile), as its user (whose access the request context says, which those threads cannot read), sharing
+    its memo; a refusal in one of them reaches the request."""
+    put(db, "probe", "old")
+    wh = Warehouse(db)
+    main = threading.current_thread()
+    # like dashboard.gate's: the user's access where the request's context is, everything elsewhere
+    wh.access = lambda: (
+        Access(regions=frozenset({"09"}), below_region=False, admin=False)
+        if threading.current_thread() is main
+        else Access()
+    )
+    wh.pin()
+    put(db, "probe", "new")
+    seen = wh.together(lambda: meta(wh, "probe"), lambda: wh.allowed, lambda: (wh.below_region, wh.admin))
+    assert seen == ["old", frozenset({"09"}), (False, False)]
+    import datetime as dt
+
+    with pytest.raises(Forbidden):
+        wh.together(lambda: wh.query(query.quality_missing, "0001", dt.date(2026, 9, 1)))
+    wh.release()
+    assert wh.together(lambda: meta(wh, "probe")) == ["new"]  # outside a request: the current version
