@@ -36,9 +36,14 @@ def test_a_missing_package_of_an_extra_is_named(project):
     assert "pyproject.toml no declara el extra 'spark'" in installed.missing(["spark"])
 
 
-def test_a_version_other_than_the_pin_is_named(project):
+def test_a_version_other_than_the_pin_is_named_unless_any_allowed_version_will_do(project):
     (project / "constraints.txt").write_text("pytest==0.0.1\n", encoding="utf-8")
     assert f"pytest {PYTEST}, constraints.txt fija 0.0.1" in installed.missing([])
+    assert not any("pytest" in p for p in installed.missing([], pinned_only=False))
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "proyecto-no-instalado"\ndependencies = ["pytest>=999"]\n', encoding="utf-8"
+    )
+    assert f"pytest {PYTEST} no cumple pytest>=999" in installed.missing([], pinned_only=False)
 
 
 def test_a_packages_own_requirements_count_only_for_the_extras_asked():

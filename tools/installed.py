@@ -1,15 +1,17 @@
 """Whether this virtualenv already holds what ``pip install -c constraints.txt -e ".[EXTRAS]"`` would give it:
-``python -m tools.installed test,spark`` exits 0 if so, else 1, naming what is missing.
+``python -m tools.installed test,spark`` exits 0 if so, else 1, naming what is missing; with ``--any-version``,
+whether it holds what ``pip install -e ".[EXTRAS]"`` would (any version pyproject.toml allows).
 
 The Makefile asks before it installs. A venv made by ``pip install -e ".[test]"`` from this checkout (as the
-acceptance checks make theirs) has no stamp file of ours, and a pip install that changes nothing still builds
-the package in an isolated environment (6 CPU-seconds, 12 s on a busy machine) inside a timed ``make test-fast``.
-What counts: this checkout installed editable, its console scripts, and every requirement of the project and the
-extras, followed through the installed packages' own requirements, at constraints.txt's version where it pins one.
+acceptance checks make theirs) has no stamp file of ours; inside a timed ``make test-fast`` a pip install that
+changes nothing still builds the package (6 CPU-seconds), and one that brings four packages back to their pins
+20 CPU-seconds, a minute on a busy machine. What counts: this checkout installed editable, its console scripts,
+and every requirement of the project and the extras, followed through the installed packages' own requirements.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 import tomllib
@@ -51,11 +53,12 @@ def _wanted(requirement: Requirement, extras: tuple[str, ...]) -> bool:
     return marker is None or any(marker.evaluate({"extra": extra}) for extra in ("", *extras))
 
 
-def missing(extras: list[str]) -> list[str]:
-    """What ``pip install -c constraints.txt -e ".[extras]"`` would still change (empty: nothing)."""
+def missing(extras: list[str], pinned_only: bool = True) -> list[str]:
+    """What ``pip install -c constraints.txt -e ".[extras]"`` would still change (empty: nothing); with
+    ``pinned_only`` false, what ``pip install -e ".[extras]"`` would (any version pyproject.toml allows)."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     problems = _project_problems(project)
-    pinned = pins()
+    pinned = pins() if pinned_only else {}
     asked = list(project["dependencies"])
     for extra in extras:
         if extra not in project["optional-dependencies"]:
@@ -85,8 +88,17 @@ def missing(extras: list[str]) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    extras = [e for arg in argv for e in arg.split(",") if e]
-    problems = missing(extras)
+    parser = argparse.ArgumentParser(prog="python -m tools.installed", description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "extras", nargs="?", default="", help="extras, separated by commas (test,spark,bench)"
+    )
+    parser.add_argument(
+        "--any-version",
+        action="store_true",
+        help="any version pyproject.toml allows, not only constraints.txt's",
+    )
+    args = parser.parse_args(argv)
+    problems = missing([e for e in args.extras.split(",") if e], pinned_only=not args.any_version)
     for problem in problems:
         print(f"por instalar / to install: {problem}", file=sys.stderr)
     return 1 if problems else 0
