@@ -25,7 +25,7 @@ $(VENV)/.installed-dev: pyproject.toml constraints.txt | $(BIN)/pip
 
 # `make test-fast`: the tests' tools, without PySpark and the bench's (their tests are not in it). The quick loop
 # runs in any venv that holds what `pip install -e ".[test]"` from this checkout gives (the acceptance checks make
-# theirs so): tools/installed.py says so in a third of a second, where a pip install back to constraints.txt's
+# theirs so): tools/installed.py says so in 0.3 CPU-seconds, where a pip install back to constraints.txt's
 # pins took 20 CPU-seconds (a minute on a busy machine) and one with PySpark more. `make test` installs the pins.
 $(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/pip
 	$(BIN)/python -m tools.installed --any-version test || $(PIP) -e ".[test]"
