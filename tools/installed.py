@@ -18,8 +18,11 @@ import tomllib
 from importlib import metadata
 from pathlib import Path
 
-from packaging.requirements import Requirement
-from packaging.utils import canonicalize_name
+try:
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+except ImportError:  # a venv pip has just made: nothing is installed in it yet
+    sys.exit("por instalar / to install: packaging, y lo demás / and the rest")
 
 ROOT = Path(__file__).resolve().parents[1]
 
