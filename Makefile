@@ -20,17 +20,27 @@ $(VENV)/.installed-app: pyproject.toml constraints.txt | $(BIN)/pip
 
 # Development: tests (with the Spark engine's), type checks and the bench.
 $(VENV)/.installed-dev: pyproject.toml constraints.txt | $(BIN)/pip
-	$(PIP) -e ".[test,spark,bench]"
-	touch $@ $(VENV)/.installed-app
+	$(BIN)/python -m tools.installed test,spark,bench || $(PIP) -e ".[test,spark,bench]"
+	touch $@ $(VENV)/.installed-test $(VENV)/.installed-app
+
+# `make test-fast`: the tests' tools, without PySpark and the bench's (their tests are not in it). The quick loop
+# runs in any venv that holds what `pip install -e ".[test]"` from this checkout gives (the acceptance checks make
+# theirs so): tools/installed.py says so in 0.3 CPU-seconds, where a pip install back to constraints.txt's
+# pins took 20 CPU-seconds (a minute on a busy machine) and one with PySpark more. `make test` installs the pins.
+$(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/pip
+	$(BIN)/python -m tools.installed --any-version test || $(PIP) -e ".[test]"
+	touch $@
 
 demo: $(VENV)/.installed-app
 	$(BIN)/semaforo demo --db $(DB) --sources demo-data
 	$(BIN)/semaforo serve --db $(DB) --port $(PORT)
 
-# Python's bytecode cache in one ignored folder, written even where PYTHONDONTWRITEBYTECODE is set: without it
-# each pytest worker, and each command a test starts, compiles the program and its libraries again (about
-# 5 CPU-seconds a process).
-BYTECODE := PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(CURDIR)/.pycache
+# Python's bytecode written and read even where PYTHONDONTWRITEBYTECODE is set: without it each pytest worker,
+# and each command a test starts, compiles the program and its libraries again (about 5 CPU-seconds a process).
+# Beside the sources (__pycache__/, ignored), not under a PYTHONPYCACHEPREFIX: pip compiled the libraries when it
+# installed them, and a prefix folder hides that, so a new venv compiled them all again in every process of its
+# first run (30 CPU-seconds of `make test-fast`).
+BYTECODE := PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=
 # pytest on two workers (pytest-xdist); a test module stays on one worker, the browser tests share one, largest
 # first (tests/xdist_units.py).
 PYTEST := $(BYTECODE) $(BIN)/pytest -n 2 --dist loadscope
@@ -46,7 +56,7 @@ test: $(VENV)/.installed-dev
 
 # Under a minute: lint and every test but the marked ones above, on the small fixture warehouse. dash[testing]'s
 # pytest plugin serves only the browser tests: not loading it spares each process selenium's imports.
-test-fast: $(VENV)/.installed-dev
+test-fast: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(PYTEST) -q -p no:dash -m "$(FAST)"
