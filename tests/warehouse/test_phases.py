@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from tests.conftest import load, write
 from warehouse.phases import phase, profiled
 
@@ -12,18 +10,24 @@ LOAD_PHASES |= {"constraints", "record", "commit", "open", "close", "checkpoint"
 LOAD_PHASES |= {"verify"}  # the warehouse read through and its raw constraints run before anything is written
 
 
-def test_nested_phases_are_counted_once_in_their_own_name():
+def test_nested_phases_are_counted_once_in_their_own_name(monkeypatch):
+    # A clock the test advances, so that a busy machine's late wake-ups cannot move the figures.
+    now = [100.0]
+    monkeypatch.setattr("warehouse.phases.time.perf_counter", lambda: now[0])
+
+    def spend(seconds: float) -> None:
+        now[0] += seconds
+
     with profiled() as p:
         with phase("outer"):
-            time.sleep(0.02)
+            spend(0.02)
             with phase("inner"):
-                time.sleep(0.05)
+                spend(0.05)
         with phase("outer"):
-            time.sleep(0.01)
+            spend(0.01)
     assert set(p.seconds) == {"outer", "inner"}
-    assert 0.05 <= p.seconds["inner"] < 0.09
-    # 0.02 + 0.01, without the inner 0.05 (which would make it ≥ 0.08); slack for a busy machine's sleeps
-    assert 0.03 <= p.seconds["outer"] < 0.075
+    assert abs(p.seconds["inner"] - 0.05) < 1e-9
+    assert abs(p.seconds["outer"] - 0.03) < 1e-9  # 0.02 + 0.01, without the inner 0.05
 
 
 def test_a_phase_outside_a_profile_records_nothing():
