@@ -30,9 +30,12 @@ def tuples(df: pd.DataFrame) -> list[Any]:  # named tuples: their fields are the
 
 def _columns(df: pd.DataFrame) -> list[list]:
     """Each column as a Python list (a column at a time: pandas 3 walks arrow-backed text element by element)."""
-    return [
-        s.to_numpy(dtype=object, na_value=None).tolist()
-        if pd.api.types.is_extension_array_dtype(s.dtype) and not pd.api.types.is_string_dtype(s.dtype)
-        else s.tolist()
-        for s in (df[c] for c in df.columns)
-    ]
+    return [column(df[c]) for c in df.columns]
+
+
+def column(s: pd.Series) -> list:
+    """A column as a Python list, missing integers as None (reading a frame's columns by name, not selecting them
+    as a new frame, copies none)."""
+    if pd.api.types.is_extension_array_dtype(s.dtype) and not pd.api.types.is_string_dtype(s.dtype):
+        return s.to_numpy(dtype=object, na_value=None).tolist()
+    return s.tolist()
