@@ -31,6 +31,7 @@ QUERY_FUNCTIONS = (
     "budget_results",
     "periods",
     "budget_products",
+    "budget_region_products",
     "budget_months",
     "budget_units",
     "budget_regions",
