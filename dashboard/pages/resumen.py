@@ -25,7 +25,7 @@ from ..components.table_grid import download_buttons
 from ..components.traffic_light import legend, rules_table
 from ..data import Warehouse
 from ..i18n import dropdown_labels, t
-from ..rows import records
+from ..rows import column
 from ..state import Filters, href, serialise
 from ..views import indicators
 from ..views.indicators import allowed_regions
@@ -127,10 +127,28 @@ def heading(wh: Warehouse, f: Filters) -> list:
     ]
 
 
+# What the KPIs, the map and the scorecard read of each snapshot row (of its 26 columns).
+FIELDS = (
+    "indicator_code",
+    "territory_level",
+    "territory_code",
+    "period",
+    "period_grain",
+    "value",
+    "target",
+    "status",
+    "prev_value",
+    "batch_id",
+)
+
+
 def snapshot_rows(wh: Warehouse, f: Filters) -> list[dict]:
-    """The published snapshot's rows as plain dicts, read once: the KPIs, the map and the scorecard each pick
-    theirs from the same list (filtering the frame for each cost more than the query)."""
-    return records(indicators.snapshot(wh, f))
+    """The published snapshot's rows as plain dicts of :data:`FIELDS`, read once: the KPIs, the map and the
+    scorecard each pick theirs from the same list (filtering the frame for each cost more than the query)."""
+    snap = indicators.snapshot(wh, f)
+    return [
+        dict(zip(FIELDS, row, strict=True)) for row in zip(*(column(snap[c]) for c in FIELDS), strict=True)
+    ]
 
 
 def _of(snap: list[dict], codes: list[str]) -> list[dict]:
