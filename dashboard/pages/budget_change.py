@@ -9,6 +9,8 @@ the page, and only when what it shows changes (a month of the same year does not
 
 from __future__ import annotations
 
+from typing import Any
+
 from dash import Input, Output, State, dcc, html, no_update
 
 from .. import context
@@ -34,7 +36,7 @@ def drawn_key(wh: Warehouse, f: Filters, region: str | None) -> str:
 def change_panel(wh: Warehouse, f: Filters, region: str | None) -> html.Section:
     """The section, waiting to come into view (its title and one line, at about its height: the page does not
     jump)."""
-    lazy = {"data-charts-seen": SEEN, "data-charts-page": f"{region or 'PE'}|{f.lang}"}
+    lazy: dict[str, Any] = {"data-charts-seen": SEEN, "data-charts-page": f"{region or 'PE'}|{f.lang}"}
     return html.Section(
         [
             dcc.Store(id=SEEN, data=False),
