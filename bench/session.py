@@ -31,6 +31,7 @@ QUERY_FUNCTIONS = (
     "budget_results",
     "periods",
     "budget_products",
+    "budget_region_products",
     "budget_months",
     "budget_units",
     "budget_regions",
@@ -221,6 +222,8 @@ class Browser:
                     parts[f"{cid}.{prop}"] = _size(value)
                     if not (isinstance(value, dict) and "__dash_patch_update" in value):
                         self.store[(cid, prop)] = value
+                        if prop == "children":  # the renderer holds the new children's props (a store's data)
+                            _walk(value, self.store)
         return r, ms, parts
 
 

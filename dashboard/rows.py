@@ -9,6 +9,7 @@ from __future__ import annotations
 import collections
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 
@@ -33,9 +34,11 @@ def _columns(df: pd.DataFrame) -> list[list]:
     read from the frame's arrays: a Series per column (``df[c]``) cost as much as the lists themselves.
     ``_iter_column_arrays`` is pandas' own (private) walk of them: tests/dashboard/test_rows.py holds the rows
     to pandas' ``to_dict``/``itertuples``, value for value and type for type."""
-    return [
-        a.to_numpy(dtype=object, na_value=None).tolist()
-        if pd.api.types.is_extension_array_dtype(a.dtype) and not pd.api.types.is_string_dtype(a.dtype)
-        else a.tolist()
-        for a in df._iter_column_arrays()
-    ]
+    return [column(a) for a in df._iter_column_arrays()]
+
+
+def column(values: pd.Series | pd.api.extensions.ExtensionArray | np.ndarray) -> list:
+    """A column (a Series or a frame's array) as a Python list, missing integers as None."""
+    if pd.api.types.is_extension_array_dtype(values.dtype) and not pd.api.types.is_string_dtype(values.dtype):
+        return values.to_numpy(dtype=object, na_value=None).tolist()
+    return values.tolist()

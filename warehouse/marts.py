@@ -330,6 +330,7 @@ def refresh_budget(con: duckdb.DuckDBPyConnection, years: Iterable[int]) -> None
         "and indicator_code in (select indicator_code from core_indicator where feed = 'budget')"
     )
     _run(con, "budget")
+    _run(con, "budget_lines")  # the Presupuesto page's sums (mart_budget)
     _refresh_top(
         con,
         "year(period) in (select year from scope_year) "
@@ -407,6 +408,7 @@ def refresh_all(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("delete from mart_status_top")
     con.execute("delete from mart_stock_summary")
     con.execute("delete from mart_population")
+    con.execute("delete from mart_budget")
     refresh_admin(con, [r[0] for r in con.execute("select distinct period from raw_admin").fetchall()])
     refresh_stock(con, [r[0] for r in con.execute("select distinct period from raw_stock").fetchall()])
     refresh_budget(con, [r[0] for r in con.execute("select distinct year from raw_budget").fetchall()])

@@ -19,7 +19,7 @@ from dash import Patch
 
 from warehouse.rules import STATUSES, status
 
-from ..rows import records, tuples
+from ..rows import tuples
 
 # Heatmap colour scale mapping status rank → colour, piecewise constant.
 _RANKED = sorted(STATUSES.values(), key=lambda s: s.rank)
@@ -39,9 +39,9 @@ class MapCell:
     detail: str = ""  # e.g. the region's own target, which explains why equal values differ in colour
 
 
-def cells(regions: pd.DataFrame, values: pd.DataFrame) -> list[MapCell]:
+def cells(regions: pd.DataFrame, values: list[dict]) -> list[MapCell]:
     """Join the regions' tile positions with one value and status per region (missing → sin datos)."""
-    by_code = {r["territory_code"]: r for r in records(values)}
+    by_code = {r["territory_code"]: r for r in values}
     out = []
     for r in tuples(regions):
         row = by_code.get(r.region_code)

@@ -13,7 +13,6 @@ from warehouse.rules import STATUSES, status
 
 from .. import format as fmt
 from ..i18n import level_name, t
-from ..rows import records
 from .traffic_light import arrow
 
 # Number cells as the app writes numbers elsewhere (dashboard/assets/dashAgGridFunctions.js `fixed`): es-PE, fixed decimals.
@@ -51,7 +50,7 @@ def cell(row: dict, unit: str, direction: str, lang: str) -> dict:
 
 
 def rows(
-    snap: pd.DataFrame,
+    snap: list[dict],
     cat: Catalogue,
     names: dict[str, str],
     order: list[str],
@@ -63,7 +62,7 @@ def rows(
         code: {"territory_code": code, "name": names.get(code, code), "href": links.get(code)}
         for code in order
     }
-    for r in records(snap):  # plain dicts: iterrows built a Series per row (10× slower)
+    for r in snap:  # plain dicts (rows.records): iterrows built a Series per row (10× slower)
         ind = cat.indicators[r["indicator_code"]]
         if r["territory_code"] in out:
             out[r["territory_code"]][ind.code] = cell(r, ind.unit, ind.direction, lang)
@@ -124,7 +123,7 @@ def grid_options(pinned: list[dict], lang: str) -> dict:
 
 def scorecard(
     grid_id: str,
-    snap: pd.DataFrame,
+    snap: list[dict],
     cat: Catalogue,
     names: dict[str, str],
     parent: str,

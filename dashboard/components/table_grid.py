@@ -12,7 +12,7 @@ from dash import html
 from warehouse.rules import STATUSES
 
 from ..i18n import grid_words, t
-from ..rows import tuples
+from ..rows import column
 from ..state import Filters, href
 from ..views import View, cell
 from ..views.model import DECIMALS
@@ -56,10 +56,12 @@ def grid_options(lang: str) -> dict[str, Any]:
 
 def records(table: View, df: pd.DataFrame, lang: str) -> list[dict]:
     """The grid's rows: each value as the downloads write it (dashboard.views.cell), statuses as codes for the renderer."""
-    cols = [c for c in table.columns if c.screen]
+    cols = table.screen
+    # each column read once as a list: selecting the screen columns as a frame would copy every one of them
+    values = [column(df[c.key]) for c in cols]
     return [
         {c.key: cell(v, c.kind, lang, words=False) for c, v in zip(cols, row, strict=True)}
-        for row in tuples(df[[c.key for c in cols]])
+        for row in zip(*values, strict=True)
     ]
 
 
@@ -113,16 +115,19 @@ def table_grid(
     narrow panel shows its amounts without sideways scrolling."""
     if df.empty:
         return html.P(empty or t("no_data_period", lang), className="hint")
-    top = pinned if pinned is not None else pd.Series(False, index=df.index)
+    if pinned is None:
+        rows, top = records(table, df, lang), []
+    else:
+        rows, top = records(table, df[~pinned], lang), records(table, df[pinned], lang)
     return dag.AgGrid(
         id=grid_id,
         columnDefs=column_defs(table, lang, sort, fit),
-        rowData=records(table, df[~top], lang),
+        rowData=rows,
         defaultColDef=DEFAULT_COLUMN,
         dashGridOptions={
             **grid_options(lang),
             "pagination": len(df) > 30,
-            "pinnedTopRowData": records(table, df[top], lang),
+            "pinnedTopRowData": top,
         },
         className="table-grid",
         style={"width": "100%"},

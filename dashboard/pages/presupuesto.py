@@ -18,8 +18,9 @@ from ..views import frame
 from ..views.budget import BUDGET_PRODUCTS
 from ..views.budget_bottlenecks import BUDGET_BOTTLENECKS
 from ..views.budget_rows import budget_scope, change_years
+from .budget_change import change_panel
 from .budget_head import PATH, bottlenecks, heading, kpis, kpis_scope, region_of
-from .budget_sections import change_section, product_section
+from .budget_sections import product_section
 from .region import regional_arg
 
 
@@ -58,7 +59,6 @@ def content(wh: Warehouse, f: Filters, region: str | None) -> list:
             "budget-products-panel",
         ),
         *detail,
-        html.Section(change_section(wh, f, region, scope), className="panel", id="budget-change-panel"),
     ]
 
 
@@ -68,7 +68,9 @@ def page_content(wh: Warehouse, f: Filters, arg: str | None) -> list:
 
 
 def layout(wh: Warehouse, f: Filters, arg: str | None = None):
-    return html.Div(page_content(wh, f, arg), id="budget-page")
+    # The money across years is apart from what a filter change redraws: it is drawn once in view (budget_change).
+    region, _notice = regional_arg(wh, f, arg)
+    return html.Div([html.Div(page_content(wh, f, arg), id="budget-page"), change_panel(wh, f, region)])
 
 
 def _region_in(pathname: str | None) -> tuple[bool, str | None]:

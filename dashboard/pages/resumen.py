@@ -25,7 +25,7 @@ from ..components.table_grid import download_buttons
 from ..components.traffic_light import legend, rules_table
 from ..data import Warehouse
 from ..i18n import dropdown_labels, t
-from ..rows import records
+from ..rows import column
 from ..state import Filters, href, serialise
 from ..views import indicators
 from ..views.indicators import allowed_regions
@@ -49,28 +49,32 @@ def scorecard_indicators(wh: Warehouse, f: Filters) -> list[str]:
     return [i.code for i in inds if f.level or i.key]
 
 
-def _map_values(snap: pd.DataFrame, code: str, unit: str, lang: str) -> pd.DataFrame:
-    m = snap[(snap.indicator_code == code) & (snap.territory_level == "region")].copy()
-    m["value_text"] = [
-        ("(%s)" if s == "referencial" else "%s") % fmt.value(v, unit)
-        for v, s in zip(m.value, m.status, strict=True)
+def _map_values(snap: list[dict], code: str, unit: str, lang: str) -> list[dict]:
+    return [
+        {
+            "territory_code": r["territory_code"],
+            "status": r["status"],
+            "value_text": ("(%s)" if r["status"] == "referencial" else "%s") % fmt.value(r["value"], unit),
+            "detail": ""
+            if fmt.missing(r["target"])
+            else f"{t('target', lang)}: {fmt.value(r['target'], unit)}",
+        }
+        for r in snap
+        if r["indicator_code"] == code and r["territory_level"] == "region"
     ]
-    m["detail"] = ["" if fmt.missing(x) else f"{t('target', lang)}: {fmt.value(x, unit)}" for x in m.target]
-    return m
 
 
-def _map_title(wh: Warehouse, snap: pd.DataFrame, code: str, lang: str) -> str:
+def _map_title(wh: Warehouse, snap: list[dict], code: str, lang: str) -> str:
     ind = wh.snapshot.catalogue.indicators[code]
-    rows_ = snap[snap.indicator_code == code]
+    r = next((r for r in snap if r["indicator_code"] == code), None)
     when = ""
-    if len(rows_):
-        r = rows_.iloc[0]
-        when = " · " + fmt.period(pd.Timestamp(r.period).date(), r.period_grain, lang)
+    if r is not None:
+        when = " · " + fmt.period(pd.Timestamp(r["period"]).date(), r["period_grain"], lang)
     # The short name: the map panel is narrow and Plotly does not wrap titles (the dropdown names it in full).
     return f"{ind.short.get(lang)}{when}"
 
 
-def map_figure(wh: Warehouse, f: Filters, snap: pd.DataFrame, patch: bool = False):
+def map_figure(wh: Warehouse, f: Filters, snap: list[dict], patch: bool = False):
     code = map_indicator(wh, f)
     ind = wh.snapshot.catalogue.indicators[code]
     cs = cells(wh.snapshot.regions, _map_values(snap, code, ind.unit, f.lang))
@@ -87,12 +91,12 @@ def map_options(wh: Warehouse, f: Filters) -> list[dict]:
     ]
 
 
-def kpis(wh: Warehouse, f: Filters, snap: pd.DataFrame) -> list:
+def kpis(wh: Warehouse, f: Filters, snap: list[dict]) -> list:
     cat = wh.snapshot.catalogue
     heads = sorted(
         (i for i in cat.indicators_for(program=f.program) if i.headline), key=lambda i: i.headline or 0
     )
-    national = {r["indicator_code"]: r for r in records(snap[snap.territory_code == "PE"])}
+    national = {r["indicator_code"]: r for r in snap if r["territory_code"] == "PE"}
     return [
         dbc.Col(
             kpi_card(
@@ -123,15 +127,42 @@ def heading(wh: Warehouse, f: Filters) -> list:
     ]
 
 
-def scorecard_parts(wh: Warehouse, f: Filters, snap: pd.DataFrame) -> tuple[list, list, list]:
+# What the KPIs, the map and the scorecard read of each snapshot row (of its 26 columns).
+FIELDS = (
+    "indicator_code",
+    "territory_level",
+    "territory_code",
+    "period",
+    "period_grain",
+    "value",
+    "target",
+    "status",
+    "prev_value",
+    "batch_id",
+)
+
+
+def snapshot_rows(wh: Warehouse, f: Filters) -> list[dict]:
+    """The published snapshot's rows as plain dicts of :data:`FIELDS`, read once: the KPIs, the map and the
+    scorecard each pick theirs from the same list (filtering the frame for each cost more than the query)."""
+    snap = indicators.snapshot(wh, f)
+    return [
+        dict(zip(FIELDS, row, strict=True)) for row in zip(*(column(snap[c]) for c in FIELDS), strict=True)
+    ]
+
+
+def _of(snap: list[dict], codes: list[str]) -> list[dict]:
+    wanted = set(codes)
+    return [r for r in snap if r["indicator_code"] in wanted]
+
+
+def scorecard_parts(wh: Warehouse, f: Filters, snap: list[dict]) -> tuple[list, list, list]:
     """(columnDefs, rowData, pinned national row) of the scorecard."""
     cat = wh.snapshot.catalogue
     codes = scorecard_indicators(wh, f)
     regions = region_codes(wh)
     links = {r: href(f"/region/{r}", f, indicator=None) for r in allowed_regions(wh)}  # pages they may open
-    data = rows(
-        snap[snap.indicator_code.isin(codes)], cat, wh.snapshot.names, ["PE", *regions], f.lang, links
-    )
+    data = rows(_of(snap, codes), cat, wh.snapshot.names, ["PE", *regions], f.lang, links)
     return column_defs(codes, cat, f.lang, t("region", f.lang)), data[1:], data[:1]
 
 
@@ -177,7 +208,7 @@ def export_links(f: Filters) -> html.Div:
 
 
 def layout(wh: Warehouse, f: Filters, arg: str | None = None):
-    snap = indicators.snapshot(wh, f)
+    snap = snapshot_rows(wh, f)
     cat = wh.snapshot.catalogue
     codes = scorecard_indicators(wh, f)
     regions = region_codes(wh)
@@ -228,7 +259,7 @@ def layout(wh: Warehouse, f: Filters, arg: str | None = None):
                                 html.P(t("scorecard_hint", f.lang), className="hint"),
                                 scorecard_grid(
                                     "scorecard",
-                                    snap[snap.indicator_code.isin(codes)],
+                                    _of(snap, codes),
                                     cat,
                                     wh.snapshot.names,
                                     "PE",
@@ -276,7 +307,7 @@ def update(search: str, pathname: str, legend_shown: str | None = None, budget_s
         return (no_update,) * 11
     wh = context.warehouse()
     f = context.filters(search)
-    snap = indicators.snapshot(wh, f)
+    snap = snapshot_rows(wh, f)
     code = map_indicator(wh, f)
     figure = map_figure(wh, f, snap, patch=True)  # same traces whatever the filters: only values change
     cols, data, pinned = scorecard_parts(wh, f, snap)

@@ -49,3 +49,24 @@ def test_budget_amounts_fit_their_panels(duo, width):
         assert outside == [], (width, grid_id, outside)
     assert console_errors(duo) == []
     save(duo, f"presupuesto_{width}")
+
+
+def test_the_money_across_years_is_drawn_once_scrolled_to(duo):
+    duo.driver.set_window_size(1366, 900)
+    duo.wait_for_page(url=duo.server_url + "/presupuesto/09?periodo=2026-09", timeout=30)
+    duo.wait_for_element("#budget-products .ag-row", timeout=30)
+    # (whether it is drawn before the scroll depends on how tall the grids above are by then: the page's own
+    # answer never holds it, tests/dashboard/test_budget_page.py)
+    duo.driver.execute_script("document.getElementById('budget-change-panel').scrollIntoView()")
+    duo.wait_for_element("#budget-change .ag-row", timeout=30)
+    duo.wait_for_element("#budget-change-result .main-svg", timeout=30)
+    assert not duo.driver.find_elements(
+        "css selector", "#budget-change-coverage"
+    )  # the whole program's: no coverage
+    # Once drawn, another product in the URL (as the chooser above writes it) redraws it in place, with that
+    # product's coverage.
+    duo.driver.execute_script(
+        "window.dash_clientside.set_props('url', {search: '?periodo=2026-09&producto=PAN_P_CRED'})"
+    )
+    duo.wait_for_element("#budget-change-coverage .main-svg", timeout=30)
+    assert console_errors(duo) == []

@@ -10,11 +10,11 @@ import re
 
 import pandas as pd
 import pytest
-from dash import no_update
+from dash import html, no_update
 
 from dashboard import context
 from dashboard import format as fmt
-from dashboard.pages import presupuesto
+from dashboard.pages import budget_change, presupuesto
 from dashboard.state import parse
 from dashboard.views import VIEWS, frame
 from dashboard.views import VIEWS as TABLES
@@ -29,6 +29,11 @@ def page(search: str, region: str | None = None):
     return presupuesto.layout(context.warehouse(), parse(search), region)
 
 
+def change(search: str, region: str | None = None):
+    """The money across years, as its own callback draws it once it comes into view."""
+    return html.Div(budget_change.change_body(context.warehouse(), parse(search), region)[0])
+
+
 @pytest.mark.demo
 def test_the_grid_holds_exactly_the_rows_of_its_downloads(app):
     client = app.server.test_client()
@@ -40,7 +45,7 @@ def test_the_grid_holds_exactly_the_rows_of_its_downloads(app):
         ("presupuesto-cambio", "budget-change", None),
     ):
         search = f"?periodo={PERIOD}&producto=PAN_P_CRED"
-        shown = grid(page(search, region), grid_id).rowData
+        shown = grid((change if grid_id == "budget-change" else page)(search, region), grid_id).rowData
         path = f"/export/{table}" + (f"/{region}" if region else "") + f".csv{search}"
         downloaded = list(csv.DictReader(io.StringIO(client.get(path).data.decode("utf-8-sig"))))
         assert len(shown) == len(downloaded) > 0, table
@@ -147,7 +152,7 @@ def test_product_and_base_year_choosers_write_the_url(app):
     assert presupuesto.choose_since(str(base + 1), f"?periodo={PERIOD}", "/presupuesto") == (
         f"?periodo={PERIOD}&desde={base + 1}"
     )
-    text = texts(page(f"?periodo={PERIOD}&desde={base + 1}&producto=PAN_P_CRED"))
+    text = texts(change(f"?periodo={PERIOD}&desde={base + 1}&producto=PAN_P_CRED"))
     assert f"De {base + 1} a {last}" in text and "CRED completo" in text
 
 
@@ -197,3 +202,26 @@ def test_a_regional_server_names_only_its_own_executing_units(huancavelica_only)
     assert client.get(f"/export/presupuesto-unidades/05.csv?periodo={PERIOD}").status_code == 404
     change = client.get(f"/export/presupuesto-cambio.csv?periodo={PERIOD}").data.decode("utf-8-sig")
     assert {row["Región"] for row in csv.DictReader(io.StringIO(change))} == {"Huancavelica"}
+
+
+@pytest.mark.demo
+def test_the_money_across_years_is_drawn_once_in_view_and_again_only_when_it_changes(app):
+    laid = page(f"?periodo={PERIOD}", "09")
+    ids = {c.id for c in _walk(laid) if isinstance(getattr(c, "id", None), str)}
+    assert {"budget-change-panel", "budget-change-seen", "budget-page"} <= ids
+    assert not {"budget-change", "budget-change-result", "budget-since"} & ids  # not computed for the answer
+    with app.server.test_request_context("/"):
+        assert budget_change.draw(None, f"?periodo={PERIOD}", "/presupuesto/09", None) == (no_update,) * 3
+        body, hidden, key = budget_change.draw("?", f"?periodo={PERIOD}", "/presupuesto/09", None)
+        drawn = {c.id for c in _walk(body) if isinstance(getattr(c, "id", None), str)}
+        assert not hidden and "budget-change" in drawn
+        assert texts(html.Div(body)) == texts(change(f"?periodo={PERIOD}", "09"))
+        # Another month of the same year compares the same years: nothing to redraw; another product does.
+        month = f"{PERIOD[:4]}-01"
+        assert budget_change.draw("?", f"?periodo={month}", "/presupuesto/09", key) == (no_update,) * 3
+        assert (
+            budget_change.draw("?", f"?periodo={PERIOD}&producto=PAN_P_CRED", "/presupuesto/09", key)[2]
+            != key
+        )
+        assert budget_change.draw("?", "?periodo=2019", "/presupuesto/09", key)[:2] == ([], True)
+        assert budget_change.draw("?", f"?periodo={PERIOD}", "/region/09", None) == (no_update,) * 3

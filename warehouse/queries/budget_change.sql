@@ -25,7 +25,7 @@ years as (
 
 budget as (
     select region_code as territory_code, year, sum(pim) as pim
-    from core_budget_line
+    from mart_budget
     where program_code = $program
       and year in (select year from years)
       and region_code is not null

@@ -7,7 +7,7 @@ with
 
 lines as (
     select *
-    from program_budget_lines($program, $year, $element)
+    from program_budget($program, $year, $element)
     where ($territory = 'PE' or region_code = $territory)
       and ($allowed is null or $territory = 'PE' or list_contains($allowed, $territory))
 ),
@@ -16,7 +16,7 @@ calendar as (
     select m.month
     from range(1, 13) as m(month)
     where m.month <= $month
-      and m.month <= (select max(month) from core_budget_line where program_code = $program and year = $year)
+      and m.month <= (select max(month) from mart_budget where program_code = $program and year = $year)
 ),
 
 monthly as (

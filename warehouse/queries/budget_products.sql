@@ -9,7 +9,7 @@ with
 
 lines as (
     select *
-    from core_budget_line
+    from mart_budget
     where program_code = $program
       and year = $year
       and month <= $month
@@ -118,4 +118,5 @@ ranked as (
 
 select * exclude (severity)
 from ranked
-order by product_code is null, bottleneck desc, severity desc, pim desc nulls last, product_code
+-- PIM to the cent: products of equal PIM are ordered by code, whatever the order the cents were summed in
+order by product_code is null, bottleneck desc, severity desc, round(pim, 2) desc nulls last, product_code

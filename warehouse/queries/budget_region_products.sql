@@ -28,7 +28,7 @@ amounts as (
         sum(pim) as pim,
         sum(devengado) as devengado,
         max(batch_id) as budget_batch_id
-    from core_budget_line
+    from mart_budget
     where program_code = $program
       and year = $year
       and month <= $month

@@ -13,7 +13,7 @@ element as (
 ),
 
 lines as (
-    select * from program_budget_lines($program, $year, $element) where month <= $month
+    select * from program_budget($program, $year, $element) where month <= $month
 ),
 
 amounts as (

@@ -24,6 +24,18 @@ where b.program_code = p_program
       or list_contains((select mef_products from core_element where element_code = p_element), b.product_code)
   );
 
+-- The same narrowing on the budget's serving mart (mart_budget: the lines summed per month, region and MEF
+-- product), which the queries that show sums read.
+create or replace macro program_budget(p_program, p_year, p_element) as table
+select b.*
+from mart_budget as b
+where b.program_code = p_program
+  and b.year = p_year
+  and (
+      p_element is null
+      or list_contains((select mef_products from core_element where element_code = p_element), b.product_code)
+  );
+
 -- The inputs of the budget-pace rule (pace_light) for each month: the expected cumulative execution and the
 -- at-risk and critical gaps of settings.yaml, read once here for every budget query.
 create or replace view core_budget_pace_rule as
