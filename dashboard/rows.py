@@ -39,6 +39,8 @@ def _columns(df: pd.DataFrame) -> list[list]:
 
 def column(values: pd.Series | pd.api.extensions.ExtensionArray | np.ndarray) -> list:
     """A column (a Series or a frame's array) as a Python list, missing integers as None."""
+    if isinstance(values, np.ndarray):
+        return values.tolist()
     if pd.api.types.is_extension_array_dtype(values.dtype) and not pd.api.types.is_string_dtype(values.dtype):
         return values.to_numpy(dtype=object, na_value=None).tolist()
     return values.tolist()

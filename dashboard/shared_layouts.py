@@ -182,8 +182,9 @@ class SharedLayouts:
         with self._lock:
             if self._seen is not None and v.number <= self._seen:
                 return
-            first = self._seen is None
-            previous = None if first else self._asked.get(self._seen)
+            last = self._seen
+            first = last is None
+            previous = None if last is None else self._asked.get(last)
             self._seen = v.number
             self._asked = {n: c for n, c in self._asked.items() if n >= v.number - 1}
         folder = self.folder(v)
