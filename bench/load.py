@@ -194,7 +194,7 @@ def load_test(db: Path, sources: Path, scratch: Path, env: dict[str, str], small
         *(
             Figure(
                 "load",
-                f"layouts rendered ahead of the visitors ({when})",
+                f"{label}: layouts rendered ahead of the visitors ({when})",
                 float(seconds_),
                 "s",
                 target="(information)",

@@ -152,8 +152,6 @@ def _hashable(value: object) -> object:
     return value
 
 
-# The threads of Warehouse.together, shared by a process's requests (a worker's threads × a page's few reads).
-_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="semaforo-read")
 T = TypeVar("T")
 
 
@@ -179,6 +177,7 @@ class Warehouse:
         self._version: Version | None = None
         self._opened = 0
         self.shapes: Shapes | None = None  # region polygons when the app was given a boundaries GeoJSON
+        self._pool: tuple[int, ThreadPoolExecutor] | None = None  # together's threads: (their process, them)
 
     # --- versions -------------------------------------------------------------------------------------------
 
@@ -274,7 +273,19 @@ class Warehouse:
             finally:  # the request holds the pin (users) until every job is done
                 del self._local.pinned, self._local.access, self._local.memo
 
-        return list(_POOL.map(run, jobs))
+        return list(self._threads().map(run, jobs))
+
+    def _threads(self) -> ThreadPoolExecutor:
+        """This warehouse's reading threads, made on first use in each process: a forked worker inherits none of
+        its parent's threads, and a pool whose threads died (a test server stopped by killing its threads) takes
+        no new ones, so each warehouse, and each process, has its own."""
+        with self._lock:
+            if self._pool is None or self._pool[0] != os.getpid():
+                self._pool = (
+                    os.getpid(),
+                    ThreadPoolExecutor(max_workers=4, thread_name_prefix="semaforo-read"),
+                )
+            return self._pool[1]
 
     @property
     def allowed(self) -> frozenset[str] | None:
