@@ -12,17 +12,19 @@ left join core_region as rp
 left join core_region as rd
     on rd.department_code = b.department_code and rd.province_code is null;
 
--- A program's budget lines of a fiscal year, narrowed to the MEF products of one logical-framework product
--- (p_element NULL: the whole program). The budget queries add their own territory, month and access filters.
+-- Whether a MEF product belongs to a logical-framework product (p_element NULL: the whole program).
+create or replace macro in_element(p_element, p_product) as
+    p_element is null
+    or list_contains((select mef_products from core_element where element_code = p_element), p_product);
+
+-- A program's budget lines of a fiscal year, narrowed to one logical-framework product's MEF products. The budget
+-- queries add their own territory, month and access filters.
 create or replace macro program_budget_lines(p_program, p_year, p_element) as table
 select b.*
 from core_budget_line as b
 where b.program_code = p_program
   and b.year = p_year
-  and (
-      p_element is null
-      or list_contains((select mef_products from core_element where element_code = p_element), b.product_code)
-  );
+  and in_element(p_element, b.product_code);
 
 -- The same narrowing on the budget's serving mart (mart_budget: the lines summed per month, region and MEF
 -- product), which the queries that show sums read.
@@ -31,10 +33,7 @@ select b.*
 from mart_budget as b
 where b.program_code = p_program
   and b.year = p_year
-  and (
-      p_element is null
-      or list_contains((select mef_products from core_element where element_code = p_element), b.product_code)
-  );
+  and in_element(p_element, b.product_code);
 
 -- The inputs of the budget-pace rule (pace_light) for each month: the expected cumulative execution and the
 -- at-risk and critical gaps of settings.yaml, read once here for every budget query.
